@@ -1,0 +1,97 @@
+/* cardc/card.h - loading model cards.
+ *
+ * A card is detected by content, never by file name:
+ *   - Markdown/text whose first line is "---": YAML front matter up to the
+ *     next "---" line (the seed card's layout);
+ *   - a bare YAML document;
+ *   - a JSON document (Workers AI's newer layout).
+ * In YAML cards the schemas are JSON *text* in json_schema.input/output; in
+ * JSON cards they are objects in schema.input/output.
+ *
+ * A loaded card is immutable; every string it returns is borrowed and lives
+ * as long as the card.
+ */
+#ifndef CARDC_CARD_H
+#define CARDC_CARD_H
+
+#include <stddef.h>
+
+#include "cardc/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct json_object;
+
+typedef struct cardc_card cardc_card;
+
+typedef enum cardc_card_format {
+    CARDC_CARD_FRONT_MATTER = 1, /* Markdown with YAML front matter */
+    CARDC_CARD_YAML,             /* bare YAML document */
+    CARDC_CARD_JSON              /* JSON layout */
+} cardc_card_format;
+
+typedef enum cardc_side { CARDC_SIDE_INPUT = 0, CARDC_SIDE_OUTPUT = 1 } cardc_side;
+
+/* Limits applied while reading YAML (zero fields take the defaults). */
+typedef struct cardc_card_options {
+    /* Maximum number of nodes after alias expansion (billion-laughs guard).
+     * Default 1,000,000. */
+    size_t max_nodes;
+    /* Maximum nesting depth of the YAML/JSON card. Default 1,000. */
+    int max_depth;
+} cardc_card_options;
+
+/* Loads the card at `path`. opts may be NULL.
+ * Ownership: on success *out is the caller's, release with cardc_card_free().
+ * Errors carry path:line:column and a message. */
+cardc_status cardc_card_load(const char *path, const cardc_card_options *opts,
+                             cardc_card **out, cardc_error *err);
+
+/* Same, from memory; `source` names the text in errors (may be NULL).
+ * Borrows text; the card keeps its own copies. */
+cardc_status cardc_card_load_mem(const char *text, size_t len, const char *source,
+                                 const cardc_card_options *opts, cardc_card **out,
+                                 cardc_error *err);
+
+/* Releases the card and everything it returned. NULL is accepted. */
+void cardc_card_free(cardc_card *card);
+
+/* Metadata. Each returns a borrowed string, or NULL when the card lacks it. */
+cardc_card_format cardc_card_get_format(const cardc_card *card);
+const char *cardc_card_source(const cardc_card *card);
+const char *cardc_card_name(const cardc_card *card);        /* "@cf/llava-hf/llava-1.5-7b-hf" */
+const char *cardc_card_id(const cardc_card *card);
+const char *cardc_card_description(const cardc_card *card);
+const char *cardc_card_task_id(const cardc_card *card);
+const char *cardc_card_task_name(const cardc_card *card);
+const char *cardc_card_task_description(const cardc_card *card);
+const char *cardc_card_task_type(const cardc_card *card);   /* "image-to-text" */
+
+/* Properties (model.properties: property_id/value pairs), in card order.
+ * Borrowed strings. Returns 0 and leaves key/value untouched when out of range. */
+size_t cardc_card_property_count(const cardc_card *card);
+int cardc_card_property(const cardc_card *card, size_t index, const char **key,
+                        const char **value);
+
+/* The whole card as a JSON tree (front matter converted with YAML 1.2 core
+ * schema typing; schema texts left as strings). Borrowed. */
+const struct json_object *cardc_card_document(const cardc_card *card);
+
+/* The input or output schema. Ownership: *schema is borrowed from the card.
+ * Returns CARDC_E_NO_SCHEMA (with the card's name and the side in the message)
+ * when the card has no schema for that side. */
+cardc_status cardc_card_schema(const cardc_card *card, cardc_side side,
+                               const struct json_object **schema, cardc_error *err);
+
+/* Where a side's schema text starts in the card file (1-based line/column of
+ * the YAML scalar or the JSON object), for diagnostics; 0 when unknown. */
+void cardc_card_schema_position(const cardc_card *card, cardc_side side, int *line,
+                                int *column);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CARDC_CARD_H */
