@@ -1,0 +1,205 @@
+/* Validation benchmark on the seed card's input schema.
+ *
+ * Usage: bench_validate SOURCE_ROOT [--write DIR] [--json]
+ *   --write DIR  write the six payloads to DIR/<name>.json (for the Node/ajv
+ *                run in bench/run.sh) and exit
+ *   --json       print one JSON object per payload instead of the table
+ *
+ * For each payload it prints the median time of one validation on an already
+ * parsed document, in fast mode (verdict only, like Blaze's fast mode) and
+ * exhaustive mode (every error with locations), and the throughput of
+ * parse + validate (text to verdict) in MB/s.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "cardc/cardc.h"
+#include "payloads.h"
+
+#define BATCHES 9
+#define BATCH_SECONDS 0.03
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+struct job {
+    const cardc_schema *schema;
+    cardc_result *result;
+    const struct bench_payload *payload;
+    struct json_object *doc; /* parsed once, for validate-only */
+    cardc_validate_options opts;
+};
+
+static int run_validate(struct job *j)
+{
+    return cardc_validate(j->schema, j->doc, &j->opts, j->result, NULL) == CARDC_OK;
+}
+
+static int run_parse_validate(struct job *j)
+{
+    struct json_object *doc = NULL;
+    int ok;
+    if (cardc_json_parse(j->payload->text, j->payload->len, NULL, 0, &doc, NULL) != CARDC_OK)
+        return -1;
+    ok = cardc_validate(j->schema, doc, &j->opts, j->result, NULL) == CARDC_OK;
+    json_object_put(doc);
+    return ok;
+}
+
+/* Median seconds per call of fn over BATCHES batches of calibrated size. */
+static double median_seconds(int (*fn)(struct job *), struct job *j)
+{
+    double samples[BATCHES];
+    long iters = 1;
+    for (;;) { /* calibrate: a batch should last about BATCH_SECONDS */
+        double t0 = now();
+        for (long i = 0; i < iters; i++)
+            fn(j);
+        double dt = now() - t0;
+        if (dt >= BATCH_SECONDS || iters >= (1L << 30))
+            break;
+        iters = dt <= 0 ? iters * 10 : (long)((double)iters * (BATCH_SECONDS * 1.2 / dt)) + 1;
+    }
+    for (int b = 0; b < BATCHES; b++) {
+        double t0 = now();
+        for (long i = 0; i < iters; i++)
+            fn(j);
+        samples[b] = (now() - t0) / (double)iters;
+    }
+    qsort(samples, BATCHES, sizeof *samples, cmp_double);
+    return samples[BATCHES / 2];
+}
+
+static int write_file(const char *dir, const char *name, const char *text, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(text, 1, len, f) != len || fclose(f) != 0) {
+        perror(path);
+        return 1;
+    }
+    return 0;
+}
+
+/* The payloads and the schema, for peers measured in the same run. */
+static int write_payloads(const struct bench_payload *p, const struct json_object *schema,
+                          const char *dir)
+{
+    char *text = cardc_json_dump(schema, 0);
+    int status = text ? write_file(dir, "schema.json", text, strlen(text)) : 1;
+    free(text);
+    for (int i = 0; i < BENCH_PAYLOAD_COUNT; i++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s.json", p[i].name);
+        status |= write_file(dir, name, p[i].text, p[i].len);
+    }
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    const char *root = NULL, *write_dir = NULL;
+    int json_out = 0, status = 0;
+    char path[4096];
+    cardc_error err;
+    cardc_card *card = NULL;
+    const struct json_object *input;
+    cardc_schema *schema = NULL;
+    cardc_result *result = NULL;
+    struct bench_payload payloads[BENCH_PAYLOAD_COUNT];
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--write") == 0 && i + 1 < argc)
+            write_dir = argv[++i];
+        else if (strcmp(argv[i], "--json") == 0)
+            json_out = 1;
+        else if (!root)
+            root = argv[i];
+        else {
+            fprintf(stderr, "usage: %s SOURCE_ROOT [--write DIR] [--json]\n", argv[0]);
+            return 2;
+        }
+    }
+    if (!root) {
+        fprintf(stderr, "usage: %s SOURCE_ROOT [--write DIR] [--json]\n", argv[0]);
+        return 2;
+    }
+    bench_payloads_make(payloads);
+    snprintf(path, sizeof path, "%s/schemas/llava-1.5-7b-hf.md", root);
+    cardc_error_clear(&err);
+    if (cardc_card_load(path, NULL, &card, &err) != CARDC_OK ||
+        cardc_card_schema(card, CARDC_SIDE_INPUT, &input, &err) != CARDC_OK ||
+        cardc_schema_compile(input, NULL, &schema, &err) != CARDC_OK ||
+        cardc_result_new(&result, &err) != CARDC_OK) {
+        char msg[1024];
+        cardc_error_format(&err, msg, sizeof msg);
+        fprintf(stderr, "bench: %s\n", msg);
+        return 2;
+    }
+    if (write_dir) {
+        status = write_payloads(payloads, input, write_dir);
+        goto done;
+    }
+
+    if (!json_out)
+        printf("%-13s %10s %12s %12s %14s %12s\n", "payload", "bytes", "fast ns", "exhaust. ns",
+               "fast valid./s", "parse+v MB/s");
+    for (int i = 0; i < BENCH_PAYLOAD_COUNT; i++) {
+        struct job j = {schema, result, &payloads[i], NULL, {0, 0, 0}};
+        double fast, exhaustive, parse_validate;
+
+        if (cardc_json_parse(payloads[i].text, payloads[i].len, payloads[i].name, 0, &j.doc, &err) !=
+            CARDC_OK) {
+            fprintf(stderr, "bench: payload %s does not parse: %s\n", payloads[i].name, err.message);
+            status = 2;
+            continue;
+        }
+        cardc_validate_options_init(&j.opts);
+        /* A benchmark of the wrong verdict measures nothing. */
+        if (run_validate(&j) != payloads[i].valid) {
+            fprintf(stderr, "bench: wrong verdict on %s\n", payloads[i].name);
+            status = 2;
+        }
+        exhaustive = median_seconds(run_validate, &j);
+        j.opts.flags = CARDC_VALIDATE_FAST;
+        if (run_validate(&j) != payloads[i].valid) {
+            fprintf(stderr, "bench: wrong verdict on %s in fast mode\n", payloads[i].name);
+            status = 2;
+        }
+        fast = median_seconds(run_validate, &j);
+        parse_validate = median_seconds(run_parse_validate, &j);
+        json_object_put(j.doc);
+
+        double mbps = (double)payloads[i].len / parse_validate / 1e6;
+        if (json_out)
+            printf("{\"payload\":\"%s\",\"bytes\":%zu,\"fast_ns\":%.1f,\"exhaustive_ns\":%.1f,"
+                   "\"parse_validate_ms\":%.3f,\"parse_validate_mbps\":%.1f}\n",
+                   payloads[i].name, payloads[i].len, fast * 1e9, exhaustive * 1e9,
+                   parse_validate * 1e3, mbps);
+        else
+            printf("%-13s %10zu %12.1f %12.1f %14.0f %12.1f\n", payloads[i].name, payloads[i].len,
+                   fast * 1e9, exhaustive * 1e9, 1.0 / fast, mbps);
+    }
+
+done:
+    cardc_result_free(result);
+    cardc_schema_free(schema);
+    cardc_card_free(card);
+    bench_payloads_free(payloads);
+    return status;
+}

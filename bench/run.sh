@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Benchmarks cardc's validator against Node JSON.parse + ajv (+ ajv-errors) in
+# the same run, on the same machine and the same payload files, and prints the
+# ratios. Usage: bench/run.sh   (needs node and npm; installs ajv locally)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/deps.sh
+
+build=build-bench
+[ -d "$build" ] || meson setup "$build" --buildtype=release >/dev/null
+ninja -C "$build" bench/bench_validate >/dev/null
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+"$build/bench/bench_validate" . --write "$work"
+
+if [ ! -d bench/node/node_modules ]; then
+    (cd bench/node && npm ci --no-audit --no-fund >/dev/null)
+fi
+node bench/node/bench_ajv.js "$work" > "$work/ajv.jsonl"
+"$build/bench/bench_validate" . --json > "$work/cardc.jsonl"
+python3 bench/report.py "$work/cardc.jsonl" "$work/ajv.jsonl"
