@@ -140,6 +140,8 @@ static void test_semantics(void)
         CHECK(cardc_regex_search(re, "a\xff" "bxc", 5) == 1);
         CHECK(cardc_regex_search(re, "\xff\xfe", 2) == 0);
         CHECK(strcmp(cardc_regex_pattern(re), "b.c") == 0);
+        CHECK(cardc_regex_search(re, NULL, 0) == 0);
+        CHECK(cardc_regex_search(NULL, "x", 1) == -1);
         cardc_regex_free(re);
     }
     cardc_regex_free(NULL);

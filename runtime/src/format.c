@@ -894,7 +894,8 @@ static int is_ucschar(long cp)
 {
     return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xF900 && cp <= 0xFDCF) ||
            (cp >= 0xFDF0 && cp <= 0xFFEF) ||
-           (cp >= 0x10000 && cp <= 0xEFFFD && (cp & 0xFFFF) <= 0xFFFD);
+           (cp >= 0x10000 && cp <= 0xEFFFD && (cp & 0xFFFF) <= 0xFFFD &&
+            !(cp >= 0xE0000 && cp < 0xE1000));
 }
 
 static int is_iprivate(long cp)
