@@ -1,42 +1,49 @@
-/* Filling a cardc_error: the one place that writes its fixed buffers. */
+/* Filling a cardc_error: first error wins, fixed buffers, truncation that
+ * keeps the informative end of paths and pointers. */
 #include <stdio.h>
 #include <string.h>
 
 #include "errors_internal.h"
 
-/* Keeps the tail of `text` (the file name, the innermost pointer token),
- * which is what tells one diagnostic from another. */
-static void copy_tail(char *dst, size_t size, const char *text)
+/* Paths and pointers are most informative at their end, so a text that does
+ * not fit loses its beginning, replaced by "...". */
+static void copy_tail(char *dst, size_t size, const char *src)
 {
-    size_t len = strlen(text);
+    size_t len = strlen(src);
 
     if (len < size) {
-        memcpy(dst, text, len + 1);
+        memcpy(dst, src, len + 1);
         return;
     }
-    /* "..." + the last size-4 bytes + NUL; skip UTF-8 continuation bytes so
-     * the kept tail starts on a character boundary. */
-    const char *tail = text + len - (size - 4);
-    while (((unsigned char)*tail & 0xC0) == 0x80)
-        tail++;
-    snprintf(dst, size, "...%s", tail);
+    memcpy(dst, "...", 3);
+    memcpy(dst + 3, src + len - (size - 4), size - 4);
+    dst[size - 1] = '\0';
 }
 
-static void fill(cardc_error *err, cardc_status code, const char *fmt, va_list ap)
+/* A message that does not fit keeps its beginning and ends with "...". */
+static void format_message(cardc_error *err, const char *fmt, va_list ap)
 {
-    memset(err, 0, sizeof *err);
-    err->code = code;
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+
+    if (n >= (int)sizeof err->message)
+        memcpy(err->message + sizeof err->message - 4, "...", 4);
+}
+
+static int can_fill(const cardc_error *err)
+{
+    return err && err->code == CARDC_OK;
 }
 
 cardc_status cardc__error(cardc_error *err, cardc_status code, const char *fmt, ...)
 {
     va_list ap;
 
-    if (!err || err->code != CARDC_OK)
+    if (!can_fill(err))
         return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
     va_start(ap, fmt);
-    fill(err, code, fmt, ap);
+    format_message(err, fmt, ap);
     va_end(ap);
     return code;
 }
@@ -46,20 +53,22 @@ cardc_status cardc__error_at(cardc_error *err, cardc_status code, const char *so
 {
     va_list ap;
 
-    if (!err || err->code != CARDC_OK)
+    if (!can_fill(err))
         return code;
-    va_start(ap, fmt);
-    fill(err, code, fmt, ap);
-    va_end(ap);
+    memset(err, 0, sizeof *err);
+    err->code = code;
     if (source)
         copy_tail(err->source, sizeof err->source, source);
-    err->line = line;
-    err->column = column;
+    err->line = line > 0 ? line : 0;
+    err->column = line > 0 && column > 0 ? column : 0;
+    va_start(ap, fmt);
+    format_message(err, fmt, ap);
+    va_end(ap);
     return code;
 }
 
 void cardc__error_pointer(cardc_error *err, const char *pointer)
 {
-    if (err && pointer)
-        copy_tail(err->pointer, sizeof err->pointer, pointer);
+    if (err)
+        copy_tail(err->pointer, sizeof err->pointer, pointer ? pointer : "");
 }
