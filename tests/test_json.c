@@ -65,7 +65,7 @@ static void test_errors(void)
 {
     /* The brief's example: the second comma of line 3. */
     EXPECT_ERROR("{\n  \"x\": 1,\n  \"a\": [1, 2,, 3]}", CARDC_E_JSON, 3, 14, NULL);
-    EXPECT_ERROR("\n\n{\"a\": [1, 2,, 3]}", CARDC_E_JSON, 3, 13, "unexpected character");
+    EXPECT_ERROR("\n\n{\"a\": [1, 2,, 3]}", CARDC_E_JSON, 3, 13, "unexpected character ','");
     /* Columns count code points, not bytes ("é" is two bytes). */
     EXPECT_ERROR("{\"é\": [1,,2]}", CARDC_E_JSON, 1, 10, NULL);
     /* Truncated documents: json-c's wording, at the end of the text. */
@@ -96,7 +96,7 @@ static void test_errors(void)
     EXPECT_ERROR("[\"\\u12G4\"]", CARDC_E_JSON, 1, 3, "hex digits");
     EXPECT_ERROR("{\"a\":1}}", CARDC_E_JSON, 1, 8, NULL);
     EXPECT_ERROR("1 2", CARDC_E_JSON, 1, 3, NULL);
-    EXPECT_ERROR("[1,]", CARDC_E_JSON, 1, 4, NULL);
+    EXPECT_ERROR("[1,]", CARDC_E_JSON, 1, 4, "unexpected character ']'");
     EXPECT_ERROR("{\"a\" 1}", CARDC_E_JSON, 1, 6, "':' expected");
     /* Invalid UTF-8: bad continuation, overlong, surrogate, past U+10FFFF,
      * truncated sequence, stray byte outside a string. */

@@ -398,10 +398,14 @@ cardc_status cardc_json_parse(const char *text, size_t len, const char *source, 
     if (jend > len)
         jend = len;
     position_of(text, len, jend, &line, &column);
-    if (jcode == CARDC_E_LIMIT)
+    if (jcode == CARDC_E_LIMIT) {
         cardc__error_at(err, jcode, source, line, column, "%s (the limit is %d levels)", jmsg,
                         max_depth);
-    else
+    } else if (jerr == json_tokener_error_parse_unexpected && jend < len) {
+        char what[24];
+        describe_char((const unsigned char *)text, len, jend, what, sizeof what);
+        cardc__error_at(err, jcode, source, line, column, "%s %s", jmsg, what);
+    } else
         cardc__error_at(err, jcode, source, line, column, "%s", jmsg);
     err->offset = jend;
     return jcode;
