@@ -34,7 +34,8 @@ void cli_usage_validate(FILE *out)
           "Payloads:\n"
           "  --jsonl FILE             one payload per line of FILE (blank lines skipped;\n"
           "                           repeatable, mixes with PAYLOAD files in order)\n"
-          "  --max-depth N            nesting limit of a payload (default 10000)\n"
+          "  --max-depth N            nesting limit of a payload (default 10000,\n"
+          "                           at most 100000)\n"
           "  --max-errors N           errors reported per payload (default 100)\n"
           "  --apply-defaults         fill absent properties from \"default\"\n"
           "  --print                  print each valid payload (after --apply-defaults)\n"
@@ -179,7 +180,7 @@ static int parse_options(int argc, char **argv, options *o)
                 return CLI_EXIT_ERROR;
             o->max_errors = (size_t)n;
         } else { /* --max-depth */
-            if (!parse_count(name, value, 1, INT_MAX, &n))
+            if (!parse_count(name, value, 1, CARDC_JSON_MAX_DEPTH_CEILING, &n))
                 return CLI_EXIT_ERROR;
             o->max_depth = (int)n;
         }

@@ -210,6 +210,17 @@ static void test_depth(void)
     CHECK(err.column == 4);
     CHECK(cardc_json_parse("[[1]]", 5, NULL, 2000000000, &o, NULL) == CARDC_OK);
     json_object_put(o);
+
+    /* The ceiling: parsed and released at 100,000 levels, refused beyond. */
+    s = nested(CARDC_JSON_MAX_DEPTH_CEILING, "[", "]");
+    CHECK(cardc_json_parse(s, strlen(s), NULL, 2000000000, &o, NULL) == CARDC_OK);
+    json_object_put(o);
+    free(s);
+    s = nested(CARDC_JSON_MAX_DEPTH_CEILING + 1, "[", "]");
+    cardc_error_clear(&err);
+    CHECK(cardc_json_parse(s, strlen(s), NULL, 2000000000, &o, &err) == CARDC_E_LIMIT);
+    CHECK(strstr(err.message, "100000") != NULL);
+    free(s);
 }
 
 static void expect_locate(const char *text, const char *pointer, int found, int line, int column,

@@ -341,6 +341,8 @@ cardc_status cardc_json_parse(const char *text, size_t len, const char *source, 
         text = "";
     if (max_depth <= 0)
         max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
+    if (max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
+        max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
     /* json-c takes an int length, and we feed one extra byte at the end. */
     if (len >= (size_t)INT_MAX)
         return cardc__error_at(err, CARDC_E_LIMIT, source, 0, 0,

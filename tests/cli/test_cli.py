@@ -117,6 +117,7 @@ def test_usage_errors():
         ("validate", "--card", SEED, "--max-errors", "0"),
         ("validate", "--card", SEED, "--max-errors", "12x"),
         ("validate", "--card", SEED, "--max-depth", "-3"),
+        ("validate", "--card", SEED, "--max-depth", "100001"),
         ("validate", "--card", SEED, "--resource", "no-equals-sign"),
         ("validate", "--card", SEED, "--print=yes"),
         ("inspect",),
