@@ -6,6 +6,7 @@
  * Usage: test_format SHARED_DIR */
 #include <dirent.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,9 +182,42 @@ static void test_direct(void)
     }
 }
 
+/* Random strings of format syntax through every check: no crash, no leak
+ * (ASan/UBSan builds), an answer of 0 or 1. */
+static void test_random(void)
+{
+    static const char *const atoms[] = {
+        "a", "Z", "0", "9", "-", ".", ":", "::", "/", "@", "%", "%4", "%41", "[", "]", "{", "}",
+        "xn--", "P", "T", "1Y", "2M", "3D", "4H", "5S", "W", "+", "#", "~", "~0", "\"",
+        "\\", " ", "\xc3\xa9", "\xe3\x80\x82", "\xff", "\xe2\x80\x8c", "\xd7\x90",
+        "\xd9\xa0", "2020-01-01", "23:59:60Z", "1.2.3.4", "http://", "v1.", "",
+    };
+    uint32_t seed = 777;
+    for (int n = 0; n < 20000; n++) {
+        char buf[96];
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int parts = (int)(seed >> 16) % 10 + 1;
+        for (int k = 0; k < parts; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+            size_t al = a[0] ? strlen(a) : 1; /* "" stands for a NUL byte */
+            if (len + al >= sizeof buf)
+                break;
+            memcpy(buf + len, a, al);
+            len += al;
+        }
+        for (int kind = CARDC_FORMAT_UNKNOWN; kind <= CARDC_FORMAT_BINARY; kind++) {
+            int r = cardc_format_check((cardc_format_kind)kind, buf, len);
+            CHECK(r == 0 || r == 1);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     test_direct();
+    test_random();
     if (argc < 2) {
         fprintf(stderr, "FAIL: usage: test_format SHARED_DIR (the suite is required)\n");
         return 1;

@@ -140,6 +140,8 @@ static void test_semantics(void)
         CHECK(cardc_regex_search(re, "a\xff" "bxc", 5) == 1);
         CHECK(cardc_regex_search(re, "\xff\xfe", 2) == 0);
         CHECK(strcmp(cardc_regex_pattern(re), "b.c") == 0);
+        CHECK(cardc_regex_search(re, NULL, 0) == 0);
+        CHECK(cardc_regex_search(NULL, "x", 1) == -1);
         cardc_regex_free(re);
     }
     cardc_regex_free(NULL);
@@ -209,6 +211,48 @@ static void test_limits(void)
         CHECK(re && cardc_regex_search(re, "ababababababababababababababababcx", 34) == -1);
         cardc_regex_free(re);
     }
+}
+
+/* Random patterns built from regex syntax: compile and search must never
+ * crash, leak or hang (ASan/UBSan builds check the first two). */
+static void test_random_patterns(void)
+{
+    static const char *const atoms[] = {
+        "a", "\\", "\\d", "\\S", "\\u", "\\u{", "\\x", "\\c", "\\p{", "\\k<", "\\1",
+        "(", ")", "(?", "(?<", "(?<=", "(?:", "(*", "[", "]", "[^", "^", "$", ".", "*", "+",
+        "?", "{", "}", "{2,", "|", "-", "\xc3\xa9", "\xff", "\xe2\x80", "0", "9", "}", ">",
+        "=", "!", "L", "\\b", "\\v", "\\0",
+    };
+    uint32_t seed = 12345;
+    int compiled = 0;
+    for (int n = 0; n < 20000; n++) {
+        char pattern[64];
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        int parts = (int)(seed >> 16) % 8 + 1;
+        for (int k = 0; k < parts; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+            size_t al = strlen(a);
+            if (len + al >= sizeof pattern)
+                break;
+            memcpy(pattern + len, a, al);
+            len += al;
+        }
+        char err[128];
+        cardc_regex *re = cardc_regex_compile(pattern, len, 0, 0, err, sizeof err);
+        int valid = cardc_regex_valid(pattern, len, NULL, 0);
+        if (re) {
+            compiled++;
+            CHECK(valid);
+            int r = cardc_regex_search(re, "aa\xc3\xa9-09}{", 8);
+            CHECK(r >= -1 && r <= 1);
+            cardc_regex_free(re);
+        } else {
+            CHECK(err[0] != '\0');
+        }
+    }
+    printf("random patterns: %d/20000 compiled\n", compiled);
 }
 
 /* ---- the test suite's ECMA regex files ----------------------------------- */
@@ -338,6 +382,7 @@ int main(int argc, char **argv)
     test_semantics();
     test_errors();
     test_limits();
+    test_random_patterns();
     if (argc < 2) {
         fprintf(stderr, "FAIL: usage: test_regex SHARED_DIR (the suite is required)\n");
         return 1;

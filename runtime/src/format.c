@@ -351,7 +351,9 @@ static int check_ipv6(const char *s, size_t len)
 
 /* ---- host names, with IDNA (RFC 5890-5893) ------------------------------ */
 
-enum { LABEL_MAX = 63, NAME_MAX_ = 253 };
+/* A 253-octet name has at most 127 labels; its U-label form at most 4 bytes
+ * per code point of ~59-code-point labels. */
+enum { LABEL_MAX = 63, NAME_MAX_ = 253, LABELS_MAX = 127, HOST_BYTES_MAX = 4096 };
 
 /* Punycode (RFC 3492). */
 #define PC_BASE 36u
@@ -753,9 +755,9 @@ static int check_host(const char *s, size_t len, int idn)
     size_t nlabels = 0, total = 0, i = 0;
     int ok = 1, any_idn = 0;
     struct idna ctx;
-    if (len == 0 || len > 1024)
+    if (len == 0 || len > HOST_BYTES_MAX)
         return 0;
-    labels = malloc(sizeof *labels * (len / 2 + 2));
+    labels = malloc(sizeof *labels * LABELS_MAX);
     if (!labels)
         return 0;
     while (ok) {
@@ -765,6 +767,10 @@ static int check_host(const char *s, size_t len, int idn)
             if ((unsigned char)s[i] >= 0x80)
                 ascii = 0;
             i++;
+        }
+        if (nlabels >= LABELS_MAX) {
+            ok = 0;
+            break;
         }
         struct label *lab = &labels[nlabels];
         if (ascii)
@@ -888,7 +894,8 @@ static int is_ucschar(long cp)
 {
     return (cp >= 0xA0 && cp <= 0xD7FF) || (cp >= 0xF900 && cp <= 0xFDCF) ||
            (cp >= 0xFDF0 && cp <= 0xFFEF) ||
-           (cp >= 0x10000 && cp <= 0xEFFFD && (cp & 0xFFFF) <= 0xFFFD);
+           (cp >= 0x10000 && cp <= 0xEFFFD && (cp & 0xFFFF) <= 0xFFFD &&
+            !(cp >= 0xE0000 && cp < 0xE1000));
 }
 
 static int is_iprivate(long cp)

@@ -762,6 +762,8 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
 {
     if (!re || (!s && len))
         return -1;
+    if (!s)
+        s = ""; /* memcmp/pcre2 want a real pointer even for 0 bytes */
     switch (re->fast) {
     case FAST_ALWAYS:
         return 1;
@@ -781,7 +783,7 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);
     if (!md)
         return -2;
-    PCRE2_SPTR subject = (PCRE2_SPTR)(s ? s : "");
+    PCRE2_SPTR subject = (PCRE2_SPTR)s;
     int rc = pcre2_match(re->code, subject, len, 0, 0, md, re->mctx);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has its own limits */
         rc = pcre2_match(re->code, subject, len, 0, PCRE2_NO_JIT, md, re->mctx);
