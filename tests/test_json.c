@@ -155,17 +155,25 @@ static void test_values(void)
     json_object_put(o);
 }
 
-static char *nested(int depth, const char *open, const char *close)
+/* depth x open, then inner, then depth x close. */
+static char *nested_around(int depth, const char *open, const char *inner, const char *close)
 {
-    size_t lo = strlen(open), lc = strlen(close);
-    char *s = malloc((size_t)depth * (lo + lc) + 1);
+    size_t lo = strlen(open), li = strlen(inner), lc = strlen(close);
+    char *s = malloc((size_t)depth * (lo + lc) + li + 1);
     char *p = s;
     for (int i = 0; i < depth; i++, p += lo)
         memcpy(p, open, lo);
+    memcpy(p, inner, li);
+    p += li;
     for (int i = 0; i < depth; i++, p += lc)
         memcpy(p, close, lc);
     *p = '\0';
     return s;
+}
+
+static char *nested(int depth, const char *open, const char *close)
+{
+    return nested_around(depth, open, "", close);
 }
 
 static void test_depth(void)
@@ -185,6 +193,20 @@ static void test_depth(void)
     d = cardc_json_dump(o, 0);
     CHECK(d != NULL && strcmp(d, s) == 0);
     free(d);
+    json_object_put(o);
+    free(s);
+
+    /* A scalar in the innermost container is not one more level. */
+    s = nested_around(10000, "[", "1", "]");
+    CHECK(cardc_json_parse(s, strlen(s), "deep.json", 0, &o, &err) == CARDC_OK);
+    json_object_put(o);
+    free(s);
+    s = nested_around(10000, "{\"k\":", "\"v\"", "}");
+    CHECK(cardc_json_parse(s, strlen(s), "deep.json", 0, &o, &err) == CARDC_OK);
+    json_object_put(o);
+    free(s);
+    s = nested_around(5, "[", "1", "]");
+    CHECK(cardc_json_parse(s, strlen(s), NULL, 5, &o, &err) == CARDC_OK);
     json_object_put(o);
     free(s);
 

@@ -352,8 +352,10 @@ cardc_status cardc_json_parse(const char *text, size_t len, const char *source, 
 
     /* The tokener allocates its whole depth stack up front; a document
      * cannot nest deeper than it has bytes, so a huge --max-depth must not
-     * turn into a huge allocation. */
-    tok_depth = (size_t)max_depth > len + 1 ? (int)len + 1 : max_depth;
+     * turn into a huge allocation. json-c counts a scalar inside the
+     * innermost container as one more level: hence + 1 (strict_scan
+     * enforces the exact limit on brackets). */
+    tok_depth = ((size_t)max_depth > len ? (int)len : max_depth) + 1;
     tok = json_tokener_new_ex(tok_depth);
     if (!tok)
         return cardc__error_at(err, CARDC_E_NOMEM, source, 0, 0, "out of memory");

@@ -172,7 +172,8 @@ def test_malformed_payload():
     p = payload("malformed.json")
     r = run("validate", "--card", SEED, p, payload("llava-invalid.json"),
             payload("llava-valid.json"), expect=2)
-    check(r.stderr.startswith(p + ":3:17: error: "), "malformed at 3:17", r)
+    check(r.stderr.startswith(p + ":3:18: error: unexpected character ','"),
+          "malformed at 3:18", r)
     # The others are still validated.
     check(payload("llava-valid.json") + ": valid" in r.stdout, "later payload validated", r)
     check(payload("llava-invalid.json") + ":" in r.stdout, "invalid payload reported", r)
@@ -254,7 +255,7 @@ def test_format_json():
     check(any(u.get("error") == MUTUALLY_EXCLUSIVE for u in units), "errorMessage in JSON", r)
     check(third["valid"] is False and as_dict(third["error"])["code"] == "json"
           and as_dict(third["error"])["line"] == 3, "malformed payload line", r)
-    check("malformed.json:3:17: error:" in r.stderr, "malformed diagnostic on stderr", r)
+    check("malformed.json:3:18: error:" in r.stderr, "malformed diagnostic on stderr", r)
 
 
 def test_format_github():
@@ -294,7 +295,8 @@ def test_github_escaping():
             check("100%25 wrong,%0Areally: yes" in r.stdout, "data escaping", r)
         r = run("validate", "--schema", schema("simple.json"), "--format", "github",
                 payload("malformed.json"), expect=2)
-        check(r.stdout.startswith("::error file=%s,line=1,col=" % payload("malformed.json")),
+        check(r.stdout.startswith("::error file=%s,line=3,col=18::unexpected character"
+                                 % payload("malformed.json")),
               "malformed payload annotated", r)
 
 
@@ -444,7 +446,10 @@ def test_inspect_shared_json_card():
     check("llava" in r.stdout and "Input schema:" in r.stdout and '"oneOf"' in r.stdout,
           "JSON-layout card inspected", r)
     run("validate", "--card", card, payload("llava-valid.json"), expect=0)
-    r = run("validate", "--card", card, payload("llava-prompt-and-messages.json"), expect=1)
+    # This layout's llava card has no errorMessage/"not": only "image" is required.
+    r = run("validate", "--card", card, payload("llava-invalid.json"), expect=1)
+    check(card not in r.stdout and payload("llava-invalid.json") + ":" in r.stdout,
+          "errors name the payload", r)
 
 
 def main():
