@@ -20,8 +20,8 @@ void cli_usage_main(FILE *out);
 void cli_usage_validate(FILE *out);
 void cli_usage_inspect(FILE *out);
 
-/* "cardc COMMAND: MESSAGE" plus a pointer to --help, on stderr; returns
- * CLI_EXIT_ERROR. */
+/* "cardc COMMAND: MESSAGE" and the command's usage (the main one when
+ * command is NULL), on stderr; returns CLI_EXIT_ERROR. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))

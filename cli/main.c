@@ -35,7 +35,13 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\nTry 'cardc%s%s --help'.\n", command ? " " : "", command ? command : "");
+    fputs("\n\n", stderr);
+    if (command && strcmp(command, "validate") == 0)
+        cli_usage_validate(stderr);
+    else if (command && strcmp(command, "inspect") == 0)
+        cli_usage_inspect(stderr);
+    else
+        cli_usage_main(stderr);
     return CLI_EXIT_ERROR;
 }
 

@@ -128,6 +128,7 @@ def test_usage_errors():
         r = run(*args, stdin="", expect=2)
         check(r.stdout == "", "usage error prints nothing on stdout: %r" % (args,), r)
         check(r.stderr.strip() != "", "usage error explains itself: %r" % (args,), r)
+        check("Usage: cardc" in r.stderr, "usage on stderr: %r" % (args,), r)
 
 
 # ---- validate against the seed card ----------------------------------------
