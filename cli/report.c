@@ -204,6 +204,11 @@ static void payload_position(const report_payload *p, const cardc_error *err, in
 {
     *line = err->line > 0 ? err->line + p->line_base - 1 : 0;
     *col = err->line > 0 ? err->column : 0;
+    /* A validation that could not finish names the value, not a position. */
+    if (err->line <= 0 && err->pointer[0] && p->text) {
+        cardc_json_locate(p->text, p->len, err->pointer, line, col);
+        *line += p->line_base - 1;
+    }
 }
 
 void report_payload_error(const report *r, const report_payload *p, const cardc_error *err)

@@ -409,6 +409,24 @@ def test_bad_schema_and_card():
         run("inspect", card, expect=2)
 
 
+def test_hostile_pattern():
+    # A catastrophic pattern is cut off by the regex limits: no hang, no crash,
+    # and never a "valid" verdict.
+    with tempfile.TemporaryDirectory() as d:
+        sch = os.path.join(d, "s.json")
+        with open(sch, "w") as f:
+            json.dump({"properties": {"s": {"pattern": "^(a|a)+$"}}}, f)
+        r = run("validate", "--schema", sch, stdin=json.dumps({"s": "a" * 60 + "b"}))
+        check(r.returncode in (1, 2) and "valid\n" not in r.stdout, "hostile pattern", r)
+
+
+def test_schema_from_stdin():
+    text = open(schema("simple.json")).read()
+    run("validate", "--schema", "-", payload("simple-valid.json"), stdin=text, expect=0)
+    r = run("validate", "--schema", "-", payload("simple-valid.json"), stdin="{", expect=2)
+    check(r.stderr.startswith("<stdin>:1:2: error: unexpected end of data"), "schema on stdin", r)
+
+
 # ---- inspect ------------------------------------------------------------------
 
 def test_inspect_seed():
