@@ -173,6 +173,23 @@ int main(int argc, char **argv)
         run_dir(path, drafts[k].d, CARDC_SCHEMA_ASSERT_FORMAT, reg, 0, &pass, &total);
         printf("%s optional/format (assert): %d/%d\n", drafts[k].dir, pass, total);
     }
+    if (getenv("CONFORMANCE_EXTRA")) {
+        /* Informational: draft-04/06 and the optional non-format tests. */
+        static const struct {
+            const char *dir;
+            cardc_dialect d;
+        } extra[] = {{"draft4", CARDC_DIALECT_DRAFT4},
+                     {"draft6", CARDC_DIALECT_DRAFT6},
+                     {"draft7/optional", CARDC_DIALECT_DRAFT7},
+                     {"draft2019-09/optional", CARDC_DIALECT_2019_09},
+                     {"draft2020-12/optional", CARDC_DIALECT_2020_12}};
+        for (k = 0; k < sizeof extra / sizeof extra[0]; k++) {
+            int pass = 0, total = 0;
+            snprintf(path, sizeof path, "%s/tests/%s", suite, extra[k].dir);
+            run_dir(path, extra[k].d, 0, reg, 1, &pass, &total);
+            printf("%s (informational): %d/%d\n", extra[k].dir, pass, total);
+        }
+    }
     cardc_registry_free(reg);
     return failed;
 }
