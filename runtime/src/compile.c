@@ -1386,11 +1386,13 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
                 goto out;
         }
     }
-    {
-        /* dependentRequired (2019-09+) and the array form of dependencies */
-        const char *kw = d >= CARDC_DIALECT_2019_09 ? "dependentRequired" : "dependencies";
-        if ((d >= CARDC_DIALECT_2019_09 ? val : 1) && KW(kw) &&
-            json_object_is_type(v, json_type_object)) {
+    /* dependentRequired (2019-09+) and the array form of dependencies
+     * (kept in later drafts for compatibility, as most validators do) */
+    for (i = 0; i < 2; i++) {
+        const char *kw = i == 0 ? "dependencies" : "dependentRequired";
+        if (i == 1 && d < CARDC_DIALECT_2019_09)
+            break;
+        if (KW(kw) && json_object_is_type(v, json_type_object)) {
             size_t cnt = 0, k = 0;
             json_object_object_foreach(v, key, dep) {
                 (void)key;
@@ -1482,8 +1484,10 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
         if ((w = get(o, "else")) && !(in->u.cond.else_ = child(c, si, w, "else", NULL, -1)))
             goto out;
     }
-    {
-        const char *kw = d >= CARDC_DIALECT_2019_09 ? "dependentSchemas" : "dependencies";
+    for (i = 0; i < 2; i++) {
+        const char *kw = i == 0 ? "dependencies" : "dependentSchemas";
+        if (i == 1 && d < CARDC_DIALECT_2019_09)
+            break;
         if (app && KW(kw) && json_object_is_type(v, json_type_object)) {
             size_t cnt = 0, k = 0;
             json_object_object_foreach(v, key, dep) {

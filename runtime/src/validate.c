@@ -650,17 +650,6 @@ static void sb_types(sbuf *b, uint32_t t)
     }
 }
 
-static const char *key_at(struct json_object *o, size_t idx)
-{
-    size_t i = 0;
-    json_object_object_foreach(o, k, v) {
-        (void)v;
-        if (i++ == idx)
-            return k;
-    }
-    return "";
-}
-
 static int is_prop(const cinstr *props, const char *k, size_t kl)
 {
     size_t i;
