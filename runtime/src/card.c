@@ -117,18 +117,19 @@ static const char *dotted(const char *pointer, char *buf, size_t size)
     return buf;
 }
 
+/* "a mapping", "an integer", ...: for "must be a string, not <this>". */
 static const char *type_name(const struct json_object *v)
 {
     switch (json_object_get_type(v)) {
     case json_type_null: return "null";
-    case json_type_boolean: return "boolean";
-    case json_type_double: return "number";
-    case json_type_int: return "integer";
-    case json_type_object: return "mapping";
-    case json_type_array: return "sequence";
-    case json_type_string: return "string";
+    case json_type_boolean: return "a boolean";
+    case json_type_double: return "a number";
+    case json_type_int: return "an integer";
+    case json_type_object: return "a mapping";
+    case json_type_array: return "a sequence";
+    case json_type_string: return "a string";
     }
-    return "value";
+    return "a value";
 }
 
 /* ---- field access ----------------------------------------------------- */
@@ -150,7 +151,7 @@ static cardc_status get_mapping(const loader *L, const struct json_object *obj, 
 
     *out = member(obj, key);
     if (*out && !json_object_is_type(*out, json_type_object)) {
-        cardc_status st = fail_at(L, CARDC_E_CARD, pointer, "'%s' must be a mapping, not a %s",
+        cardc_status st = fail_at(L, CARDC_E_CARD, pointer, "'%s' must be a mapping, not %s",
                                   dotted(pointer, where, sizeof where), type_name(*out));
         *out = NULL;
         return st;
@@ -168,7 +169,7 @@ static cardc_status get_string(const loader *L, const struct json_object *obj, c
     if (!v)
         return CARDC_OK;
     if (!json_object_is_type(v, json_type_string))
-        return fail_at(L, CARDC_E_CARD, pointer, "'%s' must be a string, not a %s",
+        return fail_at(L, CARDC_E_CARD, pointer, "'%s' must be a string, not %s",
                        dotted(pointer, where, sizeof where), type_name(v));
     if (strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v))
         return fail_at(L, CARDC_E_CARD, pointer, "'%s' contains a NUL character",
@@ -189,7 +190,7 @@ static cardc_status read_property(const loader *L, struct json_object *item, con
     snprintf(ptr, sizeof ptr, "%s/%zu", base, i);
     if (!json_object_is_type(item, json_type_object))
         return fail_at(L, CARDC_E_CARD, ptr,
-                       "a property must be a mapping with property_id and value, not a %s",
+                       "a property must be a mapping with property_id and value, not %s",
                        type_name(item));
     snprintf(vptr, sizeof vptr, "%s/property_id", ptr);
     st = get_string(L, item, "property_id", vptr, &prop->key);
@@ -222,7 +223,7 @@ static cardc_status read_properties(const loader *L, const struct json_object *h
     if (!list)
         return CARDC_OK;
     if (!json_object_is_type(list, json_type_array))
-        return fail_at(L, CARDC_E_CARD, base, "properties must be a sequence, not a %s",
+        return fail_at(L, CARDC_E_CARD, base, "properties must be a sequence, not %s",
                        type_name(list));
     n = json_object_array_length(list);
     if (n == 0)
@@ -292,7 +293,7 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
     snprintf(ptr, sizeof ptr, "/json_schema/%s", side_names[side]);
     if (!json_object_is_type(text, json_type_string))
         return fail_at(L, CARDC_E_CARD, ptr,
-                       "json_schema.%s must be a string holding the schema as JSON text, not a %s",
+                       "json_schema.%s must be a string holding the schema as JSON text, not %s",
                        side_names[side], type_name(text));
     s = json_object_get_string(text);
     len = (size_t)json_object_get_string_len(text);
@@ -313,7 +314,7 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
     if (!json_object_is_type(schema, json_type_object) &&
         !json_object_is_type(schema, json_type_boolean)) {
         st = fail_at(L, CARDC_E_CARD, ptr,
-                     "schema text must hold a JSON Schema (an object or a boolean), not a %s",
+                     "schema text must hold a JSON Schema (an object or a boolean), not %s",
                      schema ? type_name(schema) : "null");
         json_object_put(schema);
         return st;
@@ -333,7 +334,7 @@ static cardc_status schema_from_object(const loader *L, cardc_side side,
     if (!json_object_is_type(schema, json_type_object) &&
         !json_object_is_type(schema, json_type_boolean))
         return fail_at(L, CARDC_E_CARD, ptr,
-                       "schema.%s must be a JSON Schema (an object or a boolean), not a %s",
+                       "schema.%s must be a JSON Schema (an object or a boolean), not %s",
                        side_names[side], type_name(schema));
     card->schema[side] = json_object_get(schema);
     locate(L, ptr, &card->schema_line[side], &card->schema_column[side]);
@@ -468,7 +469,7 @@ static cardc_status load_yaml(loader *L, size_t start, size_t end, int line_base
         return cardc__error_at(L->err, CARDC_E_CARD, L->source, 1, 1,
                                card->doc ? "no YAML front matter (expected a first line '---')"
                                          : "not a model card: the file holds no YAML document");
-    return fail_at(L, CARDC_E_CARD, "", "not a model card: the %s is a %s, expected a mapping",
+    return fail_at(L, CARDC_E_CARD, "", "not a model card: the %s is %s, expected a mapping",
                    front ? "YAML front matter" : "YAML document", type_name(card->doc));
 }
 
