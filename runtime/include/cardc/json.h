@@ -21,9 +21,16 @@ struct json_object;
 /* Default nesting limit for parsed documents (json-c's own default is 32). */
 #define CARDC_JSON_DEFAULT_MAX_DEPTH 10000
 
+/* Ceiling on any max_depth: json-c frees a tree recursively
+ * (json_object_put, about 50 bytes of stack per level), so a deeper
+ * document could exhaust a thread's stack when released. Larger max_depth
+ * values are clamped to it. */
+#define CARDC_JSON_MAX_DEPTH_CEILING 100000
+
 /* Parses exactly one JSON value from text[0..len) (surrounding whitespace
  * allowed), strictly: no comments, no trailing commas, no NaN, valid UTF-8.
- * max_depth <= 0 means CARDC_JSON_DEFAULT_MAX_DEPTH.
+ * max_depth <= 0 means CARDC_JSON_DEFAULT_MAX_DEPTH; at most
+ * CARDC_JSON_MAX_DEPTH_CEILING applies.
  * `source` names the text in errors ("file.json", "<stdin>"); may be NULL.
  * Ownership: on success *out is a new reference the caller releases with
  * json_object_put(). On failure *out is NULL and err carries line:column. */

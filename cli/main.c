@@ -1,0 +1,106 @@
+/* cardc: command dispatch, --help and --version. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cardc/cardc.h"
+#include "cli.h"
+
+void cli_usage_main(FILE *out)
+{
+    fputs("Usage: cardc COMMAND [OPTIONS] [ARGS]\n"
+          "\n"
+          "Validate JSON payloads against AI model cards and JSON Schemas.\n"
+          "\n"
+          "Commands:\n"
+          "  validate   validate payloads against a card's schema or a plain schema\n"
+          "  inspect    print a card's metadata and schemas\n"
+          "  help       show the help of a command (cardc help COMMAND)\n"
+          "\n"
+          "Options:\n"
+          "  -h, --help     show this help\n"
+          "  -V, --version  print the version\n"
+          "\n"
+          "Exit status: 0 success (every payload valid), 1 some payload invalid,\n"
+          "2 usage error or unreadable/malformed card, schema or payload.\n"
+          "Run 'cardc COMMAND --help' for a command's options.\n",
+          out);
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "cardc%s%s: ", command ? " " : "", command ? command : "");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs("\n\n", stderr);
+    if (command && strcmp(command, "validate") == 0)
+        cli_usage_validate(stderr);
+    else if (command && strcmp(command, "inspect") == 0)
+        cli_usage_inspect(stderr);
+    else
+        cli_usage_main(stderr);
+    return CLI_EXIT_ERROR;
+}
+
+static const struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    void (*usage)(FILE *out);
+} commands[] = {
+    {"validate", cli_validate, cli_usage_validate},
+    {"inspect", cli_inspect, cli_usage_inspect},
+};
+
+static const struct command *find_command(const char *name)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    const struct command *cmd;
+    const char *first;
+
+    if (argc < 2) {
+        cli_usage_main(stderr);
+        return CLI_EXIT_ERROR;
+    }
+    first = argv[1];
+    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
+        if (argc > 2)
+            return cli_usage_error(NULL, "unexpected argument '%s' after %s", argv[2], first);
+        cli_usage_main(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {
+        if (argc > 2)
+            return cli_usage_error(NULL, "unexpected argument '%s' after %s", argv[2], first);
+        printf("cardc %s\n", cardc_version());
+        return CLI_EXIT_OK;
+    }
+    if (strcmp(first, "help") == 0) {
+        if (argc == 2) {
+            cli_usage_main(stdout);
+            return CLI_EXIT_OK;
+        }
+        if (argc > 3)
+            return cli_usage_error(NULL, "help takes one command name");
+        cmd = find_command(argv[2]);
+        if (!cmd)
+            return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
+        cmd->usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (first[0] == '-')
+        return cli_usage_error(NULL, "unknown option '%s'", first);
+    cmd = find_command(first);
+    if (!cmd)
+        return cli_usage_error(NULL, "unknown command '%s'", first);
+    return cmd->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,18 @@
+/* Private: filling a cardc_error. */
+#ifndef CARDC_ERRORS_INTERNAL_H
+#define CARDC_ERRORS_INTERNAL_H
+#include <stdarg.h>
+#include "cardc/error.h"
+#if defined(__GNUC__)
+#define CARDC_PRINTF_(a, b) __attribute__((format(printf, a, b)))
+#else
+#define CARDC_PRINTF_(a, b)
+#endif
+/* Fills err (if non-NULL and not already holding an error) and returns code. */
+cardc_status cardc__error(cardc_error *err, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
+/* Same, with source file/line/column. */
+cardc_status cardc__error_at(cardc_error *err, cardc_status code, const char *source, int line,
+                             int column, const char *fmt, ...) CARDC_PRINTF_(6, 7);
+/* Sets err->pointer (truncating from the front with "..." if too long). */
+void cardc__error_pointer(cardc_error *err, const char *pointer);
+#endif

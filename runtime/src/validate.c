@@ -1,0 +1,1801 @@
+/* Evaluating a compiled schema against an instance (see schema_internal.h).
+ * All state lives in vctx, one per cardc_validate() call. */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cardc/json.h"
+#include "errors_internal.h"
+#include "schema_internal.h"
+
+static const char *const vcode_names[] = {
+#define CARDC_X_(e, n) n,
+    CARDC_VCODE_MAP(CARDC_X_)
+#undef CARDC_X_
+};
+
+const char *cardc_vcode_name(cardc_vcode code)
+{
+    if ((unsigned)code >= CARDC_VCODE_COUNT_)
+        return "unknown";
+    return vcode_names[code];
+}
+
+void cardc_validate_options_init(cardc_validate_options *o)
+{
+    if (o)
+        memset(o, 0, sizeof *o);
+}
+
+/* Bytes of stack one validation may use before failing with a limit error
+ * instead of overflowing (threads often get 8 MiB; stay well below). */
+#define STACK_BUDGET (6u << 20)
+
+typedef struct seg {
+    const char *s; /* NULL: index */
+    size_t n;      /* length of s, or the index */
+} seg;
+
+typedef struct pdefault {
+    struct json_object *obj;
+    const char *key;
+    struct json_object *value;
+} pdefault;
+
+typedef struct act {
+    const cnode *node;
+    size_t ilevel;
+} act;
+
+typedef struct vctx {
+    const cardc_schema *s;
+    cardc_result *r;
+    cardc_error *err;
+    cardc_status fatal;
+    bool rec;      /* errors are recorded (a result was given) */
+    bool fast;     /* stop at the first failure */
+    bool ann;      /* collect annotations */
+    bool defaults; /* collect defaults */
+    int quiet;     /* > 0: inside a subschema whose errors are discarded */
+    size_t max_errors;
+    size_t max_depth;
+    uintptr_t stack_base;
+    seg *ip;
+    size_t nip, capip;
+    seg *kp;
+    size_t nkp, capkp;
+    const cresource **scope;
+    size_t nscope, capscope;
+    act *acts;
+    size_t nact, capact;
+    pdefault *defs;
+    size_t ndefs, capdefs;
+} vctx;
+
+/* Evaluated properties / items of one instance (only with unevaluated*). */
+typedef struct evset {
+    unsigned char *m;
+    size_t n;
+} evset;
+
+static int fatal(vctx *c, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
+static int fatal(vctx *c, cardc_status code, const char *fmt, ...)
+{
+    if (c->fatal == CARDC_OK) {
+        char msg[CARDC_ERROR_MESSAGE_MAX];
+        va_list ap;
+        c->fatal = code;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        cardc__error(c->err, code, "%s", msg);
+    }
+    return -1;
+}
+
+static int nomem(vctx *c)
+{
+    return fatal(c, CARDC_E_NOMEM, "out of memory");
+}
+
+#define GROW(c, arr, n, cap)                                              \
+    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr)) ? 1 : (nomem(c), 0))
+
+static int grow(void **arr, size_t *cap, size_t elem)
+{
+    size_t nc = *cap ? *cap * 2 : 32;
+    void *v = realloc(*arr, nc * elem);
+    if (!v)
+        return 0;
+    *arr = v;
+    *cap = nc;
+    return 1;
+}
+
+static int ipush_key(vctx *c, const char *k, size_t n)
+{
+    if (!GROW(c, c->ip, c->nip, c->capip))
+        return 0;
+    c->ip[c->nip].s = k;
+    c->ip[c->nip].n = n;
+    c->nip++;
+    return 1;
+}
+
+static int ipush_idx(vctx *c, size_t i)
+{
+    if (!GROW(c, c->ip, c->nip, c->capip))
+        return 0;
+    c->ip[c->nip].s = NULL;
+    c->ip[c->nip].n = i;
+    c->nip++;
+    return 1;
+}
+
+static int kpush(vctx *c, const char *k, size_t n)
+{
+    if (!GROW(c, c->kp, c->nkp, c->capkp))
+        return 0;
+    c->kp[c->nkp].s = k;
+    c->kp[c->nkp].n = n;
+    c->nkp++;
+    return 1;
+}
+
+static int kpush_idx(vctx *c, size_t i)
+{
+    if (!GROW(c, c->kp, c->nkp, c->capkp))
+        return 0;
+    c->kp[c->nkp].s = NULL;
+    c->kp[c->nkp].n = i;
+    c->nkp++;
+    return 1;
+}
+
+/* ---- strings ---- */
+
+typedef struct sbuf {
+    char *s;
+    size_t n, cap;
+    int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->oom)
+        return;
+    if (b->n + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 64;
+        char *v;
+        while (nc < b->n + n + 1)
+            nc *= 2;
+        v = realloc(b->s, nc);
+        if (!v) {
+            b->oom = 1;
+            return;
+        }
+        b->s = v;
+        b->cap = nc;
+    }
+    memcpy(b->s + b->n, s, n);
+    b->n += n;
+    b->s[b->n] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+    char tmp[256];
+    va_list ap;
+    int n;
+    va_start(ap, fmt);
+    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+}
+
+static void sb_ptr_token(sbuf *b, const char *s, size_t n)
+{
+    size_t i, st = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '~' || s[i] == '/') {
+            sb_add(b, s + st, i - st);
+            sb_add(b, s[i] == '~' ? "~0" : "~1", 2);
+            st = i + 1;
+        }
+    }
+    sb_add(b, s + st, n - st);
+}
+
+static void sb_path(sbuf *b, const seg *v, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        sb_add(b, "/", 1);
+        if (v[i].s)
+            sb_ptr_token(b, v[i].s, v[i].n);
+        else
+            sb_printf(b, "%zu", v[i].n);
+    }
+}
+
+#define VALUE_MAX 40
+
+/* Compact JSON of v, cut after about VALUE_MAX characters ("..."). Never
+ * touches v (json-c's own serialiser caches into the object, which would
+ * race between threads sharing a compiled schema). */
+static void dump(sbuf *b, const struct json_object *cv, size_t limit)
+{
+    struct json_object *v = (struct json_object *)(uintptr_t)cv;
+    size_t start = b->n;
+    char t[64];
+
+    if (b->n > limit)
+        return;
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        sb_str(b, "null");
+        break;
+    case json_type_boolean:
+        sb_str(b, json_object_get_boolean(v) ? "true" : "false");
+        break;
+    case json_type_int:
+    case json_type_double:
+        cardc__num_text(v, t, sizeof t);
+        sb_str(b, t);
+        break;
+    case json_type_string: {
+        const unsigned char *s = (const unsigned char *)json_object_get_string(v);
+        size_t n = (size_t)json_object_get_string_len(v), i, cps = 0;
+        sb_add(b, "\"", 1);
+        for (i = 0; i < n; i++) {
+            if ((s[i] & 0xC0) != 0x80) {
+                if (cps++ >= VALUE_MAX) {
+                    sb_str(b, "...");
+                    break;
+                }
+            }
+            if (s[i] == '"' || s[i] == '\\') {
+                char e[2] = {'\\', (char)s[i]};
+                sb_add(b, e, 2);
+            } else if (s[i] < 0x20) {
+                sb_printf(b, "\\u%04x", s[i]);
+            } else
+                sb_add(b, (const char *)&s[i], 1);
+        }
+        sb_add(b, "\"", 1);
+        break;
+    }
+    case json_type_array: {
+        size_t i, n = json_object_array_length(v);
+        sb_add(b, "[", 1);
+        for (i = 0; i < n; i++) {
+            if (i)
+                sb_add(b, ",", 1);
+            if (b->n - start > VALUE_MAX) {
+                sb_str(b, "...");
+                break;
+            }
+            dump(b, json_object_array_get_idx(v, i), limit);
+        }
+        sb_add(b, "]", 1);
+        break;
+    }
+    case json_type_object: {
+        int first = 1;
+        sb_add(b, "{", 1);
+        {
+            json_object_object_foreach(v, k, val) {
+                struct json_object *ks;
+                if (!first)
+                    sb_add(b, ",", 1);
+                first = 0;
+                if (b->n - start > VALUE_MAX) {
+                    sb_str(b, "...");
+                    break;
+                }
+                ks = json_object_new_string(k);
+                dump(b, ks, limit);
+                json_object_put(ks);
+                sb_add(b, ":", 1);
+                dump(b, val, limit);
+            }
+        }
+        sb_add(b, "}", 1);
+        break;
+    }
+    }
+}
+
+static const char *type_name(const struct json_object *cv)
+{
+    struct json_object *v = (struct json_object *)(uintptr_t)cv;
+    switch (json_object_get_type(v)) {
+    case json_type_null: return "null";
+    case json_type_boolean: return "boolean";
+    case json_type_int: return "integer";
+    case json_type_double: {
+        double d = json_object_get_double(v);
+        return (isfinite(d) && d == floor(d)) ? "integer" : "number";
+    }
+    case json_type_string: return "string";
+    case json_type_array: return "array";
+    case json_type_object: return "object";
+    }
+    return "unknown";
+}
+
+/* "got number 5.5", "got object" */
+static void sb_got(sbuf *b, const struct json_object *v)
+{
+    const char *t = type_name(v);
+    if (!strcmp(t, "integer"))
+        t = "number";
+    sb_printf(b, "got %s", t);
+    if (json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_object &&
+        json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_array &&
+        json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_null) {
+        sb_add(b, " ", 1);
+        dump(b, v, 256);
+    }
+}
+
+/* ---- recording ---- */
+
+/* Records an error of keyword `kw` (NULL: the schema itself, e.g. false).
+ * Takes ownership of msg->s. */
+static int record(vctx *c, const char *kw, const char *abs, cardc_vcode code, sbuf *msg,
+                  const char *param)
+{
+    sbuf b = {0};
+    runit u;
+    size_t il, kl, al, ml, kwl;
+    char *p;
+
+    if (!c->rec || c->quiet) {
+        free(msg->s);
+        return 0;
+    }
+    if (c->r->nerr >= c->max_errors) {
+        c->r->truncated = true;
+        free(msg->s);
+        return 0;
+    }
+    if (msg->oom) {
+        free(msg->s);
+        return nomem(c);
+    }
+    memset(&u, 0, sizeof u);
+    sb_path(&b, c->ip, c->nip);
+    sb_add(&b, "", 0);
+    il = b.n;
+    sb_add(&b, "", 1);
+    sb_path(&b, c->kp, c->nkp);
+    if (kw) {
+        sb_add(&b, "/", 1);
+        sb_str(&b, kw);
+    }
+    kl = b.n;
+    sb_add(&b, "", 1);
+    al = strlen(abs);
+    sb_add(&b, abs, al);
+    sb_add(&b, "", 1);
+    kwl = b.n;
+    sb_str(&b, kw ? kw : "false");
+    sb_add(&b, "", 1);
+    ml = b.n;
+    sb_str(&b, msg->s ? msg->s : "");
+    free(msg->s);
+    if (b.oom || !b.s) {
+        free(b.s);
+        return nomem(c);
+    }
+    /* The embedded NULs separate the five strings in one block. */
+    p = b.s;
+    u.buf = p;
+    u.u.instance_location = p;
+    p[il] = '\0';
+    u.u.keyword_location = p + il + 1;
+    u.u.absolute_keyword_location = p + kl + 1;
+    u.u.keyword = p + kwl;
+    u.u.message = p + ml;
+    u.u.code = code;
+    u.ilevel = (uint32_t)c->nip;
+    u.klevel = (uint32_t)c->nkp + (kw ? 1u : 0u);
+    if (param) {
+        size_t pl = strlen(param);
+        u.param = malloc(pl + 1);
+        if (!u.param) {
+            free(b.s);
+            return nomem(c);
+        }
+        memcpy(u.param, param, pl + 1);
+    }
+    if (!cardc__result_push_error(c->r, &u)) {
+        cardc__unit_free(&u);
+        return nomem(c);
+    }
+    return 0;
+}
+
+#define REC(c) ((c)->rec && !(c)->quiet)
+
+static int kw_error(vctx *c, const cinstr *in, cardc_vcode code, sbuf *m, const char *param)
+{
+    record(c, in->kw, in->abs, code, m, param);
+    return c->fatal ? -1 : 0;
+}
+
+/* Validates UTF-8 strictly; counts code points. */
+static int utf8_count(const unsigned char *s, size_t n, size_t *cps)
+{
+    size_t i = 0, k = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        if (b < 0x80) {
+            i++;
+        } else if (b >= 0xC2 && b <= 0xDF) {
+            if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
+                return 0;
+            i += 2;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            if (i + 2 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
+                return 0;
+            if (b == 0xE0 && s[i + 1] < 0xA0)
+                return 0;
+            if (b == 0xED && s[i + 1] > 0x9F)
+                return 0;
+            i += 3;
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            if (i + 3 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
+                (s[i + 3] & 0xC0) != 0x80)
+                return 0;
+            if (b == 0xF0 && s[i + 1] < 0x90)
+                return 0;
+            if (b == 0xF4 && s[i + 1] > 0x8F)
+                return 0;
+            i += 4;
+        } else {
+            return 0;
+        }
+        k++;
+    }
+    *cps = k;
+    return 1;
+}
+
+static int bad_utf8(vctx *c, const cinstr *in)
+{
+    sbuf m = {0};
+    if (REC(c))
+        sb_str(&m, "must be valid UTF-8");
+    record(c, in->kw, in->abs, CARDC_V_INVALID_UTF8, &m, NULL);
+    return c->fatal ? -1 : 0;
+}
+
+static uint32_t inst_types(struct json_object *v)
+{
+    switch (json_object_get_type(v)) {
+    case json_type_null: return T_NULL;
+    case json_type_boolean: return T_BOOLEAN;
+    case json_type_object: return T_OBJECT;
+    case json_type_array: return T_ARRAY;
+    case json_type_string: return T_STRING;
+    case json_type_int: return T_NUMBER | T_INTEGER;
+    case json_type_double: {
+        double d = json_object_get_double(v);
+        return T_NUMBER | ((isfinite(d) && d == floor(d)) ? T_INTEGER : 0u);
+    }
+    }
+    return 0;
+}
+
+static long double inst_num(struct json_object *v)
+{
+    if (json_object_is_type(v, json_type_int)) {
+        int64_t i = json_object_get_int64(v);
+        if (i == INT64_MAX && json_object_get_uint64(v) > (uint64_t)INT64_MAX)
+            return (long double)json_object_get_uint64(v);
+        return (long double)i;
+    }
+    return (long double)json_object_get_double(v);
+}
+
+/* Exact decimal multipleOf: value and divisor as digits * 10^exp. */
+static int multiple_of(struct json_object *v, const cnum *div)
+{
+    char t[64];
+    cdecimal a;
+    long e;
+    size_t bl, i, azeros, bzeros;
+    uint64_t bv = 0, r = 0;
+    int ok;
+
+    if (div->dec.digits && (cardc__num_text(v, t, sizeof t), cardc__decimal_parse(t, &a))) {
+        if (!strcmp(a.digits, "0")) {
+            free(a.digits);
+            return 1;
+        }
+        e = a.exp < div->dec.exp ? a.exp : div->dec.exp;
+        azeros = (size_t)(a.exp - e);
+        bzeros = (size_t)(div->dec.exp - e);
+        bl = strlen(div->dec.digits) + bzeros;
+        if (bl <= 18 && strlen(a.digits) + azeros < 1000000) {
+            for (i = 0; div->dec.digits[i]; i++)
+                bv = bv * 10 + (uint64_t)(div->dec.digits[i] - '0');
+            for (i = 0; i < bzeros; i++)
+                bv *= 10;
+            for (i = 0; a.digits[i]; i++)
+                r = (r * 10 + (uint64_t)(a.digits[i] - '0')) % bv;
+            for (i = 0; i < azeros && r; i++)
+                r = (r * 10) % bv;
+            free(a.digits);
+            return r == 0;
+        }
+        free(a.digits);
+    }
+    {
+        long double x = inst_num(v), q;
+        if (!isfinite((double)x))
+            return 0;
+        q = x / div->v;
+        if (!isfinite((double)q))
+            return 0;
+        ok = q == floorl(q);
+        return ok;
+    }
+}
+
+static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evset *ev);
+
+static void ev_merge(evset *dst, const evset *src)
+{
+    size_t i;
+    if (!dst || !src || !src->m)
+        return;
+    for (i = 0; i < dst->n && i < src->n; i++)
+        dst->m[i] |= src->m[i];
+}
+
+static size_t inst_size(struct json_object *v)
+{
+    if (json_object_is_type(v, json_type_object))
+        return (size_t)json_object_object_length(v);
+    if (json_object_is_type(v, json_type_array))
+        return json_object_array_length(v);
+    return 0;
+}
+
+/* Evaluates an in-place subschema (same instance); its evaluated set joins
+ * ev when it passes. */
+static int inplace(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
+{
+    evset sub = {NULL, 0};
+    int r;
+    if (ev && ev->m) {
+        sub.n = ev->n;
+        sub.m = calloc(sub.n ? sub.n : 1, 1);
+        if (!sub.m)
+            return nomem(c);
+    }
+    r = validate_node(c, n, inst, ev && ev->m ? &sub : NULL);
+    if (r == 1)
+        ev_merge(ev, &sub);
+    free(sub.m);
+    return r;
+}
+
+static int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
+{
+    int r;
+    if (c->nip >= c->max_depth)
+        return fatal(c, CARDC_E_LIMIT, "instance nested deeper than %zu levels", c->max_depth);
+    if (!ipush_key(c, key, kl))
+        return -1;
+    r = validate_node(c, n, v, NULL);
+    c->nip--;
+    return r;
+}
+
+static int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
+{
+    int r;
+    if (c->nip >= c->max_depth)
+        return fatal(c, CARDC_E_LIMIT, "instance nested deeper than %zu levels", c->max_depth);
+    if (!ipush_idx(c, i))
+        return -1;
+    r = validate_node(c, n, v, NULL);
+    c->nip--;
+    return r;
+}
+
+static int regex_match(vctx *c, const cardc_regex *re, const char *s, size_t n)
+{
+    int r = cardc_regex_search(re, s, n);
+    if (r == -1) {
+        sbuf b = {0};
+        sb_path(&b, c->ip, c->nip);
+        fatal(c, CARDC_E_LIMIT, "regex limit hit matching pattern \"%s\" at instance location \"%s\"",
+              cardc_regex_pattern(re), b.s ? b.s : "");
+        free(b.s);
+        return -1;
+    }
+    if (r < 0)
+        return nomem(c);
+    return r;
+}
+
+static void sb_types(sbuf *b, uint32_t t)
+{
+    static const char *const names[] = {"null", "boolean", "object", "array",
+                                        "number", "string", "integer"};
+    const char *list[7];
+    size_t k = 0, i;
+    for (i = 0; i < 7; i++)
+        if (t & (1u << i))
+            list[k++] = names[i];
+    for (i = 0; i < k; i++) {
+        if (i)
+            sb_str(b, i + 1 == k ? " or " : ", ");
+        sb_str(b, list[i]);
+    }
+}
+
+static int is_prop(const cinstr *props, const char *k, size_t kl)
+{
+    size_t i;
+    if (!props)
+        return 0;
+    for (i = 0; i < props->u.props.n; i++)
+        if (props->u.props.keys[i].len == kl && !memcmp(props->u.props.keys[i].s, k, kl))
+            return 1;
+    return 0;
+}
+
+/* Branch bookkeeping for anyOf / oneOf: errors [start, end) of branch i. */
+typedef struct branch {
+    size_t start, end;
+    bool type_fail;
+    bool ok;
+} branch;
+
+static int pick_best(const branch *br, size_t n)
+{
+    long best = -1;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (br[i].ok)
+            continue;
+        if (best < 0) {
+            best = (long)i;
+            continue;
+        }
+        if (br[best].type_fail != br[i].type_fail) {
+            if (br[best].type_fail)
+                best = (long)i;
+            continue;
+        }
+        if (br[i].end - br[i].start < br[best].end - br[best].start)
+            best = (long)i;
+    }
+    return (int)best;
+}
+
+static int op_anyone(vctx *c, const cinstr *in, struct json_object *inst, evset *ev)
+{
+    bool one = in->op == OP_ONE_OF;
+    size_t i, n = in->u.list.n, matched = 0, m0 = c->r && c->rec ? c->r->nerr : 0;
+    size_t firstok = 0, secondok = 0;
+    branch small[8], *br = small;
+    bool detail = REC(c) && !c->fast;
+    bool shortcut = !c->s->track && !(c->ann && !c->quiet) && !c->defaults;
+    int r = 0, res;
+
+    if (detail && n > 8) {
+        br = calloc(n, sizeof *br);
+        if (!br)
+            return nomem(c);
+    }
+    if (!detail)
+        c->quiet++;
+    if (!kpush(c, in->kw, strlen(in->kw)))
+        goto fatal;
+    for (i = 0; i < n; i++) {
+        if (!kpush_idx(c, i))
+            goto fatal;
+        if (detail)
+            br[i].start = c->r->nerr;
+        r = inplace(c, in->u.list.nodes[i], inst, ev);
+        c->nkp--;
+        if (r < 0)
+            goto fatal;
+        if (detail) {
+            size_t k;
+            br[i].end = c->r->nerr;
+            br[i].ok = r == 1;
+            br[i].type_fail = false;
+            for (k = br[i].start; k < br[i].end; k++)
+                if (c->r->err[k].u.code == CARDC_V_TYPE && c->r->err[k].ilevel == c->nip)
+                    br[i].type_fail = true;
+        }
+        if (r == 1) {
+            if (matched == 0)
+                firstok = i;
+            else if (matched == 1)
+                secondok = i;
+            matched++;
+            if (!one && shortcut)
+                break;
+            if (one && matched > 1 && (shortcut || c->fast))
+                break;
+        }
+    }
+    c->nkp--;
+    if (!detail)
+        c->quiet--;
+    res = one ? matched == 1 : matched >= 1;
+    if (res) {
+        if (detail)
+            cardc__result_truncate_errors(c->r, m0);
+    } else if (REC(c)) {
+        sbuf m = {0};
+        int best = detail && matched == 0 ? pick_best(br, n) : -1;
+        runit *keep = NULL;
+        size_t nkeep = 0;
+        if (best >= 0 && br[best].end > br[best].start) {
+            nkeep = br[best].end - br[best].start;
+            keep = malloc(nkeep * sizeof *keep);
+            if (!keep) {
+                c->nkp = c->nkp;
+                goto fatal_nomem;
+            }
+            memcpy(keep, &c->r->err[br[best].start], nkeep * sizeof *keep);
+            /* ownership moved to keep: blank the slots before truncating */
+            memset(&c->r->err[br[best].start], 0, nkeep * sizeof *keep);
+        }
+        if (detail)
+            cardc__result_truncate_errors(c->r, m0);
+        if (one && matched > 1)
+            sb_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
+                      matched, firstok, secondok);
+        else
+            sb_printf(&m, "must match %s schema in %s, matched 0 of %zu",
+                      one ? "exactly one" : "at least one", in->kw, n);
+        kw_error(c, in, one ? CARDC_V_ONE_OF : CARDC_V_ANY_OF, &m, NULL);
+        for (i = 0; i < nkeep; i++) {
+            if (c->fatal || c->r->nerr >= c->max_errors) {
+                if (!c->fatal)
+                    c->r->truncated = true;
+                cardc__unit_free(&keep[i]);
+            } else if (!cardc__result_push_error(c->r, &keep[i])) {
+                cardc__unit_free(&keep[i]);
+                nomem(c);
+            }
+        }
+        free(keep);
+    }
+    if (br != small)
+        free(br);
+    return c->fatal ? -1 : res;
+fatal_nomem:
+    nomem(c);
+    if (br != small)
+        free(br);
+    return -1;
+fatal:
+    if (!detail)
+        c->quiet--;
+    if (br != small)
+        free(br);
+    return -1;
+}
+
+static int add_annotation(vctx *c, const char *kw, const char *abs, struct json_object *value)
+{
+    sbuf b = {0};
+    runit u;
+    size_t il, kl, kwl;
+    char *p;
+    struct json_object *copy = NULL;
+
+    if (value && json_object_deep_copy(value, &copy, NULL) != 0)
+        return nomem(c);
+    memset(&u, 0, sizeof u);
+    sb_path(&b, c->ip, c->nip);
+    il = b.n;
+    sb_add(&b, "", 1);
+    sb_path(&b, c->kp, c->nkp);
+    sb_add(&b, "/", 1);
+    sb_str(&b, kw);
+    kl = b.n;
+    sb_add(&b, "", 1);
+    sb_str(&b, abs);
+    sb_add(&b, "", 1);
+    kwl = b.n;
+    sb_str(&b, kw);
+    if (b.oom || !b.s) {
+        free(b.s);
+        json_object_put(copy);
+        return nomem(c);
+    }
+    p = b.s;
+    u.buf = p;
+    u.u.instance_location = p;
+    u.u.keyword_location = p + il + 1;
+    u.u.absolute_keyword_location = p + kl + 1;
+    u.u.keyword = p + kwl;
+    u.u.message = "";
+    u.ann = copy;
+    u.u.annotation = copy;
+    u.ilevel = (uint32_t)c->nip;
+    u.klevel = (uint32_t)c->nkp + 1;
+    if (!cardc__result_push_annotation(c->r, &u)) {
+        cardc__unit_free(&u);
+        return nomem(c);
+    }
+    return 1;
+}
+
+static int exec(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    size_t i;
+    int r;
+
+    switch ((cop)in->op) {
+    case OP_TYPE:
+        if (t & in->u.types)
+            return 1;
+        if (REC(c)) {
+            sb_str(&m, "must be of type ");
+            sb_types(&m, in->u.types);
+            sb_str(&m, ", ");
+            sb_got(&m, inst);
+        }
+        return kw_error(c, in, CARDC_V_TYPE, &m, NULL);
+    case OP_CONST:
+        if (cardc__json_equal(inst, in->u.value))
+            return 1;
+        if (REC(c)) {
+            sb_str(&m, "must be equal to ");
+            dump(&m, in->u.value, 256);
+            sb_str(&m, ", ");
+            sb_got(&m, inst);
+        }
+        return kw_error(c, in, CARDC_V_CONST, &m, NULL);
+    case OP_ENUM: {
+        size_t n = json_object_array_length(in->u.value);
+        for (i = 0; i < n; i++)
+            if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
+                return 1;
+        if (REC(c)) {
+            sb_str(&m, "must be one of ");
+            for (i = 0; i < n; i++) {
+                if (i)
+                    sb_str(&m, ", ");
+                if (m.n > 200) {
+                    sb_str(&m, "...");
+                    break;
+                }
+                dump(&m, json_object_array_get_idx(in->u.value, i), m.n + 64);
+            }
+            sb_str(&m, ", got ");
+            dump(&m, inst, m.n + 64);
+        }
+        return kw_error(c, in, CARDC_V_ENUM, &m, NULL);
+    }
+    case OP_MULTIPLE_OF:
+        if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
+            return 1;
+        if (REC(c)) {
+            sb_str(&m, "must be a multiple of ");
+            dump(&m, in->u.num.json, 64);
+            sb_str(&m, ", got ");
+            dump(&m, inst, 64);
+        }
+        return kw_error(c, in, CARDC_V_MULTIPLE_OF, &m, NULL);
+    case OP_MAXIMUM:
+    case OP_EXCL_MAXIMUM:
+    case OP_MINIMUM:
+    case OP_EXCL_MINIMUM: {
+        long double x;
+        int ok;
+        const char *rel;
+        cardc_vcode code;
+        if (!(t & T_NUMBER))
+            return 1;
+        x = inst_num(inst);
+        switch ((cop)in->op) {
+        case OP_MAXIMUM: ok = x <= in->u.num.v; rel = "<="; code = CARDC_V_MAXIMUM; break;
+        case OP_EXCL_MAXIMUM: ok = x < in->u.num.v; rel = "<"; code = CARDC_V_EXCLUSIVE_MAXIMUM; break;
+        case OP_MINIMUM: ok = x >= in->u.num.v; rel = ">="; code = CARDC_V_MINIMUM; break;
+        default: ok = x > in->u.num.v; rel = ">"; code = CARDC_V_EXCLUSIVE_MINIMUM; break;
+        }
+        if (ok)
+            return 1;
+        if (REC(c)) {
+            sb_printf(&m, "must be %s ", rel);
+            dump(&m, in->u.num.json, 64);
+            sb_str(&m, ", got ");
+            dump(&m, inst, 64);
+        }
+        return kw_error(c, in, code, &m, NULL);
+    }
+    case OP_MAX_LENGTH:
+    case OP_MIN_LENGTH: {
+        size_t cps;
+        bool max = in->op == OP_MAX_LENGTH;
+        if (!(t & T_STRING))
+            return 1;
+        if (!utf8_count((const unsigned char *)json_object_get_string(inst),
+                        (size_t)json_object_get_string_len(inst), &cps))
+            return bad_utf8(c, in);
+        if (max ? cps <= in->u.count : cps >= in->u.count)
+            return 1;
+        if (REC(c))
+            sb_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
+                      (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
+        return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
+    }
+    case OP_PATTERN: {
+        size_t cps;
+        const char *s;
+        size_t n;
+        if (!(t & T_STRING))
+            return 1;
+        s = json_object_get_string(inst);
+        n = (size_t)json_object_get_string_len(inst);
+        if (!utf8_count((const unsigned char *)s, n, &cps))
+            return bad_utf8(c, in);
+        r = regex_match(c, in->u.pattern.re, s, n);
+        if (r != 0)
+            return r;
+        if (REC(c)) {
+            struct json_object *p = json_object_new_string(cardc_regex_pattern(in->u.pattern.re));
+            sb_str(&m, "must match pattern ");
+            dump(&m, p, 64);
+            json_object_put(p);
+            sb_str(&m, ", got ");
+            dump(&m, inst, 64);
+        }
+        return kw_error(c, in, CARDC_V_PATTERN, &m, NULL);
+    }
+    case OP_FORMAT: {
+        size_t cps;
+        const char *s;
+        size_t n;
+        if (!in->u.format.assert_ || !(t & T_STRING))
+            return 1;
+        s = json_object_get_string(inst);
+        n = (size_t)json_object_get_string_len(inst);
+        if (!utf8_count((const unsigned char *)s, n, &cps))
+            return bad_utf8(c, in);
+        if (cardc_format_check(in->u.format.kind, s, n))
+            return 1;
+        if (REC(c)) {
+            sb_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
+            dump(&m, inst, 64);
+        }
+        return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
+    }
+    case OP_MAX_ITEMS:
+    case OP_MIN_ITEMS:
+    case OP_MAX_PROPS:
+    case OP_MIN_PROPS: {
+        bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
+        bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
+        size_t n;
+        static const cardc_vcode codes[] = {CARDC_V_MAX_ITEMS, CARDC_V_MIN_ITEMS,
+                                            CARDC_V_MAX_PROPERTIES, CARDC_V_MIN_PROPERTIES};
+        if (!(t & (arr ? T_ARRAY : T_OBJECT)))
+            return 1;
+        n = inst_size(inst);
+        if (max ? n <= in->u.count : n >= in->u.count)
+            return 1;
+        if (REC(c))
+            sb_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
+                      (unsigned long long)in->u.count, arr ? "item" : "propert",
+                      arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
+        return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
+    }
+    case OP_UNIQUE_ITEMS: {
+        size_t n, j;
+        if (!(t & T_ARRAY))
+            return 1;
+        n = json_object_array_length(inst);
+        for (i = 0; i < n; i++)
+            for (j = i + 1; j < n; j++)
+                if (cardc__json_equal(json_object_array_get_idx(inst, i),
+                                      json_object_array_get_idx(inst, j))) {
+                    if (REC(c))
+                        sb_printf(&m, "must not have duplicate items, items %zu and %zu are equal",
+                                  i, j);
+                    return kw_error(c, in, CARDC_V_UNIQUE_ITEMS, &m, NULL);
+                }
+        return 1;
+    }
+    case OP_REQUIRED: {
+        int ok = 1;
+        if (!(t & T_OBJECT))
+            return 1;
+        for (i = 0; i < in->u.req.n; i++) {
+            if (json_object_object_get_ex(inst, in->u.req.keys[i].s, NULL))
+                continue;
+            ok = 0;
+            if (REC(c)) {
+                struct json_object *k = json_object_new_string_len(in->u.req.keys[i].s,
+                                                                   (int)in->u.req.keys[i].len);
+                sb_str(&m, "must have required property ");
+                dump(&m, k, 64);
+                json_object_put(k);
+            }
+            if (kw_error(c, in, CARDC_V_REQUIRED, &m, in->u.req.keys[i].s) < 0)
+                return -1;
+            memset(&m, 0, sizeof m);
+            if (c->fast)
+                break;
+        }
+        return ok;
+    }
+    case OP_DEP_REQUIRED: {
+        int ok = 1;
+        size_t j;
+        if (!(t & T_OBJECT))
+            return 1;
+        for (i = 0; i < in->u.depreq.n; i++) {
+            if (!json_object_object_get_ex(inst, in->u.depreq.keys[i].s, NULL))
+                continue;
+            for (j = 0; j < in->u.depreq.nlist[i]; j++) {
+                if (json_object_object_get_ex(inst, in->u.depreq.lists[i][j].s, NULL))
+                    continue;
+                ok = 0;
+                if (REC(c)) {
+                    struct json_object *a = json_object_new_string(in->u.depreq.lists[i][j].s);
+                    struct json_object *b = json_object_new_string(in->u.depreq.keys[i].s);
+                    sb_str(&m, "must have property ");
+                    dump(&m, a, 64);
+                    sb_str(&m, " when property ");
+                    dump(&m, b, 64);
+                    sb_str(&m, " is present");
+                    json_object_put(a);
+                    json_object_put(b);
+                }
+                if (kw_error(c, in, CARDC_V_DEPENDENT_REQUIRED, &m, in->u.depreq.lists[i][j].s) < 0)
+                    return -1;
+                memset(&m, 0, sizeof m);
+                if (c->fast)
+                    return 0;
+            }
+        }
+        return ok;
+    }
+    case OP_REF:
+    case OP_DYNAMIC_REF:
+    case OP_RECURSIVE_REF: {
+        const cnode *target = in->u.ref.node;
+        if (in->op == OP_DYNAMIC_REF && in->u.ref.anchor) {
+            size_t k, j;
+            for (k = 0; k < c->nscope; k++) {
+                const cresource *res = c->scope[k];
+                for (j = 0; j < res->ndyn; j++)
+                    if (!strcmp(res->dyn_names[j], in->u.ref.anchor))
+                        break;
+                if (j < res->ndyn) {
+                    target = res->dyn_nodes[j];
+                    break;
+                }
+            }
+        } else if (in->op == OP_RECURSIVE_REF && target->res && target->res->recursive_anchor) {
+            size_t k;
+            for (k = 0; k < c->nscope; k++)
+                if (c->scope[k]->recursive_anchor && c->scope[k]->root) {
+                    target = c->scope[k]->root;
+                    break;
+                }
+        }
+        if (!kpush(c, in->kw, strlen(in->kw)))
+            return -1;
+        r = inplace(c, target, inst, ev);
+        c->nkp--;
+        return r;
+    }
+    case OP_ALL_OF: {
+        int ok = 1;
+        if (!kpush(c, in->kw, 5))
+            return -1;
+        for (i = 0; i < in->u.list.n; i++) {
+            if (!kpush_idx(c, i))
+                return -1;
+            r = inplace(c, in->u.list.nodes[i], inst, ev);
+            c->nkp--;
+            if (r < 0)
+                return -1;
+            if (r == 0) {
+                ok = 0;
+                if (c->fast || (c->quiet && !c->s->track))
+                    break;
+            }
+        }
+        c->nkp--;
+        return ok;
+    }
+    case OP_ANY_OF:
+    case OP_ONE_OF:
+        return op_anyone(c, in, inst, ev);
+    case OP_NOT: {
+        size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
+        if (!kpush(c, "not", 3))
+            return -1;
+        c->quiet++;
+        r = validate_node(c, in->u.node, inst, NULL);
+        c->quiet--;
+        c->nkp--;
+        if (r < 0)
+            return -1;
+        /* "not" never yields annotations or defaults */
+        if (c->r && c->ann)
+            cardc__result_truncate_annotations(c->r, a0);
+        c->ndefs = d0;
+        if (r == 0)
+            return 1;
+        if (REC(c))
+            sb_str(&m, "must not be valid against the schema in \"not\"");
+        return kw_error(c, in, CARDC_V_NOT, &m, NULL);
+    }
+    case OP_IF: {
+        const cnode *next;
+        const char *which;
+        if (!kpush(c, "if", 2))
+            return -1;
+        c->quiet++;
+        r = inplace(c, in->u.cond.if_, inst, ev);
+        c->quiet--;
+        c->nkp--;
+        if (r < 0)
+            return -1;
+        next = r ? in->u.cond.then_ : in->u.cond.else_;
+        which = r ? "then" : "else";
+        if (!next)
+            return 1;
+        if (!kpush(c, which, 4))
+            return -1;
+        r = inplace(c, next, inst, ev);
+        c->nkp--;
+        if (r != 0)
+            return r;
+        if (REC(c))
+            sb_printf(&m, "must match \"%s\" schema", which);
+        return kw_error(c, in, CARDC_V_IF, &m, NULL);
+    }
+    case OP_DEP_SCHEMAS: {
+        int ok = 1;
+        if (!(t & T_OBJECT))
+            return 1;
+        for (i = 0; i < in->u.props.n; i++) {
+            if (!json_object_object_get_ex(inst, in->u.props.keys[i].s, NULL))
+                continue;
+            if (!kpush(c, in->kw, strlen(in->kw)) ||
+                !kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
+                return -1;
+            r = inplace(c, in->u.props.nodes[i], inst, ev);
+            c->nkp -= 2;
+            if (r < 0)
+                return -1;
+            if (r == 0) {
+                ok = 0;
+                if (c->fast)
+                    break;
+            }
+        }
+        return ok;
+    }
+    case OP_PROPERTIES: {
+        int ok = 1;
+        if (!(t & T_OBJECT))
+            return 1;
+        if (!kpush(c, "properties", 10))
+            return -1;
+        if (ev && ev->m) {
+            size_t idx = 0;
+            json_object_object_foreach(inst, k, v) {
+                size_t kl = strlen(k);
+                for (i = 0; i < in->u.props.n; i++)
+                    if (in->u.props.keys[i].len == kl && !memcmp(in->u.props.keys[i].s, k, kl))
+                        break;
+                if (i < in->u.props.n) {
+                    ev->m[idx] = 1;
+                    if (!kpush(c, k, kl))
+                        return -1;
+                    r = descend_key(c, in->u.props.nodes[i], v, k, kl);
+                    c->nkp--;
+                    if (r < 0)
+                        return -1;
+                    if (r == 0) {
+                        ok = 0;
+                        if (c->fast)
+                            break;
+                    }
+                }
+                idx++;
+            }
+        } else {
+            for (i = 0; i < in->u.props.n; i++) {
+                struct json_object *v;
+                if (!json_object_object_get_ex(inst, in->u.props.keys[i].s, &v))
+                    continue;
+                if (!kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
+                    return -1;
+                r = descend_key(c, in->u.props.nodes[i], v, in->u.props.keys[i].s,
+                                in->u.props.keys[i].len);
+                c->nkp--;
+                if (r < 0)
+                    return -1;
+                if (r == 0) {
+                    ok = 0;
+                    if (c->fast)
+                        break;
+                }
+            }
+        }
+        c->nkp--;
+        if (c->defaults && ok) {
+            for (i = 0; i < in->u.props.n; i++) {
+                if (!in->u.props.defaults[i] ||
+                    json_object_object_get_ex(inst, in->u.props.keys[i].s, NULL))
+                    continue;
+                if (!GROW(c, c->defs, c->ndefs, c->capdefs))
+                    return -1;
+                c->defs[c->ndefs].obj = inst;
+                c->defs[c->ndefs].key = in->u.props.keys[i].s;
+                c->defs[c->ndefs].value = in->u.props.defaults[i];
+                c->ndefs++;
+            }
+        }
+        return ok;
+    }
+    case OP_PATTERN_PROPS: {
+        int ok = 1;
+        size_t idx = 0;
+        if (!(t & T_OBJECT))
+            return 1;
+        if (!kpush(c, "patternProperties", 17))
+            return -1;
+        {
+            json_object_object_foreach(inst, k, v) {
+                size_t kl = strlen(k);
+                for (i = 0; i < in->u.pprops.n; i++) {
+                    r = regex_match(c, in->u.pprops.res[i], k, kl);
+                    if (r < 0)
+                        return -1;
+                    if (!r)
+                        continue;
+                    if (ev && ev->m)
+                        ev->m[idx] = 1;
+                    {
+                        const char *pat = cardc_regex_pattern(in->u.pprops.res[i]);
+                        if (!kpush(c, pat, strlen(pat)))
+                            return -1;
+                    }
+                    r = descend_key(c, in->u.pprops.nodes[i], v, k, kl);
+                    c->nkp--;
+                    if (r < 0)
+                        return -1;
+                    if (r == 0) {
+                        ok = 0;
+                        if (c->fast)
+                            goto pp_done;
+                    }
+                }
+                idx++;
+            }
+        }
+    pp_done:
+        c->nkp--;
+        return ok;
+    }
+    case OP_ADDITIONAL_PROPS:
+    case OP_UNEVAL_PROPS: {
+        int ok = 1;
+        size_t idx = 0;
+        bool uneval = in->op == OP_UNEVAL_PROPS;
+        const cnode *sub = uneval ? in->u.node : in->u.addl.node;
+        if (!(t & T_OBJECT))
+            return 1;
+        {
+            json_object_object_foreach(inst, k, v) {
+                size_t kl = strlen(k);
+                bool extra;
+                if (uneval) {
+                    extra = !(ev && ev->m && idx < ev->n && ev->m[idx]);
+                } else {
+                    extra = !is_prop(in->u.addl.props, k, kl);
+                    if (extra && in->u.addl.pprops) {
+                        const cinstr *pp = in->u.addl.pprops;
+                        for (i = 0; i < pp->u.pprops.n; i++) {
+                            r = regex_match(c, pp->u.pprops.res[i], k, kl);
+                            if (r < 0)
+                                return -1;
+                            if (r) {
+                                extra = false;
+                                break;
+                            }
+                        }
+                    }
+                }
+                if (extra) {
+                    if (sub->kind == NODE_FALSE) {
+                        ok = 0;
+                        if (REC(c)) {
+                            struct json_object *ks = json_object_new_string_len(k, (int)kl);
+                            sb_printf(&m, "must not have %s property ",
+                                      uneval ? "unevaluated" : "additional");
+                            dump(&m, ks, 64);
+                            json_object_put(ks);
+                        }
+                        if (kw_error(c, in,
+                                     uneval ? CARDC_V_UNEVALUATED_PROPERTIES
+                                            : CARDC_V_ADDITIONAL_PROPERTIES,
+                                     &m, k) < 0)
+                            return -1;
+                        memset(&m, 0, sizeof m);
+                    } else {
+                        if (!kpush(c, in->kw, strlen(in->kw)))
+                            return -1;
+                        r = descend_key(c, sub, v, k, kl);
+                        c->nkp--;
+                        if (r < 0)
+                            return -1;
+                        if (r == 0)
+                            ok = 0;
+                    }
+                    if (ev && ev->m && idx < ev->n)
+                        ev->m[idx] = 1;
+                    if (!ok && c->fast)
+                        break;
+                }
+                idx++;
+            }
+        }
+        return ok;
+    }
+    case OP_PROPERTY_NAMES: {
+        int ok = 1;
+        if (!(t & T_OBJECT))
+            return 1;
+        if (!kpush(c, "propertyNames", 13))
+            return -1;
+        {
+            json_object_object_foreach(inst, k, v) {
+                size_t kl = strlen(k);
+                struct json_object *ks = json_object_new_string_len(k, (int)kl);
+                (void)v;
+                if (!ks)
+                    return nomem(c);
+                r = descend_key(c, in->u.node, ks, k, kl);
+                json_object_put(ks);
+                if (r < 0)
+                    return -1;
+                if (r == 0) {
+                    ok = 0;
+                    if (c->fast)
+                        break;
+                }
+            }
+        }
+        c->nkp--;
+        return ok;
+    }
+    case OP_PREFIX_ITEMS:
+    case OP_ITEMS:
+    case OP_UNEVAL_ITEMS: {
+        int ok = 1;
+        size_t n, from, to;
+        const cnode *sub = NULL;
+        bool prefix = in->op == OP_PREFIX_ITEMS;
+        if (!(t & T_ARRAY))
+            return 1;
+        n = json_object_array_length(inst);
+        from = in->op == OP_ITEMS ? in->u.items.start : 0;
+        to = prefix ? (in->u.list.n < n ? in->u.list.n : n) : n;
+        if (!prefix)
+            sub = in->op == OP_ITEMS ? in->u.items.node : in->u.node;
+        if (sub && sub->kind == NODE_FALSE) {
+            size_t bad = 0, first = n;
+            for (i = from; i < to; i++)
+                if (!(in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])) {
+                    bad++;
+                    if (first == n)
+                        first = i;
+                }
+            if (!bad)
+                return 1;
+            if (REC(c)) {
+                if (in->op == OP_UNEVAL_ITEMS)
+                    sb_printf(&m, "must not have unevaluated items, got %zu (first at index %zu)",
+                              bad, first);
+                else
+                    sb_printf(&m, "must have at most %zu items, got %zu", from, n);
+            }
+            return kw_error(c, in,
+                            in->op == OP_UNEVAL_ITEMS ? CARDC_V_UNEVALUATED_ITEMS
+                                                      : CARDC_V_ADDITIONAL_ITEMS,
+                            &m, NULL);
+        }
+        if (!kpush(c, in->kw, strlen(in->kw)))
+            return -1;
+        for (i = from; i < to; i++) {
+            if (in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])
+                continue;
+            if (prefix && !kpush_idx(c, i))
+                return -1;
+            r = descend_idx(c, prefix ? in->u.list.nodes[i] : sub, json_object_array_get_idx(inst, i), i);
+            if (prefix)
+                c->nkp--;
+            if (r < 0)
+                return -1;
+            if (ev && ev->m && i < ev->n)
+                ev->m[i] = 1;
+            if (r == 0) {
+                ok = 0;
+                if (c->fast)
+                    break;
+            }
+        }
+        c->nkp--;
+        return ok;
+    }
+    case OP_CONTAINS: {
+        size_t n, hits = 0;
+        bool d2020 = false;
+        if (!(t & T_ARRAY))
+            return 1;
+        n = json_object_array_length(inst);
+        if (!kpush(c, "contains", 8))
+            return -1;
+        c->quiet++;
+        for (i = 0; i < n; i++) {
+            r = descend_idx(c, in->u.contains.node, json_object_array_get_idx(inst, i), i);
+            if (r < 0) {
+                c->quiet--;
+                return -1;
+            }
+            if (r == 1) {
+                hits++;
+                if (ev && ev->m && i < ev->n && in->u.contains.node->dialect >= CARDC_DIALECT_2020_12)
+                    ev->m[i] = 1;
+                d2020 = true;
+            }
+        }
+        c->quiet--;
+        c->nkp--;
+        (void)d2020;
+        if (hits < in->u.contains.min) {
+            if (REC(c))
+                sb_printf(&m, "must contain at least %llu matching item%s, got %zu",
+                          (unsigned long long)in->u.contains.min,
+                          in->u.contains.min == 1 ? "" : "s", hits);
+            return kw_error(c, in, in->u.contains.min == 1 ? CARDC_V_CONTAINS : CARDC_V_MIN_CONTAINS,
+                            &m, NULL);
+        }
+        if (in->u.contains.has_max && hits > in->u.contains.max) {
+            if (REC(c))
+                sb_printf(&m, "must contain at most %llu matching item%s, got %zu",
+                          (unsigned long long)in->u.contains.max,
+                          in->u.contains.max == 1 ? "" : "s", hits);
+            return kw_error(c, in, CARDC_V_MAX_CONTAINS, &m, NULL);
+        }
+        return 1;
+    }
+    case OP_ANNOTATION:
+        return 1;
+    }
+    return 1;
+}
+
+/* ---- errorMessage (ajv-errors) ---- */
+
+/* Token of the unit's instance location right below depth `level`, or NULL. */
+static char *child_token(const runit *u, size_t level)
+{
+    const char *p = u->u.instance_location, *e;
+    size_t d = 0;
+    char *out, *w;
+    if (u->ilevel <= level)
+        return NULL;
+    while (d < level && p) {
+        p = strchr(p + 1, '/');
+        d++;
+    }
+    if (!p || *p != '/')
+        return NULL;
+    p++;
+    e = strchr(p, '/');
+    if (!e)
+        e = p + strlen(p);
+    out = malloc((size_t)(e - p) + 1);
+    if (!out)
+        return NULL;
+    for (w = out; p < e; p++) {
+        if (p[0] == '~' && p + 1 < e && (p[1] == '0' || p[1] == '1')) {
+            *w++ = p[1] == '0' ? '~' : '/';
+            p++;
+        } else
+            *w++ = *p;
+    }
+    *w = '\0';
+    return out;
+}
+
+/* Group of an error under an errorMessage map: returns the message and
+ * fills key (what identifies the group), or NULL to keep the error. */
+static const char *errmsg_group(const cerrmsg *em, const runit *u, size_t klevel, size_t ilevel,
+                                char *key, size_t keyn)
+{
+    size_t i;
+    bool direct = u->klevel == klevel + 1;
+    if (direct && em->required && !strcmp(u->u.keyword, "required") && u->param) {
+        struct json_object *mv;
+        if (json_object_object_get_ex(em->required, u->param, &mv) &&
+            json_object_is_type(mv, json_type_string)) {
+            snprintf(key, keyn, "r:%s", u->param);
+            return json_object_get_string(mv);
+        }
+    }
+    if (direct) {
+        for (i = 0; i < em->nkw; i++)
+            if (!strcmp(em->kw[i], u->u.keyword)) {
+                snprintf(key, keyn, "k:%s", em->kw[i]);
+                return em->kw_msg[i];
+            }
+    }
+    if (em->properties || em->items) {
+        char *tok = child_token(u, ilevel);
+        if (tok) {
+            struct json_object *mv = NULL;
+            if (em->properties && json_object_object_get_ex(em->properties, tok, &mv) &&
+                json_object_is_type(mv, json_type_string)) {
+                snprintf(key, keyn, "p:%s", tok);
+                free(tok);
+                return json_object_get_string(mv);
+            }
+            if (em->items) {
+                char *e;
+                unsigned long ix = strtoul(tok, &e, 10);
+                if (!*e && *tok && ix < json_object_array_length(em->items) &&
+                    json_object_is_type(mv = json_object_array_get_idx(em->items, ix),
+                                        json_type_string)) {
+                    snprintf(key, keyn, "i:%lu", ix);
+                    free(tok);
+                    return json_object_get_string(mv);
+                }
+            }
+            free(tok);
+        }
+    }
+    if (em->rest) {
+        snprintf(key, keyn, "_");
+        return em->rest;
+    }
+    return NULL;
+}
+
+static int apply_errmsg(vctx *c, const cnode *n, size_t e0)
+{
+    cardc_result *r = c->r;
+    const cerrmsg *em = n->errmsg;
+    size_t total = r->nerr - e0, i, out = 0, ngroups = 0;
+    runit *old;
+    char (*keys)[128];
+    char *abs;
+
+    if (!total)
+        return 0;
+    old = malloc(total * sizeof *old);
+    keys = malloc(total * sizeof *keys);
+    abs = malloc(strlen(n->abs) + sizeof "/errorMessage");
+    if (!old || !keys || !abs) {
+        free(old);
+        free(keys);
+        free(abs);
+        return nomem(c);
+    }
+    strcpy(abs, n->abs);
+    strcat(abs, "/errorMessage");
+    memcpy(old, &r->err[e0], total * sizeof *old);
+    r->nerr = e0;
+    for (i = 0; i < total; i++) {
+        char key[128];
+        const char *msg = em->all;
+        size_t g;
+        if (msg)
+            strcpy(key, "*");
+        else
+            msg = errmsg_group(em, &old[i], c->nkp, c->nip, key, sizeof key);
+        if (!msg) {
+            r->err[r->nerr++] = old[i];
+            out++;
+            continue;
+        }
+        for (g = 0; g < ngroups; g++)
+            if (!strcmp(keys[g], key))
+                break;
+        if (g == ngroups) {
+            sbuf m = {0};
+            memcpy(keys[ngroups++], key, sizeof key);
+            sb_str(&m, msg);
+            record(c, "errorMessage", abs, CARDC_V_ERROR_MESSAGE, &m, NULL);
+        }
+        cardc__unit_free(&old[i]);
+    }
+    (void)out;
+    free(old);
+    free(keys);
+    free(abs);
+    return c->fatal ? -1 : 0;
+}
+
+static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
+{
+    uint32_t t;
+    size_t i, e0, a0, d0, k0 = c->nkp;
+    bool pushed = false;
+    evset mine = {NULL, 0};
+    int ok = 1, r;
+    char here;
+
+    if (n->kind == NODE_TRUE)
+        return 1;
+    if (n->kind == NODE_FALSE) {
+        sbuf m = {0};
+        if (REC(c))
+            sb_str(&m, "must not be present (the schema is false)");
+        record(c, NULL, n->abs, CARDC_V_FALSE_SCHEMA, &m, NULL);
+        return c->fatal ? -1 : 0;
+    }
+    /* Guard the C stack whatever the limits say. */
+    {
+        uintptr_t h = (uintptr_t)&here;
+        uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
+        if (used > STACK_BUDGET)
+            return fatal(c, CARDC_E_LIMIT, "schema or instance nested too deeply (stack budget)");
+    }
+    /* A node re-entered at the same instance location without progress
+     * ({"$ref": "#"}) would never terminate. */
+    for (i = c->nact; i > 0 && c->acts[i - 1].ilevel == c->nip; i--)
+        if (c->acts[i - 1].node == n)
+            return fatal(c, CARDC_E_LIMIT,
+                         "schema recursion without progress at %s (infinite $ref loop)", n->abs);
+    if (!GROW(c, c->acts, c->nact, c->capact))
+        return -1;
+    c->acts[c->nact].node = n;
+    c->acts[c->nact].ilevel = c->nip;
+    c->nact++;
+    if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
+        if (!GROW(c, c->scope, c->nscope, c->capscope)) {
+            c->nact--;
+            return -1;
+        }
+        c->scope[c->nscope++] = n->res;
+        pushed = true;
+    }
+    e0 = c->r ? c->r->nerr : 0;
+    a0 = c->r ? c->r->nann : 0;
+    d0 = c->ndefs;
+    t = inst_types(inst);
+    if (c->s->track && (t & (T_OBJECT | T_ARRAY))) {
+        mine.n = inst_size(inst);
+        mine.m = calloc(mine.n ? mine.n : 1, 1);
+        if (!mine.m) {
+            ok = nomem(c);
+            goto out;
+        }
+    }
+    for (i = 0; i < n->n_core; i++) {
+        r = exec(c, &n->ins[i], inst, t, mine.m ? &mine : NULL);
+        if (r < 0) {
+            ok = -1;
+            goto out;
+        }
+        if (r == 0) {
+            ok = 0;
+            if (c->fast || c->quiet)
+                break;
+        }
+    }
+    if (ok == 1 && c->ann && !c->quiet) {
+        for (; i < n->n; i++) {
+            const cinstr *in = &n->ins[i];
+            if (in->op == OP_ANNOTATION && add_annotation(c, in->kw, in->abs, in->u.value) < 0) {
+                ok = -1;
+                goto out;
+            }
+        }
+        for (i = 0; i < n->n_core; i++) {
+            const cinstr *in = &n->ins[i];
+            if (in->op == OP_FORMAT && add_annotation(c, in->kw, in->abs, in->u.format.name) < 0) {
+                ok = -1;
+                goto out;
+            }
+        }
+    }
+    if (ok == 0) {
+        if (c->r && c->ann)
+            cardc__result_truncate_annotations(c->r, a0);
+        c->ndefs = d0;
+        if (n->errmsg && REC(c) && apply_errmsg(c, n, e0) < 0)
+            ok = -1;
+    } else if (ok == 1 && ev && mine.m) {
+        ev_merge(ev, &mine);
+    }
+out:
+    free(mine.m);
+    c->nkp = k0;
+    if (pushed)
+        c->nscope--;
+    c->nact--;
+    return ok;
+}
+
+cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
+                            const cardc_validate_options *opts, cardc_result *result,
+                            cardc_error *err)
+{
+    vctx c;
+    int r;
+    char base;
+    size_t i;
+
+    if (!s)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_validate: schema is NULL");
+    memset(&c, 0, sizeof c);
+    c.s = s;
+    c.r = result;
+    c.err = err;
+    c.rec = result != NULL;
+    c.fast = (opts && (opts->flags & CARDC_VALIDATE_FAST)) || !result;
+    c.ann = result && opts && (opts->flags & CARDC_VALIDATE_ANNOTATIONS);
+    c.defaults = opts && (opts->flags & CARDC_VALIDATE_APPLY_DEFAULTS);
+    c.max_errors = (opts && opts->max_errors) ? opts->max_errors : 100;
+    if (c.fast)
+        c.max_errors = 1;
+    c.max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
+                                                 : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
+    c.stack_base = (uintptr_t)&base;
+    if (result)
+        cardc__result_clear(result);
+    r = validate_node(&c, s->root, instance, NULL);
+    if (r == 1 && c.defaults) {
+        for (i = 0; i < c.ndefs; i++) {
+            struct json_object *copy = NULL;
+            if (json_object_object_get_ex(c.defs[i].obj, c.defs[i].key, NULL))
+                continue;
+            if (json_object_deep_copy(c.defs[i].value, &copy, NULL) != 0 && c.defs[i].value) {
+                r = nomem(&c);
+                break;
+            }
+            json_object_object_add(c.defs[i].obj, c.defs[i].key, copy);
+        }
+    }
+    free(c.ip);
+    free(c.kp);
+    free(c.scope);
+    free(c.acts);
+    free(c.defs);
+    if (result) {
+        result->valid = r == 1;
+        if (r != 1)
+            cardc__result_truncate_annotations(result, 0);
+    }
+    if (r < 0)
+        return c.fatal;
+    return r == 1 ? CARDC_OK : CARDC_E_INVALID;
+}

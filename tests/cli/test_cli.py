@@ -1,0 +1,502 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the cardc command-line tool.
+
+Usage: test_cli.py PATH/TO/cardc SOURCE_ROOT
+
+Python 3 standard library only. Every run of the binary is also checked for
+sanitizer reports, so the suite is meaningful under an ASan/UBSan build.
+Cards from ../shared (next to the source root) are required: a missing
+shared directory fails the test that needs it, never skips it.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import traceback
+
+CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
+ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+HERE = os.path.join(ROOT, "tests", "cli") if ROOT else None
+SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
+SHARED = os.path.join(ROOT, "..", "shared") if ROOT else None
+
+MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+                   "UndefinedBehaviorSanitizer")
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what, result=None):
+    if not cond:
+        extra = ""
+        if result is not None:
+            extra = "\n  exit %d\n  stdout: %r\n  stderr: %r" % (
+                result.returncode, result.stdout[:2000], result.stderr[:2000])
+        raise Failure(what + extra)
+
+
+def payload(name):
+    return os.path.join(HERE, "payloads", name)
+
+
+def schema(name):
+    return os.path.join(HERE, "schemas", name)
+
+
+def run(*args, stdin=None, expect=None):
+    """Runs cardc with args; checks the exit status when expect is given."""
+    r = subprocess.run([CARDC] + list(args), input=stdin, capture_output=True,
+                       text=True, timeout=120, cwd=ROOT)
+    for mark in SANITIZER_MARKS:
+        check(mark not in r.stderr, "sanitizer report (%s) from %r" % (mark, args), r)
+    check(r.returncode in (0, 1, 2), "exit status %d from %r" % (r.returncode, args), r)
+    if expect is not None:
+        check(r.returncode == expect,
+              "expected exit %d from %r" % (expect, args), r)
+    return r
+
+
+def json_lines(text):
+    """Parses JSON Lines, keeping member order."""
+    out = []
+    for line in text.splitlines():
+        check(line.strip() != "", "blank line in JSON Lines output")
+        out.append(json.loads(line, object_pairs_hook=lambda pairs: pairs))
+    return out
+
+
+def as_dict(pairs):
+    return {k: v for k, v in pairs}
+
+
+# ---- help, version, usage -------------------------------------------------
+
+def test_version():
+    r = run("--version", expect=0)
+    check(r.stdout == "cardc 0.1.0\n", "version text", r)
+    r = run("-V", expect=0)
+    check(r.stdout == "cardc 0.1.0\n", "-V text", r)
+
+
+def test_help():
+    r = run("--help", expect=0)
+    check("Usage: cardc COMMAND" in r.stdout and "validate" in r.stdout
+          and "inspect" in r.stdout, "main help", r)
+    for args in (("validate", "--help"), ("help", "validate")):
+        r = run(*args, expect=0)
+        for opt in ("--card", "--schema", "--output", "--jsonl", "--dialect",
+                    "--resource", "--resource-dir", "--assert-format",
+                    "--apply-defaults", "--print", "--max-errors", "--max-depth",
+                    "--format"):
+            check(opt in r.stdout, "validate help mentions " + opt, r)
+    for args in (("inspect", "--help"), ("help", "inspect")):
+        r = run(*args, expect=0)
+        check("Usage: cardc inspect CARD" in r.stdout, "inspect help", r)
+    r = run("help", expect=0)
+    check("Usage: cardc COMMAND" in r.stdout, "bare help", r)
+
+
+def test_usage_errors():
+    cases = [
+        (),
+        ("frobnicate",),
+        ("--frobnicate",),
+        ("help", "frobnicate"),
+        ("validate",),                                    # neither card nor schema
+        ("validate", "--card", SEED, "--schema", schema("simple.json")),
+        ("validate", "--card", SEED, "--bogus"),
+        ("validate", "--card"),                           # missing value
+        ("validate", "--schema", schema("simple.json"), "--output"),
+        ("validate", "--card", SEED, "--dialect", "draft99"),
+        ("validate", "--card", SEED, "--format", "xml"),
+        ("validate", "--card", SEED, "--max-errors", "0"),
+        ("validate", "--card", SEED, "--max-errors", "12x"),
+        ("validate", "--card", SEED, "--max-depth", "-3"),
+        ("validate", "--card", SEED, "--max-depth", "100001"),
+        ("validate", "--card", SEED, "--resource", "no-equals-sign"),
+        ("validate", "--card", SEED, "--print=yes"),
+        ("inspect",),
+        ("inspect", SEED, SEED),
+        ("inspect", "--bogus", SEED),
+    ]
+    for args in cases:
+        r = run(*args, stdin="", expect=2)
+        check(r.stdout == "", "usage error prints nothing on stdout: %r" % (args,), r)
+        check(r.stderr.strip() != "", "usage error explains itself: %r" % (args,), r)
+        check("Usage: cardc" in r.stderr, "usage on stderr: %r" % (args,), r)
+
+
+# ---- validate against the seed card ----------------------------------------
+
+def test_valid_payload():
+    r = run("validate", "--card", SEED, payload("llava-valid.json"), expect=0)
+    check(r.stdout == payload("llava-valid.json") + ": valid\n", "valid line", r)
+    check(r.stderr == "", "no diagnostics", r)
+
+
+def test_mutually_exclusive():
+    p = payload("llava-prompt-and-messages.json")
+    r = run("validate", "--card", SEED, p, expect=1)
+    check(MUTUALLY_EXCLUSIVE in r.stdout, "errorMessage text", r)
+    line = [l for l in r.stdout.splitlines() if MUTUALLY_EXCLUSIVE in l][0]
+    check(re.match(r"^%s:\d+:\d+: \S+: .+ \[\S*\]$" % re.escape(p), line),
+          "text line shape: %r" % line, r)
+
+
+def test_text_positions():
+    p = payload("simple-invalid.json")
+    r = run("validate", "--schema", schema("simple.json"), p, expect=1)
+    lines = r.stdout.splitlines()
+    check(any(l.startswith(p + ":2:8: /n: ") and "[/properties/n/maximum]" in l
+              for l in lines), "maximum error at 2:8", r)
+    check(any(l.startswith(p + ":3:17: /tags/1: ") for l in lines), "/tags/1 at 3:17", r)
+    check(any(l.startswith(p + ":3:25: /tags/3: ") for l in lines), "/tags/3 at 3:25", r)
+    for l in lines:
+        check(re.match(r"^%s:\d+:\d+: (\(root\)|/\S*): .+ \[\S*\]$" % re.escape(p), l),
+              "text line shape: %r" % l, r)
+
+
+def test_invalid_exit_and_continue():
+    # An invalid payload does not stop the next one; 1 overall.
+    r = run("validate", "--card", SEED, payload("llava-invalid.json"),
+            payload("llava-valid.json"), expect=1)
+    check(payload("llava-valid.json") + ": valid" in r.stdout, "second payload validated", r)
+    check(payload("llava-invalid.json") + ":" in r.stdout, "first payload reported", r)
+
+
+def test_malformed_payload():
+    p = payload("malformed.json")
+    r = run("validate", "--card", SEED, p, payload("llava-invalid.json"),
+            payload("llava-valid.json"), expect=2)
+    check(r.stderr.startswith(p + ":3:18: error: unexpected character ','"),
+          "malformed at 3:18", r)
+    # The others are still validated.
+    check(payload("llava-valid.json") + ": valid" in r.stdout, "later payload validated", r)
+    check(payload("llava-invalid.json") + ":" in r.stdout, "invalid payload reported", r)
+
+
+def test_truncated_payload():
+    p = payload("truncated.json")
+    r = run("validate", "--card", SEED, p, expect=2)
+    check(r.stderr.startswith(p + ":3:17: error: unexpected end of data"),
+          "truncated payload position and message", r)
+
+
+def test_missing_payload_file():
+    r = run("validate", "--card", SEED, "/nonexistent/payload.json",
+            payload("llava-valid.json"), expect=2)
+    check("/nonexistent/payload.json: error: " in r.stderr
+          and "No such file or directory" in r.stderr, "unreadable payload", r)
+    check(payload("llava-valid.json") + ": valid" in r.stdout, "next payload validated", r)
+
+
+def test_stdin():
+    text = open(payload("llava-valid.json")).read()
+    r = run("validate", "--card", SEED, stdin=text, expect=0)
+    check(r.stdout == "<stdin>: valid\n", "stdin by default", r)
+    r = run("validate", "--card", SEED, "-", stdin=text, expect=0)
+    check(r.stdout == "<stdin>: valid\n", "stdin as '-'", r)
+    bad = open(payload("llava-prompt-and-messages.json")).read()
+    r = run("validate", "--card", SEED, "-", stdin=bad, expect=1)
+    check(r.stdout.startswith("<stdin>:") and MUTUALLY_EXCLUSIVE in r.stdout,
+          "stdin errors named <stdin>", r)
+    r = run("validate", "--card", SEED, stdin='{"image": [1,', expect=2)
+    check(r.stderr.startswith("<stdin>:1:14: error: unexpected end of data"),
+          "truncated stdin", r)
+
+
+def test_output_side():
+    r = run("validate", "--card", SEED, "--output", payload("output-valid.json"), expect=0)
+    r = run("validate", "--card", SEED, "--output", payload("output-invalid.json"), expect=1)
+    check(":1:17: /description: " in r.stdout, "output schema error position", r)
+    # The output payload is not a valid input.
+    run("validate", "--card", SEED, payload("output-valid.json"), expect=1)
+
+
+def test_apply_defaults_print():
+    r = run("validate", "--card", SEED, "--apply-defaults", "--print",
+            payload("llava-defaults.json"), expect=0)
+    doc = json.loads(r.stdout)
+    check(doc == {"image": [1, 2, 3], "raw": False, "max_tokens": 512},
+          "defaults applied: %r" % (doc,), r)
+    check(r.stdout.startswith('{\n  "image": [\n    1,'), "pretty JSON, 2 spaces", r)
+    check(payload("llava-defaults.json") + ": valid" in r.stderr, "verdict on stderr", r)
+    # Without --apply-defaults the payload is printed as it is.
+    r = run("validate", "--card", SEED, "--print", payload("llava-defaults.json"), expect=0)
+    check(json.loads(r.stdout) == {"image": [1, 2, 3]}, "no defaults without the flag", r)
+    # Invalid payloads are not printed.
+    r = run("validate", "--card", SEED, "--apply-defaults", "--print",
+            payload("llava-prompt-and-messages.json"), expect=1)
+    check(r.stdout == "" and MUTUALLY_EXCLUSIVE in r.stderr, "invalid not printed", r)
+
+
+# ---- formats ----------------------------------------------------------------
+
+def test_format_json():
+    files = [payload("llava-valid.json"), payload("llava-prompt-and-messages.json"),
+             payload("malformed.json")]
+    r = run("validate", "--card", SEED, "--format", "json", *files, expect=2)
+    lines = json_lines(r.stdout)
+    check(len(lines) == 3, "one line per payload", r)
+    for pairs, f in zip(lines, files):
+        check([k for k, _ in pairs[:2]] == ["valid", "file"], "valid then file: %r" % pairs, r)
+        check(as_dict(pairs)["file"] == f, "file member", r)
+    first, second, third = (as_dict(p) for p in lines)
+    check(first["valid"] is True, "valid payload", r)
+    check(second["valid"] is False and isinstance(second.get("errors"), list)
+          and second["errors"], "basic output errors", r)
+    units = [as_dict(u) for u in second["errors"]]
+    check(all("instanceLocation" in u and "keywordLocation" in u for u in units),
+          "basic output units", r)
+    check(any(u.get("error") == MUTUALLY_EXCLUSIVE for u in units), "errorMessage in JSON", r)
+    check(third["valid"] is False and as_dict(third["error"])["code"] == "json"
+          and as_dict(third["error"])["line"] == 3, "malformed payload line", r)
+    check("malformed.json:3:18: error:" in r.stderr, "malformed diagnostic on stderr", r)
+
+
+def test_format_github():
+    p = payload("simple-invalid.json")
+    r = run("validate", "--schema", schema("simple.json"), "--format", "github", p, expect=1)
+    lines = r.stdout.splitlines()
+    check(len(lines) >= 3, "one annotation per error", r)
+    for l in lines:
+        check(re.match(r"^::error file=[^,:]+,line=\d+,col=\d+::(\(root\)|/\S*): .+ \[\S*\]$", l),
+              "annotation shape: %r" % l, r)
+    check("::error file=%s,line=2,col=8::/n: " % p in r.stdout, "annotation position", r)
+    # Valid payloads annotate nothing.
+    r = run("validate", "--schema", schema("simple.json"), "--format", "github",
+            payload("simple-valid.json"), expect=0)
+    check(r.stdout == "", "no annotation for a valid payload", r)
+
+
+def test_github_escaping():
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "a,b:c%.json")
+        with open(p, "w") as f:
+            f.write('{"n": 11}')
+        r = run("validate", "--schema", schema("simple.json"), "--format", "github", p, expect=1)
+        esc = p.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+        check(r.stdout.startswith("::error file=%s,line=1,col=7::/n: " % esc),
+              "property escaping", r)
+        # Message data: % and newlines escaped, ':' and ',' kept.
+        with open(p, "w") as f:
+            f.write('{"n": 1, "tags": [5]}')
+        sch = os.path.join(d, "s.json")
+        with open(sch, "w") as f:
+            json.dump({"properties": {"tags": {"items": {"type": "string"}}},
+                       "errorMessage": {"properties": {"tags": "100% wrong,\nreally: yes"}}},
+                      f)
+        r = run("validate", "--schema", sch, "--format", "github", p, expect=1)
+        check("100%25 wrong,%0Areally: yes" in r.stdout, "data escaping", r)
+        r = run("validate", "--schema", schema("simple.json"), "--format", "github",
+                payload("malformed.json"), expect=2)
+        check(r.stdout.startswith("::error file=%s,line=3,col=18::unexpected character"
+                                 % payload("malformed.json")),
+              "malformed payload annotated", r)
+
+
+def test_jsonl():
+    p = payload("batch.jsonl")
+    r = run("validate", "--card", SEED, "--jsonl", p, expect=2)
+    out = r.stdout.splitlines()
+    check(p + ":1: valid" in out, "line 1 valid", r)
+    check(p + ":6: valid" in out, "line 6 valid", r)
+    check(not any(l.startswith(p + ":2") or l.startswith(p + ":3") for l in out),
+          "blank lines skipped", r)
+    check(any(l.startswith(p + ":4:26: /prompt: ") for l in out), "line 4 error at col 26", r)
+    check(r.stderr.startswith(p + ":5:15: error: "), "line 5 malformed at col 15", r)
+    r = run("validate", "--card", SEED, "--format", "json", "--jsonl", p, expect=2)
+    lines = [as_dict(x) for x in json_lines(r.stdout)]
+    check([x["line"] for x in lines] == [1, 4, 5, 6], "JSON lines carry the line", r)
+    check([x["valid"] for x in lines] == [True, False, False, True], "verdicts", r)
+    # From stdin, mixed with a plain payload file.
+    r = run("validate", "--card", SEED, "--jsonl", "-", payload("llava-valid.json"),
+            stdin='{"image": [1]}\n{"image": [2]}\n', expect=0)
+    check(r.stdout.splitlines() == ["<stdin>:1: valid", "<stdin>:2: valid",
+                                    payload("llava-valid.json") + ": valid"], "order", r)
+
+
+def test_deep_payload():
+    depth = 2000
+    doc = "[" * depth + "]" * depth
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "deep.json")
+        with open(p, "w") as f:
+            f.write(doc)
+        run("validate", "--schema", schema("array.json"), p, expect=0)
+        # The card's input is a string or an object: an array is invalid.
+        run("validate", "--card", SEED, p, expect=1)
+        r = run("validate", "--schema", schema("array.json"), "--max-depth", "100", p, expect=2)
+        check("nesting too deep" in r.stderr, "depth limit", r)
+        obj = '{"a":' * depth + "1" + "}" * depth
+        with open(p, "w") as f:
+            f.write(obj)
+        run("validate", "--card", SEED, p, expect=1)
+
+
+def test_max_depth():
+    r = run("validate", "--schema", schema("simple.json"), "--max-depth", "4",
+            payload("simple-deep.json"), expect=2)
+    check(payload("simple-deep.json") + ":1:" in r.stderr and "nesting too deep" in r.stderr,
+          "max depth diagnostic", r)
+    run("validate", "--schema", schema("simple.json"), "--max-depth", "6",
+        payload("simple-deep.json"), expect=0)
+
+
+def test_max_errors():
+    p = payload("simple-many-errors.json")
+    r = run("validate", "--schema", schema("simple.json"), p, expect=1)
+    check(len(r.stdout.splitlines()) >= 2, "several errors by default", r)
+    r = run("validate", "--schema", schema("simple.json"), "--max-errors", "1", p, expect=1)
+    lines = r.stdout.splitlines()
+    check(len([l for l in lines if ": note: " not in l]) == 1, "one error kept", r)
+    check(any(": note: " in l and "--max-errors" in l for l in lines), "truncation note", r)
+
+
+def test_resources():
+    args = ["validate", "--schema", schema("uses-ref.json"),
+            "--resource", "http://example.com/defs.json=" + schema("defs.json"),
+            "--resource-dir", "http://example.com/lib/=" + schema("dir")]
+    run(*args, payload("ref-valid.json"), expect=0)
+    r = run(*args, payload("ref-invalid.json"), expect=1)
+    check("/pos: " in r.stdout, "error through a resource", r)
+    run(*args, "--format", "json", payload("ref-valid.json"), expect=0)
+    # Without the resources the schema does not compile.
+    r = run("validate", "--schema", schema("uses-ref.json"), payload("ref-valid.json"), expect=2)
+    check("example.com" in r.stderr, "unresolvable $ref named", r)
+    r = run("validate", "--schema", schema("uses-ref.json"),
+            "--resource", "http://example.com/defs.json=/nonexistent.json",
+            payload("ref-valid.json"), expect=2)
+    check("/nonexistent.json" in r.stderr, "missing resource named", r)
+
+
+def test_dialect():
+    p = payload("prefix.json")
+    run("validate", "--schema", schema("prefix.json"), "--dialect", "2020-12", p, expect=1)
+    run("validate", "--schema", schema("prefix.json"), "--dialect", "draft7", p, expect=0)
+    run("validate", "--schema", schema("prefix.json"), "--dialect=2019-09", p, expect=0)
+
+
+def test_assert_format():
+    p = payload("email.json")
+    run("validate", "--schema", schema("email.json"), p, expect=0)
+    r = run("validate", "--schema", schema("email.json"), "--assert-format", p, expect=1)
+    check("[/format]" in r.stdout, "format error keyword", r)
+
+
+def test_bad_schema_and_card():
+    r = run("validate", "--schema", schema("malformed.json"), payload("simple-valid.json"),
+            expect=2)
+    check(r.stderr.startswith(schema("malformed.json") + ":1:37: error: "),
+          "malformed schema position", r)
+    r = run("validate", "--schema", schema("bad-keyword.json"), payload("simple-valid.json"),
+            expect=2)
+    check(schema("bad-keyword.json") in r.stderr and "error" in r.stderr, "bad schema", r)
+    r = run("validate", "--card", "/nonexistent/card.md", payload("llava-valid.json"), expect=2)
+    check("/nonexistent/card.md" in r.stderr, "missing card named", r)
+    with tempfile.TemporaryDirectory() as d:
+        card = os.path.join(d, "broken.md")
+        with open(card, "w") as f:
+            f.write("---\nmodel: [unclosed\n---\n")
+        r = run("validate", "--card", card, payload("llava-valid.json"), expect=2)
+        check(r.stderr.startswith(card + ":"), "malformed card diagnostic", r)
+        run("inspect", card, expect=2)
+
+
+def test_hostile_pattern():
+    # A catastrophic pattern is cut off by the regex limits: no hang, no crash,
+    # and never a "valid" verdict.
+    with tempfile.TemporaryDirectory() as d:
+        sch = os.path.join(d, "s.json")
+        with open(sch, "w") as f:
+            json.dump({"properties": {"s": {"pattern": "^(a|a)+$"}}}, f)
+        r = run("validate", "--schema", sch, stdin=json.dumps({"s": "a" * 60 + "b"}))
+        check(r.returncode in (1, 2) and "valid\n" not in r.stdout, "hostile pattern", r)
+
+
+def test_schema_from_stdin():
+    text = open(schema("simple.json")).read()
+    run("validate", "--schema", "-", payload("simple-valid.json"), stdin=text, expect=0)
+    r = run("validate", "--schema", "-", payload("simple-valid.json"), stdin="{", expect=2)
+    check(r.stderr.startswith("<stdin>:1:2: error: unexpected end of data"), "schema on stdin", r)
+
+
+# ---- inspect ------------------------------------------------------------------
+
+def test_inspect_seed():
+    r = run("inspect", SEED, expect=0)
+    for text in ("@cf/llava-hf/llava-1.5-7b-hf", "af274959-cb47-4ba8-9d8e-5a0a58b6b402",
+                 "Image-to-Text", "image-to-text", "beta: true", "LLaVA is an open-source",
+                 "Input schema:", "Output schema:", '"oneOf": [', '"maxLength": 6144',
+                 '"contentType": "application/json"'):
+        check(text in r.stdout, "inspect shows %r" % text, r)
+    # Both schemas are printed as formatted JSON: extract and parse them.
+    body = r.stdout.split("Input schema:\n", 1)[1]
+    inp, out = body.split("\nOutput schema:\n", 1)
+    check(json.loads(inp)["oneOf"][1]["properties"]["max_tokens"]["default"] == 512,
+          "input schema JSON", r)
+    check(json.loads(out)["properties"]["description"]["type"] == "string",
+          "output schema JSON", r)
+
+
+def test_inspect_missing_side():
+    with tempfile.TemporaryDirectory() as d:
+        card = os.path.join(d, "input-only.md")
+        with open(card, "w") as f:
+            f.write('---\nmodel:\n  name: "@cf/test/input-only"\n'
+                    'json_schema:\n  input: "{\\"type\\": \\"string\\"}"\n---\n')
+        r = run("inspect", card, expect=0)
+        check("@cf/test/input-only" in r.stdout, "name", r)
+        check(r.stdout.rstrip().endswith("Output schema:\n(none)"), "(none) for output", r)
+        r = run("validate", "--card", card, "--output", payload("output-valid.json"), expect=2)
+        check(r.stderr.strip() != "", "no output schema is an error", r)
+
+
+def test_inspect_shared_json_card():
+    card = os.path.join(SHARED, "cards", "json", "llava-1.5-7b-hf.json")
+    check(os.path.isfile(card), "shared card missing: %s (../shared is required)" % card)
+    r = run("inspect", card, expect=0)
+    check("llava" in r.stdout and "Input schema:" in r.stdout and '"oneOf"' in r.stdout,
+          "JSON-layout card inspected", r)
+    run("validate", "--card", card, payload("llava-valid.json"), expect=0)
+    # This layout's llava card has no errorMessage/"not": only "image" is required.
+    r = run("validate", "--card", card, payload("llava-invalid.json"), expect=1)
+    check(card not in r.stdout and payload("llava-invalid.json") + ":" in r.stdout,
+          "errors name the payload", r)
+
+
+def main():
+    if not CARDC or not ROOT:
+        print("usage: test_cli.py PATH/TO/cardc SOURCE_ROOT", file=sys.stderr)
+        return 2
+    if not os.access(CARDC, os.X_OK):
+        print("FAIL: %s is not an executable" % CARDC, file=sys.stderr)
+        return 1
+    tests = [(name, fn) for name, fn in globals().items()
+             if name.startswith("test_") and callable(fn)]
+    only = os.environ.get("CARDC_CLI_TEST")
+    passed = failed = 0
+    for name, fn in tests:
+        if only and only != name:
+            continue
+        try:
+            fn()
+        except Exception as e:  # a failure or a crash of the test itself
+            failed += 1
+            print("FAIL %s: %s" % (name, e))
+            if not isinstance(e, Failure):
+                traceback.print_exc()
+        else:
+            passed += 1
+            print("ok   %s" % name)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
