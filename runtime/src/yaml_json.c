@@ -659,6 +659,44 @@ static cardc_status check_single_document(const cardc__yaml_input *in, yaml_pars
     return CARDC_OK;
 }
 
+/* libyaml's scanner re-checks every pending simple key, one per open flow
+ * collection, on each token, so yaml_parser_load takes quadratic time in
+ * the nesting depth (200,000 '[' take minutes). This first pass over the
+ * events refuses a document nested deeper than max_depth before the loader
+ * sees it; it costs a second parse, which is cheap for a card. */
+static cardc_status check_depth(const cardc__yaml_input *in, cardc_error *err)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    cardc_status st = CARDC_OK;
+    int depth = 0, done = 0;
+
+    if (!yaml_parser_initialize(&p))
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    yaml_parser_set_input_string(&p, (const unsigned char *)in->text, in->len);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    while (!done && st == CARDC_OK) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            st = parser_error(in, &p, err);
+            break;
+        }
+        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > in->max_depth)
+                st = cardc__error_at(err, CARDC_E_LIMIT, in->source,
+                                     (int)ev.start_mark.line + 1 + in->line_base,
+                                     (int)ev.start_mark.column + 1,
+                                     "nesting deeper than %d levels (max_depth)", in->max_depth);
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        } else if (ev.type == YAML_STREAM_END_EVENT) {
+            done = 1;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return st;
+}
+
 cardc_status cardc__yaml_load(const cardc__yaml_input *in, cardc__yaml **yaml,
                               struct json_object **out, cardc_error *err)
 {
@@ -674,6 +712,11 @@ cardc_status cardc__yaml_load(const cardc__yaml_input *in, cardc__yaml **yaml,
     if (!y)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     y->line_base = in->line_base;
+    st = check_depth(in, err);
+    if (st != CARDC_OK) {
+        free(y);
+        return st;
+    }
     if (!yaml_parser_initialize(&parser)) {
         free(y);
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
