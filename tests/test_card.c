@@ -452,6 +452,10 @@ static void test_edges(void)
                      3, 7, "recursive alias");
     expect_mem_error("deep.yaml", "model:\n  name: x\nd: [[[[[1]]]]]\n", &small, CARDC_E_LIMIT, 3,
                      8, "nesting deeper than 5 levels");
+    /* Within the limit as written, too deep once *a is expanded. */
+    expect_mem_error("alias-deep.yaml", "model:\n  name: x\na: &a [[[1]]]\nb: [[*a]]\n", &small,
+                     CARDC_E_LIMIT, 3, 4, "nesting deeper than 5 levels (max_depth) after alias");
+    expect_mem_error("empty.yaml", "", NULL, CARDC_E_CARD, 1, 1, "holds no YAML document");
     expect_mem_error("laughs-small.yaml",
                      "model: {name: x}\na: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
                      "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
@@ -553,6 +557,9 @@ static void test_edges(void)
         cardc_error_clear(&err);
         CHECK(cardc_card_load("/nonexistent/card.md", NULL, &card, &err) == CARDC_E_IO);
         CHECK_STR(err.source, "/nonexistent/card.md");
+        cardc_error_clear(&err);
+        CHECK(cardc_card_load(broken_dir, NULL, &card, &err) == CARDC_E_IO);
+        CHECK(strstr(err.message, "cannot read the card") != NULL);
     }
 }
 

@@ -604,7 +604,8 @@ static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len
     }
     if (ferror(f)) {
         free(buf);
-        return cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot read the card");
+        return cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot read the card: %s",
+                               strerror(errno));
     }
     *text = buf;
     *len = n;

@@ -244,16 +244,29 @@ static int measure(conv *c, int id, int depth)
     if (n->type == YAML_SEQUENCE_NODE) {
         yaml_node_item_t *it;
 
-        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+            push_index(c, (size_t)(it - n->data.sequence.items.start));
             if (!measure_child(c, self, *it, depth + 1))
                 return 0;
+            c->path_len--;
+        }
     } else if (n->type == YAML_MAPPING_NODE) {
         yaml_node_pair_t *p;
 
-        for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
-            if (!measure_child(c, self, p->key, depth + 1) ||
-                !measure_child(c, self, p->value, depth + 1))
+        for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+            yaml_node_t *key = node_at(c, p->key);
+
+            if (!measure_child(c, self, p->key, depth + 1))
                 return 0;
+            /* A collection key is refused later, when the tree is built. */
+            if (key->type == YAML_SCALAR_NODE)
+                push_key(c, key);
+            else
+                push_index(c, (size_t)(p - n->data.mapping.pairs.start));
+            if (!measure_child(c, self, p->value, depth + 1))
+                return 0;
+            c->path_len--;
+        }
     }
     self->state = NODE_DONE;
     return 1;
