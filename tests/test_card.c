@@ -496,6 +496,12 @@ static void test_edges(void)
                      "after the JSON value");
     expect_mem_error("json-ctrl.json", "{\"name\": \"a\tb\"}", NULL, CARDC_E_JSON, 1, 12,
                      "control character");
+    expect_mem_error("json-dup.json", "{\"name\": \"x\",\n  \"name\": \"y\"}", NULL,
+                     CARDC_E_JSON, 2, 3, "duplicate object key \"name\"");
+    expect_mem_error("schema-dup.md",
+                     FM("model:\n  name: x\njson_schema:\n  input: '{\"type\": 1, \"t\\u0079pe\": 2}'\n"),
+                     NULL, CARDC_E_JSON, 5, 10,
+                     "duplicate object key \"type\" at line 1, column 13 of the schema text");
     expect_mem_error("json-name.json", "{\n  \"name\": [\"x\"]\n}", NULL, CARDC_E_CARD, 2, 11,
                      "'name' must be a string, not a sequence");
     expect_mem_error("json-schema.json", "{\"name\": \"x\", \"schema\": {\"input\": 3}}", NULL,

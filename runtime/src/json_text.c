@@ -20,9 +20,11 @@ typedef struct scan {
     size_t pos;
     int depth;
     int max_depth;
+    int check_dups;
     cardc_status code;
     const char *msg;
     size_t err;
+    char msgbuf[160];
 } scan;
 
 static int fail(scan *sc, cardc_status code, size_t at, const char *msg)
@@ -244,6 +246,7 @@ static int scan_literal(scan *sc, const char *word)
 }
 
 static int scan_value(scan *sc);
+static char *decode_string(const unsigned char *s, size_t len, size_t i, size_t *n);
 
 static int enter(scan *sc)
 {
@@ -280,20 +283,39 @@ static int scan_array(scan *sc)
     }
 }
 
-static int scan_object(scan *sc)
+/* json-c would keep the last of two equal keys without a word; a card
+ * with {"type": "string", "type": "object"} is a mistake to report. The
+ * keys seen so far live in a json-c object used as a set. */
+static int check_duplicate(scan *sc, struct json_object *seen, size_t key_start)
 {
-    if (!enter(sc))
-        return 0;
-    if (sc->pos < sc->len && sc->s[sc->pos] == '}') {
-        sc->pos++;
-        sc->depth--;
-        return 1;
+    size_t n;
+    char *key = decode_string(sc->s, sc->len, key_start, &n);
+    int ok = 1;
+
+    if (!key)
+        return fail(sc, CARDC_E_NOMEM, key_start, "out of memory");
+    if (json_object_object_get_ex(seen, key, NULL)) {
+        snprintf(sc->msgbuf, sizeof sc->msgbuf, "duplicate object key \"%.100s\"", key);
+        ok = fail(sc, CARDC_E_JSON, key_start, sc->msgbuf);
+    } else if (json_object_object_add(seen, key, NULL) != 0) {
+        ok = fail(sc, CARDC_E_NOMEM, key_start, "out of memory");
     }
+    free(key);
+    return ok;
+}
+
+static int scan_members(scan *sc, struct json_object *seen)
+{
     for (;;) {
+        size_t key_start;
+
         skip_ws(sc);
         if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
             return fail_here(sc, "object key (a double-quoted string) expected");
+        key_start = sc->pos;
         if (!scan_string(sc, 1))
+            return 0;
+        if (seen && !check_duplicate(sc, seen, key_start))
             return 0;
         skip_ws(sc);
         if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
@@ -313,6 +335,25 @@ static int scan_object(scan *sc)
         }
         return fail_here(sc, "',' or '}' expected");
     }
+}
+
+static int scan_object(scan *sc)
+{
+    struct json_object *seen = NULL;
+    int ok;
+
+    if (!enter(sc))
+        return 0;
+    if (sc->pos < sc->len && sc->s[sc->pos] == '}') {
+        sc->pos++;
+        sc->depth--;
+        return 1;
+    }
+    if (sc->check_dups && !(seen = json_object_new_object()))
+        return fail(sc, CARDC_E_NOMEM, sc->pos, "out of memory");
+    ok = scan_members(sc, seen);
+    json_object_put(seen);
+    return ok;
 }
 
 static int scan_value(scan *sc)
@@ -366,6 +407,7 @@ cardc_status cardc__json_text_parse(const char *text, size_t len, int max_depth,
     sc.s = (const unsigned char *)text;
     sc.len = len;
     sc.max_depth = max_depth;
+    sc.check_dups = 1;
     if (scan_value(&sc)) {
         skip_ws(&sc);
         if (sc.pos < sc.len)
