@@ -242,37 +242,36 @@ static cardc_status read_properties(const loader *L, const struct json_object *h
     return CARDC_OK;
 }
 
+static cardc_status str_field(const loader *L, const struct json_object *obj, const char *key,
+                              const char *prefix, const char *path, const char **dst)
+{
+    char ptr[96];
+
+    snprintf(ptr, sizeof ptr, "%s%s", prefix, path);
+    return get_string(L, obj, key, ptr, dst);
+}
+
 /* holder: the mapping with name/id/description/task/properties ("model" in
  * the YAML layout, the root in the JSON layout); prefix: its pointer. */
 static cardc_status read_metadata(const loader *L, const struct json_object *holder,
                                   const char *prefix)
 {
     cardc_card *card = L->card;
-    struct json_object *task;
-    char ptr[64];
+    struct json_object *task = NULL;
+    char ptr[96];
     cardc_status st;
 
-#define STR_FIELD(obj, key, dst, fmt)                                                        \
-    do {                                                                                     \
-        snprintf(ptr, sizeof ptr, fmt, prefix);                                              \
-        st = get_string(L, obj, key, ptr, dst);                                              \
-        if (st != CARDC_OK)                                                                  \
-            return st;                                                                       \
-    } while (0)
-
-    STR_FIELD(holder, "name", &card->name, "%s/name");
-    STR_FIELD(holder, "id", &card->id, "%s/id");
-    STR_FIELD(holder, "description", &card->description, "%s/description");
     snprintf(ptr, sizeof ptr, "%s/task", prefix);
-    st = get_mapping(L, holder, "task", ptr, &task);
-    if (st != CARDC_OK)
-        return st;
-    STR_FIELD(task, "id", &card->task_id, "%s/task/id");
-    STR_FIELD(task, "name", &card->task_name, "%s/task/name");
-    STR_FIELD(task, "description", &card->task_description, "%s/task/description");
-#undef STR_FIELD
-    st = get_string(L, card->doc, "task_type", "/task_type", &card->task_type);
-    if (st != CARDC_OK)
+    if ((st = str_field(L, holder, "name", prefix, "/name", &card->name)) != CARDC_OK ||
+        (st = str_field(L, holder, "id", prefix, "/id", &card->id)) != CARDC_OK ||
+        (st = str_field(L, holder, "description", prefix, "/description",
+                        &card->description)) != CARDC_OK ||
+        (st = get_mapping(L, holder, "task", ptr, &task)) != CARDC_OK ||
+        (st = str_field(L, task, "id", prefix, "/task/id", &card->task_id)) != CARDC_OK ||
+        (st = str_field(L, task, "name", prefix, "/task/name", &card->task_name)) != CARDC_OK ||
+        (st = str_field(L, task, "description", prefix, "/task/description",
+                        &card->task_description)) != CARDC_OK ||
+        (st = get_string(L, card->doc, "task_type", "/task_type", &card->task_type)) != CARDC_OK)
         return st;
     snprintf(ptr, sizeof ptr, "%s/properties", prefix);
     return read_properties(L, holder, ptr);
@@ -283,7 +282,7 @@ static cardc_status read_metadata(const loader *L, const struct json_object *hol
 static cardc_status schema_from_text(const loader *L, cardc_side side, struct json_object *text)
 {
     cardc_card *card = L->card;
-    char ptr[64], msg[128];
+    char ptr[64], msg[192];
     const char *s;
     size_t len, off = 0;
     int line, column;
@@ -452,7 +451,7 @@ static cardc_status load_yaml(loader *L, size_t start, size_t end, int line_base
     in.max_depth = L->max_depth;
     cardc_error_clear(&yerr);
     st = cardc__yaml_load(&in, &L->yaml, &card->doc, &yerr);
-    if (st != CARDC_OK && st != CARDC_E_NOMEM && !front && !looks_like_yaml(in.text, in.len))
+    if ((st == CARDC_E_YAML || st == CARDC_E_UTF8) && !front && !looks_like_yaml(in.text, in.len))
         return cardc__error_at(L->err, CARDC_E_CARD, L->source, 1, 1,
                                "no YAML front matter (expected a first line '---')");
     if (st != CARDC_OK) {
@@ -476,7 +475,7 @@ static cardc_status load_yaml(loader *L, size_t start, size_t end, int line_base
 static cardc_status load_json(loader *L)
 {
     cardc_card *card = L->card;
-    char msg[128];
+    char msg[192];
     size_t off = 0;
     int line, column;
     cardc_status st;

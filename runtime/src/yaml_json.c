@@ -205,7 +205,7 @@ static int measure(conv *c, int id, int depth);
 
 static int measure_child(conv *c, node_info *self, int child, int depth)
 {
-    size_t cap = c->in->max_nodes + 1;
+    size_t cap = c->in->max_nodes < SIZE_MAX ? c->in->max_nodes + 1 : SIZE_MAX;
 
     if (!measure(c, child, depth))
         return 0;
