@@ -492,6 +492,12 @@ static void test_edges(void)
                      CARDC_E_JSON, 2, 22, "unexpected character");
     expect_mem_error("json-inf.json", "{\"name\": \"x\", \"v\": 1e999}", NULL, CARDC_E_JSON, 1, 20,
                      "number out of range");
+    expect_mem_error("json-bigint.json", "{\"name\": \"x\", \"v\": 18446744073709551616}", NULL,
+                     CARDC_E_JSON, 1, 20, "integer out of the 64-bit range");
+    expect_mem_error("json-negint.json", "{\"name\": \"x\", \"v\": -9223372036854775809}", NULL,
+                     CARDC_E_JSON, 1, 20, "integer out of the 64-bit range");
+    expect_mem_error("yaml-bigint.yaml", "model: {name: x}\nv: 18446744073709551616\n", NULL,
+                     CARDC_E_YAML, 2, 4, "out of range");
     expect_mem_error("json-trailing.json", "{\"name\": \"x\"} {}", NULL, CARDC_E_JSON, 1, 15,
                      "after the JSON value");
     expect_mem_error("json-ctrl.json", "{\"name\": \"a\tb\"}", NULL, CARDC_E_JSON, 1, 12,

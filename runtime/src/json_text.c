@@ -200,9 +200,29 @@ static int check_finite(scan *sc, size_t start)
     return 1;
 }
 
+/* json-c stores integers in 64 bits and silently saturates larger ones
+ * (1e30 written as digits would become 18446744073709551615): refuse them
+ * instead of changing a schema's meaning. */
+static int check_integer_range(scan *sc, size_t start)
+{
+    const char *digits = (const char *)sc->s + start;
+    size_t n = sc->pos - start;
+    const char *limit = "18446744073709551615";
+
+    if (*digits == '-') {
+        digits++;
+        n--;
+        limit = "9223372036854775808";
+    }
+    if (n < strlen(limit) || (n == strlen(limit) && memcmp(digits, limit, n) <= 0))
+        return 1;
+    return fail(sc, CARDC_E_JSON, start, "integer out of the 64-bit range");
+}
+
 static int scan_number(scan *sc)
 {
     size_t start = sc->pos;
+    int integer = 1;
 
     if (sc->s[sc->pos] == '-')
         sc->pos++;
@@ -217,6 +237,7 @@ static int scan_number(scan *sc)
             sc->pos++;
     }
     if (sc->pos < sc->len && sc->s[sc->pos] == '.') {
+        integer = 0;
         sc->pos++;
         if (!is_digit(sc))
             return fail_here(sc, "digit expected after '.'");
@@ -224,6 +245,7 @@ static int scan_number(scan *sc)
             sc->pos++;
     }
     if (sc->pos < sc->len && (sc->s[sc->pos] == 'e' || sc->s[sc->pos] == 'E')) {
+        integer = 0;
         sc->pos++;
         if (sc->pos < sc->len && (sc->s[sc->pos] == '+' || sc->s[sc->pos] == '-'))
             sc->pos++;
@@ -232,7 +254,7 @@ static int scan_number(scan *sc)
         while (is_digit(sc))
             sc->pos++;
     }
-    return check_finite(sc, start);
+    return integer ? check_integer_range(sc, start) : check_finite(sc, start);
 }
 
 static int scan_literal(scan *sc, const char *word)
