@@ -316,6 +316,11 @@ static void test_broken_files(void)
     expect_file_error("bad-schema-json.md", CARDC_E_JSON, 7, 10, "/json_schema/input",
                       "schema text is not valid JSON: object key (a double-quoted string) "
                       "expected at line 4, column 28 of the schema text");
+    /* A literal block keeps the schema's lines: the error is pointed at
+     * exactly (schema line 5, column 5 -> card line 5 + 5, column 4 + 5). */
+    expect_file_error("bad-schema-literal.md", CARDC_E_JSON, 10, 9, "/json_schema/input",
+                      "schema text is not valid JSON: ',' or '}' expected at line 5, column 5 "
+                      "of the schema text");
     expect_file_error("duplicate-key.yaml", CARDC_E_YAML, 4, 3, "/model",
                       "duplicate mapping key 'name'");
     expect_file_error("bad-json.json", CARDC_E_JSON, 6, 37, "",
@@ -478,7 +483,7 @@ static void test_edges(void)
                      NULL, CARDC_E_CARD, 5, 11, "not an integer");
     expect_mem_error("schema-nan.md",
                      FM("model:\n  name: x\njson_schema:\n  input: |\n    {\"a\": NaN}\n"), NULL,
-                     CARDC_E_JSON, 5, 10, "unexpected character at line 1, column 7 of the schema text");
+                     CARDC_E_JSON, 6, 11, "unexpected character at line 1, column 7 of the schema text");
     expect_mem_error("prop-no-id.md", FM("model:\n  name: x\n  properties:\n    - value: 1\n"),
                      NULL, CARDC_E_CARD, 5, 7, "has no property_id");
     expect_mem_error("two-docs.yaml", "model:\n  name: x\n---\nmodel:\n  name: y\n", NULL,

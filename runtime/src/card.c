@@ -279,6 +279,71 @@ static cardc_status read_metadata(const loader *L, const struct json_object *hol
 
 /* ---- schemas ---------------------------------------------------------- */
 
+/* Byte offset where 1-based `line` of the card starts, or SIZE_MAX. */
+static size_t line_start(const loader *L, int line)
+{
+    size_t i = 0;
+    int l = 1;
+
+    while (l < line) {
+        size_t br;
+
+        while (i < L->len && !(br = cardc__line_break_len(L->text, L->len, i, 1)))
+            i++;
+        if (i >= L->len)
+            return SIZE_MAX;
+        i += br;
+        l++;
+    }
+    return i;
+}
+
+static int leading_spaces(const loader *L, size_t i)
+{
+    int n = 0;
+
+    while (i < L->len && L->text[i] == ' ')
+        i++, n++;
+    return n;
+}
+
+/* A schema written as a literal block ("input: |") keeps its lines 1:1 in
+ * the card, shifted by the block's indentation, so a JSON error inside it
+ * can be pointed at exactly: schema line sline sits on card line
+ * (line of '|') + sline. Returns 0 for any other scalar style (quoted
+ * scalars have escapes, folded ones join lines) or when the position falls
+ * outside the block; the caller then keeps the scalar's start. */
+static int literal_block_position(const loader *L, int mark_line, int mark_col, int sline,
+                                  int scol, int *line, int *column)
+{
+    size_t at = line_start(L, mark_line), first, target;
+    int col, indent;
+
+    if (!L->yaml || at == SIZE_MAX)
+        return 0;
+    for (col = 1; col < mark_col && at < L->len; col++) {
+        at++;
+        while (at < L->len && ((unsigned char)L->text[at] & 0xC0) == 0x80)
+            at++;
+    }
+    if (at >= L->len || L->text[at] != '|')
+        return 0;
+    for (at++; at < L->len && (L->text[at] == '-' || L->text[at] == '+'); at++)
+        ;
+    if (at < L->len && L->text[at] >= '0' && L->text[at] <= '9')
+        return 0; /* explicit indentation indicator: not worth guessing */
+    first = line_start(L, mark_line + 1);
+    target = line_start(L, mark_line + sline);
+    if (first == SIZE_MAX || target == SIZE_MAX)
+        return 0;
+    indent = leading_spaces(L, first);
+    if (indent == 0 || leading_spaces(L, target) < indent)
+        return 0;
+    *line = mark_line + sline;
+    *column = indent + scol;
+    return 1;
+}
+
 static cardc_status schema_from_text(const loader *L, cardc_side side, struct json_object *text)
 {
     cardc_card *card = L->card;
@@ -300,7 +365,21 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
     if (st == CARDC_E_NOMEM)
         return cardc__error(L->err, st, "out of memory");
     if (st != CARDC_OK) {
-        cardc__text_position(s, len, off, 0, &line, &column);
+        int card_line, card_column, sline, scol;
+
+        cardc__text_position(s, len, off, 0, &sline, &scol);
+        locate(L, ptr, &card_line, &card_column);
+        if (st != CARDC_E_LIMIT &&
+            literal_block_position(L, card_line, card_column, sline, scol, &line, &column)) {
+            st = cardc__error_at(L->err, st, L->source, line, column,
+                                 "schema text is not valid JSON: %s at line %d, column %d of "
+                                 "the schema text (a literal block)",
+                                 msg, sline, scol);
+            cardc__error_pointer(L->err, ptr);
+            return st;
+        }
+        line = sline;
+        column = scol;
         if (st == CARDC_E_LIMIT)
             return fail_at(L, st, ptr,
                            "schema text nests deeper than %d levels (max_depth) at line %d, "

@@ -675,14 +675,16 @@ static cardc_status check_single_document(const cardc__yaml_input *in, yaml_pars
 /* libyaml's scanner re-checks every pending simple key, one per open flow
  * collection, on each token, so yaml_parser_load takes quadratic time in
  * the nesting depth (200,000 '[' take minutes). This first pass over the
- * events refuses a document nested deeper than max_depth before the loader
+ * events refuses a document nested deeper than max_depth, or with more
+ * nodes than max_nodes before any alias is even expanded, before the loader
  * sees it; it costs a second parse, which is cheap for a card. */
-static cardc_status check_depth(const cardc__yaml_input *in, cardc_error *err)
+static cardc_status check_shape(const cardc__yaml_input *in, cardc_error *err)
 {
     yaml_parser_t p;
     yaml_event_t ev;
     cardc_status st = CARDC_OK;
     int depth = 0, done = 0;
+    size_t nodes = 0;
 
     if (!yaml_parser_initialize(&p))
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
@@ -693,7 +695,14 @@ static cardc_status check_depth(const cardc__yaml_input *in, cardc_error *err)
             st = parser_error(in, &p, err);
             break;
         }
-        if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+        if ((ev.type == YAML_SCALAR_EVENT || ev.type == YAML_SEQUENCE_START_EVENT ||
+             ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_ALIAS_EVENT) &&
+            ++nodes > in->max_nodes) {
+            st = cardc__error_at(err, CARDC_E_LIMIT, in->source,
+                                 (int)ev.start_mark.line + 1 + in->line_base,
+                                 (int)ev.start_mark.column + 1,
+                                 "more than %zu YAML nodes (max_nodes)", in->max_nodes);
+        } else if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
             if (++depth > in->max_depth)
                 st = cardc__error_at(err, CARDC_E_LIMIT, in->source,
                                      (int)ev.start_mark.line + 1 + in->line_base,
@@ -725,7 +734,7 @@ cardc_status cardc__yaml_load(const cardc__yaml_input *in, cardc__yaml **yaml,
     if (!y)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     y->line_base = in->line_base;
-    st = check_depth(in, err);
+    st = check_shape(in, err);
     if (st != CARDC_OK) {
         free(y);
         return st;
