@@ -286,7 +286,7 @@ static size_t line_start(const loader *L, int line)
     int l = 1;
 
     while (l < line) {
-        size_t br;
+        size_t br = 0;
 
         while (i < L->len && !(br = cardc__line_break_len(L->text, L->len, i, 1)))
             i++;
@@ -469,7 +469,7 @@ static cardc_status extract(const loader *L)
 /* Length of the line at text[i] without its break and trailing blanks. */
 static size_t line_content(const char *text, size_t len, size_t i, size_t *next)
 {
-    size_t end = i, br, n;
+    size_t end = i, br = 0, n;
 
     while (end < len && !(br = cardc__line_break_len(text, len, end, 0)))
         end++;
