@@ -469,9 +469,9 @@ static cardc_status extract(const loader *L)
 /* Length of the line at text[i] without its break and trailing blanks. */
 static size_t line_content(const char *text, size_t len, size_t i, size_t *next)
 {
-    size_t end = i, br = 0, n;
+    size_t end = i, n;
 
-    while (end < len && !(br = cardc__line_break_len(text, len, end, 0)))
+    while (end < len && !cardc__line_break_len(text, len, end, 0))
         end++;
     *next = end < len ? end + cardc__line_break_len(text, len, end, 0) : len;
     n = end - i;
