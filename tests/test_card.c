@@ -316,6 +316,11 @@ static void test_broken_files(void)
     expect_file_error("bad-schema-json.md", CARDC_E_JSON, 7, 10, "/json_schema/input",
                       "schema text is not valid JSON: object key (a double-quoted string) "
                       "expected at line 4, column 28 of the schema text");
+    /* A literal block keeps the schema's lines: the error is pointed at
+     * exactly (schema line 5, column 5 -> card line 5 + 5, column 4 + 5). */
+    expect_file_error("bad-schema-literal.md", CARDC_E_JSON, 10, 9, "/json_schema/input",
+                      "schema text is not valid JSON: ',' or '}' expected at line 5, column 5 "
+                      "of the schema text");
     expect_file_error("duplicate-key.yaml", CARDC_E_YAML, 4, 3, "/model",
                       "duplicate mapping key 'name'");
     expect_file_error("bad-json.json", CARDC_E_JSON, 6, 37, "",
@@ -452,6 +457,10 @@ static void test_edges(void)
                      3, 7, "recursive alias");
     expect_mem_error("deep.yaml", "model:\n  name: x\nd: [[[[[1]]]]]\n", &small, CARDC_E_LIMIT, 3,
                      8, "nesting deeper than 5 levels");
+    /* Within the limit as written, too deep once *a is expanded. */
+    expect_mem_error("alias-deep.yaml", "model:\n  name: x\na: &a [[[1]]]\nb: [[*a]]\n", &small,
+                     CARDC_E_LIMIT, 3, 4, "nesting deeper than 5 levels (max_depth) after alias");
+    expect_mem_error("empty.yaml", "", NULL, CARDC_E_CARD, 1, 1, "holds no YAML document");
     expect_mem_error("laughs-small.yaml",
                      "model: {name: x}\na: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
                      "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
@@ -474,7 +483,7 @@ static void test_edges(void)
                      NULL, CARDC_E_CARD, 5, 11, "not an integer");
     expect_mem_error("schema-nan.md",
                      FM("model:\n  name: x\njson_schema:\n  input: |\n    {\"a\": NaN}\n"), NULL,
-                     CARDC_E_JSON, 5, 10, "unexpected character at line 1, column 7 of the schema text");
+                     CARDC_E_JSON, 6, 11, "unexpected character at line 1, column 7 of the schema text");
     expect_mem_error("prop-no-id.md", FM("model:\n  name: x\n  properties:\n    - value: 1\n"),
                      NULL, CARDC_E_CARD, 5, 7, "has no property_id");
     expect_mem_error("two-docs.yaml", "model:\n  name: x\n---\nmodel:\n  name: y\n", NULL,
@@ -488,10 +497,22 @@ static void test_edges(void)
                      CARDC_E_JSON, 2, 22, "unexpected character");
     expect_mem_error("json-inf.json", "{\"name\": \"x\", \"v\": 1e999}", NULL, CARDC_E_JSON, 1, 20,
                      "number out of range");
+    expect_mem_error("json-bigint.json", "{\"name\": \"x\", \"v\": 18446744073709551616}", NULL,
+                     CARDC_E_JSON, 1, 20, "integer out of the 64-bit range");
+    expect_mem_error("json-negint.json", "{\"name\": \"x\", \"v\": -9223372036854775809}", NULL,
+                     CARDC_E_JSON, 1, 20, "integer out of the 64-bit range");
+    expect_mem_error("yaml-bigint.yaml", "model: {name: x}\nv: 18446744073709551616\n", NULL,
+                     CARDC_E_YAML, 2, 4, "out of range");
     expect_mem_error("json-trailing.json", "{\"name\": \"x\"} {}", NULL, CARDC_E_JSON, 1, 15,
                      "after the JSON value");
     expect_mem_error("json-ctrl.json", "{\"name\": \"a\tb\"}", NULL, CARDC_E_JSON, 1, 12,
                      "control character");
+    expect_mem_error("json-dup.json", "{\"name\": \"x\",\n  \"name\": \"y\"}", NULL,
+                     CARDC_E_JSON, 2, 3, "duplicate object key \"name\"");
+    expect_mem_error("schema-dup.md",
+                     FM("model:\n  name: x\njson_schema:\n  input: '{\"type\": 1, \"t\\u0079pe\": 2}'\n"),
+                     NULL, CARDC_E_JSON, 5, 10,
+                     "duplicate object key \"type\" at line 1, column 13 of the schema text");
     expect_mem_error("json-name.json", "{\n  \"name\": [\"x\"]\n}", NULL, CARDC_E_CARD, 2, 11,
                      "'name' must be a string, not a sequence");
     expect_mem_error("json-schema.json", "{\"name\": \"x\", \"schema\": {\"input\": 3}}", NULL,
@@ -553,6 +574,9 @@ static void test_edges(void)
         cardc_error_clear(&err);
         CHECK(cardc_card_load("/nonexistent/card.md", NULL, &card, &err) == CARDC_E_IO);
         CHECK_STR(err.source, "/nonexistent/card.md");
+        cardc_error_clear(&err);
+        CHECK(cardc_card_load(broken_dir, NULL, &card, &err) == CARDC_E_IO);
+        CHECK(strstr(err.message, "cannot read the card") != NULL);
     }
 }
 

@@ -242,37 +242,36 @@ static cardc_status read_properties(const loader *L, const struct json_object *h
     return CARDC_OK;
 }
 
+static cardc_status str_field(const loader *L, const struct json_object *obj, const char *key,
+                              const char *prefix, const char *path, const char **dst)
+{
+    char ptr[96];
+
+    snprintf(ptr, sizeof ptr, "%s%s", prefix, path);
+    return get_string(L, obj, key, ptr, dst);
+}
+
 /* holder: the mapping with name/id/description/task/properties ("model" in
  * the YAML layout, the root in the JSON layout); prefix: its pointer. */
 static cardc_status read_metadata(const loader *L, const struct json_object *holder,
                                   const char *prefix)
 {
     cardc_card *card = L->card;
-    struct json_object *task;
-    char ptr[64];
+    struct json_object *task = NULL;
+    char ptr[96];
     cardc_status st;
 
-#define STR_FIELD(obj, key, dst, fmt)                                                        \
-    do {                                                                                     \
-        snprintf(ptr, sizeof ptr, fmt, prefix);                                              \
-        st = get_string(L, obj, key, ptr, dst);                                              \
-        if (st != CARDC_OK)                                                                  \
-            return st;                                                                       \
-    } while (0)
-
-    STR_FIELD(holder, "name", &card->name, "%s/name");
-    STR_FIELD(holder, "id", &card->id, "%s/id");
-    STR_FIELD(holder, "description", &card->description, "%s/description");
     snprintf(ptr, sizeof ptr, "%s/task", prefix);
-    st = get_mapping(L, holder, "task", ptr, &task);
-    if (st != CARDC_OK)
-        return st;
-    STR_FIELD(task, "id", &card->task_id, "%s/task/id");
-    STR_FIELD(task, "name", &card->task_name, "%s/task/name");
-    STR_FIELD(task, "description", &card->task_description, "%s/task/description");
-#undef STR_FIELD
-    st = get_string(L, card->doc, "task_type", "/task_type", &card->task_type);
-    if (st != CARDC_OK)
+    if ((st = str_field(L, holder, "name", prefix, "/name", &card->name)) != CARDC_OK ||
+        (st = str_field(L, holder, "id", prefix, "/id", &card->id)) != CARDC_OK ||
+        (st = str_field(L, holder, "description", prefix, "/description",
+                        &card->description)) != CARDC_OK ||
+        (st = get_mapping(L, holder, "task", ptr, &task)) != CARDC_OK ||
+        (st = str_field(L, task, "id", prefix, "/task/id", &card->task_id)) != CARDC_OK ||
+        (st = str_field(L, task, "name", prefix, "/task/name", &card->task_name)) != CARDC_OK ||
+        (st = str_field(L, task, "description", prefix, "/task/description",
+                        &card->task_description)) != CARDC_OK ||
+        (st = get_string(L, card->doc, "task_type", "/task_type", &card->task_type)) != CARDC_OK)
         return st;
     snprintf(ptr, sizeof ptr, "%s/properties", prefix);
     return read_properties(L, holder, ptr);
@@ -280,10 +279,75 @@ static cardc_status read_metadata(const loader *L, const struct json_object *hol
 
 /* ---- schemas ---------------------------------------------------------- */
 
+/* Byte offset where 1-based `line` of the card starts, or SIZE_MAX. */
+static size_t line_start(const loader *L, int line)
+{
+    size_t i = 0;
+    int l = 1;
+
+    while (l < line) {
+        size_t br = 0;
+
+        while (i < L->len && !(br = cardc__line_break_len(L->text, L->len, i, 1)))
+            i++;
+        if (i >= L->len)
+            return SIZE_MAX;
+        i += br;
+        l++;
+    }
+    return i;
+}
+
+static int leading_spaces(const loader *L, size_t i)
+{
+    int n = 0;
+
+    while (i < L->len && L->text[i] == ' ')
+        i++, n++;
+    return n;
+}
+
+/* A schema written as a literal block ("input: |") keeps its lines 1:1 in
+ * the card, shifted by the block's indentation, so a JSON error inside it
+ * can be pointed at exactly: schema line sline sits on card line
+ * (line of '|') + sline. Returns 0 for any other scalar style (quoted
+ * scalars have escapes, folded ones join lines) or when the position falls
+ * outside the block; the caller then keeps the scalar's start. */
+static int literal_block_position(const loader *L, int mark_line, int mark_col, int sline,
+                                  int scol, int *line, int *column)
+{
+    size_t at = line_start(L, mark_line), first, target;
+    int col, indent;
+
+    if (!L->yaml || at == SIZE_MAX)
+        return 0;
+    for (col = 1; col < mark_col && at < L->len; col++) {
+        at++;
+        while (at < L->len && ((unsigned char)L->text[at] & 0xC0) == 0x80)
+            at++;
+    }
+    if (at >= L->len || L->text[at] != '|')
+        return 0;
+    for (at++; at < L->len && (L->text[at] == '-' || L->text[at] == '+'); at++)
+        ;
+    if (at < L->len && L->text[at] >= '0' && L->text[at] <= '9')
+        return 0; /* explicit indentation indicator: not worth guessing */
+    first = line_start(L, mark_line + 1);
+    target = line_start(L, mark_line + sline);
+    if (first == SIZE_MAX || target == SIZE_MAX)
+        return 0;
+    indent = leading_spaces(L, first);
+    if (indent == 0 || leading_spaces(L, target) < indent)
+        return 0;
+    *line = mark_line + sline;
+    *column = indent + scol;
+    return 1;
+}
+
 static cardc_status schema_from_text(const loader *L, cardc_side side, struct json_object *text)
 {
     cardc_card *card = L->card;
-    char ptr[64], msg[128];
+    char ptr[64], msg[192];
     const char *s;
     size_t len, off = 0;
     int line, column;
@@ -301,7 +365,21 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
     if (st == CARDC_E_NOMEM)
         return cardc__error(L->err, st, "out of memory");
     if (st != CARDC_OK) {
-        cardc__text_position(s, len, off, 0, &line, &column);
+        int card_line, card_column, sline, scol;
+
+        cardc__text_position(s, len, off, 0, &sline, &scol);
+        locate(L, ptr, &card_line, &card_column);
+        if (st != CARDC_E_LIMIT &&
+            literal_block_position(L, card_line, card_column, sline, scol, &line, &column)) {
+            st = cardc__error_at(L->err, st, L->source, line, column,
+                                 "schema text is not valid JSON: %s at line %d, column %d of "
+                                 "the schema text (a literal block)",
+                                 msg, sline, scol);
+            cardc__error_pointer(L->err, ptr);
+            return st;
+        }
+        line = sline;
+        column = scol;
         if (st == CARDC_E_LIMIT)
             return fail_at(L, st, ptr,
                            "schema text nests deeper than %d levels (max_depth) at line %d, "
@@ -391,9 +469,9 @@ static cardc_status extract(const loader *L)
 /* Length of the line at text[i] without its break and trailing blanks. */
 static size_t line_content(const char *text, size_t len, size_t i, size_t *next)
 {
-    size_t end = i, br, n;
+    size_t end = i, n;
 
-    while (end < len && !(br = cardc__line_break_len(text, len, end, 0)))
+    while (end < len && !cardc__line_break_len(text, len, end, 0))
         end++;
     *next = end < len ? end + cardc__line_break_len(text, len, end, 0) : len;
     n = end - i;
@@ -452,7 +530,7 @@ static cardc_status load_yaml(loader *L, size_t start, size_t end, int line_base
     in.max_depth = L->max_depth;
     cardc_error_clear(&yerr);
     st = cardc__yaml_load(&in, &L->yaml, &card->doc, &yerr);
-    if (st != CARDC_OK && st != CARDC_E_NOMEM && !front && !looks_like_yaml(in.text, in.len))
+    if ((st == CARDC_E_YAML || st == CARDC_E_UTF8) && !front && !looks_like_yaml(in.text, in.len))
         return cardc__error_at(L->err, CARDC_E_CARD, L->source, 1, 1,
                                "no YAML front matter (expected a first line '---')");
     if (st != CARDC_OK) {
@@ -476,7 +554,7 @@ static cardc_status load_yaml(loader *L, size_t start, size_t end, int line_base
 static cardc_status load_json(loader *L)
 {
     cardc_card *card = L->card;
-    char msg[128];
+    char msg[192];
     size_t off = 0;
     int line, column;
     cardc_status st;
@@ -604,7 +682,8 @@ static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len
     }
     if (ferror(f)) {
         free(buf);
-        return cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot read the card");
+        return cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot read the card: %s",
+                               strerror(errno));
     }
     *text = buf;
     *len = n;

@@ -20,9 +20,11 @@ typedef struct scan {
     size_t pos;
     int depth;
     int max_depth;
+    int check_dups;
     cardc_status code;
     const char *msg;
     size_t err;
+    char msgbuf[160];
 } scan;
 
 static int fail(scan *sc, cardc_status code, size_t at, const char *msg)
@@ -198,9 +200,29 @@ static int check_finite(scan *sc, size_t start)
     return 1;
 }
 
+/* json-c stores integers in 64 bits and silently saturates larger ones
+ * (1e30 written as digits would become 18446744073709551615): refuse them
+ * instead of changing a schema's meaning. */
+static int check_integer_range(scan *sc, size_t start)
+{
+    const char *digits = (const char *)sc->s + start;
+    size_t n = sc->pos - start;
+    const char *limit = "18446744073709551615";
+
+    if (*digits == '-') {
+        digits++;
+        n--;
+        limit = "9223372036854775808";
+    }
+    if (n < strlen(limit) || (n == strlen(limit) && memcmp(digits, limit, n) <= 0))
+        return 1;
+    return fail(sc, CARDC_E_JSON, start, "integer out of the 64-bit range");
+}
+
 static int scan_number(scan *sc)
 {
     size_t start = sc->pos;
+    int integer = 1;
 
     if (sc->s[sc->pos] == '-')
         sc->pos++;
@@ -215,6 +237,7 @@ static int scan_number(scan *sc)
             sc->pos++;
     }
     if (sc->pos < sc->len && sc->s[sc->pos] == '.') {
+        integer = 0;
         sc->pos++;
         if (!is_digit(sc))
             return fail_here(sc, "digit expected after '.'");
@@ -222,6 +245,7 @@ static int scan_number(scan *sc)
             sc->pos++;
     }
     if (sc->pos < sc->len && (sc->s[sc->pos] == 'e' || sc->s[sc->pos] == 'E')) {
+        integer = 0;
         sc->pos++;
         if (sc->pos < sc->len && (sc->s[sc->pos] == '+' || sc->s[sc->pos] == '-'))
             sc->pos++;
@@ -230,7 +254,7 @@ static int scan_number(scan *sc)
         while (is_digit(sc))
             sc->pos++;
     }
-    return check_finite(sc, start);
+    return integer ? check_integer_range(sc, start) : check_finite(sc, start);
 }
 
 static int scan_literal(scan *sc, const char *word)
@@ -244,6 +268,7 @@ static int scan_literal(scan *sc, const char *word)
 }
 
 static int scan_value(scan *sc);
+static char *decode_string(const unsigned char *s, size_t len, size_t i, size_t *n);
 
 static int enter(scan *sc)
 {
@@ -280,20 +305,39 @@ static int scan_array(scan *sc)
     }
 }
 
-static int scan_object(scan *sc)
+/* json-c would keep the last of two equal keys without a word; a card
+ * with {"type": "string", "type": "object"} is a mistake to report. The
+ * keys seen so far live in a json-c object used as a set. */
+static int check_duplicate(scan *sc, struct json_object *seen, size_t key_start)
 {
-    if (!enter(sc))
-        return 0;
-    if (sc->pos < sc->len && sc->s[sc->pos] == '}') {
-        sc->pos++;
-        sc->depth--;
-        return 1;
+    size_t n;
+    char *key = decode_string(sc->s, sc->len, key_start, &n);
+    int ok = 1;
+
+    if (!key)
+        return fail(sc, CARDC_E_NOMEM, key_start, "out of memory");
+    if (json_object_object_get_ex(seen, key, NULL)) {
+        snprintf(sc->msgbuf, sizeof sc->msgbuf, "duplicate object key \"%.100s\"", key);
+        ok = fail(sc, CARDC_E_JSON, key_start, sc->msgbuf);
+    } else if (json_object_object_add(seen, key, NULL) != 0) {
+        ok = fail(sc, CARDC_E_NOMEM, key_start, "out of memory");
     }
+    free(key);
+    return ok;
+}
+
+static int scan_members(scan *sc, struct json_object *seen)
+{
     for (;;) {
+        size_t key_start;
+
         skip_ws(sc);
         if (sc->pos >= sc->len || sc->s[sc->pos] != '"')
             return fail_here(sc, "object key (a double-quoted string) expected");
+        key_start = sc->pos;
         if (!scan_string(sc, 1))
+            return 0;
+        if (seen && !check_duplicate(sc, seen, key_start))
             return 0;
         skip_ws(sc);
         if (sc->pos >= sc->len || sc->s[sc->pos] != ':')
@@ -313,6 +357,25 @@ static int scan_object(scan *sc)
         }
         return fail_here(sc, "',' or '}' expected");
     }
+}
+
+static int scan_object(scan *sc)
+{
+    struct json_object *seen = NULL;
+    int ok;
+
+    if (!enter(sc))
+        return 0;
+    if (sc->pos < sc->len && sc->s[sc->pos] == '}') {
+        sc->pos++;
+        sc->depth--;
+        return 1;
+    }
+    if (sc->check_dups && !(seen = json_object_new_object()))
+        return fail(sc, CARDC_E_NOMEM, sc->pos, "out of memory");
+    ok = scan_members(sc, seen);
+    json_object_put(seen);
+    return ok;
 }
 
 static int scan_value(scan *sc)
@@ -366,6 +429,7 @@ cardc_status cardc__json_text_parse(const char *text, size_t len, int max_depth,
     sc.s = (const unsigned char *)text;
     sc.len = len;
     sc.max_depth = max_depth;
+    sc.check_dups = 1;
     if (scan_value(&sc)) {
         skip_ws(&sc);
         if (sc.pos < sc.len)

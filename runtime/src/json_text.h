@@ -4,7 +4,8 @@
  * quotes, raw control characters in strings, "1." and lone surrogates; a card
  * must never be silently accepted with those. So the text is first checked
  * against the RFC 8259 grammar here (exact error offsets and messages), and
- * only then handed to json_tokener to build the tree.
+ * only then handed to json_tokener to build the tree. Duplicate object keys,
+ * which json-c would silently collapse, are errors too.
  * (cardc_json_parse/cardc_json_locate in json.c serve the same purpose for
  * payloads; the card loader keeps its own copy to stay self-contained.) */
 #ifndef CARDC_JSON_TEXT_H

@@ -205,7 +205,7 @@ static int measure(conv *c, int id, int depth);
 
 static int measure_child(conv *c, node_info *self, int child, int depth)
 {
-    size_t cap = c->in->max_nodes + 1;
+    size_t cap = c->in->max_nodes < SIZE_MAX ? c->in->max_nodes + 1 : SIZE_MAX;
 
     if (!measure(c, child, depth))
         return 0;
@@ -244,16 +244,29 @@ static int measure(conv *c, int id, int depth)
     if (n->type == YAML_SEQUENCE_NODE) {
         yaml_node_item_t *it;
 
-        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+        for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+            push_index(c, (size_t)(it - n->data.sequence.items.start));
             if (!measure_child(c, self, *it, depth + 1))
                 return 0;
+            c->path_len--;
+        }
     } else if (n->type == YAML_MAPPING_NODE) {
         yaml_node_pair_t *p;
 
-        for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
-            if (!measure_child(c, self, p->key, depth + 1) ||
-                !measure_child(c, self, p->value, depth + 1))
+        for (p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+            yaml_node_t *key = node_at(c, p->key);
+
+            if (!measure_child(c, self, p->key, depth + 1))
                 return 0;
+            /* A collection key is refused later, when the tree is built. */
+            if (key->type == YAML_SCALAR_NODE)
+                push_key(c, key);
+            else
+                push_index(c, (size_t)(p - n->data.mapping.pairs.start));
+            if (!measure_child(c, self, p->value, depth + 1))
+                return 0;
+            c->path_len--;
+        }
     }
     self->state = NODE_DONE;
     return 1;
@@ -659,6 +672,53 @@ static cardc_status check_single_document(const cardc__yaml_input *in, yaml_pars
     return CARDC_OK;
 }
 
+/* libyaml's scanner re-checks every pending simple key, one per open flow
+ * collection, on each token, so yaml_parser_load takes quadratic time in
+ * the nesting depth (200,000 '[' take minutes). This first pass over the
+ * events refuses a document nested deeper than max_depth, or with more
+ * nodes than max_nodes before any alias is even expanded, before the loader
+ * sees it; it costs a second parse, which is cheap for a card. */
+static cardc_status check_shape(const cardc__yaml_input *in, cardc_error *err)
+{
+    yaml_parser_t p;
+    yaml_event_t ev;
+    cardc_status st = CARDC_OK;
+    int depth = 0, done = 0;
+    size_t nodes = 0;
+
+    if (!yaml_parser_initialize(&p))
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    yaml_parser_set_input_string(&p, (const unsigned char *)in->text, in->len);
+    yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+    while (!done && st == CARDC_OK) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            st = parser_error(in, &p, err);
+            break;
+        }
+        if ((ev.type == YAML_SCALAR_EVENT || ev.type == YAML_SEQUENCE_START_EVENT ||
+             ev.type == YAML_MAPPING_START_EVENT || ev.type == YAML_ALIAS_EVENT) &&
+            ++nodes > in->max_nodes) {
+            st = cardc__error_at(err, CARDC_E_LIMIT, in->source,
+                                 (int)ev.start_mark.line + 1 + in->line_base,
+                                 (int)ev.start_mark.column + 1,
+                                 "more than %zu YAML nodes (max_nodes)", in->max_nodes);
+        } else if (ev.type == YAML_SEQUENCE_START_EVENT || ev.type == YAML_MAPPING_START_EVENT) {
+            if (++depth > in->max_depth)
+                st = cardc__error_at(err, CARDC_E_LIMIT, in->source,
+                                     (int)ev.start_mark.line + 1 + in->line_base,
+                                     (int)ev.start_mark.column + 1,
+                                     "nesting deeper than %d levels (max_depth)", in->max_depth);
+        } else if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
+            depth--;
+        } else if (ev.type == YAML_STREAM_END_EVENT) {
+            done = 1;
+        }
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&p);
+    return st;
+}
+
 cardc_status cardc__yaml_load(const cardc__yaml_input *in, cardc__yaml **yaml,
                               struct json_object **out, cardc_error *err)
 {
@@ -674,6 +734,11 @@ cardc_status cardc__yaml_load(const cardc__yaml_input *in, cardc__yaml **yaml,
     if (!y)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     y->line_base = in->line_base;
+    st = check_shape(in, err);
+    if (st != CARDC_OK) {
+        free(y);
+        return st;
+    }
     if (!yaml_parser_initialize(&parser)) {
         free(y);
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
