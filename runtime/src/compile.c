@@ -1211,6 +1211,8 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
 
     if (json_object_is_type(o, json_type_boolean)) {
         n->kind = json_object_get_boolean(o) ? NODE_TRUE : NODE_FALSE;
+        if (n->kind == NODE_TRUE)
+            n->quick = 0xffffffffu;
         return 1;
     }
     if (!json_object_is_type(o, json_type_object))
@@ -1671,6 +1673,20 @@ done:
     memcpy(n->ins, b->v, b->n * sizeof *n->ins);
     n->n = b->n;
     b->n = 0;
+    if (!n->errmsg) {
+        uint32_t q = 0xffffffffu;
+        for (i = 0; i < n->n_core; i++) {
+            if (n->ins[i].op == OP_TYPE)
+                q &= n->ins[i].u.types;
+            else if (!(n->ins[i].op == OP_FORMAT && !n->ins[i].u.format.assert_))
+                break;
+        }
+        if (i == n->n_core && q) {
+            /* "integer" passes doubles with a zero fraction too; the check
+             * below compares instance type bits, which include T_INTEGER. */
+            n->quick = q;
+        }
+    }
     if (ai >= 0) {
         n->ins[ai].u.addl.props = pi >= 0 ? &n->ins[pi] : NULL;
         n->ins[ai].u.addl.pprops = ppi >= 0 ? &n->ins[ppi] : NULL;

@@ -218,6 +218,9 @@ enum { NODE_TRUE, NODE_FALSE, NODE_SCHEMA };
 struct cnode {
     uint8_t kind;
     uint8_t dialect;
+    /* Non-zero when the node only checks the type (plus annotation-only
+     * keywords): the instance types that pass without evaluating it. */
+    uint32_t quick;
     size_t n;      /* instructions */
     size_t n_core; /* instructions before the annotation-only ones */
     cinstr *ins;

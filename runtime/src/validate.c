@@ -6,6 +6,7 @@
 #endif
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,11 @@ typedef struct vctx {
     size_t nact, capact;
     pdefault *defs;
     size_t ndefs, capdefs;
+    /* first slots of the stacks: most validations never touch the heap */
+    seg ip_small[32];
+    seg kp_small[64];
+    const cresource *scope_small[16];
+    act acts_small[64];
 } vctx;
 
 /* Evaluated properties / items of one instance (only with unevaluated*). */
@@ -120,12 +126,22 @@ static int nomem(vctx *c)
 }
 
 #define GROW(c, arr, n, cap)                                              \
-    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr)) ? 1 : (nomem(c), 0))
+    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), NULL) ? 1 : (nomem(c), 0))
+/* Same for arrays that start in a small buffer inside vctx. */
+#define GROWS(c, arr, n, cap, small)                                      \
+    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), small) ? 1 : (nomem(c), 0))
 
-static int grow(void **arr, size_t *cap, size_t elem)
+static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
 {
     size_t nc = *cap ? *cap * 2 : 32;
-    void *v = realloc(*arr, nc * elem);
+    void *v;
+    if (small && *arr == small) {
+        v = malloc(nc * elem);
+        if (v)
+            memcpy(v, small, *cap * elem);
+    } else {
+        v = realloc(*arr, nc * elem);
+    }
     if (!v)
         return 0;
     *arr = v;
@@ -135,7 +151,7 @@ static int grow(void **arr, size_t *cap, size_t elem)
 
 static int ipush_key(vctx *c, const char *k, size_t n)
 {
-    if (!GROW(c, c->ip, c->nip, c->capip))
+    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
         return 0;
     c->ip[c->nip].s = k;
     c->ip[c->nip].n = n;
@@ -145,7 +161,7 @@ static int ipush_key(vctx *c, const char *k, size_t n)
 
 static int ipush_idx(vctx *c, size_t i)
 {
-    if (!GROW(c, c->ip, c->nip, c->capip))
+    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
         return 0;
     c->ip[c->nip].s = NULL;
     c->ip[c->nip].n = i;
@@ -155,7 +171,7 @@ static int ipush_idx(vctx *c, size_t i)
 
 static int kpush(vctx *c, const char *k, size_t n)
 {
-    if (!GROW(c, c->kp, c->nkp, c->capkp))
+    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
         return 0;
     c->kp[c->nkp].s = k;
     c->kp[c->nkp].n = n;
@@ -165,7 +181,7 @@ static int kpush(vctx *c, const char *k, size_t n)
 
 static int kpush_idx(vctx *c, size_t i)
 {
-    if (!GROW(c, c->kp, c->nkp, c->capkp))
+    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
         return 0;
     c->kp[c->nkp].s = NULL;
     c->kp[c->nkp].n = i;
@@ -532,6 +548,36 @@ static NOINLINE int err_key(vctx *c, const cinstr *in, cardc_vcode code, const c
     return kw_error(c, in, code, &m, k);
 }
 
+/* Member lookup: small objects are scanned (key length first), which beats
+ * hashing the key; larger ones use json-c's hash table. */
+static struct json_object *member(struct json_object *obj, const ckey *k, int *found)
+{
+    struct lh_table *t;
+    struct lh_entry *e;
+    struct json_object *v = NULL;
+    if (json_object_object_length(obj) > 8) {
+        *found = json_object_object_get_ex(obj, k->s, &v);
+        return v;
+    }
+    t = json_object_get_object(obj);
+    for (e = t->head; e; e = e->next) {
+        const char *key = (const char *)e->k;
+        if (key[0] == k->s[0] && strlen(key) == k->len && !memcmp(key, k->s, k->len)) {
+            *found = 1;
+            return (struct json_object *)(uintptr_t)e->v;
+        }
+    }
+    *found = 0;
+    return NULL;
+}
+
+static int has_member(struct json_object *obj, const ckey *k)
+{
+    int f;
+    member(obj, k, &f);
+    return f;
+}
+
 static uint32_t inst_types(struct json_object *v)
 {
     switch (json_object_get_type(v)) {
@@ -651,8 +697,44 @@ static int inplace(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
     return validate_node(c, n, inst, NULL);
 }
 
+/* Cycles need a reference: a node entered through one at the same
+ * instance location it is already being evaluated at would never end
+ * ({"$ref": "#"}). */
+static NOINLINE int ref_loop(vctx *c, const cnode *n)
+{
+    size_t i;
+    for (i = c->nact; i > 0 && c->acts[i - 1].ilevel == c->nip; i--)
+        if (c->acts[i - 1].node == n)
+            return fatal(c, CARDC_E_LIMIT,
+                         "schema recursion without progress at %s (infinite $ref loop)", n->abs);
+    if (!GROWS(c, c->acts, c->nact, c->capact, c->acts_small))
+        return -1;
+    c->acts[c->nact].node = n;
+    c->acts[c->nact].ilevel = c->nip;
+    c->nact++;
+    return 0;
+}
+
+static int via_ref(vctx *c, const cnode *target, struct json_object *inst, evset *ev,
+                   const char *kw, size_t kwl)
+{
+    int r;
+    if (ref_loop(c, target) < 0)
+        return -1;
+    if (!kpush(c, kw, kwl)) {
+        c->nact--;
+        return -1;
+    }
+    r = inplace(c, target, inst, ev);
+    c->nkp--;
+    c->nact--;
+    return r;
+}
+
 static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
 {
+    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+        return 1;
     int r;
     if (c->nip >= c->max_depth)
         return fatal(c, CARDC_E_LIMIT, "instance nested deeper than %zu levels", c->max_depth);
@@ -665,6 +747,8 @@ static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object
 
 static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
 {
+    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+        return 1;
     int r;
     if (c->nip >= c->max_depth)
         return fatal(c, CARDC_E_LIMIT, "instance nested deeper than %zu levels", c->max_depth);
@@ -747,7 +831,25 @@ static int pick_best(const branch *br, size_t n)
     return (int)best;
 }
 
+static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evset *ev);
+
+/* Branch errors only matter when the keyword fails: run quietly first and
+ * replay with details on failure (annotations need the detailed run). */
 static int op_anyone(vctx *c, const cinstr *in, struct json_object *inst, evset *ev)
+{
+    int r;
+    if (!REC(c) || c->fast || c->ann)
+        return anyone_core(c, in, inst, ev);
+    c->quiet++;
+    r = anyone_core(c, in, inst, ev);
+    c->quiet--;
+    if (r != 0)
+        return r;
+    /* the enclosing schema fails now: its evaluated set no longer matters */
+    return anyone_core(c, in, inst, NULL);
+}
+
+static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evset *ev)
 {
     bool one = in->op == OP_ONE_OF;
     size_t i, n = in->u.list.n, matched = 0, m0 = c->r && c->rec ? c->r->nerr : 0;
@@ -1164,7 +1266,7 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.req.n; i++) {
-        if (json_object_object_get_ex(inst, in->u.req.keys[i].s, NULL))
+        if (has_member(inst, &in->u.req.keys[i]))
             continue;
         ok = 0;
         if (REC(c)) {
@@ -1197,10 +1299,10 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.depreq.n; i++) {
-        if (!json_object_object_get_ex(inst, in->u.depreq.keys[i].s, NULL))
+        if (!has_member(inst, &in->u.depreq.keys[i]))
             continue;
         for (j = 0; j < in->u.depreq.nlist[i]; j++) {
-            if (json_object_object_get_ex(inst, in->u.depreq.lists[i][j].s, NULL))
+            if (has_member(inst, &in->u.depreq.lists[i][j]))
                 continue;
             ok = 0;
             if (REC(c)) {
@@ -1253,11 +1355,7 @@ static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, 
                 break;
             }
     }
-    if (!kpush(c, in->kw, strlen(in->kw)))
-        return -1;
-    r = inplace(c, target, inst, ev);
-    c->nkp--;
-    return r;
+    return via_ref(c, target, inst, ev, in->kw, strlen(in->kw));
 }
     return 1;
 }
@@ -1366,7 +1464,7 @@ static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.props.n; i++) {
-        if (!json_object_object_get_ex(inst, in->u.props.keys[i].s, NULL))
+        if (!has_member(inst, &in->u.props.keys[i]))
             continue;
         if (!kpush(c, in->kw, strlen(in->kw)) ||
             !kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
@@ -1397,15 +1495,19 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
         return 1;
     if (!kpush(c, "properties", 10))
         return -1;
-    if (ev && ev->m) {
+    /* Small instances: walk the members once instead of hashing each
+     * schema key. */
+    if ((ev && ev->m) || json_object_object_length(inst) <= 8) {
         size_t idx = 0;
         json_object_object_foreach(inst, k, v) {
             size_t kl = strlen(k);
             for (i = 0; i < in->u.props.n; i++)
-                if (in->u.props.keys[i].len == kl && !memcmp(in->u.props.keys[i].s, k, kl))
+                if (in->u.props.keys[i].len == kl && in->u.props.keys[i].s[0] == k[0] &&
+                    !memcmp(in->u.props.keys[i].s, k, kl))
                     break;
             if (i < in->u.props.n) {
-                ev->m[idx] = 1;
+                if (ev && ev->m)
+                    ev->m[idx] = 1;
                 if (!kpush(c, k, kl))
                     return -1;
                 r = descend_key(c, in->u.props.nodes[i], v, k, kl);
@@ -1422,8 +1524,9 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
         }
     } else {
         for (i = 0; i < in->u.props.n; i++) {
-            struct json_object *v;
-            if (!json_object_object_get_ex(inst, in->u.props.keys[i].s, &v))
+            int found;
+            struct json_object *v = member(inst, &in->u.props.keys[i], &found);
+            if (!found)
                 continue;
             if (!kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
                 return -1;
@@ -1443,7 +1546,7 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
     if (c->defaults && ok) {
         for (i = 0; i < in->u.props.n; i++) {
             if (!in->u.props.defaults[i] ||
-                json_object_object_get_ex(inst, in->u.props.keys[i].s, NULL))
+                has_member(inst, &in->u.props.keys[i]))
                 continue;
             if (!GROW(c, c->defs, c->ndefs, c->capdefs))
                 return -1;
@@ -1998,22 +2101,9 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
                          "schema or instance nested too deeply for the thread's stack "
                          "(instance depth %zu)", c->nip);
     }
-    /* A node re-entered at the same instance location without progress
-     * ({"$ref": "#"}) would never terminate. */
-    for (i = c->nact; i > 0 && c->acts[i - 1].ilevel == c->nip; i--)
-        if (c->acts[i - 1].node == n)
-            return fatal(c, CARDC_E_LIMIT,
-                         "schema recursion without progress at %s (infinite $ref loop)", n->abs);
-    if (!GROW(c, c->acts, c->nact, c->capact))
-        return -1;
-    c->acts[c->nact].node = n;
-    c->acts[c->nact].ilevel = c->nip;
-    c->nact++;
     if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
-        if (!GROW(c, c->scope, c->nscope, c->capscope)) {
-            c->nact--;
+        if (!GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small))
             return -1;
-        }
         c->scope[c->nscope++] = n->res;
         pushed = true;
     }
@@ -2036,12 +2126,7 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
     for (i = 0; i < n->n_core; i++) {
         if (n->ins[i].op == OP_REF && !mine) {
             /* the common recursive case, without an extra frame */
-            if (!kpush(c, "$ref", 4)) {
-                ok = -1;
-                goto out;
-            }
-            r = validate_node(c, n->ins[i].u.ref.node, inst, NULL);
-            c->nkp--;
+            r = via_ref(c, n->ins[i].u.ref.node, inst, NULL, "$ref", 4);
         } else {
             r = exec(c, &n->ins[i], inst, t, mine);
         }
@@ -2073,7 +2158,6 @@ out:
     c->nkp = k0;
     if (pushed)
         c->nscope--;
-    c->nact--;
     return ok;
 }
 
@@ -2088,7 +2172,8 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
 
     if (!s)
         return cardc__error(err, CARDC_E_USAGE, "cardc_validate: schema is NULL");
-    memset(&c, 0, sizeof c);
+    /* the small stacks need no clearing */
+    memset(&c, 0, offsetof(vctx, ip_small));
     c.s = s;
     c.r = result;
     c.err = err;
@@ -2102,6 +2187,14 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
     c.max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
                                                  : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
     c.stack_base = (uintptr_t)&base;
+    c.ip = c.ip_small;
+    c.capip = sizeof c.ip_small / sizeof c.ip_small[0];
+    c.kp = c.kp_small;
+    c.capkp = sizeof c.kp_small / sizeof c.kp_small[0];
+    c.scope = c.scope_small;
+    c.capscope = sizeof c.scope_small / sizeof c.scope_small[0];
+    c.acts = c.acts_small;
+    c.capact = sizeof c.acts_small / sizeof c.acts_small[0];
     if (result)
         cardc__result_clear(result);
     r = validate_node(&c, s->root, instance, NULL);
@@ -2117,10 +2210,14 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
             json_object_object_add(c.defs[i].obj, c.defs[i].key, copy);
         }
     }
-    free(c.ip);
-    free(c.kp);
-    free(c.scope);
-    free(c.acts);
+    if (c.ip != c.ip_small)
+        free(c.ip);
+    if (c.kp != c.kp_small)
+        free(c.kp);
+    if (c.scope != c.scope_small)
+        free(c.scope);
+    if (c.acts != c.acts_small)
+        free(c.acts);
     free(c.defs);
     if (result) {
         result->valid = r == 1;
