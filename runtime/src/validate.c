@@ -958,16 +958,27 @@ fatal:
     return -1;
 }
 
+/* Records an annotation; takes ownership of `copy`. */
+static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy);
+
 static NOINLINE int add_annotation(vctx *c, const char *kw, const char *abs, struct json_object *value)
+{
+    struct json_object *copy = NULL;
+
+    /* a copy: the schema's own objects must not be shared (reference
+     * counts are not atomic) */
+    if (value && json_object_deep_copy(value, &copy, NULL) != 0)
+        return nomem(c);
+    return add_annotation_own(c, kw, abs, copy);
+}
+
+static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy)
 {
     sbuf b = {0};
     runit u;
     size_t il, kl, kwl;
     char *p;
-    struct json_object *copy = NULL;
 
-    if (value && json_object_deep_copy(value, &copy, NULL) != 0)
-        return nomem(c);
     memset(&u, 0, sizeof u);
     sb_path(&b, c->ip, c->nip);
     il = b.n;
@@ -2050,6 +2061,78 @@ static NOINLINE int stack_exhausted(vctx *c, uintptr_t used)
     return used > c->stack_limit;
 }
 
+/* Annotations of applicators that passed (JSON Schema 2020-12 10.3):
+ * matched property names, largest index / true for items. */
+static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json_object *inst,
+                                          uint32_t t)
+{
+    struct json_object *a = NULL;
+    size_t i;
+    int r;
+
+    switch ((cop)in->op) {
+    case OP_PROPERTIES:
+    case OP_PATTERN_PROPS:
+    case OP_ADDITIONAL_PROPS: {
+        if (!(t & T_OBJECT))
+            return 0;
+        a = json_object_new_array();
+        if (!a)
+            return nomem(c);
+        {
+            json_object_object_foreach(inst, k, v) {
+                size_t kl = strlen(k);
+                int match = 0;
+                (void)v;
+                if (in->op == OP_PROPERTIES) {
+                    match = is_prop(in, k, kl);
+                } else {
+                    const cinstr *pp = in->op == OP_PATTERN_PROPS ? in : in->u.addl.pprops;
+                    for (i = 0; pp && i < pp->u.pprops.n && !match; i++) {
+                        r = regex_match(c, pp->u.pprops.res[i], k, kl);
+                        if (r < 0) {
+                            json_object_put(a);
+                            return -1;
+                        }
+                        match = r;
+                    }
+                    if (in->op == OP_ADDITIONAL_PROPS)
+                        match = !match && !is_prop(in->u.addl.props, k, kl);
+                }
+                if (match)
+                    json_object_array_add(a, json_object_new_string_len(k, (int)kl));
+            }
+        }
+        if (json_object_array_length(a) == 0) {
+            json_object_put(a);
+            return 0;
+        }
+        break;
+    }
+    case OP_PREFIX_ITEMS: {
+        size_t n;
+        if (!(t & T_ARRAY))
+            return 0;
+        n = json_object_array_length(inst);
+        if (n == 0)
+            return 0;
+        a = in->u.list.n >= n ? json_object_new_boolean(1)
+                              : json_object_new_int64((int64_t)in->u.list.n - 1);
+        break;
+    }
+    case OP_ITEMS:
+        if (!(t & T_ARRAY) || json_object_array_length(inst) <= in->u.items.start)
+            return 0;
+        a = json_object_new_boolean(1);
+        break;
+    default:
+        return 0;
+    }
+    if (!a)
+        return nomem(c);
+    return add_annotation_own(c, in->kw, in->abs, a) < 0 ? -1 : 0;
+}
+
 static NOINLINE int false_schema(vctx *c, const cnode *n)
 {
     sbuf m = {0};
@@ -2129,6 +2212,8 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
             r = via_ref(c, n->ins[i].u.ref.node, inst, NULL, "$ref", 4);
         } else {
             r = exec(c, &n->ins[i], inst, t, mine);
+            if (r == 1 && c->ann && !c->quiet && applicator_annotation(c, &n->ins[i], inst, t) < 0)
+                r = -1;
         }
         if (r < 0) {
             ok = -1;
