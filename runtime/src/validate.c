@@ -759,17 +759,37 @@ static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object
     return r;
 }
 
-static int regex_match(vctx *c, const cardc_regex *re, const char *s, size_t n)
+static NOINLINE int regex_limit(vctx *c, const cinstr *in, const cardc_regex *re, const char *s,
+                                size_t n)
+{
+    sbuf b = {0}, m = {0};
+    int quiet = c->quiet;
+    /* The unit is kept even inside branches: validation stops here. */
+    c->quiet = 0;
+    sb_path(&b, c->ip, c->nip);
+    if (REC(c)) {
+        struct json_object *p = json_object_new_string(cardc_regex_pattern(re));
+        struct json_object *v = json_object_new_string_len(s, (int)n);
+        sb_str(&m, "regex limit hit matching pattern ");
+        dump(&m, p, 64);
+        sb_str(&m, " against ");
+        dump(&m, v, 64);
+        json_object_put(p);
+        json_object_put(v);
+        record(c, in->kw, in->abs, CARDC_V_REGEX_LIMIT, &m, NULL);
+    }
+    c->quiet = quiet;
+    fatal(c, CARDC_E_LIMIT, "regex limit hit matching pattern \"%s\" at instance location \"%s\"",
+          cardc_regex_pattern(re), b.s ? b.s : "");
+    free(b.s);
+    return -1;
+}
+
+static int regex_match(vctx *c, const cinstr *in, const cardc_regex *re, const char *s, size_t n)
 {
     int r = cardc_regex_search(re, s, n);
-    if (r == -1) {
-        sbuf b = {0};
-        sb_path(&b, c->ip, c->nip);
-        fatal(c, CARDC_E_LIMIT, "regex limit hit matching pattern \"%s\" at instance location \"%s\"",
-              cardc_regex_pattern(re), b.s ? b.s : "");
-        free(b.s);
-        return -1;
-    }
+    if (r == -1)
+        return regex_limit(c, in, re, s, n);
     if (r < 0)
         return nomem(c);
     return r;
@@ -1172,7 +1192,7 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
     n = (size_t)json_object_get_string_len(inst);
     if (!utf8_count((const unsigned char *)s, n, &cps))
         return bad_utf8(c, in);
-    r = regex_match(c, in->u.pattern.re, s, n);
+    r = regex_match(c, in, in->u.pattern.re, s, n);
     if (r != 0)
         return r;
     if (REC(c)) {
@@ -1588,7 +1608,7 @@ static NOINLINE int op_pattern_props(vctx *c, const cinstr *in, struct json_obje
         json_object_object_foreach(inst, k, v) {
             size_t kl = strlen(k);
             for (i = 0; i < in->u.pprops.n; i++) {
-                r = regex_match(c, in->u.pprops.res[i], k, kl);
+                r = regex_match(c, in, in->u.pprops.res[i], k, kl);
                 if (r < 0)
                     return -1;
                 if (!r)
@@ -1643,7 +1663,7 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
                 if (extra && in->u.addl.pprops) {
                     const cinstr *pp = in->u.addl.pprops;
                     for (i = 0; i < pp->u.pprops.n; i++) {
-                        r = regex_match(c, pp->u.pprops.res[i], k, kl);
+                        r = regex_match(c, in, pp->u.pprops.res[i], k, kl);
                         if (r < 0)
                             return -1;
                         if (r) {
@@ -2089,7 +2109,7 @@ static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json
                 } else {
                     const cinstr *pp = in->op == OP_PATTERN_PROPS ? in : in->u.addl.pprops;
                     for (i = 0; pp && i < pp->u.pprops.n && !match; i++) {
-                        r = regex_match(c, pp->u.pprops.res[i], k, kl);
+                        r = regex_match(c, in, pp->u.pprops.res[i], k, kl);
                         if (r < 0) {
                             json_object_put(a);
                             return -1;
