@@ -122,6 +122,19 @@ static void test_messages(cardc_result *r)
     CHECK_STR(first_msg("{\"minProperties\":2}", "{\"a\":1}", r), "must have at least 2 properties, got 1");
     CHECK_STR(first_msg("{\"uniqueItems\":true}", "[1,2,1.0]", r),
               "must not have duplicate items, items 0 and 2 are equal");
+    {
+        /* large arrays take the hashed path; 1 and 1.0 are equal, key order is not */
+        char doc[4000];
+        int k;
+        strcpy(doc, "[");
+        for (k = 0; k < 100; k++)
+            sprintf(doc + strlen(doc), "{\"a\":%d,\"b\":[%d]},", k, k);
+        strcat(doc, "{\"b\":[7.0],\"a\":7}]");
+        CHECK_STR(first_msg("{\"uniqueItems\":true}", doc, r),
+                  "must not have duplicate items, items 7 and 100 are equal");
+        doc[strlen(doc) - 12] = '8';
+        CHECK(run("{\"uniqueItems\":true}", doc, 0, r) == CARDC_OK);
+    }
     CHECK_STR(first_msg("{\"pattern\":\"^a\"}", "\"b\"", r), "must match pattern \"^a\", got \"b\"");
     CHECK_STR(first_msg("{\"contains\":{\"type\":\"string\"}}", "[1]", r),
               "must contain at least 1 matching item, got 0");

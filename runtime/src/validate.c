@@ -1261,29 +1261,125 @@ static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *
     return 1;
 }
 
+/* Equality-compatible hash (1 == 1.0, member order ignored). */
+static uint64_t jhash(struct json_object *v)
+{
+    uint64_t h;
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return 0x9e3779b97f4a7c15u;
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? 0x51u : 0x52u;
+    case json_type_int:
+    case json_type_double: {
+        double d = (double)inst_num(v);
+        uint64_t bits;
+        if (d == 0)
+            d = 0; /* -0 == 0 */
+        memcpy(&bits, &d, sizeof bits);
+        return (bits ^ (bits >> 29)) * 0xbf58476d1ce4e5b9u;
+    }
+    case json_type_string: {
+        const unsigned char *p = (const unsigned char *)json_object_get_string(v);
+        size_t n = (size_t)json_object_get_string_len(v), k;
+        h = 1469598103934665603u;
+        for (k = 0; k < n; k++)
+            h = (h ^ p[k]) * 1099511628211u;
+        return h;
+    }
+    case json_type_array: {
+        size_t n = json_object_array_length(v), k;
+        h = 0x1234567u;
+        for (k = 0; k < n; k++)
+            h = h * 31u + jhash(json_object_array_get_idx(v, k));
+        return h;
+    }
+    case json_type_object: {
+        h = 0x7654321u;
+        json_object_object_foreach(v, key, val) {
+            uint64_t kh = 1469598103934665603u;
+            const unsigned char *p = (const unsigned char *)key;
+            while (*p)
+                kh = (kh ^ *p++) * 1099511628211u;
+            h += (kh ^ jhash(val)) * 0x94d049bb133111ebu;
+        }
+        return h;
+    }
+    }
+    return 0;
+}
+
+typedef struct hidx {
+    uint64_t h;
+    size_t i;
+} hidx;
+
+static int hidx_cmp(const void *a, const void *b)
+{
+    const hidx *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Finds the first duplicate pair (by smaller index); 1 found, 0 none, -1 oom.
+ * Hash-sorted so that hostile large arrays stay O(n log n). */
+static int find_duplicate(struct json_object *arr, size_t *pi, size_t *pj)
+{
+    size_t n = json_object_array_length(arr), i, j, a, b;
+    int found = 0;
+    hidx *v;
+
+    if (n <= 16) {
+        for (i = 0; i < n; i++)
+            for (j = i + 1; j < n; j++)
+                if (cardc__json_equal(json_object_array_get_idx(arr, i),
+                                      json_object_array_get_idx(arr, j))) {
+                    *pi = i;
+                    *pj = j;
+                    return 1;
+                }
+        return 0;
+    }
+    v = malloc(n * sizeof *v);
+    if (!v)
+        return -1;
+    for (i = 0; i < n; i++) {
+        v[i].h = jhash(json_object_array_get_idx(arr, i));
+        v[i].i = i;
+    }
+    qsort(v, n, sizeof *v, hidx_cmp);
+    for (a = 0; a < n; a = b) {
+        for (b = a + 1; b < n && v[b].h == v[a].h; b++)
+            ;
+        for (i = a; i < b; i++)
+            for (j = i + 1; j < b; j++)
+                if (cardc__json_equal(json_object_array_get_idx(arr, v[i].i),
+                                      json_object_array_get_idx(arr, v[j].i)) &&
+                    (!found || v[i].i < *pi || (v[i].i == *pi && v[j].i < *pj))) {
+                    *pi = v[i].i;
+                    *pj = v[j].i;
+                    found = 1;
+                }
+    }
+    free(v);
+    return found;
+}
+
 static NOINLINE int op_unique_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
-    size_t i;
+    size_t i = 0, j = 0;
     int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
-    size_t n, j;
+    (void)ev;
     if (!(t & T_ARRAY))
         return 1;
-    n = json_object_array_length(inst);
-    for (i = 0; i < n; i++)
-        for (j = i + 1; j < n; j++)
-            if (cardc__json_equal(json_object_array_get_idx(inst, i),
-                                  json_object_array_get_idx(inst, j))) {
-                if (REC(c))
-                    sb_printf(&m, "must not have duplicate items, items %zu and %zu are equal",
-                              i, j);
-                return kw_error(c, in, CARDC_V_UNIQUE_ITEMS, &m, NULL);
-            }
-    return 1;
-}
-    return 1;
+    r = find_duplicate(inst, &i, &j);
+    if (r < 0)
+        return nomem(c);
+    if (r == 0)
+        return 1;
+    return err_fmt(c, in, CARDC_V_UNIQUE_ITEMS, NULL,
+                   "must not have duplicate items, items %zu and %zu are equal", i, j);
 }
 
 static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
