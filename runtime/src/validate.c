@@ -1037,10 +1037,8 @@ static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct j
 
 static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
+    (void)ev;
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
     if (t & in->u.types)
         return 1;
     if (REC(c)) {
@@ -1055,10 +1053,8 @@ static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst,
 
 static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
+    (void)ev; (void)t;
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
     if (cardc__json_equal(inst, in->u.value))
         return 1;
     if (REC(c)) {
@@ -1075,9 +1071,7 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
 {
     sbuf m = {0};
     size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev; (void)t;
     size_t n = json_object_array_length(in->u.value);
     for (i = 0; i < n; i++)
         if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
@@ -1098,15 +1092,11 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
     }
     return kw_error(c, in, CARDC_V_ENUM, &m, NULL);
 }
-    return 1;
-}
 
 static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
+    (void)ev;
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
     if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
         return 1;
     if (REC(c)) {
@@ -1122,10 +1112,7 @@ static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object
 static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     long double x;
     int ok;
     const char *rel;
@@ -1149,16 +1136,11 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
     }
     return kw_error(c, in, code, &m, NULL);
 }
-    return 1;
-}
 
 static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     size_t cps;
     bool max = in->op == OP_MAX_LENGTH;
     if (!(t & T_STRING))
@@ -1173,16 +1155,12 @@ static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object 
                   (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
     return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
 }
-    return 1;
-}
 
 static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    size_t i;
     int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     size_t cps;
     const char *s;
     size_t n;
@@ -1205,16 +1183,11 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
     }
     return kw_error(c, in, CARDC_V_PATTERN, &m, NULL);
 }
-    return 1;
-}
 
 static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     size_t cps;
     const char *s;
     size_t n;
@@ -1232,16 +1205,11 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
     }
     return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
 }
-    return 1;
-}
 
 static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
     bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
     size_t n;
@@ -1257,8 +1225,6 @@ static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *
                   (unsigned long long)in->u.count, arr ? "item" : "propert",
                   arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
     return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
-}
-    return 1;
 }
 
 /* Equality-compatible hash (1 == 1.0, member order ignored). */
@@ -1386,9 +1352,7 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
 {
     sbuf m = {0};
     size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     int ok = 1;
     if (!(t & T_OBJECT))
         return 1;
@@ -1411,16 +1375,12 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
     }
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
     size_t i;
-    int r;
-    (void)m; (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     int ok = 1;
     size_t j;
     if (!(t & T_OBJECT))
@@ -1452,15 +1412,10 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
     }
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    size_t i;
-    int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)t;
     const cnode *target = in->u.ref.node;
     if (in->op == OP_DYNAMIC_REF && in->u.ref.anchor) {
         size_t k, j;
@@ -1484,15 +1439,12 @@ static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, 
     }
     return via_ref(c, target, inst, ev, in->kw, strlen(in->kw));
 }
-    return 1;
-}
 
 static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)t;
     int ok = 1;
     if (!kpush(c, in->kw, 5))
         return -1;
@@ -1512,24 +1464,18 @@ static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *ins
     c->nkp--;
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_any_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    size_t i;
-    int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
+    (void)t;
     return op_anyone(c, in, inst, ev);
     return 1;
 }
 
 static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev; (void)t;
     size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
     if (!kpush(c, "not", 3))
         return -1;
@@ -1547,15 +1493,11 @@ static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, 
         return 1;
     return err_fmt(c, in, CARDC_V_NOT, NULL, "must not be valid against the schema in \"not\"");
 }
-    return 1;
-}
 
 static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)t;
     const cnode *next;
     const char *which;
     if (!kpush(c, "if", 2))
@@ -1578,15 +1520,11 @@ static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, u
         return r;
     return err_fmt(c, in, CARDC_V_IF, NULL, "must match \"%s\" schema", which);
 }
-    return 1;
-}
 
 static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
     int ok = 1;
     if (!(t & T_OBJECT))
         return 1;
@@ -1608,15 +1546,11 @@ static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object
     }
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
     int ok = 1;
     if (!(t & T_OBJECT))
         return 1;
@@ -1685,15 +1619,11 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
     }
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_pattern_props(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
     int ok = 1;
     size_t idx = 0;
     if (!(t & T_OBJECT))
@@ -1733,15 +1663,11 @@ pp_done:
     c->nkp--;
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
     int ok = 1;
     size_t idx = 0;
     bool uneval = in->op == OP_UNEVAL_PROPS;
@@ -1799,15 +1725,11 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
     }
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
+    (void)ev;
     int ok = 1;
     if (!(t & T_OBJECT))
         return 1;
@@ -1834,15 +1756,11 @@ static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_obj
     c->nkp--;
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
     int ok = 1;
     size_t n, from, to;
     const cnode *sub = NULL;
@@ -1894,15 +1812,11 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
     c->nkp--;
     return ok;
 }
-    return 1;
-}
 
 static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r;
-    (void)i; (void)r; (void)t; (void)ev; (void)inst;
-    {
     size_t n, hits = 0;
     bool d2020 = false;
     if (!(t & T_ARRAY))
@@ -1939,8 +1853,6 @@ static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *i
                        (unsigned long long)in->u.contains.max, in->u.contains.max == 1 ? "" : "s",
                        hits);
     }
-    return 1;
-}
     return 1;
 }
 
