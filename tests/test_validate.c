@@ -1,5 +1,6 @@
 /* Unit tests of the validator: messages, oneOf reporting, errorMessage,
  * defaults, limits, output formats. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -412,6 +413,54 @@ static void test_reuse_and_output(cardc_result *r)
     CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/anyOf/1/title");
 }
 
+/* One compiled schema, several threads, each with its own result. */
+struct worker {
+    const cardc_schema *s;
+    int bad;
+};
+
+static void *work(void *arg)
+{
+    struct worker *w = arg;
+    cardc_result *r = NULL;
+    int k;
+    cardc_result_new(&r, NULL);
+    for (k = 0; k < 300; k++) {
+        struct json_object *i = json_tokener_parse(
+            k % 2 ? "{\"prompt\":5,\"image\":[1],\"messages\":[]}" : "{\"prompt\":\"x\",\"image\":[1]}");
+        cardc_validate_options o;
+        cardc_status st;
+        cardc_validate_options_init(&o);
+        o.flags = CARDC_VALIDATE_ANNOTATIONS | CARDC_VALIDATE_APPLY_DEFAULTS;
+        st = cardc_validate(w->s, i, &o, r, NULL);
+        if (k % 2 ? (st != CARDC_E_INVALID || cardc_result_error_count(r) != 3)
+                  : (st != CARDC_OK || !json_object_object_get_ex(i, "max_tokens", NULL)))
+            w->bad++;
+        json_object_put(i);
+    }
+    cardc_result_free(r);
+    return NULL;
+}
+
+static void test_threads(void)
+{
+    cardc_status st;
+    struct worker w[4];
+    pthread_t th[4];
+    int k;
+    cardc_schema *s = compile(seed_schema, &st, NULL);
+    for (k = 0; k < 4; k++) {
+        w[k].s = s;
+        w[k].bad = 0;
+        CHECK(pthread_create(&th[k], NULL, work, &w[k]) == 0);
+    }
+    for (k = 0; k < 4; k++) {
+        pthread_join(th[k], NULL);
+        CHECK(w[k].bad == 0);
+    }
+    cardc_schema_free(s);
+}
+
 int main(void)
 {
     cardc_result *r = NULL;
@@ -422,6 +471,7 @@ int main(void)
     test_defaults(r);
     test_limits(r);
     test_reuse_and_output(r);
+    test_threads();
     cardc_result_free(r);
     if (failures) {
         fprintf(stderr, "test_validate: %d failure(s)\n", failures);
