@@ -1285,6 +1285,7 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
         }
         EMIT(OP_TYPE, "type");
         in->u.types = bits;
+        n->types = bits;
     }
     if (val && d >= CARDC_DIALECT_DRAFT6 && json_object_object_get_ex(o, "const", &v)) {
         EMIT(OP_CONST, "const");

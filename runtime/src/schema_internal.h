@@ -221,6 +221,9 @@ struct cnode {
     /* Non-zero when the node only checks the type (plus annotation-only
      * keywords): the instance types that pass without evaluating it. */
     uint32_t quick;
+    /* Types the node's "type" keyword allows; 0 without one. Lets a
+     * quiet oneOf/anyOf reject a branch without entering it. */
+    uint32_t types;
     size_t n;      /* instructions */
     size_t n_core; /* instructions before the annotation-only ones */
     cinstr *ins;

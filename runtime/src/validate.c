@@ -149,7 +149,7 @@ static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
     return 1;
 }
 
-static int ipush_key(vctx *c, const char *k, size_t n)
+static ALWAYS_INLINE int ipush_key(vctx *c, const char *k, size_t n)
 {
     if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
         return 0;
@@ -159,7 +159,7 @@ static int ipush_key(vctx *c, const char *k, size_t n)
     return 1;
 }
 
-static int ipush_idx(vctx *c, size_t i)
+static ALWAYS_INLINE int ipush_idx(vctx *c, size_t i)
 {
     if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
         return 0;
@@ -169,7 +169,7 @@ static int ipush_idx(vctx *c, size_t i)
     return 1;
 }
 
-static int kpush(vctx *c, const char *k, size_t n)
+static ALWAYS_INLINE int kpush(vctx *c, const char *k, size_t n)
 {
     if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
         return 0;
@@ -179,7 +179,7 @@ static int kpush(vctx *c, const char *k, size_t n)
     return 1;
 }
 
-static int kpush_idx(vctx *c, size_t i)
+static ALWAYS_INLINE int kpush_idx(vctx *c, size_t i)
 {
     if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
         return 0;
@@ -884,6 +884,7 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
         if (!br)
             return nomem(c);
     }
+    uint32_t t = inst_types(inst);
     if (!detail)
         c->quiet++;
     if (!kpush(c, in->kw, strlen(in->kw)))
@@ -893,7 +894,15 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
             goto fatal;
         if (detail)
             br[i].start = c->r->nerr;
-        r = inplace(c, in->u.list.nodes[i], inst, ev);
+        {
+            const cnode *b = in->u.list.nodes[i];
+            if (!detail && !c->ann && b->types && !(b->types & t))
+                r = 0; /* its "type" fails: nobody will read why */
+            else if (!c->ann && b->quick && (b->quick & t))
+                r = 1;
+            else
+                r = inplace(c, b, inst, ev);
+        }
         c->nkp--;
         if (r < 0)
             goto fatal;
