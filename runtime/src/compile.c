@@ -526,6 +526,10 @@ static int index_schema(cctx *c, struct json_object *obj, const char *base, cons
                 info = new_info(c, obj, base, ptr, d, vocab, res ? res : new_resource(c, base));
                 if (!info || !put_uri(c, a, info))
                     return 0;
+                /* a document whose root only names an anchor is still a
+                 * resource under its retrieval URI */
+                if (ptr[0] == '\0' && !hget(&c->uris, base) && !put_uri(c, xstrdup(base), info))
+                    return 0;
                 res = info->res;
                 goto anchors;
             }
@@ -987,6 +991,7 @@ static cinstr *emit(cctx *c, cnode *n, ibuf *b, cop op, const char *kw)
     memset(in, 0, sizeof *in);
     in->op = (uint8_t)op;
     in->kw = kw;
+    in->kwlen = (uint8_t)strlen(kw);
     in->abs = cat3(n->abs, "/", kw);
     if (!in->abs) {
         b->n--;

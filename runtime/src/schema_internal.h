@@ -123,6 +123,7 @@ typedef struct cnum {
 
 typedef struct cinstr {
     uint8_t op;
+    uint8_t kwlen;
     const char *kw;  /* keyword name (static string) */
     char *abs;       /* cold: absolute keyword location "uri#/ptr/kw" */
     union {

@@ -887,7 +887,7 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
     uint32_t t = inst_types(inst);
     if (!detail)
         c->quiet++;
-    if (!kpush(c, in->kw, strlen(in->kw)))
+    if (!kpush(c, in->kw, in->kwlen))
         goto fatal;
     for (i = 0; i < n; i++) {
         if (!kpush_idx(c, i))
@@ -1446,7 +1446,7 @@ static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, 
                 break;
             }
     }
-    return via_ref(c, target, inst, ev, in->kw, strlen(in->kw));
+    return via_ref(c, target, inst, ev, in->kw, in->kwlen);
 }
 
 static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
@@ -1540,7 +1540,7 @@ static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object
     for (i = 0; i < in->u.props.n; i++) {
         if (!has_member(inst, &in->u.props.keys[i]))
             continue;
-        if (!kpush(c, in->kw, strlen(in->kw)) ||
+        if (!kpush(c, in->kw, in->kwlen) ||
             !kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
             return -1;
         r = inplace(c, in->u.props.nodes[i], inst, ev);
@@ -1715,7 +1715,7 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
                                 k, kl) < 0)
                         return -1;
                 } else {
-                    if (!kpush(c, in->kw, strlen(in->kw)))
+                    if (!kpush(c, in->kw, in->kwlen))
                         return -1;
                     r = descend_key(c, sub, v, k, kl);
                     c->nkp--;
@@ -1798,7 +1798,7 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
         return err_fmt(c, in, CARDC_V_ADDITIONAL_ITEMS, NULL, "must have at most %zu items, got %zu",
                        from, n);
     }
-    if (!kpush(c, in->kw, strlen(in->kw)))
+    if (!kpush(c, in->kw, in->kwlen))
         return -1;
     for (i = from; i < to; i++) {
         if (in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])
