@@ -48,7 +48,7 @@ void cardc_validate_options_init(cardc_validate_options *o)
 
 /* Stack use is checked against the thread's real stack once it passes
  * STACK_CHECK; without that information the budget is STACK_BUDGET. */
-#define STACK_CHECK (1u << 20)
+#define STACK_CHECK (64u << 10)
 #define STACK_BUDGET (6u << 20)
 #define STACK_MARGIN (256u << 10)
 
@@ -562,7 +562,7 @@ static struct json_object *member(struct json_object *obj, const ckey *k, int *f
     t = json_object_get_object(obj);
     for (e = t->head; e; e = e->next) {
         const char *key = (const char *)e->k;
-        if (key[0] == k->s[0] && strlen(key) == k->len && !memcmp(key, k->s, k->len)) {
+        if (key[0] == k->s[0] && !strcmp(key, k->s)) {
             *found = 1;
             return (struct json_object *)(uintptr_t)e->v;
         }
@@ -1570,17 +1570,21 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
     if ((ev && ev->m) || json_object_object_length(inst) <= 8) {
         size_t idx = 0;
         json_object_object_foreach(inst, k, v) {
-            size_t kl = strlen(k);
             for (i = 0; i < in->u.props.n; i++)
-                if (in->u.props.keys[i].len == kl && in->u.props.keys[i].s[0] == k[0] &&
-                    !memcmp(in->u.props.keys[i].s, k, kl))
+                if (in->u.props.keys[i].s[0] == k[0] && !strcmp(in->u.props.keys[i].s, k))
                     break;
             if (i < in->u.props.n) {
+                const cnode *sub = in->u.props.nodes[i];
+                size_t kl = in->u.props.keys[i].len;
                 if (ev && ev->m)
                     ev->m[idx] = 1;
+                if (sub->quick && !c->ann && (inst_types(v) & sub->quick)) {
+                    idx++;
+                    continue;
+                }
                 if (!kpush(c, k, kl))
                     return -1;
-                r = descend_key(c, in->u.props.nodes[i], v, k, kl);
+                r = descend_key(c, sub, v, k, kl);
                 c->nkp--;
                 if (r < 0)
                     return -1;
