@@ -118,7 +118,7 @@ static void test_messages(cardc_result *r)
     CHECK_STR(first_msg("{\"not\":{\"type\":\"string\"}}", "\"a\"", r),
               "must not be valid against the schema in \"not\"");
     CHECK_STR(first_msg("{\"const\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\"}", "1", r),
-              "must be equal to \"abcdefghijklmnopqrstuvwxyzabcdefghijklmn...\", got number 1");
+              "must be equal to \"abcdefghijklmnopqrstuvwxyzabcdefghijklmn...\", got integer 1");
     CHECK_STR(first_msg("{\"maxItems\":1}", "[1,2]", r), "must have at most 1 item, got 2");
     CHECK_STR(first_msg("{\"minProperties\":2}", "{\"a\":1}", r), "must have at least 2 properties, got 1");
     CHECK_STR(first_msg("{\"uniqueItems\":true}", "[1,2,1.0]", r),
@@ -171,7 +171,7 @@ static void test_seed(cardc_result *r)
     for (i = 0; i < cardc_result_error_count(r); i++) {
         const cardc_unit *u = cardc_result_error(r, i);
         CHECK(strcmp(u->message, "must be of type string, got object") != 0);
-        if (!strcmp(u->instance_location, "/prompt") && !strcmp(u->message, "must be of type string, got number 5"))
+        if (!strcmp(u->instance_location, "/prompt") && !strcmp(u->message, "must be of type string, got integer 5"))
             saw_prompt = 1;
     }
     CHECK(saw_prompt);

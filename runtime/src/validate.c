@@ -372,10 +372,7 @@ static const char *type_name(const struct json_object *cv)
 /* "got number 5.5", "got object" */
 static void sb_got(sbuf *b, const struct json_object *v)
 {
-    const char *t = type_name(v);
-    if (!strcmp(t, "integer"))
-        t = "number";
-    sb_printf(b, "got %s", t);
+    sb_printf(b, "got %s", type_name(v));
     if (json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_object &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_array &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_null) {
