@@ -526,6 +526,10 @@ static int index_schema(cctx *c, struct json_object *obj, const char *base, cons
                 info = new_info(c, obj, base, ptr, d, vocab, res ? res : new_resource(c, base));
                 if (!info || !put_uri(c, a, info))
                     return 0;
+                /* a document whose root only names an anchor is still a
+                 * resource under its retrieval URI */
+                if (ptr[0] == '\0' && !hget(&c->uris, base) && !put_uri(c, xstrdup(base), info))
+                    return 0;
                 res = info->res;
                 goto anchors;
             }
@@ -987,6 +991,7 @@ static cinstr *emit(cctx *c, cnode *n, ibuf *b, cop op, const char *kw)
     memset(in, 0, sizeof *in);
     in->op = (uint8_t)op;
     in->kw = kw;
+    in->kwlen = (uint8_t)strlen(kw);
     in->abs = cat3(n->abs, "/", kw);
     if (!in->abs) {
         b->n--;
@@ -1211,6 +1216,8 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
 
     if (json_object_is_type(o, json_type_boolean)) {
         n->kind = json_object_get_boolean(o) ? NODE_TRUE : NODE_FALSE;
+        if (n->kind == NODE_TRUE)
+            n->quick = 0xffffffffu;
         return 1;
     }
     if (!json_object_is_type(o, json_type_object))
@@ -1283,6 +1290,7 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
         }
         EMIT(OP_TYPE, "type");
         in->u.types = bits;
+        n->types = bits;
     }
     if (val && d >= CARDC_DIALECT_DRAFT6 && json_object_object_get_ex(o, "const", &v)) {
         EMIT(OP_CONST, "const");
@@ -1671,6 +1679,20 @@ done:
     memcpy(n->ins, b->v, b->n * sizeof *n->ins);
     n->n = b->n;
     b->n = 0;
+    if (!n->errmsg) {
+        uint32_t q = 0xffffffffu;
+        for (i = 0; i < n->n_core; i++) {
+            if (n->ins[i].op == OP_TYPE)
+                q &= n->ins[i].u.types;
+            else if (!(n->ins[i].op == OP_FORMAT && !n->ins[i].u.format.assert_))
+                break;
+        }
+        if (i == n->n_core && q) {
+            /* "integer" passes doubles with a zero fraction too; the check
+             * below compares instance type bits, which include T_INTEGER. */
+            n->quick = q;
+        }
+    }
     if (ai >= 0) {
         n->ins[ai].u.addl.props = pi >= 0 ? &n->ins[pi] : NULL;
         n->ins[ai].u.addl.pprops = ppi >= 0 ? &n->ins[ppi] : NULL;

@@ -123,6 +123,7 @@ typedef struct cnum {
 
 typedef struct cinstr {
     uint8_t op;
+    uint8_t kwlen;
     const char *kw;  /* keyword name (static string) */
     char *abs;       /* cold: absolute keyword location "uri#/ptr/kw" */
     union {
@@ -218,6 +219,12 @@ enum { NODE_TRUE, NODE_FALSE, NODE_SCHEMA };
 struct cnode {
     uint8_t kind;
     uint8_t dialect;
+    /* Non-zero when the node only checks the type (plus annotation-only
+     * keywords): the instance types that pass without evaluating it. */
+    uint32_t quick;
+    /* Types the node's "type" keyword allows; 0 without one. Lets a
+     * quiet oneOf/anyOf reject a branch without entering it. */
+    uint32_t types;
     size_t n;      /* instructions */
     size_t n_core; /* instructions before the annotation-only ones */
     cinstr *ins;

@@ -1,10 +1,19 @@
 /* Evaluating a compiled schema against an instance (see schema_internal.h).
  * All state lives in vctx, one per cardc_validate() call. */
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+/* pthread_getattr_np: how much stack the calling thread really has. */
+#define _GNU_SOURCE
+#endif
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(__linux__)
+#include <pthread.h>
+#endif
 
 #include "cardc/json.h"
 #include "errors_internal.h"
@@ -29,9 +38,19 @@ void cardc_validate_options_init(cardc_validate_options *o)
         memset(o, 0, sizeof *o);
 }
 
-/* Bytes of stack one validation may use before failing with a limit error
- * instead of overflowing (threads often get 8 MiB; stay well below). */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define NOINLINE
+#define ALWAYS_INLINE inline
+#endif
+
+/* Stack use is checked against the thread's real stack once it passes
+ * STACK_CHECK; without that information the budget is STACK_BUDGET. */
+#define STACK_CHECK (64u << 10)
 #define STACK_BUDGET (6u << 20)
+#define STACK_MARGIN (256u << 10)
 
 typedef struct seg {
     const char *s; /* NULL: index */
@@ -62,6 +81,7 @@ typedef struct vctx {
     size_t max_errors;
     size_t max_depth;
     uintptr_t stack_base;
+    size_t stack_limit; /* 0 until computed */
     seg *ip;
     size_t nip, capip;
     seg *kp;
@@ -72,6 +92,11 @@ typedef struct vctx {
     size_t nact, capact;
     pdefault *defs;
     size_t ndefs, capdefs;
+    /* first slots of the stacks: most validations never touch the heap */
+    seg ip_small[32];
+    seg kp_small[64];
+    const cresource *scope_small[16];
+    act acts_small[64];
 } vctx;
 
 /* Evaluated properties / items of one instance (only with unevaluated*). */
@@ -80,8 +105,8 @@ typedef struct evset {
     size_t n;
 } evset;
 
-static int fatal(vctx *c, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
-static int fatal(vctx *c, cardc_status code, const char *fmt, ...)
+static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
+static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...)
 {
     if (c->fatal == CARDC_OK) {
         char msg[CARDC_ERROR_MESSAGE_MAX];
@@ -101,12 +126,22 @@ static int nomem(vctx *c)
 }
 
 #define GROW(c, arr, n, cap)                                              \
-    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr)) ? 1 : (nomem(c), 0))
+    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), NULL) ? 1 : (nomem(c), 0))
+/* Same for arrays that start in a small buffer inside vctx. */
+#define GROWS(c, arr, n, cap, small)                                      \
+    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), small) ? 1 : (nomem(c), 0))
 
-static int grow(void **arr, size_t *cap, size_t elem)
+static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
 {
     size_t nc = *cap ? *cap * 2 : 32;
-    void *v = realloc(*arr, nc * elem);
+    void *v;
+    if (small && *arr == small) {
+        v = malloc(nc * elem);
+        if (v)
+            memcpy(v, small, *cap * elem);
+    } else {
+        v = realloc(*arr, nc * elem);
+    }
     if (!v)
         return 0;
     *arr = v;
@@ -114,9 +149,9 @@ static int grow(void **arr, size_t *cap, size_t elem)
     return 1;
 }
 
-static int ipush_key(vctx *c, const char *k, size_t n)
+static ALWAYS_INLINE int ipush_key(vctx *c, const char *k, size_t n)
 {
-    if (!GROW(c, c->ip, c->nip, c->capip))
+    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
         return 0;
     c->ip[c->nip].s = k;
     c->ip[c->nip].n = n;
@@ -124,9 +159,9 @@ static int ipush_key(vctx *c, const char *k, size_t n)
     return 1;
 }
 
-static int ipush_idx(vctx *c, size_t i)
+static ALWAYS_INLINE int ipush_idx(vctx *c, size_t i)
 {
-    if (!GROW(c, c->ip, c->nip, c->capip))
+    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
         return 0;
     c->ip[c->nip].s = NULL;
     c->ip[c->nip].n = i;
@@ -134,9 +169,9 @@ static int ipush_idx(vctx *c, size_t i)
     return 1;
 }
 
-static int kpush(vctx *c, const char *k, size_t n)
+static ALWAYS_INLINE int kpush(vctx *c, const char *k, size_t n)
 {
-    if (!GROW(c, c->kp, c->nkp, c->capkp))
+    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
         return 0;
     c->kp[c->nkp].s = k;
     c->kp[c->nkp].n = n;
@@ -144,9 +179,9 @@ static int kpush(vctx *c, const char *k, size_t n)
     return 1;
 }
 
-static int kpush_idx(vctx *c, size_t i)
+static ALWAYS_INLINE int kpush_idx(vctx *c, size_t i)
 {
-    if (!GROW(c, c->kp, c->nkp, c->capkp))
+    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
         return 0;
     c->kp[c->nkp].s = NULL;
     c->kp[c->nkp].n = i;
@@ -337,10 +372,7 @@ static const char *type_name(const struct json_object *cv)
 /* "got number 5.5", "got object" */
 static void sb_got(sbuf *b, const struct json_object *v)
 {
-    const char *t = type_name(v);
-    if (!strcmp(t, "integer"))
-        t = "number";
-    sb_printf(b, "got %s", t);
+    sb_printf(b, "got %s", type_name(v));
     if (json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_object &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_array &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_null) {
@@ -482,6 +514,67 @@ static int bad_utf8(vctx *c, const cinstr *in)
     return c->fatal ? -1 : 0;
 }
 
+/* Out of line so that the recursive evaluation path keeps small frames. */
+static NOINLINE int err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const char *param,
+                            const char *fmt, ...) CARDC_PRINTF_(5, 6);
+static NOINLINE int err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const char *param,
+                            const char *fmt, ...)
+{
+    sbuf m = {0};
+    if (REC(c)) {
+        char tmp[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(tmp, sizeof tmp, fmt, ap);
+        va_end(ap);
+        sb_str(&m, tmp);
+    }
+    return kw_error(c, in, code, &m, param);
+}
+
+static NOINLINE int err_key(vctx *c, const cinstr *in, cardc_vcode code, const char *prefix,
+                            const char *k, size_t kl)
+{
+    sbuf m = {0};
+    if (REC(c)) {
+        struct json_object *ks = json_object_new_string_len(k, (int)kl);
+        sb_str(&m, prefix);
+        dump(&m, ks, 64);
+        json_object_put(ks);
+    }
+    return kw_error(c, in, code, &m, k);
+}
+
+/* Member lookup: small objects are scanned (key length first), which beats
+ * hashing the key; larger ones use json-c's hash table. */
+static struct json_object *member(struct json_object *obj, const ckey *k, int *found)
+{
+    struct lh_table *t;
+    struct lh_entry *e;
+    struct json_object *v = NULL;
+    if (json_object_object_length(obj) > 8) {
+        *found = json_object_object_get_ex(obj, k->s, &v);
+        return v;
+    }
+    t = json_object_get_object(obj);
+    for (e = t->head; e; e = e->next) {
+        const char *key = (const char *)e->k;
+        if (key[0] == k->s[0] && !strcmp(key, k->s)) {
+            *found = 1;
+            return (struct json_object *)(uintptr_t)e->v;
+        }
+    }
+    *found = 0;
+    return NULL;
+}
+
+static int has_member(struct json_object *obj, const ckey *k)
+{
+    int f;
+    member(obj, k, &f);
+    return f;
+}
+
 static uint32_t inst_types(struct json_object *v)
 {
     switch (json_object_get_type(v)) {
@@ -577,25 +670,68 @@ static size_t inst_size(struct json_object *v)
 
 /* Evaluates an in-place subschema (same instance); its evaluated set joins
  * ev when it passes. */
-static int inplace(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
+static NOINLINE int inplace_track(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
 {
-    evset sub = {NULL, 0};
+    evset *sub = calloc(1, sizeof *sub + (ev->n ? ev->n : 1));
     int r;
-    if (ev && ev->m) {
-        sub.n = ev->n;
-        sub.m = calloc(sub.n ? sub.n : 1, 1);
-        if (!sub.m)
-            return nomem(c);
-    }
-    r = validate_node(c, n, inst, ev && ev->m ? &sub : NULL);
+    if (!sub)
+        return nomem(c);
+    sub->n = ev->n;
+    sub->m = (unsigned char *)(sub + 1);
+    r = validate_node(c, n, inst, sub);
     if (r == 1)
-        ev_merge(ev, &sub);
-    free(sub.m);
+        ev_merge(ev, sub);
+    free(sub);
     return r;
 }
 
-static int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
+/* Evaluates an in-place subschema (same instance); its evaluated set joins
+ * ev when it passes. */
+static int inplace(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
 {
+    if (ev && ev->m)
+        return inplace_track(c, n, inst, ev);
+    return validate_node(c, n, inst, NULL);
+}
+
+/* Cycles need a reference: a node entered through one at the same
+ * instance location it is already being evaluated at would never end
+ * ({"$ref": "#"}). */
+static NOINLINE int ref_loop(vctx *c, const cnode *n)
+{
+    size_t i;
+    for (i = c->nact; i > 0 && c->acts[i - 1].ilevel == c->nip; i--)
+        if (c->acts[i - 1].node == n)
+            return fatal(c, CARDC_E_LIMIT,
+                         "schema recursion without progress at %s (infinite $ref loop)", n->abs);
+    if (!GROWS(c, c->acts, c->nact, c->capact, c->acts_small))
+        return -1;
+    c->acts[c->nact].node = n;
+    c->acts[c->nact].ilevel = c->nip;
+    c->nact++;
+    return 0;
+}
+
+static int via_ref(vctx *c, const cnode *target, struct json_object *inst, evset *ev,
+                   const char *kw, size_t kwl)
+{
+    int r;
+    if (ref_loop(c, target) < 0)
+        return -1;
+    if (!kpush(c, kw, kwl)) {
+        c->nact--;
+        return -1;
+    }
+    r = inplace(c, target, inst, ev);
+    c->nkp--;
+    c->nact--;
+    return r;
+}
+
+static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
+{
+    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+        return 1;
     int r;
     if (c->nip >= c->max_depth)
         return fatal(c, CARDC_E_LIMIT, "instance nested deeper than %zu levels", c->max_depth);
@@ -606,8 +742,10 @@ static int descend_key(vctx *c, const cnode *n, struct json_object *v, const cha
     return r;
 }
 
-static int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
+static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
 {
+    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+        return 1;
     int r;
     if (c->nip >= c->max_depth)
         return fatal(c, CARDC_E_LIMIT, "instance nested deeper than %zu levels", c->max_depth);
@@ -618,17 +756,37 @@ static int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
     return r;
 }
 
-static int regex_match(vctx *c, const cardc_regex *re, const char *s, size_t n)
+static NOINLINE int regex_limit(vctx *c, const cinstr *in, const cardc_regex *re, const char *s,
+                                size_t n)
+{
+    sbuf b = {0}, m = {0};
+    int quiet = c->quiet;
+    /* The unit is kept even inside branches: validation stops here. */
+    c->quiet = 0;
+    sb_path(&b, c->ip, c->nip);
+    if (REC(c)) {
+        struct json_object *p = json_object_new_string(cardc_regex_pattern(re));
+        struct json_object *v = json_object_new_string_len(s, (int)n);
+        sb_str(&m, "regex limit hit matching pattern ");
+        dump(&m, p, 64);
+        sb_str(&m, " against ");
+        dump(&m, v, 64);
+        json_object_put(p);
+        json_object_put(v);
+        record(c, in->kw, in->abs, CARDC_V_REGEX_LIMIT, &m, NULL);
+    }
+    c->quiet = quiet;
+    fatal(c, CARDC_E_LIMIT, "regex limit hit matching pattern \"%s\" at instance location \"%s\"",
+          cardc_regex_pattern(re), b.s ? b.s : "");
+    free(b.s);
+    return -1;
+}
+
+static int regex_match(vctx *c, const cinstr *in, const cardc_regex *re, const char *s, size_t n)
 {
     int r = cardc_regex_search(re, s, n);
-    if (r == -1) {
-        sbuf b = {0};
-        sb_path(&b, c->ip, c->nip);
-        fatal(c, CARDC_E_LIMIT, "regex limit hit matching pattern \"%s\" at instance location \"%s\"",
-              cardc_regex_pattern(re), b.s ? b.s : "");
-        free(b.s);
-        return -1;
-    }
+    if (r == -1)
+        return regex_limit(c, in, re, s, n);
     if (r < 0)
         return nomem(c);
     return r;
@@ -690,7 +848,25 @@ static int pick_best(const branch *br, size_t n)
     return (int)best;
 }
 
+static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evset *ev);
+
+/* Branch errors only matter when the keyword fails: run quietly first and
+ * replay with details on failure (annotations need the detailed run). */
 static int op_anyone(vctx *c, const cinstr *in, struct json_object *inst, evset *ev)
+{
+    int r;
+    if (!REC(c) || c->fast || c->ann)
+        return anyone_core(c, in, inst, ev);
+    c->quiet++;
+    r = anyone_core(c, in, inst, ev);
+    c->quiet--;
+    if (r != 0)
+        return r;
+    /* the enclosing schema fails now: its evaluated set no longer matters */
+    return anyone_core(c, in, inst, NULL);
+}
+
+static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evset *ev)
 {
     bool one = in->op == OP_ONE_OF;
     size_t i, n = in->u.list.n, matched = 0, m0 = c->r && c->rec ? c->r->nerr : 0;
@@ -705,16 +881,25 @@ static int op_anyone(vctx *c, const cinstr *in, struct json_object *inst, evset 
         if (!br)
             return nomem(c);
     }
+    uint32_t t = inst_types(inst);
     if (!detail)
         c->quiet++;
-    if (!kpush(c, in->kw, strlen(in->kw)))
+    if (!kpush(c, in->kw, in->kwlen))
         goto fatal;
     for (i = 0; i < n; i++) {
         if (!kpush_idx(c, i))
             goto fatal;
         if (detail)
             br[i].start = c->r->nerr;
-        r = inplace(c, in->u.list.nodes[i], inst, ev);
+        {
+            const cnode *b = in->u.list.nodes[i];
+            if (!detail && !c->ann && b->types && !(b->types & t))
+                r = 0; /* its "type" fails: nobody will read why */
+            else if (!c->ann && b->quick && (b->quick & t))
+                r = 1;
+            else
+                r = inplace(c, b, inst, ev);
+        }
         c->nkp--;
         if (r < 0)
             goto fatal;
@@ -799,16 +984,27 @@ fatal:
     return -1;
 }
 
-static int add_annotation(vctx *c, const char *kw, const char *abs, struct json_object *value)
+/* Records an annotation; takes ownership of `copy`. */
+static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy);
+
+static NOINLINE int add_annotation(vctx *c, const char *kw, const char *abs, struct json_object *value)
+{
+    struct json_object *copy = NULL;
+
+    /* a copy: the schema's own objects must not be shared (reference
+     * counts are not atomic) */
+    if (value && json_object_deep_copy(value, &copy, NULL) != 0)
+        return nomem(c);
+    return add_annotation_own(c, kw, abs, copy);
+}
+
+static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy)
 {
     sbuf b = {0};
     runit u;
     size_t il, kl, kwl;
     char *p;
-    struct json_object *copy = NULL;
 
-    if (value && json_object_deep_copy(value, &copy, NULL) != 0)
-        return nomem(c);
     memset(&u, 0, sizeof u);
     sb_path(&b, c->ip, c->nip);
     il = b.n;
@@ -845,656 +1041,895 @@ static int add_annotation(vctx *c, const char *kw, const char *abs, struct json_
     return 1;
 }
 
-static int exec(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    (void)ev;
+    sbuf m = {0};
+    if (t & in->u.types)
+        return 1;
+    if (REC(c)) {
+        sb_str(&m, "must be of type ");
+        sb_types(&m, in->u.types);
+        sb_str(&m, ", ");
+        sb_got(&m, inst);
+    }
+    return kw_error(c, in, CARDC_V_TYPE, &m, NULL);
+    return 1;
+}
+
+static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    (void)ev; (void)t;
+    sbuf m = {0};
+    if (cardc__json_equal(inst, in->u.value))
+        return 1;
+    if (REC(c)) {
+        sb_str(&m, "must be equal to ");
+        dump(&m, in->u.value, 256);
+        sb_str(&m, ", ");
+        sb_got(&m, inst);
+    }
+    return kw_error(c, in, CARDC_V_CONST, &m, NULL);
+    return 1;
+}
+
+static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
     size_t i;
-    int r;
-
-    switch ((cop)in->op) {
-    case OP_TYPE:
-        if (t & in->u.types)
+    (void)ev; (void)t;
+    size_t n = json_object_array_length(in->u.value);
+    for (i = 0; i < n; i++)
+        if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
             return 1;
-        if (REC(c)) {
-            sb_str(&m, "must be of type ");
-            sb_types(&m, in->u.types);
-            sb_str(&m, ", ");
-            sb_got(&m, inst);
-        }
-        return kw_error(c, in, CARDC_V_TYPE, &m, NULL);
-    case OP_CONST:
-        if (cardc__json_equal(inst, in->u.value))
-            return 1;
-        if (REC(c)) {
-            sb_str(&m, "must be equal to ");
-            dump(&m, in->u.value, 256);
-            sb_str(&m, ", ");
-            sb_got(&m, inst);
-        }
-        return kw_error(c, in, CARDC_V_CONST, &m, NULL);
-    case OP_ENUM: {
-        size_t n = json_object_array_length(in->u.value);
-        for (i = 0; i < n; i++)
-            if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
-                return 1;
-        if (REC(c)) {
-            sb_str(&m, "must be one of ");
-            for (i = 0; i < n; i++) {
-                if (i)
-                    sb_str(&m, ", ");
-                if (m.n > 200) {
-                    sb_str(&m, "...");
-                    break;
-                }
-                dump(&m, json_object_array_get_idx(in->u.value, i), m.n + 64);
+    if (REC(c)) {
+        sb_str(&m, "must be one of ");
+        for (i = 0; i < n; i++) {
+            if (i)
+                sb_str(&m, ", ");
+            if (m.n > 200) {
+                sb_str(&m, "...");
+                break;
             }
-            sb_str(&m, ", got ");
-            dump(&m, inst, m.n + 64);
+            dump(&m, json_object_array_get_idx(in->u.value, i), m.n + 64);
         }
-        return kw_error(c, in, CARDC_V_ENUM, &m, NULL);
+        sb_str(&m, ", got ");
+        dump(&m, inst, m.n + 64);
     }
-    case OP_MULTIPLE_OF:
-        if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
-            return 1;
-        if (REC(c)) {
-            sb_str(&m, "must be a multiple of ");
-            dump(&m, in->u.num.json, 64);
-            sb_str(&m, ", got ");
-            dump(&m, inst, 64);
+    return kw_error(c, in, CARDC_V_ENUM, &m, NULL);
+}
+
+static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    (void)ev;
+    sbuf m = {0};
+    if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
+        return 1;
+    if (REC(c)) {
+        sb_str(&m, "must be a multiple of ");
+        dump(&m, in->u.num.json, 64);
+        sb_str(&m, ", got ");
+        dump(&m, inst, 64);
+    }
+    return kw_error(c, in, CARDC_V_MULTIPLE_OF, &m, NULL);
+    return 1;
+}
+
+static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    (void)ev;
+    long double x;
+    int ok;
+    const char *rel;
+    cardc_vcode code;
+    if (!(t & T_NUMBER))
+        return 1;
+    x = inst_num(inst);
+    switch ((cop)in->op) {
+    case OP_MAXIMUM: ok = x <= in->u.num.v; rel = "<="; code = CARDC_V_MAXIMUM; break;
+    case OP_EXCL_MAXIMUM: ok = x < in->u.num.v; rel = "<"; code = CARDC_V_EXCLUSIVE_MAXIMUM; break;
+    case OP_MINIMUM: ok = x >= in->u.num.v; rel = ">="; code = CARDC_V_MINIMUM; break;
+    default: ok = x > in->u.num.v; rel = ">"; code = CARDC_V_EXCLUSIVE_MINIMUM; break;
+    }
+    if (ok)
+        return 1;
+    if (REC(c)) {
+        sb_printf(&m, "must be %s ", rel);
+        dump(&m, in->u.num.json, 64);
+        sb_str(&m, ", got ");
+        dump(&m, inst, 64);
+    }
+    return kw_error(c, in, code, &m, NULL);
+}
+
+static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    (void)ev;
+    size_t cps;
+    bool max = in->op == OP_MAX_LENGTH;
+    if (!(t & T_STRING))
+        return 1;
+    if (!utf8_count((const unsigned char *)json_object_get_string(inst),
+                    (size_t)json_object_get_string_len(inst), &cps))
+        return bad_utf8(c, in);
+    if (max ? cps <= in->u.count : cps >= in->u.count)
+        return 1;
+    if (REC(c))
+        sb_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
+                  (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
+    return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
+}
+
+static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    int r;
+    (void)ev;
+    size_t cps;
+    const char *s;
+    size_t n;
+    if (!(t & T_STRING))
+        return 1;
+    s = json_object_get_string(inst);
+    n = (size_t)json_object_get_string_len(inst);
+    if (!utf8_count((const unsigned char *)s, n, &cps))
+        return bad_utf8(c, in);
+    r = regex_match(c, in, in->u.pattern.re, s, n);
+    if (r != 0)
+        return r;
+    if (REC(c)) {
+        struct json_object *p = json_object_new_string(cardc_regex_pattern(in->u.pattern.re));
+        sb_str(&m, "must match pattern ");
+        dump(&m, p, 64);
+        json_object_put(p);
+        sb_str(&m, ", got ");
+        dump(&m, inst, 64);
+    }
+    return kw_error(c, in, CARDC_V_PATTERN, &m, NULL);
+}
+
+static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    (void)ev;
+    size_t cps;
+    const char *s;
+    size_t n;
+    if (!in->u.format.assert_ || !(t & T_STRING))
+        return 1;
+    s = json_object_get_string(inst);
+    n = (size_t)json_object_get_string_len(inst);
+    if (!utf8_count((const unsigned char *)s, n, &cps))
+        return bad_utf8(c, in);
+    if (cardc_format_check(in->u.format.kind, s, n))
+        return 1;
+    if (REC(c)) {
+        sb_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
+        dump(&m, inst, 64);
+    }
+    return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
+}
+
+static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    (void)ev;
+    bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
+    bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
+    size_t n;
+    static const cardc_vcode codes[] = {CARDC_V_MAX_ITEMS, CARDC_V_MIN_ITEMS,
+                                        CARDC_V_MAX_PROPERTIES, CARDC_V_MIN_PROPERTIES};
+    if (!(t & (arr ? T_ARRAY : T_OBJECT)))
+        return 1;
+    n = inst_size(inst);
+    if (max ? n <= in->u.count : n >= in->u.count)
+        return 1;
+    if (REC(c))
+        sb_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
+                  (unsigned long long)in->u.count, arr ? "item" : "propert",
+                  arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
+    return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
+}
+
+/* Equality-compatible hash (1 == 1.0, member order ignored). */
+static uint64_t jhash(struct json_object *v)
+{
+    uint64_t h;
+    switch (json_object_get_type(v)) {
+    case json_type_null:
+        return 0x9e3779b97f4a7c15u;
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? 0x51u : 0x52u;
+    case json_type_int:
+    case json_type_double: {
+        double d = (double)inst_num(v);
+        uint64_t bits;
+        if (d == 0)
+            d = 0; /* -0 == 0 */
+        memcpy(&bits, &d, sizeof bits);
+        return (bits ^ (bits >> 29)) * 0xbf58476d1ce4e5b9u;
+    }
+    case json_type_string: {
+        const unsigned char *p = (const unsigned char *)json_object_get_string(v);
+        size_t n = (size_t)json_object_get_string_len(v), k;
+        h = 1469598103934665603u;
+        for (k = 0; k < n; k++)
+            h = (h ^ p[k]) * 1099511628211u;
+        return h;
+    }
+    case json_type_array: {
+        size_t n = json_object_array_length(v), k;
+        h = 0x1234567u;
+        for (k = 0; k < n; k++)
+            h = h * 31u + jhash(json_object_array_get_idx(v, k));
+        return h;
+    }
+    case json_type_object: {
+        h = 0x7654321u;
+        json_object_object_foreach(v, key, val) {
+            uint64_t kh = 1469598103934665603u;
+            const unsigned char *p = (const unsigned char *)key;
+            while (*p)
+                kh = (kh ^ *p++) * 1099511628211u;
+            h += (kh ^ jhash(val)) * 0x94d049bb133111ebu;
         }
-        return kw_error(c, in, CARDC_V_MULTIPLE_OF, &m, NULL);
-    case OP_MAXIMUM:
-    case OP_EXCL_MAXIMUM:
-    case OP_MINIMUM:
-    case OP_EXCL_MINIMUM: {
-        long double x;
-        int ok;
-        const char *rel;
-        cardc_vcode code;
-        if (!(t & T_NUMBER))
-            return 1;
-        x = inst_num(inst);
-        switch ((cop)in->op) {
-        case OP_MAXIMUM: ok = x <= in->u.num.v; rel = "<="; code = CARDC_V_MAXIMUM; break;
-        case OP_EXCL_MAXIMUM: ok = x < in->u.num.v; rel = "<"; code = CARDC_V_EXCLUSIVE_MAXIMUM; break;
-        case OP_MINIMUM: ok = x >= in->u.num.v; rel = ">="; code = CARDC_V_MINIMUM; break;
-        default: ok = x > in->u.num.v; rel = ">"; code = CARDC_V_EXCLUSIVE_MINIMUM; break;
-        }
-        if (ok)
-            return 1;
-        if (REC(c)) {
-            sb_printf(&m, "must be %s ", rel);
-            dump(&m, in->u.num.json, 64);
-            sb_str(&m, ", got ");
-            dump(&m, inst, 64);
-        }
-        return kw_error(c, in, code, &m, NULL);
+        return h;
     }
-    case OP_MAX_LENGTH:
-    case OP_MIN_LENGTH: {
-        size_t cps;
-        bool max = in->op == OP_MAX_LENGTH;
-        if (!(t & T_STRING))
-            return 1;
-        if (!utf8_count((const unsigned char *)json_object_get_string(inst),
-                        (size_t)json_object_get_string_len(inst), &cps))
-            return bad_utf8(c, in);
-        if (max ? cps <= in->u.count : cps >= in->u.count)
-            return 1;
-        if (REC(c))
-            sb_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
-                      (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
-        return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
     }
-    case OP_PATTERN: {
-        size_t cps;
-        const char *s;
-        size_t n;
-        if (!(t & T_STRING))
-            return 1;
-        s = json_object_get_string(inst);
-        n = (size_t)json_object_get_string_len(inst);
-        if (!utf8_count((const unsigned char *)s, n, &cps))
-            return bad_utf8(c, in);
-        r = regex_match(c, in->u.pattern.re, s, n);
-        if (r != 0)
-            return r;
-        if (REC(c)) {
-            struct json_object *p = json_object_new_string(cardc_regex_pattern(in->u.pattern.re));
-            sb_str(&m, "must match pattern ");
-            dump(&m, p, 64);
-            json_object_put(p);
-            sb_str(&m, ", got ");
-            dump(&m, inst, 64);
-        }
-        return kw_error(c, in, CARDC_V_PATTERN, &m, NULL);
-    }
-    case OP_FORMAT: {
-        size_t cps;
-        const char *s;
-        size_t n;
-        if (!in->u.format.assert_ || !(t & T_STRING))
-            return 1;
-        s = json_object_get_string(inst);
-        n = (size_t)json_object_get_string_len(inst);
-        if (!utf8_count((const unsigned char *)s, n, &cps))
-            return bad_utf8(c, in);
-        if (cardc_format_check(in->u.format.kind, s, n))
-            return 1;
-        if (REC(c)) {
-            sb_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
-            dump(&m, inst, 64);
-        }
-        return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
-    }
-    case OP_MAX_ITEMS:
-    case OP_MIN_ITEMS:
-    case OP_MAX_PROPS:
-    case OP_MIN_PROPS: {
-        bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
-        bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
-        size_t n;
-        static const cardc_vcode codes[] = {CARDC_V_MAX_ITEMS, CARDC_V_MIN_ITEMS,
-                                            CARDC_V_MAX_PROPERTIES, CARDC_V_MIN_PROPERTIES};
-        if (!(t & (arr ? T_ARRAY : T_OBJECT)))
-            return 1;
-        n = inst_size(inst);
-        if (max ? n <= in->u.count : n >= in->u.count)
-            return 1;
-        if (REC(c))
-            sb_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
-                      (unsigned long long)in->u.count, arr ? "item" : "propert",
-                      arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
-        return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
-    }
-    case OP_UNIQUE_ITEMS: {
-        size_t n, j;
-        if (!(t & T_ARRAY))
-            return 1;
-        n = json_object_array_length(inst);
+    return 0;
+}
+
+typedef struct hidx {
+    uint64_t h;
+    size_t i;
+} hidx;
+
+static int hidx_cmp(const void *a, const void *b)
+{
+    const hidx *x = a, *y = b;
+    if (x->h != y->h)
+        return x->h < y->h ? -1 : 1;
+    return x->i < y->i ? -1 : x->i > y->i;
+}
+
+/* Finds the first duplicate pair (by smaller index); 1 found, 0 none, -1 oom.
+ * Hash-sorted so that hostile large arrays stay O(n log n). */
+static int find_duplicate(struct json_object *arr, size_t *pi, size_t *pj)
+{
+    size_t n = json_object_array_length(arr), i, j, a, b;
+    int found = 0;
+    hidx *v;
+
+    if (n <= 16) {
         for (i = 0; i < n; i++)
             for (j = i + 1; j < n; j++)
-                if (cardc__json_equal(json_object_array_get_idx(inst, i),
-                                      json_object_array_get_idx(inst, j))) {
-                    if (REC(c))
-                        sb_printf(&m, "must not have duplicate items, items %zu and %zu are equal",
-                                  i, j);
-                    return kw_error(c, in, CARDC_V_UNIQUE_ITEMS, &m, NULL);
+                if (cardc__json_equal(json_object_array_get_idx(arr, i),
+                                      json_object_array_get_idx(arr, j))) {
+                    *pi = i;
+                    *pj = j;
+                    return 1;
                 }
-        return 1;
+        return 0;
     }
-    case OP_REQUIRED: {
-        int ok = 1;
-        if (!(t & T_OBJECT))
-            return 1;
-        for (i = 0; i < in->u.req.n; i++) {
-            if (json_object_object_get_ex(inst, in->u.req.keys[i].s, NULL))
+    v = malloc(n * sizeof *v);
+    if (!v)
+        return -1;
+    for (i = 0; i < n; i++) {
+        v[i].h = jhash(json_object_array_get_idx(arr, i));
+        v[i].i = i;
+    }
+    qsort(v, n, sizeof *v, hidx_cmp);
+    for (a = 0; a < n; a = b) {
+        for (b = a + 1; b < n && v[b].h == v[a].h; b++)
+            ;
+        for (i = a; i < b; i++)
+            for (j = i + 1; j < b; j++)
+                if (cardc__json_equal(json_object_array_get_idx(arr, v[i].i),
+                                      json_object_array_get_idx(arr, v[j].i)) &&
+                    (!found || v[i].i < *pi || (v[i].i == *pi && v[j].i < *pj))) {
+                    *pi = v[i].i;
+                    *pj = v[j].i;
+                    found = 1;
+                }
+    }
+    free(v);
+    return found;
+}
+
+static NOINLINE int op_unique_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i = 0, j = 0;
+    int r;
+    (void)ev;
+    if (!(t & T_ARRAY))
+        return 1;
+    r = find_duplicate(inst, &i, &j);
+    if (r < 0)
+        return nomem(c);
+    if (r == 0)
+        return 1;
+    return err_fmt(c, in, CARDC_V_UNIQUE_ITEMS, NULL,
+                   "must not have duplicate items, items %zu and %zu are equal", i, j);
+}
+
+static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    size_t i;
+    (void)ev;
+    int ok = 1;
+    if (!(t & T_OBJECT))
+        return 1;
+    for (i = 0; i < in->u.req.n; i++) {
+        if (has_member(inst, &in->u.req.keys[i]))
+            continue;
+        ok = 0;
+        if (REC(c)) {
+            struct json_object *k = json_object_new_string_len(in->u.req.keys[i].s,
+                                                               (int)in->u.req.keys[i].len);
+            sb_str(&m, "must have required property ");
+            dump(&m, k, 64);
+            json_object_put(k);
+        }
+        if (kw_error(c, in, CARDC_V_REQUIRED, &m, in->u.req.keys[i].s) < 0)
+            return -1;
+        memset(&m, 0, sizeof m);
+        if (c->fast)
+            break;
+    }
+    return ok;
+}
+
+static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    sbuf m = {0};
+    size_t i;
+    (void)ev;
+    int ok = 1;
+    size_t j;
+    if (!(t & T_OBJECT))
+        return 1;
+    for (i = 0; i < in->u.depreq.n; i++) {
+        if (!has_member(inst, &in->u.depreq.keys[i]))
+            continue;
+        for (j = 0; j < in->u.depreq.nlist[i]; j++) {
+            if (has_member(inst, &in->u.depreq.lists[i][j]))
                 continue;
             ok = 0;
             if (REC(c)) {
-                struct json_object *k = json_object_new_string_len(in->u.req.keys[i].s,
-                                                                   (int)in->u.req.keys[i].len);
-                sb_str(&m, "must have required property ");
-                dump(&m, k, 64);
-                json_object_put(k);
+                struct json_object *a = json_object_new_string(in->u.depreq.lists[i][j].s);
+                struct json_object *b = json_object_new_string(in->u.depreq.keys[i].s);
+                sb_str(&m, "must have property ");
+                dump(&m, a, 64);
+                sb_str(&m, " when property ");
+                dump(&m, b, 64);
+                sb_str(&m, " is present");
+                json_object_put(a);
+                json_object_put(b);
             }
-            if (kw_error(c, in, CARDC_V_REQUIRED, &m, in->u.req.keys[i].s) < 0)
+            if (kw_error(c, in, CARDC_V_DEPENDENT_REQUIRED, &m, in->u.depreq.lists[i][j].s) < 0)
                 return -1;
             memset(&m, 0, sizeof m);
             if (c->fast)
+                return 0;
+        }
+    }
+    return ok;
+}
+
+static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    (void)t;
+    const cnode *target = in->u.ref.node;
+    if (in->op == OP_DYNAMIC_REF && in->u.ref.anchor) {
+        size_t k, j;
+        for (k = 0; k < c->nscope; k++) {
+            const cresource *res = c->scope[k];
+            for (j = 0; j < res->ndyn; j++)
+                if (!strcmp(res->dyn_names[j], in->u.ref.anchor))
+                    break;
+            if (j < res->ndyn) {
+                target = res->dyn_nodes[j];
+                break;
+            }
+        }
+    } else if (in->op == OP_RECURSIVE_REF && target->res && target->res->recursive_anchor) {
+        size_t k;
+        for (k = 0; k < c->nscope; k++)
+            if (c->scope[k]->recursive_anchor && c->scope[k]->root) {
+                target = c->scope[k]->root;
+                break;
+            }
+    }
+    return via_ref(c, target, inst, ev, in->kw, in->kwlen);
+}
+
+static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    (void)t;
+    int ok = 1;
+    if (!kpush(c, in->kw, 5))
+        return -1;
+    for (i = 0; i < in->u.list.n; i++) {
+        if (!kpush_idx(c, i))
+            return -1;
+        r = inplace(c, in->u.list.nodes[i], inst, ev);
+        c->nkp--;
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            ok = 0;
+            if (c->fast || (c->quiet && !c->s->track))
                 break;
         }
-        return ok;
     }
-    case OP_DEP_REQUIRED: {
-        int ok = 1;
-        size_t j;
-        if (!(t & T_OBJECT))
-            return 1;
-        for (i = 0; i < in->u.depreq.n; i++) {
-            if (!json_object_object_get_ex(inst, in->u.depreq.keys[i].s, NULL))
-                continue;
-            for (j = 0; j < in->u.depreq.nlist[i]; j++) {
-                if (json_object_object_get_ex(inst, in->u.depreq.lists[i][j].s, NULL))
-                    continue;
-                ok = 0;
-                if (REC(c)) {
-                    struct json_object *a = json_object_new_string(in->u.depreq.lists[i][j].s);
-                    struct json_object *b = json_object_new_string(in->u.depreq.keys[i].s);
-                    sb_str(&m, "must have property ");
-                    dump(&m, a, 64);
-                    sb_str(&m, " when property ");
-                    dump(&m, b, 64);
-                    sb_str(&m, " is present");
-                    json_object_put(a);
-                    json_object_put(b);
-                }
-                if (kw_error(c, in, CARDC_V_DEPENDENT_REQUIRED, &m, in->u.depreq.lists[i][j].s) < 0)
-                    return -1;
-                memset(&m, 0, sizeof m);
-                if (c->fast)
-                    return 0;
-            }
-        }
-        return ok;
-    }
-    case OP_REF:
-    case OP_DYNAMIC_REF:
-    case OP_RECURSIVE_REF: {
-        const cnode *target = in->u.ref.node;
-        if (in->op == OP_DYNAMIC_REF && in->u.ref.anchor) {
-            size_t k, j;
-            for (k = 0; k < c->nscope; k++) {
-                const cresource *res = c->scope[k];
-                for (j = 0; j < res->ndyn; j++)
-                    if (!strcmp(res->dyn_names[j], in->u.ref.anchor))
-                        break;
-                if (j < res->ndyn) {
-                    target = res->dyn_nodes[j];
-                    break;
-                }
-            }
-        } else if (in->op == OP_RECURSIVE_REF && target->res && target->res->recursive_anchor) {
-            size_t k;
-            for (k = 0; k < c->nscope; k++)
-                if (c->scope[k]->recursive_anchor && c->scope[k]->root) {
-                    target = c->scope[k]->root;
-                    break;
-                }
-        }
-        if (!kpush(c, in->kw, strlen(in->kw)))
-            return -1;
-        r = inplace(c, target, inst, ev);
-        c->nkp--;
+    c->nkp--;
+    return ok;
+}
+
+static NOINLINE int op_any_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    (void)t;
+    return op_anyone(c, in, inst, ev);
+    return 1;
+}
+
+static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    int r;
+    (void)ev; (void)t;
+    size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
+    if (!kpush(c, "not", 3))
+        return -1;
+    c->quiet++;
+    r = validate_node(c, in->u.node, inst, NULL);
+    c->quiet--;
+    c->nkp--;
+    if (r < 0)
+        return -1;
+    /* "not" never yields annotations or defaults */
+    if (c->r && c->ann)
+        cardc__result_truncate_annotations(c->r, a0);
+    c->ndefs = d0;
+    if (r == 0)
+        return 1;
+    return err_fmt(c, in, CARDC_V_NOT, NULL, "must not be valid against the schema in \"not\"");
+}
+
+static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    int r;
+    (void)t;
+    const cnode *next;
+    const char *which;
+    if (!kpush(c, "if", 2))
+        return -1;
+    c->quiet++;
+    r = inplace(c, in->u.cond.if_, inst, ev);
+    c->quiet--;
+    c->nkp--;
+    if (r < 0)
+        return -1;
+    next = r ? in->u.cond.then_ : in->u.cond.else_;
+    which = r ? "then" : "else";
+    if (!next)
+        return 1;
+    if (!kpush(c, which, 4))
+        return -1;
+    r = inplace(c, next, inst, ev);
+    c->nkp--;
+    if (r != 0)
         return r;
-    }
-    case OP_ALL_OF: {
-        int ok = 1;
-        if (!kpush(c, in->kw, 5))
+    return err_fmt(c, in, CARDC_V_IF, NULL, "must match \"%s\" schema", which);
+}
+
+static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    int ok = 1;
+    if (!(t & T_OBJECT))
+        return 1;
+    for (i = 0; i < in->u.props.n; i++) {
+        if (!has_member(inst, &in->u.props.keys[i]))
+            continue;
+        if (!kpush(c, in->kw, in->kwlen) ||
+            !kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
             return -1;
-        for (i = 0; i < in->u.list.n; i++) {
-            if (!kpush_idx(c, i))
+        r = inplace(c, in->u.props.nodes[i], inst, ev);
+        c->nkp -= 2;
+        if (r < 0)
+            return -1;
+        if (r == 0) {
+            ok = 0;
+            if (c->fast)
+                break;
+        }
+    }
+    return ok;
+}
+
+static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    int ok = 1;
+    if (!(t & T_OBJECT))
+        return 1;
+    if (!kpush(c, "properties", 10))
+        return -1;
+    /* Small instances: walk the members once instead of hashing each
+     * schema key. */
+    if ((ev && ev->m) || json_object_object_length(inst) <= 8) {
+        size_t idx = 0;
+        json_object_object_foreach(inst, k, v) {
+            for (i = 0; i < in->u.props.n; i++)
+                if (in->u.props.keys[i].s[0] == k[0] && !strcmp(in->u.props.keys[i].s, k))
+                    break;
+            if (i < in->u.props.n) {
+                const cnode *sub = in->u.props.nodes[i];
+                size_t kl = in->u.props.keys[i].len;
+                if (ev && ev->m)
+                    ev->m[idx] = 1;
+                if (sub->quick && !c->ann && (inst_types(v) & sub->quick)) {
+                    idx++;
+                    continue;
+                }
+                if (!kpush(c, k, kl))
+                    return -1;
+                r = descend_key(c, sub, v, k, kl);
+                c->nkp--;
+                if (r < 0)
+                    return -1;
+                if (r == 0) {
+                    ok = 0;
+                    if (c->fast)
+                        break;
+                }
+            }
+            idx++;
+        }
+    } else {
+        for (i = 0; i < in->u.props.n; i++) {
+            int found;
+            struct json_object *v = member(inst, &in->u.props.keys[i], &found);
+            if (!found)
+                continue;
+            if (!kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
                 return -1;
-            r = inplace(c, in->u.list.nodes[i], inst, ev);
+            r = descend_key(c, in->u.props.nodes[i], v, in->u.props.keys[i].s,
+                            in->u.props.keys[i].len);
             c->nkp--;
             if (r < 0)
                 return -1;
             if (r == 0) {
                 ok = 0;
-                if (c->fast || (c->quiet && !c->s->track))
-                    break;
-            }
-        }
-        c->nkp--;
-        return ok;
-    }
-    case OP_ANY_OF:
-    case OP_ONE_OF:
-        return op_anyone(c, in, inst, ev);
-    case OP_NOT: {
-        size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
-        if (!kpush(c, "not", 3))
-            return -1;
-        c->quiet++;
-        r = validate_node(c, in->u.node, inst, NULL);
-        c->quiet--;
-        c->nkp--;
-        if (r < 0)
-            return -1;
-        /* "not" never yields annotations or defaults */
-        if (c->r && c->ann)
-            cardc__result_truncate_annotations(c->r, a0);
-        c->ndefs = d0;
-        if (r == 0)
-            return 1;
-        if (REC(c))
-            sb_str(&m, "must not be valid against the schema in \"not\"");
-        return kw_error(c, in, CARDC_V_NOT, &m, NULL);
-    }
-    case OP_IF: {
-        const cnode *next;
-        const char *which;
-        if (!kpush(c, "if", 2))
-            return -1;
-        c->quiet++;
-        r = inplace(c, in->u.cond.if_, inst, ev);
-        c->quiet--;
-        c->nkp--;
-        if (r < 0)
-            return -1;
-        next = r ? in->u.cond.then_ : in->u.cond.else_;
-        which = r ? "then" : "else";
-        if (!next)
-            return 1;
-        if (!kpush(c, which, 4))
-            return -1;
-        r = inplace(c, next, inst, ev);
-        c->nkp--;
-        if (r != 0)
-            return r;
-        if (REC(c))
-            sb_printf(&m, "must match \"%s\" schema", which);
-        return kw_error(c, in, CARDC_V_IF, &m, NULL);
-    }
-    case OP_DEP_SCHEMAS: {
-        int ok = 1;
-        if (!(t & T_OBJECT))
-            return 1;
-        for (i = 0; i < in->u.props.n; i++) {
-            if (!json_object_object_get_ex(inst, in->u.props.keys[i].s, NULL))
-                continue;
-            if (!kpush(c, in->kw, strlen(in->kw)) ||
-                !kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
-                return -1;
-            r = inplace(c, in->u.props.nodes[i], inst, ev);
-            c->nkp -= 2;
-            if (r < 0)
-                return -1;
-            if (r == 0) {
-                ok = 0;
                 if (c->fast)
                     break;
             }
         }
-        return ok;
     }
-    case OP_PROPERTIES: {
-        int ok = 1;
-        if (!(t & T_OBJECT))
-            return 1;
-        if (!kpush(c, "properties", 10))
-            return -1;
-        if (ev && ev->m) {
-            size_t idx = 0;
-            json_object_object_foreach(inst, k, v) {
-                size_t kl = strlen(k);
-                for (i = 0; i < in->u.props.n; i++)
-                    if (in->u.props.keys[i].len == kl && !memcmp(in->u.props.keys[i].s, k, kl))
-                        break;
-                if (i < in->u.props.n) {
-                    ev->m[idx] = 1;
-                    if (!kpush(c, k, kl))
-                        return -1;
-                    r = descend_key(c, in->u.props.nodes[i], v, k, kl);
-                    c->nkp--;
-                    if (r < 0)
-                        return -1;
-                    if (r == 0) {
-                        ok = 0;
-                        if (c->fast)
-                            break;
-                    }
-                }
-                idx++;
-            }
-        } else {
-            for (i = 0; i < in->u.props.n; i++) {
-                struct json_object *v;
-                if (!json_object_object_get_ex(inst, in->u.props.keys[i].s, &v))
-                    continue;
-                if (!kpush(c, in->u.props.keys[i].s, in->u.props.keys[i].len))
+    c->nkp--;
+    if (c->defaults && ok) {
+        for (i = 0; i < in->u.props.n; i++) {
+            if (!in->u.props.defaults[i] ||
+                has_member(inst, &in->u.props.keys[i]))
+                continue;
+            if (!GROW(c, c->defs, c->ndefs, c->capdefs))
+                return -1;
+            c->defs[c->ndefs].obj = inst;
+            c->defs[c->ndefs].key = in->u.props.keys[i].s;
+            c->defs[c->ndefs].value = in->u.props.defaults[i];
+            c->ndefs++;
+        }
+    }
+    return ok;
+}
+
+static NOINLINE int op_pattern_props(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    int ok = 1;
+    size_t idx = 0;
+    if (!(t & T_OBJECT))
+        return 1;
+    if (!kpush(c, "patternProperties", 17))
+        return -1;
+    {
+        json_object_object_foreach(inst, k, v) {
+            size_t kl = strlen(k);
+            for (i = 0; i < in->u.pprops.n; i++) {
+                r = regex_match(c, in, in->u.pprops.res[i], k, kl);
+                if (r < 0)
                     return -1;
-                r = descend_key(c, in->u.props.nodes[i], v, in->u.props.keys[i].s,
-                                in->u.props.keys[i].len);
+                if (!r)
+                    continue;
+                if (ev && ev->m)
+                    ev->m[idx] = 1;
+                {
+                    const char *pat = cardc_regex_pattern(in->u.pprops.res[i]);
+                    if (!kpush(c, pat, strlen(pat)))
+                        return -1;
+                }
+                r = descend_key(c, in->u.pprops.nodes[i], v, k, kl);
                 c->nkp--;
                 if (r < 0)
                     return -1;
                 if (r == 0) {
                     ok = 0;
                     if (c->fast)
-                        break;
+                        goto pp_done;
                 }
             }
+            idx++;
         }
-        c->nkp--;
-        if (c->defaults && ok) {
-            for (i = 0; i < in->u.props.n; i++) {
-                if (!in->u.props.defaults[i] ||
-                    json_object_object_get_ex(inst, in->u.props.keys[i].s, NULL))
-                    continue;
-                if (!GROW(c, c->defs, c->ndefs, c->capdefs))
-                    return -1;
-                c->defs[c->ndefs].obj = inst;
-                c->defs[c->ndefs].key = in->u.props.keys[i].s;
-                c->defs[c->ndefs].value = in->u.props.defaults[i];
-                c->ndefs++;
-            }
-        }
-        return ok;
     }
-    case OP_PATTERN_PROPS: {
-        int ok = 1;
-        size_t idx = 0;
-        if (!(t & T_OBJECT))
-            return 1;
-        if (!kpush(c, "patternProperties", 17))
-            return -1;
-        {
-            json_object_object_foreach(inst, k, v) {
-                size_t kl = strlen(k);
-                for (i = 0; i < in->u.pprops.n; i++) {
-                    r = regex_match(c, in->u.pprops.res[i], k, kl);
-                    if (r < 0)
-                        return -1;
-                    if (!r)
-                        continue;
-                    if (ev && ev->m)
-                        ev->m[idx] = 1;
-                    {
-                        const char *pat = cardc_regex_pattern(in->u.pprops.res[i]);
-                        if (!kpush(c, pat, strlen(pat)))
-                            return -1;
-                    }
-                    r = descend_key(c, in->u.pprops.nodes[i], v, k, kl);
-                    c->nkp--;
-                    if (r < 0)
-                        return -1;
-                    if (r == 0) {
-                        ok = 0;
-                        if (c->fast)
-                            goto pp_done;
-                    }
-                }
-                idx++;
-            }
-        }
-    pp_done:
-        c->nkp--;
-        return ok;
-    }
-    case OP_ADDITIONAL_PROPS:
-    case OP_UNEVAL_PROPS: {
-        int ok = 1;
-        size_t idx = 0;
-        bool uneval = in->op == OP_UNEVAL_PROPS;
-        const cnode *sub = uneval ? in->u.node : in->u.addl.node;
-        if (!(t & T_OBJECT))
-            return 1;
-        {
-            json_object_object_foreach(inst, k, v) {
-                size_t kl = strlen(k);
-                bool extra;
-                if (uneval) {
-                    extra = !(ev && ev->m && idx < ev->n && ev->m[idx]);
-                } else {
-                    extra = !is_prop(in->u.addl.props, k, kl);
-                    if (extra && in->u.addl.pprops) {
-                        const cinstr *pp = in->u.addl.pprops;
-                        for (i = 0; i < pp->u.pprops.n; i++) {
-                            r = regex_match(c, pp->u.pprops.res[i], k, kl);
-                            if (r < 0)
-                                return -1;
-                            if (r) {
-                                extra = false;
-                                break;
-                            }
-                        }
-                    }
-                }
-                if (extra) {
-                    if (sub->kind == NODE_FALSE) {
-                        ok = 0;
-                        if (REC(c)) {
-                            struct json_object *ks = json_object_new_string_len(k, (int)kl);
-                            sb_printf(&m, "must not have %s property ",
-                                      uneval ? "unevaluated" : "additional");
-                            dump(&m, ks, 64);
-                            json_object_put(ks);
-                        }
-                        if (kw_error(c, in,
-                                     uneval ? CARDC_V_UNEVALUATED_PROPERTIES
-                                            : CARDC_V_ADDITIONAL_PROPERTIES,
-                                     &m, k) < 0)
-                            return -1;
-                        memset(&m, 0, sizeof m);
-                    } else {
-                        if (!kpush(c, in->kw, strlen(in->kw)))
-                            return -1;
-                        r = descend_key(c, sub, v, k, kl);
-                        c->nkp--;
+pp_done:
+    c->nkp--;
+    return ok;
+}
+
+static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    int ok = 1;
+    size_t idx = 0;
+    bool uneval = in->op == OP_UNEVAL_PROPS;
+    const cnode *sub = uneval ? in->u.node : in->u.addl.node;
+    if (!(t & T_OBJECT))
+        return 1;
+    {
+        json_object_object_foreach(inst, k, v) {
+            size_t kl = strlen(k);
+            bool extra;
+            if (uneval) {
+                extra = !(ev && ev->m && idx < ev->n && ev->m[idx]);
+            } else {
+                extra = !is_prop(in->u.addl.props, k, kl);
+                if (extra && in->u.addl.pprops) {
+                    const cinstr *pp = in->u.addl.pprops;
+                    for (i = 0; i < pp->u.pprops.n; i++) {
+                        r = regex_match(c, in, pp->u.pprops.res[i], k, kl);
                         if (r < 0)
                             return -1;
-                        if (r == 0)
-                            ok = 0;
+                        if (r) {
+                            extra = false;
+                            break;
+                        }
                     }
-                    if (ev && ev->m && idx < ev->n)
-                        ev->m[idx] = 1;
-                    if (!ok && c->fast)
-                        break;
                 }
-                idx++;
             }
-        }
-        return ok;
-    }
-    case OP_PROPERTY_NAMES: {
-        int ok = 1;
-        if (!(t & T_OBJECT))
-            return 1;
-        if (!kpush(c, "propertyNames", 13))
-            return -1;
-        {
-            json_object_object_foreach(inst, k, v) {
-                size_t kl = strlen(k);
-                struct json_object *ks = json_object_new_string_len(k, (int)kl);
-                (void)v;
-                if (!ks)
-                    return nomem(c);
-                r = descend_key(c, in->u.node, ks, k, kl);
-                json_object_put(ks);
-                if (r < 0)
-                    return -1;
-                if (r == 0) {
+            if (extra) {
+                if (sub->kind == NODE_FALSE) {
                     ok = 0;
-                    if (c->fast)
-                        break;
+                    if (err_key(c, in,
+                                uneval ? CARDC_V_UNEVALUATED_PROPERTIES
+                                       : CARDC_V_ADDITIONAL_PROPERTIES,
+                                uneval ? "must not have unevaluated property "
+                                       : "must not have additional property ",
+                                k, kl) < 0)
+                        return -1;
+                } else {
+                    if (!kpush(c, in->kw, in->kwlen))
+                        return -1;
+                    r = descend_key(c, sub, v, k, kl);
+                    c->nkp--;
+                    if (r < 0)
+                        return -1;
+                    if (r == 0)
+                        ok = 0;
                 }
+                if (ev && ev->m && idx < ev->n)
+                    ev->m[idx] = 1;
+                if (!ok && c->fast)
+                    break;
             }
+            idx++;
         }
-        c->nkp--;
-        return ok;
     }
-    case OP_PREFIX_ITEMS:
-    case OP_ITEMS:
-    case OP_UNEVAL_ITEMS: {
-        int ok = 1;
-        size_t n, from, to;
-        const cnode *sub = NULL;
-        bool prefix = in->op == OP_PREFIX_ITEMS;
-        if (!(t & T_ARRAY))
-            return 1;
-        n = json_object_array_length(inst);
-        from = in->op == OP_ITEMS ? in->u.items.start : 0;
-        to = prefix ? (in->u.list.n < n ? in->u.list.n : n) : n;
-        if (!prefix)
-            sub = in->op == OP_ITEMS ? in->u.items.node : in->u.node;
-        if (sub && sub->kind == NODE_FALSE) {
-            size_t bad = 0, first = n;
-            for (i = from; i < to; i++)
-                if (!(in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])) {
-                    bad++;
-                    if (first == n)
-                        first = i;
-                }
-            if (!bad)
-                return 1;
-            if (REC(c)) {
-                if (in->op == OP_UNEVAL_ITEMS)
-                    sb_printf(&m, "must not have unevaluated items, got %zu (first at index %zu)",
-                              bad, first);
-                else
-                    sb_printf(&m, "must have at most %zu items, got %zu", from, n);
-            }
-            return kw_error(c, in,
-                            in->op == OP_UNEVAL_ITEMS ? CARDC_V_UNEVALUATED_ITEMS
-                                                      : CARDC_V_ADDITIONAL_ITEMS,
-                            &m, NULL);
-        }
-        if (!kpush(c, in->kw, strlen(in->kw)))
-            return -1;
-        for (i = from; i < to; i++) {
-            if (in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])
-                continue;
-            if (prefix && !kpush_idx(c, i))
-                return -1;
-            r = descend_idx(c, prefix ? in->u.list.nodes[i] : sub, json_object_array_get_idx(inst, i), i);
-            if (prefix)
-                c->nkp--;
+    return ok;
+}
+
+static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    int r;
+    (void)ev;
+    int ok = 1;
+    if (!(t & T_OBJECT))
+        return 1;
+    if (!kpush(c, "propertyNames", 13))
+        return -1;
+    {
+        json_object_object_foreach(inst, k, v) {
+            size_t kl = strlen(k);
+            struct json_object *ks = json_object_new_string_len(k, (int)kl);
+            (void)v;
+            if (!ks)
+                return nomem(c);
+            r = descend_key(c, in->u.node, ks, k, kl);
+            json_object_put(ks);
             if (r < 0)
                 return -1;
-            if (ev && ev->m && i < ev->n)
-                ev->m[i] = 1;
             if (r == 0) {
                 ok = 0;
                 if (c->fast)
                     break;
             }
         }
-        c->nkp--;
-        return ok;
     }
-    case OP_CONTAINS: {
-        size_t n, hits = 0;
-        bool d2020 = false;
-        if (!(t & T_ARRAY))
-            return 1;
-        n = json_object_array_length(inst);
-        if (!kpush(c, "contains", 8))
-            return -1;
-        c->quiet++;
-        for (i = 0; i < n; i++) {
-            r = descend_idx(c, in->u.contains.node, json_object_array_get_idx(inst, i), i);
-            if (r < 0) {
-                c->quiet--;
-                return -1;
-            }
-            if (r == 1) {
-                hits++;
-                if (ev && ev->m && i < ev->n && in->u.contains.node->dialect >= CARDC_DIALECT_2020_12)
-                    ev->m[i] = 1;
-                d2020 = true;
-            }
-        }
-        c->quiet--;
-        c->nkp--;
-        (void)d2020;
-        if (hits < in->u.contains.min) {
-            if (REC(c))
-                sb_printf(&m, "must contain at least %llu matching item%s, got %zu",
-                          (unsigned long long)in->u.contains.min,
-                          in->u.contains.min == 1 ? "" : "s", hits);
-            return kw_error(c, in, in->u.contains.min == 1 ? CARDC_V_CONTAINS : CARDC_V_MIN_CONTAINS,
-                            &m, NULL);
-        }
-        if (in->u.contains.has_max && hits > in->u.contains.max) {
-            if (REC(c))
-                sb_printf(&m, "must contain at most %llu matching item%s, got %zu",
-                          (unsigned long long)in->u.contains.max,
-                          in->u.contains.max == 1 ? "" : "s", hits);
-            return kw_error(c, in, CARDC_V_MAX_CONTAINS, &m, NULL);
-        }
+    c->nkp--;
+    return ok;
+}
+
+static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    int ok = 1;
+    size_t n, from, to;
+    const cnode *sub = NULL;
+    bool prefix = in->op == OP_PREFIX_ITEMS;
+    if (!(t & T_ARRAY))
         return 1;
+    n = json_object_array_length(inst);
+    from = in->op == OP_ITEMS ? in->u.items.start : 0;
+    to = prefix ? (in->u.list.n < n ? in->u.list.n : n) : n;
+    if (!prefix)
+        sub = in->op == OP_ITEMS ? in->u.items.node : in->u.node;
+    if (sub && sub->kind == NODE_FALSE) {
+        size_t bad = 0, first = n;
+        for (i = from; i < to; i++)
+            if (!(in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])) {
+                bad++;
+                if (first == n)
+                    first = i;
+            }
+        if (!bad)
+            return 1;
+        if (in->op == OP_UNEVAL_ITEMS)
+            return err_fmt(c, in, CARDC_V_UNEVALUATED_ITEMS, NULL,
+                           "must not have unevaluated items, got %zu (first at index %zu)", bad,
+                           first);
+        return err_fmt(c, in, CARDC_V_ADDITIONAL_ITEMS, NULL, "must have at most %zu items, got %zu",
+                       from, n);
     }
+    if (!kpush(c, in->kw, in->kwlen))
+        return -1;
+    for (i = from; i < to; i++) {
+        if (in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])
+            continue;
+        if (prefix && !kpush_idx(c, i))
+            return -1;
+        r = descend_idx(c, prefix ? in->u.list.nodes[i] : sub, json_object_array_get_idx(inst, i), i);
+        if (prefix)
+            c->nkp--;
+        if (r < 0)
+            return -1;
+        if (ev && ev->m && i < ev->n)
+            ev->m[i] = 1;
+        if (r == 0) {
+            ok = 0;
+            if (c->fast)
+                break;
+        }
+    }
+    c->nkp--;
+    return ok;
+}
+
+static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    size_t i;
+    int r;
+    size_t n, hits = 0;
+    bool d2020 = false;
+    if (!(t & T_ARRAY))
+        return 1;
+    n = json_object_array_length(inst);
+    if (!kpush(c, "contains", 8))
+        return -1;
+    c->quiet++;
+    for (i = 0; i < n; i++) {
+        r = descend_idx(c, in->u.contains.node, json_object_array_get_idx(inst, i), i);
+        if (r < 0) {
+            c->quiet--;
+            return -1;
+        }
+        if (r == 1) {
+            hits++;
+            if (ev && ev->m && i < ev->n && in->u.contains.node->dialect >= CARDC_DIALECT_2020_12)
+                ev->m[i] = 1;
+            d2020 = true;
+        }
+    }
+    c->quiet--;
+    c->nkp--;
+    (void)d2020;
+    if (hits < in->u.contains.min) {
+        return err_fmt(c, in, in->u.contains.min == 1 ? CARDC_V_CONTAINS : CARDC_V_MIN_CONTAINS,
+                       NULL, "must contain at least %llu matching item%s, got %zu",
+                       (unsigned long long)in->u.contains.min, in->u.contains.min == 1 ? "" : "s",
+                       hits);
+    }
+    if (in->u.contains.has_max && hits > in->u.contains.max) {
+        return err_fmt(c, in, CARDC_V_MAX_CONTAINS, NULL,
+                       "must contain at most %llu matching item%s, got %zu",
+                       (unsigned long long)in->u.contains.max, in->u.contains.max == 1 ? "" : "s",
+                       hits);
+    }
+    return 1;
+}
+
+static int exec(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+{
+    switch ((cop)in->op) {
+    case OP_TYPE:
+        return op_type(c, in, inst, t, ev);
+    case OP_CONST:
+        return op_const(c, in, inst, t, ev);
+    case OP_ENUM:
+        return op_enum(c, in, inst, t, ev);
+    case OP_MULTIPLE_OF:
+        return op_multiple_of(c, in, inst, t, ev);
+    case OP_MAXIMUM:
+    case OP_EXCL_MAXIMUM:
+    case OP_MINIMUM:
+    case OP_EXCL_MINIMUM:
+        return op_maximum(c, in, inst, t, ev);
+    case OP_MAX_LENGTH:
+    case OP_MIN_LENGTH:
+        return op_max_length(c, in, inst, t, ev);
+    case OP_PATTERN:
+        return op_pattern(c, in, inst, t, ev);
+    case OP_FORMAT:
+        return op_format(c, in, inst, t, ev);
+    case OP_MAX_ITEMS:
+    case OP_MIN_ITEMS:
+    case OP_MAX_PROPS:
+    case OP_MIN_PROPS:
+        return op_max_items(c, in, inst, t, ev);
+    case OP_UNIQUE_ITEMS:
+        return op_unique_items(c, in, inst, t, ev);
+    case OP_REQUIRED:
+        return op_required(c, in, inst, t, ev);
+    case OP_DEP_REQUIRED:
+        return op_dep_required(c, in, inst, t, ev);
+    case OP_REF:
+    case OP_DYNAMIC_REF:
+    case OP_RECURSIVE_REF:
+        return op_ref(c, in, inst, t, ev);
+    case OP_ALL_OF:
+        return op_all_of(c, in, inst, t, ev);
+    case OP_ANY_OF:
+    case OP_ONE_OF:
+        return op_any_of(c, in, inst, t, ev);
+    case OP_NOT:
+        return op_not(c, in, inst, t, ev);
+    case OP_IF:
+        return op_if(c, in, inst, t, ev);
+    case OP_DEP_SCHEMAS:
+        return op_dep_schemas(c, in, inst, t, ev);
+    case OP_PROPERTIES:
+        return op_properties(c, in, inst, t, ev);
+    case OP_PATTERN_PROPS:
+        return op_pattern_props(c, in, inst, t, ev);
+    case OP_ADDITIONAL_PROPS:
+    case OP_UNEVAL_PROPS:
+        return op_additional_props(c, in, inst, t, ev);
+    case OP_PROPERTY_NAMES:
+        return op_property_names(c, in, inst, t, ev);
+    case OP_PREFIX_ITEMS:
+    case OP_ITEMS:
+    case OP_UNEVAL_ITEMS:
+        return op_prefix_items(c, in, inst, t, ev);
+    case OP_CONTAINS:
+        return op_contains(c, in, inst, t, ev);
     case OP_ANNOTATION:
         return 1;
     }
@@ -1588,7 +2023,7 @@ static const char *errmsg_group(const cerrmsg *em, const runit *u, size_t klevel
     return NULL;
 }
 
-static int apply_errmsg(vctx *c, const cnode *n, size_t e0)
+static NOINLINE int apply_errmsg(vctx *c, const cnode *n, size_t e0)
 {
     cardc_result *r = c->r;
     const cerrmsg *em = n->errmsg;
@@ -1643,47 +2078,153 @@ static int apply_errmsg(vctx *c, const cnode *n, size_t e0)
     return c->fatal ? -1 : 0;
 }
 
+static NOINLINE int stack_exhausted(vctx *c, uintptr_t used)
+{
+    if (!c->stack_limit) {
+        c->stack_limit = STACK_BUDGET;
+#if defined(__linux__)
+        {
+            pthread_attr_t a;
+            void *lo = NULL;
+            size_t sz = 0;
+            if (pthread_getattr_np(pthread_self(), &a) == 0) {
+                if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
+                    c->stack_base > (uintptr_t)lo + STACK_MARGIN)
+                    c->stack_limit = (size_t)(c->stack_base - (uintptr_t)lo) - STACK_MARGIN;
+                pthread_attr_destroy(&a);
+            }
+        }
+#endif
+    }
+    return used > c->stack_limit;
+}
+
+/* Annotations of applicators that passed (JSON Schema 2020-12 10.3):
+ * matched property names, largest index / true for items. */
+static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json_object *inst,
+                                          uint32_t t)
+{
+    struct json_object *a = NULL;
+    size_t i;
+    int r;
+
+    switch ((cop)in->op) {
+    case OP_PROPERTIES:
+    case OP_PATTERN_PROPS:
+    case OP_ADDITIONAL_PROPS: {
+        if (!(t & T_OBJECT))
+            return 0;
+        a = json_object_new_array();
+        if (!a)
+            return nomem(c);
+        {
+            json_object_object_foreach(inst, k, v) {
+                size_t kl = strlen(k);
+                int match = 0;
+                (void)v;
+                if (in->op == OP_PROPERTIES) {
+                    match = is_prop(in, k, kl);
+                } else {
+                    const cinstr *pp = in->op == OP_PATTERN_PROPS ? in : in->u.addl.pprops;
+                    for (i = 0; pp && i < pp->u.pprops.n && !match; i++) {
+                        r = regex_match(c, in, pp->u.pprops.res[i], k, kl);
+                        if (r < 0) {
+                            json_object_put(a);
+                            return -1;
+                        }
+                        match = r;
+                    }
+                    if (in->op == OP_ADDITIONAL_PROPS)
+                        match = !match && !is_prop(in->u.addl.props, k, kl);
+                }
+                if (match)
+                    json_object_array_add(a, json_object_new_string_len(k, (int)kl));
+            }
+        }
+        if (json_object_array_length(a) == 0) {
+            json_object_put(a);
+            return 0;
+        }
+        break;
+    }
+    case OP_PREFIX_ITEMS: {
+        size_t n;
+        if (!(t & T_ARRAY))
+            return 0;
+        n = json_object_array_length(inst);
+        if (n == 0)
+            return 0;
+        a = in->u.list.n >= n ? json_object_new_boolean(1)
+                              : json_object_new_int64((int64_t)in->u.list.n - 1);
+        break;
+    }
+    case OP_ITEMS:
+        if (!(t & T_ARRAY) || json_object_array_length(inst) <= in->u.items.start)
+            return 0;
+        a = json_object_new_boolean(1);
+        break;
+    default:
+        return 0;
+    }
+    if (!a)
+        return nomem(c);
+    return add_annotation_own(c, in->kw, in->abs, a) < 0 ? -1 : 0;
+}
+
+static NOINLINE int false_schema(vctx *c, const cnode *n)
+{
+    sbuf m = {0};
+    if (REC(c))
+        sb_str(&m, "must not be present (the schema is false)");
+    record(c, NULL, n->abs, CARDC_V_FALSE_SCHEMA, &m, NULL);
+    return c->fatal ? -1 : 0;
+}
+
+static NOINLINE int annotate(vctx *c, const cnode *n)
+{
+    size_t i;
+    for (i = n->n_core; i < n->n; i++) {
+        const cinstr *in = &n->ins[i];
+        if (in->op == OP_ANNOTATION && add_annotation(c, in->kw, in->abs, in->u.value) < 0)
+            return -1;
+    }
+    for (i = 0; i < n->n_core; i++) {
+        const cinstr *in = &n->ins[i];
+        if (in->op == OP_FORMAT && add_annotation(c, in->kw, in->abs, in->u.format.name) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evset *ev)
 {
     uint32_t t;
     size_t i, e0, a0, d0, k0 = c->nkp;
     bool pushed = false;
-    evset mine = {NULL, 0};
+    evset *mine = NULL;
     int ok = 1, r;
-    char here;
 
     if (n->kind == NODE_TRUE)
         return 1;
-    if (n->kind == NODE_FALSE) {
-        sbuf m = {0};
-        if (REC(c))
-            sb_str(&m, "must not be present (the schema is false)");
-        record(c, NULL, n->abs, CARDC_V_FALSE_SCHEMA, &m, NULL);
-        return c->fatal ? -1 : 0;
-    }
+    if (n->kind == NODE_FALSE)
+        return false_schema(c, n);
     /* Guard the C stack whatever the limits say. */
     {
+#if defined(__GNUC__)
+        uintptr_t h = (uintptr_t)__builtin_frame_address(0);
+#else
+        char here;
         uintptr_t h = (uintptr_t)&here;
+#endif
         uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
-        if (used > STACK_BUDGET)
-            return fatal(c, CARDC_E_LIMIT, "schema or instance nested too deeply (stack budget)");
-    }
-    /* A node re-entered at the same instance location without progress
-     * ({"$ref": "#"}) would never terminate. */
-    for (i = c->nact; i > 0 && c->acts[i - 1].ilevel == c->nip; i--)
-        if (c->acts[i - 1].node == n)
+        if (used > STACK_CHECK && stack_exhausted(c, used))
             return fatal(c, CARDC_E_LIMIT,
-                         "schema recursion without progress at %s (infinite $ref loop)", n->abs);
-    if (!GROW(c, c->acts, c->nact, c->capact))
-        return -1;
-    c->acts[c->nact].node = n;
-    c->acts[c->nact].ilevel = c->nip;
-    c->nact++;
+                         "schema or instance nested too deeply for the thread's stack "
+                         "(instance depth %zu)", c->nip);
+    }
     if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
-        if (!GROW(c, c->scope, c->nscope, c->capscope)) {
-            c->nact--;
+        if (!GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small))
             return -1;
-        }
         c->scope[c->nscope++] = n->res;
         pushed = true;
     }
@@ -1692,15 +2233,26 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
     d0 = c->ndefs;
     t = inst_types(inst);
     if (c->s->track && (t & (T_OBJECT | T_ARRAY))) {
-        mine.n = inst_size(inst);
-        mine.m = calloc(mine.n ? mine.n : 1, 1);
-        if (!mine.m) {
+        size_t sz = inst_size(inst);
+        mine = calloc(1, sizeof *mine + (sz ? sz : 1));
+        if (mine) {
+            mine->n = sz;
+            mine->m = (unsigned char *)(mine + 1);
+        }
+        if (!mine) {
             ok = nomem(c);
             goto out;
         }
     }
     for (i = 0; i < n->n_core; i++) {
-        r = exec(c, &n->ins[i], inst, t, mine.m ? &mine : NULL);
+        if (n->ins[i].op == OP_REF && !mine) {
+            /* the common recursive case, without an extra frame */
+            r = via_ref(c, n->ins[i].u.ref.node, inst, NULL, "$ref", 4);
+        } else {
+            r = exec(c, &n->ins[i], inst, t, mine);
+            if (r == 1 && c->ann && !c->quiet && applicator_annotation(c, &n->ins[i], inst, t) < 0)
+                r = -1;
+        }
         if (r < 0) {
             ok = -1;
             goto out;
@@ -1711,21 +2263,9 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
                 break;
         }
     }
-    if (ok == 1 && c->ann && !c->quiet) {
-        for (; i < n->n; i++) {
-            const cinstr *in = &n->ins[i];
-            if (in->op == OP_ANNOTATION && add_annotation(c, in->kw, in->abs, in->u.value) < 0) {
-                ok = -1;
-                goto out;
-            }
-        }
-        for (i = 0; i < n->n_core; i++) {
-            const cinstr *in = &n->ins[i];
-            if (in->op == OP_FORMAT && add_annotation(c, in->kw, in->abs, in->u.format.name) < 0) {
-                ok = -1;
-                goto out;
-            }
-        }
+    if (ok == 1 && c->ann && !c->quiet && annotate(c, n) < 0) {
+        ok = -1;
+        goto out;
     }
     if (ok == 0) {
         if (c->r && c->ann)
@@ -1733,15 +2273,14 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
         c->ndefs = d0;
         if (n->errmsg && REC(c) && apply_errmsg(c, n, e0) < 0)
             ok = -1;
-    } else if (ok == 1 && ev && mine.m) {
-        ev_merge(ev, &mine);
+    } else if (ok == 1 && ev && mine) {
+        ev_merge(ev, mine);
     }
 out:
-    free(mine.m);
+    free(mine);
     c->nkp = k0;
     if (pushed)
         c->nscope--;
-    c->nact--;
     return ok;
 }
 
@@ -1756,7 +2295,8 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
 
     if (!s)
         return cardc__error(err, CARDC_E_USAGE, "cardc_validate: schema is NULL");
-    memset(&c, 0, sizeof c);
+    /* the small stacks need no clearing */
+    memset(&c, 0, offsetof(vctx, ip_small));
     c.s = s;
     c.r = result;
     c.err = err;
@@ -1770,6 +2310,14 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
     c.max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
                                                  : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
     c.stack_base = (uintptr_t)&base;
+    c.ip = c.ip_small;
+    c.capip = sizeof c.ip_small / sizeof c.ip_small[0];
+    c.kp = c.kp_small;
+    c.capkp = sizeof c.kp_small / sizeof c.kp_small[0];
+    c.scope = c.scope_small;
+    c.capscope = sizeof c.scope_small / sizeof c.scope_small[0];
+    c.acts = c.acts_small;
+    c.capact = sizeof c.acts_small / sizeof c.acts_small[0];
     if (result)
         cardc__result_clear(result);
     r = validate_node(&c, s->root, instance, NULL);
@@ -1785,10 +2333,14 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
             json_object_object_add(c.defs[i].obj, c.defs[i].key, copy);
         }
     }
-    free(c.ip);
-    free(c.kp);
-    free(c.scope);
-    free(c.acts);
+    if (c.ip != c.ip_small)
+        free(c.ip);
+    if (c.kp != c.kp_small)
+        free(c.kp);
+    if (c.scope != c.scope_small)
+        free(c.scope);
+    if (c.acts != c.acts_small)
+        free(c.acts);
     free(c.defs);
     if (result) {
         result->valid = r == 1;
