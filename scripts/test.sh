@@ -12,8 +12,8 @@ run() {  # run NAME [meson setup options...]
     local dir="build-test-$1"; shift
     echo "== $dir"
     rm -rf "$dir"
-    meson setup "$dir" -Dwerror=true "$@" >/dev/null
-    ninja -C "$dir" >/dev/null
+    meson setup "$dir" -Dwerror=true "$@" >"$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
+    ninja -C "$dir" >>"$dir.log" 2>&1 || { grep -v '^\[' "$dir.log"; return 1; }
     meson test -C "$dir" --print-errorlogs --num-processes 2
 }
 

@@ -127,7 +127,12 @@ int main(int argc, char **argv)
             size_t l = strlen(de->d_name);
             if (l < 6 || strcmp(de->d_name + l - 5, ".json"))
                 continue;
-            snprintf(file, sizeof file, "%s/%s", path, de->d_name);
+            int n = snprintf(file, sizeof file, "%s/%s", path, de->d_name);
+            if (n < 0 || (size_t)n >= sizeof file) {
+                fprintf(stderr, "path too long: %s/%s\n", path, de->d_name);
+                failed = 1;
+                continue;
+            }
             if (run_file(file, drafts[k].d, reg, &pass, &total) < 0)
                 failed = 1;
         }
