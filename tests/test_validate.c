@@ -320,6 +320,25 @@ static void test_limits(cardc_result *r)
     json_object_put(a);
     cardc_schema_free(s);
 
+    /* exponential branching without instance progress: a limit, not a hang */
+    {
+        char doc[8000];
+        int k;
+        strcpy(doc, "{\"$ref\":\"#/$defs/d0\",\"$defs\":{");
+        for (k = 0; k < 40; k++)
+            sprintf(doc + strlen(doc), "%s\"d%d\":{\"allOf\":[{\"$ref\":\"#/$defs/d%d\"},{\"$ref\":\"#/$defs/d%d\"}]}",
+                    k ? "," : "", k, k + 1, k + 1);
+        strcat(doc, ",\"d40\":{\"type\":\"integer\"}}}");
+        s = compile(doc, &st, NULL);
+        CHECK(s != NULL);
+        a = json_tokener_parse("1");
+        cardc_error_clear(&err);
+        CHECK(cardc_validate(s, a, NULL, r, &err) == CARDC_E_LIMIT);
+        CHECK(strstr(err.message, "budget") != NULL);
+        json_object_put(a);
+        cardc_schema_free(s);
+    }
+
     /* unresolvable ref: compile-time error naming the ref and its pointer */
     s = compile("{\"properties\":{\"a\":{\"$ref\":\"http://nowhere.example/x.json#/y\"}}}", &st, &err);
     CHECK(s == NULL && st == CARDC_E_REF);

@@ -51,6 +51,8 @@ void cardc_validate_options_init(cardc_validate_options *o)
 #define STACK_CHECK (64u << 10)
 #define STACK_BUDGET (6u << 20)
 #define STACK_MARGIN (256u << 10)
+#define EVAL_BASE 10000000u
+#define EVAL_PER_VALUE 1000u
 
 typedef struct seg {
     const char *s; /* NULL: index */
@@ -82,6 +84,10 @@ typedef struct vctx {
     size_t max_depth;
     uintptr_t stack_base;
     size_t stack_limit; /* 0 until computed */
+    /* Work guard against schemas that branch exponentially without
+     * consuming the instance: node evaluations may not exceed
+     * EVAL_BASE + EVAL_PER_VALUE * (instance values descended into). */
+    uint64_t evals, values;
     seg *ip;
     size_t nip, capip;
     seg *kp;
@@ -730,6 +736,7 @@ static int via_ref(vctx *c, const cnode *target, struct json_object *inst, evset
 
 static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
 {
+    c->values++;
     if (n->quick && !c->ann && (inst_types(v) & n->quick))
         return 1;
     int r;
@@ -744,6 +751,7 @@ static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object
 
 static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
 {
+    c->values++;
     if (n->quick && !c->ann && (inst_types(v) & n->quick))
         return 1;
     int r;
@@ -2208,6 +2216,11 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
         return 1;
     if (n->kind == NODE_FALSE)
         return false_schema(c, n);
+    if (++c->evals > EVAL_BASE + EVAL_PER_VALUE * c->values)
+        return fatal(c, CARDC_E_LIMIT,
+                     "evaluation budget exceeded (%llu schema evaluations): the schema "
+                     "branches without consuming the instance",
+                     (unsigned long long)c->evals);
     /* Guard the C stack whatever the limits say. */
     {
 #if defined(__GNUC__)
