@@ -430,6 +430,12 @@ static void test_reuse_and_output(cardc_result *r)
               CARDC_VALIDATE_ANNOTATIONS, r) == CARDC_OK);
     CHECK(cardc_result_annotation_count(r) == 1);
     CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/anyOf/1/title");
+    /* "if" keeps its annotations when it passes; "not" never has any */
+    CHECK(run("{\"if\":{\"title\":\"cond\"},\"then\":{\"description\":\"d\"},\"not\":{\"title\":\"n\",\"type\":\"string\"}}",
+              "1", CARDC_VALIDATE_ANNOTATIONS, r) == CARDC_OK);
+    CHECK(cardc_result_annotation_count(r) == 2);
+    CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/if/title");
+    CHECK_STR(cardc_result_annotation(r, 1)->keyword_location, "/then/description");
 }
 
 /* One compiled schema, several threads, each with its own result. */

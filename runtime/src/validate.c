@@ -80,6 +80,7 @@ typedef struct vctx {
     bool ann;      /* collect annotations */
     bool defaults; /* collect defaults */
     int quiet;     /* > 0: inside a subschema whose errors are discarded */
+    int mute;      /* > 0: inside "not", whose annotations are discarded too */
     size_t max_errors;
     size_t max_depth;
     uintptr_t stack_base;
@@ -881,7 +882,7 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
     size_t firstok = 0, secondok = 0;
     branch small[8], *br = small;
     bool detail = REC(c) && !c->fast;
-    bool shortcut = !c->s->track && !(c->ann && !c->quiet) && !c->defaults;
+    bool shortcut = !c->s->track && !(c->ann && !c->mute) && !c->defaults;
     int r = 0, res;
 
     if (detail && n > 8) {
@@ -1494,8 +1495,10 @@ static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, 
     if (!kpush(c, "not", 3))
         return -1;
     c->quiet++;
+    c->mute++;
     r = validate_node(c, in->u.node, inst, NULL);
     c->quiet--;
+    c->mute--;
     c->nkp--;
     if (r < 0)
         return -1;
@@ -2263,7 +2266,7 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
             r = via_ref(c, n->ins[i].u.ref.node, inst, NULL, "$ref", 4);
         } else {
             r = exec(c, &n->ins[i], inst, t, mine);
-            if (r == 1 && c->ann && !c->quiet && applicator_annotation(c, &n->ins[i], inst, t) < 0)
+            if (r == 1 && c->ann && !c->mute && applicator_annotation(c, &n->ins[i], inst, t) < 0)
                 r = -1;
         }
         if (r < 0) {
@@ -2276,7 +2279,7 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
                 break;
         }
     }
-    if (ok == 1 && c->ann && !c->quiet && annotate(c, n) < 0) {
+    if (ok == 1 && c->ann && !c->mute && annotate(c, n) < 0) {
         ok = -1;
         goto out;
     }
