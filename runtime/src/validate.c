@@ -552,6 +552,16 @@ static NOINLINE int err_key(vctx *c, const cinstr *in, cardc_vcode code, const c
     return kw_error(c, in, code, &m, k);
 }
 
+/* Short keys: an inline loop beats a call to strcmp. */
+static ALWAYS_INLINE int key_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 /* Member lookup: small objects are scanned (key length first), which beats
  * hashing the key; larger ones use json-c's hash table. */
 static struct json_object *member(struct json_object *obj, const ckey *k, int *found)
@@ -566,7 +576,7 @@ static struct json_object *member(struct json_object *obj, const ckey *k, int *f
     t = json_object_get_object(obj);
     for (e = t->head; e; e = e->next) {
         const char *key = (const char *)e->k;
-        if (key[0] == k->s[0] && !strcmp(key, k->s)) {
+        if (key_eq(key, k->s)) {
             *found = 1;
             return (struct json_object *)(uintptr_t)e->v;
         }
@@ -1579,7 +1589,7 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
         size_t idx = 0;
         json_object_object_foreach(inst, k, v) {
             for (i = 0; i < in->u.props.n; i++)
-                if (in->u.props.keys[i].s[0] == k[0] && !strcmp(in->u.props.keys[i].s, k))
+                if (key_eq(in->u.props.keys[i].s, k))
                     break;
             if (i < in->u.props.n) {
                 const cnode *sub = in->u.props.nodes[i];
