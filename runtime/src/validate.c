@@ -1062,8 +1062,8 @@ static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct j
 
 static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)ev;
     sbuf m = {0};
+    (void)ev;
     if (t & in->u.types)
         return 1;
     if (REC(c)) {
@@ -1078,8 +1078,8 @@ static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst,
 
 static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)ev; (void)t;
     sbuf m = {0};
+    (void)ev; (void)t;
     if (cardc__json_equal(inst, in->u.value))
         return 1;
     if (REC(c)) {
@@ -1096,8 +1096,8 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
 {
     sbuf m = {0};
     size_t i;
-    (void)ev; (void)t;
     size_t n = json_object_array_length(in->u.value);
+    (void)ev; (void)t;
     for (i = 0; i < n; i++)
         if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
             return 1;
@@ -1120,8 +1120,8 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
 
 static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)ev;
     sbuf m = {0};
+    (void)ev;
     if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
         return 1;
     if (REC(c)) {
@@ -1137,11 +1137,11 @@ static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object
 static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     long double x;
     int ok;
     const char *rel;
     cardc_vcode code;
+    (void)ev;
     if (!(t & T_NUMBER))
         return 1;
     x = inst_num(inst);
@@ -1165,9 +1165,9 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
 static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     size_t cps;
     bool max = in->op == OP_MAX_LENGTH;
+    (void)ev;
     if (!(t & T_STRING))
         return 1;
     if (!utf8_count((const unsigned char *)json_object_get_string(inst),
@@ -1185,10 +1185,10 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
 {
     sbuf m = {0};
     int r;
-    (void)ev;
     size_t cps;
     const char *s;
     size_t n;
+    (void)ev;
     if (!(t & T_STRING))
         return 1;
     s = json_object_get_string(inst);
@@ -1212,10 +1212,10 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
 static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     size_t cps;
     const char *s;
     size_t n;
+    (void)ev;
     if (!in->u.format.assert_ || !(t & T_STRING))
         return 1;
     s = json_object_get_string(inst);
@@ -1234,10 +1234,10 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
 static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
     bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
     size_t n;
+    (void)ev;
     static const cardc_vcode codes[] = {CARDC_V_MAX_ITEMS, CARDC_V_MIN_ITEMS,
                                         CARDC_V_MAX_PROPERTIES, CARDC_V_MIN_PROPERTIES};
     if (!(t & (arr ? T_ARRAY : T_OBJECT)))
@@ -1377,8 +1377,8 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
 {
     sbuf m = {0};
     size_t i;
-    (void)ev;
     int ok = 1;
+    (void)ev;
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.req.n; i++) {
@@ -1405,9 +1405,9 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
 {
     sbuf m = {0};
     size_t i;
-    (void)ev;
     int ok = 1;
     size_t j;
+    (void)ev;
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.depreq.n; i++) {
@@ -1440,8 +1440,8 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
 
 static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)t;
     const cnode *target = in->u.ref.node;
+    (void)t;
     if (in->op == OP_DYNAMIC_REF && in->u.ref.anchor) {
         size_t k, j;
         for (k = 0; k < c->nscope; k++) {
@@ -1469,8 +1469,8 @@ static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *ins
 {
     size_t i;
     int r;
-    (void)t;
     int ok = 1;
+    (void)t;
     if (!kpush(c, in->kw, 5))
         return -1;
     for (i = 0; i < in->u.list.n; i++) {
@@ -1494,14 +1494,13 @@ static NOINLINE int op_any_of(vctx *c, const cinstr *in, struct json_object *ins
 {
     (void)t;
     return op_anyone(c, in, inst, ev);
-    return 1;
 }
 
 static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     int r;
-    (void)ev; (void)t;
     size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
+    (void)ev; (void)t;
     if (!kpush(c, "not", 3))
         return -1;
     c->quiet++;
@@ -1524,9 +1523,9 @@ static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, 
 static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     int r;
-    (void)t;
     const cnode *next;
     const char *which;
+    (void)t;
     if (!kpush(c, "if", 2))
         return -1;
     c->quiet++;
@@ -1760,8 +1759,8 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
 static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     int r;
-    (void)ev;
     int ok = 1;
+    (void)ev;
     if (!(t & T_OBJECT))
         return 1;
     if (!kpush(c, "propertyNames", 13))
