@@ -98,6 +98,8 @@ static void test_messages(cardc_result *r)
     CHECK_STR(first_msg("{\"maxLength\":6144}", doc, r), "must be at most 6144 characters, got 7000");
     free(big);
     CHECK_STR(first_msg("{\"minLength\":2}", "\"\xc3\xa9\"", r), "must be at least 2 characters, got 1");
+    CHECK_STR(first_msg("{\"maxLength\":3}", "\"abcdefghijk\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80xyz\"", r),
+              "must be at most 3 characters, got 17");
     CHECK_STR(first_msg("{\"type\":\"integer\"}", "5.5", r), "must be of type integer, got number 5.5");
     CHECK_STR(first_msg("{\"type\":[\"string\",\"null\"]}", "{}", r),
               "must be of type null or string, got object");
@@ -393,7 +395,7 @@ static void test_limits(cardc_result *r)
 
     /* invalid UTF-8 in a string built through the API */
     s = compile("{\"maxLength\":10}", &st, NULL);
-    a = json_object_new_string_len("a\xff", 2);
+    a = json_object_new_string_len("abcdefghijklmnop\xff", 17);
     CHECK(cardc_validate(s, a, NULL, r, NULL) == CARDC_E_INVALID);
     CHECK(cardc_result_error(r, 0) && cardc_result_error(r, 0)->code == CARDC_V_INVALID_UTF8);
     json_object_put(a);

@@ -249,6 +249,9 @@ struct cardc_schema {
     cnode *root;
     cardc_dialect dialect;
     bool track;          /* some node uses unevaluated* */
+    /* json-c keeps a value's type as the first member of its (private)
+     * struct; verified at compile time, then read directly in hot loops. */
+    bool peek_type;
     cnode *nodes;        /* allocation list */
     cresource *resources;
     struct json_object **docs; /* references held */

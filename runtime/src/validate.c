@@ -481,6 +481,19 @@ static int utf8_count(const unsigned char *s, size_t n, size_t *cps)
     while (i < n) {
         unsigned char b = s[i];
         if (b < 0x80) {
+            /* ASCII runs eight bytes at a time */
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080u)
+                    break;
+                i += 8;
+                k += 8;
+            }
+            if (i >= n)
+                break;
+            if (s[i] >= 0x80)
+                continue;
             i++;
         } else if (b >= 0xC2 && b <= 0xDF) {
             if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
@@ -607,6 +620,27 @@ static uint32_t inst_types(struct json_object *v)
     }
     }
     return 0;
+}
+
+/* inst_types(v) & mask, without the integer test unless it matters. */
+static ALWAYS_INLINE uint32_t quick_ok(struct json_object *v, uint32_t mask, bool peek)
+{
+    enum json_type ty;
+    if (!v)
+        return mask & T_NULL;
+    if (peek)
+        memcpy(&ty, (const void *)v, sizeof ty); /* see cardc_schema.peek_type */
+    else
+        ty = json_object_get_type(v);
+    switch (ty) {
+    case json_type_int: return mask & (T_NUMBER | T_INTEGER);
+    case json_type_string: return mask & T_STRING;
+    case json_type_double:
+        if (mask & T_NUMBER)
+            return 1;
+        return inst_types(v) & mask;
+    default: return inst_types(v) & mask;
+    }
 }
 
 static long double inst_num(struct json_object *v)
@@ -748,7 +782,7 @@ static int via_ref(vctx *c, const cnode *target, struct json_object *inst, evset
 static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
 {
     c->values++;
-    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+    if (n->quick && !c->ann && quick_ok(v, n->quick, c->s->peek_type))
         return 1;
     int r;
     if (c->nip >= c->max_depth)
@@ -763,7 +797,7 @@ static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object
 static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
 {
     c->values++;
-    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+    if (n->quick && !c->ann && quick_ok(v, n->quick, c->s->peek_type))
         return 1;
     int r;
     if (c->nip >= c->max_depth)
@@ -1595,7 +1629,7 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
                 size_t kl = in->u.props.keys[i].len;
                 if (ev && ev->m)
                     ev->m[idx] = 1;
-                if (sub->quick && !c->ann && (inst_types(v) & sub->quick)) {
+                if (sub->quick && !c->ann && quick_ok(v, sub->quick, c->s->peek_type)) {
                     idx++;
                     continue;
                 }
@@ -1821,6 +1855,19 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
     }
     if (!kpush(c, in->kw, in->kwlen))
         return -1;
+    if (sub && sub->quick && !c->ann && in->op == OP_ITEMS) {
+        /* Type-only items (byte arrays): a tight loop over the array; only
+         * a failing element goes the slow way, for its error. */
+        struct array_list *al = json_object_get_array(inst);
+        for (i = from; i < to; i++)
+            if (!quick_ok((struct json_object *)al->array[i], sub->quick, c->s->peek_type))
+                break;
+        c->values += i - from;
+        if (ev && ev->m)
+            for (size_t k = from; k < i && k < ev->n; k++)
+                ev->m[k] = 1;
+        from = i;
+    }
     for (i = from; i < to; i++) {
         if (in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])
             continue;
