@@ -402,6 +402,45 @@ static void test_limits(cardc_result *r)
     cardc_schema_free(s);
 }
 
+static void test_registry(cardc_result *r)
+{
+    cardc_registry *reg = NULL;
+    cardc_schema_options so;
+    cardc_schema *s = NULL;
+    cardc_error err;
+    struct json_object *doc = json_tokener_parse(
+        "{\"$id\":\"http://example.com/root.json\",\"$defs\":{\"e\":{\"$id\":\"embedded.json\",\"type\":\"string\"}}}");
+    struct json_object *schema = json_tokener_parse(
+        "{\"properties\":{\"a\":{\"$ref\":\"http://example.com/embedded.json\"},\"b\":{\"$ref\":\"other.json\"}}}");
+    struct json_object *other = json_tokener_parse("{\"minimum\":10}");
+    struct json_object *inst = json_tokener_parse("{\"a\":1,\"b\":5}");
+
+    cardc_error_clear(&err);
+    CHECK(cardc_registry_new(&reg, &err) == CARDC_OK);
+    CHECK(cardc_registry_add(reg, "http://example.com/root.json", doc, &err) == CARDC_OK);
+    CHECK(cardc_registry_add(reg, "http://example.com/schemas/other.json", other, &err) == CARDC_OK);
+    json_object_put(doc);
+    json_object_put(other);
+    cardc_schema_options_init(&so);
+    so.registry = reg;
+    so.base_uri = "http://example.com/schemas/main.json";
+    CHECK(cardc_schema_compile(schema, &so, &s, &err) == CARDC_OK);
+    cardc_registry_free(reg); /* the compiled schema keeps what it needs */
+    CHECK(cardc_validate(s, inst, NULL, r, NULL) == CARDC_E_INVALID);
+    CHECK(cardc_result_error_count(r) == 2);
+    CHECK_STR(cardc_result_error(r, 0)->absolute_keyword_location, "http://example.com/embedded.json#/type");
+    CHECK_STR(cardc_result_error(r, 1)->absolute_keyword_location,
+              "http://example.com/schemas/other.json#/minimum");
+    CHECK(cardc_schema_dialect(s) == CARDC_DIALECT_DRAFT7);
+    cardc_schema_free(s);
+    json_object_put(schema);
+    json_object_put(inst);
+    CHECK(cardc_dialect_from_name("2020-12") == CARDC_DIALECT_2020_12);
+    CHECK(cardc_dialect_from_name("draft-07") == CARDC_DIALECT_DRAFT7);
+    CHECK(cardc_dialect_from_name("nope") == CARDC_DIALECT_AUTO);
+    CHECK_STR(cardc_dialect_name(CARDC_DIALECT_2019_09), "2019-09");
+}
+
 static void test_reuse_and_output(cardc_result *r)
 {
     struct json_object *out, *v, *errs;
@@ -498,6 +537,7 @@ int main(void)
     test_defaults(r);
     test_limits(r);
     test_reuse_and_output(r);
+    test_registry(r);
     test_threads();
     cardc_result_free(r);
     if (failures) {
