@@ -373,6 +373,7 @@ static void test_limits(cardc_result *r)
               strstr(err.message, "/s"));
         CHECK(cardc_result_error_count(r) == 1 &&
               cardc_result_error(r, 0)->code == CARDC_V_REGEX_LIMIT);
+        CHECK_STR(err.pointer, "/s");
         CHECK_STR(cardc_result_error(r, 0)->instance_location, "/s");
         json_object_put(a);
         cardc_schema_free(s);

@@ -112,6 +112,7 @@ typedef struct evset {
     size_t n;
 } evset;
 
+static void fatal_pointer(vctx *c);
 static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
 static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...)
 {
@@ -122,7 +123,10 @@ static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        cardc__error(c->err, code, "%s", msg);
+        if (c->err && c->err->code == CARDC_OK) {
+            cardc__error(c->err, code, "%s", msg);
+            fatal_pointer(c);
+        }
     }
     return -1;
 }
@@ -268,6 +272,17 @@ static void sb_path(sbuf *b, const seg *v, size_t n)
         else
             sb_printf(b, "%zu", v[i].n);
     }
+}
+
+/* err->pointer of a validation that could not finish: where in the
+ * instance it stopped. */
+static void fatal_pointer(vctx *c)
+{
+    sbuf b = {0};
+    sb_path(&b, c->ip, c->nip);
+    if (!b.oom)
+        cardc__error_pointer(c->err, b.s ? b.s : "");
+    free(b.s);
 }
 
 #define VALUE_MAX 40
