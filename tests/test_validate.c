@@ -98,6 +98,8 @@ static void test_messages(cardc_result *r)
     CHECK_STR(first_msg("{\"maxLength\":6144}", doc, r), "must be at most 6144 characters, got 7000");
     free(big);
     CHECK_STR(first_msg("{\"minLength\":2}", "\"\xc3\xa9\"", r), "must be at least 2 characters, got 1");
+    CHECK_STR(first_msg("{\"maxLength\":3}", "\"abcdefghijk\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80xyz\"", r),
+              "must be at most 3 characters, got 17");
     CHECK_STR(first_msg("{\"type\":\"integer\"}", "5.5", r), "must be of type integer, got number 5.5");
     CHECK_STR(first_msg("{\"type\":[\"string\",\"null\"]}", "{}", r),
               "must be of type null or string, got object");
@@ -320,6 +322,25 @@ static void test_limits(cardc_result *r)
     json_object_put(a);
     cardc_schema_free(s);
 
+    /* exponential branching without instance progress: a limit, not a hang */
+    {
+        char doc[8000];
+        int k;
+        strcpy(doc, "{\"$ref\":\"#/$defs/d0\",\"$defs\":{");
+        for (k = 0; k < 40; k++)
+            sprintf(doc + strlen(doc), "%s\"d%d\":{\"allOf\":[{\"$ref\":\"#/$defs/d%d\"},{\"$ref\":\"#/$defs/d%d\"}]}",
+                    k ? "," : "", k, k + 1, k + 1);
+        strcat(doc, ",\"d40\":{\"type\":\"integer\"}}}");
+        s = compile(doc, &st, NULL);
+        CHECK(s != NULL);
+        a = json_tokener_parse("1");
+        cardc_error_clear(&err);
+        CHECK(cardc_validate(s, a, NULL, r, &err) == CARDC_E_LIMIT);
+        CHECK(strstr(err.message, "budget") != NULL);
+        json_object_put(a);
+        cardc_schema_free(s);
+    }
+
     /* unresolvable ref: compile-time error naming the ref and its pointer */
     s = compile("{\"properties\":{\"a\":{\"$ref\":\"http://nowhere.example/x.json#/y\"}}}", &st, &err);
     CHECK(s == NULL && st == CARDC_E_REF);
@@ -352,6 +373,7 @@ static void test_limits(cardc_result *r)
               strstr(err.message, "/s"));
         CHECK(cardc_result_error_count(r) == 1 &&
               cardc_result_error(r, 0)->code == CARDC_V_REGEX_LIMIT);
+        CHECK_STR(err.pointer, "/s");
         CHECK_STR(cardc_result_error(r, 0)->instance_location, "/s");
         json_object_put(a);
         cardc_schema_free(s);
@@ -374,11 +396,50 @@ static void test_limits(cardc_result *r)
 
     /* invalid UTF-8 in a string built through the API */
     s = compile("{\"maxLength\":10}", &st, NULL);
-    a = json_object_new_string_len("a\xff", 2);
+    a = json_object_new_string_len("abcdefghijklmnop\xff", 17);
     CHECK(cardc_validate(s, a, NULL, r, NULL) == CARDC_E_INVALID);
     CHECK(cardc_result_error(r, 0) && cardc_result_error(r, 0)->code == CARDC_V_INVALID_UTF8);
     json_object_put(a);
     cardc_schema_free(s);
+}
+
+static void test_registry(cardc_result *r)
+{
+    cardc_registry *reg = NULL;
+    cardc_schema_options so;
+    cardc_schema *s = NULL;
+    cardc_error err;
+    struct json_object *doc = json_tokener_parse(
+        "{\"$id\":\"http://example.com/root.json\",\"$defs\":{\"e\":{\"$id\":\"embedded.json\",\"type\":\"string\"}}}");
+    struct json_object *schema = json_tokener_parse(
+        "{\"properties\":{\"a\":{\"$ref\":\"http://example.com/embedded.json\"},\"b\":{\"$ref\":\"other.json\"}}}");
+    struct json_object *other = json_tokener_parse("{\"minimum\":10}");
+    struct json_object *inst = json_tokener_parse("{\"a\":1,\"b\":5}");
+
+    cardc_error_clear(&err);
+    CHECK(cardc_registry_new(&reg, &err) == CARDC_OK);
+    CHECK(cardc_registry_add(reg, "http://example.com/root.json", doc, &err) == CARDC_OK);
+    CHECK(cardc_registry_add(reg, "http://example.com/schemas/other.json", other, &err) == CARDC_OK);
+    json_object_put(doc);
+    json_object_put(other);
+    cardc_schema_options_init(&so);
+    so.registry = reg;
+    so.base_uri = "http://example.com/schemas/main.json";
+    CHECK(cardc_schema_compile(schema, &so, &s, &err) == CARDC_OK);
+    cardc_registry_free(reg); /* the compiled schema keeps what it needs */
+    CHECK(cardc_validate(s, inst, NULL, r, NULL) == CARDC_E_INVALID);
+    CHECK(cardc_result_error_count(r) == 2);
+    CHECK_STR(cardc_result_error(r, 0)->absolute_keyword_location, "http://example.com/embedded.json#/type");
+    CHECK_STR(cardc_result_error(r, 1)->absolute_keyword_location,
+              "http://example.com/schemas/other.json#/minimum");
+    CHECK(cardc_schema_dialect(s) == CARDC_DIALECT_DRAFT7);
+    cardc_schema_free(s);
+    json_object_put(schema);
+    json_object_put(inst);
+    CHECK(cardc_dialect_from_name("2020-12") == CARDC_DIALECT_2020_12);
+    CHECK(cardc_dialect_from_name("draft-07") == CARDC_DIALECT_DRAFT7);
+    CHECK(cardc_dialect_from_name("nope") == CARDC_DIALECT_AUTO);
+    CHECK_STR(cardc_dialect_name(CARDC_DIALECT_2019_09), "2019-09");
 }
 
 static void test_reuse_and_output(cardc_result *r)
@@ -411,6 +472,12 @@ static void test_reuse_and_output(cardc_result *r)
               CARDC_VALIDATE_ANNOTATIONS, r) == CARDC_OK);
     CHECK(cardc_result_annotation_count(r) == 1);
     CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/anyOf/1/title");
+    /* "if" keeps its annotations when it passes; "not" never has any */
+    CHECK(run("{\"if\":{\"title\":\"cond\"},\"then\":{\"description\":\"d\"},\"not\":{\"title\":\"n\",\"type\":\"string\"}}",
+              "1", CARDC_VALIDATE_ANNOTATIONS, r) == CARDC_OK);
+    CHECK(cardc_result_annotation_count(r) == 2);
+    CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/if/title");
+    CHECK_STR(cardc_result_annotation(r, 1)->keyword_location, "/then/description");
 }
 
 /* One compiled schema, several threads, each with its own result. */
@@ -471,6 +538,7 @@ int main(void)
     test_defaults(r);
     test_limits(r);
     test_reuse_and_output(r);
+    test_registry(r);
     test_threads();
     cardc_result_free(r);
     if (failures) {

@@ -1811,6 +1811,37 @@ static void cctx_free(cctx *c)
     free(c->queue);
 }
 
+/* Whether json-c's private layout starts with the type (true for every
+ * json-c release so far). Checked on real objects of every type rather than
+ * assumed, so another layout only costs speed. */
+static bool probe_type_layout(void)
+{
+    struct json_object *v[6];
+    static const enum json_type types[6] = {json_type_boolean, json_type_double, json_type_int,
+                                            json_type_object, json_type_array, json_type_string};
+    bool ok = true;
+    size_t i;
+    v[0] = json_object_new_boolean(1);
+    v[1] = json_object_new_double(0.5);
+    v[2] = json_object_new_int64(7);
+    v[3] = json_object_new_object();
+    v[4] = json_object_new_array();
+    v[5] = json_object_new_string("x");
+    for (i = 0; i < 6; i++) {
+        enum json_type t;
+        if (!v[i]) {
+            ok = false;
+            continue;
+        }
+        memcpy(&t, (const void *)v[i], sizeof t);
+        if (t != types[i] || json_object_get_type(v[i]) != types[i])
+            ok = false;
+    }
+    for (i = 0; i < 6; i++)
+        json_object_put(v[i]);
+    return ok;
+}
+
 cardc_status cardc_schema_compile(const struct json_object *schema, const cardc_schema_options *opts,
                                   cardc_schema **out, cardc_error *err)
 {
@@ -1858,6 +1889,7 @@ cardc_status cardc_schema_compile(const struct json_object *schema, const cardc_
         if (!compile_node(&c, n, si))
             goto fail;
     }
+    s->peek_type = probe_type_layout();
     s->strs = c.strs;
     s->nstrs = c.nstrs;
     c.strs = NULL;

@@ -197,6 +197,12 @@ cardc_status cardc_result_output(const cardc_result *r, cardc_output_format form
     units = valid ? r->ann : r->err;
     n = valid ? r->nann : r->nerr;
     list = valid ? "annotations" : "errors";
+    if (!valid && n == 0) {
+        /* validation stopped (a limit) before any error unit: the format
+         * still needs an "error" on a failed unit */
+        json_object_object_add(root, "error",
+                               json_object_new_string("validation could not be completed"));
+    }
     if (format == CARDC_OUTPUT_BASIC) {
         for (i = 0; i < n; i++)
             add_child(root, list, unit_json(&units[i], valid));

@@ -18,6 +18,17 @@
  * only when the schema uses unevaluated* (decided at compile time).
  * The compiled schema is immutable: all run-time state lives in the
  * validation context (validate.c) and the cardc_result.
+ *
+ * Evaluation (validate.c) is a recursive walk with small frames (cold code
+ * out of line). Errors inside subschemas whose failures are discarded
+ * (not, if, contains, passing oneOf/anyOf branches) are never built: a
+ * "quiet" counter suppresses recording and lets evaluation stop at the
+ * first failure; a failing oneOf/anyOf is replayed with details to pick
+ * the closest branch. Nodes that only check the type are decided without
+ * entering them. Guards: instance depth (max_depth), the thread's real
+ * stack, a node re-entered through a reference at the same instance
+ * location ({"$ref": "#"}), and an evaluation budget proportional to the
+ * instance for exponentially branching schemas.
  */
 #ifndef CARDC_SCHEMA_INTERNAL_H
 #define CARDC_SCHEMA_INTERNAL_H
@@ -238,6 +249,9 @@ struct cardc_schema {
     cnode *root;
     cardc_dialect dialect;
     bool track;          /* some node uses unevaluated* */
+    /* json-c keeps a value's type as the first member of its (private)
+     * struct; verified at compile time, then read directly in hot loops. */
+    bool peek_type;
     cnode *nodes;        /* allocation list */
     cresource *resources;
     struct json_object **docs; /* references held */

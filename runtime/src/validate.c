@@ -51,6 +51,8 @@ void cardc_validate_options_init(cardc_validate_options *o)
 #define STACK_CHECK (64u << 10)
 #define STACK_BUDGET (6u << 20)
 #define STACK_MARGIN (256u << 10)
+#define EVAL_BASE 10000000u
+#define EVAL_PER_VALUE 1000u
 
 typedef struct seg {
     const char *s; /* NULL: index */
@@ -78,10 +80,15 @@ typedef struct vctx {
     bool ann;      /* collect annotations */
     bool defaults; /* collect defaults */
     int quiet;     /* > 0: inside a subschema whose errors are discarded */
+    int mute;      /* > 0: inside "not", whose annotations are discarded too */
     size_t max_errors;
     size_t max_depth;
     uintptr_t stack_base;
     size_t stack_limit; /* 0 until computed */
+    /* Work guard against schemas that branch exponentially without
+     * consuming the instance: node evaluations may not exceed
+     * EVAL_BASE + EVAL_PER_VALUE * (instance values descended into). */
+    uint64_t evals, values;
     seg *ip;
     size_t nip, capip;
     seg *kp;
@@ -105,6 +112,7 @@ typedef struct evset {
     size_t n;
 } evset;
 
+static void fatal_pointer(vctx *c);
 static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
 static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...)
 {
@@ -115,7 +123,10 @@ static NOINLINE int fatal(vctx *c, cardc_status code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(msg, sizeof msg, fmt, ap);
         va_end(ap);
-        cardc__error(c->err, code, "%s", msg);
+        if (c->err && c->err->code == CARDC_OK) {
+            cardc__error(c->err, code, "%s", msg);
+            fatal_pointer(c);
+        }
     }
     return -1;
 }
@@ -261,6 +272,17 @@ static void sb_path(sbuf *b, const seg *v, size_t n)
         else
             sb_printf(b, "%zu", v[i].n);
     }
+}
+
+/* err->pointer of a validation that could not finish: where in the
+ * instance it stopped. */
+static void fatal_pointer(vctx *c)
+{
+    sbuf b = {0};
+    sb_path(&b, c->ip, c->nip);
+    if (!b.oom)
+        cardc__error_pointer(c->err, b.s ? b.s : "");
+    free(b.s);
 }
 
 #define VALUE_MAX 40
@@ -474,6 +496,19 @@ static int utf8_count(const unsigned char *s, size_t n, size_t *cps)
     while (i < n) {
         unsigned char b = s[i];
         if (b < 0x80) {
+            /* ASCII runs eight bytes at a time */
+            while (i + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & 0x8080808080808080u)
+                    break;
+                i += 8;
+                k += 8;
+            }
+            if (i >= n)
+                break;
+            if (s[i] >= 0x80)
+                continue;
             i++;
         } else if (b >= 0xC2 && b <= 0xDF) {
             if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
@@ -545,6 +580,16 @@ static NOINLINE int err_key(vctx *c, const cinstr *in, cardc_vcode code, const c
     return kw_error(c, in, code, &m, k);
 }
 
+/* Short keys: an inline loop beats a call to strcmp. */
+static ALWAYS_INLINE int key_eq(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return *a == *b;
+}
+
 /* Member lookup: small objects are scanned (key length first), which beats
  * hashing the key; larger ones use json-c's hash table. */
 static struct json_object *member(struct json_object *obj, const ckey *k, int *found)
@@ -559,7 +604,7 @@ static struct json_object *member(struct json_object *obj, const ckey *k, int *f
     t = json_object_get_object(obj);
     for (e = t->head; e; e = e->next) {
         const char *key = (const char *)e->k;
-        if (key[0] == k->s[0] && !strcmp(key, k->s)) {
+        if (key_eq(key, k->s)) {
             *found = 1;
             return (struct json_object *)(uintptr_t)e->v;
         }
@@ -590,6 +635,27 @@ static uint32_t inst_types(struct json_object *v)
     }
     }
     return 0;
+}
+
+/* inst_types(v) & mask, without the integer test unless it matters. */
+static ALWAYS_INLINE uint32_t quick_ok(struct json_object *v, uint32_t mask, bool peek)
+{
+    enum json_type ty;
+    if (!v)
+        return mask & T_NULL;
+    if (peek)
+        memcpy(&ty, (const void *)v, sizeof ty); /* see cardc_schema.peek_type */
+    else
+        ty = json_object_get_type(v);
+    switch (ty) {
+    case json_type_int: return mask & (T_NUMBER | T_INTEGER);
+    case json_type_string: return mask & T_STRING;
+    case json_type_double:
+        if (mask & T_NUMBER)
+            return 1;
+        return inst_types(v) & mask;
+    default: return inst_types(v) & mask;
+    }
 }
 
 static long double inst_num(struct json_object *v)
@@ -730,7 +796,8 @@ static int via_ref(vctx *c, const cnode *target, struct json_object *inst, evset
 
 static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
 {
-    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+    c->values++;
+    if (n->quick && !c->ann && quick_ok(v, n->quick, c->s->peek_type))
         return 1;
     int r;
     if (c->nip >= c->max_depth)
@@ -744,7 +811,8 @@ static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object
 
 static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object *v, size_t i)
 {
-    if (n->quick && !c->ann && (inst_types(v) & n->quick))
+    c->values++;
+    if (n->quick && !c->ann && quick_ok(v, n->quick, c->s->peek_type))
         return 1;
     int r;
     if (c->nip >= c->max_depth)
@@ -873,7 +941,7 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
     size_t firstok = 0, secondok = 0;
     branch small[8], *br = small;
     bool detail = REC(c) && !c->fast;
-    bool shortcut = !c->s->track && !(c->ann && !c->quiet) && !c->defaults;
+    bool shortcut = !c->s->track && !(c->ann && !c->mute) && !c->defaults;
     int r = 0, res;
 
     if (detail && n > 8) {
@@ -1043,8 +1111,8 @@ static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct j
 
 static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)ev;
     sbuf m = {0};
+    (void)ev;
     if (t & in->u.types)
         return 1;
     if (REC(c)) {
@@ -1059,8 +1127,8 @@ static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst,
 
 static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)ev; (void)t;
     sbuf m = {0};
+    (void)ev; (void)t;
     if (cardc__json_equal(inst, in->u.value))
         return 1;
     if (REC(c)) {
@@ -1077,8 +1145,8 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
 {
     sbuf m = {0};
     size_t i;
-    (void)ev; (void)t;
     size_t n = json_object_array_length(in->u.value);
+    (void)ev; (void)t;
     for (i = 0; i < n; i++)
         if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
             return 1;
@@ -1101,8 +1169,8 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
 
 static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)ev;
     sbuf m = {0};
+    (void)ev;
     if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
         return 1;
     if (REC(c)) {
@@ -1118,11 +1186,11 @@ static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object
 static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     long double x;
     int ok;
     const char *rel;
     cardc_vcode code;
+    (void)ev;
     if (!(t & T_NUMBER))
         return 1;
     x = inst_num(inst);
@@ -1146,9 +1214,9 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
 static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     size_t cps;
     bool max = in->op == OP_MAX_LENGTH;
+    (void)ev;
     if (!(t & T_STRING))
         return 1;
     if (!utf8_count((const unsigned char *)json_object_get_string(inst),
@@ -1166,10 +1234,10 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
 {
     sbuf m = {0};
     int r;
-    (void)ev;
     size_t cps;
     const char *s;
     size_t n;
+    (void)ev;
     if (!(t & T_STRING))
         return 1;
     s = json_object_get_string(inst);
@@ -1193,10 +1261,10 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
 static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     size_t cps;
     const char *s;
     size_t n;
+    (void)ev;
     if (!in->u.format.assert_ || !(t & T_STRING))
         return 1;
     s = json_object_get_string(inst);
@@ -1215,10 +1283,10 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
 static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     sbuf m = {0};
-    (void)ev;
     bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
     bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
     size_t n;
+    (void)ev;
     static const cardc_vcode codes[] = {CARDC_V_MAX_ITEMS, CARDC_V_MIN_ITEMS,
                                         CARDC_V_MAX_PROPERTIES, CARDC_V_MIN_PROPERTIES};
     if (!(t & (arr ? T_ARRAY : T_OBJECT)))
@@ -1358,8 +1426,8 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
 {
     sbuf m = {0};
     size_t i;
-    (void)ev;
     int ok = 1;
+    (void)ev;
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.req.n; i++) {
@@ -1386,9 +1454,9 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
 {
     sbuf m = {0};
     size_t i;
-    (void)ev;
     int ok = 1;
     size_t j;
+    (void)ev;
     if (!(t & T_OBJECT))
         return 1;
     for (i = 0; i < in->u.depreq.n; i++) {
@@ -1421,8 +1489,8 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
 
 static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    (void)t;
     const cnode *target = in->u.ref.node;
+    (void)t;
     if (in->op == OP_DYNAMIC_REF && in->u.ref.anchor) {
         size_t k, j;
         for (k = 0; k < c->nscope; k++) {
@@ -1450,8 +1518,8 @@ static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *ins
 {
     size_t i;
     int r;
-    (void)t;
     int ok = 1;
+    (void)t;
     if (!kpush(c, in->kw, 5))
         return -1;
     for (i = 0; i < in->u.list.n; i++) {
@@ -1475,19 +1543,20 @@ static NOINLINE int op_any_of(vctx *c, const cinstr *in, struct json_object *ins
 {
     (void)t;
     return op_anyone(c, in, inst, ev);
-    return 1;
 }
 
 static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     int r;
-    (void)ev; (void)t;
     size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
+    (void)ev; (void)t;
     if (!kpush(c, "not", 3))
         return -1;
     c->quiet++;
+    c->mute++;
     r = validate_node(c, in->u.node, inst, NULL);
     c->quiet--;
+    c->mute--;
     c->nkp--;
     if (r < 0)
         return -1;
@@ -1503,9 +1572,9 @@ static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, 
 static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     int r;
-    (void)t;
     const cnode *next;
     const char *which;
+    (void)t;
     if (!kpush(c, "if", 2))
         return -1;
     c->quiet++;
@@ -1568,14 +1637,14 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
         size_t idx = 0;
         json_object_object_foreach(inst, k, v) {
             for (i = 0; i < in->u.props.n; i++)
-                if (in->u.props.keys[i].s[0] == k[0] && !strcmp(in->u.props.keys[i].s, k))
+                if (key_eq(in->u.props.keys[i].s, k))
                     break;
             if (i < in->u.props.n) {
                 const cnode *sub = in->u.props.nodes[i];
                 size_t kl = in->u.props.keys[i].len;
                 if (ev && ev->m)
                     ev->m[idx] = 1;
-                if (sub->quick && !c->ann && (inst_types(v) & sub->quick)) {
+                if (sub->quick && !c->ann && quick_ok(v, sub->quick, c->s->peek_type)) {
                     idx++;
                     continue;
                 }
@@ -1739,8 +1808,8 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
 static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     int r;
-    (void)ev;
     int ok = 1;
+    (void)ev;
     if (!(t & T_OBJECT))
         return 1;
     if (!kpush(c, "propertyNames", 13))
@@ -1801,6 +1870,19 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
     }
     if (!kpush(c, in->kw, in->kwlen))
         return -1;
+    if (sub && sub->quick && !c->ann && in->op == OP_ITEMS) {
+        /* Type-only items (byte arrays): a tight loop over the array; only
+         * a failing element goes the slow way, for its error. */
+        struct array_list *al = json_object_get_array(inst);
+        for (i = from; i < to; i++)
+            if (!quick_ok((struct json_object *)al->array[i], sub->quick, c->s->peek_type))
+                break;
+        c->values += i - from;
+        if (ev && ev->m)
+            for (size_t k = from; k < i && k < ev->n; k++)
+                ev->m[k] = 1;
+        from = i;
+    }
     for (i = from; i < to; i++) {
         if (in->op == OP_UNEVAL_ITEMS && ev && ev->m && i < ev->n && ev->m[i])
             continue;
@@ -2208,6 +2290,11 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
         return 1;
     if (n->kind == NODE_FALSE)
         return false_schema(c, n);
+    if (++c->evals > EVAL_BASE + EVAL_PER_VALUE * c->values)
+        return fatal(c, CARDC_E_LIMIT,
+                     "evaluation budget exceeded (%llu schema evaluations): the schema "
+                     "branches without consuming the instance",
+                     (unsigned long long)c->evals);
     /* Guard the C stack whatever the limits say. */
     {
 #if defined(__GNUC__)
@@ -2250,7 +2337,7 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
             r = via_ref(c, n->ins[i].u.ref.node, inst, NULL, "$ref", 4);
         } else {
             r = exec(c, &n->ins[i], inst, t, mine);
-            if (r == 1 && c->ann && !c->quiet && applicator_annotation(c, &n->ins[i], inst, t) < 0)
+            if (r == 1 && c->ann && !c->mute && applicator_annotation(c, &n->ins[i], inst, t) < 0)
                 r = -1;
         }
         if (r < 0) {
@@ -2263,7 +2350,7 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
                 break;
         }
     }
-    if (ok == 1 && c->ann && !c->quiet && annotate(c, n) < 0) {
+    if (ok == 1 && c->ann && !c->mute && annotate(c, n) < 0) {
         ok = -1;
         goto out;
     }
