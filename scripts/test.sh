@@ -21,5 +21,5 @@ CC=gcc run gcc
 CC=clang run clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-CC=gcc run asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+CC=gcc run asan -Db_sanitize=address,undefined -Db_lundef=false
 echo "all test builds passed"
