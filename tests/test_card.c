@@ -483,7 +483,9 @@ static void test_edges(void)
                      NULL, CARDC_E_CARD, 5, 11, "not an integer");
     expect_mem_error("schema-nan.md",
                      FM("model:\n  name: x\njson_schema:\n  input: |\n    {\"a\": NaN}\n"), NULL,
-                     CARDC_E_JSON, 6, 11, "unexpected character at line 1, column 7 of the schema text");
+                     CARDC_E_JSON, 6, 11,
+                     "invalid literal 'NaN' (only true, false and null exist) at line 1, column 7 "
+                     "of the schema text");
     expect_mem_error("prop-no-id.md", FM("model:\n  name: x\n  properties:\n    - value: 1\n"),
                      NULL, CARDC_E_CARD, 5, 7, "has no property_id");
     expect_mem_error("two-docs.yaml", "model:\n  name: x\n---\nmodel:\n  name: y\n", NULL,
@@ -494,7 +496,7 @@ static void test_edges(void)
                      "invalid leading UTF-8 octet");
     expect_mem_error("utf16.yaml", "\xff\xfem\0o\0", NULL, CARDC_E_UTF8, 1, 1, "UTF-16");
     expect_mem_error("json-nan.json", "{\"name\": \"x\",\n \"schema\": {\"input\": NaN}}", NULL,
-                     CARDC_E_JSON, 2, 22, "unexpected character");
+                     CARDC_E_JSON, 2, 22, "invalid literal 'NaN'");
     expect_mem_error("json-inf.json", "{\"name\": \"x\", \"v\": 1e999}", NULL, CARDC_E_JSON, 1, 20,
                      "number out of range");
     expect_mem_error("json-bigint.json", "{\"name\": \"x\", \"v\": 18446744073709551616}", NULL,
@@ -509,6 +511,11 @@ static void test_edges(void)
                      "control character");
     expect_mem_error("json-dup.json", "{\"name\": \"x\",\n  \"name\": \"y\"}", NULL,
                      CARDC_E_JSON, 2, 3, "duplicate object key \"name\"");
+    /* Cards refuse what json-c would store changed (payloads accept it). */
+    expect_mem_error("json-surrogate.json", "{\"name\": \"x\", \"v\": \"\\ud800\"}", NULL,
+                     CARDC_E_JSON, 1, 21, "unpaired surrogate");
+    expect_mem_error("json-nul-key.json", "{\"name\": \"x\", \"a\\u0000b\": 1}", NULL,
+                     CARDC_E_JSON, 1, 15, "object key contains \\u0000");
     expect_mem_error("schema-dup.md",
                      FM("model:\n  name: x\njson_schema:\n  input: '{\"type\": 1, \"t\\u0079pe\": 2}'\n"),
                      NULL, CARDC_E_JSON, 5, 10,

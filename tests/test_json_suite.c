@@ -1,7 +1,7 @@
 /* cardc_json_parse against JSONTestSuite's test_parsing (path in argv[1]):
  * every y_ file must parse, every n_ file must be rejected, i_ files may go
  * either way but must not crash or leak (run under ASan to see that).
- * No known exceptions: the strict lexer in json.c closes every gap json-c
+ * No known exceptions: the strict lexer in json_parse.c closes every gap json-c
  * 0.16 leaves (17 n_ files it accepts; the y_ "null" document, which it
  * returns as NULL). */
 #include <dirent.h>

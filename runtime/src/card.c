@@ -22,14 +22,17 @@
 
 #include "cardc/card.h"
 #include "errors_internal.h"
-#include "json_text.h"
+#include "json_internal.h"
 #include "textpos.h"
 #include "yaml_json.h"
 
 #define DEFAULT_MAX_NODES 1000000
 #define DEFAULT_MAX_DEPTH 1000
-/* Both the YAML converter and the JSON checker recurse once per level. */
+/* The YAML converter recurses once per level. */
 #define HARD_MAX_DEPTH 10000
+/* Cards are written by hand: what JSON allows but json-c would store
+ * changed (a repeated key, 1e999, ...) is a mistake to report. */
+#define CARD_JSON_FLAGS (CARDC__JSON_UNIQUE_KEYS | CARDC__JSON_EXACT)
 
 typedef struct card_property {
     const char *key;
@@ -80,7 +83,7 @@ static void locate(const loader *L, const char *pointer, int *line, int *column)
     if (L->yaml) {
         cardc__yaml_locate(L->yaml, pointer, line, column);
     } else if (L->card->format == CARDC_CARD_JSON) {
-        cardc__json_text_locate(L->text, L->len, pointer, &off);
+        cardc__json_locate(L->text, L->len, pointer, &off);
         cardc__text_position(L->text, L->len, off, 0, line, column);
     }
 }
@@ -361,7 +364,8 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
                        side_names[side], type_name(text));
     s = json_object_get_string(text);
     len = (size_t)json_object_get_string_len(text);
-    st = cardc__json_text_parse(s, len, L->max_depth, &schema, &off, msg, sizeof msg);
+    st = cardc__json_parse(s, len, L->max_depth, CARD_JSON_FLAGS, &schema, &off, msg,
+                           sizeof msg);
     if (st == CARDC_E_NOMEM)
         return cardc__error(L->err, st, "out of memory");
     if (st != CARDC_OK) {
@@ -559,7 +563,8 @@ static cardc_status load_json(loader *L)
     int line, column;
     cardc_status st;
 
-    st = cardc__json_text_parse(L->text, L->len, L->max_depth, &card->doc, &off, msg, sizeof msg);
+    st = cardc__json_parse(L->text, L->len, L->max_depth, CARD_JSON_FLAGS, &card->doc, &off,
+                           msg, sizeof msg);
     if (st == CARDC_E_NOMEM)
         return cardc__error(L->err, st, "out of memory");
     if (st != CARDC_OK) {

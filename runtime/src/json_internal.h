@@ -1,0 +1,51 @@
+/* Private: the one strict JSON parser and pointer locator, by byte offset.
+ * The public cardc_json_parse/cardc_json_locate wrap these with line and
+ * column (textpos.h); the card loader calls them directly because it maps
+ * offsets into schema text embedded in YAML itself. */
+#ifndef CARDC_JSON_INTERNAL_H
+#define CARDC_JSON_INTERNAL_H
+
+#include <stddef.h>
+
+#include "cardc/error.h"
+
+struct json_object;
+
+/* Checks payloads do not need and cards do: JSON allows both, but a card is
+ * written by hand and loaded once, so anything json-c would store silently
+ * changed is refused there. */
+enum {
+    /* {"a": 1, "a": 2}: json-c keeps the last value without a word. */
+    CARDC__JSON_UNIQUE_KEYS = 1 << 0,
+    /* Lone surrogate escapes (become U+FFFD), "\u0000" in a key (cut there:
+     * json-c keys are C strings), numbers json-c saturates (integers beyond
+     * 64 bits) or turns into infinity (1e999). */
+    CARDC__JSON_EXACT = 1 << 1
+};
+
+/* Parses text[0..len) as exactly one JSON value (surrounding whitespace
+ * allowed) with at most max_depth (>= 1) nested arrays/objects, strictly
+ * per RFC 8259, plus the CARDC__JSON_* checks in `flags`.
+ * On success returns CARDC_OK and *out is a new reference (NULL for JSON
+ * null). On failure returns CARDC_E_JSON, CARDC_E_UTF8, CARDC_E_LIMIT or
+ * CARDC_E_NOMEM, *out is NULL, *err_offset (if non-NULL) is the byte offset
+ * of the first problem in the text and msg (msgsize bytes, may be NULL)
+ * says what it is, without position ("unexpected character ','"). */
+cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsigned flags,
+                               struct json_object **out, size_t *err_offset, char *msg,
+                               size_t msgsize);
+
+/* Byte offset in text[0..len) of the value at JSON Pointer `pointer`
+ * ("" = root). Returns 1 when found; 0 otherwise, with the offset of the
+ * nearest existing ancestor stored. Tolerates malformed text (never reads
+ * past len); duplicate keys resolve to the last, as in json-c's tree. */
+int cardc__json_locate(const char *text, size_t len, const char *pointer, size_t *offset);
+
+/* Decodes the string content unit at t[*i] (a plain byte or an escape, the
+ * text before the closing quote) into utf8[0..return value) and moves *i
+ * past it. Lone surrogates decode as U+FFFD, as json-c stores them. Returns
+ * 0 for a malformed escape. Shared by the key checks and the locator so a
+ * key means the same to both. */
+size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsigned char utf8[4]);
+
+#endif
