@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "regex.h"
+#include "strbuf.h"
 
 #define DEFAULT_MATCH_LIMIT 1000000u
 #define DEFAULT_DEPTH_LIMIT 10000u
@@ -51,10 +52,9 @@ struct cardc_regex {
 struct xlat {
     const char *src;
     size_t len;
-    char *out;
-    size_t *map; /* map[i]: offset in src of the construct out[i] came from */
-    size_t out_len, out_cap;
-    int oom;
+    strbuf out;
+    size_t *map; /* map[i]: offset in src of the construct out.s[i] came from */
+    size_t map_cap;
     char *err;
     size_t errlen;
     int failed;
@@ -62,32 +62,21 @@ struct xlat {
 
 static void emit_n(struct xlat *x, const char *s, size_t n, size_t at)
 {
-    if (x->oom)
+    strbuf_add(&x->out, s, n);
+    if (x->out.oom)
         return;
-    if (x->out_len + n + 1 > x->out_cap) {
-        size_t cap = x->out_cap ? x->out_cap : 64;
-        while (cap < x->out_len + n + 1)
-            cap *= 2;
-        char *o = realloc(x->out, cap);
-        if (!o) {
-            x->oom = 1;
-            return;
-        }
-        x->out = o;
-        size_t *m = realloc(x->map, cap * sizeof *m);
+    /* map grows with the text, one slot per byte and one for the NUL. */
+    if (x->map_cap < x->out.cap) {
+        size_t *m = realloc(x->map, x->out.cap * sizeof *m);
         if (!m) {
-            x->oom = 1;
+            x->out.oom = 1;
             return;
         }
         x->map = m;
-        x->out_cap = cap;
+        x->map_cap = x->out.cap;
     }
-    memcpy(x->out + x->out_len, s, n);
-    for (size_t i = 0; i < n; i++)
-        x->map[x->out_len + i] = at;
-    x->out_len += n;
-    x->out[x->out_len] = '\0';
-    x->map[x->out_len] = at;
+    for (size_t i = x->out.len - n; i <= x->out.len; i++)
+        x->map[i] = at;
 }
 
 static void emit(struct xlat *x, const char *s, size_t at)
@@ -429,7 +418,7 @@ static size_t xlat_class(struct xlat *x, size_t i)
         emit(x, "^", j);
         j++;
     }
-    content = x->out_len;
+    content = x->out.len;
     /* ECMA has no POSIX [:alpha:] and "]" right after "[" closes the class
      * (PCRE2_ALLOW_EMPTY_CLASS agrees). */
     while (j < x->len && !x->failed) {
@@ -455,15 +444,16 @@ static size_t xlat_class(struct xlat *x, size_t i)
     if (nonspace) {
         /* [...\S...]: pcre2 has no class subtraction, so spell the union
          * (or, negated, the difference) with alternation/lookahead. */
-        size_t n = x->out_len - content;
+        size_t n = x->out.len - content;
         char *body = malloc(n + 1);
         if (!body) {
-            x->oom = 1;
+            x->out.oom = 1;
             return x->len;
         }
-        memcpy(body, x->out + content, n);
+        memcpy(body, x->out.s + content, n);
         body[n] = '\0';
-        x->out_len = content - 1 - (size_t)negated;
+        x->out.len = content - 1 - (size_t)negated;
+        x->out.s[x->out.len] = '\0';
         if (negated) {
             emit(x, "(?:(?![", at);
             emit(x, body, at);
@@ -536,7 +526,7 @@ static int translate(struct xlat *x)
 {
     size_t i = 0;
     int nonspace = 0;
-    while (i < x->len && !x->failed && !x->oom) {
+    while (i < x->len && !x->failed && !x->out.oom) {
         char c = x->src[i];
         switch (c) {
         case '\\':
@@ -559,7 +549,7 @@ static int translate(struct xlat *x)
         }
     }
     emit_n(x, "", 0, x->len);
-    return !x->failed && !x->oom;
+    return !x->failed && !x->out.oom;
 }
 
 /* ---- fast paths ------------------------------------------------------- */
@@ -664,26 +654,26 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     x.errlen = errlen;
     *errcode = 0;
     if (!translate(&x)) {
-        if (x.oom && errbuf && errlen)
+        if (x.out.oom && errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
-        free(x.out);
+        strbuf_free(&x.out);
         free(x.map);
         return NULL;
     }
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)x.out, x.out_len, compile_options, &ec, &eo, NULL);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)x.out.s, x.out.len, compile_options, &ec, &eo, NULL);
     if (!code) {
         *errcode = ec;
         if (errbuf && errlen) {
             char msg[256];
             if (pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg) < 0)
                 snprintf(msg, sizeof msg, "pcre2 error %d", ec);
-            size_t off = eo <= x.out_len ? x.map[eo] : len;
+            size_t off = eo <= x.out.len ? x.map[eo] : len;
             snprintf(errbuf, errlen, "%s at offset %zu", msg, off);
         }
     }
-    free(x.out);
+    strbuf_free(&x.out);
     free(x.map);
     return code;
 }
