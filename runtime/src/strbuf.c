@@ -49,18 +49,27 @@ void cardc__strbuf_grow_add(strbuf *b, const char *s, size_t n)
 
 void strbuf_printf(strbuf *b, const char *fmt, ...)
 {
+    char tmp[256];
     va_list ap;
     int n;
 
     if (b->oom)
         return;
-    /* Formats straight into the free space; a second pass only when it was
-     * too small. */
+    /* One vsnprintf in the usual case: straight into the free space when
+     * there is plenty, else into tmp (a first append has no space at all);
+     * a second pass only for output longer than both. */
     va_start(ap, fmt);
-    n = vsnprintf(b->cap ? b->s + b->len : NULL, b->cap - b->len, fmt, ap);
+    if (b->cap - b->len >= sizeof tmp)
+        n = vsnprintf(b->s + b->len, b->cap - b->len, fmt, ap);
+    else
+        n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0)
         return;
+    if (b->cap - b->len < sizeof tmp && (size_t)n < sizeof tmp) {
+        strbuf_add(b, tmp, (size_t)n);
+        return;
+    }
     if ((size_t)n >= b->cap - b->len) {
         if (!reserve(b, (size_t)n))
             return;
