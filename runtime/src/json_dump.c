@@ -160,5 +160,5 @@ char *cardc_json_dump(const struct json_object *value, int pretty)
             b.oom = 1;
     }
     free(stack);
-    return strbuf_take(&b);
+    return cardc__strbuf_take(&b);
 }

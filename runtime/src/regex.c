@@ -10,6 +10,7 @@
 
 #include "regex.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 #define DEFAULT_MATCH_LIMIT 1000000u
 #define DEFAULT_DEPTH_LIMIT 10000u
@@ -104,17 +105,6 @@ static void fail(struct xlat *x, size_t at, const char *fmt, ...)
         va_end(ap);
         snprintf(x->err, x->errlen, "%s at offset %zu", msg, at);
     }
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Reads exactly 4 hex digits at src[i]; -1 if there are not. */
@@ -401,7 +391,7 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
      * both dialects. A multi-byte character is copied whole. */
     size_t n = 1;
     if ((unsigned char)c >= 0xC0)
-        while (i + 1 + n < x->len && ((unsigned char)x->src[i + 1 + n] & 0xC0) == 0x80)
+        while (i + 1 + n < x->len && utf8_is_continuation((unsigned char)x->src[i + 1 + n]))
             n++;
     emit_n(x, x->src + i, n + 1, at);
     return i + 1 + n;
@@ -559,40 +549,6 @@ static int is_meta(char c)
     return strchr("\\^$.|?*+()[]{}", c) != NULL;
 }
 
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        unsigned long cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (i + k >= n)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
-}
-
 static void detect_fast(cardc_regex *re)
 {
     const char *p = re->pattern;
@@ -609,7 +565,7 @@ static void detect_fast(cardc_regex *re)
     for (size_t i = b; i < e; i++)
         if (is_meta(p[i]) || p[i] == '\0')
             return;
-    if (!utf8_valid((const unsigned char *)p, n))
+    if (!cardc__utf8_count((const unsigned char *)p, n, NULL))
         return; /* let pcre2 report it */
     re->literal = p + b;
     re->literal_len = e - b;
@@ -656,7 +612,7 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     if (!translate(&x)) {
         if (x.out.oom && errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
-        strbuf_free(&x.out);
+        cardc__strbuf_free(&x.out);
         free(x.map);
         return NULL;
     }
@@ -673,7 +629,7 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
             snprintf(errbuf, errlen, "%s at offset %zu", msg, off);
         }
     }
-    strbuf_free(&x.out);
+    cardc__strbuf_free(&x.out);
     free(x.map);
     return code;
 }

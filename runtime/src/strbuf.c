@@ -47,7 +47,7 @@ void cardc__strbuf_grow_add(strbuf *b, const char *s, size_t n)
     b->s[b->len] = '\0';
 }
 
-void strbuf_printf(strbuf *b, const char *fmt, ...)
+void cardc__strbuf_printf(strbuf *b, const char *fmt, ...)
 {
     char tmp[256];
     va_list ap;
@@ -80,7 +80,7 @@ void strbuf_printf(strbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-char *strbuf_take(strbuf *b)
+char *cardc__strbuf_take(strbuf *b)
 {
     char *s = b->s;
 
@@ -94,7 +94,7 @@ char *strbuf_take(strbuf *b)
     return s;
 }
 
-void strbuf_free(strbuf *b)
+void cardc__strbuf_free(strbuf *b)
 {
     free(b->s);
     b->s = NULL;

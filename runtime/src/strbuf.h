@@ -36,12 +36,12 @@ static inline void strbuf_str(strbuf *b, const char *s)
     strbuf_add(b, s, strlen(s));
 }
 
-void strbuf_printf(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
+void cardc__strbuf_printf(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
 
 /* The result, owned by the caller: NULL after an allocation failure (the
  * buffer is freed) or when nothing was ever appended. b is left empty. */
-char *strbuf_take(strbuf *b);
+char *cardc__strbuf_take(strbuf *b);
 
-void strbuf_free(strbuf *b);
+void cardc__strbuf_free(strbuf *b);
 
 #endif

@@ -19,6 +19,7 @@
 #include "errors_internal.h"
 #include "schema_internal.h"
 #include "strbuf.h"
+#include "utf8.h"
 
 static const char *const vcode_names[] = {
 #define CARDC_X_(e, n) n,
@@ -224,7 +225,7 @@ static void sb_path(strbuf *b, const seg *v, size_t n)
         if (v[i].s)
             sb_ptr_token(b, v[i].s, v[i].n);
         else
-            strbuf_printf(b, "%zu", v[i].n);
+            cardc__strbuf_printf(b, "%zu", v[i].n);
     }
 }
 
@@ -269,7 +270,7 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
         size_t n = (size_t)json_object_get_string_len(v), i, cps = 0;
         strbuf_add(b, "\"", 1);
         for (i = 0; i < n; i++) {
-            if ((s[i] & 0xC0) != 0x80) {
+            if (!utf8_is_continuation(s[i])) {
                 if (cps++ >= VALUE_MAX) {
                     strbuf_str(b, "...");
                     break;
@@ -279,7 +280,7 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
                 char e[2] = {'\\', (char)s[i]};
                 strbuf_add(b, e, 2);
             } else if (s[i] < 0x20) {
-                strbuf_printf(b, "\\u%04x", s[i]);
+                cardc__strbuf_printf(b, "\\u%04x", s[i]);
             } else
                 strbuf_add(b, (const char *)&s[i], 1);
         }
@@ -348,7 +349,7 @@ static const char *type_name(const struct json_object *cv)
 /* "got number 5.5", "got object" */
 static void sb_got(strbuf *b, const struct json_object *v)
 {
-    strbuf_printf(b, "got %s", type_name(v));
+    cardc__strbuf_printf(b, "got %s", type_name(v));
     if (json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_object &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_array &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_null) {
@@ -441,57 +442,6 @@ static int kw_error(vctx *c, const cinstr *in, cardc_vcode code, strbuf *m, cons
 {
     record(c, in->kw, in->abs, code, m, param);
     return c->fatal ? -1 : 0;
-}
-
-/* Validates UTF-8 strictly; counts code points. */
-static int utf8_count(const unsigned char *s, size_t n, size_t *cps)
-{
-    size_t i = 0, k = 0;
-    while (i < n) {
-        unsigned char b = s[i];
-        if (b < 0x80) {
-            /* ASCII runs eight bytes at a time */
-            while (i + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080u)
-                    break;
-                i += 8;
-                k += 8;
-            }
-            if (i >= n)
-                break;
-            if (s[i] >= 0x80)
-                continue;
-            i++;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
-                return 0;
-            i += 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            if (i + 2 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
-                return 0;
-            if (b == 0xE0 && s[i + 1] < 0xA0)
-                return 0;
-            if (b == 0xED && s[i + 1] > 0x9F)
-                return 0;
-            i += 3;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            if (i + 3 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
-                (s[i + 3] & 0xC0) != 0x80)
-                return 0;
-            if (b == 0xF0 && s[i + 1] < 0x90)
-                return 0;
-            if (b == 0xF4 && s[i + 1] > 0x8F)
-                return 0;
-            i += 4;
-        } else {
-            return 0;
-        }
-        k++;
-    }
-    *cps = k;
-    return 1;
 }
 
 static int bad_utf8(vctx *c, const cinstr *in)
@@ -972,10 +922,10 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
         if (detail)
             cardc__result_truncate_errors(c->r, m0);
         if (one && matched > 1)
-            strbuf_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
+            cardc__strbuf_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
                       matched, firstok, secondok);
         else
-            strbuf_printf(&m, "must match %s schema in %s, matched 0 of %zu",
+            cardc__strbuf_printf(&m, "must match %s schema in %s, matched 0 of %zu",
                       one ? "exactly one" : "at least one", in->kw, n);
         kw_error(c, in, one ? CARDC_V_ONE_OF : CARDC_V_ANY_OF, &m, NULL);
         for (i = 0; i < nkeep; i++) {
@@ -1157,7 +1107,7 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
     if (ok)
         return 1;
     if (REC(c)) {
-        strbuf_printf(&m, "must be %s ", rel);
+        cardc__strbuf_printf(&m, "must be %s ", rel);
         dump(&m, in->u.num.json, 64);
         strbuf_str(&m, ", got ");
         dump(&m, inst, 64);
@@ -1173,13 +1123,13 @@ static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object 
     (void)ev;
     if (!(t & T_STRING))
         return 1;
-    if (!utf8_count((const unsigned char *)json_object_get_string(inst),
+    if (!cardc__utf8_count((const unsigned char *)json_object_get_string(inst),
                     (size_t)json_object_get_string_len(inst), &cps))
         return bad_utf8(c, in);
     if (max ? cps <= in->u.count : cps >= in->u.count)
         return 1;
     if (REC(c))
-        strbuf_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
+        cardc__strbuf_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
                   (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
     return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
 }
@@ -1196,7 +1146,7 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
         return 1;
     s = json_object_get_string(inst);
     n = (size_t)json_object_get_string_len(inst);
-    if (!utf8_count((const unsigned char *)s, n, &cps))
+    if (!cardc__utf8_count((const unsigned char *)s, n, &cps))
         return bad_utf8(c, in);
     r = regex_match(c, in, in->u.pattern.re, s, n);
     if (r != 0)
@@ -1223,12 +1173,12 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
         return 1;
     s = json_object_get_string(inst);
     n = (size_t)json_object_get_string_len(inst);
-    if (!utf8_count((const unsigned char *)s, n, &cps))
+    if (!cardc__utf8_count((const unsigned char *)s, n, &cps))
         return bad_utf8(c, in);
     if (cardc_format_check(in->u.format.kind, s, n))
         return 1;
     if (REC(c)) {
-        strbuf_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
+        cardc__strbuf_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
         dump(&m, inst, 64);
     }
     return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
@@ -1249,7 +1199,7 @@ static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *
     if (max ? n <= in->u.count : n >= in->u.count)
         return 1;
     if (REC(c))
-        strbuf_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
+        cardc__strbuf_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
                   (unsigned long long)in->u.count, arr ? "item" : "propert",
                   arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
     return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
