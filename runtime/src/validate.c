@@ -138,11 +138,11 @@ static int nomem(vctx *c)
     return fatal(c, CARDC_E_NOMEM, "out of memory");
 }
 
-#define GROW(c, arr, n, cap)                                              \
-    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), NULL) ? 1 : (nomem(c), 0))
-/* Same for arrays that start in a small buffer inside vctx. */
+/* Room for one more element in arr (n used of cap); small: the buffer inside
+ * vctx the array starts in, if any. */
 #define GROWS(c, arr, n, cap, small)                                      \
     ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), small) ? 1 : (nomem(c), 0))
+#define GROW(c, arr, n, cap) GROWS(c, arr, n, cap, NULL)
 
 static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
 {
@@ -162,44 +162,38 @@ static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
     return 1;
 }
 
+/* Pushes a segment (s NULL: the index n) onto the instance or keyword path.
+ * Always inlined into the four wrappers, so the field pointers fold away and
+ * the hot loop pays no more than the hand-written pushes did. */
+static ALWAYS_INLINE int seg_push(vctx *c, seg **v, size_t *nv, size_t *cap, seg *small,
+                                  const char *s, size_t n)
+{
+    if (!GROWS(c, *v, *nv, *cap, small))
+        return 0;
+    (*v)[*nv].s = s;
+    (*v)[*nv].n = n;
+    (*nv)++;
+    return 1;
+}
+
 static ALWAYS_INLINE int ipush_key(vctx *c, const char *k, size_t n)
 {
-    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
-        return 0;
-    c->ip[c->nip].s = k;
-    c->ip[c->nip].n = n;
-    c->nip++;
-    return 1;
+    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, k, n);
 }
 
 static ALWAYS_INLINE int ipush_idx(vctx *c, size_t i)
 {
-    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
-        return 0;
-    c->ip[c->nip].s = NULL;
-    c->ip[c->nip].n = i;
-    c->nip++;
-    return 1;
+    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, NULL, i);
 }
 
 static ALWAYS_INLINE int kpush(vctx *c, const char *k, size_t n)
 {
-    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
-        return 0;
-    c->kp[c->nkp].s = k;
-    c->kp[c->nkp].n = n;
-    c->nkp++;
-    return 1;
+    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, k, n);
 }
 
 static ALWAYS_INLINE int kpush_idx(vctx *c, size_t i)
 {
-    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
-        return 0;
-    c->kp[c->nkp].s = NULL;
-    c->kp[c->nkp].n = i;
-    c->nkp++;
-    return 1;
+    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, NULL, i);
 }
 
 /* ---- strings ---- */
