@@ -565,7 +565,7 @@ static void detect_fast(cardc_regex *re)
     for (size_t i = b; i < e; i++)
         if (is_meta(p[i]) || p[i] == '\0')
             return;
-    if (!cardc__utf8_count((const unsigned char *)p, n, NULL))
+    if (!utf8_count((const unsigned char *)p, n, NULL))
         return; /* let pcre2 report it */
     re->literal = p + b;
     re->literal_len = e - b;

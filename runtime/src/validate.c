@@ -219,7 +219,7 @@ static void sb_path(strbuf *b, const seg *v, size_t n)
         if (v[i].s)
             sb_ptr_token(b, v[i].s, v[i].n);
         else
-            cardc__strbuf_printf(b, "%zu", v[i].n);
+            strbuf_printf(b, "%zu", v[i].n);
     }
 }
 
@@ -274,7 +274,7 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
                 char e[2] = {'\\', (char)s[i]};
                 strbuf_add(b, e, 2);
             } else if (s[i] < 0x20) {
-                cardc__strbuf_printf(b, "\\u%04x", s[i]);
+                strbuf_printf(b, "\\u%04x", s[i]);
             } else
                 strbuf_add(b, (const char *)&s[i], 1);
         }
@@ -343,7 +343,7 @@ static const char *type_name(const struct json_object *cv)
 /* "got number 5.5", "got object" */
 static void sb_got(strbuf *b, const struct json_object *v)
 {
-    cardc__strbuf_printf(b, "got %s", type_name(v));
+    strbuf_printf(b, "got %s", type_name(v));
     if (json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_object &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_array &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_null) {
@@ -916,10 +916,10 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
         if (detail)
             cardc__result_truncate_errors(c->r, m0);
         if (one && matched > 1)
-            cardc__strbuf_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
+            strbuf_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
                       matched, firstok, secondok);
         else
-            cardc__strbuf_printf(&m, "must match %s schema in %s, matched 0 of %zu",
+            strbuf_printf(&m, "must match %s schema in %s, matched 0 of %zu",
                       one ? "exactly one" : "at least one", in->kw, n);
         kw_error(c, in, one ? CARDC_V_ONE_OF : CARDC_V_ANY_OF, &m, NULL);
         for (i = 0; i < nkeep; i++) {
@@ -1101,7 +1101,7 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
     if (ok)
         return 1;
     if (REC(c)) {
-        cardc__strbuf_printf(&m, "must be %s ", rel);
+        strbuf_printf(&m, "must be %s ", rel);
         dump(&m, in->u.num.json, 64);
         strbuf_str(&m, ", got ");
         dump(&m, inst, 64);
@@ -1117,13 +1117,13 @@ static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object 
     (void)ev;
     if (!(t & T_STRING))
         return 1;
-    if (!cardc__utf8_count((const unsigned char *)json_object_get_string(inst),
+    if (!utf8_count((const unsigned char *)json_object_get_string(inst),
                     (size_t)json_object_get_string_len(inst), &cps))
         return bad_utf8(c, in);
     if (max ? cps <= in->u.count : cps >= in->u.count)
         return 1;
     if (REC(c))
-        cardc__strbuf_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
+        strbuf_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
                   (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
     return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
 }
@@ -1140,7 +1140,7 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
         return 1;
     s = json_object_get_string(inst);
     n = (size_t)json_object_get_string_len(inst);
-    if (!cardc__utf8_count((const unsigned char *)s, n, &cps))
+    if (!utf8_count((const unsigned char *)s, n, &cps))
         return bad_utf8(c, in);
     r = regex_match(c, in, in->u.pattern.re, s, n);
     if (r != 0)
@@ -1167,12 +1167,12 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
         return 1;
     s = json_object_get_string(inst);
     n = (size_t)json_object_get_string_len(inst);
-    if (!cardc__utf8_count((const unsigned char *)s, n, &cps))
+    if (!utf8_count((const unsigned char *)s, n, &cps))
         return bad_utf8(c, in);
     if (cardc_format_check(in->u.format.kind, s, n))
         return 1;
     if (REC(c)) {
-        cardc__strbuf_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
+        strbuf_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
         dump(&m, inst, 64);
     }
     return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
@@ -1193,7 +1193,7 @@ static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *
     if (max ? n <= in->u.count : n >= in->u.count)
         return 1;
     if (REC(c))
-        cardc__strbuf_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
+        strbuf_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
                   (unsigned long long)in->u.count, arr ? "item" : "propert",
                   arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
     return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
