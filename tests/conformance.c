@@ -9,6 +9,8 @@
 
 #include "cardc/schema.h"
 
+#include "check.h"
+
 static int cmp(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -131,7 +133,6 @@ int main(int argc, char **argv)
     cardc_registry *reg;
     cardc_error err;
     size_t k;
-    int failed = 0;
     const char *only = argc > 2 ? argv[2] : NULL;
 
     if (argc > 1)
@@ -156,14 +157,11 @@ int main(int argc, char **argv)
             continue;
         snprintf(path, sizeof path, "%s/tests/%s", suite, drafts[k].dir);
         f = run_dir(path, drafts[k].d, 0, reg, 1, &pass, &total);
-        if (f < 0 || total == 0) {
-            fprintf(stderr, "conformance: no tests found in %s\n", path);
-            failed = 1;
+        CHECK_MSG(f >= 0 && total > 0, "no tests found in %s", path);
+        if (f < 0 || total == 0)
             continue;
-        }
         printf("%s: %d/%d\n", drafts[k].dir, pass, total);
-        if (pass != total)
-            failed = 1;
+        CHECK_MSG(pass == total, "%s: %d of %d cases failed", drafts[k].dir, total - pass, total);
     }
     for (k = 0; k < sizeof drafts / sizeof drafts[0]; k++) {
         int pass = 0, total = 0;
@@ -191,5 +189,5 @@ int main(int argc, char **argv)
         }
     }
     cardc_registry_free(reg);
-    return failed;
+    return check_summary();
 }

@@ -10,6 +10,8 @@
 
 #include "cardc/schema.h"
 
+#include "check.h"
+
 static int run_file(const char *path, cardc_dialect dialect, const cardc_registry *reg, int *pass,
                     int *total)
 {
@@ -86,7 +88,6 @@ int main(int argc, char **argv)
     } drafts[] = {{"draft2019-09", CARDC_DIALECT_2019_09}, {"draft2020-12", CARDC_DIALECT_2020_12}};
     const char *suite = argc > 1 ? argv[1] : getenv("JSON_SCHEMA_TEST_SUITE");
     size_t k;
-    int failed = 0;
 
     if (!suite) {
         fprintf(stderr, "output_conformance: give the JSON-Schema-Test-Suite path\n");
@@ -128,19 +129,17 @@ int main(int argc, char **argv)
             if (l < 6 || strcmp(de->d_name + l - 5, ".json"))
                 continue;
             int n = snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-            if (n < 0 || (size_t)n >= sizeof file) {
-                fprintf(stderr, "path too long: %s/%s\n", path, de->d_name);
-                failed = 1;
+            CHECK_MSG(n >= 0 && (size_t)n < sizeof file, "path too long: %s/%s", path,
+                      de->d_name);
+            if (n < 0 || (size_t)n >= sizeof file)
                 continue;
-            }
-            if (run_file(file, drafts[k].d, reg, &pass, &total) < 0)
-                failed = 1;
+            CHECK_MSG(run_file(file, drafts[k].d, reg, &pass, &total) >= 0, "%s: unreadable",
+                      file);
         }
         closedir(d);
         cardc_registry_free(reg);
         printf("output %s: %d/%d\n", drafts[k].dir, pass, total);
-        if (pass != total || total == 0)
-            failed = 1;
+        CHECK_MSG(pass == total && total > 0, "output %s: %d/%d", drafts[k].dir, pass, total);
     }
-    return failed;
+    return check_summary();
 }

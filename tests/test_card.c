@@ -12,28 +12,8 @@
 
 #include "cardc/card.h"
 
-static int failures;
-static int checks;
+#include "check.h"
 
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        checks++;                                                                            \
-        if (!(cond)) {                                                                       \
-            failures++;                                                                      \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);         \
-        }                                                                                    \
-    } while (0)
-
-#define CHECK_STR(got, want)                                                                 \
-    do {                                                                                     \
-        const char *g_ = (got), *w_ = (want);                                                \
-        checks++;                                                                            \
-        if (!g_ || strcmp(g_, w_) != 0) {                                                    \
-            failures++;                                                                      \
-            fprintf(stderr, "%s:%d: %s is \"%s\", want \"%s\"\n", __FILE__, __LINE__, #got,  \
-                    g_ ? g_ : "(null)", w_);                                                 \
-        }                                                                                    \
-    } while (0)
 
 static const char *broken_dir;
 
@@ -75,18 +55,11 @@ static void expect_file_error(const char *name, cardc_status code, int line, int
     CHECK(err.code == code);
     CHECK(card == NULL);
     CHECK_STR(err.source, path);
-    if (err.line != line || err.column != column) {
-        failures++;
-        fprintf(stderr, "%s: position %d:%d, want %d:%d\n", name, err.line, err.column, line,
-                column);
-    }
-    checks++;
+    CHECK_MSG(err.line == line && err.column == column, "%s: position %d:%d, want %d:%d", name,
+              err.line, err.column, line, column);
     CHECK_STR(err.pointer, pointer);
-    if (!strstr(err.message, message_part)) {
-        failures++;
-        fprintf(stderr, "%s: message \"%s\" lacks \"%s\"\n", name, err.message, message_part);
-    }
-    checks++;
+    CHECK_MSG(strstr(err.message, message_part), "%s: message \"%s\" lacks \"%s\"", name,
+              err.message, message_part);
     free(path);
 }
 
@@ -101,24 +74,13 @@ static void expect_mem_error(const char *label, const char *text, const cardc_ca
     cardc_error_clear(&err);
     st = cardc_card_load_mem(text, strlen(text), label, opts, &card, &err);
     print_error(label, &err);
-    if (st != code) {
-        failures++;
-        fprintf(stderr, "%s: status %s, want %s\n", label, cardc_status_name(st),
-                cardc_status_name(code));
-    }
-    checks++;
+    CHECK_MSG(st == code, "%s: status %s, want %s", label, cardc_status_name(st),
+              cardc_status_name(code));
     CHECK(card == NULL);
-    if (err.line != line || err.column != column) {
-        failures++;
-        fprintf(stderr, "%s: position %d:%d, want %d:%d\n", label, err.line, err.column, line,
-                column);
-    }
-    checks++;
-    if (!strstr(err.message, message_part)) {
-        failures++;
-        fprintf(stderr, "%s: message \"%s\" lacks \"%s\"\n", label, err.message, message_part);
-    }
-    checks++;
+    CHECK_MSG(err.line == line && err.column == column, "%s: position %d:%d, want %d:%d", label,
+              err.line, err.column, line, column);
+    CHECK_MSG(strstr(err.message, message_part), "%s: message \"%s\" lacks \"%s\"", label,
+              err.message, message_part);
     cardc_card_free(card);
 }
 
@@ -128,12 +90,9 @@ static cardc_card *load_mem_ok(const char *label, const char *text, size_t len)
     cardc_error err;
 
     cardc_error_clear(&err);
-    if (cardc_card_load_mem(text, len, label, NULL, &card, &err) != CARDC_OK) {
+    if (cardc_card_load_mem(text, len, label, NULL, &card, &err) != CARDC_OK)
         print_error(label, &err);
-        failures++;
-        fprintf(stderr, "%s: did not load\n", label);
-    }
-    checks++;
+    CHECK_MSG(card != NULL, "%s: did not load", label);
     return card;
 }
 
@@ -152,7 +111,7 @@ static void test_seed(const char *path)
     cardc_error_clear(&err);
     if (cardc_card_load(path, NULL, &card, &err) != CARDC_OK) {
         print_error(path, &err);
-        failures++;
+        CHECK_FAIL();
         fprintf(stderr, "FAIL: the seed card does not load\n");
         return;
     }
@@ -218,7 +177,7 @@ static int load_dir(const char *cards, const char *sub)
     int count = 0;
 
     if (!d) {
-        failures++;
+        CHECK_FAIL();
         fprintf(stderr, "FAIL: shared cards directory %s is missing\n", dir);
         free(dir);
         return 0;
@@ -242,7 +201,7 @@ static int load_dir(const char *cards, const char *sub)
         cardc_error_clear(&err);
         if (cardc_card_load(path, NULL, &card, &err) != CARDC_OK) {
             print_error(path, &err);
-            failures++;
+            CHECK_FAIL();
             fprintf(stderr, "FAIL: %s does not load\n", path);
             free(path);
             continue;
@@ -273,7 +232,7 @@ static int load_dir(const char *cards, const char *sub)
     }
     closedir(d);
     if (count == 0) {
-        failures++;
+        CHECK_FAIL();
         fprintf(stderr, "FAIL: no cards in %s\n", dir);
     }
     free(dir);
@@ -360,7 +319,7 @@ static struct json_object *types_member(const cardc_card *card, const char *key)
 
     json_object_object_get_ex(cardc_card_document(card), "types", &types);
     if (!json_object_object_get_ex(types, key, &v)) {
-        failures++;
+        CHECK_FAIL();
         fprintf(stderr, "typing.yaml: types.%s missing\n", key);
     }
     return v;
@@ -606,6 +565,5 @@ int main(int argc, char **argv)
     test_broken_files();
     test_typing();
     test_edges();
-    printf("%d checks, %d failed\n", checks, failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

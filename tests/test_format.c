@@ -13,15 +13,8 @@
 
 #include "format.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
 
 /* Formats that must pass every suite case. */
 static const char *const required[] = {
@@ -103,7 +96,7 @@ static void run_dir(const char *shared, const char *draft)
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "FAIL: test suite directory %s is missing\n", dir);
-        failures++;
+        CHECK_FAIL();
         return;
     }
     struct dirent *e;
@@ -125,7 +118,7 @@ static void run_dir(const char *shared, const char *draft)
         if (misses && (is_required(format) || strcmp(format, "unknown") == 0)) {
             fprintf(stderr, "FAIL: %s/%s: %d miss(es) in a fully supported format\n", draft,
                     names[i], misses);
-            failures++;
+            CHECK_FAIL();
         }
         free(names[i]);
     }
@@ -225,10 +218,5 @@ int main(int argc, char **argv)
     run_dir(argv[1], "draft2020-12");
     run_dir(argv[1], "draft2019-09");
     run_dir(argv[1], "draft7");
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all format tests passed\n");
-    return 0;
+    return check_summary();
 }

@@ -9,15 +9,8 @@
 
 #include "cardc/cardc.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)                                                                     \
-    do {                                                                                \
-        if (!(cond)) {                                                                  \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);    \
-            failures++;                                                                 \
-        }                                                                               \
-    } while (0)
 
 /* Parses text and expects failure with `code` at line:column. */
 static void expect_error(const char *text, size_t len, cardc_status code, int line, int column,
@@ -38,7 +31,7 @@ static void expect_error(const char *text, size_t len, cardc_status code, int li
                 __FILE__, src_line, text, cardc_status_name(st), err.line, err.column,
                 err.message, err.source, cardc_status_name(code), line, column,
                 message_part ? message_part : "");
-        failures++;
+        CHECK_FAIL();
     }
 }
 
@@ -54,7 +47,7 @@ static struct json_object *parse_ok(const char *text, size_t len, int src_line)
     if (cardc_json_parse(text, len, NULL, 0, &obj, &err) != CARDC_OK) {
         fprintf(stderr, "%s:%d: parse of %.40s failed: %s\n", __FILE__, src_line, text,
                 err.message);
-        failures++;
+        CHECK_FAIL();
     }
     return obj;
 }
@@ -253,7 +246,7 @@ static void expect_locate(const char *text, const char *pointer, int found, int 
     if (r != found || l != line || c != column) {
         fprintf(stderr, "%s:%d: locate \"%s\": got %d at %d:%d, want %d at %d:%d\n", __FILE__,
                 src_line, pointer, r, l, c, found, line, column);
-        failures++;
+        CHECK_FAIL();
     }
 }
 
@@ -397,10 +390,5 @@ int main(int argc, char **argv)
     test_locate();
     test_dump();
     test_read_file(argv[0]);
-    if (failures) {
-        fprintf(stderr, "test_json: %d check(s) failed\n", failures);
-        return 1;
-    }
-    printf("test_json: all checks passed\n");
-    return 0;
+    return check_summary();
 }

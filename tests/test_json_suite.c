@@ -13,11 +13,13 @@
 
 #include "cardc/cardc.h"
 
+#include "check.h"
+
 int main(int argc, char **argv)
 {
     DIR *dir;
     struct dirent *de;
-    int y_total = 0, y_ok = 0, n_total = 0, n_ok = 0, i_total = 0, i_accepted = 0, failed = 0;
+    int y_total = 0, y_ok = 0, n_total = 0, n_ok = 0, i_total = 0, i_accepted = 0;
 
     if (argc < 2) {
         fprintf(stderr, "usage: test_json_suite DIR (JSONTestSuite/test_parsing)\n");
@@ -45,40 +47,29 @@ int main(int argc, char **argv)
         snprintf(path, sizeof path, "%s/%s", argv[1], name);
         cardc_error_clear(&err);
         if (cardc_read_file(path, &text, &len, &err) != CARDC_OK) {
-            fprintf(stderr, "FAIL %s: %s\n", name, err.message);
-            failed++;
+            CHECK_MSG(0, "%s: %s", name, err.message);
             continue;
         }
         st = cardc_json_parse(text, len, name, 0, &obj, &err);
         json_object_put(obj);
         free(text);
-        if (st == CARDC_OK && err.code != CARDC_OK) {
-            fprintf(stderr, "FAIL %s: success with an error record\n", name);
-            failed++;
-        }
-        if (st != CARDC_OK && (err.code != st || err.line < 1 || err.column < 1 ||
-                               !err.message[0])) {
-            fprintf(stderr, "FAIL %s: error without position or message\n", name);
-            failed++;
-        }
+        CHECK_MSG(st != CARDC_OK || err.code == CARDC_OK, "%s: success with an error record",
+                  name);
+        CHECK_MSG(st == CARDC_OK || (err.code == st && err.line >= 1 && err.column >= 1 &&
+                                     err.message[0]),
+                  "%s: error without position or message", name);
         switch (name[0]) {
         case 'y':
             y_total++;
             if (st == CARDC_OK)
                 y_ok++;
-            else {
-                fprintf(stderr, "FAIL %s must parse: %s\n", name, err.message);
-                failed++;
-            }
+            CHECK_MSG(st == CARDC_OK, "%s must parse: %s", name, err.message);
             break;
         case 'n':
             n_total++;
             if (st != CARDC_OK)
                 n_ok++;
-            else {
-                fprintf(stderr, "FAIL %s must be rejected\n", name);
-                failed++;
-            }
+            CHECK_MSG(st != CARDC_OK, "%s must be rejected", name);
             break;
         case 'i':
             i_total++;
@@ -92,9 +83,6 @@ int main(int argc, char **argv)
     closedir(dir);
     printf("JSONTestSuite: y_ %d/%d parsed, n_ %d/%d rejected, i_ %d accepted / %d rejected\n",
            y_ok, y_total, n_ok, n_total, i_accepted, i_total - i_accepted);
-    if (y_total + n_total == 0) {
-        fprintf(stderr, "test_json_suite: FAIL: no test files in %s\n", argv[1]);
-        return 1;
-    }
-    return failed ? 1 : 0;
+    CHECK_MSG(y_total + n_total > 0, "no test files in %s", argv[1]);
+    return check_summary();
 }

@@ -7,15 +7,8 @@
 
 #include "metaschemas.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
 
 static json_object *find(const char *uri)
 {
@@ -75,10 +68,6 @@ int main(void)
               json_object_get_boolean(v));
         json_object_put(doc);
     }
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("%zu embedded meta-schemas ok\n", cardc_metaschema_count);
-    return 0;
+    printf("%zu embedded meta-schemas\n", cardc_metaschema_count);
+    return check_summary();
 }

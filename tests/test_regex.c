@@ -9,15 +9,8 @@
 
 #include "regex.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)                                                            \
-    do {                                                                       \
-        if (!(cond)) {                                                         \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                        \
-        }                                                                      \
-    } while (0)
 
 /* Search result of pattern on subject (both NUL-terminated); -9 if the
  * pattern does not compile. */
@@ -39,7 +32,7 @@ static void expect_match(const char *pattern, const char *subject, int want)
     int got = search(pattern, subject);
     if (got != want) {
         fprintf(stderr, "/%s/ on \"%s\": got %d, want %d\n", pattern, subject, got, want);
-        failures++;
+        CHECK_FAIL();
     }
 }
 
@@ -49,13 +42,13 @@ static void expect_error(const char *pattern, const char *want_msg)
     cardc_regex *re = cardc_regex_compile(pattern, strlen(pattern), 0, 0, err, sizeof err);
     if (re) {
         fprintf(stderr, "/%s/ compiled, want error \"%s\"\n", pattern, want_msg);
-        failures++;
+        CHECK_FAIL();
         cardc_regex_free(re);
         return;
     }
     if (!strstr(err, want_msg)) {
         fprintf(stderr, "/%s/: error \"%s\", want \"%s\"\n", pattern, err, want_msg);
-        failures++;
+        CHECK_FAIL();
     }
     CHECK(!cardc_regex_valid(pattern, strlen(pattern), NULL, 0));
 }
@@ -345,7 +338,7 @@ static void run_suite_file(const char *path, int (*eval)(json_object *, json_obj
     int total = 0, passed = 0;
     if (!doc || !json_object_is_type(doc, json_type_array)) {
         fprintf(stderr, "FAIL: cannot read test suite file %s\n", path);
-        failures++;
+        CHECK_FAIL();
         json_object_put(doc);
         return;
     }
@@ -372,7 +365,7 @@ static void run_suite_file(const char *path, int (*eval)(json_object *, json_obj
     suite_total += total;
     suite_passed += passed;
     if (passed != total)
-        failures++;
+        CHECK_FAIL();
     json_object_put(doc);
 }
 
@@ -398,10 +391,5 @@ int main(int argc, char **argv)
              argv[1]);
     run_suite_file(path, eval_pattern_group);
     printf("suite ECMA regex cases: %d/%d passed\n", suite_passed, suite_total);
-    if (failures) {
-        fprintf(stderr, "%d failure(s)\n", failures);
-        return 1;
-    }
-    printf("all regex tests passed\n");
-    return 0;
+    return check_summary();
 }

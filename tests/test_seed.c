@@ -10,19 +10,8 @@
 
 #include "cardc/cardc.h"
 
-static int failures;
-static int checks;
+#include "check.h"
 
-#define CHECK(cond, ...)                                                       \
-    do {                                                                       \
-        checks++;                                                              \
-        if (!(cond)) {                                                         \
-            failures++;                                                        \
-            fprintf(stderr, "%s:%d: FAIL: ", __FILE__, __LINE__);              \
-            fprintf(stderr, __VA_ARGS__);                                      \
-            fputc('\n', stderr);                                               \
-        }                                                                      \
-    } while (0)
 
 struct fixture {
     cardc_schema *schema;
@@ -71,16 +60,16 @@ static void expect_payload(struct fixture *f, const char *what, const char *payl
 
     cardc_error_clear(&err);
     if (cardc_json_parse(payload, strlen(payload), what, 0, &doc, &err) != CARDC_OK) {
-        CHECK(0, "%s: payload does not parse: %s", what, err.message);
+        CHECK_MSG(0, "%s: payload does not parse: %s", what, err.message);
         return;
     }
     cardc_status st = cardc_validate(f->schema, doc, NULL, f->result, &err);
-    CHECK(st == (e.valid ? CARDC_OK : CARDC_E_INVALID), "%s: got status %s, expected %s", what,
+    CHECK_MSG(st == (e.valid ? CARDC_OK : CARDC_E_INVALID), "%s: got status %s, expected %s", what,
           cardc_status_name(st), e.valid ? "ok" : "invalid");
-    CHECK(cardc_result_valid(f->result) == (e.valid != 0), "%s: result verdict disagrees", what);
+    CHECK_MSG(cardc_result_valid(f->result) == (e.valid != 0), "%s: result verdict disagrees", what);
     if (!e.valid && (e.instance || e.keyword || e.message)) {
         const cardc_unit *u = find_error(f->result, &e);
-        CHECK(u != NULL, "%s: no error at '%s' [...%s] with message '%s'; got:", what,
+        CHECK_MSG(u != NULL, "%s: no error at '%s' [...%s] with message '%s'; got:", what,
               e.instance ? e.instance : "*", e.keyword ? e.keyword : "*",
               e.message ? e.message : "*");
         if (!u)
@@ -143,14 +132,14 @@ static void defaults_cases(struct fixture *f)
     opts.flags |= CARDC_VALIDATE_APPLY_DEFAULTS;
     cardc_error_clear(&err);
     if (cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err) != CARDC_OK) {
-        CHECK(0, "defaults payload does not parse");
+        CHECK_MSG(0, "defaults payload does not parse");
         return;
     }
-    CHECK(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK, "defaults: not valid");
-    CHECK(json_object_object_get_ex(doc, "raw", &v) && json_object_is_type(v, json_type_boolean) &&
+    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK, "defaults: not valid");
+    CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) && json_object_is_type(v, json_type_boolean) &&
               !json_object_get_boolean(v),
           "defaults: raw:false not applied: %s", json_object_to_json_string(doc));
-    CHECK(json_object_object_get_ex(doc, "max_tokens", &v) && json_object_is_type(v, json_type_int) &&
+    CHECK_MSG(json_object_object_get_ex(doc, "max_tokens", &v) && json_object_is_type(v, json_type_int) &&
               json_object_get_int64(v) == 512,
           "defaults: max_tokens:512 not applied: %s", json_object_to_json_string(doc));
     json_object_put(doc);
@@ -158,17 +147,17 @@ static void defaults_cases(struct fixture *f)
     /* A present value is never overwritten, and the binary branch gets nothing. */
     payload = "{\"prompt\":\"caption\",\"image\":[1],\"raw\":true,\"max_tokens\":7}";
     cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err);
-    CHECK(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK, "defaults 2: not valid");
-    CHECK(json_object_object_get_ex(doc, "raw", &v) && json_object_get_boolean(v), "raw overwritten");
-    CHECK(json_object_object_get_ex(doc, "max_tokens", &v) && json_object_get_int64(v) == 7,
+    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK, "defaults 2: not valid");
+    CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) && json_object_get_boolean(v), "raw overwritten");
+    CHECK_MSG(json_object_object_get_ex(doc, "max_tokens", &v) && json_object_get_int64(v) == 7,
           "max_tokens overwritten");
     json_object_put(doc);
 
     /* Without the option the instance is left alone. */
     payload = "{\"prompt\":\"caption\",\"image\":[1]}";
     cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err);
-    CHECK(cardc_validate(f->schema, doc, NULL, f->result, &err) == CARDC_OK, "defaults 3: not valid");
-    CHECK(!json_object_object_get_ex(doc, "raw", NULL), "raw added without the option");
+    CHECK_MSG(cardc_validate(f->schema, doc, NULL, f->result, &err) == CARDC_OK, "defaults 3: not valid");
+    CHECK_MSG(!json_object_object_get_ex(doc, "raw", NULL), "raw added without the option");
     json_object_put(doc);
 }
 
@@ -234,7 +223,7 @@ int main(int argc, char **argv)
         int noise = 0;
         for (size_t i = 0; i < cardc_result_error_count(f.result); i++)
             noise |= strstr(cardc_result_error(f.result, i)->keyword_location, "/oneOf/0/") != NULL;
-        CHECK(!noise, "errors of the binary branch reported for an object payload");
+        CHECK_MSG(!noise, "errors of the binary branch reported for an object payload");
     }
 
     content_length_cases(&f);
@@ -280,6 +269,5 @@ int main(int argc, char **argv)
     cardc_result_free(f.result);
     cardc_schema_free(f.schema);
     cardc_card_free(card);
-    printf("%d passed, %d failed\n", checks - failures, failures);
-    return failures ? 1 : 0;
+    return check_summary();
 }

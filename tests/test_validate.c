@@ -9,25 +9,8 @@
 
 #include "cardc/schema.h"
 
-static int failures;
+#include "check.h"
 
-#define CHECK(cond)                                                          \
-    do {                                                                     \
-        if (!(cond)) {                                                       \
-            fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                      \
-        }                                                                    \
-    } while (0)
-
-#define CHECK_STR(a, b)                                                      \
-    do {                                                                     \
-        const char *a_ = (a), *b_ = (b);                                     \
-        if (!a_ || strcmp(a_, b_)) {                                         \
-            fprintf(stderr, "%s:%d: expected \"%s\", got \"%s\"\n", __FILE__, __LINE__, b_, \
-                    a_ ? a_ : "(null)");                                     \
-            failures++;                                                      \
-        }                                                                    \
-    } while (0)
 
 /* The seed card's input schema (schemas/llava-1.5-7b-hf.md). */
 static const char *seed_schema =
@@ -51,7 +34,7 @@ static cardc_schema *compile(const char *text, cardc_status *st, cardc_error *er
     cardc_error_clear(err);
     if (!doc) {
         fprintf(stderr, "bad test JSON: %s\n", text);
-        failures++;
+        CHECK_FAIL();
         return NULL;
     }
     *st = cardc_schema_compile(doc, NULL, &s, err);
@@ -68,7 +51,7 @@ static cardc_status run(const char *schema, const char *inst, unsigned flags, ca
     cardc_validate_options o;
     if (!s || st != CARDC_OK) {
         fprintf(stderr, "compile failed: %s\n", schema);
-        failures++;
+        CHECK_FAIL();
         json_object_put(i);
         return CARDC_E_SCHEMA;
     }
@@ -541,10 +524,5 @@ int main(void)
     test_registry(r);
     test_threads();
     cardc_result_free(r);
-    if (failures) {
-        fprintf(stderr, "test_validate: %d failure(s)\n", failures);
-        return 1;
-    }
-    printf("test_validate: all passed\n");
-    return 0;
+    return check_summary();
 }

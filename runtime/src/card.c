@@ -24,6 +24,7 @@
 #include "errors_internal.h"
 #include "json_internal.h"
 #include "textpos.h"
+#include "utf8.h"
 #include "yaml_json.h"
 
 #define DEFAULT_MAX_NODES 1000000
@@ -326,7 +327,7 @@ static int literal_block_position(const loader *L, int mark_line, int mark_col, 
         return 0;
     for (col = 1; col < mark_col && at < L->len; col++) {
         at++;
-        while (at < L->len && ((unsigned char)L->text[at] & 0xC0) == 0x80)
+        while (at < L->len && utf8_is_continuation((unsigned char)L->text[at]))
             at++;
     }
     if (at >= L->len || L->text[at] != '|')

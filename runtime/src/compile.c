@@ -1199,6 +1199,35 @@ static int compile_resource(cctx *c, cresource *r)
     return 1;
 }
 
+/* The keys and compiled subschemas of v, an object keyed by name: for
+ * "properties" (deps 0, with each subschema's "default") or for
+ * "dependencies"/"dependentSchemas" (deps 1: array members are
+ * dependentRequired lists and are skipped; cnt counts the others). */
+static int keyed_subschemas(cctx *c, sinfo *si, struct json_object *v, const char *kw, size_t cnt,
+                            int deps, struct cprops *p)
+{
+    size_t k = 0;
+
+    p->keys = calloc(cnt + 1, sizeof *p->keys);
+    p->nodes = calloc(cnt + 1, sizeof *p->nodes);
+    p->defaults = deps ? NULL : calloc(cnt + 1, sizeof *p->defaults);
+    p->n = cnt;
+    if (!p->keys || !p->nodes || (!deps && !p->defaults))
+        return oom(c), 0;
+    json_object_object_foreach(v, key, sub) {
+        if (deps && json_object_is_type(sub, json_type_array))
+            continue;
+        p->keys[k].s = key;
+        p->keys[k].len = strlen(key);
+        if (!(p->nodes[k] = child(c, si, sub, kw, key, -1)))
+            return 0;
+        if (!deps && json_object_is_type(sub, json_type_object))
+            json_object_object_get_ex(sub, "default", &p->defaults[k]);
+        k++;
+    }
+    return 1;
+}
+
 static int compile_node(cctx *c, cnode *n, sinfo *si)
 {
     struct json_object *o = si->obj, *v, *w;
@@ -1497,7 +1526,7 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
         if (i == 1 && d < CARDC_DIALECT_2019_09)
             break;
         if (app && KW(kw) && json_object_is_type(v, json_type_object)) {
-            size_t cnt = 0, k = 0;
+            size_t cnt = 0;
             json_object_object_foreach(v, key, dep) {
                 (void)key;
                 if (!json_object_is_type(dep, json_type_array))
@@ -1505,29 +1534,13 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
             }
             if (cnt) {
                 EMIT(OP_DEP_SCHEMAS, kw);
-                in->u.props.keys = calloc(cnt, sizeof *in->u.props.keys);
-                in->u.props.nodes = calloc(cnt, sizeof *in->u.props.nodes);
-                in->u.props.n = cnt;
-                if (!in->u.props.keys || !in->u.props.nodes) {
-                    oom(c);
+                if (!keyed_subschemas(c, si, v, kw, cnt, 1, &in->u.props))
                     goto out;
-                }
-                {
-                    json_object_object_foreach(v, key2, dep2) {
-                        if (json_object_is_type(dep2, json_type_array))
-                            continue;
-                        in->u.props.keys[k].s = key2;
-                        in->u.props.keys[k].len = strlen(key2);
-                        if (!(in->u.props.nodes[k] = child(c, si, dep2, kw, key2, -1)))
-                            goto out;
-                        k++;
-                    }
-                }
             }
         }
     }
     if (app && KW("properties")) {
-        size_t cnt, k = 0;
+        size_t cnt;
         if (!json_object_is_type(v, json_type_object)) {
             bad(c, si, "properties", "an object");
             goto out;
@@ -1535,25 +1548,8 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
         pi = (long)b->n;
         EMIT(OP_PROPERTIES, "properties");
         cnt = (size_t)json_object_object_length(v);
-        in->u.props.keys = calloc(cnt + 1, sizeof *in->u.props.keys);
-        in->u.props.nodes = calloc(cnt + 1, sizeof *in->u.props.nodes);
-        in->u.props.defaults = calloc(cnt + 1, sizeof *in->u.props.defaults);
-        in->u.props.n = cnt;
-        if (!in->u.props.keys || !in->u.props.nodes || !in->u.props.defaults) {
-            oom(c);
+        if (!keyed_subschemas(c, si, v, "properties", cnt, 0, &in->u.props))
             goto out;
-        }
-        {
-            json_object_object_foreach(v, key, sub) {
-                in->u.props.keys[k].s = key;
-                in->u.props.keys[k].len = strlen(key);
-                if (!(in->u.props.nodes[k] = child(c, si, sub, "properties", key, -1)))
-                    goto out;
-                if (json_object_is_type(sub, json_type_object))
-                    json_object_object_get_ex(sub, "default", &in->u.props.defaults[k]);
-                k++;
-            }
-        }
     }
     if (app && KW("patternProperties")) {
         size_t cnt, k = 0;

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "regex.h"
+#include "utf8.h"
 
 static const struct {
     const char *name;
@@ -58,11 +59,6 @@ static int is_alpha(char c)
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int is_hex(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 static char lower(char c)
 {
     return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
@@ -84,61 +80,16 @@ static int digits(const char *s, size_t len, size_t *i, int n, int *out)
     return 1;
 }
 
-/* Decodes one UTF-8 sequence at s[*i]; returns the code point or -1. */
+/* Decodes one UTF-8 sequence at str[*i] and steps past it; returns the code
+ * point or -1. */
 static long utf8_next(const char *str, size_t len, size_t *i)
 {
-    const unsigned char *s = (const unsigned char *)str;
-    unsigned char c = s[*i];
-    size_t k;
-    long cp;
-    if (c < 0x80) {
-        (*i)++;
-        return c;
-    } else if (c >= 0xC2 && c <= 0xDF) {
-        k = 1, cp = c & 0x1F;
-    } else if (c >= 0xE0 && c <= 0xEF) {
-        k = 2, cp = c & 0x0F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        k = 3, cp = c & 0x07;
-    } else {
+    uint32_t cp;
+    size_t k = utf8_decode((const unsigned char *)str + *i, len - *i, &cp);
+    if (!k)
         return -1;
-    }
-    if (*i + k >= len)
-        return -1;
-    for (size_t j = 1; j <= k; j++) {
-        if ((s[*i + j] & 0xC0) != 0x80)
-            return -1;
-        cp = (cp << 6) | (s[*i + j] & 0x3F);
-    }
-    if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-        (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-        return -1;
-    *i += k + 1;
-    return cp;
-}
-
-static size_t utf8_put(char *out, uint32_t cp)
-{
-    if (cp < 0x80) {
-        out[0] = (char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        out[0] = (char)(0xC0 | (cp >> 6));
-        out[1] = (char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        out[0] = (char)(0xE0 | (cp >> 12));
-        out[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        out[2] = (char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    out[0] = (char)(0xF0 | (cp >> 18));
-    out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-    out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-    out[3] = (char)(0x80 | (cp & 0x3F));
-    return 4;
+    *i += k;
+    return (long)cp;
 }
 
 /* ---- dates and times (RFC 3339 section 5.6) ----------------------------- */
@@ -316,7 +267,7 @@ static int check_ipv6(const char *s, size_t len)
     }
     while (i < len) {
         size_t start = i;
-        while (i < len && is_hex(s[i]) && i - start < 5)
+        while (i < len && hexval(s[i]) >= 0 && i - start < 5)
             i++;
         if (i < len && s[i] == '.') {
             /* Embedded IPv4: the last 32 bits. */
@@ -698,7 +649,7 @@ static int label_from_ascii(const char *s, size_t len, struct label *lab)
                 return 0;
         lab->ulen = 0;
         for (int k = 0; k < n; k++)
-            lab->ulen += utf8_put(lab->u + lab->ulen, cps[k]);
+            lab->ulen += utf8_encode(cps[k], (unsigned char *)lab->u + lab->ulen);
         lab->u[lab->ulen] = '\0';
         lab->idn = 1;
         return 1;
@@ -912,7 +863,7 @@ static int scan_chars(const char *s, size_t len, size_t *i, const char *extra, i
     while (*i < len) {
         char c = s[*i];
         if (c == '%') {
-            if (*i + 2 >= len || !is_hex(s[*i + 1]) || !is_hex(s[*i + 2]))
+            if (*i + 2 >= len || hexval(s[*i + 1]) < 0 || hexval(s[*i + 2]) < 0)
                 return 0;
             *i += 3;
         } else if (is_unreserved(c) || is_subdelim(c) || (c && strchr(extra, c))) {
@@ -934,7 +885,7 @@ static int check_ip_literal(const char *s, size_t len)
 {
     if (len >= 1 && (s[0] == 'v' || s[0] == 'V')) {
         size_t i = 1;
-        while (i < len && is_hex(s[i]))
+        while (i < len && hexval(s[i]) >= 0)
             i++;
         if (i == 1 || i >= len || s[i] != '.' || i + 1 >= len)
             return 0;
@@ -1049,7 +1000,7 @@ static int check_uri_template(const char *s, size_t len)
                 int dot_ok = 0;
                 while (i < len) {
                     if (s[i] == '%') {
-                        if (i + 2 >= len || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
+                        if (i + 2 >= len || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
                             return 0;
                         i += 3;
                         dot_ok = 1;
@@ -1084,7 +1035,7 @@ static int check_uri_template(const char *s, size_t len)
                 return 0;
             i++;
         } else if (c == '%') {
-            if (i + 2 >= len || !is_hex(s[i + 1]) || !is_hex(s[i + 2]))
+            if (i + 2 >= len || hexval(s[i + 1]) < 0 || hexval(s[i + 2]) < 0)
                 return 0;
             i += 3;
         } else if (c >= 0x80) {
@@ -1111,7 +1062,7 @@ static int check_uuid(const char *s, size_t len)
         if (i == 8 || i == 13 || i == 18 || i == 23) {
             if (s[i] != '-')
                 return 0;
-        } else if (!is_hex(s[i])) {
+        } else if (hexval(s[i]) < 0) {
             return 0;
         }
     }

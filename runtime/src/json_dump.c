@@ -8,50 +8,14 @@
 #include <json-c/json.h>
 
 #include "cardc/json.h"
+#include "strbuf.h"
 
-typedef struct outbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} outbuf;
-
-static void put(outbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->cap - b->len <= n) {
-        size_t ncap = b->cap ? b->cap : 256;
-        while (ncap - b->len <= n) {
-            if (ncap > SIZE_MAX / 2) {
-                b->failed = 1;
-                return;
-            }
-            ncap *= 2;
-        }
-        char *ns = realloc(b->s, ncap);
-        if (!ns) {
-            b->failed = 1;
-            return;
-        }
-        b->s = ns;
-        b->cap = ncap;
-    }
-    memcpy(b->s + b->len, s, n);
-    b->len += n;
-    b->s[b->len] = '\0';
-}
-
-static void puts_(outbuf *b, const char *s)
-{
-    put(b, s, strlen(s));
-}
-
-static void put_string(outbuf *b, const char *s, size_t n)
+static void put_string(strbuf *b, const char *s, size_t n)
 {
     size_t run = 0;
     char esc[8];
 
-    put(b, "\"", 1);
+    strbuf_add(b, "\"", 1);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         const char *rep = NULL;
@@ -70,25 +34,25 @@ static void put_string(outbuf *b, const char *s, size_t n)
             }
         }
         if (rep) {
-            put(b, s + run, i - run);
-            puts_(b, rep);
+            strbuf_add(b, s + run, i - run);
+            strbuf_str(b, rep);
             run = i + 1;
         }
     }
-    put(b, s + run, n - run);
-    put(b, "\"", 1);
+    strbuf_add(b, s + run, n - run);
+    strbuf_add(b, "\"", 1);
 }
 
-static void put_scalar(outbuf *b, const struct json_object *o)
+static void put_scalar(strbuf *b, const struct json_object *o)
 {
     char num[32];
 
     switch (json_object_get_type(o)) {
     case json_type_null:
-        puts_(b, "null");
+        strbuf_str(b, "null");
         break;
     case json_type_boolean:
-        puts_(b, json_object_get_boolean(o) ? "true" : "false");
+        strbuf_str(b, json_object_get_boolean(o) ? "true" : "false");
         break;
     case json_type_int: {
         int64_t v = json_object_get_int64(o);
@@ -96,13 +60,13 @@ static void put_scalar(outbuf *b, const struct json_object *o)
             snprintf(num, sizeof num, "%llu", (unsigned long long)json_object_get_uint64(o));
         else
             snprintf(num, sizeof num, "%lld", (long long)v);
-        puts_(b, num);
+        strbuf_str(b, num);
         break;
     }
     case json_type_double:
         /* json-c keeps a parsed double's original text and prints it back;
          * its printer caches into the object, hence the cast. */
-        puts_(b, json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN));
+        strbuf_str(b, json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN));
         break;
     case json_type_string:
         put_string(b, json_object_get_string((struct json_object *)o),
@@ -113,11 +77,11 @@ static void put_scalar(outbuf *b, const struct json_object *o)
     }
 }
 
-static void newline_indent(outbuf *b, size_t level)
+static void newline_indent(strbuf *b, size_t level)
 {
-    put(b, "\n", 1);
+    strbuf_add(b, "\n", 1);
     for (size_t k = 0; k < level; k++)
-        put(b, "  ", 2);
+        strbuf_add(b, "  ", 2);
 }
 
 typedef struct dump_frame {
@@ -128,7 +92,7 @@ typedef struct dump_frame {
 } dump_frame;
 
 /* Opens a container (pushing a frame) or prints a scalar or empty one. */
-static int open_value(outbuf *b, const struct json_object *o, dump_frame **stack, size_t *sp,
+static int open_value(strbuf *b, const struct json_object *o, dump_frame **stack, size_t *sp,
                       size_t *cap)
 {
     enum json_type type = json_object_get_type(o);
@@ -143,7 +107,7 @@ static int open_value(outbuf *b, const struct json_object *o, dump_frame **stack
         return 1;
     }
     if (f.is_object ? f.next == NULL : f.count == 0) {
-        puts_(b, f.is_object ? "{}" : "[]");
+        strbuf_str(b, f.is_object ? "{}" : "[]");
         return 1;
     }
     if (*sp == *cap) {
@@ -155,50 +119,46 @@ static int open_value(outbuf *b, const struct json_object *o, dump_frame **stack
         *cap = ncap;
     }
     (*stack)[(*sp)++] = f;
-    puts_(b, f.is_object ? "{" : "[");
+    strbuf_str(b, f.is_object ? "{" : "[");
     return 1;
 }
 
 char *cardc_json_dump(const struct json_object *value, int pretty)
 {
-    outbuf b = {NULL, 0, 0, 0};
+    strbuf b = {0};
     dump_frame *stack = NULL;
     size_t sp = 0, cap = 0;
 
     /* Iterative: a dumped tree may nest as deep as the parser allowed. */
     if (!open_value(&b, value, &stack, &sp, &cap))
-        b.failed = 1;
-    while (sp > 0 && !b.failed) {
+        b.oom = 1;
+    while (sp > 0 && !b.oom) {
         dump_frame *f = &stack[sp - 1];
         const struct json_object *child;
 
         if (f->is_object ? f->next == NULL : f->index >= f->count) {
             if (pretty)
                 newline_indent(&b, sp - 1);
-            puts_(&b, f->is_object ? "}" : "]");
+            strbuf_str(&b, f->is_object ? "}" : "]");
             sp--;
             continue;
         }
         if (f->emitted++)
-            put(&b, ",", 1);
+            strbuf_add(&b, ",", 1);
         if (pretty)
             newline_indent(&b, sp);
         if (f->is_object) {
             const char *key = (const char *)lh_entry_k(f->next);
             put_string(&b, key, strlen(key));
-            puts_(&b, pretty ? ": " : ":");
+            strbuf_str(&b, pretty ? ": " : ":");
             child = (const struct json_object *)lh_entry_v(f->next);
             f->next = lh_entry_next(f->next);
         } else {
             child = json_object_array_get_idx(f->o, f->index++);
         }
         if (!open_value(&b, child, &stack, &sp, &cap))
-            b.failed = 1;
+            b.oom = 1;
     }
     free(stack);
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return cardc__strbuf_take(&b);
 }

@@ -25,52 +25,7 @@
 #include "errors_internal.h"
 #include "json_internal.h"
 #include "textpos.h"
-
-/* ---- UTF-8 -------------------------------------------------------------- */
-
-/* Length (1-4) of the well-formed UTF-8 sequence at s[0..n), 0 if it is not
- * one (RFC 3629: no overlong forms, no surrogates, nothing past U+10FFFF).
- * Stores the code point. */
-static size_t utf8_sequence(const unsigned char *s, size_t n, unsigned long *cp)
-{
-    unsigned char b = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF;
-
-    if (b < 0x80) {
-        *cp = b;
-        return 1;
-    }
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-        *cp = b & 0x1Fu;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        *cp = b & 0x0Fu;
-        if (b == 0xE0)
-            lo = 0xA0;
-        else if (b == 0xED)
-            hi = 0x9F;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        *cp = b & 0x07u;
-        if (b == 0xF0)
-            lo = 0x90;
-        else if (b == 0xF4)
-            hi = 0x8F;
-    } else {
-        return 0;
-    }
-    if (n < len)
-        return 0;
-    for (size_t k = 1; k < len; k++) {
-        unsigned char c = s[k];
-        if (k == 1 ? (c < lo || c > hi) : (c & 0xC0) != 0x80)
-            return 0;
-        *cp = (*cp << 6) | (c & 0x3Fu);
-    }
-    return len;
-}
+#include "utf8.h"
 
 /* ---- The strict lexer --------------------------------------------------- */
 
@@ -95,11 +50,6 @@ static int is_alnum(unsigned char c)
     return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int is_hex(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
 /* The four hex digits at t[at..at+4) of text t[0..n), if they are there. */
 static int hex4(const unsigned char *t, size_t n, size_t at, unsigned long *v)
 {
@@ -107,10 +57,10 @@ static int hex4(const unsigned char *t, size_t n, size_t at, unsigned long *v)
     if (at > n || n - at < 4)
         return 0;
     for (size_t k = at; k < at + 4; k++) {
-        unsigned char h = t[k];
-        if (!is_hex(h))
+        int h = hexval(t[k]);
+        if (h < 0)
             return 0;
-        *v = (*v << 4) | (is_digit(h) ? (unsigned)(h - '0') : (unsigned)((h | 0x20) - 'a' + 10));
+        *v = (*v << 4) | (unsigned)h;
     }
     return 1;
 }
@@ -124,12 +74,12 @@ static const char end_of_data[] = "unexpected end of data";
 /* Describes the byte at t[i] for a message: 'x', U+XXXX or 0xNN. */
 static void describe_char(const unsigned char *t, size_t n, size_t i, char *buf, size_t size)
 {
-    unsigned long cp;
+    uint32_t cp;
 
     if (t[i] > 0x20 && t[i] < 0x7F)
         snprintf(buf, size, "'%c'", t[i]);
-    else if (utf8_sequence(t + i, n - i, &cp))
-        snprintf(buf, size, "U+%04lX", cp);
+    else if (utf8_decode(t + i, n - i, &cp))
+        snprintf(buf, size, "U+%04lX", (unsigned long)cp);
     else
         snprintf(buf, size, "byte 0x%02X", t[i]);
 }
@@ -158,7 +108,7 @@ static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned f
                 for (size_t k = 2; k < 6; k++) {
                     if (i + k >= n)
                         return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
-                    if (!is_hex(t[i + k]))
+                    if (hexval(t[i + k]) < 0)
                         return ISSUE(iss, i, CARDC_E_JSON,
                                      "invalid \\u escape: four hex digits expected");
                 }
@@ -182,8 +132,8 @@ static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned f
             return ISSUE(iss, i, CARDC_E_JSON,
                          "unescaped control character U+%04X in a string", (unsigned)c);
         } else if (c >= 0x80) {
-            unsigned long cp;
-            size_t len = utf8_sequence(t + i, n - i, &cp);
+            uint32_t cp;
+            size_t len = utf8_decode(t + i, n - i, &cp);
             if (!len)
                 return ISSUE(iss, i, CARDC_E_UTF8, "invalid UTF-8 (byte 0x%02X) in a string",
                              (unsigned)c);
@@ -351,12 +301,12 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
         } else if (c == 0) {
             return ISSUE(iss, i, CARDC_E_JSON, "unexpected NUL byte");
         } else if (c >= 0x80) {
-            unsigned long cp;
-            if (!utf8_sequence(t + i, n - i, &cp))
+            uint32_t cp;
+            if (!utf8_decode(t + i, n - i, &cp))
                 return ISSUE(iss, i, CARDC_E_UTF8, "invalid UTF-8 (byte 0x%02X)", (unsigned)c);
             if (cp == 0xFEFF)
                 return ISSUE(iss, i, CARDC_E_JSON, "unexpected byte order mark (U+FEFF)");
-            return ISSUE(iss, i, CARDC_E_JSON, "unexpected character U+%04lX", cp);
+            return ISSUE(iss, i, CARDC_E_JSON, "unexpected character U+%04lX", (unsigned long)cp);
         } else {
             describe_char(t, n, i, what, sizeof what);
             return ISSUE(iss, i, CARDC_E_JSON, "unexpected character %s", what);
@@ -400,26 +350,7 @@ size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsi
     } else if (cp >= 0xD800 && cp <= 0xDFFF) {
         cp = 0xFFFD; /* what a lone surrogate becomes in json-c's tree */
     }
-    if (cp < 0x80) {
-        utf8[0] = (unsigned char)cp;
-        return 1;
-    }
-    if (cp < 0x800) {
-        utf8[0] = (unsigned char)(0xC0 | (cp >> 6));
-        utf8[1] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 2;
-    }
-    if (cp < 0x10000) {
-        utf8[0] = (unsigned char)(0xE0 | (cp >> 12));
-        utf8[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-        utf8[2] = (unsigned char)(0x80 | (cp & 0x3F));
-        return 3;
-    }
-    utf8[0] = (unsigned char)(0xF0 | (cp >> 18));
-    utf8[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F));
-    utf8[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-    utf8[3] = (unsigned char)(0x80 | (cp & 0x3F));
-    return 4;
+    return utf8_encode((uint32_t)cp, utf8);
 }
 
 /* Checks the key starting at the opening quote t[*pos] against `seen` (the

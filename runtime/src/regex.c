@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "regex.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 #define DEFAULT_MATCH_LIMIT 1000000u
 #define DEFAULT_DEPTH_LIMIT 10000u
@@ -51,10 +53,9 @@ struct cardc_regex {
 struct xlat {
     const char *src;
     size_t len;
-    char *out;
-    size_t *map; /* map[i]: offset in src of the construct out[i] came from */
-    size_t out_len, out_cap;
-    int oom;
+    strbuf out;
+    size_t *map; /* map[i]: offset in src of the construct out.s[i] came from */
+    size_t map_cap;
     char *err;
     size_t errlen;
     int failed;
@@ -62,32 +63,21 @@ struct xlat {
 
 static void emit_n(struct xlat *x, const char *s, size_t n, size_t at)
 {
-    if (x->oom)
+    strbuf_add(&x->out, s, n);
+    if (x->out.oom)
         return;
-    if (x->out_len + n + 1 > x->out_cap) {
-        size_t cap = x->out_cap ? x->out_cap : 64;
-        while (cap < x->out_len + n + 1)
-            cap *= 2;
-        char *o = realloc(x->out, cap);
-        if (!o) {
-            x->oom = 1;
-            return;
-        }
-        x->out = o;
-        size_t *m = realloc(x->map, cap * sizeof *m);
+    /* map grows with the text, one slot per byte and one for the NUL. */
+    if (x->map_cap < x->out.cap) {
+        size_t *m = realloc(x->map, x->out.cap * sizeof *m);
         if (!m) {
-            x->oom = 1;
+            x->out.oom = 1;
             return;
         }
         x->map = m;
-        x->out_cap = cap;
+        x->map_cap = x->out.cap;
     }
-    memcpy(x->out + x->out_len, s, n);
-    for (size_t i = 0; i < n; i++)
-        x->map[x->out_len + i] = at;
-    x->out_len += n;
-    x->out[x->out_len] = '\0';
-    x->map[x->out_len] = at;
+    for (size_t i = x->out.len - n; i <= x->out.len; i++)
+        x->map[i] = at;
 }
 
 static void emit(struct xlat *x, const char *s, size_t at)
@@ -115,17 +105,6 @@ static void fail(struct xlat *x, size_t at, const char *fmt, ...)
         va_end(ap);
         snprintf(x->err, x->errlen, "%s at offset %zu", msg, at);
     }
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 /* Reads exactly 4 hex digits at src[i]; -1 if there are not. */
@@ -412,7 +391,7 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
      * both dialects. A multi-byte character is copied whole. */
     size_t n = 1;
     if ((unsigned char)c >= 0xC0)
-        while (i + 1 + n < x->len && ((unsigned char)x->src[i + 1 + n] & 0xC0) == 0x80)
+        while (i + 1 + n < x->len && utf8_is_continuation((unsigned char)x->src[i + 1 + n]))
             n++;
     emit_n(x, x->src + i, n + 1, at);
     return i + 1 + n;
@@ -429,7 +408,7 @@ static size_t xlat_class(struct xlat *x, size_t i)
         emit(x, "^", j);
         j++;
     }
-    content = x->out_len;
+    content = x->out.len;
     /* ECMA has no POSIX [:alpha:] and "]" right after "[" closes the class
      * (PCRE2_ALLOW_EMPTY_CLASS agrees). */
     while (j < x->len && !x->failed) {
@@ -455,15 +434,16 @@ static size_t xlat_class(struct xlat *x, size_t i)
     if (nonspace) {
         /* [...\S...]: pcre2 has no class subtraction, so spell the union
          * (or, negated, the difference) with alternation/lookahead. */
-        size_t n = x->out_len - content;
+        size_t n = x->out.len - content;
         char *body = malloc(n + 1);
         if (!body) {
-            x->oom = 1;
+            x->out.oom = 1;
             return x->len;
         }
-        memcpy(body, x->out + content, n);
+        memcpy(body, x->out.s + content, n);
         body[n] = '\0';
-        x->out_len = content - 1 - (size_t)negated;
+        x->out.len = content - 1 - (size_t)negated;
+        x->out.s[x->out.len] = '\0';
         if (negated) {
             emit(x, "(?:(?![", at);
             emit(x, body, at);
@@ -536,7 +516,7 @@ static int translate(struct xlat *x)
 {
     size_t i = 0;
     int nonspace = 0;
-    while (i < x->len && !x->failed && !x->oom) {
+    while (i < x->len && !x->failed && !x->out.oom) {
         char c = x->src[i];
         switch (c) {
         case '\\':
@@ -559,7 +539,7 @@ static int translate(struct xlat *x)
         }
     }
     emit_n(x, "", 0, x->len);
-    return !x->failed && !x->oom;
+    return !x->failed && !x->out.oom;
 }
 
 /* ---- fast paths ------------------------------------------------------- */
@@ -567,40 +547,6 @@ static int translate(struct xlat *x)
 static int is_meta(char c)
 {
     return strchr("\\^$.|?*+()[]{}", c) != NULL;
-}
-
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned char c = s[i];
-        size_t k;
-        unsigned long cp;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if (c >= 0xC2 && c <= 0xDF) {
-            k = 1, cp = c & 0x1F;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            k = 2, cp = c & 0x0F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            k = 3, cp = c & 0x07;
-        } else {
-            return 0;
-        }
-        if (i + k >= n)
-            return 0;
-        for (size_t j = 1; j <= k; j++) {
-            if ((s[i + j] & 0xC0) != 0x80)
-                return 0;
-            cp = (cp << 6) | (s[i + j] & 0x3F);
-        }
-        if ((k == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
-            (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
-            return 0;
-        i += k + 1;
-    }
-    return 1;
 }
 
 static void detect_fast(cardc_regex *re)
@@ -619,7 +565,7 @@ static void detect_fast(cardc_regex *re)
     for (size_t i = b; i < e; i++)
         if (is_meta(p[i]) || p[i] == '\0')
             return;
-    if (!utf8_valid((const unsigned char *)p, n))
+    if (!utf8_count((const unsigned char *)p, n, NULL))
         return; /* let pcre2 report it */
     re->literal = p + b;
     re->literal_len = e - b;
@@ -664,26 +610,26 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     x.errlen = errlen;
     *errcode = 0;
     if (!translate(&x)) {
-        if (x.oom && errbuf && errlen)
+        if (x.out.oom && errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
-        free(x.out);
+        cardc__strbuf_free(&x.out);
         free(x.map);
         return NULL;
     }
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)x.out, x.out_len, compile_options, &ec, &eo, NULL);
+    pcre2_code *code = pcre2_compile((PCRE2_SPTR)x.out.s, x.out.len, compile_options, &ec, &eo, NULL);
     if (!code) {
         *errcode = ec;
         if (errbuf && errlen) {
             char msg[256];
             if (pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, sizeof msg) < 0)
                 snprintf(msg, sizeof msg, "pcre2 error %d", ec);
-            size_t off = eo <= x.out_len ? x.map[eo] : len;
+            size_t off = eo <= x.out.len ? x.map[eo] : len;
             snprintf(errbuf, errlen, "%s at offset %zu", msg, off);
         }
     }
-    free(x.out);
+    cardc__strbuf_free(&x.out);
     free(x.map);
     return code;
 }

@@ -154,7 +154,7 @@ typedef struct cinstr {
             size_t n;
             ckey *keys;
         } req;
-        struct {
+        struct cprops {
             size_t n;
             ckey *keys;
             cnode **nodes;

@@ -1,5 +1,6 @@
 /* Byte offsets to line/column pairs. */
 #include "textpos.h"
+#include "utf8.h"
 
 size_t cardc__line_break_len(const char *text, size_t len, size_t i, int yaml_breaks)
 {
@@ -44,7 +45,7 @@ void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_
             continue;
         }
         /* Continuation bytes do not start a code point. */
-        if ((s[i] & 0xC0) != 0x80)
+        if (!utf8_is_continuation(s[i]))
             c++;
         i++;
     }

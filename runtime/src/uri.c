@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "uri.h"
+#include "utf8.h"
 
 typedef struct {
     const char *s;
@@ -221,17 +222,6 @@ size_t cardc__uri_fragment_pos(const char *uri)
 {
     const char *h = strchr(uri, '#');
     return h ? (size_t)(h - uri) : strlen(uri);
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 char *cardc__uri_unescape(const char *s, size_t len)

@@ -18,6 +18,8 @@
 #include "cardc/json.h"
 #include "errors_internal.h"
 #include "schema_internal.h"
+#include "strbuf.h"
+#include "utf8.h"
 
 static const char *const vcode_names[] = {
 #define CARDC_X_(e, n) n,
@@ -136,11 +138,11 @@ static int nomem(vctx *c)
     return fatal(c, CARDC_E_NOMEM, "out of memory");
 }
 
-#define GROW(c, arr, n, cap)                                              \
-    ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), NULL) ? 1 : (nomem(c), 0))
-/* Same for arrays that start in a small buffer inside vctx. */
+/* Room for one more element in arr (n used of cap); small: the buffer inside
+ * vctx the array starts in, if any. */
 #define GROWS(c, arr, n, cap, small)                                      \
     ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), small) ? 1 : (nomem(c), 0))
+#define GROW(c, arr, n, cap) GROWS(c, arr, n, cap, NULL)
 
 static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
 {
@@ -160,117 +162,64 @@ static NOINLINE int grow(void **arr, size_t *cap, size_t elem, void *small)
     return 1;
 }
 
+/* Pushes a segment (s NULL: the index n) onto the instance or keyword path.
+ * Always inlined into the four wrappers, so the field pointers fold away and
+ * the hot loop pays no more than the hand-written pushes did. */
+static ALWAYS_INLINE int seg_push(vctx *c, seg **v, size_t *nv, size_t *cap, seg *small,
+                                  const char *s, size_t n)
+{
+    if (!GROWS(c, *v, *nv, *cap, small))
+        return 0;
+    (*v)[*nv].s = s;
+    (*v)[*nv].n = n;
+    (*nv)++;
+    return 1;
+}
+
 static ALWAYS_INLINE int ipush_key(vctx *c, const char *k, size_t n)
 {
-    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
-        return 0;
-    c->ip[c->nip].s = k;
-    c->ip[c->nip].n = n;
-    c->nip++;
-    return 1;
+    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, k, n);
 }
 
 static ALWAYS_INLINE int ipush_idx(vctx *c, size_t i)
 {
-    if (!GROWS(c, c->ip, c->nip, c->capip, c->ip_small))
-        return 0;
-    c->ip[c->nip].s = NULL;
-    c->ip[c->nip].n = i;
-    c->nip++;
-    return 1;
+    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, NULL, i);
 }
 
 static ALWAYS_INLINE int kpush(vctx *c, const char *k, size_t n)
 {
-    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
-        return 0;
-    c->kp[c->nkp].s = k;
-    c->kp[c->nkp].n = n;
-    c->nkp++;
-    return 1;
+    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, k, n);
 }
 
 static ALWAYS_INLINE int kpush_idx(vctx *c, size_t i)
 {
-    if (!GROWS(c, c->kp, c->nkp, c->capkp, c->kp_small))
-        return 0;
-    c->kp[c->nkp].s = NULL;
-    c->kp[c->nkp].n = i;
-    c->nkp++;
-    return 1;
+    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, NULL, i);
 }
 
 /* ---- strings ---- */
 
-typedef struct sbuf {
-    char *s;
-    size_t n, cap;
-    int oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-    if (b->oom)
-        return;
-    if (b->n + n + 1 > b->cap) {
-        size_t nc = b->cap ? b->cap : 64;
-        char *v;
-        while (nc < b->n + n + 1)
-            nc *= 2;
-        v = realloc(b->s, nc);
-        if (!v) {
-            b->oom = 1;
-            return;
-        }
-        b->s = v;
-        b->cap = nc;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    char tmp[256];
-    va_list ap;
-    int n;
-    va_start(ap, fmt);
-    n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0)
-        return;
-    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
-}
-
-static void sb_ptr_token(sbuf *b, const char *s, size_t n)
+static void sb_ptr_token(strbuf *b, const char *s, size_t n)
 {
     size_t i, st = 0;
     for (i = 0; i < n; i++) {
         if (s[i] == '~' || s[i] == '/') {
-            sb_add(b, s + st, i - st);
-            sb_add(b, s[i] == '~' ? "~0" : "~1", 2);
+            strbuf_add(b, s + st, i - st);
+            strbuf_add(b, s[i] == '~' ? "~0" : "~1", 2);
             st = i + 1;
         }
     }
-    sb_add(b, s + st, n - st);
+    strbuf_add(b, s + st, n - st);
 }
 
-static void sb_path(sbuf *b, const seg *v, size_t n)
+static void sb_path(strbuf *b, const seg *v, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) {
-        sb_add(b, "/", 1);
+        strbuf_add(b, "/", 1);
         if (v[i].s)
             sb_ptr_token(b, v[i].s, v[i].n);
         else
-            sb_printf(b, "%zu", v[i].n);
+            strbuf_printf(b, "%zu", v[i].n);
     }
 }
 
@@ -278,7 +227,7 @@ static void sb_path(sbuf *b, const seg *v, size_t n)
  * instance it stopped. */
 static void fatal_pointer(vctx *c)
 {
-    sbuf b = {0};
+    strbuf b = {0};
     sb_path(&b, c->ip, c->nip);
     if (!b.oom)
         cardc__error_pointer(c->err, b.s ? b.s : "");
@@ -290,84 +239,84 @@ static void fatal_pointer(vctx *c)
 /* Compact JSON of v, cut after about VALUE_MAX characters ("..."). Never
  * touches v (json-c's own serialiser caches into the object, which would
  * race between threads sharing a compiled schema). */
-static void dump(sbuf *b, const struct json_object *cv, size_t limit)
+static void dump(strbuf *b, const struct json_object *cv, size_t limit)
 {
     struct json_object *v = (struct json_object *)(uintptr_t)cv;
-    size_t start = b->n;
+    size_t start = b->len;
     char t[64];
 
-    if (b->n > limit)
+    if (b->len > limit)
         return;
     switch (json_object_get_type(v)) {
     case json_type_null:
-        sb_str(b, "null");
+        strbuf_str(b, "null");
         break;
     case json_type_boolean:
-        sb_str(b, json_object_get_boolean(v) ? "true" : "false");
+        strbuf_str(b, json_object_get_boolean(v) ? "true" : "false");
         break;
     case json_type_int:
     case json_type_double:
         cardc__num_text(v, t, sizeof t);
-        sb_str(b, t);
+        strbuf_str(b, t);
         break;
     case json_type_string: {
         const unsigned char *s = (const unsigned char *)json_object_get_string(v);
         size_t n = (size_t)json_object_get_string_len(v), i, cps = 0;
-        sb_add(b, "\"", 1);
+        strbuf_add(b, "\"", 1);
         for (i = 0; i < n; i++) {
-            if ((s[i] & 0xC0) != 0x80) {
+            if (!utf8_is_continuation(s[i])) {
                 if (cps++ >= VALUE_MAX) {
-                    sb_str(b, "...");
+                    strbuf_str(b, "...");
                     break;
                 }
             }
             if (s[i] == '"' || s[i] == '\\') {
                 char e[2] = {'\\', (char)s[i]};
-                sb_add(b, e, 2);
+                strbuf_add(b, e, 2);
             } else if (s[i] < 0x20) {
-                sb_printf(b, "\\u%04x", s[i]);
+                strbuf_printf(b, "\\u%04x", s[i]);
             } else
-                sb_add(b, (const char *)&s[i], 1);
+                strbuf_add(b, (const char *)&s[i], 1);
         }
-        sb_add(b, "\"", 1);
+        strbuf_add(b, "\"", 1);
         break;
     }
     case json_type_array: {
         size_t i, n = json_object_array_length(v);
-        sb_add(b, "[", 1);
+        strbuf_add(b, "[", 1);
         for (i = 0; i < n; i++) {
             if (i)
-                sb_add(b, ",", 1);
-            if (b->n - start > VALUE_MAX) {
-                sb_str(b, "...");
+                strbuf_add(b, ",", 1);
+            if (b->len - start > VALUE_MAX) {
+                strbuf_str(b, "...");
                 break;
             }
             dump(b, json_object_array_get_idx(v, i), limit);
         }
-        sb_add(b, "]", 1);
+        strbuf_add(b, "]", 1);
         break;
     }
     case json_type_object: {
         int first = 1;
-        sb_add(b, "{", 1);
+        strbuf_add(b, "{", 1);
         {
             json_object_object_foreach(v, k, val) {
                 struct json_object *ks;
                 if (!first)
-                    sb_add(b, ",", 1);
+                    strbuf_add(b, ",", 1);
                 first = 0;
-                if (b->n - start > VALUE_MAX) {
-                    sb_str(b, "...");
+                if (b->len - start > VALUE_MAX) {
+                    strbuf_str(b, "...");
                     break;
                 }
                 ks = json_object_new_string(k);
                 dump(b, ks, limit);
                 json_object_put(ks);
-                sb_add(b, ":", 1);
+                strbuf_add(b, ":", 1);
                 dump(b, val, limit);
             }
         }
-        sb_add(b, "}", 1);
+        strbuf_add(b, "}", 1);
         break;
     }
     }
@@ -392,13 +341,13 @@ static const char *type_name(const struct json_object *cv)
 }
 
 /* "got number 5.5", "got object" */
-static void sb_got(sbuf *b, const struct json_object *v)
+static void sb_got(strbuf *b, const struct json_object *v)
 {
-    sb_printf(b, "got %s", type_name(v));
+    strbuf_printf(b, "got %s", type_name(v));
     if (json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_object &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_array &&
         json_object_get_type((struct json_object *)(uintptr_t)v) != json_type_null) {
-        sb_add(b, " ", 1);
+        strbuf_add(b, " ", 1);
         dump(b, v, 256);
     }
 }
@@ -407,10 +356,10 @@ static void sb_got(sbuf *b, const struct json_object *v)
 
 /* Records an error of keyword `kw` (NULL: the schema itself, e.g. false).
  * Takes ownership of msg->s. */
-static int record(vctx *c, const char *kw, const char *abs, cardc_vcode code, sbuf *msg,
+static int record(vctx *c, const char *kw, const char *abs, cardc_vcode code, strbuf *msg,
                   const char *param)
 {
-    sbuf b = {0};
+    strbuf b = {0};
     runit u;
     size_t il, kl, al, ml, kwl;
     char *p;
@@ -430,24 +379,24 @@ static int record(vctx *c, const char *kw, const char *abs, cardc_vcode code, sb
     }
     memset(&u, 0, sizeof u);
     sb_path(&b, c->ip, c->nip);
-    sb_add(&b, "", 0);
-    il = b.n;
-    sb_add(&b, "", 1);
+    strbuf_add(&b, "", 0);
+    il = b.len;
+    strbuf_add(&b, "", 1);
     sb_path(&b, c->kp, c->nkp);
     if (kw) {
-        sb_add(&b, "/", 1);
-        sb_str(&b, kw);
+        strbuf_add(&b, "/", 1);
+        strbuf_str(&b, kw);
     }
-    kl = b.n;
-    sb_add(&b, "", 1);
+    kl = b.len;
+    strbuf_add(&b, "", 1);
     al = strlen(abs);
-    sb_add(&b, abs, al);
-    sb_add(&b, "", 1);
-    kwl = b.n;
-    sb_str(&b, kw ? kw : "false");
-    sb_add(&b, "", 1);
-    ml = b.n;
-    sb_str(&b, msg->s ? msg->s : "");
+    strbuf_add(&b, abs, al);
+    strbuf_add(&b, "", 1);
+    kwl = b.len;
+    strbuf_str(&b, kw ? kw : "false");
+    strbuf_add(&b, "", 1);
+    ml = b.len;
+    strbuf_str(&b, msg->s ? msg->s : "");
     free(msg->s);
     if (b.oom || !b.s) {
         free(b.s);
@@ -483,68 +432,17 @@ static int record(vctx *c, const char *kw, const char *abs, cardc_vcode code, sb
 
 #define REC(c) ((c)->rec && !(c)->quiet)
 
-static int kw_error(vctx *c, const cinstr *in, cardc_vcode code, sbuf *m, const char *param)
+static int kw_error(vctx *c, const cinstr *in, cardc_vcode code, strbuf *m, const char *param)
 {
     record(c, in->kw, in->abs, code, m, param);
     return c->fatal ? -1 : 0;
 }
 
-/* Validates UTF-8 strictly; counts code points. */
-static int utf8_count(const unsigned char *s, size_t n, size_t *cps)
-{
-    size_t i = 0, k = 0;
-    while (i < n) {
-        unsigned char b = s[i];
-        if (b < 0x80) {
-            /* ASCII runs eight bytes at a time */
-            while (i + 8 <= n) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & 0x8080808080808080u)
-                    break;
-                i += 8;
-                k += 8;
-            }
-            if (i >= n)
-                break;
-            if (s[i] >= 0x80)
-                continue;
-            i++;
-        } else if (b >= 0xC2 && b <= 0xDF) {
-            if (i + 1 >= n || (s[i + 1] & 0xC0) != 0x80)
-                return 0;
-            i += 2;
-        } else if (b >= 0xE0 && b <= 0xEF) {
-            if (i + 2 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80)
-                return 0;
-            if (b == 0xE0 && s[i + 1] < 0xA0)
-                return 0;
-            if (b == 0xED && s[i + 1] > 0x9F)
-                return 0;
-            i += 3;
-        } else if (b >= 0xF0 && b <= 0xF4) {
-            if (i + 3 >= n || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
-                (s[i + 3] & 0xC0) != 0x80)
-                return 0;
-            if (b == 0xF0 && s[i + 1] < 0x90)
-                return 0;
-            if (b == 0xF4 && s[i + 1] > 0x8F)
-                return 0;
-            i += 4;
-        } else {
-            return 0;
-        }
-        k++;
-    }
-    *cps = k;
-    return 1;
-}
-
 static int bad_utf8(vctx *c, const cinstr *in)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     if (REC(c))
-        sb_str(&m, "must be valid UTF-8");
+        strbuf_str(&m, "must be valid UTF-8");
     record(c, in->kw, in->abs, CARDC_V_INVALID_UTF8, &m, NULL);
     return c->fatal ? -1 : 0;
 }
@@ -555,14 +453,14 @@ static NOINLINE int err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const c
 static NOINLINE int err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const char *param,
                             const char *fmt, ...)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     if (REC(c)) {
         char tmp[512];
         va_list ap;
         va_start(ap, fmt);
         vsnprintf(tmp, sizeof tmp, fmt, ap);
         va_end(ap);
-        sb_str(&m, tmp);
+        strbuf_str(&m, tmp);
     }
     return kw_error(c, in, code, &m, param);
 }
@@ -570,10 +468,10 @@ static NOINLINE int err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const c
 static NOINLINE int err_key(vctx *c, const cinstr *in, cardc_vcode code, const char *prefix,
                             const char *k, size_t kl)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     if (REC(c)) {
         struct json_object *ks = json_object_new_string_len(k, (int)kl);
-        sb_str(&m, prefix);
+        strbuf_str(&m, prefix);
         dump(&m, ks, 64);
         json_object_put(ks);
     }
@@ -827,7 +725,7 @@ static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, struct json_object
 static NOINLINE int regex_limit(vctx *c, const cinstr *in, const cardc_regex *re, const char *s,
                                 size_t n)
 {
-    sbuf b = {0}, m = {0};
+    strbuf b = {0}, m = {0};
     int quiet = c->quiet;
     /* The unit is kept even inside branches: validation stops here. */
     c->quiet = 0;
@@ -835,9 +733,9 @@ static NOINLINE int regex_limit(vctx *c, const cinstr *in, const cardc_regex *re
     if (REC(c)) {
         struct json_object *p = json_object_new_string(cardc_regex_pattern(re));
         struct json_object *v = json_object_new_string_len(s, (int)n);
-        sb_str(&m, "regex limit hit matching pattern ");
+        strbuf_str(&m, "regex limit hit matching pattern ");
         dump(&m, p, 64);
-        sb_str(&m, " against ");
+        strbuf_str(&m, " against ");
         dump(&m, v, 64);
         json_object_put(p);
         json_object_put(v);
@@ -860,7 +758,7 @@ static int regex_match(vctx *c, const cinstr *in, const cardc_regex *re, const c
     return r;
 }
 
-static void sb_types(sbuf *b, uint32_t t)
+static void sb_types(strbuf *b, uint32_t t)
 {
     static const char *const names[] = {"null", "boolean", "object", "array",
                                         "number", "string", "integer"};
@@ -871,8 +769,8 @@ static void sb_types(sbuf *b, uint32_t t)
             list[k++] = names[i];
     for (i = 0; i < k; i++) {
         if (i)
-            sb_str(b, i + 1 == k ? " or " : ", ");
-        sb_str(b, list[i]);
+            strbuf_str(b, i + 1 == k ? " or " : ", ");
+        strbuf_str(b, list[i]);
     }
 }
 
@@ -1000,7 +898,7 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
         if (detail)
             cardc__result_truncate_errors(c->r, m0);
     } else if (REC(c)) {
-        sbuf m = {0};
+        strbuf m = {0};
         int best = detail && matched == 0 ? pick_best(br, n) : -1;
         runit *keep = NULL;
         size_t nkeep = 0;
@@ -1018,10 +916,10 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
         if (detail)
             cardc__result_truncate_errors(c->r, m0);
         if (one && matched > 1)
-            sb_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
+            strbuf_printf(&m, "must match exactly one schema in oneOf, matched %zu (branches %zu and %zu)",
                       matched, firstok, secondok);
         else
-            sb_printf(&m, "must match %s schema in %s, matched 0 of %zu",
+            strbuf_printf(&m, "must match %s schema in %s, matched 0 of %zu",
                       one ? "exactly one" : "at least one", in->kw, n);
         kw_error(c, in, one ? CARDC_V_ONE_OF : CARDC_V_ANY_OF, &m, NULL);
         for (i = 0; i < nkeep; i++) {
@@ -1068,24 +966,24 @@ static NOINLINE int add_annotation(vctx *c, const char *kw, const char *abs, str
 
 static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy)
 {
-    sbuf b = {0};
+    strbuf b = {0};
     runit u;
     size_t il, kl, kwl;
     char *p;
 
     memset(&u, 0, sizeof u);
     sb_path(&b, c->ip, c->nip);
-    il = b.n;
-    sb_add(&b, "", 1);
+    il = b.len;
+    strbuf_add(&b, "", 1);
     sb_path(&b, c->kp, c->nkp);
-    sb_add(&b, "/", 1);
-    sb_str(&b, kw);
-    kl = b.n;
-    sb_add(&b, "", 1);
-    sb_str(&b, abs);
-    sb_add(&b, "", 1);
-    kwl = b.n;
-    sb_str(&b, kw);
+    strbuf_add(&b, "/", 1);
+    strbuf_str(&b, kw);
+    kl = b.len;
+    strbuf_add(&b, "", 1);
+    strbuf_str(&b, abs);
+    strbuf_add(&b, "", 1);
+    kwl = b.len;
+    strbuf_str(&b, kw);
     if (b.oom || !b.s) {
         free(b.s);
         json_object_put(copy);
@@ -1111,14 +1009,14 @@ static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct j
 
 static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     (void)ev;
     if (t & in->u.types)
         return 1;
     if (REC(c)) {
-        sb_str(&m, "must be of type ");
+        strbuf_str(&m, "must be of type ");
         sb_types(&m, in->u.types);
-        sb_str(&m, ", ");
+        strbuf_str(&m, ", ");
         sb_got(&m, inst);
     }
     return kw_error(c, in, CARDC_V_TYPE, &m, NULL);
@@ -1127,14 +1025,14 @@ static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst,
 
 static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     (void)ev; (void)t;
     if (cardc__json_equal(inst, in->u.value))
         return 1;
     if (REC(c)) {
-        sb_str(&m, "must be equal to ");
+        strbuf_str(&m, "must be equal to ");
         dump(&m, in->u.value, 256);
-        sb_str(&m, ", ");
+        strbuf_str(&m, ", ");
         sb_got(&m, inst);
     }
     return kw_error(c, in, CARDC_V_CONST, &m, NULL);
@@ -1143,7 +1041,7 @@ static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst
 
 static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     size_t i;
     size_t n = json_object_array_length(in->u.value);
     (void)ev; (void)t;
@@ -1151,32 +1049,32 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
         if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
             return 1;
     if (REC(c)) {
-        sb_str(&m, "must be one of ");
+        strbuf_str(&m, "must be one of ");
         for (i = 0; i < n; i++) {
             if (i)
-                sb_str(&m, ", ");
-            if (m.n > 200) {
-                sb_str(&m, "...");
+                strbuf_str(&m, ", ");
+            if (m.len > 200) {
+                strbuf_str(&m, "...");
                 break;
             }
-            dump(&m, json_object_array_get_idx(in->u.value, i), m.n + 64);
+            dump(&m, json_object_array_get_idx(in->u.value, i), m.len + 64);
         }
-        sb_str(&m, ", got ");
-        dump(&m, inst, m.n + 64);
+        strbuf_str(&m, ", got ");
+        dump(&m, inst, m.len + 64);
     }
     return kw_error(c, in, CARDC_V_ENUM, &m, NULL);
 }
 
 static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     (void)ev;
     if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
         return 1;
     if (REC(c)) {
-        sb_str(&m, "must be a multiple of ");
+        strbuf_str(&m, "must be a multiple of ");
         dump(&m, in->u.num.json, 64);
-        sb_str(&m, ", got ");
+        strbuf_str(&m, ", got ");
         dump(&m, inst, 64);
     }
     return kw_error(c, in, CARDC_V_MULTIPLE_OF, &m, NULL);
@@ -1185,7 +1083,7 @@ static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object
 
 static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     long double x;
     int ok;
     const char *rel;
@@ -1203,9 +1101,9 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
     if (ok)
         return 1;
     if (REC(c)) {
-        sb_printf(&m, "must be %s ", rel);
+        strbuf_printf(&m, "must be %s ", rel);
         dump(&m, in->u.num.json, 64);
-        sb_str(&m, ", got ");
+        strbuf_str(&m, ", got ");
         dump(&m, inst, 64);
     }
     return kw_error(c, in, code, &m, NULL);
@@ -1213,7 +1111,7 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
 
 static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     size_t cps;
     bool max = in->op == OP_MAX_LENGTH;
     (void)ev;
@@ -1225,14 +1123,14 @@ static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object 
     if (max ? cps <= in->u.count : cps >= in->u.count)
         return 1;
     if (REC(c))
-        sb_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
+        strbuf_printf(&m, "must be at %s %llu character%s, got %zu", max ? "most" : "least",
                   (unsigned long long)in->u.count, in->u.count == 1 ? "" : "s", cps);
     return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
 }
 
 static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     int r;
     size_t cps;
     const char *s;
@@ -1249,10 +1147,10 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
         return r;
     if (REC(c)) {
         struct json_object *p = json_object_new_string(cardc_regex_pattern(in->u.pattern.re));
-        sb_str(&m, "must match pattern ");
+        strbuf_str(&m, "must match pattern ");
         dump(&m, p, 64);
         json_object_put(p);
-        sb_str(&m, ", got ");
+        strbuf_str(&m, ", got ");
         dump(&m, inst, 64);
     }
     return kw_error(c, in, CARDC_V_PATTERN, &m, NULL);
@@ -1260,7 +1158,7 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
 
 static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     size_t cps;
     const char *s;
     size_t n;
@@ -1274,7 +1172,7 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
     if (cardc_format_check(in->u.format.kind, s, n))
         return 1;
     if (REC(c)) {
-        sb_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
+        strbuf_printf(&m, "must be a valid %s, got ", json_object_get_string(in->u.format.name));
         dump(&m, inst, 64);
     }
     return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
@@ -1282,7 +1180,7 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
 
 static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
     bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
     size_t n;
@@ -1295,7 +1193,7 @@ static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *
     if (max ? n <= in->u.count : n >= in->u.count)
         return 1;
     if (REC(c))
-        sb_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
+        strbuf_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
                   (unsigned long long)in->u.count, arr ? "item" : "propert",
                   arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
     return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
@@ -1424,7 +1322,7 @@ static NOINLINE int op_unique_items(vctx *c, const cinstr *in, struct json_objec
 
 static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     size_t i;
     int ok = 1;
     (void)ev;
@@ -1437,7 +1335,7 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
         if (REC(c)) {
             struct json_object *k = json_object_new_string_len(in->u.req.keys[i].s,
                                                                (int)in->u.req.keys[i].len);
-            sb_str(&m, "must have required property ");
+            strbuf_str(&m, "must have required property ");
             dump(&m, k, 64);
             json_object_put(k);
         }
@@ -1452,7 +1350,7 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
 
 static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     size_t i;
     int ok = 1;
     size_t j;
@@ -1469,11 +1367,11 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
             if (REC(c)) {
                 struct json_object *a = json_object_new_string(in->u.depreq.lists[i][j].s);
                 struct json_object *b = json_object_new_string(in->u.depreq.keys[i].s);
-                sb_str(&m, "must have property ");
+                strbuf_str(&m, "must have property ");
                 dump(&m, a, 64);
-                sb_str(&m, " when property ");
+                strbuf_str(&m, " when property ");
                 dump(&m, b, 64);
-                sb_str(&m, " is present");
+                strbuf_str(&m, " is present");
                 json_object_put(a);
                 json_object_put(b);
             }
@@ -2146,9 +2044,9 @@ static NOINLINE int apply_errmsg(vctx *c, const cnode *n, size_t e0)
             if (!strcmp(keys[g], key))
                 break;
         if (g == ngroups) {
-            sbuf m = {0};
+            strbuf m = {0};
             memcpy(keys[ngroups++], key, sizeof key);
-            sb_str(&m, msg);
+            strbuf_str(&m, msg);
             record(c, "errorMessage", abs, CARDC_V_ERROR_MESSAGE, &m, NULL);
         }
         cardc__unit_free(&old[i]);
@@ -2255,9 +2153,9 @@ static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json
 
 static NOINLINE int false_schema(vctx *c, const cnode *n)
 {
-    sbuf m = {0};
+    strbuf m = {0};
     if (REC(c))
-        sb_str(&m, "must not be present (the schema is false)");
+        strbuf_str(&m, "must not be present (the schema is false)");
     record(c, NULL, n->abs, CARDC_V_FALSE_SCHEMA, &m, NULL);
     return c->fatal ? -1 : 0;
 }

@@ -12,6 +12,7 @@
 
 #include "errors_internal.h"
 #include "textpos.h"
+#include "utf8.h"
 #include "yaml_json.h"
 
 struct cardc__yaml {
@@ -151,7 +152,7 @@ static void find_explicit_tags(conv *c)
         }
         while (chr < want && byte < len) {
             byte++;
-            while (byte < len && (s[byte] & 0xC0) == 0x80)
+            while (byte < len && utf8_is_continuation(s[byte]))
                 byte++;
             chr++;
         }
