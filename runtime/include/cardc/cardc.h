@@ -13,6 +13,8 @@
 #include "cardc/json.h"
 #include "cardc/card.h"
 #include "cardc/schema.h"
+#include "cardc/pull.h"
+#include "cardc/bind.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,275 @@
+/* cardc/bind.h - the runtime behind the bindings `cardc gen` generates.
+ *
+ * Generated code is mostly declarative: readable structs, plus const type
+ * descriptors (cardc_type) that one audited engine here walks to initialise,
+ * free, decode, encode and validate any generated value. The typed functions
+ * a generated header declares (NAME_decode, ...) are one-line wrappers.
+ *
+ * Representation of schema types in C (the README has the full mapping):
+ *   boolean -> bool;  integer -> int64_t;  number -> double;
+ *   string -> cardc_string;  "format": "binary" string -> cardc_bytes;
+ *   array of integers 0..255 -> cardc_bytes;  array of numbers -> cardc_numbers;
+ *   other arrays -> { T *items; size_t count; };  object -> struct;
+ *   additionalProperties/patternProperties map -> { entry *items; size_t count; }
+ *   oneOf/anyOf -> { kind; union { ... } u; } (kind 0 = NONE);
+ *   string enum -> C enum (0 = unset);  anything else -> cardc_json.
+ *   Optional members have a `bool has_x` before them; nullable ones a
+ *   `bool x_is_null`, so absent, null and a value stay apart.
+ *
+ * Ownership: a value owns everything reachable from it. The caller owns the
+ * top-level storage (the stack is fine); NAME_free()/cardc_bind_free()
+ * release the contents and reset the value to all-zero (NULL-safe,
+ * idempotent). Strings and buffers are malloc()ed; set them with malloc()ed
+ * memory (or the cardc_*_set helpers) so that free() can release them.
+ */
+#ifndef CARDC_BIND_H
+#define CARDC_BIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cardc/error.h"
+#include "cardc/schema.h"
+#include "cardc/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Bumped whenever the descriptor layout changes; generated headers check it
+ * and refuse to compile against another libcardc ("regenerate"). */
+#define CARDC_BIND_ABI 1
+
+/* ---- Value types used by generated structs ---------------------------- */
+
+/* UTF-8 text. data is NUL-terminated for convenience, but len is
+ * authoritative (JSON strings may contain U+0000). */
+typedef struct cardc_string {
+    char *data;
+    size_t len;
+} cardc_string;
+
+/* Bytes: a "format": "binary" string (its UTF-8 bytes) or an array of
+ * integers 0..255. */
+typedef struct cardc_bytes {
+    uint8_t *data;
+    size_t len;
+} cardc_bytes;
+
+/* An array of JSON numbers, stored one byte per element when every element is
+ * an integer 0..255 (image and audio arrays: 8x less memory), as doubles
+ * otherwise. Exactly one of bytes/values is non-NULL when count > 0. */
+typedef struct cardc_numbers {
+    uint8_t *bytes;
+    double *values;
+    size_t count;
+} cardc_numbers;
+
+/* Any JSON value the generator could not type; validated all the same.
+ * Holds one json-c reference, released by the owner's free. */
+typedef struct cardc_json {
+    struct json_object *value; /* NULL means JSON null */
+} cardc_json;
+
+/* Element i of a number array, whichever the storage. */
+double cardc_numbers_get(const cardc_numbers *numbers, size_t index);
+
+/* Setters: copy the data (the previous contents are freed). */
+cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len, cardc_error *err);
+cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len, cardc_error *err);
+cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size_t count,
+                                     cardc_error *err);
+cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, size_t count,
+                                      cardc_error *err);
+
+/* ---- Descriptors (emitted by cardc gen; read by the engine) ------------ */
+
+#define CARDC_NO_OFFSET ((size_t)-1)
+
+typedef enum cardc_kind {
+    CARDC_KIND_NULL = 1, /* the only value is null (no storage) */
+    CARDC_KIND_BOOL,     /* bool */
+    CARDC_KIND_INT,      /* int64_t */
+    CARDC_KIND_NUMBER,   /* double */
+    CARDC_KIND_STRING,   /* cardc_string */
+    CARDC_KIND_ENUM,     /* int: 1 + index into enum_values; 0 = unset */
+    CARDC_KIND_BYTES,    /* cardc_bytes, from a binary string (or a byte array: CARDC_TYPE_BYTE_ARRAY) */
+    CARDC_KIND_NUMBERS,  /* cardc_numbers */
+    CARDC_KIND_ARRAY,    /* { T *items; size_t count; } */
+    CARDC_KIND_OBJECT,   /* struct of fields */
+    CARDC_KIND_MAP,      /* { entry *items; size_t count; }, entry = { cardc_string key; T value; } */
+    CARDC_KIND_UNION,    /* { int kind; union {...} u; } */
+    CARDC_KIND_JSON      /* cardc_json */
+} cardc_kind;
+
+/* cardc_type.flags */
+enum {
+    CARDC_TYPE_NULLABLE = 1u << 0,   /* null is also accepted (the owner's _is_null flag) */
+    CARDC_TYPE_CLOSED = 1u << 1,     /* OBJECT: unknown keys rejected (additionalProperties: false) */
+    CARDC_TYPE_ONE_OF = 1u << 2,     /* UNION: exactly one branch (else anyOf: first that matches) */
+    CARDC_TYPE_BYTE_ARRAY = 1u << 3, /* BYTES: JSON form is an array of 0..255 */
+    CARDC_TYPE_RESIDUAL = 1u << 4    /* the schema has keywords the engine does not check inline:
+                                        decode/validate also run the JSON Schema validator */
+};
+
+/* Inline constraints. Everything else a schema says is enforced through the
+ * validator (CARDC_TYPE_RESIDUAL), so decoding is always exact. */
+typedef enum cardc_check_op {
+    CARDC_CHECK_MINIMUM = 1,       /* number >= number */
+    CARDC_CHECK_EXCLUSIVE_MINIMUM, /* number > number */
+    CARDC_CHECK_MAXIMUM,
+    CARDC_CHECK_EXCLUSIVE_MAXIMUM,
+    CARDC_CHECK_MULTIPLE_OF,       /* text: the divisor's JSON literal (exact decimal arithmetic) */
+    CARDC_CHECK_MIN_LENGTH,        /* count: code points */
+    CARDC_CHECK_MAX_LENGTH,
+    CARDC_CHECK_PATTERN,           /* text: ECMA-262 pattern */
+    CARDC_CHECK_FORMAT,            /* text: format name (asserted only when the model was generated with --assert-format) */
+    CARDC_CHECK_MIN_ITEMS,         /* count */
+    CARDC_CHECK_MAX_ITEMS,
+    CARDC_CHECK_UNIQUE_ITEMS,
+    CARDC_CHECK_MIN_PROPERTIES,
+    CARDC_CHECK_MAX_PROPERTIES,
+    CARDC_CHECK_CONST,             /* text: JSON literal the value must equal */
+    CARDC_CHECK_ENUM,              /* text: JSON array literal of allowed values */
+    CARDC_CHECK_NOT_ALL_PRESENT,   /* fields/field_count: not {required: [...]} */
+    CARDC_CHECK_DEPENDENT_REQUIRED /* fields[0] present => fields[1..] present */
+} cardc_check_op;
+
+typedef struct cardc_check {
+    cardc_check_op op;
+    double number;
+    size_t count;
+    const char *text;
+    const uint16_t *fields; /* indexes into the object's fields */
+    size_t field_count;
+    const char *keyword;    /* schema pointer of the keyword, relative to the model's schema root */
+} cardc_check;
+
+typedef struct cardc_type cardc_type;
+
+typedef struct cardc_field {
+    const char *json_name; /* the property name in JSON (UTF-8) */
+    size_t json_name_len;
+    size_t offset;         /* of the value */
+    size_t has_offset;     /* of `bool has_x`, or CARDC_NO_OFFSET when required */
+    size_t null_offset;    /* of `bool x_is_null`, or CARDC_NO_OFFSET */
+    const cardc_type *type;
+    const char *default_json; /* "default" as JSON text, or NULL */
+    bool required;
+} cardc_field;
+
+typedef struct cardc_branch {
+    const char *name;       /* enumerator suffix ("BINARY", "OBJECT", "0") */
+    const cardc_type *type; /* stored at the union's union_offset */
+} cardc_branch;
+
+struct cardc_type {
+    cardc_kind kind;
+    unsigned flags;            /* CARDC_TYPE_* */
+    const char *c_name;        /* C type name, for messages */
+    const char *pointer;       /* JSON Pointer of the schema, relative to the model's schema root */
+    size_t size;               /* sizeof the C representation */
+    const cardc_check *checks;
+    size_t check_count;
+    /* OBJECT */
+    const cardc_field *fields;
+    size_t field_count;
+    /* ARRAY, MAP: element type; MAP entries are entry_size bytes with the
+     * value at entry_value_offset (the key, a cardc_string, at 0) */
+    const cardc_type *item;
+    size_t entry_size;
+    size_t entry_value_offset;
+    /* UNION */
+    const cardc_branch *branches;
+    size_t branch_count;
+    size_t union_offset;       /* offset of `u` after the int kind */
+    /* ENUM */
+    const char *const *enum_values;
+    size_t enum_count;
+    /* The schema the descriptor came from, for the validator (residual checks
+     * and diagnostics). */
+    const struct cardc_schema_text *schema;
+};
+
+/* The JSON Schema text of one side of a model, embedded in generated code. */
+typedef struct cardc_schema_text {
+    const char *json;      /* the side's schema as JSON text */
+    const char *source;    /* "schemas/llava-1.5-7b-hf.md#/json_schema/input" */
+    cardc_dialect dialect; /* as given to cardc gen */
+    unsigned schema_flags; /* CARDC_SCHEMA_* as given to cardc gen */
+} cardc_schema_text;
+
+/* ---- The engine ---------------------------------------------------------- */
+
+enum {
+    CARDC_DECODE_NO_DEFAULTS = 1u << 0 /* leave absent members absent */
+};
+
+typedef struct cardc_decode_options {
+    unsigned flags;         /* CARDC_DECODE_* */
+    int max_depth;          /* 0 = CARDC_JSON_DEFAULT_MAX_DEPTH */
+    cardc_result *result;   /* optional: receives every error, as `cardc validate` reports them */
+    const char *source;     /* name of the text in errors ("request.json"); may be NULL */
+} cardc_decode_options;
+
+/* Sets *value (t->size bytes) to its initial state: zero, then the schema's
+ * defaults applied (has_x set). Ownership: the value owns what it allocates. */
+cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err);
+
+/* Frees everything *value owns and zeroes it. NULL-safe, idempotent. */
+void cardc_bind_free(const cardc_type *t, void *value);
+
+/* Decodes JSON text into *value (which must be initialised or zeroed; its
+ * previous contents are freed). Rejects exactly what the schema rejects and
+ * applies defaults (within a oneOf/anyOf only from the branch that matched).
+ * On failure *value is left zeroed and err holds the first error as
+ * `cardc validate` would report it (pointer = instance location, line and
+ * column in the text); opts->result, if given, receives them all.
+ * Returns CARDC_OK, CARDC_E_INVALID, CARDC_E_JSON, CARDC_E_UTF8,
+ * CARDC_E_LIMIT or CARDC_E_NOMEM. Borrows json. opts may be NULL. */
+cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,
+                               const cardc_decode_options *opts, cardc_error *err);
+
+/* Encodes *value as compact JSON text, after validating it: a value that
+ * breaks its schema is refused (CARDC_E_INVALID, err as for decode) and
+ * nothing is returned. Ownership: *json is heap memory the caller frees with
+ * free(); *len may be NULL. */
+cardc_status cardc_bind_encode(const cardc_type *t, const void *value, char **json, size_t *len,
+                               cardc_error *err);
+
+/* Validates a value built by hand. result may be NULL. Returns CARDC_OK or
+ * CARDC_E_INVALID (or a failure code). Borrows everything. */
+cardc_status cardc_bind_validate(const cardc_type *t, const void *value, cardc_result *result,
+                                 cardc_error *err);
+
+/* ---- Model descriptors ------------------------------------------------- */
+
+/* Typed entry points of one side of a model, for dynamic use. */
+typedef struct cardc_model_side {
+    const cardc_type *type;     /* NULL when the card has no schema for this side */
+    size_t size;                /* sizeof the generated struct */
+    const char *content_type;   /* "application/json", "image/png", "text/event-stream", ... */
+    cardc_status (*init)(void *value, cardc_error *err);
+    void (*free)(void *value);
+    cardc_status (*decode)(void *value, const char *json, size_t len, cardc_error *err);
+    cardc_status (*encode)(const void *value, char **json, size_t *len, cardc_error *err);
+    cardc_status (*validate)(const void *value, cardc_error *err);
+} cardc_model_side;
+
+typedef struct cardc_model {
+    const char *name;        /* "@cf/llava-hf/llava-1.5-7b-hf" */
+    const char *c_name;      /* "llava_1_5_7b_hf" */
+    const char *task_name;   /* "Image-to-Text" */
+    const char *task_type;   /* "image-to-text", or NULL */
+    const char *description;
+    const char *card;        /* the card file cardc gen read */
+    cardc_model_side input;
+    cardc_model_side output;
+} cardc_model;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* CARDC_BIND_H */
