@@ -134,8 +134,12 @@ int cardc__bind_check_string(const cardc_type *t, const char *s, size_t len, int
                 return 0;
             break;
         case CARDC_CHECK_PATTERN:
-        case CARDC_CHECK_FORMAT:
             *defer = 1;
+            break;
+        case CARDC_CHECK_FORMAT:
+            /* an annotation unless the model asserts formats */
+            if (t->schema && (t->schema->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT))
+                *defer = 1;
             break;
         default:
             defer_literal_checks(c, defer);
@@ -299,7 +303,7 @@ static int check_items_bytes(const cardc_type *t, const uint8_t *b, size_t n, in
 static int check_object(const cardc_type *t, const void *v, int *defer, cardc_error *err,
                         strbuf *path)
 {
-    unsigned char small[64], *present = small;
+    unsigned char small[64] = {0}, *present = small;
     size_t count = 0;
     int ok = 1;
 

@@ -197,7 +197,7 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     st = cardc_validate(s, doc, &vo, r, &local);
     json_object_put(doc);
     if (st == CARDC_E_INVALID) {
-        const cardc_unit *u = cardc_result_error(r, 0);
+        const cardc_unit *u = cardc__bind_main_error(r);
         const char *ip = u && u->instance_location ? u->instance_location : "";
         cardc_json_locate(text, len, ip, &line, &col);
         if (err && err->code == CARDC_OK) {
@@ -217,6 +217,20 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     if (r != result)
         cardc_result_free(r);
     return st;
+}
+
+const cardc_unit *cardc__bind_main_error(const cardc_result *r)
+{
+    size_t n = cardc_result_error_count(r);
+
+    for (size_t i = 0; i < n; i++) {
+        const cardc_unit *u = cardc_result_error(r, i);
+        const char *k = u->keyword ? u->keyword : "";
+        if (strcmp(k, "oneOf") != 0 && strcmp(k, "anyOf") != 0 && strcmp(k, "allOf") != 0 &&
+            strcmp(k, "$ref") != 0)
+            return u;
+    }
+    return cardc_result_error(r, 0);
 }
 
 void cardc__bind_result_valid(cardc_result *result)
