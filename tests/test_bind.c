@@ -91,6 +91,8 @@ static void expect_reject(cardc_schema *ref, const cardc_type *t, const char *pa
     cardc_error err;
     int line = 0, col = 0;
 
+    if (!payload)
+        return;
     cardc_error_clear(&err);
     cardc_result_new(&r, NULL);
     o.result = r;

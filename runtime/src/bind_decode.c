@@ -304,8 +304,11 @@ static int decode_array(dctx *c, const cardc_type *t, void *dst)
         if (!slot)
             return -1;
         int r = decode_value(c, t->item, slot, &m);
-        if (r <= 0)
+        if (r <= 0) {
+            /* not counted yet, so the array's release would miss it */
+            cardc__bind_release(t->item, slot);
             return r;
+        }
         a->count++;
     }
     if (!c->no_checks && !cardc__bind_check_count(t, a->count, &c->defer))
