@@ -143,10 +143,21 @@ static void expect_roundtrip(const cardc_type *t, const void *v, const char *wan
 
 #define IN_T (&llava_1_5_7b_hf_input_type)
 
+/* The validator on the seed schema: every payload the engine accepts must
+ * be valid for it too (the other direction is expect_reject's). */
+static cardc_schema *seed_reference;
+
 static cardc_status dec(llava_1_5_7b_hf_input *v, const char *payload, cardc_error *err)
 {
+    char ip[256], kl[512], msg[512];
+    cardc_status st;
+
     cardc_error_clear(err);
-    return llava_1_5_7b_hf_input_decode(v, payload, strlen(payload), err);
+    st = llava_1_5_7b_hf_input_decode(v, payload, strlen(payload), err);
+    if (st == CARDC_OK)
+        CHECK_MSG(reference(seed_reference, payload, ip, kl, msg) == 0,
+                  "%s: decoded, but the validator rejects it: %s", payload, msg);
+    return st;
 }
 
 static void seed_valid(void)
@@ -205,6 +216,15 @@ static void seed_valid(void)
           v.u.object.max_tokens == INT64_MIN);
     CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":12345678901234567.0}", &err) == CARDC_OK &&
           v.u.object.max_tokens == INT64_C(12345678901234567));
+
+    /* CARDC_DECODE_NO_DEFAULTS leaves absent members absent */
+    {
+        cardc_decode_options o = {0};
+        o.flags = CARDC_DECODE_NO_DEFAULTS;
+        cardc_error_clear(&err);
+        CHECK(llava_1_5_7b_hf_input_decode_ex(&v, "{\"image\":[1]}", 13, &o, &err) == CARDC_OK);
+        CHECK(!v.u.object.has_raw && !v.u.object.has_max_tokens && v.u.object.max_tokens == 0);
+    }
 
     /* top-level binary string: no defaults in that branch */
     CHECK(dec(&v, "\"\\u0089PNG\\r\\n\"", &err) == CARDC_OK);
@@ -653,16 +673,144 @@ static void misc_cases(cardc_schema *ref)
     }
 }
 
+/* ---- unions: exclusivity, deferred checks inside branches ---- */
+
+static const char pick_schema_json[] =
+    "{\"type\":\"object\",\"properties\":{"
+    "\"n\":{\"oneOf\":[{\"type\":\"number\"},{\"type\":\"integer\"}]},"
+    "\"s\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^a\"},{\"type\":\"string\",\"maxLength\":2}]},"
+    "\"e\":{\"oneOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
+    "\"uniqueItems\":true}]}}}";
+static const cardc_schema_text pick_schema = {pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0};
+
+typedef struct pick_n {
+    int kind;
+    union {
+        double b0;
+        int64_t b1;
+    } u;
+} pick_n;
+typedef struct pick_s {
+    int kind;
+    union {
+        cardc_string b0;
+        cardc_string b1;
+    } u;
+} pick_s;
+typedef struct pick_e_1 {
+    int64_t *items;
+    size_t count;
+} pick_e_1;
+typedef struct pick_e {
+    int kind;
+    union {
+        pick_e_1 b1;
+    } u;
+} pick_e;
+typedef struct pick {
+    bool has_n;
+    pick_n n;
+    bool has_s;
+    pick_s s;
+    bool has_e;
+    pick_e e;
+} pick;
+
+static const cardc_type pn0 = {.kind = CARDC_KIND_NUMBER, .c_name = "double",
+    .pointer = "/properties/n/oneOf/0", .size = sizeof(double), .schema = &pick_schema};
+static const cardc_type pn1 = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
+    .pointer = "/properties/n/oneOf/1", .size = sizeof(int64_t), .schema = &pick_schema};
+static const cardc_branch pn_branches[] = {{"0", &pn0}, {"1", &pn1}};
+static const cardc_type pn = {.kind = CARDC_KIND_UNION, .flags = CARDC_TYPE_ONE_OF, .c_name = "pick_n",
+    .pointer = "/properties/n", .size = sizeof(pick_n), .branches = pn_branches, .branch_count = 2,
+    .union_offset = offsetof(pick_n, u), .schema = &pick_schema};
+static const cardc_check ps0_checks[] = {{.op = CARDC_CHECK_PATTERN, .text = "^a",
+    .keyword = "/properties/s/anyOf/0/pattern"}};
+static const cardc_type ps0 = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
+    .pointer = "/properties/s/anyOf/0", .size = sizeof(cardc_string), .checks = ps0_checks,
+    .check_count = 1, .schema = &pick_schema};
+static const cardc_check ps1_checks[] = {{.op = CARDC_CHECK_MAX_LENGTH, .count = 2,
+    .keyword = "/properties/s/anyOf/1/maxLength"}};
+static const cardc_type ps1 = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
+    .pointer = "/properties/s/anyOf/1", .size = sizeof(cardc_string), .checks = ps1_checks,
+    .check_count = 1, .schema = &pick_schema};
+static const cardc_branch ps_branches[] = {{"0", &ps0}, {"1", &ps1}};
+static const cardc_type ps = {.kind = CARDC_KIND_UNION, .c_name = "pick_s", .pointer = "/properties/s",
+    .size = sizeof(pick_s), .branches = ps_branches, .branch_count = 2,
+    .union_offset = offsetof(pick_s, u), .schema = &pick_schema};
+static const cardc_type pe0 = {.kind = CARDC_KIND_NULL, .c_name = "void",
+    .pointer = "/properties/e/oneOf/0", .size = 0, .schema = &pick_schema};
+static const cardc_type pe1_item = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
+    .pointer = "/properties/e/oneOf/1/items", .size = sizeof(int64_t), .schema = &pick_schema};
+static const cardc_check pe1_checks[] = {{.op = CARDC_CHECK_UNIQUE_ITEMS,
+    .keyword = "/properties/e/oneOf/1/uniqueItems"}};
+static const cardc_type pe1 = {.kind = CARDC_KIND_ARRAY, .c_name = "pick_e_1",
+    .pointer = "/properties/e/oneOf/1", .size = sizeof(pick_e_1), .checks = pe1_checks,
+    .check_count = 1, .item = &pe1_item, .schema = &pick_schema};
+static const cardc_branch pe_branches[] = {{"NULL", &pe0}, {"1", &pe1}};
+static const cardc_type pe = {.kind = CARDC_KIND_UNION, .flags = CARDC_TYPE_ONE_OF, .c_name = "pick_e",
+    .pointer = "/properties/e", .size = sizeof(pick_e), .branches = pe_branches, .branch_count = 2,
+    .union_offset = offsetof(pick_e, u), .schema = &pick_schema};
+static const cardc_field pick_fields[] = {
+    {"n", 1, offsetof(pick, n), offsetof(pick, has_n), CARDC_NO_OFFSET, &pn, NULL, false},
+    {"s", 1, offsetof(pick, s), offsetof(pick, has_s), CARDC_NO_OFFSET, &ps, NULL, false},
+    {"e", 1, offsetof(pick, e), offsetof(pick, has_e), CARDC_NO_OFFSET, &pe, NULL, false},
+};
+static const cardc_type pick_type = {.kind = CARDC_KIND_OBJECT, .c_name = "pick", .pointer = "",
+    .size = sizeof(pick), .fields = pick_fields, .field_count = 3, .schema = &pick_schema};
+
+static void pick_cases(cardc_schema *ref)
+{
+    pick v;
+    cardc_error err;
+
+    memset(&v, 0, sizeof v);
+#define PICK_OK(text)                                                                              \
+    (cardc_error_clear(&err),                                                                     \
+     cardc_bind_decode(&pick_type, &v, text, strlen(text), NULL, &err) == CARDC_OK)
+    CHECK(PICK_OK("{\"n\":5.5}") && v.n.kind == 1 && v.n.u.b0 == 5.5);
+    CHECK(PICK_OK("{\"s\":\"abc\"}") && v.s.kind == 1 && strcmp(v.s.u.b0.data, "abc") == 0);
+    CHECK(PICK_OK("{\"s\":\"bc\"}") && v.s.kind == 2 && strcmp(v.s.u.b1.data, "bc") == 0);
+    CHECK(PICK_OK("{\"e\":null}") && v.has_e && v.e.kind == 1);
+    CHECK(PICK_OK("{\"e\":[1,2],\"s\":\"a\"}") && v.e.kind == 2 && v.e.u.b1.count == 2 &&
+          v.s.kind == 1);
+    expect_roundtrip(&pick_type, &v, "{\"s\":\"a\",\"e\":[1,2]}");
+    /* hand-built: n = 5 as the double branch is still 5 once encoded,
+     * which both branches match */
+    cardc_bind_free(&pick_type, &v);
+    v.has_n = true;
+    v.n.kind = 1;
+    v.n.u.b0 = 5;
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_validate(&pick_type, &v, NULL, &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/n");
+    cardc_bind_free(&pick_type, &v);
+#undef PICK_OK
+
+    static const char *const bad[] = {
+        "{\"n\":5}", "{\"n\":\"5\"}", "{\"s\":\"bcd\"}", "{\"e\":[1,1]}", "{\"e\":[1,1.5]}", "{\"e\":false}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        expect_reject(ref, &pick_type, bad[i]);
+}
+
 int main(void)
 {
     cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_schema.json);
     cardc_schema *misc_ref = compile_text(misc_schema_json);
+
+    seed_reference = seed_ref;
 
     seed_valid();
     seed_invalid(seed_ref);
     seed_limits();
     seed_hand_built();
     misc_cases(misc_ref);
+    {
+        cardc_schema *pick_ref = compile_text(pick_schema_json);
+        pick_cases(pick_ref);
+        cardc_schema_free(pick_ref);
+    }
     cardc_schema_free(seed_ref);
     cardc_schema_free(misc_ref);
     return check_summary();

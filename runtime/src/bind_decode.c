@@ -25,6 +25,7 @@ typedef struct dctx {
     const char *hard_text; /* the number literal C cannot hold */
     size_t hard_len;
     int no_checks;   /* decoding a default: its type, not its constraints */
+    int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
     bind_diag *diag; /* for RESIDUAL union branches */
     cardc_error *err;
@@ -453,7 +454,8 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
     }
     if (present != small)
         free(present);
-    if (r == 1 && !c->no_checks && cardc__bind_apply_defaults(t, dst, 0, c->err) != CARDC_OK)
+    if (r == 1 && !c->no_checks && !c->no_defaults &&
+        cardc__bind_apply_defaults(t, dst, 0, c->err) != CARDC_OK)
         r = hard(c, HARD_DEFAULT);
     return r;
 }
@@ -597,6 +599,8 @@ static int decode_union(dctx *c, const cardc_type *t, void *dst, const cardc_pul
                 r = hard(c, HARD_DEFAULT);
             else if (v == 0)
                 r = 0;
+            else
+                c->defer = 0; /* settled for everything below the branch */
         }
         if (r != 1 || matched >= 0) {
             cardc__bind_release(bt, slot);
@@ -824,6 +828,7 @@ cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *jso
     c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 0;
     c.diag = &diag;
     c.err = err;
+    c.no_defaults = opts && (opts->flags & CARDC_DECODE_NO_DEFAULTS);
     cardc_pull_init(&c.p, json, len, c.max_depth);
     cardc_pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);
