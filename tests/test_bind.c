@@ -662,6 +662,20 @@ static void misc_cases(cardc_schema *ref)
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         expect_reject(ref, &misc_type, bad[i]);
 
+    /* a repeated key: the last value counts, as for the validator */
+    {
+        static const char dup[] = "{\"color\":\"red\",\"tags\":{\"a\":-1,\"b\":2,\"a\":1},\"note\":5,\"note\":\"x\"}";
+        misc d;
+        memset(&d, 0, sizeof d);
+        cardc_error_clear(&err);
+        CHECK_MSG(cardc_bind_decode(&misc_type, &d, dup, strlen(dup), NULL, &err) == CARDC_OK, "%s",
+                  err.message);
+        CHECK(d.tags.count == 2 && d.tags.items[0].value == 1 && d.note.data && !d.note_is_null);
+        cardc_bind_free(&misc_type, &d);
+        expect_reject(ref, &misc_type, "{\"color\":\"red\",\"tags\":{\"a\":1,\"a\":-1}}");
+        expect_reject(ref, &misc_type, "{\"color\":\"red\",\"tags\":{\"a\":-1,\"b\":-1,\"b\":1}}");
+    }
+
     /* the disagreement is reported */
     {
         cardc_string s = {0};
@@ -794,6 +808,65 @@ static void pick_cases(cardc_schema *ref)
         expect_reject(ref, &pick_type, bad[i]);
 }
 
+/* Every prefix and many one-byte mutations of a few payloads: the engine's
+ * verdict must be the validator's (or the parser's) every time, and
+ * nothing may crash or leak. */
+static void agreement_cases(cardc_schema *ref, const cardc_type *t, const char *const *seeds,
+                            size_t nseeds)
+{
+    static const char subst[] = "{}[],:\"0159.-eE tfn\\xa";
+    unsigned char value[512];
+    size_t cases = 0, bad = 0;
+
+    for (size_t k = 0; k < nseeds; k++) {
+        size_t n = strlen(seeds[k]);
+        char *buf = malloc(n + 1);
+        if (!buf)
+            abort();
+        for (size_t cut = 0; cut <= n; cut++) {
+            for (size_t pos = 0; pos <= cut; pos++) {
+                for (size_t c = 0; c < (pos < cut ? sizeof subst - 1 : 1); c++) {
+                    struct json_object *doc = NULL;
+                    cardc_error err, perr;
+                    cardc_status want, got;
+
+                    /* prefixes of the whole text, and mutations of it */
+                    if (cut < n && pos < cut)
+                        continue;
+                    memcpy(buf, seeds[k], cut);
+                    buf[cut] = '\0';
+                    if (pos < cut)
+                        buf[pos] = subst[c];
+                    cardc_error_clear(&perr);
+                    want = cardc_json_parse(buf, cut, "<string>", 0, &doc, &perr);
+                    if (want == CARDC_OK) {
+                        cardc_result *r = NULL;
+                        cardc_result_new(&r, NULL);
+                        want = cardc_validate(ref, doc, NULL, r, NULL);
+                        cardc_result_free(r);
+                    }
+                    json_object_put(doc);
+                    memset(value, 0, sizeof value);
+                    cardc_error_clear(&err);
+                    got = cardc_bind_decode(t, value, buf, cut, NULL, &err);
+                    cases++;
+                    if (got != want && !(got == CARDC_E_LIMIT && want == CARDC_OK)) {
+                        if (bad++ < 5)
+                            fprintf(stderr, "  disagreement on %s: engine %s (%s), reference %s\n", buf,
+                                    cardc_status_name(got), err.message, cardc_status_name(want));
+                    }
+                    if (got != CARDC_OK && !all_zero(value, t->size))
+                        bad++;
+                    cardc_bind_free(t, value);
+                }
+            }
+        }
+        free(buf);
+    }
+    CHECK_MSG(bad == 0, "%zu of %zu prefix/mutation cases disagree with the validator", bad, cases);
+    CHECK(cases > 500);
+}
+
 int main(void)
 {
     cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_schema.json);
@@ -807,8 +880,23 @@ int main(void)
     seed_hand_built();
     misc_cases(misc_ref);
     {
+        static const char *const seeds[] = {
+            "{\"prompt\":\"p\",\"image\":[1,2.5],\"max_tokens\":7,\"raw\":true}",
+            "{\"messages\":[{\"role\":\"u\",\"content\":\"c\"}],\"image\":\"x\",\"temperature\":1}",
+            "\"\\u0089PNG\"",
+        };
+        agreement_cases(seed_ref, IN_T, seeds, 3);
+        static const char *const mseeds[] = {
+            "{\"color\":\"red\",\"tags\":{\"a\":1},\"note\":\"n\",\"items\":[{\"id\":1}],\"any\":[1],"
+            "\"cond\":{\"a\":1,\"b\":0},\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"c\"}]}}",
+        };
+        agreement_cases(misc_ref, &misc_type, mseeds, 1);
+    }
+    {
         cardc_schema *pick_ref = compile_text(pick_schema_json);
         pick_cases(pick_ref);
+        static const char *const pick_seeds[] = {"{\"n\":5.5,\"s\":\"ab\",\"e\":[1,2]}"};
+        agreement_cases(pick_ref, &pick_type, pick_seeds, 1);
         cardc_schema_free(pick_ref);
     }
     cardc_schema_free(seed_ref);

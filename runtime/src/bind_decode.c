@@ -317,17 +317,34 @@ static int decode_array(dctx *c, const cardc_type *t, void *dst)
     return 1;
 }
 
+/* Skips the value whose first token follows mark m (after a branch or
+ * member failed part-way through it). 1, or -1 on a syntax error. */
+static int skip_from(dctx *c, const cardc_pull_mark *m)
+{
+    cardc_pull_restore(&c->p, m);
+    if (next(c) < 0)
+        return -1;
+    if (cardc_pull_skip(&c->p) < 0)
+        return hard(c, HARD_PULL);
+    return 1;
+}
+
 static int decode_map(dctx *c, const cardc_type *t, void *dst)
 {
     bind_vec *mp = dst;
-    size_t cap = 0;
+    size_t cap = 0, fcap = 0, nfailed = 0;
+    unsigned char *failed = NULL; /* per entry: its last value was rejected */
     cardc_pull_mark m;
+    int r = 1;
 
     for (;;) {
         int tok = next(c);
+        size_t idx = mp->count;
         char *e = NULL;
-        if (tok < 0)
-            return -1;
+        if (tok < 0) {
+            r = -1;
+            break;
+        }
         if (tok == CARDC_TOK_OBJECT_END)
             break;
         /* a repeated key replaces the earlier value, as in json-c's tree */
@@ -338,30 +355,52 @@ static int decode_map(dctx *c, const cardc_type *t, void *dst)
                 cardc__bind_release(t->item, x + t->entry_value_offset);
                 memset(x + t->entry_value_offset, 0, t->item->size);
                 e = x;
+                idx = i;
                 break;
             }
         }
         if (!e) {
-            e = vec_push(c, &mp->items, &cap, mp->count, t->entry_size);
-            if (!e)
-                return -1;
+            unsigned char *f = vec_push(c, (void **)&failed, &fcap, mp->count, 1);
+            e = f ? vec_push(c, &mp->items, &cap, mp->count, t->entry_size) : NULL;
+            if (!e) {
+                r = -1;
+                break;
+            }
             cardc_string *k = (cardc_string *)(void *)e;
             k->data = copy_str(c);
-            if (!k->data)
-                return -1;
+            if (!k->data) {
+                r = -1;
+                break;
+            }
             k->len = c->p.str_len;
             mp->count++;
         }
         cardc_pull_save(&c->p, &m);
-        if (next(c) < 0)
-            return -1;
-        int r = decode_value(c, t->item, e + t->entry_value_offset, &m);
-        if (r <= 0)
-            return r;
+        if (next(c) < 0) {
+            r = -1;
+            break;
+        }
+        r = decode_value(c, t->item, e + t->entry_value_offset, &m);
+        if (r < 0)
+            break;
+        nfailed -= failed[idx];
+        failed[idx] = r == 0;
+        nfailed += failed[idx];
+        if (r == 0) {
+            /* as for objects, a later value of the same key may replace it */
+            cardc__bind_release(t->item, e + t->entry_value_offset);
+            memset(e + t->entry_value_offset, 0, t->item->size);
+            r = skip_from(c, &m);
+            if (r < 0)
+                break;
+        }
     }
-    if (!c->no_checks && !cardc__bind_check_count(t, mp->count, &c->defer))
-        return 0;
-    return 1;
+    free(failed);
+    if (r == 1 && nfailed)
+        r = 0;
+    if (r == 1 && !c->no_checks && !cardc__bind_check_count(t, mp->count, &c->defer))
+        r = 0;
+    return r;
 }
 
 static int field_index(const cardc_type *t, const char *name, size_t len)
@@ -432,17 +471,29 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
             set_flag(dst, f->null_offset, true);
             continue;
         }
-        if (f->offset == CARDC_NO_OFFSET) {
-            /* a property whose only value is null */
-            if (c->p.tok != CARDC_TOK_NULL) {
-                r = 0;
-                break;
-            }
-            continue;
-        }
-        r = decode_value(c, f->type, BIND_AT(dst, f->offset), &m);
-        if (r <= 0)
+        if (f->offset == CARDC_NO_OFFSET)
+            r = c->p.tok == CARDC_TOK_NULL; /* a property whose only value is null */
+        else
+            r = decode_value(c, f->type, BIND_AT(dst, f->offset), &m);
+        if (r < 0)
             break;
+        if (r == 0) {
+            /* {"a": bad, "a": good} is valid (the last value counts, as in
+             * json-c's tree): remember the failure, and read on */
+            if (f->offset != CARDC_NO_OFFSET) {
+                cardc__bind_release(f->type, BIND_AT(dst, f->offset));
+                memset(BIND_AT(dst, f->offset), 0, f->type->size);
+            }
+            present[i] = 2;
+            r = skip_from(c, &m);
+            if (r < 0)
+                break;
+        }
+    }
+    if (r == 1) {
+        for (size_t i = 0; i < t->field_count && r == 1; i++)
+            if (present[i] == 2)
+                r = 0;
     }
     if (r == 1 && !c->no_checks) {
         for (size_t i = 0; i < t->field_count && r == 1; i++)
