@@ -676,6 +676,46 @@ static void misc_cases(cardc_schema *ref)
         expect_reject(ref, &misc_type, "{\"color\":\"red\",\"tags\":{\"a\":-1,\"b\":-1,\"b\":1}}");
     }
 
+    /* deep recursion (the default depth limit is 10,000): no stack overflow */
+    {
+        size_t depth = 9000, n = 0;
+        char *deep = malloc(depth * 32 + 64);
+        misc d;
+        n += (size_t)sprintf(deep, "{\"color\":\"red\",\"tree\":");
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(deep + n, "{\"name\":\"n\",\"children\":[");
+        n += (size_t)sprintf(deep + n, "{\"name\":\"leaf\"}");
+        for (size_t i = 0; i < depth; i++)
+            n += (size_t)sprintf(deep + n, "]}");
+        n += (size_t)sprintf(deep + n, "}");
+        memset(&d, 0, sizeof d);
+        cardc_error_clear(&err);
+        cardc_status st = cardc_bind_decode(&misc_type, &d, deep, n, NULL, &err);
+        CHECK_MSG(st == CARDC_OK || st == CARDC_E_LIMIT, "deep tree: %s %s", cardc_status_name(st),
+                  err.message);
+        if (st == CARDC_OK) {
+            char *out = NULL;
+            cardc_error_clear(&err);
+            st = cardc_bind_encode(&misc_type, &d, &out, NULL, &err);
+            CHECK_MSG(st == CARDC_OK || st == CARDC_E_LIMIT, "deep encode: %s", err.message);
+            free(out);
+        }
+        cardc_bind_free(&misc_type, &d);
+        /* JSON handle, deep */
+        n = (size_t)sprintf(deep, "{\"color\":\"red\",\"any\":");
+        for (size_t i = 0; i < depth; i++)
+            deep[n++] = '[';
+        for (size_t i = 0; i < depth; i++)
+            deep[n++] = ']';
+        deep[n++] = '}';
+        cardc_error_clear(&err);
+        st = cardc_bind_decode(&misc_type, &d, deep, n, NULL, &err);
+        CHECK_MSG(st == CARDC_OK || st == CARDC_E_LIMIT, "deep any: %s %s", cardc_status_name(st),
+                  err.message);
+        cardc_bind_free(&misc_type, &d);
+        free(deep);
+    }
+
     /* the disagreement is reported */
     {
         cardc_string s = {0};

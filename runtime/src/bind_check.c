@@ -301,7 +301,7 @@ static int check_items_bytes(const cardc_type *t, const uint8_t *b, size_t n, in
 }
 
 static int check_object(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                        strbuf *path)
+                        strbuf *path, bind_stack *stk)
 {
     unsigned char small[64] = {0}, *present = small;
     size_t count = 0;
@@ -333,7 +333,7 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
         if (is_null || f->offset == CARDC_NO_OFFSET)
             continue;
         path_push(path, f->json_name, f->json_name_len);
-        int r = cardc__bind_check_value(f->type, BIND_CAT(v, f->offset), defer, err, path);
+        int r = cardc__bind_check_value(f->type, BIND_CAT(v, f->offset), defer, err, path, stk);
         path_pop(path, mark);
         if (r < 0)
             ok = -1;
@@ -348,8 +348,13 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
 }
 
 int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                            strbuf *path)
+                            strbuf *path, bind_stack *stk)
 {
+    if (cardc__bind_stack_exhausted(stk)) {
+        cardc__error(err, CARDC_E_LIMIT, "value nested too deeply for the thread's stack");
+        cardc__error_pointer(err, path->s ? path->s : "");
+        return -1;
+    }
     if (t->flags & CARDC_TYPE_RESIDUAL)
         *defer = 1;
     switch (t->kind) {
@@ -427,7 +432,7 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
             size_t mark = path->len;
             path_index(path, i);
             int r = cardc__bind_check_value(t->item, (const char *)a->items + i * t->item->size, defer,
-                                            err, path);
+                                            err, path, stk);
             path_pop(path, mark);
             if (r < 0)
                 return -1;
@@ -449,7 +454,7 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
                 (key->len && !utf8_count((const unsigned char *)key->data, key->len, NULL)))
                 return broken(err, path, t, "map key is NULL or not valid UTF-8");
             path_push(path, key->data ? key->data : "", key->len);
-            int r = cardc__bind_check_value(t->item, e + t->entry_value_offset, defer, err, path);
+            int r = cardc__bind_check_value(t->item, e + t->entry_value_offset, defer, err, path, stk);
             path_pop(path, mark);
             if (r < 0)
                 return -1;
@@ -459,14 +464,14 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
         return ok && cardc__bind_check_count(t, m->count, defer);
     }
     case CARDC_KIND_OBJECT:
-        return check_object(t, v, defer, err, path);
+        return check_object(t, v, defer, err, path, stk);
     case CARDC_KIND_UNION: {
         int k = bind_union_kind(v);
         if (k < 1 || (size_t)k > t->branch_count)
             return broken(err, path, t, "union kind is NONE or out of range");
         const cardc_type *bt = t->branches[k - 1].type;
         const void *bv = BIND_CAT(v, t->union_offset);
-        int r = cardc__bind_check_value(bt, bv, defer, err, path);
+        int r = cardc__bind_check_value(bt, bv, defer, err, path, stk);
         if (r <= 0)
             return r;
         /* oneOf: exclusive when no other branch can even start the same way */

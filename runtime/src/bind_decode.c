@@ -15,7 +15,7 @@
 #include "textpos.h"
 
 /* Failures that are not the schema's verdict: they abort the whole decode. */
-enum { HARD_NONE, HARD_PULL, HARD_INT_LIMIT, HARD_NUM_LIMIT, HARD_NOMEM, HARD_DEFAULT };
+enum { HARD_NONE, HARD_PULL, HARD_INT_LIMIT, HARD_NUM_LIMIT, HARD_NOMEM, HARD_DEFAULT, HARD_STACK };
 
 typedef struct dctx {
     cardc_pull p;
@@ -28,6 +28,7 @@ typedef struct dctx {
     int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
     bind_diag *diag; /* for RESIDUAL union branches */
+    bind_stack stack;
     cardc_error *err;
 } dctx;
 
@@ -517,6 +518,11 @@ static struct json_object *build_json(dctx *c, int *ok)
 {
     struct json_object *o = NULL;
 
+    if (cardc__bind_stack_exhausted(&c->stack)) {
+        hard(c, HARD_STACK);
+        *ok = 0;
+        return NULL;
+    }
     switch (c->p.tok) {
     case CARDC_TOK_NULL:
         return NULL;
@@ -692,6 +698,8 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     int64_t iv;
     int r;
 
+    if (cardc__bind_stack_exhausted(&c->stack))
+        return hard(c, HARD_STACK);
     if ((t->flags & CARDC_TYPE_RESIDUAL) && !c->no_checks)
         c->defer = 1;
     switch (t->kind) {
@@ -801,6 +809,7 @@ static cardc_status decode_default(const cardc_type *t, void *dst, const char *t
     int r;
 
     memset(&c, 0, sizeof c);
+    cardc__bind_stack_init(&c.stack);
     c.no_checks = 1;
     c.err = err;
     cardc_pull_init(&c.p, text, strlen(text), 0);
@@ -879,6 +888,7 @@ cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *jso
     c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 0;
     c.diag = &diag;
     c.err = err;
+    cardc__bind_stack_init(&c.stack);
     c.no_defaults = opts && (opts->flags & CARDC_DECODE_NO_DEFAULTS);
     cardc_pull_init(&c.p, json, len, c.max_depth);
     cardc_pull_save(&c.p, &m);
@@ -921,6 +931,10 @@ cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *jso
             st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s", msg);
             break;
         }
+        case HARD_STACK:
+            st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s",
+                         "value nested too deeply for the thread's stack");
+            break;
         case HARD_DEFAULT:
             st = err && err->code ? err->code : CARDC_E_SCHEMA;
             break;
