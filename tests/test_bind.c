@@ -848,6 +848,92 @@ static void pick_cases(cardc_schema *ref)
         expect_reject(ref, &pick_type, bad[i]);
 }
 
+/* ---- byte arrays ---- */
+
+static const char bytes_schema_json[] =
+    "{\"type\":\"object\",\"properties\":{"
+    "\"loose\":{\"type\":\"array\",\"description\":\"8-bit unsigned integer values\",\"items\":{\"type\":\"number\"}},"
+    "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}}}";
+static const cardc_schema_text bytes_schema = {bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0};
+
+typedef struct bytes_obj {
+    bool has_loose;
+    cardc_bytes loose;
+    bool has_strict;
+    cardc_bytes strict;
+} bytes_obj;
+
+static const cardc_type loose_item = {.kind = CARDC_KIND_NUMBER, .c_name = "double",
+    .pointer = "/properties/loose/items", .size = sizeof(double), .schema = &bytes_schema};
+static const cardc_type loose_type = {.kind = CARDC_KIND_BYTES, .flags = CARDC_TYPE_BYTE_ARRAY,
+    .c_name = "cardc_bytes", .pointer = "/properties/loose", .size = sizeof(cardc_bytes),
+    .item = &loose_item, .schema = &bytes_schema};
+static const cardc_check strict_checks[] = {
+    {.op = CARDC_CHECK_MINIMUM, .number = 0, .keyword = "/properties/strict/items/minimum"},
+    {.op = CARDC_CHECK_MAXIMUM, .number = 255, .keyword = "/properties/strict/items/maximum"}};
+static const cardc_type strict_item = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
+    .pointer = "/properties/strict/items", .size = sizeof(int64_t), .checks = strict_checks,
+    .check_count = 2, .schema = &bytes_schema};
+static const cardc_type strict_type = {.kind = CARDC_KIND_BYTES, .flags = CARDC_TYPE_BYTE_ARRAY,
+    .c_name = "cardc_bytes", .pointer = "/properties/strict", .size = sizeof(cardc_bytes),
+    .item = &strict_item, .schema = &bytes_schema};
+static const cardc_field bytes_fields[] = {
+    {"loose", 5, offsetof(bytes_obj, loose), offsetof(bytes_obj, has_loose), CARDC_NO_OFFSET,
+     &loose_type, NULL, false},
+    {"strict", 6, offsetof(bytes_obj, strict), offsetof(bytes_obj, has_strict), CARDC_NO_OFFSET,
+     &strict_type, NULL, false},
+};
+static const cardc_type bytes_type = {.kind = CARDC_KIND_OBJECT, .c_name = "bytes_obj", .pointer = "",
+    .size = sizeof(bytes_obj), .fields = bytes_fields, .field_count = 2, .schema = &bytes_schema};
+
+static void bytes_cases(cardc_schema *ref)
+{
+    bytes_obj v;
+    cardc_error err;
+    uint8_t all[256];
+    char *json = NULL, *want = malloc(256 * 4 + 32);
+    size_t n = 0;
+
+    memset(&v, 0, sizeof v);
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[1,2.0,255,1e2],\"strict\":[0,2.0]}", 42, NULL,
+                            &err) == CARDC_OK);
+    CHECK(v.loose.len == 4 && v.loose.data[1] == 2 && v.loose.data[3] == 100 && v.strict.len == 2);
+    expect_roundtrip(&bytes_type, &v, "{\"loose\":[1,2,255,100],\"strict\":[0,2]}");
+
+    /* every byte value encodes as its decimal text */
+    for (int i = 0; i < 256; i++)
+        all[i] = (uint8_t)(255 - i);
+    cardc_bytes_set(&v.loose, all, 256, &err);
+    v.has_loose = true;
+    v.has_strict = false;
+    n = (size_t)sprintf(want, "{\"loose\":[");
+    for (int i = 0; i < 256; i++)
+        n += (size_t)sprintf(want + n, i ? ",%d" : "%d", 255 - i);
+    sprintf(want + n, "]}");
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_encode(&bytes_type, &v, &json, NULL, &err) == CARDC_OK);
+    CHECK(json && strcmp(json, want) == 0);
+    free(json);
+    free(want);
+    cardc_bind_free(&bytes_type, &v);
+
+    /* valid for the schema, but not a byte: a limit, never a silent clamp */
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[1,1.5]}", 17, NULL, &err) == CARDC_E_LIMIT);
+    CHECK_MSG(strstr(err.message, "1.5") && strstr(err.message, "byte"), "%s", err.message);
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[256]}", 15, NULL, &err) == CARDC_E_LIMIT);
+    CHECK(all_zero(&v, sizeof v));
+
+    static const char *const bad[] = {
+        "{\"strict\":[256]}", "{\"strict\":[-1]}", "{\"strict\":[1.5]}", "{\"loose\":[\"a\"]}",
+        "{\"loose\":[1,2,{}]}", "{\"strict\":\"ab\"}", "{\"loose\":[256],\"strict\":[300]}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        expect_reject(ref, &bytes_type, bad[i]);
+}
+
 /* Every prefix and many one-byte mutations of a few payloads: the engine's
  * verdict must be the validator's (or the parser's) every time, and
  * nothing may crash or leak. */
@@ -935,6 +1021,9 @@ int main(void)
     {
         cardc_schema *pick_ref = compile_text(pick_schema_json);
         pick_cases(pick_ref);
+        cardc_schema *bytes_ref = compile_text(bytes_schema_json);
+        bytes_cases(bytes_ref);
+        cardc_schema_free(bytes_ref);
         static const char *const pick_seeds[] = {"{\"n\":5.5,\"s\":\"ab\",\"e\":[1,2]}"};
         agreement_cases(pick_ref, &pick_type, pick_seeds, 1);
         cardc_schema_free(pick_ref);

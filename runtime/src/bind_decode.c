@@ -15,7 +15,8 @@
 #include "textpos.h"
 
 /* Failures that are not the schema's verdict: they abort the whole decode. */
-enum { HARD_NONE, HARD_PULL, HARD_INT_LIMIT, HARD_NUM_LIMIT, HARD_NOMEM, HARD_DEFAULT, HARD_STACK };
+enum { HARD_NONE, HARD_PULL, HARD_INT_LIMIT, HARD_NUM_LIMIT, HARD_NOMEM, HARD_DEFAULT, HARD_STACK,
+       HARD_BYTE_LIMIT };
 
 typedef struct dctx {
     cardc_pull p;
@@ -239,16 +240,21 @@ static int decode_number_array(dctx *c, const cardc_type *t, void *dst)
                 break;
             if (tok != CARDC_TOK_NUMBER)
                 goto reject;
-            if (as_bytes || (t->item && t->item->kind == CARDC_KIND_INT)) {
-                int k = literal_int(c->p.num_text, c->p.num_len, &iv);
-                if (k == 0)
-                    goto reject;
-                if (as_bytes && (k == 2 || iv < 0 || iv > 255))
-                    goto reject;
-            }
+            int k = 1;
+            iv = 0;
+            if (as_bytes || (t->item && t->item->kind == CARDC_KIND_INT))
+                k = literal_int(c->p.num_text, c->p.num_len, &iv);
+            if (k == 0 && t->item && t->item->kind == CARDC_KIND_INT)
+                goto reject;
             if (!c->no_checks && t->item && t->item->check_count &&
                 !cardc__bind_check_number(t->item, c->p.num_double, &c->defer))
                 goto reject;
+            /* the schema may allow what a byte cannot hold: the validator
+             * then tells an invalid document from a limit */
+            if (as_bytes && (k != 1 || iv < 0 || iv > 255)) {
+                hard(c, HARD_BYTE_LIMIT);
+                goto fail;
+            }
             if (as_bytes) {
                 if (!vec_push(c, (void **)&bytes, &cap, count, 1))
                     goto fail;
@@ -915,7 +921,8 @@ cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *jso
             st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
             break;
         case HARD_INT_LIMIT:
-        case HARD_NUM_LIMIT: {
+        case HARD_NUM_LIMIT:
+        case HARD_BYTE_LIMIT: {
             /* an invalid document is reported as such; only a valid one
              * that C cannot hold is a limit */
             int v = cardc__bind_validate_text(&diag, t, json, len, result, c.max_depth, NULL);
@@ -927,7 +934,9 @@ cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *jso
             snprintf(msg, sizeof msg, "%s %.*s is valid for the schema but does not fit in %s",
                      c.hard == HARD_INT_LIMIT ? "integer" : "number",
                      c.hard_len > 64 ? 64 : (int)c.hard_len, c.hard_text ? c.hard_text : "",
-                     c.hard == HARD_INT_LIMIT ? "int64_t" : "a double");
+                     c.hard == HARD_INT_LIMIT    ? "int64_t"
+                     : c.hard == HARD_NUM_LIMIT ? "a double"
+                                                : "a byte (0..255)");
             st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s", msg);
             break;
         }
