@@ -5,6 +5,7 @@
  * validator's own first error on the same text. */
 #include <json-c/json.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -993,6 +994,51 @@ static void agreement_cases(cardc_schema *ref, const cardc_type *t, const char *
     CHECK(cases > 500);
 }
 
+/* ---- threads: descriptors are const, every call owns its state ---- */
+
+static void *thread_main(void *arg)
+{
+    static const char misc_ok[] = "{\"color\":\"red\",\"cond\":{\"a\":2},\"any\":[1]}";
+    static const char misc_bad[] = "{\"color\":\"red\",\"cond\":{\"a\":1}}";
+    int *fails = arg;
+
+    for (int i = 0; i < 200; i++) {
+        llava_1_5_7b_hf_input v;
+        misc m;
+        cardc_error err;
+        char *json = NULL;
+        memset(&v, 0, sizeof v);
+        memset(&m, 0, sizeof m);
+        cardc_error_clear(&err);
+        if (llava_1_5_7b_hf_input_decode(&v, "{\"prompt\":\"p\",\"image\":[1,2]}", 28, &err) != CARDC_OK ||
+            v.u.object.max_tokens != 512 || llava_1_5_7b_hf_input_encode(&v, &json, NULL, &err) != CARDC_OK)
+            (*fails)++;
+        free(json);
+        llava_1_5_7b_hf_input_free(&v);
+        if (cardc_bind_decode(&misc_type, &m, misc_ok, strlen(misc_ok), NULL, &err) != CARDC_OK)
+            (*fails)++;
+        cardc_bind_free(&misc_type, &m);
+        cardc_error_clear(&err);
+        if (cardc_bind_decode(&misc_type, &m, misc_bad, strlen(misc_bad), NULL, &err) != CARDC_E_INVALID ||
+            strcmp(err.pointer, "/cond") != 0)
+            (*fails)++;
+    }
+    return NULL;
+}
+
+static void thread_cases(void)
+{
+    pthread_t th[4];
+    int fails[4] = {0};
+
+    for (int i = 0; i < 4; i++)
+        CHECK(pthread_create(&th[i], NULL, thread_main, &fails[i]) == 0);
+    for (int i = 0; i < 4; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_MSG(fails[i] == 0, "thread %d: %d failures", i, fails[i]);
+    }
+}
+
 int main(void)
 {
     cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_schema.json);
@@ -1028,6 +1074,7 @@ int main(void)
         agreement_cases(pick_ref, &pick_type, pick_seeds, 1);
         cardc_schema_free(pick_ref);
     }
+    thread_cases();
     cardc_schema_free(seed_ref);
     cardc_schema_free(misc_ref);
     return check_summary();
