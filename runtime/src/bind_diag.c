@@ -199,11 +199,14 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     if (st == CARDC_E_INVALID) {
         const cardc_unit *u = cardc__bind_main_error(r);
         const char *ip = u && u->instance_location ? u->instance_location : "";
-        cardc_json_locate(text, len, ip, &line, &col);
+        size_t off = 0;
+        cardc__json_locate(text, len, ip, &off);
+        cardc__text_position(text, len, off, 0, &line, &col);
         if (err && err->code == CARDC_OK) {
             cardc__error_at(err, CARDC_E_INVALID, source, line, col, "%s",
                             u && u->message ? u->message : "invalid");
             cardc__error_pointer(err, ip);
+            err->offset = off;
         }
     } else if (st == CARDC_OK) {
         /* the engine and the reference must never disagree */
