@@ -1,4 +1,5 @@
-/* Descriptors of the seed card's bindings (see seed_bind.h). */
+/* Descriptors of the seed card's bindings (see seed_bind.h), as cardc gen
+ * emits them ("format": "binary" is an annotation: no check). */
 #include <stddef.h>
 
 #include "seed_bind.h"
@@ -20,17 +21,11 @@ const cardc_schema_text llava_1_5_7b_hf_input_schema = {
     0,
 };
 
-static const cardc_check binary_checks[] = {
-    {.op = CARDC_CHECK_FORMAT, .text = "binary", .keyword = "/oneOf/0/format"},
-};
-
 static const cardc_type input_binary_type = {
     .kind = CARDC_KIND_BYTES,
     .c_name = "cardc_bytes",
     .pointer = "/oneOf/0",
     .size = sizeof(cardc_bytes),
-    .checks = binary_checks,
-    .check_count = 1,
     .schema = &llava_1_5_7b_hf_input_schema,
 };
 
@@ -125,22 +120,16 @@ static const cardc_type image_0_type = {
     .schema = &llava_1_5_7b_hf_input_schema,
 };
 
-static const cardc_check image_binary_checks[] = {
-    {.op = CARDC_CHECK_FORMAT, .text = "binary", .keyword = "/oneOf/1/properties/image/oneOf/1/format"},
-};
-
 static const cardc_type image_binary_type = {
     .kind = CARDC_KIND_BYTES,
     .c_name = "cardc_bytes",
     .pointer = "/oneOf/1/properties/image/oneOf/1",
     .size = sizeof(cardc_bytes),
-    .checks = image_binary_checks,
-    .check_count = 1,
     .schema = &llava_1_5_7b_hf_input_schema,
 };
 
 static const cardc_branch image_branches[] = {
-    {"0", &image_0_type},
+    {"ARRAY", &image_0_type},
     {"BINARY", &image_binary_type},
 };
 

@@ -23,7 +23,7 @@ typedef struct llava_1_5_7b_hf_input_messages {
 
 typedef enum llava_1_5_7b_hf_input_image_kind {
     LLAVA_1_5_7B_HF_INPUT_IMAGE_NONE = 0,
-    LLAVA_1_5_7B_HF_INPUT_IMAGE_0 = 1,     /* array of numbers */
+    LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY = 1, /* array of numbers */
     LLAVA_1_5_7B_HF_INPUT_IMAGE_BINARY = 2 /* binary string */
 } llava_1_5_7b_hf_input_image_kind;
 _Static_assert(sizeof(llava_1_5_7b_hf_input_image_kind) == sizeof(int), "kind enums are ints");
@@ -31,7 +31,7 @@ _Static_assert(sizeof(llava_1_5_7b_hf_input_image_kind) == sizeof(int), "kind en
 typedef struct llava_1_5_7b_hf_input_image {
     llava_1_5_7b_hf_input_image_kind kind;
     union {
-        cardc_numbers b0;
+        cardc_numbers array;
         cardc_bytes binary;
     } u;
 } llava_1_5_7b_hf_input_image;

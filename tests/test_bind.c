@@ -170,9 +170,9 @@ static void seed_valid(void)
     CHECK(dec(&v, "{\"prompt\":\"caption\",\"image\":[1,2,3]}", &err) == CARDC_OK);
     CHECK(v.kind == LLAVA_1_5_7B_HF_INPUT_OBJECT);
     CHECK(v.u.object.has_prompt && strcmp(v.u.object.prompt.data, "caption") == 0);
-    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_0);
-    CHECK(v.u.object.image.u.b0.count == 3 && v.u.object.image.u.b0.bytes &&
-          !v.u.object.image.u.b0.values && v.u.object.image.u.b0.bytes[2] == 3);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY);
+    CHECK(v.u.object.image.u.array.count == 3 && v.u.object.image.u.array.bytes &&
+          !v.u.object.image.u.array.values && v.u.object.image.u.array.bytes[2] == 3);
     /* defaults, in the object branch */
     CHECK(v.u.object.has_raw && v.u.object.raw == false);
     CHECK(v.u.object.has_max_tokens && v.u.object.max_tokens == 512);
@@ -200,15 +200,15 @@ static void seed_valid(void)
 
     /* numbers that are not all bytes: stored as doubles */
     CHECK(dec(&v, "{\"image\":[1.5,300]}", &err) == CARDC_OK);
-    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_0 && !v.u.object.image.u.b0.bytes &&
-          v.u.object.image.u.b0.values && v.u.object.image.u.b0.count == 2 &&
-          cardc_numbers_get(&v.u.object.image.u.b0, 0) == 1.5 &&
-          cardc_numbers_get(&v.u.object.image.u.b0, 1) == 300);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY && !v.u.object.image.u.array.bytes &&
+          v.u.object.image.u.array.values && v.u.object.image.u.array.count == 2 &&
+          cardc_numbers_get(&v.u.object.image.u.array, 0) == 1.5 &&
+          cardc_numbers_get(&v.u.object.image.u.array, 1) == 300);
     expect_roundtrip(IN_T, &v, "{\"raw\":false,\"image\":[1.5,300],\"max_tokens\":512}");
     CHECK(dec(&v, "{\"image\":[1.0,2]}", &err) == CARDC_OK);
-    CHECK(v.u.object.image.u.b0.values && v.u.object.image.u.b0.count == 2);
+    CHECK(v.u.object.image.u.array.values && v.u.object.image.u.array.count == 2);
     CHECK(dec(&v, "{\"image\":[]}", &err) == CARDC_OK);
-    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_0 && v.u.object.image.u.b0.count == 0);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY && v.u.object.image.u.array.count == 0);
 
     /* max_tokens as JSON Schema integers */
     CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":5.0}", &err) == CARDC_OK && v.u.object.max_tokens == 5);
@@ -396,8 +396,8 @@ static void seed_hand_built(void)
     cardc_bind_init(&llava_1_5_7b_hf_input_object_type, &v.u.object, NULL);
     v.u.object.has_prompt = true;
     cardc_string_set(&v.u.object.prompt, "caption / \"this\"\x01", 17, &err);
-    v.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_0;
-    cardc_numbers_set_bytes(&v.u.object.image.u.b0, (const uint8_t *)"\x00\x7f\xff", 3, &err);
+    v.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY;
+    cardc_numbers_set_bytes(&v.u.object.image.u.array, (const uint8_t *)"\x00\x7f\xff", 3, &err);
     cardc_error_clear(&err);
     CHECK_MSG(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_OK, "%s", err.message);
     CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_OK);
@@ -436,7 +436,7 @@ static void seed_hand_built(void)
     cardc_error_clear(&err);
     CHECK(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_E_INVALID);
     CHECK_STR(err.pointer, "/image");
-    v.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_0;
+    v.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY;
     v.u.object.messages.items[0].role.len = 99;
     free(v.u.object.messages.items[0].role.data);
     v.u.object.messages.items[0].role.data = NULL;
