@@ -935,6 +935,81 @@ static void bytes_cases(cardc_schema *ref)
         expect_reject(ref, &bytes_type, bad[i]);
 }
 
+/* ---- defaults that break their own schema are not applied ---- */
+
+static const char defs_schema_json[] =
+    "{\"properties\":{\"alpha\":{\"type\":\"number\",\"maximum\":3,\"default\":5},"
+    "\"bar\":{\"type\":\"string\",\"minLength\":4,\"default\":\"bad\"},"
+    "\"good\":{\"type\":\"string\",\"pattern\":\"^a\",\"default\":\"abc\"},"
+    "\"nope\":{\"type\":\"string\",\"pattern\":\"^a\",\"default\":\"xyz\"},"
+    "\"x\":{\"type\":\"integer\",\"default\":1}},"
+    "\"dependentRequired\":{\"x\":[\"bar\"]}}";
+static const cardc_schema_text defs_schema = {defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0};
+
+typedef struct defs_obj {
+    bool has_alpha;
+    double alpha;
+    bool has_bar;
+    cardc_string bar;
+    bool has_good;
+    cardc_string good;
+    bool has_nope;
+    cardc_string nope;
+    bool has_x;
+    int64_t x;
+} defs_obj;
+
+static const cardc_check alpha_checks[] = {{.op = CARDC_CHECK_MAXIMUM, .number = 3, .keyword = "/properties/alpha/maximum"}};
+static const cardc_type alpha_type = {.kind = CARDC_KIND_NUMBER, .c_name = "double", .pointer = "/properties/alpha",
+    .size = sizeof(double), .checks = alpha_checks, .check_count = 1, .schema = &defs_schema};
+static const cardc_check bar_checks[] = {{.op = CARDC_CHECK_MIN_LENGTH, .count = 4, .keyword = "/properties/bar/minLength"}};
+static const cardc_type bar_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string", .pointer = "/properties/bar",
+    .size = sizeof(cardc_string), .checks = bar_checks, .check_count = 1, .schema = &defs_schema};
+static const cardc_check good_checks[] = {{.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/good/pattern"}};
+static const cardc_type good_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string", .pointer = "/properties/good",
+    .size = sizeof(cardc_string), .checks = good_checks, .check_count = 1, .schema = &defs_schema};
+static const cardc_check nope_checks[] = {{.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/nope/pattern"}};
+static const cardc_type nope_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string", .pointer = "/properties/nope",
+    .size = sizeof(cardc_string), .checks = nope_checks, .check_count = 1, .schema = &defs_schema};
+static const cardc_type x_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t", .pointer = "/properties/x",
+    .size = sizeof(int64_t), .schema = &defs_schema};
+#define D_(f) offsetof(defs_obj, f), offsetof(defs_obj, has_##f), CARDC_NO_OFFSET
+static const cardc_field defs_fields[] = {
+    {"alpha", 5, D_(alpha), &alpha_type, "5", false},
+    {"bar", 3, D_(bar), &bar_type, "\"bad\"", false},
+    {"good", 4, D_(good), &good_type, "\"abc\"", false},
+    {"nope", 4, D_(nope), &nope_type, "\"xyz\"", false},
+    {"x", 1, D_(x), &x_type, "1", false},
+};
+#undef D_
+static const uint16_t x_dep[] = {4, 1};
+static const cardc_check defs_checks[] = {{.op = CARDC_CHECK_DEPENDENT_REQUIRED, .fields = x_dep,
+    .field_count = 2, .keyword = "/dependentRequired"}};
+static const cardc_type defs_type = {.kind = CARDC_KIND_OBJECT, .c_name = "defs_obj", .pointer = "",
+    .size = sizeof(defs_obj), .checks = defs_checks, .check_count = 1, .fields = defs_fields,
+    .field_count = 5, .schema = &defs_schema};
+
+static void defaults_cases(void)
+{
+    defs_obj v;
+    cardc_error err;
+
+    memset(&v, 0, sizeof v);
+    cardc_error_clear(&err);
+    CHECK_MSG(cardc_bind_decode(&defs_type, &v, "{}", 2, NULL, &err) == CARDC_OK, "%s", err.message);
+    CHECK(!v.has_alpha && !v.has_bar && !v.has_nope && !v.has_x);
+    CHECK(v.has_good && strcmp(v.good.data, "abc") == 0);
+    expect_roundtrip(&defs_type, &v, "{\"good\":\"abc\"}");
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_decode(&defs_type, &v, "{\"bar\":\"long enough\"}", 21, NULL, &err) == CARDC_OK);
+    CHECK(v.has_x && v.x == 1 && v.has_good);
+    cardc_bind_free(&defs_type, &v);
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_init(&defs_type, &v, &err) == CARDC_OK);
+    CHECK(!v.has_alpha && v.has_good && !v.has_x);
+    cardc_bind_free(&defs_type, &v);
+}
+
 /* Every prefix and many one-byte mutations of a few payloads: the engine's
  * verdict must be the validator's (or the parser's) every time, and
  * nothing may crash or leak. */
@@ -1074,6 +1149,7 @@ int main(void)
         agreement_cases(pick_ref, &pick_type, pick_seeds, 1);
         cardc_schema_free(pick_ref);
     }
+    defaults_cases();
     thread_cases();
     cardc_schema_free(seed_ref);
     cardc_schema_free(misc_ref);

@@ -80,7 +80,8 @@ static int tok_class(cardc_token tok)
 
 /* JSON Schema integers: 1.0 and 1e2 are integers. Reads the literal
  * exactly (a double would round 12345678901234567.0). Returns 1 with *out
- * set, 0 when not integral, 2 when integral but beyond int64. */
+ * set, 0 when not integral, 2 when beyond int64 (or too long to tell:
+ * callers then ask the validator). */
 static int literal_int(const char *s, size_t n, int64_t *out)
 {
     size_t i = 0, dcount = 0;
@@ -108,7 +109,9 @@ static int literal_int(const char *s, size_t n, int64_t *out)
                     digits[dcount++] = s[i];
                     exp10--;
                 } else if (s[i] != '0') {
-                    return 0; /* a non-zero digit this far down is a fraction */
+                    /* beyond 64 digits: an exponent could still make it an
+                     * integer, a huge one; the validator tells */
+                    return 2;
                 }
             } else {
                 exp10--;
@@ -805,58 +808,108 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     return 0;
 }
 
-/* Decodes a schema default: its type is enforced, its constraints are not
- * (JSON Schema does not require defaults to be valid). */
-static cardc_status decode_default(const cardc_type *t, void *dst, const char *text,
-                                   cardc_error *err)
+/* Decodes a schema default into *dst. JSON Schema does not require a
+ * default to be valid, but a decoded value must be: a default that breaks
+ * its field's schema is not applied. Returns 1 applied, 0 not, -1 on
+ * failure (err filled). */
+static int decode_default(const cardc_type *t, void *dst, const char *text, cardc_error *err)
 {
+    bind_diag diag;
     dctx c;
     cardc_pull_mark m;
     int r;
 
     memset(&c, 0, sizeof c);
+    memset(&diag, 0, sizeof diag);
     cardc__bind_stack_init(&c.stack);
-    c.no_checks = 1;
+    c.no_defaults = 1; /* the default is the whole value, as written */
+    c.diag = &diag;
     c.err = err;
     cardc_pull_init(&c.p, text, strlen(text), 0);
     cardc_pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, dst, &m);
     if (r == 1 && next(&c) != CARDC_TOK_END)
         r = -1;
+    if (r == 1 && c.defer) {
+        r = cardc__bind_validate_text(&diag, t, text, strlen(text), NULL, 0, err);
+        if (r < 0)
+            c.hard = HARD_DEFAULT;
+    }
     cardc_pull_free(&c.p);
+    cardc__bind_diag_free(&diag);
     if (r == 1)
-        return CARDC_OK;
+        return 1;
     cardc__bind_release(t, dst);
     memset(dst, 0, t->size);
+    if (r == 0 || c.hard == HARD_INT_LIMIT || c.hard == HARD_NUM_LIMIT || c.hard == HARD_BYTE_LIMIT)
+        return 0;
     if (c.hard == HARD_NOMEM)
-        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
-    return cardc__error(err, CARDC_E_SCHEMA, "default %s does not fit type %s", text,
-                        t->c_name ? t->c_name : "?");
+        cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    else if (c.hard != HARD_DEFAULT)
+        cardc__error(err, CARDC_E_SCHEMA, "default %s of %s is not JSON", text,
+                     t->c_name ? t->c_name : "?");
+    return -1;
+}
+
+static int over_max_properties(const cardc_type *t, size_t count)
+{
+    for (size_t i = 0; i < t->check_count; i++)
+        if (t->checks[i].op == CARDC_CHECK_MAX_PROPERTIES && count > t->checks[i].count)
+            return 1;
+    return 0;
 }
 
 cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse,
                                         cardc_error *err)
 {
+    unsigned char small[64] = {0}, *present = small;
+    size_t count = 0;
+
+    if (t->field_count > sizeof small && !(present = calloc(t->field_count, 1)))
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->field_count; i++) {
+        bool has = true;
+        if (t->fields[i].has_offset != CARDC_NO_OFFSET)
+            memcpy(&has, BIND_CAT(v, t->fields[i].has_offset), sizeof has);
+        present[i] = has;
+        count += has;
+    }
     for (size_t i = 0; i < t->field_count; i++) {
         const cardc_field *f = &t->fields[i];
-        bool has = true;
+        void *fv = BIND_AT(v, f->offset);
 
         if (f->offset == CARDC_NO_OFFSET)
             continue;
-        if (f->has_offset != CARDC_NO_OFFSET)
-            memcpy(&has, BIND_CAT(v, f->has_offset), sizeof has);
-        if (!has && f->default_json) {
-            cardc_status st = decode_default(f->type, BIND_AT(v, f->offset), f->default_json, err);
-            if (st != CARDC_OK)
-                return st;
-            set_flag(v, f->has_offset, true);
-        } else if (recurse && has && f->has_offset == CARDC_NO_OFFSET &&
+        if (!present[i] && f->default_json) {
+            /* nor may a default break the object's own rules (not
+             * {required}, dependentRequired, maxProperties) */
+            present[i] = 1;
+            if (!cardc__bind_check_presence(t, present) || over_max_properties(t, count + 1)) {
+                present[i] = 0;
+                continue;
+            }
+            int r = decode_default(f->type, fv, f->default_json, err);
+            if (r < 0) {
+                if (present != small)
+                    free(present);
+                return err && err->code ? err->code : CARDC_E_SCHEMA;
+            }
+            present[i] = (unsigned char)r;
+            count += (size_t)r;
+            if (r)
+                set_flag(v, f->has_offset, true);
+        } else if (recurse && present[i] && f->has_offset == CARDC_NO_OFFSET &&
                    f->type->kind == CARDC_KIND_OBJECT && f->type != t) {
-            cardc_status st = cardc__bind_apply_defaults(f->type, BIND_AT(v, f->offset), 1, err);
-            if (st != CARDC_OK)
+            cardc_status st = cardc__bind_apply_defaults(f->type, fv, 1, err);
+            if (st != CARDC_OK) {
+                if (present != small)
+                    free(present);
                 return st;
+            }
         }
     }
+    if (present != small)
+        free(present);
     return CARDC_OK;
 }
 
