@@ -539,28 +539,53 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
         close_container(p, i, CARDC_TOK_ARRAY_END);
         return 1;
     }
+    /* One pass, no calls: this loop is the whole cost of an image. */
     for (;;) {
         unsigned v, d;
+        unsigned char c;
 
         /* t[i]: an element's first byte, after whitespace */
         elem = i;
-        probe_state = cnt ? ST_VALUE : ST_ARRAY_FIRST;
-        if (i >= n || (v = (unsigned)t[i] - '0') > 9)
-            goto general;
-        i++;
-        if (v == 0) {
-            if (i < n && jlex_is_digit(t[i]))
-                goto general;
-        } else {
-            while (i < n && (d = (unsigned)t[i] - '0') <= 9) {
+        if (n - i >= 4) {
+            /* up to three digits and the byte after them, unrolled */
+            if ((v = (unsigned)t[i] - '0') > 9)
+                goto general_value;
+            if ((d = (unsigned)t[i + 1] - '0') > 9) {
+                i += 1;
+            } else if (v == 0) {
+                goto general_value; /* leading zero */
+            } else {
                 v = v * 10 + d;
-                if (v > 255)
-                    goto general;
-                i++;
+                if ((d = (unsigned)t[i + 2] - '0') > 9) {
+                    i += 2;
+                } else {
+                    v = v * 10 + d;
+                    if (v > 255 || (unsigned)t[i + 3] - '0' <= 9)
+                        goto general_value;
+                    i += 3;
+                }
             }
+        } else {
+            if (i >= n || (v = (unsigned)t[i] - '0') > 9)
+                goto general_value;
+            i++;
+            if (v == 0) {
+                if (i < n && jlex_is_digit(t[i]))
+                    goto general_value;
+            } else {
+                while (i < n && (d = (unsigned)t[i] - '0') <= 9) {
+                    v = v * 10 + d;
+                    if (v > 255)
+                        goto general_value;
+                    i++;
+                }
+            }
+            if (i >= n)
+                goto general_value; /* the text ends in the number */
         }
-        if (i >= n || (t[i] != ',' && t[i] != ']' && !jlex_is_ws(t[i])))
-            goto general; /* 1.5, 1e2, 12x, or the text ends */
+        c = t[i];
+        if (c != ',' && c != ']' && !jlex_is_ws(c))
+            goto general_value; /* 1.5, 1e2, 12x */
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 4096;
             uint8_t *nb = realloc(buf, ncap);
@@ -573,15 +598,22 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
             cap = ncap;
         }
         buf[cnt++] = (uint8_t)v;
-        if (t[i] != ',') {
+        if (c == ',') {
+            i++;
+            if (i < n && (unsigned)t[i] - '0' <= 9)
+                continue;
             SKIP_WS(t, n, i);
-            if (i < n && t[i] == ']')
-                break;
-            if (i >= n || t[i] != ',') {
-                elem = i;
-                probe_state = ST_ARRAY_NEXT;
-                goto general;
-            }
+            continue;
+        }
+        if (c == ']')
+            break;
+        SKIP_WS(t, n, i);
+        if (i < n && t[i] == ']')
+            break;
+        if (i >= n || t[i] != ',') {
+            elem = i;
+            probe_state = ST_ARRAY_NEXT;
+            goto general;
         }
         i++;
         SKIP_WS(t, n, i);
@@ -596,6 +628,8 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
     *count = cnt;
     return 1;
 
+general_value:
+    probe_state = cnt ? ST_VALUE : ST_ARRAY_FIRST;
 general:
     /* Read the token that stopped the loop the general way: a syntax error
      * is reported as cardc_pull_next reports it; anything else is a valid
