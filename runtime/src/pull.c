@@ -305,10 +305,8 @@ static int literal_double(const unsigned char *t, size_t start, const jlex_numbe
         e -= (long)num->frac_digits;
         if (m == 0 || (m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22)) {
             double d = (double)m;
-            if (e >= 0)
-                d *= pow10_exact[e];
-            else
-                d /= pow10_exact[-e];
+            if (m != 0)
+                d = e >= 0 ? d * pow10_exact[e] : d / pow10_exact[-e];
             *out = num->negative ? -d : d;
             return 0;
         }
@@ -469,6 +467,13 @@ cardc_token cardc_pull_next(cardc_pull *p)
         if (i < n) {
             if (!jlex_token_start(t[i]))
                 return fail_expected(p, i, NULL);
+            if ((jlex_is_alnum(t[i]) && !jlex_is_digit(t[i])) || t[i] == '_') {
+                /* as json_parse.c's lexer: a bad word is named first */
+                char msg[sizeof p->message];
+                size_t end, at;
+                if (jlex_scan_literal(t, n, i, &end, msg, sizeof msg, &at) < 0)
+                    return fail(p, at, CARDC_E_JSON, "%s", msg);
+            }
             jlex_describe_char(t, n, i, what, sizeof what);
             return fail(p, i, CARDC_E_JSON, "unexpected character %s after the JSON value", what);
         }
@@ -584,8 +589,13 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
                 goto general_value; /* the text ends in the number */
         }
         c = t[i];
-        if (c != ',' && c != ']' && !jlex_is_ws(c))
-            goto general_value; /* 1.5, 1e2, 12x */
+        if (c != ',' && c != ']' && !jlex_is_ws(c)) {
+            if (c == '.' || c == '+' || c == '-' || jlex_is_alnum(c))
+                goto general_value; /* 1.5, 1e2, 12x */
+            elem = i;
+            probe_state = ST_ARRAY_NEXT;
+            goto general;
+        }
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 4096;
             uint8_t *nb = realloc(buf, ncap);
