@@ -541,6 +541,7 @@ static void test_errors(void)
         {"[1x]", 0, 1, CARDC_E_JSON, "invalid number"},
         {"1 2", 0, 2, CARDC_E_JSON, "unexpected character '2' after the JSON value"},
         {"{} x", 0, 3, CARDC_E_JSON, "invalid literal 'x' (only true, false and null exist)"},
+        {"[] f", 0, 3, CARDC_E_JSON, "unexpected character 'f' after the JSON value"},
         {"{} true", 0, 3, CARDC_E_JSON, "unexpected character 't' after the JSON value"},
         {"['a']", 0, 1, CARDC_E_JSON, "single-quoted strings are not allowed"},
         {"[1]//", 0, 3, CARDC_E_JSON, "comments are not allowed"},

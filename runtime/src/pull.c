@@ -94,6 +94,18 @@ static cardc_token fail_expected(cardc_pull *p, size_t i, const char *expected)
         cardc_status code = jlex_stray(t, p->len, i, msg, sizeof msg);
         return fail(p, i, code, "%s", msg);
     }
+    if (jlex_is_alnum(t[i]) || t[i] == '_' || t[i] == '-') {
+        /* A token that is bad in itself is named for that, wherever it is. */
+        jlex_number num;
+        size_t end, at = i + 1;
+        const char *bad = NULL;
+        if (jlex_is_digit(t[i]) || t[i] == '-')
+            bad = jlex_scan_number(t, p->len, i, &num, &at);
+        else if (jlex_scan_literal(t, p->len, i, &end, msg, sizeof msg, &at) < 0)
+            bad = msg;
+        if (bad && at == i)
+            return fail(p, i, CARDC_E_JSON, "%s", bad);
+    }
     if (expected)
         return fail(p, i, CARDC_E_JSON, "%s", expected);
     jlex_describe_char(t, p->len, i, what, sizeof what);
@@ -468,10 +480,11 @@ cardc_token cardc_pull_next(cardc_pull *p)
             if (!jlex_token_start(t[i]))
                 return fail_expected(p, i, NULL);
             if ((jlex_is_alnum(t[i]) && !jlex_is_digit(t[i])) || t[i] == '_') {
-                /* as json_parse.c's lexer: a bad word is named first */
+                /* as json_parse.c's lexer: a bad word is named first
+                 * (a cut-off one ends the text later: this is earlier) */
                 char msg[sizeof p->message];
                 size_t end, at;
-                if (jlex_scan_literal(t, n, i, &end, msg, sizeof msg, &at) < 0)
+                if (jlex_scan_literal(t, n, i, &end, msg, sizeof msg, &at) < 0 && at == i)
                     return fail(p, at, CARDC_E_JSON, "%s", msg);
             }
             jlex_describe_char(t, n, i, what, sizeof what);
