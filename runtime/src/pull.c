@@ -12,6 +12,7 @@
  * (a program that does must keep LC_NUMERIC "C"). JSON allows 1e400: it
  * becomes +-inf in num_double, as strtod has it.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,7 +136,7 @@ static cardc_token open_container(cardc_pull *p, size_t at, unsigned char kind)
         return fail(p, at, CARDC_E_LIMIT, "nesting too deep (the limit is %d levels)",
                     p->max_depth);
     if (p->depth == p->stack_cap) {
-        int cap = p->stack_cap * 2;
+        int cap = p->stack_cap <= INT_MAX / 2 ? p->stack_cap * 2 : INT_MAX;
         unsigned char *s;
         if (p->stack == p->inline_stack) {
             s = malloc((size_t)cap);
