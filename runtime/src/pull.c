@@ -343,10 +343,31 @@ static cardc_token read_number(cardc_pull *p, size_t start)
 {
     const unsigned char *t = (const unsigned char *)p->text;
     jlex_number num;
-    size_t at;
-    const char *bad = jlex_scan_number(t, p->len, start, &num, &at);
+    size_t at, i = start, n = p->len;
+    const char *bad;
     const uint64_t int64_max = (uint64_t)INT64_MAX;
 
+    /* Fast path: a plain non-negative integer of up to 18 digits that ends
+     * in a delimiter (number arrays are mostly these); anything else takes
+     * the full grammar of jlex_scan_number. */
+    if (t[i] != '0' || i + 1 >= n || !jlex_is_digit(t[i + 1])) {
+        uint64_t v = 0;
+        unsigned d;
+        while (i < n && i - start < 18 && (d = (unsigned)t[i] - '0') <= 9) {
+            v = v * 10 + d;
+            i++;
+        }
+        if (i > start && i < n && (t[i] == ',' || t[i] == ']' || t[i] == '}' || jlex_is_ws(t[i]))) {
+            p->num_text = p->text + start;
+            p->num_len = i - start;
+            p->num_is_int = 1;
+            p->num_int = (int64_t)v;
+            p->num_double = (double)v;
+            after_value(p);
+            return token(p, CARDC_TOK_NUMBER, start, i);
+        }
+    }
+    bad = jlex_scan_number(t, n, start, &num, &at);
     if (bad)
         return fail(p, at, CARDC_E_JSON, "%s", bad);
     p->num_text = p->text + start;
