@@ -10,6 +10,7 @@
 #include "cardc/json.h"
 #include "cardc/pull.h"
 #include "json_internal.h"
+#include "textpos.h"
 
 #include "check.h"
 
@@ -485,6 +486,25 @@ static void test_bytes(void)
         CHECK_MSG(off == syntax[k].offset, "%.*s: json_parse at %zu: %s", (int)len, doc, off,
                   ref_msg);
     }
+    /* The array at the root, its tail read byte by byte near the end. */
+    {
+        cardc_pull p;
+        cardc_pull_init(&p, "[1,22,255,0]", 12, 0);
+        CHECK(cardc_pull_bytes(&p, &data, &count) == 0 && !data); /* no '[' read yet */
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_ARRAY_BEGIN);
+        CHECK(cardc_pull_bytes(&p, &data, &count) == 1 && count == 4 && data[0] == 1 &&
+              data[1] == 22 && data[2] == 255 && data[3] == 0);
+        free(data);
+        CHECK(p.tok == CARDC_TOK_ARRAY_END && p.tok_offset == 11 && p.depth == 0);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_END);
+        cardc_pull_free(&p);
+        cardc_pull_init(&p, "[9,256]", 7, 0);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_ARRAY_BEGIN);
+        CHECK(cardc_pull_bytes(&p, &data, &count) == 0 && !data && p.tok == CARDC_TOK_ARRAY_BEGIN);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_NUMBER && p.num_int == 9);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_NUMBER && p.num_int == 256);
+        cardc_pull_free(&p);
+    }
     /* The text ends in the array: 0, the general path finds the end. */
     CHECK(bytes_of("{\"i\": [1, 2", &data, &count, &tail, &after) == 0 && !tail);
 
@@ -595,8 +615,30 @@ static void test_errors(void)
     }
 }
 
+/* Callers turn error_offset into line:column with textpos.h: the same as
+ * cardc_json_parse reports. */
+static void test_position(void)
+{
+    static const char doc[] = "{\n  \"a\": [1,\n        2,,\n  ]\n}";
+    cardc_pull p;
+    cardc_error err;
+    struct json_object *o = NULL;
+    int line = 0, column = 0;
+
+    cardc_pull_init(&p, doc, sizeof doc - 1, 0);
+    while (cardc_pull_next(&p) > CARDC_TOK_END)
+        ;
+    cardc__text_position(doc, sizeof doc - 1, p.error_offset, 0, &line, &column);
+    cardc_error_clear(&err);
+    CHECK(cardc_json_parse(doc, sizeof doc - 1, NULL, 0, &o, &err) == CARDC_E_JSON);
+    CHECK(line == 3 && column == 11 && err.line == line && err.column == column);
+    CHECK_STR(p.message, "unexpected character ','");
+    cardc_pull_free(&p);
+}
+
 int main(void)
 {
+    test_position();
     test_tokens();
     test_strings();
     test_numbers();
