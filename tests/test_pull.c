@@ -278,6 +278,8 @@ static void test_depth(void)
     CHECK(nested(3, 0, 3, &off, &code));
     CHECK(!nested(4, 0, 3, &off, &code) && code == CARDC_E_LIMIT && off == 3);
     CHECK(nested(100000, 0, 100000, &off, &code));
+    /* the ceiling cardc_json_parse has too */
+    CHECK(!nested(100001, 0, 200000, &off, &code) && code == CARDC_E_LIMIT && off == 100000);
     CHECK(nested(CARDC_PULL_INLINE_DEPTH, 0, 0, &off, &code));
     CHECK(nested(CARDC_PULL_INLINE_DEPTH + 1, 1, 0, &off, &code));
     {

@@ -45,6 +45,10 @@ void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth)
     p->text = text ? text : "";
     p->len = text ? len : 0;
     p->max_depth = max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH;
+    /* not for the parser's sake (it keeps one byte per level): a document
+     * it accepts must also load through cardc_json_parse for diagnostics */
+    if (p->max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
+        p->max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
     p->stack = p->inline_stack;
     p->stack_cap = CARDC_PULL_INLINE_DEPTH;
     p->state = ST_VALUE;

@@ -83,7 +83,8 @@ typedef struct cardc_pull {
 } cardc_pull;
 
 /* Starts parsing text[0..len). max_depth <= 0 means
- * CARDC_JSON_DEFAULT_MAX_DEPTH. Borrows text until cardc_pull_free. */
+ * CARDC_JSON_DEFAULT_MAX_DEPTH; at most CARDC_JSON_MAX_DEPTH_CEILING
+ * applies, as in cardc_json_parse. Borrows text until cardc_pull_free. */
 void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth);
 
 /* Releases what the parser allocated. The parser may be re-initialised. */
