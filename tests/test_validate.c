@@ -416,6 +416,26 @@ static void test_registry(cardc_result *r)
     CHECK_STR(cardc_result_error(r, 1)->absolute_keyword_location,
               "http://example.com/schemas/other.json#/minimum");
     CHECK(cardc_schema_dialect(s) == CARDC_DIALECT_DRAFT7);
+    /* The documents it reached, for bundling: the root, then both registered ones. */
+    {
+        const struct json_object *d = NULL;
+        bool builtin = true;
+        CHECK(cardc_schema_document_count(s) == 3);
+        CHECK_STR(cardc_schema_document(s, 0, &d, &builtin), "http://example.com/schemas/main.json");
+        CHECK(d == schema && !builtin);
+        CHECK_STR(cardc_schema_document(s, 1, NULL, &builtin), "http://example.com/root.json");
+        CHECK(!builtin);
+        CHECK_STR(cardc_schema_document(s, 2, NULL, NULL), "http://example.com/schemas/other.json");
+        CHECK(cardc_schema_document(s, 3, NULL, NULL) == NULL);
+    }
+    cardc_schema_free(s);
+    s = compile("{\"$ref\":\"http://json-schema.org/draft-07/schema#\"}", &(cardc_status){0}, NULL);
+    {
+        bool builtin = false;
+        CHECK(s && cardc_schema_document_count(s) == 2);
+        CHECK_STR(cardc_schema_document(s, 1, NULL, &builtin), "http://json-schema.org/draft-07/schema");
+        CHECK(builtin);
+    }
     cardc_schema_free(s);
     json_object_put(schema);
     json_object_put(inst);

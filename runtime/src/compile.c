@@ -602,14 +602,29 @@ fail:
     return 0;
 }
 
-static sinfo *index_doc(cctx *c, struct json_object *doc, const char *uri, uint8_t dialect)
+static sinfo *index_doc(cctx *c, struct json_object *doc, const char *uri, uint8_t dialect,
+                        bool builtin)
 {
+    char *uri_copy = xstrdup(uri);
+    if (!uri_copy)
+        return oom(c), NULL;
     if (c->s->ndocs % 16 == 0) {
-        struct json_object **v = realloc(c->s->docs, (c->s->ndocs + 16) * sizeof *v);
-        if (!v)
+        size_t n = c->s->ndocs + 16;
+        struct json_object **v = realloc(c->s->docs, n * sizeof *v);
+        char **u = v ? realloc(c->s->doc_uris, n * sizeof *u) : NULL;
+        bool *b = u ? realloc(c->s->doc_builtin, n * sizeof *b) : NULL;
+        if (v)
+            c->s->docs = v;
+        if (u)
+            c->s->doc_uris = u;
+        if (!b) {
+            free(uri_copy);
             return oom(c), NULL;
-        c->s->docs = v;
+        }
+        c->s->doc_builtin = b;
     }
+    c->s->doc_uris[c->s->ndocs] = uri_copy;
+    c->s->doc_builtin[c->s->ndocs] = builtin;
     c->s->docs[c->s->ndocs++] = json_object_get(doc);
     if (!index_schema(c, doc, uri, "", dialect, V_ALL, NULL, 0))
         return NULL;
@@ -628,7 +643,7 @@ static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
         return i;
     doc = cardc__registry_find(c->opts ? c->opts->registry : NULL, uri);
     if (doc && !hget(&c->infos, doc)) {
-        sinfo *r = index_doc(c, doc, uri, dialect);
+        sinfo *r = index_doc(c, doc, uri, dialect, false);
         if (r && !hget(&c->uris, uri))
             put_uri(c, xstrdup(uri), r);
         if ((i = hget(&c->uris, uri)) != NULL || c->st)
@@ -641,7 +656,7 @@ static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
             if (!m)
                 return fail(c, CARDC_E_SCHEMA, "", "built-in meta-schema %s is corrupt", uri),
                        NULL;
-            r = index_doc(c, m, uri, dialect);
+            r = index_doc(c, m, uri, dialect, true);
             json_object_put(m);
             if (!r)
                 return NULL;
@@ -652,7 +667,7 @@ static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
     if (c->opts && c->opts->registry) {
         const cardc_registry *reg = c->opts->registry;
         for (k = 0; k < reg->n; k++)
-            if (!hget(&c->infos, reg->e[k].doc) && !index_doc(c, reg->e[k].doc, reg->e[k].uri, dialect))
+            if (!hget(&c->infos, reg->e[k].doc) && !index_doc(c, reg->e[k].doc, reg->e[k].uri, dialect, false))
                 return NULL;
         return hget(&c->uris, uri);
     }
@@ -1786,9 +1801,13 @@ void cardc_schema_free(cardc_schema *s)
     for (i = 0; i < s->nstrs; i++)
         free(s->strs[i]);
     free(s->strs);
-    for (i = 0; i < s->ndocs; i++)
+    for (i = 0; i < s->ndocs; i++) {
         json_object_put(s->docs[i]);
+        free(s->doc_uris[i]);
+    }
     free(s->docs);
+    free(s->doc_uris);
+    free(s->doc_builtin);
     free(s);
 }
 
@@ -1874,7 +1893,7 @@ cardc_status cardc_schema_compile(const struct json_object *schema, const cardc_
         goto fail;
     }
     base[cardc__uri_fragment_pos(base)] = '\0';
-    ri = index_doc(&c, (struct json_object *)(uintptr_t)schema, base, d);
+    ri = index_doc(&c, (struct json_object *)(uintptr_t)schema, base, d, false);
     free(base);
     if (!ri)
         goto fail;
@@ -1905,4 +1924,21 @@ fail:
     if (c.st == CARDC_OK)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     return c.st;
+}
+
+size_t cardc_schema_document_count(const cardc_schema *schema)
+{
+    return schema ? schema->ndocs : 0;
+}
+
+const char *cardc_schema_document(const cardc_schema *schema, size_t index,
+                                  const struct json_object **document, bool *builtin)
+{
+    if (!schema || index >= schema->ndocs)
+        return NULL;
+    if (document)
+        *document = schema->docs[index];
+    if (builtin)
+        *builtin = schema->doc_builtin[index];
+    return schema->doc_uris[index];
 }

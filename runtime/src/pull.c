@@ -12,6 +12,7 @@
  * (a program that does must keep LC_NUMERIC "C"). JSON allows 1e400: it
  * becomes +-inf in num_double, as strtod has it.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,6 +45,10 @@ void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth)
     p->text = text ? text : "";
     p->len = text ? len : 0;
     p->max_depth = max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH;
+    /* not for the parser's sake (it keeps one byte per level): a document
+     * it accepts must also load through cardc_json_parse for diagnostics */
+    if (p->max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
+        p->max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
     p->stack = p->inline_stack;
     p->stack_cap = CARDC_PULL_INLINE_DEPTH;
     p->state = ST_VALUE;
@@ -94,6 +99,18 @@ static cardc_token fail_expected(cardc_pull *p, size_t i, const char *expected)
         cardc_status code = jlex_stray(t, p->len, i, msg, sizeof msg);
         return fail(p, i, code, "%s", msg);
     }
+    if (jlex_is_alnum(t[i]) || t[i] == '_' || t[i] == '-') {
+        /* A token that is bad in itself is named for that, wherever it is. */
+        jlex_number num;
+        size_t end, at = i + 1;
+        const char *bad = NULL;
+        if (jlex_is_digit(t[i]) || t[i] == '-')
+            bad = jlex_scan_number(t, p->len, i, &num, &at);
+        else if (jlex_scan_literal(t, p->len, i, &end, msg, sizeof msg, &at) < 0)
+            bad = msg;
+        if (bad && at == i)
+            return fail(p, i, CARDC_E_JSON, "%s", bad);
+    }
     if (expected)
         return fail(p, i, CARDC_E_JSON, "%s", expected);
     jlex_describe_char(t, p->len, i, what, sizeof what);
@@ -123,7 +140,7 @@ static cardc_token open_container(cardc_pull *p, size_t at, unsigned char kind)
         return fail(p, at, CARDC_E_LIMIT, "nesting too deep (the limit is %d levels)",
                     p->max_depth);
     if (p->depth == p->stack_cap) {
-        int cap = p->stack_cap * 2;
+        int cap = p->stack_cap <= INT_MAX / 2 ? p->stack_cap * 2 : INT_MAX;
         unsigned char *s;
         if (p->stack == p->inline_stack) {
             s = malloc((size_t)cap);
@@ -305,10 +322,8 @@ static int literal_double(const unsigned char *t, size_t start, const jlex_numbe
         e -= (long)num->frac_digits;
         if (m == 0 || (m <= (UINT64_C(1) << 53) && e >= -22 && e <= 22)) {
             double d = (double)m;
-            if (e >= 0)
-                d *= pow10_exact[e];
-            else
-                d /= pow10_exact[-e];
+            if (m != 0)
+                d = e >= 0 ? d * pow10_exact[e] : d / pow10_exact[-e];
             *out = num->negative ? -d : d;
             return 0;
         }
@@ -332,10 +347,31 @@ static cardc_token read_number(cardc_pull *p, size_t start)
 {
     const unsigned char *t = (const unsigned char *)p->text;
     jlex_number num;
-    size_t at;
-    const char *bad = jlex_scan_number(t, p->len, start, &num, &at);
+    size_t at, i = start, n = p->len;
+    const char *bad;
     const uint64_t int64_max = (uint64_t)INT64_MAX;
 
+    /* Fast path: a plain non-negative integer of up to 18 digits that ends
+     * in a delimiter (number arrays are mostly these); anything else takes
+     * the full grammar of jlex_scan_number. */
+    if (t[i] != '0' || i + 1 >= n || !jlex_is_digit(t[i + 1])) {
+        uint64_t v = 0;
+        unsigned d;
+        while (i < n && i - start < 18 && (d = (unsigned)t[i] - '0') <= 9) {
+            v = v * 10 + d;
+            i++;
+        }
+        if (i > start && i < n && (t[i] == ',' || t[i] == ']' || t[i] == '}' || jlex_is_ws(t[i]))) {
+            p->num_text = p->text + start;
+            p->num_len = i - start;
+            p->num_is_int = 1;
+            p->num_int = (int64_t)v;
+            p->num_double = (double)v;
+            after_value(p);
+            return token(p, CARDC_TOK_NUMBER, start, i);
+        }
+    }
+    bad = jlex_scan_number(t, n, start, &num, &at);
     if (bad)
         return fail(p, at, CARDC_E_JSON, "%s", bad);
     p->num_text = p->text + start;
@@ -469,6 +505,14 @@ cardc_token cardc_pull_next(cardc_pull *p)
         if (i < n) {
             if (!jlex_token_start(t[i]))
                 return fail_expected(p, i, NULL);
+            if ((jlex_is_alnum(t[i]) && !jlex_is_digit(t[i])) || t[i] == '_') {
+                /* as json_parse.c's lexer: a bad word is named first
+                 * (a cut-off one ends the text later: this is earlier) */
+                char msg[sizeof p->message];
+                size_t end, at;
+                if (jlex_scan_literal(t, n, i, &end, msg, sizeof msg, &at) < 0 && at == i)
+                    return fail(p, at, CARDC_E_JSON, "%s", msg);
+            }
             jlex_describe_char(t, n, i, what, sizeof what);
             return fail(p, i, CARDC_E_JSON, "unexpected character %s after the JSON value", what);
         }
@@ -539,28 +583,58 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
         close_container(p, i, CARDC_TOK_ARRAY_END);
         return 1;
     }
+    /* One pass, no calls: this loop is the whole cost of an image. */
     for (;;) {
         unsigned v, d;
+        unsigned char c;
 
         /* t[i]: an element's first byte, after whitespace */
         elem = i;
-        probe_state = cnt ? ST_VALUE : ST_ARRAY_FIRST;
-        if (i >= n || (v = (unsigned)t[i] - '0') > 9)
-            goto general;
-        i++;
-        if (v == 0) {
-            if (i < n && jlex_is_digit(t[i]))
-                goto general;
-        } else {
-            while (i < n && (d = (unsigned)t[i] - '0') <= 9) {
+        if (n - i >= 4) {
+            /* up to three digits and the byte after them, unrolled */
+            if ((v = (unsigned)t[i] - '0') > 9)
+                goto general_value;
+            if ((d = (unsigned)t[i + 1] - '0') > 9) {
+                i += 1;
+            } else if (v == 0) {
+                goto general_value; /* leading zero */
+            } else {
                 v = v * 10 + d;
-                if (v > 255)
-                    goto general;
-                i++;
+                if ((d = (unsigned)t[i + 2] - '0') > 9) {
+                    i += 2;
+                } else {
+                    v = v * 10 + d;
+                    if (v > 255 || (unsigned)t[i + 3] - '0' <= 9)
+                        goto general_value;
+                    i += 3;
+                }
             }
+        } else {
+            if (i >= n || (v = (unsigned)t[i] - '0') > 9)
+                goto general_value;
+            i++;
+            if (v == 0) {
+                if (i < n && jlex_is_digit(t[i]))
+                    goto general_value;
+            } else {
+                while (i < n && (d = (unsigned)t[i] - '0') <= 9) {
+                    v = v * 10 + d;
+                    if (v > 255)
+                        goto general_value;
+                    i++;
+                }
+            }
+            if (i >= n)
+                goto general_value; /* the text ends in the number */
         }
-        if (i >= n || (t[i] != ',' && t[i] != ']' && !jlex_is_ws(t[i])))
-            goto general; /* 1.5, 1e2, 12x, or the text ends */
+        c = t[i];
+        if (c != ',' && c != ']' && !jlex_is_ws(c)) {
+            if (c == '.' || c == '+' || c == '-' || jlex_is_alnum(c))
+                goto general_value; /* 1.5, 1e2, 12x */
+            elem = i;
+            probe_state = ST_ARRAY_NEXT;
+            goto general;
+        }
         if (cnt == cap) {
             size_t ncap = cap ? cap * 2 : 4096;
             uint8_t *nb = realloc(buf, ncap);
@@ -573,15 +647,22 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
             cap = ncap;
         }
         buf[cnt++] = (uint8_t)v;
-        if (t[i] != ',') {
+        if (c == ',') {
+            i++;
+            if (i < n && (unsigned)t[i] - '0' <= 9)
+                continue;
             SKIP_WS(t, n, i);
-            if (i < n && t[i] == ']')
-                break;
-            if (i >= n || t[i] != ',') {
-                elem = i;
-                probe_state = ST_ARRAY_NEXT;
-                goto general;
-            }
+            continue;
+        }
+        if (c == ']')
+            break;
+        SKIP_WS(t, n, i);
+        if (i < n && t[i] == ']')
+            break;
+        if (i >= n || t[i] != ',') {
+            elem = i;
+            probe_state = ST_ARRAY_NEXT;
+            goto general;
         }
         i++;
         SKIP_WS(t, n, i);
@@ -596,6 +677,8 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
     *count = cnt;
     return 1;
 
+general_value:
+    probe_state = cnt ? ST_VALUE : ST_ARRAY_FIRST;
 general:
     /* Read the token that stopped the loop the general way: a syntax error
      * is reported as cardc_pull_next reports it; anything else is a valid

@@ -254,7 +254,9 @@ struct cardc_schema {
     bool peek_type;
     cnode *nodes;        /* allocation list */
     cresource *resources;
-    struct json_object **docs; /* references held */
+    struct json_object **docs; /* references held: the root, then what $ref/$schema reached */
+    char **doc_uris;           /* their retrieval URIs, parallel to docs */
+    bool *doc_builtin;         /* whether docs[i] is a built-in meta-schema */
     size_t ndocs;
     cardc_regex **regexes;
     size_t nregexes;

@@ -12,8 +12,10 @@
  *     if (tok == CARDC_TOK_ERROR) ... p.error, p.error_offset ...
  *     cardc_pull_free(&p);
  *
- * The parser never allocates except for string values with escapes (a
- * scratch buffer) and for container stacks deeper than 64 levels.
+ * The parser allocates only a scratch buffer for strings (every key and
+ * string is decoded into it, so str is NUL-terminated; it grows to the
+ * longest string and is reused) and container stacks deeper than 64 levels.
+ * It never recurses. Error messages and offsets are cardc_json_parse's.
  */
 #ifndef CARDC_PULL_H
 #define CARDC_PULL_H
@@ -53,14 +55,18 @@ typedef struct cardc_pull {
     size_t tok_offset;       /* out: byte offset where the last token starts */
     cardc_token tok;         /* out: last token */
 
-    const char *str;         /* out (KEY/STRING): decoded UTF-8, NUL-terminated */
+    const char *str;         /* out (KEY/STRING): decoded UTF-8, NUL-terminated;
+                                valid until the next call on the parser. A lone
+                                surrogate escape decodes as U+FFFD, as
+                                cardc_json_parse stores it */
     size_t str_len;          /* out: bytes, may include NUL characters */
 
     const char *num_text;    /* out (NUMBER): the literal in the input */
     size_t num_len;
     int num_is_int;          /* out: integer literal (no fraction/exponent) that fits int64 */
     int64_t num_int;         /* out: value when num_is_int */
-    double num_double;       /* out: value as a double (always set) */
+    double num_double;       /* out: value as a double (always set, correctly
+                                rounded; +-inf beyond the double range: 1e400) */
 
     int depth;               /* current container depth */
     int max_depth;
@@ -77,7 +83,8 @@ typedef struct cardc_pull {
 } cardc_pull;
 
 /* Starts parsing text[0..len). max_depth <= 0 means
- * CARDC_JSON_DEFAULT_MAX_DEPTH. Borrows text until cardc_pull_free. */
+ * CARDC_JSON_DEFAULT_MAX_DEPTH; at most CARDC_JSON_MAX_DEPTH_CEILING
+ * applies, as in cardc_json_parse. Borrows text until cardc_pull_free. */
 void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth);
 
 /* Releases what the parser allocated. The parser may be re-initialised. */
@@ -89,16 +96,20 @@ void cardc_pull_free(cardc_pull *p);
 cardc_token cardc_pull_next(cardc_pull *p);
 
 /* Skips the value whose first token was just returned (for OBJECT_BEGIN or
- * ARRAY_BEGIN: up to and including the matching end). Returns 0, or -1 on a
- * syntax error (then p->tok == CARDC_TOK_ERROR). */
+ * ARRAY_BEGIN: up to and including the matching end; after KEY: that
+ * member's whole value). Returns 0, or -1 on a syntax error (then
+ * p->tok == CARDC_TOK_ERROR). */
 int cardc_pull_skip(cardc_pull *p);
 
 /* Reads an array of integers 0..255 into a byte buffer, after ARRAY_BEGIN
  * was returned: the fast path for images and audio. On success returns 1,
- * having consumed the ARRAY_END; *data (heap, caller frees with free()) and
- * *count are set. Returns 0 without consuming anything past the array start
- * when an element is not an integer literal in 0..255 (the caller restores a
- * mark and decodes the general way), -1 on a syntax or memory error. */
+ * having consumed the ARRAY_END; *data (heap, caller frees with free(); NULL
+ * for []) and *count are set. Returns 0 with the parser back just after the
+ * '[' (the next token is the first element) when an element is not an
+ * integer literal in 0..255, or the text ends inside the array: the caller
+ * decodes the general way, which reports any error further on. Returns -1
+ * (p->tok == CARDC_TOK_ERROR) on a memory error or a syntax error where the
+ * fast loop stopped ("[1,]", "[01]"). */
 int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count);
 
 /* A saved position, for trying a oneOf/anyOf branch and backtracking.
@@ -113,9 +124,10 @@ typedef struct cardc_pull_mark {
 } cardc_pull_mark;
 
 void cardc_pull_save(const cardc_pull *p, cardc_pull_mark *mark);
-/* Returns the parser to `mark`. The last token's str/num fields are not
- * restored: re-read them by restoring to a mark taken before the token and
- * calling cardc_pull_next() again. */
+/* Returns the parser to `mark`, also out of an error met since (a branch
+ * that fails on bad text is backtracked like any other). The last token's
+ * str/num fields are not restored: re-read them by restoring to a mark
+ * taken before the token and calling cardc_pull_next() again. */
 void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark);
 
 #ifdef __cplusplus

@@ -107,6 +107,16 @@ void cardc_schema_free(cardc_schema *schema);
 /* Dialect the root schema was compiled as. */
 cardc_dialect cardc_schema_dialect(const cardc_schema *schema);
 
+/* The documents a compiled schema uses: index 0 is the root, then every
+ * document "$ref"s and "$schema"s reached (registry entries and built-in
+ * meta-schemas), so a tool can bundle what the schema needs (cardc gen embeds
+ * them in generated code). Returns the document's retrieval URI ("" for a
+ * root without one), or NULL when index is out of range; *document (borrowed,
+ * valid while the schema lives) and *builtin may be NULL. */
+size_t cardc_schema_document_count(const cardc_schema *schema);
+const char *cardc_schema_document(const cardc_schema *schema, size_t index,
+                                  const struct json_object **document, bool *builtin);
+
 /* ---- Validating -------------------------------------------------------- */
 
 /* Stable machine codes of validation failures; X(enumerator, name). The names
