@@ -1,4 +1,6 @@
 /* NAME.h: enums, structs, functions, descriptors (nanopb's order). */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,9 +68,51 @@ static void flags_note(strbuf *b, const gen_type *t, const char *indent)
         strbuf_printf(b, "\n%s * Parts of its schema are checked by the JSON Schema validator.", indent);
 }
 
+/* ", maxLength 6144, pattern ^a" for the comment of a member or type. */
+static void check_words(strbuf *b, const gen_type *t)
+{
+    static const char *const words[] = {
+        "",          "minimum",   "exclusiveMinimum", "maximum",       "exclusiveMaximum",
+        "multipleOf", "minLength", "maxLength",        "pattern",       "format",
+        "minItems",  "maxItems",  "uniqueItems",      "minProperties", "maxProperties",
+        "const",     "enum",      "not all of",       "if present, also",
+    };
+    for (size_t i = 0; i < t->check_count; i++) {
+        const gen_check *c = &t->checks[i];
+        const char *w = (size_t)c->op < sizeof words / sizeof words[0] ? words[c->op] : "check";
+        strbuf_printf(b, ", %s", w);
+        switch (c->op) {
+        case CARDC_CHECK_MINIMUM:
+        case CARDC_CHECK_EXCLUSIVE_MINIMUM:
+        case CARDC_CHECK_MAXIMUM:
+        case CARDC_CHECK_EXCLUSIVE_MAXIMUM:
+            strbuf_printf(b, " %.17g", c->number);
+            break;
+        case CARDC_CHECK_UNIQUE_ITEMS:
+            break;
+        case CARDC_CHECK_NOT_ALL_PRESENT:
+        case CARDC_CHECK_DEPENDENT_REQUIRED:
+            for (size_t k = 0; k < c->field_count; k++) {
+                strbuf_str(b, k ? (c->op == CARDC_CHECK_DEPENDENT_REQUIRED && k == 1 ? ": " : " + ") : " ");
+                gen_comment_inline(b, t->fields[c->fields[k]].json_name);
+            }
+            break;
+        default:
+            if (c->text) {
+                strbuf_str(b, " ");
+                gen_comment_inline(b, c->text);
+            } else {
+                strbuf_printf(b, " %zu", c->count);
+            }
+        }
+    }
+}
+
 static void type_comment(strbuf *b, const gen_type *t)
 {
-    strbuf_printf(b, "/* %s: %s (", t->name, gen_kind_words(t));
+    strbuf_printf(b, "/* %s: %s", t->name, gen_kind_words(t));
+    check_words(b, t);
+    strbuf_str(b, " (");
     gen_pointer_comment(b, t);
     strbuf_str(b, ").");
     if (t->description) {
@@ -130,6 +174,8 @@ static void emit_deps(strbuf *b, gen_type *t)
         return;
     }
     t->declared = true; /* visiting */
+    if (t->kind == CARDC_KIND_ARRAY)
+        emit_deps(b, t->item); /* not needed by C, but reads better */
     for (size_t i = 0; i < t->field_count; i++)
         emit_deps(b, t->fields[i].type);
     for (size_t i = 0; i < t->branch_count; i++)
@@ -160,6 +206,8 @@ static void emit_struct(strbuf *b, gen_type *t)
             strbuf_printf(b, " %s%s, ", f->required ? "required" : "optional",
                           f->nullable ? ", nullable" : "");
             strbuf_str(b, f->type ? gen_kind_words(f->type) : "?");
+            if (f->type && !f->type->named)
+                check_words(b, f->type);
             if (f->default_json) {
                 strbuf_str(b, ", default ");
                 gen_comment_inline(b, f->default_json);
@@ -264,6 +312,34 @@ static void emit_structs(strbuf *b, gen_model *m)
     }
 }
 
+/* A declaration, wrapped after a comma before column 100. */
+static void proto(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
+static void proto(strbuf *b, const char *fmt, ...)
+{
+    char line[4096];
+    va_list ap;
+    const char *p = line;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (size_t width = 100; strlen(p) > width; width = 96) {
+        const char *cut = NULL;
+        for (const char *q = p; q < p + width && *q; q++)
+            if (q[0] == ',' && q[1] == ' ')
+                cut = q;
+        if (!cut) /* a name longer than the line: break at the first comma */
+            cut = strstr(p, ", ");
+        if (!cut)
+            break;
+        strbuf_add(b, p, (size_t)(cut - p) + 1);
+        strbuf_str(b, "\n    ");
+        p = cut + 2;
+    }
+    strbuf_str(b, p);
+    strbuf_str(b, "\n");
+}
+
 static void emit_functions(strbuf *b, gen_model *m)
 {
     strbuf_str(b, "/* ---- Functions ------------------------------------------------------ */\n\n");
@@ -280,25 +356,25 @@ static void emit_functions(strbuf *b, gen_model *m)
         const char *n = t->name;
         if (!t->named)
             continue;
-        strbuf_printf(b, "cardc_status %s_init(%s *value, cardc_error *err);\n", n, n);
-        strbuf_printf(b, "void %s_free(%s *value);\n", n, n);
-        strbuf_printf(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);\n", n, n);
-        strbuf_printf(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len,\n"
-                         "    const cardc_decode_options *opts, cardc_error *err);\n", n, n);
-        strbuf_printf(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);\n", n, n);
-        strbuf_printf(b, "cardc_status %s_validate(const %s *value, cardc_error *err);\n", n, n);
+        proto(b, "cardc_status %s_init(%s *value, cardc_error *err);", n, n);
+        proto(b, "void %s_free(%s *value);", n, n);
+        proto(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);", n, n);
+        proto(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
+                 "const cardc_decode_options *opts, cardc_error *err);", n, n);
+        proto(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);", n, n);
+        proto(b, "cardc_status %s_validate(const %s *value, cardc_error *err);", n, n);
         if (t->kind == CARDC_KIND_ENUM) {
             strbuf_printf(b, "/* The JSON string of a value; NULL for %s or out of range. */\n",
                           t->enum_consts[0]);
             strbuf_printf(b, "const char *%s_to_string(%s value);\n", n, n);
             strbuf_printf(b, "/* The value of a JSON string; %s when it is not one. */\n",
                           t->enum_consts[0]);
-            strbuf_printf(b, "%s %s_from_string(const char *text, size_t len);\n", n, n);
+            proto(b, "%s %s_from_string(const char *text, size_t len);", n, n);
         }
         if (t->kind == CARDC_KIND_MAP && t->item && t->item->kind != CARDC_KIND_NULL) {
             strbuf_str(b, "/* The value under key (first match), or NULL. Borrowed. */\n");
-            strbuf_printf(b, "const %s *%s_get(const %s *map, const char *key, size_t key_len);\n",
-                          gen_c_type(t->item), n, n);
+            proto(b, "const %s *%s_get(const %s *map, const char *key, size_t key_len);",
+                  gen_c_type(t->item), n, n);
         }
         strbuf_str(b, "\n");
     }
@@ -314,7 +390,7 @@ void gen_emit_header(strbuf *b, gen_model *m)
     gen_comment_inline(b, m->model_name ? m->model_name : m->c_name);
     strbuf_str(b, ".\n *\n * Generated by " GEN_VERSION " from ");
     gen_comment_inline(b, m->card);
-    strbuf_str(b, ". Do not edit: regenerate\n * it with `cardc gen`.");
+    strbuf_str(b, ".\n * Do not edit: regenerate it with `cardc gen`.");
     if (m->description) {
         strbuf_str(b, "\n *\n *");
         gen_comment_text(b, m->description, "");

@@ -146,14 +146,30 @@ static bool stem_free(const gen_names *names, const char *stem)
     return true;
 }
 
+static const char *kind_word(cardc_kind k)
+{
+    switch (k) {
+    case CARDC_KIND_ENUM: return "enum";
+    case CARDC_KIND_OBJECT: return "object";
+    case CARDC_KIND_ARRAY: return "array";
+    case CARDC_KIND_MAP: return "map";
+    case CARDC_KIND_UNION: return "union";
+    case CARDC_KIND_JSON: return "json";
+    default: return "value";
+    }
+}
+
 /* A file-scope stem no other type's names can collide with; reserves all
- * the identifiers derived from it. */
-static char *unique_stem(ctx *c, const char *base)
+ * the identifiers derived from it. On a clash (a property named "type"
+ * meets the T_type descriptor) the kind is appended before numbering. */
+static char *unique_stem(ctx *c, const char *base, cardc_kind kind)
 {
     char buf[1024];
     gen_names *names = &c->m->names;
 
     snprintf(buf, sizeof buf, "%.900s", base);
+    if (!stem_free(names, buf))
+        snprintf(buf, sizeof buf, "%.900s_%s", base, kind_word(kind));
     for (int n = 2; !stem_free(names, buf); n++)
         snprintf(buf, sizeof buf, "%.900s_%d", base, n);
     for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
@@ -407,7 +423,7 @@ static gen_type *make_json(ctx *c, const char *ptr, const char *name)
     if (!t)
         return NULL;
     t->flags |= CARDC_TYPE_RESIDUAL;
-    t->name = unique_stem(c, name);
+    t->name = unique_stem(c, name, t->kind);
     return t;
 }
 
@@ -619,7 +635,7 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
 
     if (!t)
         return NULL;
-    t->name = unique_stem(c, name);
+    t->name = unique_stem(c, name, t->kind);
     t->named = t->is_struct = true;
     if (strcmp(kw, "oneOf") == 0)
         t->flags |= CARDC_TYPE_ONE_OF;
@@ -797,7 +813,7 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
         t = new_type(c, CARDC_KIND_MAP, ptr);
         if (!t)
             return NULL;
-        t->name = unique_stem(c, name);
+        t->name = unique_stem(c, name, t->kind);
         t->named = t->is_struct = true;
         char *vptr = child_ptr(c, ptr, vkw);
         if (strcmp(vkw, "patternProperties") == 0) {
@@ -826,7 +842,7 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
     t = new_type(c, CARDC_KIND_OBJECT, ptr);
     if (!t)
         return NULL;
-    t->name = unique_stem(c, name);
+    t->name = unique_stem(c, name, t->kind);
     t->named = t->is_struct = true;
     if (ap && json_object_is_type(ap, json_type_boolean) && !json_object_get_boolean(ap))
         t->flags |= CARDC_TYPE_CLOSED;
@@ -957,7 +973,7 @@ static gen_type *build_array(ctx *c, const struct json_object *s, const char *pt
     t = new_type(c, kind, ptr);
     if (!t)
         return NULL;
-    t->name = unique_stem(c, name);
+    t->name = unique_stem(c, name, t->kind);
     if (kind == CARDC_KIND_BYTES)
         t->flags |= CARDC_TYPE_BYTE_ARRAY;
     t->named = t->is_struct = kind == CARDC_KIND_ARRAY;
@@ -1090,7 +1106,7 @@ static gen_type *build_typed(ctx *c, const struct json_object *s, const char *pt
     }
     if (!t)
         return NULL;
-    t->name = unique_stem(c, name);
+    t->name = unique_stem(c, name, t->kind);
     if (t->kind == CARDC_KIND_ENUM && t->enum_values) {
         const struct json_object *ev = get(s, "enum");
         char *upper = gen_upper(t->name, strlen(t->name));
