@@ -24,6 +24,7 @@
 #include "cardc/json.h"
 #include "errors_internal.h"
 #include "json_internal.h"
+#include "json_lex.h"
 #include "textpos.h"
 #include "utf8.h"
 
@@ -35,54 +36,9 @@ typedef struct scan_issue {
     char message[160];
 } scan_issue;
 
-static int is_ws(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-static int is_digit(unsigned char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_alnum(unsigned char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-/* The four hex digits at t[at..at+4) of text t[0..n), if they are there. */
-static int hex4(const unsigned char *t, size_t n, size_t at, unsigned long *v)
-{
-    *v = 0;
-    if (at > n || n - at < 4)
-        return 0;
-    for (size_t k = at; k < at + 4; k++) {
-        int h = hexval(t[k]);
-        if (h < 0)
-            return 0;
-        *v = (*v << 4) | (unsigned)h;
-    }
-    return 1;
-}
-
 #define ISSUE(iss, off, st, ...)                                                        \
     ((iss)->offset = (off), (iss)->code = (st),                                         \
      snprintf((iss)->message, sizeof (iss)->message, __VA_ARGS__), 1)
-
-static const char end_of_data[] = "unexpected end of data";
-
-/* Describes the byte at t[i] for a message: 'x', U+XXXX or 0xNN. */
-static void describe_char(const unsigned char *t, size_t n, size_t i, char *buf, size_t size)
-{
-    uint32_t cp;
-
-    if (t[i] > 0x20 && t[i] < 0x7F)
-        snprintf(buf, size, "'%c'", t[i]);
-    else if (utf8_decode(t + i, n - i, &cp))
-        snprintf(buf, size, "U+%04lX", (unsigned long)cp);
-    else
-        snprintf(buf, size, "byte 0x%02X", t[i]);
-}
 
 /* Scans a string starting at the opening quote t[*pos]. */
 static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned flags,
@@ -93,7 +49,7 @@ static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned f
 
     for (;;) {
         if (i >= n)
-            return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
+            return ISSUE(iss, n, CARDC_E_JSON, "%s", jlex_end_of_data);
         unsigned char c = t[i];
         if (c == '"') {
             *pos = i + 1;
@@ -101,30 +57,30 @@ static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned f
         }
         if (c == '\\') {
             if (i + 1 >= n)
-                return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
+                return ISSUE(iss, n, CARDC_E_JSON, "%s", jlex_end_of_data);
             unsigned char e = t[i + 1];
             if (e == 'u') {
                 unsigned long u, lo;
                 for (size_t k = 2; k < 6; k++) {
                     if (i + k >= n)
-                        return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
+                        return ISSUE(iss, n, CARDC_E_JSON, "%s", jlex_end_of_data);
                     if (hexval(t[i + k]) < 0)
                         return ISSUE(iss, i, CARDC_E_JSON,
                                      "invalid \\u escape: four hex digits expected");
                 }
-                hex4(t, n, i + 2, &u);
+                jlex_hex4(t, n, i + 2, &u);
                 i += 6;
                 /* json-c stores a lone surrogate as U+FFFD. */
                 if ((flags & CARDC__JSON_EXACT) && u >= 0xD800 && u <= 0xDFFF) {
                     if (u > 0xDBFF || i + 1 >= n || t[i] != '\\' || t[i + 1] != 'u' ||
-                        !hex4(t, n, i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+                        !jlex_hex4(t, n, i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
                         return ISSUE(iss, i - 6, CARDC_E_JSON, "unpaired surrogate in \\u escape");
                     i += 6;
                 }
             } else if (strchr("\"\\/bfnrt", e) && e) {
                 i += 2;
             } else {
-                describe_char(t, n, i + 1, what, sizeof what);
+                jlex_describe_char(t, n, i + 1, what, sizeof what);
                 return ISSUE(iss, i, CARDC_E_JSON,
                              "invalid escape sequence: backslash followed by %s", what);
             }
@@ -179,85 +135,36 @@ static int finite_number(const unsigned char *s, size_t n, scan_issue *iss, size
     return 1;
 }
 
-/* Scans a number starting at t[*pos] ('-' or a digit) per RFC 8259's
- * grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
+/* Scans a number starting at t[*pos] ('-' or a digit). */
 static int scan_number(const unsigned char *t, size_t n, size_t *pos, unsigned flags,
                        scan_issue *iss)
 {
-    size_t i = *pos;
-    int integer = 1;
+    jlex_number num;
+    size_t at;
+    const char *bad = jlex_scan_number(t, n, *pos, &num, &at);
 
-    if (t[i] == '-')
-        i++;
-    if (i >= n)
-        return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
-    if (t[i] == '0') {
-        i++;
-        if (i < n && is_digit(t[i]))
-            return ISSUE(iss, *pos, CARDC_E_JSON, "leading zeros are not allowed in numbers");
-    } else if (is_digit(t[i])) {
-        while (i < n && is_digit(t[i]))
-            i++;
-    } else {
-        return ISSUE(iss, *pos, CARDC_E_JSON, "invalid number: a digit must follow '-'");
-    }
-    if (i < n && t[i] == '.') {
-        integer = 0;
-        i++;
-        if (i >= n)
-            return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
-        if (!is_digit(t[i]))
-            return ISSUE(iss, *pos, CARDC_E_JSON,
-                         "invalid number: a digit must follow the decimal point");
-        while (i < n && is_digit(t[i]))
-            i++;
-    }
-    if (i < n && (t[i] == 'e' || t[i] == 'E')) {
-        integer = 0;
-        i++;
-        if (i < n && (t[i] == '+' || t[i] == '-'))
-            i++;
-        if (i >= n)
-            return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
-        if (!is_digit(t[i]))
-            return ISSUE(iss, *pos, CARDC_E_JSON, "invalid number: the exponent has no digits");
-        while (i < n && is_digit(t[i]))
-            i++;
-    }
-    if (i < n && (is_alnum(t[i]) || t[i] == '.' || t[i] == '+' || t[i] == '-'))
-        return ISSUE(iss, *pos, CARDC_E_JSON, "invalid number");
+    if (bad)
+        return ISSUE(iss, at, CARDC_E_JSON, "%s", bad);
     if (flags & CARDC__JSON_EXACT) {
-        if (integer && !integer_fits(t + *pos, i - *pos))
+        if (num.integer && !integer_fits(t + *pos, num.end - *pos))
             return ISSUE(iss, *pos, CARDC_E_JSON, "integer out of the 64-bit range");
-        if (!integer && !finite_number(t + *pos, i - *pos, iss, *pos))
+        if (!num.integer && !finite_number(t + *pos, num.end - *pos, iss, *pos))
             return 1;
     }
-    *pos = i;
+    *pos = num.end;
     return 0;
 }
 
 /* Scans a bare word: only true, false and null exist. */
 static int scan_literal(const unsigned char *t, size_t n, size_t *pos, scan_issue *iss)
 {
-    static const char *const words[] = {"true", "false", "null"};
-    size_t i = *pos, len;
+    size_t at;
 
-    while (i < n && (is_alnum(t[i]) || t[i] == '_'))
-        i++;
-    len = i - *pos;
-    for (size_t w = 0; w < 3; w++) {
-        size_t wl = strlen(words[w]);
-        if (len == wl && memcmp(t + *pos, words[w], wl) == 0) {
-            *pos = i;
-            return 0;
-        }
-        /* "tru" at the very end is a truncated document, not a bad word. */
-        if (i == n && len < wl && memcmp(t + *pos, words[w], len) == 0)
-            return ISSUE(iss, n, CARDC_E_JSON, "%s", end_of_data);
-    }
-    return ISSUE(iss, *pos, CARDC_E_JSON,
-                 "invalid literal '%.*s' (only true, false and null exist)",
-                 (int)(len > 24 ? 24 : len), (const char *)t + *pos);
+    if (jlex_scan_literal(t, n, *pos, pos, iss->message, sizeof iss->message, &at) >= 0)
+        return 0;
+    iss->offset = at;
+    iss->code = CARDC_E_JSON;
+    return 1;
 }
 
 /* Returns 1 and fills iss at the first lexical violation of RFC 8259 or the
@@ -267,13 +174,12 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
 {
     size_t i = 0;
     long depth = 0;
-    char what[24];
 
     while (i < n) {
         unsigned char c = t[i];
         int bad = 0;
 
-        if (is_ws(c) || c == ',' || c == ':') {
+        if (jlex_is_ws(c) || c == ',' || c == ':') {
             i++;
         } else if (c == '[' || c == '{') {
             if (++depth > max_depth)
@@ -286,30 +192,14 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
             i++;
         } else if (c == '"') {
             bad = scan_string(t, n, &i, flags, iss);
-        } else if (c == '-' || is_digit(c)) {
+        } else if (c == '-' || jlex_is_digit(c)) {
             bad = scan_number(t, n, &i, flags, iss);
-        } else if (is_alnum(c) || c == '_') {
+        } else if (jlex_is_alnum(c) || c == '_') {
             bad = scan_literal(t, n, &i, iss);
-        } else if (c == '\'') {
-            return ISSUE(iss, i, CARDC_E_JSON, "single-quoted strings are not allowed");
-        } else if (c == '/') {
-            return ISSUE(iss, i, CARDC_E_JSON, "comments are not allowed");
-        } else if (c == '\f' || c == '\v') {
-            return ISSUE(iss, i, CARDC_E_JSON,
-                         "invalid whitespace U+%04X (only space, tab, CR and LF are allowed)",
-                         (unsigned)c);
-        } else if (c == 0) {
-            return ISSUE(iss, i, CARDC_E_JSON, "unexpected NUL byte");
-        } else if (c >= 0x80) {
-            uint32_t cp;
-            if (!utf8_decode(t + i, n - i, &cp))
-                return ISSUE(iss, i, CARDC_E_UTF8, "invalid UTF-8 (byte 0x%02X)", (unsigned)c);
-            if (cp == 0xFEFF)
-                return ISSUE(iss, i, CARDC_E_JSON, "unexpected byte order mark (U+FEFF)");
-            return ISSUE(iss, i, CARDC_E_JSON, "unexpected character U+%04lX", (unsigned long)cp);
         } else {
-            describe_char(t, n, i, what, sizeof what);
-            return ISSUE(iss, i, CARDC_E_JSON, "unexpected character %s", what);
+            iss->offset = i;
+            iss->code = jlex_stray(t, n, i, iss->message, sizeof iss->message);
+            return 1;
         }
         if (bad)
             return 1;
@@ -340,11 +230,11 @@ size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsi
         *i += 2;
         return 1;
     }
-    if (!hex4(t, n, *i + 2, &cp))
+    if (!jlex_hex4(t, n, *i + 2, &cp))
         return 0;
     *i += 6;
     if (cp >= 0xD800 && cp <= 0xDBFF && *i + 1 < n && t[*i] == '\\' && t[*i + 1] == 'u' &&
-        hex4(t, n, *i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+        jlex_hex4(t, n, *i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
         cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
         *i += 6;
     } else if (cp >= 0xD800 && cp <= 0xDFFF) {
@@ -466,7 +356,7 @@ static int value_ends_before(const unsigned char *t, size_t at)
     int token = 0;
 
     for (size_t i = 0; i < at; i++) {
-        if (is_ws(t[i]))
+        if (jlex_is_ws(t[i]))
             continue;
         token = 1;
         if (t[i] == '[' || t[i] == '{')
@@ -560,7 +450,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
      * missing is a key. */
     if (jerr == json_tokener_error_parse_unexpected && jend < len && t[jend] == '}') {
         size_t k = jend;
-        while (k > 0 && is_ws(t[k - 1]))
+        while (k > 0 && jlex_is_ws(t[k - 1]))
             k--;
         if (k > 0 && t[k - 1] == ',')
             jerr = json_tokener_error_parse_object_key_name;
@@ -568,7 +458,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     if (jerr == json_tokener_error_parse_unexpected && jend < len && value_ends_before(t, jend)) {
         /* Strict json-c reports "1 2" as an unexpected '2'. */
         char what[24];
-        describe_char(t, len, jend, what, sizeof what);
+        jlex_describe_char(t, len, jend, what, sizeof what);
         gram_bad = ISSUE(&gram, jend, CARDC_E_JSON, "unexpected character %s after the JSON value",
                          what);
     } else if (jerr != json_tokener_success) {
@@ -580,14 +470,14 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
             snprintf(what, sizeof what, " (the limit is %d levels)", max_depth);
         else if (jerr == json_tokener_error_parse_unexpected && jend < len) {
             what[0] = ' ';
-            describe_char(t, len, jend, what + 1, sizeof what - 1);
+            jlex_describe_char(t, len, jend, what + 1, sizeof what - 1);
         }
         gram_bad = ISSUE(&gram, jend, code, "%s%s", grammar_message(jerr), what);
     } else {
         for (size_t i = jend; i < len && !gram_bad; i++) {
-            if (!is_ws(t[i])) {
+            if (!jlex_is_ws(t[i])) {
                 char what[24];
-                describe_char(t, len, i, what, sizeof what);
+                jlex_describe_char(t, len, i, what, sizeof what);
                 gram_bad = ISSUE(&gram, i, CARDC_E_JSON,
                                  "unexpected character %s after the JSON value", what);
             }

@@ -67,6 +67,7 @@ typedef struct cardc_pull {
     unsigned state;          /* private: what may come next */
     unsigned char *stack;    /* private: container kinds by depth */
     unsigned char inline_stack[CARDC_PULL_INLINE_DEPTH];
+    int stack_cap;           /* private: entries stack has room for */
     char *scratch;           /* private: decoded strings with escapes */
     size_t scratch_cap;
 

@@ -1,0 +1,669 @@
+/* The binding engine (cardc/bind.h) on the seed card's bindings
+ * (seed_bind.c, as cardc gen emits them) and on a schema with every other
+ * kind: map, enum, nullable, array of objects, JSON handle, a residual
+ * type and a recursive type. Every rejection is compared with the
+ * validator's own first error on the same text. */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cardc/cardc.h"
+#include "cardc/bind.h"
+
+#include "check.h"
+#include "seed_bind.h"
+
+/* ---- the validator as the reference ---- */
+
+static cardc_schema *compile_text(const char *text)
+{
+    struct json_object *doc = NULL;
+    cardc_schema *s = NULL;
+    cardc_error err;
+
+    cardc_error_clear(&err);
+    if (cardc_json_parse(text, strlen(text), "schema", 0, &doc, &err) != CARDC_OK ||
+        cardc_schema_compile(doc, NULL, &s, &err) != CARDC_OK) {
+        fprintf(stderr, "FAIL: cannot compile test schema: %s\n", err.message);
+        exit(1);
+    }
+    json_object_put(doc);
+    return s;
+}
+
+/* The error a binding reports: the first that is not a combinator's
+ * summary (the engine's rule, restated here independently). */
+static const cardc_unit *main_error(const cardc_result *r)
+{
+    for (size_t i = 0; i < cardc_result_error_count(r); i++) {
+        const cardc_unit *u = cardc_result_error(r, i);
+        if (strcmp(u->keyword, "oneOf") && strcmp(u->keyword, "anyOf") && strcmp(u->keyword, "allOf") &&
+            strcmp(u->keyword, "$ref"))
+            return u;
+    }
+    return cardc_result_error(r, 0);
+}
+
+/* Main error of the validator on `payload`: copies into the buffers;
+ * returns 1 when it rejects. */
+static int reference(cardc_schema *s, const char *payload, char *ip, char *kl, char *msg)
+{
+    struct json_object *doc = NULL;
+    cardc_result *r = NULL;
+    cardc_error err;
+    int invalid = 0;
+
+    cardc_error_clear(&err);
+    if (cardc_json_parse(payload, strlen(payload), "p", 0, &doc, &err) != CARDC_OK)
+        return -1;
+    cardc_result_new(&r, &err);
+    if (cardc_validate(s, doc, NULL, r, &err) == CARDC_E_INVALID) {
+        const cardc_unit *u = main_error(r);
+        invalid = 1;
+        snprintf(ip, 256, "%s", u->instance_location);
+        snprintf(kl, 512, "%s", u->keyword_location);
+        snprintf(msg, 512, "%s", u->message);
+    }
+    cardc_result_free(r);
+    json_object_put(doc);
+    return invalid;
+}
+
+static int all_zero(const void *v, size_t n)
+{
+    const unsigned char *p = v;
+    for (size_t i = 0; i < n; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* Decodes an invalid payload: the engine must reject it with the
+ * validator's first error, and leave the value zeroed. */
+static void expect_reject(cardc_schema *ref, const cardc_type *t, const char *payload)
+{
+    char ip[256] = "", kl[512] = "", msg[512] = "";
+    unsigned char value[512];
+    cardc_decode_options o = {0};
+    cardc_result *r = NULL;
+    cardc_error err;
+    int line = 0, col = 0;
+
+    if (!payload)
+        return;
+    cardc_error_clear(&err);
+    cardc_result_new(&r, NULL);
+    o.result = r;
+    o.source = "payload.json";
+    memset(value, 0, sizeof value);
+    CHECK_MSG(reference(ref, payload, ip, kl, msg) == 1, "%s: the validator accepts it", payload);
+    cardc_status st = cardc_bind_decode(t, value, payload, strlen(payload), &o, &err);
+    CHECK_MSG(st == CARDC_E_INVALID, "%s: status %s (%s)", payload, cardc_status_name(st), err.message);
+    CHECK_MSG(strcmp(err.pointer, ip) == 0, "%s: pointer '%s', validator '%s'", payload, err.pointer, ip);
+    CHECK_MSG(strcmp(err.message, msg) == 0, "%s: message '%s', validator '%s'", payload, err.message,
+              msg);
+    CHECK_MSG(cardc_result_error_count(r) > 0 && strcmp(main_error(r)->keyword_location, kl) == 0,
+              "%s: keyword location differs from '%s'", payload, kl);
+    CHECK_STR(err.source, "payload.json");
+    cardc_json_locate(payload, strlen(payload), ip, &line, &col);
+    CHECK_MSG(err.line == line && err.column == col, "%s: at %d:%d, want %d:%d", payload, err.line,
+              err.column, line, col);
+    CHECK_MSG(all_zero(value, t->size), "%s: value not left zeroed", payload);
+    cardc_result_free(r);
+}
+
+/* Encodes v, decodes the text again, encodes that: both texts equal. */
+static void expect_roundtrip(const cardc_type *t, const void *v, const char *want)
+{
+    char *a = NULL, *b = NULL;
+    size_t alen = 0, blen = 0;
+    unsigned char copy[512];
+    cardc_error err;
+
+    cardc_error_clear(&err);
+    memset(copy, 0, sizeof copy);
+    CHECK_MSG(cardc_bind_encode(t, v, &a, &alen, &err) == CARDC_OK, "encode: %s", err.message);
+    if (!a)
+        return;
+    CHECK(alen == strlen(a));
+    if (want)
+        CHECK_STR(a, want);
+    CHECK_MSG(cardc_bind_decode(t, copy, a, alen, NULL, &err) == CARDC_OK, "re-decode %s: %s", a,
+              err.message);
+    CHECK_MSG(cardc_bind_encode(t, copy, &b, &blen, &err) == CARDC_OK, "re-encode: %s", err.message);
+    CHECK_MSG(b && strcmp(a, b) == 0, "round trip differs: %s vs %s", a, b ? b : "(null)");
+    cardc_bind_free(t, copy);
+    free(a);
+    free(b);
+}
+
+/* ---- the seed ---- */
+
+#define IN_T (&llava_1_5_7b_hf_input_type)
+
+static cardc_status dec(llava_1_5_7b_hf_input *v, const char *payload, cardc_error *err)
+{
+    cardc_error_clear(err);
+    return llava_1_5_7b_hf_input_decode(v, payload, strlen(payload), err);
+}
+
+static void seed_valid(void)
+{
+    llava_1_5_7b_hf_input v;
+    cardc_error err;
+
+    memset(&v, 0, sizeof v);
+    CHECK(dec(&v, "{\"prompt\":\"caption\",\"image\":[1,2,3]}", &err) == CARDC_OK);
+    CHECK(v.kind == LLAVA_1_5_7B_HF_INPUT_OBJECT);
+    CHECK(v.u.object.has_prompt && strcmp(v.u.object.prompt.data, "caption") == 0);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_0);
+    CHECK(v.u.object.image.u.b0.count == 3 && v.u.object.image.u.b0.bytes &&
+          !v.u.object.image.u.b0.values && v.u.object.image.u.b0.bytes[2] == 3);
+    /* defaults, in the object branch */
+    CHECK(v.u.object.has_raw && v.u.object.raw == false);
+    CHECK(v.u.object.has_max_tokens && v.u.object.max_tokens == 512);
+    CHECK(!v.u.object.has_temperature && !v.u.object.has_messages);
+    expect_roundtrip(IN_T, &v, "{\"prompt\":\"caption\",\"raw\":false,\"image\":[1,2,3],\"max_tokens\":512}");
+
+    /* present values are kept */
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"raw\":true,\"max_tokens\":7,\"temperature\":0.5}",
+              &err) == CARDC_OK);
+    CHECK(v.u.object.raw == true && v.u.object.max_tokens == 7 && v.u.object.temperature == 0.5);
+
+    /* messages */
+    CHECK(dec(&v,
+              "{\"messages\":[{\"role\":\"user\",\"content\":\"hi \\u00e9\\n\"},{\"content\":\"c\",\"role\":\"x\"}],"
+              "\"image\":\"iVBORw0KGgo=\"}",
+              &err) == CARDC_OK);
+    CHECK(v.u.object.has_messages && v.u.object.messages.count == 2);
+    CHECK(v.u.object.messages.items &&
+          strcmp(v.u.object.messages.items[0].content.data, "hi \xc3\xa9\n") == 0 &&
+          strcmp(v.u.object.messages.items[1].role.data, "x") == 0);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_BINARY &&
+          v.u.object.image.u.binary.len == 12 &&
+          memcmp(v.u.object.image.u.binary.data, "iVBORw0KGgo=", 12) == 0);
+    expect_roundtrip(IN_T, &v, NULL);
+
+    /* numbers that are not all bytes: stored as doubles */
+    CHECK(dec(&v, "{\"image\":[1.5,300]}", &err) == CARDC_OK);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_0 && !v.u.object.image.u.b0.bytes &&
+          v.u.object.image.u.b0.values && v.u.object.image.u.b0.count == 2 &&
+          cardc_numbers_get(&v.u.object.image.u.b0, 0) == 1.5 &&
+          cardc_numbers_get(&v.u.object.image.u.b0, 1) == 300);
+    expect_roundtrip(IN_T, &v, "{\"raw\":false,\"image\":[1.5,300],\"max_tokens\":512}");
+    CHECK(dec(&v, "{\"image\":[1.0,2]}", &err) == CARDC_OK);
+    CHECK(v.u.object.image.u.b0.values && v.u.object.image.u.b0.count == 2);
+    CHECK(dec(&v, "{\"image\":[]}", &err) == CARDC_OK);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_0 && v.u.object.image.u.b0.count == 0);
+
+    /* max_tokens as JSON Schema integers */
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":5.0}", &err) == CARDC_OK && v.u.object.max_tokens == 5);
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":1e2}", &err) == CARDC_OK && v.u.object.max_tokens == 100);
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":-9223372036854775808}", &err) == CARDC_OK &&
+          v.u.object.max_tokens == INT64_MIN);
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":12345678901234567.0}", &err) == CARDC_OK &&
+          v.u.object.max_tokens == INT64_C(12345678901234567));
+
+    /* top-level binary string: no defaults in that branch */
+    CHECK(dec(&v, "\"\\u0089PNG\\r\\n\"", &err) == CARDC_OK);
+    CHECK(v.kind == LLAVA_1_5_7B_HF_INPUT_BINARY && v.u.binary.len == 7 &&
+          memcmp(v.u.binary.data, "\xc2\x89PNG\r\n", 7) == 0);
+    expect_roundtrip(IN_T, &v, "\"\xc2\x89PNG\\r\\n\"");
+
+    /* decoding over a value frees the old contents (ASan checks) */
+    CHECK(dec(&v, "{\"prompt\":\"a\",\"prompt\":\"b\",\"image\":[1]}", &err) == CARDC_OK);
+    CHECK(strcmp(v.u.object.prompt.data, "b") == 0);
+
+    /* output side */
+    {
+        llava_1_5_7b_hf_output o;
+        memset(&o, 0, sizeof o);
+        cardc_error_clear(&err);
+        CHECK(llava_1_5_7b_hf_output_decode(&o, "{\"description\":\"a cat\",\"extra\":[1,{}]}", 38,
+                                            &err) == CARDC_OK);
+        CHECK(o.has_description && strcmp(o.description.data, "a cat") == 0);
+        expect_roundtrip(&llava_1_5_7b_hf_output_type, &o, "{\"description\":\"a cat\"}");
+        llava_1_5_7b_hf_output_free(&o);
+    }
+
+    llava_1_5_7b_hf_input_free(&v);
+    llava_1_5_7b_hf_input_free(&v); /* idempotent */
+    CHECK(all_zero(&v, sizeof v));
+    llava_1_5_7b_hf_input_free(NULL);
+}
+
+static char *content_payload(const char *ch, size_t count)
+{
+    size_t n = strlen(ch), cap = count * n + 128;
+    char *p = malloc(cap), *o;
+    if (!p)
+        abort();
+    o = p + sprintf(p, "{\"messages\":[{\"role\":\"user\",\"content\":\"");
+    for (size_t i = 0; i < count; i++, o += n)
+        memcpy(o, ch, n);
+    strcpy(o, "\"}],\"image\":[1]}");
+    return p;
+}
+
+static void seed_invalid(cardc_schema *ref)
+{
+    static const char *const payloads[] = {
+        "42",
+        "{\"prompt\":\"p\",\"image\":{}}",
+        "{\"prompt\":\"p\",\"image\":[1,\"2\"]}",
+        "{\"prompt\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":\"c\"}],\"image\":[1]}",
+        "{\"prompt\":\"p\",\"image\":[1],\"raw\":1}",
+        "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":5.5}",
+        "{\"image\":[1],\"temperature\":\"hot\"}",
+        "{\"image\":[1],\"prompt\":1}",
+        "{\"image\":[1],\"raw\":\"no\"}",
+        "{\"image\":[1],\"messages\":{}}",
+        "{\"image\":[1],\"messages\":[\"hi\"]}",
+        "{\"image\":[1],\"messages\":[{\"role\":1,\"content\":\"c\"}]}",
+        "{\"image\":[1],\"messages\":[{\"role\":\"user\",\"content\":null}]}",
+        "{\"image\":true}",
+        "{\"image\":[1],\"max_tokens\":\"512\"}",
+        "{\"prompt\":\"p\"}",
+        "{\"messages\":[{\"role\":\"user\"}],\"image\":[1]}",
+        "null",
+        "[]",
+        "{\"image\":[1,true]}",
+        "{\"image\":[1],\"max_tokens\":1e400}",
+    };
+    for (size_t i = 0; i < sizeof payloads / sizeof *payloads; i++)
+        expect_reject(ref, IN_T, payloads[i]);
+
+    /* 6145 code points of 2-, 3- and 4-byte characters; 6144 pass */
+    static const char *chars[] = {"\xc3\xa9", "\xe2\x82\xac", "\xf0\x9f\x98\x80", "a"};
+    for (size_t c = 0; c < 4; c++) {
+        char *ok = content_payload(chars[c], 6144), *bad = content_payload(chars[c], 6145);
+        llava_1_5_7b_hf_input v;
+        cardc_error err;
+        memset(&v, 0, sizeof v);
+        CHECK_MSG(dec(&v, ok, &err) == CARDC_OK, "6144 characters: %s", err.message);
+        llava_1_5_7b_hf_input_free(&v);
+        expect_reject(ref, IN_T, bad);
+        free(ok);
+        free(bad);
+    }
+
+    /* the errorMessage text */
+    {
+        llava_1_5_7b_hf_input v;
+        cardc_error err;
+        memset(&v, 0, sizeof v);
+        CHECK(dec(&v, "{\"prompt\":\"p\",\"messages\":[],\"image\":[1]}", &err) == CARDC_E_INVALID);
+        CHECK_STR(err.message, "\"prompt\" and \"messages\" are mutually exclusive");
+        CHECK_STR(err.pointer, "");
+    }
+}
+
+static void seed_limits(void)
+{
+    llava_1_5_7b_hf_input v;
+    cardc_error err, ref;
+    struct json_object *doc = NULL;
+
+    memset(&v, 0, sizeof v);
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":9223372036854775808}", &err) == CARDC_E_LIMIT);
+    CHECK_MSG(strstr(err.message, "9223372036854775808") && strstr(err.message, "int64_t"), "%s",
+              err.message);
+    CHECK(err.line == 1 && err.column == 27);
+    CHECK(all_zero(&v, sizeof v));
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":-1e19}", &err) == CARDC_E_LIMIT);
+    /* out of range and invalid for the schema: the schema's verdict */
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":1e30,\"raw\":3}", &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/raw");
+
+    /* malformed text: the strict parser's error, as `cardc validate` reports it */
+    static const char *bad[] = {
+        "{\"prompt\":", "{\"prompt\":\"p\",\n \"image\":[1,]}", "", "{\"image\":[1]} x",
+        "\"\\ud800\"x", "{\"image\":[1],\"raw\":tru}", "{\"image\":\"\xff\"}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        cardc_error_clear(&ref);
+        cardc_status want = cardc_json_parse(bad[i], strlen(bad[i]), "<string>", 0, &doc, &ref);
+        json_object_put(doc);
+        doc = NULL;
+        cardc_status got = dec(&v, bad[i], &err);
+        CHECK_MSG(got == want && got != CARDC_OK, "%s: %s vs %s", bad[i], cardc_status_name(got),
+                  cardc_status_name(want));
+        CHECK_MSG(err.line == ref.line && err.column == ref.column && err.line > 0,
+                  "%s: at %d:%d, parser says %d:%d", bad[i], err.line, err.column, ref.line, ref.column);
+        CHECK_STR(err.message, ref.message);
+        CHECK(all_zero(&v, sizeof v));
+    }
+    CHECK(dec(&v, "{\"prompt\":\"p\",\n \"image\":[1,]}", &err) == CARDC_E_JSON && err.line == 2);
+
+    /* nesting beyond max_depth */
+    {
+        cardc_decode_options o = {0};
+        o.max_depth = 3;
+        cardc_error_clear(&err);
+        CHECK(llava_1_5_7b_hf_input_decode_ex(&v, "{\"image\":[1],\"x\":[[[[]]]]}", 25, &o, &err) ==
+              CARDC_E_LIMIT);
+        CHECK(all_zero(&v, sizeof v));
+    }
+}
+
+static void seed_hand_built(void)
+{
+    llava_1_5_7b_hf_input v;
+    cardc_error err;
+    char *json = NULL;
+    size_t len = 0;
+
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_init(&v, &err) == CARDC_OK);
+    CHECK(v.kind == LLAVA_1_5_7B_HF_INPUT_NONE);
+    CHECK(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_E_INVALID);
+    CHECK(strstr(err.message, "union kind") != NULL);
+
+    /* init of the object: defaults */
+    {
+        llava_1_5_7b_hf_input_object o;
+        cardc_error_clear(&err);
+        CHECK(cardc_bind_init(&llava_1_5_7b_hf_input_object_type, &o, &err) == CARDC_OK);
+        CHECK(o.has_raw && !o.raw && o.has_max_tokens && o.max_tokens == 512 && !o.has_prompt);
+        cardc_bind_free(&llava_1_5_7b_hf_input_object_type, &o);
+    }
+
+    /* a valid value built by hand */
+    v.kind = LLAVA_1_5_7B_HF_INPUT_OBJECT;
+    cardc_bind_init(&llava_1_5_7b_hf_input_object_type, &v.u.object, NULL);
+    v.u.object.has_prompt = true;
+    cardc_string_set(&v.u.object.prompt, "caption / \"this\"\x01", 17, &err);
+    v.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_0;
+    cardc_numbers_set_bytes(&v.u.object.image.u.b0, (const uint8_t *)"\x00\x7f\xff", 3, &err);
+    cardc_error_clear(&err);
+    CHECK_MSG(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_OK, "%s", err.message);
+    CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_OK);
+    CHECK_STR(json, "{\"prompt\":\"caption / \\\"this\\\"\\u0001\",\"raw\":false,\"image\":[0,127,255],"
+                    "\"max_tokens\":512}");
+    free(json);
+    json = NULL;
+
+    /* prompt and messages both: refused with the errorMessage */
+    v.u.object.has_messages = true;
+    v.u.object.messages.items = calloc(1, sizeof *v.u.object.messages.items);
+    v.u.object.messages.count = 1;
+    cardc_string_set(&v.u.object.messages.items[0].role, "user", 4, &err);
+    cardc_string_set(&v.u.object.messages.items[0].content, "c", 1, &err);
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_E_INVALID && json == NULL);
+    CHECK_STR(err.message, "\"prompt\" and \"messages\" are mutually exclusive");
+
+    /* content of 6145 code points */
+    v.u.object.has_prompt = false;
+    {
+        char *big = malloc(6145 * 2);
+        for (size_t i = 0; i < 6145; i++)
+            memcpy(big + 2 * i, "\xc3\xa9", 2);
+        cardc_string_set(&v.u.object.messages.items[0].content, big, 6145 * 2, &err);
+        free(big);
+    }
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_E_INVALID && json == NULL);
+    CHECK_STR(err.pointer, "/messages/0/content");
+    CHECK_STR(err.message, "must be at most 6144 characters, got 6145");
+    cardc_string_set(&v.u.object.messages.items[0].content, "ok", 2, &err);
+
+    /* structural sanity: never a crash */
+    v.u.object.image.kind = (llava_1_5_7b_hf_input_image_kind)7;
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/image");
+    v.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_0;
+    v.u.object.messages.items[0].role.len = 99;
+    free(v.u.object.messages.items[0].role.data);
+    v.u.object.messages.items[0].role.data = NULL;
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/messages/0/role");
+    v.u.object.messages.items[0].role.len = 0;
+    v.u.object.has_temperature = true;
+    v.u.object.temperature = NAN;
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_E_INVALID && !json);
+    v.u.object.temperature = 0.1;
+    cardc_error_clear(&err);
+    CHECK_MSG(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_OK, "%s", err.message);
+    CHECK(json && strstr(json, "\"temperature\":0.1,"));
+    free(json);
+    json = NULL;
+
+    /* image bytes as a binary string must be UTF-8 */
+    cardc_bind_free(&llava_1_5_7b_hf_input_object_type, &v.u.object);
+    v.kind = LLAVA_1_5_7B_HF_INPUT_BINARY;
+    cardc_bytes_set(&v.u.binary, "\x89PNG", 4, &err);
+    cardc_error_clear(&err);
+    CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_E_INVALID && !json);
+    CHECK(strstr(err.message, "byte-array") != NULL);
+    llava_1_5_7b_hf_input_free(&v);
+}
+
+/* ---- every other kind ---- */
+
+static const char misc_schema_json[] =
+    "{\"type\":\"object\",\"properties\":{"
+    "\"tags\":{\"type\":\"object\",\"additionalProperties\":{\"type\":\"integer\",\"minimum\":0}},"
+    "\"color\":{\"enum\":[\"red\",\"green\"]},"
+    "\"note\":{\"type\":[\"string\",\"null\"]},"
+    "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":"
+    "\"integer\"}},\"required\":[\"id\"]}},"
+    "\"any\":{},"
+    "\"cond\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},\"if\":{\"properties\":"
+    "{\"a\":{\"const\":1}},\"required\":[\"a\"]},\"then\":{\"required\":[\"b\"]}},"
+    "\"tree\":{\"$ref\":\"#/$defs/node\"}},"
+    "\"required\":[\"color\"],\"additionalProperties\":false,"
+    "\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
+    "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/node\"}}},\"required\":[\"name\"]}}}";
+
+static const cardc_schema_text misc_schema = {misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0};
+
+typedef struct misc_tags_entry {
+    cardc_string key;
+    int64_t value;
+} misc_tags_entry;
+typedef struct misc_tags {
+    misc_tags_entry *items;
+    size_t count;
+} misc_tags;
+typedef enum misc_color { MISC_COLOR_UNSET = 0, MISC_COLOR_RED = 1, MISC_COLOR_GREEN = 2 } misc_color;
+typedef struct misc_item {
+    int64_t id;
+} misc_item;
+typedef struct misc_items {
+    misc_item *items;
+    size_t count;
+} misc_items;
+typedef struct misc_cond {
+    bool has_a;
+    int64_t a;
+} misc_cond;
+typedef struct misc_node misc_node;
+typedef struct misc_node_children {
+    misc_node *items;
+    size_t count;
+} misc_node_children;
+struct misc_node {
+    cardc_string name;
+    bool has_children;
+    misc_node_children children;
+};
+typedef struct misc {
+    bool has_tags;
+    misc_tags tags;
+    misc_color color;
+    bool has_note;
+    bool note_is_null;
+    cardc_string note;
+    bool has_items;
+    misc_items items;
+    bool has_any;
+    cardc_json any;
+    bool has_cond;
+    misc_cond cond;
+    bool has_tree;
+    misc_node tree;
+} misc;
+
+static const cardc_check tag_checks[] = {
+    {.op = CARDC_CHECK_MINIMUM, .number = 0, .keyword = "/properties/tags/additionalProperties/minimum"}};
+static const cardc_type tag_value_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
+    .pointer = "/properties/tags/additionalProperties", .size = sizeof(int64_t), .checks = tag_checks,
+    .check_count = 1, .schema = &misc_schema};
+static const cardc_type tags_type = {.kind = CARDC_KIND_MAP, .c_name = "misc_tags",
+    .pointer = "/properties/tags", .size = sizeof(misc_tags), .item = &tag_value_type,
+    .entry_size = sizeof(misc_tags_entry), .entry_value_offset = offsetof(misc_tags_entry, value),
+    .schema = &misc_schema};
+static const char *const color_values[] = {"red", "green"};
+static const cardc_type color_type = {.kind = CARDC_KIND_ENUM, .c_name = "misc_color",
+    .pointer = "/properties/color", .size = sizeof(int), .enum_values = color_values, .enum_count = 2,
+    .schema = &misc_schema};
+static const cardc_type note_type = {.kind = CARDC_KIND_STRING, .flags = CARDC_TYPE_NULLABLE,
+    .c_name = "cardc_string", .pointer = "/properties/note", .size = sizeof(cardc_string),
+    .schema = &misc_schema};
+static const cardc_type id_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
+    .pointer = "/properties/items/items/properties/id", .size = sizeof(int64_t), .schema = &misc_schema};
+static const cardc_field item_fields[] = {
+    {"id", 2, offsetof(misc_item, id), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &id_type, NULL, true}};
+static const cardc_type item_type = {.kind = CARDC_KIND_OBJECT, .c_name = "misc_item",
+    .pointer = "/properties/items/items", .size = sizeof(misc_item), .fields = item_fields,
+    .field_count = 1, .schema = &misc_schema};
+static const cardc_type items_type = {.kind = CARDC_KIND_ARRAY, .c_name = "misc_items",
+    .pointer = "/properties/items", .size = sizeof(misc_items), .item = &item_type,
+    .schema = &misc_schema};
+static const cardc_type any_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
+    .c_name = "cardc_json", .pointer = "/properties/any", .size = sizeof(cardc_json),
+    .schema = &misc_schema};
+static const cardc_type a_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
+    .pointer = "/properties/cond/properties/a", .size = sizeof(int64_t), .schema = &misc_schema};
+static const cardc_field cond_fields[] = {
+    {"a", 1, offsetof(misc_cond, a), offsetof(misc_cond, has_a), CARDC_NO_OFFSET, &a_type, NULL, false}};
+static const cardc_type cond_type = {.kind = CARDC_KIND_OBJECT, .flags = CARDC_TYPE_RESIDUAL,
+    .c_name = "misc_cond", .pointer = "/properties/cond", .size = sizeof(misc_cond),
+    .fields = cond_fields, .field_count = 1, .schema = &misc_schema};
+static const cardc_type node_type;
+static const cardc_type node_children_type = {.kind = CARDC_KIND_ARRAY, .c_name = "misc_node_children",
+    .pointer = "/$defs/node/properties/children", .size = sizeof(misc_node_children),
+    .item = &node_type, .schema = &misc_schema};
+static const cardc_type name_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
+    .pointer = "/$defs/node/properties/name", .size = sizeof(cardc_string), .schema = &misc_schema};
+static const cardc_field node_fields[] = {
+    {"name", 4, offsetof(misc_node, name), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &name_type, NULL, true},
+    {"children", 8, offsetof(misc_node, children), offsetof(misc_node, has_children), CARDC_NO_OFFSET,
+     &node_children_type, NULL, false}};
+static const cardc_type node_type = {.kind = CARDC_KIND_OBJECT, .c_name = "misc_node",
+    .pointer = "/$defs/node", .size = sizeof(misc_node), .fields = node_fields, .field_count = 2,
+    .schema = &misc_schema};
+static const cardc_field misc_fields[] = {
+    {"tags", 4, offsetof(misc, tags), offsetof(misc, has_tags), CARDC_NO_OFFSET, &tags_type, NULL, false},
+    {"color", 5, offsetof(misc, color), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &color_type, NULL, true},
+    {"note", 4, offsetof(misc, note), offsetof(misc, has_note), offsetof(misc, note_is_null), &note_type,
+     NULL, false},
+    {"items", 5, offsetof(misc, items), offsetof(misc, has_items), CARDC_NO_OFFSET, &items_type, NULL,
+     false},
+    {"any", 3, offsetof(misc, any), offsetof(misc, has_any), CARDC_NO_OFFSET, &any_type, NULL, false},
+    {"cond", 4, offsetof(misc, cond), offsetof(misc, has_cond), CARDC_NO_OFFSET, &cond_type, NULL, false},
+    {"tree", 4, offsetof(misc, tree), offsetof(misc, has_tree), CARDC_NO_OFFSET, &node_type, NULL, false},
+};
+static const cardc_type misc_type = {.kind = CARDC_KIND_OBJECT,
+    .flags = CARDC_TYPE_CLOSED | CARDC_TYPE_RESIDUAL, .c_name = "misc", .pointer = "",
+    .size = sizeof(misc), .fields = misc_fields, .field_count = 7, .schema = &misc_schema};
+
+/* A descriptor that disagrees with its schema (maxLength 3, the schema says
+ * none): the engine must say so, not pick a side silently. */
+static const cardc_check wrong_checks[] = {{.op = CARDC_CHECK_MAX_LENGTH, .count = 3, .keyword = "/maxLength"}};
+static const cardc_type wrong_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
+    .pointer = "/$defs/node/properties/name", .size = sizeof(cardc_string), .checks = wrong_checks,
+    .check_count = 1, .schema = &misc_schema};
+
+static void misc_cases(cardc_schema *ref)
+{
+    static const char ok[] =
+        "{\"color\":\"green\",\"tags\":{\"a\":1,\"b\":2,\"a\":3},\"note\":null,\"items\":[{\"id\":1},{\"id\":2}],"
+        "\"any\":{\"x\":[1,\"y\",null,2.5]},\"cond\":{\"a\":2},"
+        "\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"c\",\"children\":[{\"name\":\"g\"}]}]}}";
+    misc v;
+    cardc_error err;
+
+    memset(&v, 0, sizeof v);
+    cardc_error_clear(&err);
+    CHECK_MSG(cardc_bind_decode(&misc_type, &v, ok, strlen(ok), NULL, &err) == CARDC_OK, "misc: %s",
+              err.message);
+    CHECK(v.color == MISC_COLOR_GREEN);
+    CHECK(v.has_tags && v.tags.count == 2 && strcmp(v.tags.items[0].key.data, "a") == 0 &&
+          v.tags.items[0].value == 3 && v.tags.items[1].value == 2);
+    CHECK(v.has_note && v.note_is_null && !v.note.data);
+    CHECK(v.has_items && v.items.count == 2 && v.items.items[1].id == 2);
+    CHECK(v.has_any && json_object_is_type(v.any.value, json_type_object));
+    CHECK(v.has_cond && v.cond.has_a && v.cond.a == 2);
+    CHECK(v.has_tree && v.tree.children.count == 1 && v.tree.children.items[0].children.count == 1 &&
+          strcmp(v.tree.children.items[0].children.items[0].name.data, "g") == 0 &&
+          !v.tree.children.items[0].children.items[0].has_children);
+    expect_roundtrip(&misc_type, &v,
+                     "{\"tags\":{\"a\":3,\"b\":2},\"color\":\"green\",\"note\":null,\"items\":[{\"id\":1},"
+                     "{\"id\":2}],\"any\":{\"x\":[1,\"y\",null,2.5]},\"cond\":{\"a\":2},\"tree\":{\"name\":"
+                     "\"r\",\"children\":[{\"name\":\"c\",\"children\":[{\"name\":\"g\"}]}]}}");
+
+    /* hand-built breakage */
+    v.color = (misc_color)9;
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_validate(&misc_type, &v, NULL, &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/color");
+    v.color = MISC_COLOR_RED;
+    v.cond.a = 1; /* if a == 1 then b is required: only the validator knows */
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_validate(&misc_type, &v, NULL, &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/cond");
+    v.cond.a = 2;
+    v.tags.items[1].value = -1;
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_validate(&misc_type, &v, NULL, &err) == CARDC_E_INVALID);
+    CHECK_STR(err.pointer, "/tags/b");
+    cardc_bind_free(&misc_type, &v);
+
+    static const char *const bad[] = {
+        "{}",
+        "{\"color\":\"blue\"}",
+        "{\"color\":1}",
+        "{\"color\":\"red\",\"zzz\":1}",
+        "{\"color\":\"red\",\"tags\":{\"a\":-1}}",
+        "{\"color\":\"red\",\"tags\":{\"a\":1.5}}",
+        "{\"color\":\"red\",\"note\":3}",
+        "{\"color\":\"red\",\"items\":[{\"id\":1},{}]}",
+        "{\"color\":\"red\",\"cond\":{\"a\":1}}",
+        "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"children\":[]}]}}",
+        "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"x\",\"children\":[{\"name\":5}]}]}}",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        expect_reject(ref, &misc_type, bad[i]);
+
+    /* the disagreement is reported */
+    {
+        cardc_string s = {0};
+        cardc_error_clear(&err);
+        CHECK(cardc_bind_decode(&wrong_type, &s, "\"abcd\"", 6, NULL, &err) == CARDC_E_INVALID);
+        CHECK_MSG(strstr(err.message, "internal: decoder and validator disagree") != NULL, "%s",
+                  err.message);
+        CHECK(!s.data);
+    }
+}
+
+int main(void)
+{
+    cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_schema.json);
+    cardc_schema *misc_ref = compile_text(misc_schema_json);
+
+    seed_valid();
+    seed_invalid(seed_ref);
+    seed_limits();
+    seed_hand_built();
+    misc_cases(misc_ref);
+    cardc_schema_free(seed_ref);
+    cardc_schema_free(misc_ref);
+    return check_summary();
+}
