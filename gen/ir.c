@@ -26,6 +26,10 @@ typedef struct ctx {
     int side;
     const struct json_object *root;
     int array_depth;
+    /* Set by a union for its next branch: an untitled branch's members are
+     * named from the union's path ("NAME_input_messages", not
+     * "NAME_input_object_messages"). */
+    const char *child_prefix;
     memo *memo;
     size_t memo_n, memo_cap;
     int oom;
@@ -718,7 +722,9 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
         else
             snprintf(bname, sizeof bname, "%s_%s", t->name, lower && *lower ? lower : "v");
         free(tsn);
+        c->child_prefix = t->name;
         t->branches[i].type = build(c, b, bptr ? bptr : ptr, bname, ptype, false, NULL);
+        c->child_prefix = NULL;
         t->branch_count++;
         free(lower);
         free(bptr);
@@ -785,7 +791,7 @@ residual:
 }
 
 static gen_type *build_object(ctx *c, const struct json_object *s, const char *ptr,
-                              const char *name)
+                              const char *name, const char *prefix)
 {
     const struct json_object *props = get(s, "properties");
     const struct json_object *req = get(s, "required");
@@ -826,7 +832,7 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
             vptr = pp_ptr;
             t->flags |= CARDC_TYPE_RESIDUAL; /* key patterns */
         }
-        char *vname = join(c, t->name, "value");
+        char *vname = join(c, prefix ? prefix : t->name, "value");
         c->array_depth++;
         t->item = build(c, value, vptr ? vptr : ptr, vname ? vname : name, NULL, false, NULL);
         c->array_depth--;
@@ -880,7 +886,7 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
         if (!desc)
             desc = get_str(ps, "title");
         f->description = desc ? xstrdup(c, desc) : NULL;
-        char *fname = join(c, t->name, f->c_name ? f->c_name : "field");
+        char *fname = join(c, prefix ? prefix : t->name, f->c_name ? f->c_name : "field");
         f->type = build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true, &nullable);
         f->nullable = nullable;
         free(fname);
@@ -958,7 +964,7 @@ static bool is_number_item(const struct json_object *it)
 }
 
 static gen_type *build_array(ctx *c, const struct json_object *s, const char *ptr,
-                             const char *name)
+                             const char *name, const char *prefix)
 {
     const struct json_object *items = get(s, "items");
     gen_type *t;
@@ -977,7 +983,7 @@ static gen_type *build_array(ctx *c, const struct json_object *s, const char *pt
     if (kind == CARDC_KIND_BYTES)
         t->flags |= CARDC_TYPE_BYTE_ARRAY;
     t->named = t->is_struct = kind == CARDC_KIND_ARRAY;
-    char *iname = join(c, t->name, "item");
+    char *iname = join(c, prefix ? prefix : t->name, "item");
     char *iptr = child_ptr(c, ptr, "items");
     c->array_depth++;
     if (items)
@@ -1040,14 +1046,14 @@ static bool is_null_schema(const struct json_object *b)
 }
 
 static gen_type *build_typed(ctx *c, const struct json_object *s, const char *ptr,
-                             const char *name, const char *type)
+                             const char *name, const char *prefix, const char *type)
 {
     gen_type *t = NULL;
 
     if (strcmp(type, "object") == 0)
-        t = build_object(c, s, ptr, name);
+        t = build_object(c, s, ptr, name, prefix);
     else if (strcmp(type, "array") == 0)
-        t = build_array(c, s, ptr, name);
+        t = build_array(c, s, ptr, name, prefix);
     if (t) {
         value_checks(c, t, s, ptr);
         return t;
@@ -1138,7 +1144,9 @@ static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, con
     memo *e = NULL;
     gen_type *t = NULL;
     bool memoize = !field && !inherit;
+    const char *prefix = c->child_prefix;
 
+    c->child_prefix = NULL;
     if (c->oom)
         return NULL;
     if (memoize) {
@@ -1161,8 +1169,10 @@ static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, con
         if (sn && *sn)
             titled = join(c, c->m->c_name, sn);
         free(sn);
-        if (titled)
+        if (titled) {
             name = titled;
+            prefix = NULL;
+        }
     }
     /* $defs/definitions keys name their types. */
     char *defname = NULL;
@@ -1265,7 +1275,7 @@ static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, con
         t = make_json(c, ptr, name);
         goto out;
     }
-    t = build_typed(c, s, ptr, name, type);
+    t = build_typed(c, s, ptr, name, prefix, type);
     if (t && with_null && strcmp(type, "null") != 0) {
         t->flags |= CARDC_TYPE_NULLABLE;
         if (nullable)
