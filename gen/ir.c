@@ -258,6 +258,11 @@ static gen_type *new_type(ctx *c, cardc_kind kind, const char *ptr)
     t->pointer = xstrdup(c, ptr);
     t->side = c->side;
     m->types[m->type_count++] = t;
+    /* Known before its members are built, so a recursive reference below
+     * (through an array or map) finds it. */
+    for (size_t i = 0; i < c->memo_n; i++)
+        if (c->memo[i].in_progress && !c->memo[i].type && strcmp(c->memo[i].pointer, ptr) == 0)
+            c->memo[i].type = t;
     return t;
 }
 
