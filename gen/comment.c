@@ -1,5 +1,7 @@
 /* Card text inside generated C: comments that cannot be broken out of and
  * string literals that mean exactly the bytes given. */
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "gen.h"
@@ -154,4 +156,55 @@ void gen_c_string(strbuf *b, const char *text, size_t len)
         }
     }
     strbuf_add(b, "\"", 1);
+}
+
+void gen_line(strbuf *b, const char *fmt, ...)
+{
+    char line[4096];
+    va_list ap;
+    const char *p = line;
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof line, fmt, ap);
+    va_end(ap);
+    for (size_t width = 100; strlen(p) > width; width = 96) {
+        const char *cut = NULL;
+        for (const char *q = p; q < p + width && *q; q++)
+            if (q[0] == ',' && q[1] == ' ')
+                cut = q;
+        if (!cut) /* a name longer than the line: break at the first comma */
+            cut = strstr(p, ", ");
+        if (!cut)
+            break;
+        strbuf_add(b, p, (size_t)(cut - p) + 1);
+        strbuf_str(b, "\n    ");
+        p = cut + 2;
+    }
+    strbuf_str(b, p);
+    strbuf_str(b, "\n");
+}
+
+void gen_c_string_wrapped(strbuf *b, const char *text, size_t len, const char *indent)
+{
+    const size_t chunk = 64;
+
+    if (len <= chunk) {
+        gen_c_string(b, text, len);
+        return;
+    }
+    for (size_t i = 0; i < len; i += chunk) {
+        size_t n = len - i < chunk ? len - i : chunk;
+        /* Whole words per line where there is a space to break at. */
+        if (i + n < len) {
+            size_t k = n;
+            while (k > chunk / 2 && text[i + k - 1] != ' ')
+                k--;
+            if (k > chunk / 2)
+                n = k;
+        }
+        if (i)
+            strbuf_printf(b, "\n%s", indent);
+        gen_c_string(b, text + i, n);
+        i -= chunk - n; /* the loop adds chunk */
+    }
 }

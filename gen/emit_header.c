@@ -1,6 +1,4 @@
 /* NAME.h: enums, structs, functions, descriptors (nanopb's order). */
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -312,34 +310,6 @@ static void emit_structs(strbuf *b, gen_model *m)
     }
 }
 
-/* A declaration, wrapped after a comma before column 100. */
-static void proto(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
-static void proto(strbuf *b, const char *fmt, ...)
-{
-    char line[4096];
-    va_list ap;
-    const char *p = line;
-
-    va_start(ap, fmt);
-    vsnprintf(line, sizeof line, fmt, ap);
-    va_end(ap);
-    for (size_t width = 100; strlen(p) > width; width = 96) {
-        const char *cut = NULL;
-        for (const char *q = p; q < p + width && *q; q++)
-            if (q[0] == ',' && q[1] == ' ')
-                cut = q;
-        if (!cut) /* a name longer than the line: break at the first comma */
-            cut = strstr(p, ", ");
-        if (!cut)
-            break;
-        strbuf_add(b, p, (size_t)(cut - p) + 1);
-        strbuf_str(b, "\n    ");
-        p = cut + 2;
-    }
-    strbuf_str(b, p);
-    strbuf_str(b, "\n");
-}
-
 static void emit_functions(strbuf *b, gen_model *m)
 {
     strbuf_str(b, "/* ---- Functions ------------------------------------------------------ */\n\n");
@@ -356,25 +326,25 @@ static void emit_functions(strbuf *b, gen_model *m)
         const char *n = t->name;
         if (!t->named)
             continue;
-        proto(b, "cardc_status %s_init(%s *value, cardc_error *err);", n, n);
-        proto(b, "void %s_free(%s *value);", n, n);
-        proto(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);", n, n);
-        proto(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
+        gen_line(b, "cardc_status %s_init(%s *value, cardc_error *err);", n, n);
+        gen_line(b, "void %s_free(%s *value);", n, n);
+        gen_line(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);", n, n);
+        gen_line(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
                  "const cardc_decode_options *opts, cardc_error *err);", n, n);
-        proto(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);", n, n);
-        proto(b, "cardc_status %s_validate(const %s *value, cardc_error *err);", n, n);
+        gen_line(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);", n, n);
+        gen_line(b, "cardc_status %s_validate(const %s *value, cardc_error *err);", n, n);
         if (t->kind == CARDC_KIND_ENUM) {
             strbuf_printf(b, "/* The JSON string of a value; NULL for %s or out of range. */\n",
                           t->enum_consts[0]);
             strbuf_printf(b, "const char *%s_to_string(%s value);\n", n, n);
             strbuf_printf(b, "/* The value of a JSON string; %s when it is not one. */\n",
                           t->enum_consts[0]);
-            proto(b, "%s %s_from_string(const char *text, size_t len);", n, n);
+            gen_line(b, "%s %s_from_string(const char *text, size_t len);", n, n);
         }
         if (t->kind == CARDC_KIND_MAP && t->item && t->item->kind != CARDC_KIND_NULL) {
             strbuf_str(b, "/* The value under key (first match), or NULL. Borrowed. */\n");
-            proto(b, "const %s *%s_get(const %s *map, const char *key, size_t key_len);",
-                  gen_c_type(t->item), n, n);
+            gen_line(b, "const %s *%s_get(const %s *map, const char *key, size_t key_len);",
+                     gen_c_type(t->item), n, n);
         }
         strbuf_str(b, "\n");
     }

@@ -283,23 +283,19 @@ static void emit_wrappers(strbuf *b, gen_type *t)
 {
     const char *n = t->name;
 
-    strbuf_printf(b, "cardc_status %s_init(%s *value, cardc_error *err)\n"
-                     "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n", n, n, n);
-    strbuf_printf(b, "void %s_free(%s *value)\n"
-                     "{\n    cardc_bind_free(&%s_type, value);\n}\n\n", n, n, n);
-    strbuf_printf(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err)\n"
-                     "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n",
-                  n, n, n);
-    strbuf_printf(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len,\n"
-                     "    const cardc_decode_options *opts, cardc_error *err)\n"
-                     "{\n    return cardc_bind_decode(&%s_type, value, json, len, opts, err);\n}\n\n",
-                  n, n, n);
-    strbuf_printf(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err)\n"
-                     "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n",
-                  n, n, n);
-    strbuf_printf(b, "cardc_status %s_validate(const %s *value, cardc_error *err)\n"
-                     "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n",
-                  n, n, n);
+    gen_line(b, "cardc_status %s_init(%s *value, cardc_error *err)", n, n);
+    strbuf_printf(b, "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n", n);
+    gen_line(b, "void %s_free(%s *value)", n, n);
+    strbuf_printf(b, "{\n    cardc_bind_free(&%s_type, value);\n}\n\n", n);
+    gen_line(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err)", n, n);
+    strbuf_printf(b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n", n);
+    gen_line(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
+                "const cardc_decode_options *opts, cardc_error *err)", n, n);
+    strbuf_printf(b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, opts, err);\n}\n\n", n);
+    gen_line(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err)", n, n);
+    strbuf_printf(b, "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n", n);
+    gen_line(b, "cardc_status %s_validate(const %s *value, cardc_error *err)", n, n);
+    strbuf_printf(b, "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n", n);
     if (t->kind == CARDC_KIND_ENUM) {
         strbuf_printf(b, "const char *%s_to_string(%s value)\n{\n"
                          "    size_t i = (size_t)value;\n"
@@ -421,12 +417,13 @@ void gen_emit_source(strbuf *b, gen_model *m)
     strbuf_str(b, ",\n    .task_type = ");
     lit(b, m->task_type);
     strbuf_str(b, ",\n    .description = ");
-    if (m->description && strlen(m->description) > 2000) {
-        /* ISO C's 4095-character literal limit; the card keeps the rest. */
-        gen_c_string(b, m->description, 2000);
-    } else {
-        lit(b, m->description);
-    }
+    if (m->description)
+        /* At most 2000 bytes: ISO C's literal limit is 4095 characters. */
+        gen_c_string_wrapped(b, m->description,
+                             strlen(m->description) > 2000 ? 2000 : strlen(m->description),
+                             "        ");
+    else
+        strbuf_str(b, "NULL");
     strbuf_str(b, ",\n    .card = ");
     lit(b, m->card);
     strbuf_str(b, ",\n");

@@ -56,6 +56,12 @@ void gen_comment_inline(strbuf *b, const char *text);
 /* A C string literal for text[0..len) (escapes quotes, backslashes, '?',
  * control and non-ASCII bytes as octal). */
 void gen_c_string(strbuf *b, const char *text, size_t len);
+/* Same, split into adjacent literals of about 64 bytes on lines starting
+ * with indent (for long texts; the total stays one string). */
+void gen_c_string_wrapped(strbuf *b, const char *text, size_t len, const char *indent);
+/* A printf-formatted line of C (a declaration or definition head), wrapped
+ * after a comma before column 100, continuation lines indented by 4. */
+void gen_line(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
 
 /* ---- IR (ir.c) -------------------------------------------------------- */
 

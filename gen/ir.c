@@ -30,6 +30,11 @@ typedef struct ctx {
      * named from the union's path ("NAME_input_messages", not
      * "NAME_input_object_messages"). */
     const char *child_prefix;
+    /* Set for an exact allOf merge: the members' schemas and pointers,
+     * read by the next build_object as extra sources of properties. */
+    const struct json_object *merge[16];
+    char *merge_ptr[16]; /* heap; build_object takes them */
+    size_t merge_n;
     memo *memo;
     size_t memo_n, memo_cap;
     int oom;
@@ -416,10 +421,21 @@ static void value_checks(ctx *c, gen_type *t, const struct json_object *s, const
         case CARDC_KIND_NUMBER:
         case CARDC_KIND_STRING:
         case CARDC_KIND_ENUM:
+        {
+            char *text = dump(c, v);
+            /* Past ISO C's 4095-character literals the validator checks it. */
+            if (!text || strlen(text) > 4000) {
+                free(text);
+                t->flags |= CARDC_TYPE_RESIDUAL;
+                break;
+            }
             add_check(c, t, i == 0 ? CARDC_CHECK_CONST : CARDC_CHECK_ENUM, ptr, kws[i]);
             if (!c->oom)
-                last_check(t)->text = dump(c, v);
+                last_check(t)->text = text;
+            else
+                free(text);
             break;
+        }
         default:
             t->flags |= CARDC_TYPE_RESIDUAL;
         }
@@ -795,8 +811,10 @@ residual:
     t->flags |= CARDC_TYPE_RESIDUAL;
 }
 
-static gen_type *build_object(ctx *c, const struct json_object *s, const char *ptr,
-                              const char *name, const char *prefix)
+static gen_type *build_object_parts(ctx *c, const struct json_object *s, const char *ptr,
+                                    const char *name, const char *prefix,
+                                    const struct json_object *const *parts,
+                                    char *const *part_ptr, size_t nparts)
 {
     const struct json_object *props = get(s, "properties");
     const struct json_object *req = get(s, "required");
@@ -805,7 +823,11 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
     bool has_props = props && json_object_is_type(props, json_type_object) &&
                      json_object_object_length(props) > 0;
     gen_type *t;
-
+    for (size_t i = 1; i < nparts; i++) {
+        const struct json_object *pp2 = get(parts[i], "properties");
+        if (pp2 && json_object_object_length(pp2) > 0)
+            has_props = true;
+    }
     if (!has_props) {
         const struct json_object *value = NULL;
         const char *vkw = NULL;
@@ -863,49 +885,70 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
     if (pp)
         t->flags |= CARDC_TYPE_RESIDUAL;
 
-    size_t n = (size_t)json_object_object_length(props);
-    t->fields = calloc(n, sizeof *t->fields);
+    size_t n = 0;
+    for (size_t p = 0; p < nparts; p++) {
+        const struct json_object *pr = get(parts[p], "properties");
+        if (pr && json_object_is_type(pr, json_type_object))
+            n += (size_t)json_object_object_length(pr);
+    }
+    t->fields = calloc(n ? n : 1, sizeof *t->fields);
     if (!t->fields) {
         c->oom = 1;
         return t;
     }
     gen_names local = {0};
-    char *pptr = child_ptr(c, ptr, "properties");
-    json_object_object_foreach((struct json_object *)props, key, ps) {
-        gen_field *f = &t->fields[t->field_count];
-        bool nullable = false;
-        f->json_name = xstrdup(c, key);
-        f->json_name_len = strlen(key);
-        f->c_name = unique_member(c, &local, key, strlen(key));
-        f->pointer = child_ptr(c, pptr ? pptr : ptr, key);
-        if (req && json_object_is_type(req, json_type_array))
-            for (size_t i = 0; i < json_object_array_length(req); i++) {
-                struct json_object *r = json_object_array_get_idx(req, i);
-                if (json_object_is_type(r, json_type_string) && strcmp(json_object_get_string(r), key) == 0)
-                    f->required = true;
+    for (size_t p = 0; p < nparts; p++) {
+        const struct json_object *pr = get(parts[p], "properties");
+        if (!pr || !json_object_is_type(pr, json_type_object))
+            continue;
+        char *pptr = child_ptr(c, part_ptr[p] ? part_ptr[p] : ptr, "properties");
+        json_object_object_foreach((struct json_object *)pr, key, ps) {
+            if (field_index(t, key) >= 0)
+                continue; /* the same schema again (checked by the merge) */
+            gen_field *f = &t->fields[t->field_count];
+            bool nullable = false;
+            f->json_name = xstrdup(c, key);
+            f->json_name_len = strlen(key);
+            f->c_name = unique_member(c, &local, key, strlen(key));
+            f->pointer = child_ptr(c, pptr ? pptr : ptr, key);
+            for (size_t q = 0; q < nparts; q++) {
+                const struct json_object *rq = get(parts[q], "required");
+                if (rq && json_object_is_type(rq, json_type_array))
+                    for (size_t i = 0; i < json_object_array_length(rq); i++) {
+                        struct json_object *r = json_object_array_get_idx(rq, i);
+                        if (json_object_is_type(r, json_type_string) &&
+                            strcmp(json_object_get_string(r), key) == 0)
+                            f->required = true;
+                    }
             }
-        const struct json_object *d = get(ps, "default");
-        if (d)
-            f->default_json = dump(c, d);
-        const char *desc = get_str(ps, "description");
-        if (!desc)
-            desc = get_str(ps, "title");
-        f->description = desc ? xstrdup(c, desc) : NULL;
-        char *fname = join(c, prefix ? prefix : t->name, f->c_name ? f->c_name : "field");
-        f->type = build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true, &nullable);
-        f->nullable = nullable;
-        free(fname);
-        t->field_count++;
+            const struct json_object *d = get(ps, "default");
+            if (d)
+                f->default_json = dump(c, d);
+            const char *desc = get_str(ps, "description");
+            if (!desc)
+                desc = get_str(ps, "title");
+            f->description = desc ? xstrdup(c, desc) : NULL;
+            char *fname = join(c, prefix ? prefix : t->name, f->c_name ? f->c_name : "field");
+            f->type = build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true,
+                            &nullable);
+            f->nullable = nullable;
+            free(fname);
+            t->field_count++;
+        }
+        free(pptr);
     }
-    free(pptr);
     gen_names_free(&local);
 
-    if (req && json_object_is_type(req, json_type_array))
-        for (size_t i = 0; i < json_object_array_length(req); i++) {
-            struct json_object *r = json_object_array_get_idx(req, i);
-            if (!json_object_is_type(r, json_type_string) || field_index(t, json_object_get_string(r)) < 0)
-                t->flags |= CARDC_TYPE_RESIDUAL;
-        }
+    for (size_t q = 0; q < nparts; q++) {
+        const struct json_object *rq = get(parts[q], "required");
+        if (rq && json_object_is_type(rq, json_type_array))
+            for (size_t i = 0; i < json_object_array_length(rq); i++) {
+                struct json_object *r = json_object_array_get_idx(rq, i);
+                if (!json_object_is_type(r, json_type_string) ||
+                    field_index(t, json_object_get_string(r)) < 0)
+                    t->flags |= CARDC_TYPE_RESIDUAL;
+            }
+    }
     count_check(c, t, s, ptr, "minProperties", CARDC_CHECK_MIN_PROPERTIES);
     count_check(c, t, s, ptr, "maxProperties", CARDC_CHECK_MAX_PROPERTIES);
 
@@ -946,6 +989,29 @@ static gen_type *build_object(ctx *c, const struct json_object *s, const char *p
         }
         free(dptr);
     }
+    return t;
+}
+
+static gen_type *build_object(ctx *c, const struct json_object *s, const char *ptr,
+                              const char *name, const char *prefix)
+{
+    /* Sources of properties: s, then the members of a merged allOf. */
+    const struct json_object *parts[17];
+    char *part_ptr[17];
+    size_t nparts = 1;
+    gen_type *t;
+
+    parts[0] = s;
+    part_ptr[0] = NULL; /* ptr */
+    for (size_t i = 0; i < c->merge_n; i++) {
+        parts[nparts] = c->merge[i];
+        part_ptr[nparts++] = c->merge_ptr[i]; /* ours now */
+        c->merge_ptr[i] = NULL;
+    }
+    c->merge_n = 0;
+    t = build_object_parts(c, s, ptr, name, prefix, parts, part_ptr, nparts);
+    for (size_t i = 1; i < nparts; i++)
+        free(part_ptr[i]);
     return t;
 }
 
@@ -1143,6 +1209,84 @@ static gen_type *build_typed(ctx *c, const struct json_object *s, const char *pt
     return t;
 }
 
+/* allOf of object schemas merges into one struct when that is exact: only
+ * type/properties/required (and annotations) anywhere, some part says
+ * "object", and a property named twice has the same schema. On success the
+ * members are queued in c->merge for build_object. */
+static void merge_clear(ctx *c)
+{
+    for (size_t i = 0; i < c->merge_n; i++) {
+        free(c->merge_ptr[i]);
+        c->merge_ptr[i] = NULL;
+    }
+    c->merge_n = 0;
+}
+
+static bool allof_mergeable(ctx *c, const struct json_object *s, const char *ptr)
+{
+    static const char *const parent_ok[] = {"allOf", "type", "properties", "required"};
+    static const char *const part_ok[] = {"type", "properties", "required"};
+    const struct json_object *list = get(s, "allOf");
+    size_t n = list && json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+    bool object = false;
+    const char *t;
+
+    merge_clear(c);
+    if (n == 0 || n > 16 || !only_keywords(s, parent_ok, 4))
+        return false;
+    t = single_type(s, NULL);
+    if (get(s, "type") && (!t || strcmp(t, "object") != 0))
+        return false;
+    object = t != NULL;
+    c->merge_n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct json_object *e = json_object_array_get_idx(list, i);
+        char *eptr = child_ptr_i(c, ptr, "allOf", i);
+        const char *ref = get_str(e, "$ref");
+        if (ref) {
+            static const char *const only_ref[] = {"$ref"};
+            char *tptr = NULL;
+            const struct json_object *target = only_keywords(e, only_ref, 1) ? resolve_local(c, ref, &tptr) : NULL;
+            free(eptr);
+            eptr = tptr;
+            e = target;
+        }
+        if (!e || !eptr || !json_object_is_type(e, json_type_object) || !only_keywords(e, part_ok, 3)) {
+            free(eptr);
+            goto no;
+        }
+        t = single_type(e, NULL);
+        if (get(e, "type") && (!t || strcmp(t, "object") != 0)) {
+            free(eptr);
+            goto no;
+        }
+        object = object || t != NULL;
+        c->merge[c->merge_n] = e;
+        c->merge_ptr[c->merge_n++] = eptr;
+    }
+    /* A property defined twice must be defined alike. */
+    for (size_t i = 0; i <= c->merge_n; i++) {
+        const struct json_object *pi = get(i ? c->merge[i - 1] : s, "properties");
+        if (!pi)
+            continue;
+        for (size_t j = i + 1; j <= c->merge_n; j++) {
+            const struct json_object *pj = get(c->merge[j - 1], "properties");
+            if (!pj)
+                continue;
+            json_object_object_foreach((struct json_object *)pi, key, v) {
+                const struct json_object *w = get(pj, key);
+                if (w && !json_object_equal((struct json_object *)v, (struct json_object *)w))
+                    goto no;
+            }
+        }
+    }
+    if (object)
+        return true;
+no:
+    merge_clear(c);
+    return false;
+}
+
 static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, const char *name,
                        const char *inherit, bool field, bool *nullable)
 {
@@ -1219,6 +1363,10 @@ static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, con
             t = build(c, target, tptr, name, NULL, false, NULL);
         }
         free(tptr);
+        goto out;
+    }
+    if (get(s, "allOf") && !get(s, "oneOf") && !get(s, "anyOf") && allof_mergeable(c, s, ptr)) {
+        t = build_object(c, s, ptr, name, prefix);
         goto out;
     }
     if (get(s, "allOf") || (get(s, "oneOf") && get(s, "anyOf"))) {
@@ -1363,6 +1511,7 @@ cardc_status gen_model_build(gen_model *m, cardc_error *err)
         sd->root = build(&c, sd->schema, "", buf, NULL, false, NULL);
         if (sd->root)
             sd->root->named = true;
+        merge_clear(&c);
         for (size_t i = 0; i < c.memo_n; i++)
             free(c.memo[i].pointer);
         free(c.memo);

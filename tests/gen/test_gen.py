@@ -55,6 +55,50 @@ def compilers():
     return found
 
 
+def schema_case(src, cardc, ccs, incs, lib, tmp, schema_file, name, valid, invalid, compiled=None):
+    """cardc gen --schema: compile (every compiler, -Werror), link the
+    round-trip driver, decode/encode `valid` (equal to cardc validate
+    --apply-defaults --print of it) and reject `invalid` with cardc
+    validate's (instanceLocation, keywordLocation) pairs."""
+    schema = os.path.join(src, "tests", "gen", schema_file)
+    d = compiled or os.path.join(tmp, name)
+    if not compiled:
+        r = run([cardc, "gen", "--schema", schema, "--name", name, "-o", d])
+        if not check(r.returncode == 0, "gen %s: %s" % (schema_file, r.stderr.decode())):
+            return
+        for cc in ccs:
+            r = run(cc + WARN + incs + ["-c", os.path.join(d, name + ".c"), "-o", os.path.join(d, "x.o")])
+            check(r.returncode == 0, "%s %s.c:\n%s" % (cc[0], name, r.stderr.decode()[:3000]))
+    driver = os.path.join(d, "roundtrip")
+    r = run(ccs[0] + WARN[:5] + incs + ["-I" + d, '-DSINGLE_HEADER="%s.h"' % name,
+                                        "-DSINGLE_MODEL=%s_model" % name,
+                                        os.path.join(src, "tests", "gen", "roundtrip.c"),
+                                        os.path.join(d, name + ".c"), lib, "-o", driver,
+                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"])
+    if not check(r.returncode == 0, "link %s driver: %s" % (name, r.stderr.decode()[:3000])):
+        return
+    for payload, ok in ((valid, True), (invalid, False)):
+        path = os.path.join(tmp, "payload.json")
+        with open(path, "w") as fh:
+            json.dump(payload, fh)
+        ref = json.loads(run([cardc, "validate", "--schema", schema, "--format", "json", path]).stdout)
+        check(ref["valid"] == ok, "%s: test payload %s should be %s" % (name, payload, ok))
+        r = run([driver, name, "input", path])
+        got = json.loads(r.stdout) if r.returncode == 0 else {}
+        if ok:
+            check(got.get("status") == "ok" and got.get("stable") is True and
+                  got.get("validate") == "ok", "%s round trip: %r %r" % (name, r.stdout, r.stderr))
+            if got.get("encoded"):
+                want = json.loads(run([cardc, "validate", "--schema", schema, "--apply-defaults",
+                                       "--print", path]).stdout)
+                check(json.loads(got["encoded"]) == want,
+                      "%s: encoded %s, want %s" % (name, got["encoded"], json.dumps(want)))
+        else:
+            want = [[e["instanceLocation"], e["keywordLocation"]] for e in ref.get("errors", [])]
+            check(got.get("status") == "invalid" and got.get("errors") == want,
+                  "%s invalid: %r, cardc validate %r" % (name, r.stdout, want))
+
+
 def main():
     cardc, src, build_root, lib = [os.path.abspath(a) for a in sys.argv[1:5]]
     incs = ["-I" + os.path.join(src, "runtime", "include"),
@@ -114,30 +158,13 @@ def main():
         # The enum values, property names and defaults survive as data.
         body = open(os.path.join(hdir, "hostile.c"), "rb").read()
         check(b'"*/ int injected_6; /*"' in body, "enum value literal not kept")
-        driver = os.path.join(hdir, "roundtrip")
-        r = run(ccs[0] + WARN[:5] + incs + ["-I" + hdir, '-DSINGLE_HEADER="hostile.h"',
-                                            "-DSINGLE_MODEL=hostile_model",
-                                            os.path.join(src, "tests", "gen", "roundtrip.c"),
-                                            os.path.join(hdir, "hostile.c"), lib, "-o", driver,
-                                            "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"])
-        if check(r.returncode == 0, "link hostile driver: %s" % r.stderr.decode()[:3000]):
-            payload = os.path.join(src, "tests", "gen", "hostile-payload.json")
-            r = run([driver, "hostile", "input", payload])
-            got = json.loads(r.stdout) if r.returncode == 0 else {}
-            check(got.get("status") == "ok" and got.get("stable") is True and
-                  got.get("validate") == "ok", "hostile round trip: %r %r" % (r.stdout, r.stderr))
-            if got.get("encoded"):
-                want = json.loads(run([cardc, "validate", "--schema", schema, "--apply-defaults",
-                                       "--print", payload]).stdout)
-                check(json.loads(got["encoded"]) == want,
-                      "hostile: encoded %s, want %s" % (got["encoded"], json.dumps(want)))
-            bad = os.path.join(tmp, "bad.json")
-            with open(bad, "w") as fh:
-                json.dump({"int": 1, "2x": "x", "maybe": "toolong"}, fh)
-            r = run([driver, "hostile", "input", bad])
-            got = json.loads(r.stdout) if r.returncode == 0 else {}
-            check(got.get("errors") == [["/maybe", "/properties/maybe/maxLength"]],
-                  "hostile invalid: %r" % r.stdout)
+        with open(os.path.join(src, "tests", "gen", "hostile-payload.json")) as fh:
+            hostile_payload = json.load(fh)
+        schema_case(src, cardc, ccs, incs, lib, tmp, "hostile.json", "hostile", hostile_payload,
+                    {"int": 1, "2x": "x", "maybe": "toolong"}, compiled=hdir)
+        schema_case(src, cardc, ccs, incs, lib, tmp, "allof.json", "allof",
+                    {"merged": {"name": "n", "age": 1}, "conflict": {"b": 1}, "not_objects": "abc"},
+                    {"merged": {"name": "n", "age": -1}})
 
         # ---- diagnostics --------------------------------------------------
         r = run([cardc, "gen", "--schema", "tests/gen/bad-schema.json", "--name", "x", "-o",

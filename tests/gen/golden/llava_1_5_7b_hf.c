@@ -372,18 +372,20 @@ void llava_1_5_7b_hf_input_free(llava_1_5_7b_hf_input *value)
     cardc_bind_free(&llava_1_5_7b_hf_input_type, value);
 }
 
-cardc_status llava_1_5_7b_hf_input_decode(llava_1_5_7b_hf_input *value, const char *json, size_t len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_decode(llava_1_5_7b_hf_input *value, const char *json,
+    size_t len, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_decode_ex(llava_1_5_7b_hf_input *value, const char *json, size_t len,
-    const cardc_decode_options *opts, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_decode_ex(llava_1_5_7b_hf_input *value, const char *json,
+    size_t len, const cardc_decode_options *opts, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, opts, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_encode(const llava_1_5_7b_hf_input *value, char **json, size_t *len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_encode(const llava_1_5_7b_hf_input *value, char **json,
+    size_t *len, cardc_error *err)
 {
     return cardc_bind_encode(&llava_1_5_7b_hf_input_type, value, json, len, err);
 }
@@ -393,7 +395,8 @@ cardc_status llava_1_5_7b_hf_input_validate(const llava_1_5_7b_hf_input *value, 
     return cardc_bind_validate(&llava_1_5_7b_hf_input_type, value, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_object_init(llava_1_5_7b_hf_input_object *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_object_init(llava_1_5_7b_hf_input_object *value,
+    cardc_error *err)
 {
     return cardc_bind_init(&llava_1_5_7b_hf_input_object_type, value, err);
 }
@@ -403,28 +406,32 @@ void llava_1_5_7b_hf_input_object_free(llava_1_5_7b_hf_input_object *value)
     cardc_bind_free(&llava_1_5_7b_hf_input_object_type, value);
 }
 
-cardc_status llava_1_5_7b_hf_input_object_decode(llava_1_5_7b_hf_input_object *value, const char *json, size_t len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_object_decode(llava_1_5_7b_hf_input_object *value,
+    const char *json, size_t len, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_object_type, value, json, len, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_object_decode_ex(llava_1_5_7b_hf_input_object *value, const char *json, size_t len,
-    const cardc_decode_options *opts, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_object_decode_ex(llava_1_5_7b_hf_input_object *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_object_type, value, json, len, opts, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_object_encode(const llava_1_5_7b_hf_input_object *value, char **json, size_t *len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_object_encode(const llava_1_5_7b_hf_input_object *value,
+    char **json, size_t *len, cardc_error *err)
 {
     return cardc_bind_encode(&llava_1_5_7b_hf_input_object_type, value, json, len, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_object_validate(const llava_1_5_7b_hf_input_object *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_object_validate(const llava_1_5_7b_hf_input_object *value,
+    cardc_error *err)
 {
     return cardc_bind_validate(&llava_1_5_7b_hf_input_object_type, value, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_init(llava_1_5_7b_hf_input_messages *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_init(llava_1_5_7b_hf_input_messages *value,
+    cardc_error *err)
 {
     return cardc_bind_init(&llava_1_5_7b_hf_input_messages_type, value, err);
 }
@@ -434,28 +441,32 @@ void llava_1_5_7b_hf_input_messages_free(llava_1_5_7b_hf_input_messages *value)
     cardc_bind_free(&llava_1_5_7b_hf_input_messages_type, value);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_decode(llava_1_5_7b_hf_input_messages *value, const char *json, size_t len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_decode(llava_1_5_7b_hf_input_messages *value,
+    const char *json, size_t len, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_type, value, json, len, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_decode_ex(llava_1_5_7b_hf_input_messages *value, const char *json, size_t len,
-    const cardc_decode_options *opts, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_decode_ex(llava_1_5_7b_hf_input_messages *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_type, value, json, len, opts, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_encode(const llava_1_5_7b_hf_input_messages *value, char **json, size_t *len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_encode(const llava_1_5_7b_hf_input_messages *value,
+    char **json, size_t *len, cardc_error *err)
 {
     return cardc_bind_encode(&llava_1_5_7b_hf_input_messages_type, value, json, len, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_validate(const llava_1_5_7b_hf_input_messages *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_validate(const llava_1_5_7b_hf_input_messages *value,
+    cardc_error *err)
 {
     return cardc_bind_validate(&llava_1_5_7b_hf_input_messages_type, value, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_item_init(llava_1_5_7b_hf_input_messages_item *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_item_init(llava_1_5_7b_hf_input_messages_item *value,
+    cardc_error *err)
 {
     return cardc_bind_init(&llava_1_5_7b_hf_input_messages_item_type, value, err);
 }
@@ -465,23 +476,26 @@ void llava_1_5_7b_hf_input_messages_item_free(llava_1_5_7b_hf_input_messages_ite
     cardc_bind_free(&llava_1_5_7b_hf_input_messages_item_type, value);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_item_decode(llava_1_5_7b_hf_input_messages_item *value, const char *json, size_t len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_item_decode(llava_1_5_7b_hf_input_messages_item *value,
+    const char *json, size_t len, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_item_decode_ex(llava_1_5_7b_hf_input_messages_item *value, const char *json, size_t len,
-    const cardc_decode_options *opts, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_item_decode_ex(llava_1_5_7b_hf_input_messages_item *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, opts, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_item_encode(const llava_1_5_7b_hf_input_messages_item *value, char **json, size_t *len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_item_encode(const llava_1_5_7b_hf_input_messages_item *value,
+    char **json, size_t *len, cardc_error *err)
 {
     return cardc_bind_encode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_messages_item_validate(const llava_1_5_7b_hf_input_messages_item *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_messages_item_validate(const llava_1_5_7b_hf_input_messages_item *value,
+    cardc_error *err)
 {
     return cardc_bind_validate(&llava_1_5_7b_hf_input_messages_item_type, value, NULL, err);
 }
@@ -496,23 +510,26 @@ void llava_1_5_7b_hf_input_image_free(llava_1_5_7b_hf_input_image *value)
     cardc_bind_free(&llava_1_5_7b_hf_input_image_type, value);
 }
 
-cardc_status llava_1_5_7b_hf_input_image_decode(llava_1_5_7b_hf_input_image *value, const char *json, size_t len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_image_decode(llava_1_5_7b_hf_input_image *value,
+    const char *json, size_t len, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_image_type, value, json, len, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_image_decode_ex(llava_1_5_7b_hf_input_image *value, const char *json, size_t len,
-    const cardc_decode_options *opts, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_image_decode_ex(llava_1_5_7b_hf_input_image *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_input_image_type, value, json, len, opts, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_image_encode(const llava_1_5_7b_hf_input_image *value, char **json, size_t *len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_image_encode(const llava_1_5_7b_hf_input_image *value,
+    char **json, size_t *len, cardc_error *err)
 {
     return cardc_bind_encode(&llava_1_5_7b_hf_input_image_type, value, json, len, err);
 }
 
-cardc_status llava_1_5_7b_hf_input_image_validate(const llava_1_5_7b_hf_input_image *value, cardc_error *err)
+cardc_status llava_1_5_7b_hf_input_image_validate(const llava_1_5_7b_hf_input_image *value,
+    cardc_error *err)
 {
     return cardc_bind_validate(&llava_1_5_7b_hf_input_image_type, value, NULL, err);
 }
@@ -527,18 +544,20 @@ void llava_1_5_7b_hf_output_free(llava_1_5_7b_hf_output *value)
     cardc_bind_free(&llava_1_5_7b_hf_output_type, value);
 }
 
-cardc_status llava_1_5_7b_hf_output_decode(llava_1_5_7b_hf_output *value, const char *json, size_t len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_output_decode(llava_1_5_7b_hf_output *value, const char *json,
+    size_t len, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, NULL, err);
 }
 
-cardc_status llava_1_5_7b_hf_output_decode_ex(llava_1_5_7b_hf_output *value, const char *json, size_t len,
-    const cardc_decode_options *opts, cardc_error *err)
+cardc_status llava_1_5_7b_hf_output_decode_ex(llava_1_5_7b_hf_output *value, const char *json,
+    size_t len, const cardc_decode_options *opts, cardc_error *err)
 {
     return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, opts, err);
 }
 
-cardc_status llava_1_5_7b_hf_output_encode(const llava_1_5_7b_hf_output *value, char **json, size_t *len, cardc_error *err)
+cardc_status llava_1_5_7b_hf_output_encode(const llava_1_5_7b_hf_output *value, char **json,
+    size_t *len, cardc_error *err)
 {
     return cardc_bind_encode(&llava_1_5_7b_hf_output_type, value, json, len, err);
 }
@@ -609,7 +628,10 @@ const cardc_model llava_1_5_7b_hf_model = {
     .c_name = "llava_1_5_7b_hf",
     .task_name = "Image-to-Text",
     .task_type = "image-to-text",
-    .description = "LLaVA is an open-source chatbot trained by fine-tuning LLaMA/Vicuna on GPT-generated multimodal instruction-following data. It is an auto-regressive language model, based on the transformer architecture.",
+    .description = "LLaVA is an open-source chatbot trained by fine-tuning "
+        "LLaMA/Vicuna on GPT-generated multimodal instruction-following "
+        "data. It is an auto-regressive language model, based on the "
+        "transformer architecture.",
     .card = "schemas/llava-1.5-7b-hf.md",
     .input = {
         .type = &llava_1_5_7b_hf_input_type,
