@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+# Sanitizers libcardc was built with (meson b_sanitize), for linking.
+SAN = shlex.split(os.environ.get("GEN_TEST_SANITIZE", ""))
+
 WARN = ["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror"]
 EXTRA = ["-Wshadow", "-Wconversion"]
 
@@ -301,7 +304,7 @@ def main():
         sources = [os.path.join(allout, n) for n in sorted(os.listdir(allout)) if n.endswith(".c")]
         driver = os.path.join(tmp, "roundtrip")
         link = ccs[0] + WARN + incs + ["-I" + allout, os.path.join(src, "tests", "gen", "roundtrip.c")] + \
-            sources + [lib, "-o", driver] + ["-ljson-c", "-lyaml", "-lpcre2-8", "-lm"]
+            sources + [lib, "-o", driver] + ["-ljson-c", "-lyaml", "-lpcre2-8", "-lm"] + SAN
         for cc in ccs[1:]:
             r = run(cc + WARN + incs + ["-I" + allout, "-c", os.path.join(allout, "cardc_models.c"),
                                         "-o", os.path.join(tmp, "reg.o")])

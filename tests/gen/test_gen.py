@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+# Sanitizers libcardc was built with (meson b_sanitize), for linking.
+SAN = shlex.split(os.environ.get("GEN_TEST_SANITIZE", ""))
+
 WARN = ["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-Wshadow", "-Wconversion"]
 failures = 0
 checks = 0
@@ -74,7 +77,7 @@ def schema_case(src, cardc, ccs, incs, lib, tmp, schema_file, name, valid, inval
                                         "-DSINGLE_MODEL=%s_model" % name,
                                         os.path.join(src, "tests", "gen", "roundtrip.c"),
                                         os.path.join(d, name + ".c"), lib, "-o", driver,
-                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"])
+                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"] + SAN)
     if not check(r.returncode == 0, "link %s driver: %s" % (name, r.stderr.decode()[:3000])):
         return
     for payload, ok in ((valid, True), (invalid, False)):
@@ -121,6 +124,13 @@ def main():
                     want.decode(errors="replace").splitlines(True),
                     got.decode(errors="replace").splitlines(True),
                     "golden/" + name, "generated/" + name))
+
+        # The README's worked example is the golden header's text.
+        readme = open(os.path.join(src, "README.md"), encoding="utf-8").read()
+        m = re.search(r"### Worked example: the seed card.*?```c\n(.*?)```", readme, re.S)
+        header = open(os.path.join(golden, "llava_1_5_7b_hf.h"), encoding="utf-8").read()
+        check(m is not None and len(m.group(1)) > 1000 and m.group(1) in header,
+              "README's worked example is not an excerpt of golden/llava_1_5_7b_hf.h")
 
         # ---- determinism ------------------------------------------------
         cards = [os.path.join(src, "schemas", "llava-1.5-7b-hf.md"), os.path.join(src, "tests", "cards", "typing.yaml")]
