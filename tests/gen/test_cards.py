@@ -40,7 +40,9 @@ def compilers():
         found.append(shlex.split(cc))
     for name in ("gcc", "clang"):
         path = shutil.which(name)
-        if path and all(os.path.basename(c[0]) != name for c in found):
+        same = [c for c in found if shutil.which(c[0]) and
+                os.path.realpath(shutil.which(c[0])) == os.path.realpath(path or "")]
+        if path and not same and all(os.path.basename(c[0]) != name for c in found):
             found.append([path])
     return found
 
