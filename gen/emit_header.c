@@ -342,9 +342,8 @@ static void emit_functions(strbuf *b, gen_model *m)
             gen_line(b, "%s %s_from_string(const char *text, size_t len);", n, n);
         }
         if (t->kind == CARDC_KIND_MAP && t->item && t->item->kind != CARDC_KIND_NULL) {
-            strbuf_str(b, "/* The value under key (first match), or NULL. Borrowed. */\n");
-            gen_line(b, "const %s *%s_get(const %s *map, const char *key, size_t key_len);",
-                     gen_c_type(t->item), n, n);
+            strbuf_str(b, "/* The value under key (NUL-terminated; first match), or NULL. Borrowed. */\n");
+            gen_line(b, "const %s *%s_get(const %s *map, const char *key);", gen_c_type(t->item), n, n);
         }
         strbuf_str(b, "\n");
     }

@@ -309,13 +309,13 @@ static void emit_wrappers(strbuf *b, gen_type *t)
                       n, n, t->enum_count, n, n, n, t->enum_consts[0]);
     }
     if (t->kind == CARDC_KIND_MAP && t->item && t->item->kind != CARDC_KIND_NULL) {
-        strbuf_printf(b, "const %s *%s_get(const %s *map, const char *key, size_t key_len)\n{\n"
+        gen_line(b, "const %s *%s_get(const %s *map, const char *key)", gen_c_type(t->item), n, n);
+        strbuf_printf(b, "{\n    size_t key_len = key ? strlen(key) : 0;\n\n"
                          "    for (size_t i = 0; map && key && i < map->count; i++)\n"
                          "        if (map->items[i].key.len == key_len &&\n"
                          "            memcmp(map->items[i].key.data, key, key_len) == 0)\n"
                          "            return &map->items[i].value;\n"
-                         "    return NULL;\n}\n\n",
-                      gen_c_type(t->item), n, n);
+                         "    return NULL;\n}\n\n");
     }
 }
 

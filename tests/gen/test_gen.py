@@ -174,6 +174,14 @@ def main():
             hostile_payload = json.load(fh)
         schema_case(src, cardc, ccs, incs, lib, tmp, "hostile.json", "hostile", hostile_payload,
                     {"int": 1, "2x": "x", "maybe": "toolong"}, compiled=hdir)
+        # The typed API itself: names, helpers, defaults, free twice.
+        api = os.path.join(hdir, "test_api")
+        r = run(ccs[0] + WARN + incs + ["-I" + hdir, os.path.join(src, "tests", "gen", "test_api.c"),
+                                        os.path.join(hdir, "hostile.c"), lib, "-o", api,
+                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"] + SAN)
+        if check(r.returncode == 0, "build test_api: %s" % r.stderr.decode()[:3000]):
+            r = run([api, os.path.join(src, "tests", "gen", "hostile-payload.json")])
+            check(r.returncode == 0, "test_api: %s%s" % (r.stdout.decode(), r.stderr.decode()))
         schema_case(src, cardc, ccs, incs, lib, tmp, "allof.json", "allof",
                     {"merged": {"name": "n", "age": 1}, "conflict": {"b": 1}, "not_objects": "abc"},
                     {"merged": {"name": "n", "age": -1}})
