@@ -144,7 +144,8 @@ static void emit_enums(strbuf *b, gen_model *m)
             if (!any++)
                 strbuf_str(b, "/* ---- Enums ---------------------------------------------------------- */\n\n");
             strbuf_printf(b, "/* Which branch of %s is held. */\n", t->name);
-            strbuf_printf(b, "typedef enum %s {\n    %s = 0,\n", t->kind_enum, t->kind_consts[0]);
+            strbuf_printf(b, "typedef enum %s {\n    %s = 0, /* not set */\n", t->kind_enum,
+                          t->kind_consts[0]);
             for (size_t k = 0; k < t->branch_count; k++) {
                 gen_type *bt = t->branches[k].type;
                 strbuf_printf(b, "    %s = %zu%s /* %s at ", t->kind_consts[k + 1], k + 1,

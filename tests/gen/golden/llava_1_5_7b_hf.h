@@ -28,14 +28,14 @@ extern "C" {
 
 /* Which branch of llava_1_5_7b_hf_input is held. */
 typedef enum llava_1_5_7b_hf_input_kind {
-    LLAVA_1_5_7B_HF_INPUT_NONE = 0,
+    LLAVA_1_5_7B_HF_INPUT_NONE = 0, /* not set */
     LLAVA_1_5_7B_HF_INPUT_BINARY = 1, /* binary string at /oneOf/0 */
     LLAVA_1_5_7B_HF_INPUT_OBJECT = 2 /* object at /oneOf/1 */
 } llava_1_5_7b_hf_input_kind;
 
 /* Which branch of llava_1_5_7b_hf_input_image is held. */
 typedef enum llava_1_5_7b_hf_input_image_kind {
-    LLAVA_1_5_7B_HF_INPUT_IMAGE_NONE = 0,
+    LLAVA_1_5_7B_HF_INPUT_IMAGE_NONE = 0, /* not set */
     LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY = 1, /* array of numbers at /oneOf/1/properties/image/oneOf/0 */
     LLAVA_1_5_7B_HF_INPUT_IMAGE_BINARY = 2 /* binary string at /oneOf/1/properties/image/oneOf/1 */
 } llava_1_5_7b_hf_input_image_kind;
