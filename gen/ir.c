@@ -1481,6 +1481,31 @@ static bool kid_residual(const gen_type *t)
     return false;
 }
 
+static bool known_metaschema(const char *uri)
+{
+    static const char *const known[] = {
+        "http://json-schema.org/draft-04/schema", "http://json-schema.org/draft-06/schema",
+        "http://json-schema.org/draft-07/schema", "https://json-schema.org/draft/2019-09/schema",
+        "https://json-schema.org/draft/2020-12/schema",
+    };
+    size_t n;
+
+    if (!uri)
+        return true;
+    n = strlen(uri);
+    if (n && uri[n - 1] == '#')
+        n--;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        const char *k = known[i];
+        /* http and https spellings alike */
+        const char *ks = strchr(k, ':'), *us = strchr(uri, ':');
+        if (ks && us && (size_t)(uri + n - us) == strlen(ks) && strncmp(us, ks, strlen(ks)) == 0 &&
+            (strncmp(uri, "http:", 5) == 0 || strncmp(uri, "https:", 6) == 0))
+            return true;
+    }
+    return false;
+}
+
 cardc_status gen_model_build(gen_model *m, cardc_error *err)
 {
     static const char *const fixed[] = {"_model", "_input_schema", "_input_schema_json",
@@ -1508,7 +1533,17 @@ cardc_status gen_model_build(gen_model *m, cardc_error *err)
             snprintf(buf, sizeof buf, "%s_%s", m->c_name, side ? "output" : "input");
         /* The root keeps its plain name even when titled (build() skips
          * the title rule at pointer ""). */
-        sd->root = build(&c, sd->schema, "", buf, NULL, false, NULL);
+        /* A custom meta-schema may switch vocabularies off: then only the
+         * validator knows what the keywords mean. */
+        if (!known_metaschema(get_str(sd->schema, "$schema"))) {
+            sd->root = make_json(&c, "", buf);
+            if (sd->root && json_object_is_type(sd->schema, json_type_object))
+                sd->root->description = get_str(sd->schema, "description")
+                                            ? xstrdup(&c, get_str(sd->schema, "description"))
+                                            : NULL;
+        } else {
+            sd->root = build(&c, sd->schema, "", buf, NULL, false, NULL);
+        }
         if (sd->root)
             sd->root->named = true;
         merge_clear(&c);
