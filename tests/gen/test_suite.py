@@ -8,8 +8,9 @@ required tests): `cardc gen --schema` (with that dialect), compile the
 output with the round-trip driver, and decode every test's data through the
 generated model: the verdict must be the suite's. Schemas that `$ref`
 remote documents are counted apart: the generated code embeds only the
-model's own schema, so they cannot be generated (cardc gen reports the
-unresolvable reference, exit 2). Prints "draft7: P/N" per dialect; fails on
+model's own schema (and cardc gen reports a reference it cannot resolve).
+Those are the schemas that mention the suite's remote server
+(localhost:1234): remote $refs and custom meta-schemas. Prints "draft7: P/N" per dialect; fails on
 any wrong verdict or when SUITE_DIR is missing.
 """
 import concurrent.futures
@@ -30,6 +31,8 @@ def run(cmd):
 
 def one_schema(args):
     cardc, src, build_root, lib, cc, dialect, work, case = args
+    if "localhost:1234" in json.dumps(case["schema"]):
+        return ("remote", len(case["tests"]), "")
     os.makedirs(work, exist_ok=True)
     schema = os.path.join(work, "schema.json")
     with open(schema, "w") as fh:
@@ -87,11 +90,13 @@ def main():
             with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
                 for (name, i, case, _), res in zip(jobs, pool.map(one_schema, [j[3] for j in jobs])):
                     kind, n, detail = res
-                    if kind == "refused":
+                    if kind == "remote":
                         refused += n
-                        if "$ref" not in detail:
-                            failed += 1
-                            print("FAIL: %s #%d (%s): gen refused: %s" % (name, i, case["description"], detail))
+                        continue
+                    if kind == "refused":
+                        total += n
+                        failed += 1
+                        print("FAIL: %s #%d (%s): gen refused: %s" % (name, i, case["description"], detail))
                         continue
                     total += n
                     if kind == "compile":
@@ -102,7 +107,7 @@ def main():
                     for w in detail:
                         failed += 1
                         print("FAIL: %s #%d (%s): %s" % (name, i, case["description"], w))
-            print("%s: %d/%d (plus %d tests of schemas with remote $refs, not generated)"
+            print("%s: %d/%d (plus %d tests of schemas using remote documents, not generated)"
                   % (sub, passed, total, refused))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
