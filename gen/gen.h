@@ -139,6 +139,7 @@ typedef struct gen_model {
     gen_type **types;     /* every node, in creation order */
     size_t type_count, type_cap;
     gen_names names;      /* file-scope identifiers */
+    gen_names stems;      /* type names among them */
 } gen_model;
 
 /* Builds the IR of both sides. The schemas must have compiled already.

@@ -169,15 +169,16 @@ static const char *kind_word(cardc_kind k)
 }
 
 /* A file-scope stem no other type's names can collide with; reserves all
- * the identifiers derived from it. On a clash (a property named "type"
- * meets the T_type descriptor) the kind is appended before numbering. */
+ * the identifiers derived from it. */
 static char *unique_stem(ctx *c, const char *base, cardc_kind kind)
 {
     char buf[1024];
     gen_names *names = &c->m->names;
 
     snprintf(buf, sizeof buf, "%.900s", base);
-    if (!stem_free(names, buf))
+    /* Another type of that name: number it; a derived name (a property
+     * "type" meeting T_type): say what it is. */
+    if (!stem_free(names, buf) && !gen_names_has(&c->m->stems, buf))
         snprintf(buf, sizeof buf, "%.900s_%s", base, kind_word(kind));
     for (int n = 2; !stem_free(names, buf); n++)
         snprintf(buf, sizeof buf, "%.900s_%d", base, n);
@@ -187,6 +188,8 @@ static char *unique_stem(ctx *c, const char *base, cardc_kind kind)
         if (gen_names_add(names, d) != 0)
             c->oom = 1;
     }
+    if (gen_names_add(&c->m->stems, buf) != 0)
+        c->oom = 1;
     return xstrdup(c, buf);
 }
 
@@ -679,35 +682,43 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
         c->oom = 1;
         return t;
     }
-    /* Labels: each branch's best name, falling back while names clash. */
+    /* Labels: each branch's best name (title, discriminator, type, index);
+     * branches whose names clash fall back a level together. */
+    int *level = calloc(n ? n : 1, sizeof *level);
+    bool *bump = calloc(n ? n : 1, sizeof *bump);
+    if (!level || !bump) {
+        free(level);
+        free(bump);
+        free(labels);
+        c->oom = 1;
+        return t;
+    }
     for (size_t i = 0; i < n; i++)
         labels[i] = branch_label(c, json_object_array_get_idx(list, i), ptype, 0);
-    for (int pass = 1; pass <= 3; pass++) {
+    for (bool changed = true; changed;) {
+        changed = false;
         for (size_t i = 0; i < n; i++) {
             bool clash = labels[i] == NULL;
             for (size_t j = 0; j < n && !clash; j++)
                 clash = j != i && labels[j] && strcmp(labels[i], labels[j]) == 0;
-            if (!clash)
+            bump[i] = clash && level[i] < 3;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (!bump[i])
                 continue;
-            for (size_t j = 0; j < n; j++) {
-                bool same = j == i || (labels[j] && labels[i] && strcmp(labels[i], labels[j]) == 0);
-                if (!same)
-                    continue;
-                free(labels[j]);
-                if (pass < 3) {
-                    labels[j] = branch_label(c, json_object_array_get_idx(list, j), ptype, pass);
-                } else {
-                    char idx[32];
-                    snprintf(idx, sizeof idx, "%zu", j);
-                    labels[j] = xstrdup(c, idx);
-                }
+            free(labels[i]);
+            if (++level[i] < 3) {
+                labels[i] = branch_label(c, json_object_array_get_idx(list, i), ptype, level[i]);
+            } else {
+                char idx[32];
+                snprintf(idx, sizeof idx, "%zu", i);
+                labels[i] = xstrdup(c, idx);
             }
-            if (pass < 3)
-                i = (size_t)-1; /* re-examine from the start */
-            if (pass < 3)
-                break;
+            changed = true;
         }
     }
+    free(level);
+    free(bump);
 
     char *upper = gen_upper(t->name, strlen(t->name));
     char cname[1200];
@@ -958,11 +969,9 @@ static gen_type *build_object_parts(ctx *c, const struct json_object *s, const c
         static const char *const only_req[] = {"required"};
         if (nr && json_object_is_type(nr, json_type_array) &&
             only_keywords(not, only_req, 1)) {
+            /* The validator reports the failure at "not". */
             char *np = child_ptr(c, ptr, "not");
-            char *kp = np ? child_ptr(c, np, "required") : NULL;
-            (void)kp;
             names_check(c, t, nr, NULL, CARDC_CHECK_NOT_ALL_PRESENT, np ? np : ptr);
-            free(kp);
             free(np);
         } else {
             t->flags |= CARDC_TYPE_RESIDUAL;
@@ -1617,5 +1626,6 @@ void gen_model_free(gen_model *m)
     }
     free(m->c_name);
     gen_names_free(&m->names);
+    gen_names_free(&m->stems);
     memset(m, 0, sizeof *m);
 }
