@@ -397,7 +397,8 @@ static void text_check(ctx *c, gen_type *t, const struct json_object *s, const c
     const struct json_object *v = get(s, kw);
     if (!v)
         return;
-    if (!json_object_is_type(v, json_type_string)) {
+    /* Past ISO C's 4095-character literals the validator checks it. */
+    if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) > 4000) {
         t->flags |= CARDC_TYPE_RESIDUAL;
         return;
     }
