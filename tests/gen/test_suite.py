@@ -55,6 +55,8 @@ def one_schema(args):
             json.dump(t["data"], fh)
         r = run([driver, "t", "input", data])
         try:
+            if r.returncode != 0:  # a crash, or a leak under the sanitizers
+                raise ValueError
             got = json.loads(r.stdout)["status"] == "ok"
         except (ValueError, KeyError):
             wrong.append("%s: driver crashed (%d) %s" % (t["description"], r.returncode, r.stderr[:300]))
