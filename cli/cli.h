@@ -15,10 +15,12 @@ enum {
  * name itself. Returns the exit status. */
 int cli_validate(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
+int cli_gen(int argc, char **argv);
 
 void cli_usage_main(FILE *out);
 void cli_usage_validate(FILE *out);
 void cli_usage_inspect(FILE *out);
+void cli_usage_gen(FILE *out);
 
 /* "cardc COMMAND: MESSAGE" and the command's usage (the main one when
  * command is NULL), on stderr; returns CLI_EXIT_ERROR. */

@@ -15,6 +15,7 @@ void cli_usage_main(FILE *out)
           "Commands:\n"
           "  validate   validate payloads against a card's schema or a plain schema\n"
           "  inspect    print a card's metadata and schemas\n"
+          "  gen        generate typed C bindings for cards or schemas\n"
           "  help       show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
@@ -40,6 +41,8 @@ int cli_usage_error(const char *command, const char *fmt, ...)
         cli_usage_validate(stderr);
     else if (command && strcmp(command, "inspect") == 0)
         cli_usage_inspect(stderr);
+    else if (command && strcmp(command, "gen") == 0)
+        cli_usage_gen(stderr);
     else
         cli_usage_main(stderr);
     return CLI_EXIT_ERROR;
@@ -52,6 +55,7 @@ static const struct command {
 } commands[] = {
     {"validate", cli_validate, cli_usage_validate},
     {"inspect", cli_inspect, cli_usage_inspect},
+    {"gen", cli_gen, cli_usage_gen},
 };
 
 static const struct command *find_command(const char *name)
