@@ -99,14 +99,7 @@ static char *child_ptr(ctx *c, const char *ptr, const char *token)
     strbuf b = {0};
     strbuf_str(&b, ptr);
     strbuf_add(&b, "/", 1);
-    for (const char *p = token; *p; p++) {
-        if (*p == '~')
-            strbuf_str(&b, "~0");
-        else if (*p == '/')
-            strbuf_str(&b, "~1");
-        else
-            strbuf_add(&b, p, 1);
-    }
+    strbuf_pointer_token(&b, token, strlen(token));
     char *s = cardc__strbuf_take(&b);
     if (!s)
         s = xstrdup(c, ptr);

@@ -208,29 +208,9 @@ int cardc__bind_enum_index(const cardc_type *t, const char *s, size_t len)
 
 /* ---- walking a hand-built value ---- */
 
-static void path_push(strbuf *path, const char *seg, size_t len)
-{
-    strbuf_add(path, "/", 1);
-    for (size_t i = 0; i < len; i++) {
-        if (seg[i] == '~')
-            strbuf_add(path, "~0", 2);
-        else if (seg[i] == '/')
-            strbuf_add(path, "~1", 2);
-        else
-            strbuf_add(path, seg + i, 1);
-    }
-}
-
 static void path_index(strbuf *path, size_t i)
 {
     strbuf_printf(path, "/%zu", i);
-}
-
-static void path_pop(strbuf *path, size_t len)
-{
-    path->len = len;
-    if (path->s)
-        path->s[len] = '\0';
 }
 
 static int broken(cardc_error *err, strbuf *path, const cardc_type *t, const char *what)
@@ -332,9 +312,9 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
             memcpy(&is_null, BIND_CAT(v, f->null_offset), sizeof is_null);
         if (is_null || f->offset == CARDC_NO_OFFSET)
             continue;
-        path_push(path, f->json_name, f->json_name_len);
+        bind_path_push(path, f->json_name, f->json_name_len);
         int r = cardc__bind_check_value(f->type, BIND_CAT(v, f->offset), defer, err, path, stk);
-        path_pop(path, mark);
+        strbuf_truncate(path, mark);
         if (r < 0)
             ok = -1;
         else if (r == 0 && ok > 0)
@@ -433,7 +413,7 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
             path_index(path, i);
             int r = cardc__bind_check_value(t->item, (const char *)a->items + i * t->item->size, defer,
                                             err, path, stk);
-            path_pop(path, mark);
+            strbuf_truncate(path, mark);
             if (r < 0)
                 return -1;
             if (r == 0)
@@ -453,9 +433,9 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
             if ((!key->data && key->len) ||
                 (key->len && !utf8_count((const unsigned char *)key->data, key->len, NULL)))
                 return broken(err, path, t, "map key is NULL or not valid UTF-8");
-            path_push(path, key->data ? key->data : "", key->len);
+            bind_path_push(path, key->data ? key->data : "", key->len);
             int r = cardc__bind_check_value(t->item, e + t->entry_value_offset, defer, err, path, stk);
-            path_pop(path, mark);
+            strbuf_truncate(path, mark);
             if (r < 0)
                 return -1;
             if (r == 0)

@@ -146,26 +146,6 @@ static int write_text(strbuf *b, const char *s, size_t n, int binary, cardc_erro
     return 0;
 }
 
-static void path_push(strbuf *path, const char *seg, size_t len)
-{
-    strbuf_add(path, "/", 1);
-    for (size_t i = 0; i < len; i++) {
-        if (seg[i] == '~')
-            strbuf_add(path, "~0", 2);
-        else if (seg[i] == '/')
-            strbuf_add(path, "~1", 2);
-        else
-            strbuf_add(path, seg + i, 1);
-    }
-}
-
-static void path_pop(strbuf *path, size_t len)
-{
-    path->len = len;
-    if (path->s)
-        path->s[len] = '\0';
-}
-
 static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
                         strbuf *path, bind_stack *stk)
 {
@@ -192,9 +172,9 @@ static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_err
             strbuf_add(b, "null", 4);
             continue;
         }
-        path_push(path, f->json_name, f->json_name_len);
+        bind_path_push(path, f->json_name, f->json_name_len);
         int r = cardc__bind_write(b, f->type, BIND_CAT(v, f->offset), err, path, stk);
-        path_pop(path, mark);
+        strbuf_truncate(path, mark);
         if (r < 0)
             return -1;
     }
@@ -283,7 +263,7 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
             strbuf_printf(path, "/%zu", i);
             int r = cardc__bind_write(b, t->item, (const char *)a->items + i * t->item->size, err,
                                       path, stk);
-            path_pop(path, mark);
+            strbuf_truncate(path, mark);
             if (r < 0)
                 return -1;
         }
@@ -304,9 +284,9 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
             if (write_text(b, key->data, key->len, 0, err, path) < 0)
                 return -1;
             strbuf_add(b, ":", 1);
-            path_push(path, key->data ? key->data : "", key->len);
+            bind_path_push(path, key->data ? key->data : "", key->len);
             int r = cardc__bind_write(b, t->item, e + t->entry_value_offset, err, path, stk);
-            path_pop(path, mark);
+            strbuf_truncate(path, mark);
             if (r < 0)
                 return -1;
         }

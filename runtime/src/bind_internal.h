@@ -126,4 +126,11 @@ const cardc_unit *cardc__bind_main_error(const cardc_result *r);
  * the inline checks decided). */
 void cardc__bind_result_valid(cardc_result *result);
 
+/* Appends "/" and an escaped reference token to an instance path. */
+static inline void bind_path_push(strbuf *path, const char *seg, size_t len)
+{
+    strbuf_add(path, "/", 1);
+    strbuf_pointer_token(path, seg, len);
+}
+
 #endif

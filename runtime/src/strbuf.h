@@ -66,6 +66,30 @@ static inline void strbuf_str(strbuf *b, const char *s)
     strbuf_add(b, s, strlen(s));
 }
 
+/* Appends one JSON Pointer reference token (RFC 6901: '~' as "~0", '/' as
+ * "~1"), without the leading '/'. */
+static inline void strbuf_pointer_token(strbuf *b, const char *s, size_t n)
+{
+    size_t i, start = 0;
+    for (i = 0; i < n; i++) {
+        if (s[i] == '~' || s[i] == '/') {
+            strbuf_add(b, s + start, i - start);
+            strbuf_add(b, s[i] == '~' ? "~0" : "~1", 2);
+            start = i + 1;
+        }
+    }
+    strbuf_add(b, s + start, n - start);
+}
+
+/* Cuts the text back to its first len bytes (popping a path segment). */
+static inline void strbuf_truncate(strbuf *b, size_t len)
+{
+    if (len < b->len) {
+        b->len = len;
+        b->s[len] = '\0';
+    }
+}
+
 /* Formats into a stack buffer first: one vsnprintf for the short pieces
  * messages are made of; longer output is formatted again, in place. */
 static inline void strbuf_printf(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);

@@ -198,26 +198,13 @@ static ALWAYS_INLINE int kpush_idx(vctx *c, size_t i)
 
 /* ---- strings ---- */
 
-static void sb_ptr_token(strbuf *b, const char *s, size_t n)
-{
-    size_t i, st = 0;
-    for (i = 0; i < n; i++) {
-        if (s[i] == '~' || s[i] == '/') {
-            strbuf_add(b, s + st, i - st);
-            strbuf_add(b, s[i] == '~' ? "~0" : "~1", 2);
-            st = i + 1;
-        }
-    }
-    strbuf_add(b, s + st, n - st);
-}
-
 static void sb_path(strbuf *b, const seg *v, size_t n)
 {
     size_t i;
     for (i = 0; i < n; i++) {
         strbuf_add(b, "/", 1);
         if (v[i].s)
-            sb_ptr_token(b, v[i].s, v[i].n);
+            strbuf_pointer_token(b, v[i].s, v[i].n);
         else
             strbuf_printf(b, "%zu", v[i].n);
     }
