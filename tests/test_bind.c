@@ -482,7 +482,7 @@ static const char misc_schema_json[] =
     "\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
     "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/node\"}}},\"required\":[\"name\"]}}}";
 
-static const cardc_schema_text misc_schema = {misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0};
+static const cardc_schema_text misc_schema = {misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct misc_tags_entry {
     cardc_string key;
@@ -736,7 +736,7 @@ static const char pick_schema_json[] =
     "\"s\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^a\"},{\"type\":\"string\",\"maxLength\":2}]},"
     "\"e\":{\"oneOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
     "\"uniqueItems\":true}]}}}";
-static const cardc_schema_text pick_schema = {pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0};
+static const cardc_schema_text pick_schema = {pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct pick_n {
     int kind;
@@ -855,7 +855,7 @@ static const char bytes_schema_json[] =
     "{\"type\":\"object\",\"properties\":{"
     "\"loose\":{\"type\":\"array\",\"description\":\"8-bit unsigned integer values\",\"items\":{\"type\":\"number\"}},"
     "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}}}";
-static const cardc_schema_text bytes_schema = {bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0};
+static const cardc_schema_text bytes_schema = {bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct bytes_obj {
     bool has_loose;
@@ -944,7 +944,7 @@ static const char defs_schema_json[] =
     "\"nope\":{\"type\":\"string\",\"pattern\":\"^a\",\"default\":\"xyz\"},"
     "\"x\":{\"type\":\"integer\",\"default\":1}},"
     "\"dependentRequired\":{\"x\":[\"bar\"]}}";
-static const cardc_schema_text defs_schema = {defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0};
+static const cardc_schema_text defs_schema = {defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
 
 typedef struct defs_obj {
     bool has_alpha;
