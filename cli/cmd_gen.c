@@ -35,6 +35,9 @@ void cli_usage_gen(FILE *out)
           "  --dialect NAME           draft7 (default without \"$schema\"), 2019-09, 2020-12\n"
           "                           (also draft4, draft6)\n"
           "  --resource URI=FILE      make FILE available to \"$ref\" as URI (repeatable)\n"
+          "  --resource-dir URI=DIR   every *.json below DIR as URI + its relative path\n"
+          "                           (the documents a schema reaches are embedded in\n"
+          "                           the bindings: no files are read at run time)\n"
           "  --assert-format          the bindings treat \"format\" as an assertion\n"
           "  -h, --help               show this help\n"
           "\n"
@@ -47,6 +50,7 @@ typedef struct options {
     const char **cards;
     size_t n_cards;
     const char **resources;
+    bool *resource_dirs; /* --resource-dir (else --resource) */
     size_t n_resources;
     const char *schema, *name, *dir, *dialect_name;
     bool assert_format;
@@ -76,7 +80,8 @@ static int parse_options(int argc, char **argv, options *o)
             continue;
         }
         static const char *const with_value[] = {"--card",    "--schema",   "--name", "-o",
-                                                 "--output",  "--dialect",  "--resource"};
+                                                 "--output",  "--dialect",  "--resource",
+                                                 "--resource-dir"};
         bool known = false;
         for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
             known = known || strcmp(name, with_value[k]) == 0;
@@ -90,9 +95,11 @@ static int parse_options(int argc, char **argv, options *o)
         const char **slot = NULL;
         if (strcmp(name, "--card") == 0) {
             o->cards[o->n_cards++] = value;
-        } else if (strcmp(name, "--resource") == 0) {
+        } else if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0) {
             if (!strchr(value, '=') || value[0] == '=')
-                return cli_usage_error("gen", "--resource expects URI=FILE, not '%s'", value);
+                return cli_usage_error("gen", "%s expects URI=%s, not '%s'", name,
+                                       name[10] ? "DIR" : "FILE", value);
+            o->resource_dirs[o->n_resources] = name[10] == '-';
             o->resources[o->n_resources++] = value;
         } else {
             slot = strcmp(name, "--schema") == 0    ? &o->schema
@@ -141,7 +148,8 @@ static cardc_registry *load_resources(const options *o, int *failed)
             break;
         }
         cardc_error_clear(&err);
-        st = cardc_registry_add_file(reg, uri, eq + 1, &err);
+        st = o->resource_dirs[i] ? cardc_registry_add_dir(reg, uri, eq + 1, &err)
+                                 : cardc_registry_add_file(reg, uri, eq + 1, &err);
         free(uri);
         if (st != CARDC_OK) {
             if (!err.source[0])
@@ -154,18 +162,50 @@ static cardc_registry *load_resources(const options *o, int *failed)
     return reg;
 }
 
+/* Copies the documents the compiled schema reached (not the root, not the
+ * built-in meta-schemas) into the side, in the schema's document order. */
+static int keep_resources(gen_side *sd, const cardc_schema *compiled)
+{
+    size_t n = cardc_schema_document_count(compiled);
+
+    if (n <= 1)
+        return 0;
+    sd->resource_uris = calloc(n, sizeof *sd->resource_uris);
+    sd->resource_jsons = calloc(n, sizeof *sd->resource_jsons);
+    if (!sd->resource_uris || !sd->resource_jsons)
+        return -1;
+    for (size_t i = 1; i < n; i++) {
+        const struct json_object *doc = NULL;
+        bool builtin = false;
+        const char *uri = cardc_schema_document(compiled, i, &doc, &builtin);
+        if (!uri || !doc || builtin)
+            continue;
+        sd->resource_uris[sd->resource_count] = strdup(uri);
+        sd->resource_jsons[sd->resource_count] = cardc_json_dump(doc, 0);
+        sd->resource_count++;
+        if (!sd->resource_uris[sd->resource_count - 1] || !sd->resource_jsons[sd->resource_count - 1])
+            return -1;
+    }
+    return 0;
+}
+
 /* Compiles one schema so an invalid one is reported before generating;
- * positions point into the file the user wrote. */
-static int check_schema(const struct json_object *schema, const cardc_schema_options *sopts,
-                        const char *file, int line, int col, const char *text, size_t len)
+ * positions point into the file the user wrote. The documents it reached
+ * go into sd. */
+static int check_schema(gen_side *sd, const struct json_object *schema,
+                        const cardc_schema_options *sopts, const char *file, int line, int col,
+                        const char *text, size_t len)
 {
     cardc_schema *compiled = NULL;
     cardc_error err;
 
     cardc_error_clear(&err);
     if (cardc_schema_compile(schema, sopts, &compiled, &err) == CARDC_OK) {
+        int rc = keep_resources(sd, compiled);
         cardc_schema_free(compiled);
-        return 0;
+        if (rc != 0)
+            fprintf(stderr, "cardc: error: out of memory\n");
+        return rc;
     }
     if (!err.source[0]) {
         if (text)
@@ -259,7 +299,8 @@ int cli_gen(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.cards = calloc((size_t)argc + 1, sizeof *o.cards);
     o.resources = calloc((size_t)argc + 1, sizeof *o.resources);
-    if (!o.cards || !o.resources) {
+    o.resource_dirs = calloc((size_t)argc + 1, sizeof *o.resource_dirs);
+    if (!o.cards || !o.resources || !o.resource_dirs) {
         fprintf(stderr, "cardc: error: out of memory\n");
         goto out;
     }
@@ -328,7 +369,7 @@ int cli_gen(int argc, char **argv)
                 report_error(stderr, &err);
                 goto out;
             }
-            if (check_schema(schema_doc, &sopts, file, 0, 0, schema_text, schema_len) != 0)
+            if (check_schema(&m->sides[0], schema_doc, &sopts, file, 0, 0, schema_text, schema_len) != 0)
                 goto out;
             m->schema_mode = true;
             m->model_name = o.name;
@@ -394,7 +435,7 @@ int cli_gen(int argc, char **argv)
                     goto out;
                 }
                 cardc_card_schema_position(card, (cardc_side)side, &line, &col);
-                if (check_schema(schema, &sopts, path, line, col, NULL, 0) != 0)
+                if (check_schema(&m->sides[side], schema, &sopts, path, line, col, NULL, 0) != 0)
                     goto out;
                 const char *where = cardc_card_get_format(card) == CARDC_CARD_JSON
                                         ? (side ? "#/schema/output" : "#/schema/input")
@@ -452,5 +493,6 @@ out:
     cardc_registry_free(registry);
     free(o.cards);
     free(o.resources);
+    free(o.resource_dirs);
     return status;
 }

@@ -370,8 +370,8 @@ void gen_emit_header(strbuf *b, gen_model *m)
                   guard ? guard : "MODEL");
     strbuf_str(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
                   "#include \"cardc/bind.h\"\n\n");
-    strbuf_str(b, "#if CARDC_BIND_ABI != 1\n"
-                  "#error \"generated for libcardc binding ABI 1: regenerate with this libcardc's cardc gen\"\n"
+    strbuf_str(b, "#if CARDC_BIND_ABI != 2\n"
+                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen\"\n"
                   "#endif\n\n");
     strbuf_str(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     emit_enums(b, m);

@@ -78,19 +78,13 @@ static void number(strbuf *b, double d)
         strbuf_str(b, ".0");
 }
 
-/* The side's schema as bytes: a string literal this long would exceed
- * what ISO C guarantees (4095 characters, -Woverlength-strings). */
-static void emit_schema_text(strbuf *b, gen_model *m, int side)
+/* The elements of a char array holding text[0..len): long texts are
+ * emitted so, since a string literal past 4095 characters exceeds what ISO
+ * C guarantees (-Woverlength-strings). */
+static void char_elements(strbuf *b, const char *text, size_t len)
 {
-    gen_side *sd = &m->sides[side];
-    const char *which = side ? "output" : "input";
-    size_t len = strlen(sd->json);
-
-    strbuf_printf(b, "/* The %s schema, compact JSON (%zu bytes): what the validator checks\n"
-                     " * (residual keywords, diagnostics). */\n", which, len);
-    strbuf_printf(b, "static const char %s_%s_schema_json[] = {", m->c_name, which);
-    for (size_t i = 0; i <= len; i++) {
-        unsigned char c = i < len ? (unsigned char)sd->json[i] : 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
         strbuf_str(b, i % 12 == 0 ? "\n    " : " ");
         if (c == '\'' || c == '\\')
             strbuf_printf(b, "'\\%c',", c);
@@ -99,11 +93,115 @@ static void emit_schema_text(strbuf *b, gen_model *m, int side)
         else
             strbuf_printf(b, "'\\%03o',", c);
     }
+}
+
+/* Texts longer than this go into a char array rather than a literal. */
+#define LONG_TEXT 1024
+
+/* The long texts of one descriptor, packed NUL-separated into one array
+ * STEM_texts and referred to by offset. Looked up by address: each text is
+ * one heap string of the IR. */
+typedef struct long_texts {
+    const char *text[64];
+    size_t offset[64];
+    size_t n, size;
+    const char *stem;
+} long_texts;
+
+static void long_add(strbuf *b, long_texts *lt, const char *text, size_t len)
+{
+    if (!text || len <= LONG_TEXT)
+        return;
+    for (size_t i = 0; i < lt->n; i++)
+        if (lt->text[i] == text)
+            return;
+    if (lt->n == sizeof lt->text / sizeof lt->text[0])
+        return; /* never in practice; the text then stays a (long) literal */
+    if (!lt->n)
+        strbuf_printf(b, "/* Texts too long for a string literal, NUL-separated. */\n"
+                         "static const char %s_texts[] = {", lt->stem);
+    lt->text[lt->n] = text;
+    lt->offset[lt->n++] = lt->size;
+    char_elements(b, text, len + 1);
+    lt->size += len + 1;
+}
+
+static void long_end(strbuf *b, const long_texts *lt)
+{
+    if (lt->n)
+        strbuf_str(b, "\n};\n");
+}
+
+/* A text as C: STEM_texts + OFFSET when long, else a string literal. */
+static void text_ref(strbuf *b, const long_texts *lt, const char *text, size_t len)
+{
+    if (!text) {
+        strbuf_str(b, "NULL");
+        return;
+    }
+    for (size_t i = 0; lt && i < lt->n; i++)
+        if (lt->text[i] == text) {
+            strbuf_printf(b, "%s_texts + %zu", lt->stem, lt->offset[i]);
+            return;
+        }
+    gen_c_string(b, text, len);
+}
+
+static void text_lit(strbuf *b, const long_texts *lt, const char *text)
+{
+    text_ref(b, lt, text, text ? strlen(text) : 0);
+}
+
+/* The documents the side's schema reached, registered by the engine before
+ * it compiles the schema: JSON and URIs packed NUL-separated into one array
+ * (in the compiled schema's document order), then the table. */
+static void emit_resources(strbuf *b, gen_model *m, int side)
+{
+    gen_side *sd = &m->sides[side];
+    const char *which = side ? "output" : "input";
+    size_t off = 0;
+
+    if (!sd->resource_count)
+        return;
+    strbuf_printf(b, "/* The %zu other document%s the %s schema reached (\"$ref\", \"$schema\"),\n"
+                     " * each URI then its compact JSON. */\n",
+                  sd->resource_count, sd->resource_count == 1 ? "" : "s", which);
+    strbuf_printf(b, "static const char %s_%s_resource_texts[] = {", m->c_name, which);
+    for (size_t i = 0; i < sd->resource_count; i++) {
+        char_elements(b, sd->resource_uris[i], strlen(sd->resource_uris[i]) + 1);
+        char_elements(b, sd->resource_jsons[i], strlen(sd->resource_jsons[i]) + 1);
+    }
+    strbuf_str(b, "\n};\n");
+    strbuf_printf(b, "static const cardc_resource_text %s_%s_resources[] = {\n", m->c_name, which);
+    for (size_t i = 0; i < sd->resource_count; i++) {
+        size_t ulen = strlen(sd->resource_uris[i]) + 1;
+        strbuf_str(b, "    {.uri = ");
+        strbuf_printf(b, "%s_%s_resource_texts + %zu, /* ", m->c_name, which, off);
+        gen_comment_inline(b, sd->resource_uris[i]);
+        strbuf_printf(b, " */\n     .json = %s_%s_resource_texts + %zu},\n", m->c_name, which, off + ulen);
+        off += ulen + strlen(sd->resource_jsons[i]) + 1;
+    }
+    strbuf_str(b, "};\n");
+}
+
+/* The side's schema as bytes: a string literal this long would exceed
+ * what ISO C guarantees (4095 characters, -Woverlength-strings). */
+static void emit_schema_text(strbuf *b, gen_model *m, int side)
+{
+    gen_side *sd = &m->sides[side];
+    const char *which = side ? "output" : "input";
+    size_t len = strlen(sd->json);
+
+    emit_resources(b, m, side);
+    strbuf_printf(b, "/* The %s schema, compact JSON (%zu bytes): what the validator checks\n"
+                     " * (residual keywords, diagnostics). */\n", which, len);
+    strbuf_printf(b, "static const char %s_%s_schema_json[] = {", m->c_name, which);
+    char_elements(b, sd->json, len + 1);
     strbuf_str(b, "\n};\n");
     strbuf_printf(b, "static const cardc_schema_text %s_%s_schema = {\n", m->c_name, which);
     strbuf_printf(b, "    .json = %s_%s_schema_json,\n    .source = ", m->c_name, which);
     lit(b, sd->source);
-    strbuf_printf(b, ",\n    .dialect = %s,\n    .schema_flags = %s,\n};\n\n",
+    strbuf_printf(b, ",\n    .dialect = %s,\n    .schema_flags = %s,\n",
                   m->dialect == CARDC_DIALECT_DRAFT4     ? "CARDC_DIALECT_DRAFT4"
                   : m->dialect == CARDC_DIALECT_DRAFT6   ? "CARDC_DIALECT_DRAFT6"
                   : m->dialect == CARDC_DIALECT_DRAFT7   ? "CARDC_DIALECT_DRAFT7"
@@ -111,6 +209,10 @@ static void emit_schema_text(strbuf *b, gen_model *m, int side)
                   : m->dialect == CARDC_DIALECT_2020_12  ? "CARDC_DIALECT_2020_12"
                                                          : "CARDC_DIALECT_AUTO",
                   (m->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT) ? "CARDC_SCHEMA_ASSERT_FORMAT" : "0");
+    if (sd->resource_count)
+        strbuf_printf(b, "    .resources = %s_%s_resources,\n    .resource_count = %zu,\n", m->c_name,
+                      which, sd->resource_count);
+    strbuf_str(b, "};\n\n");
 }
 
 static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t);
@@ -142,6 +244,24 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
 {
     const char *ct = gen_c_type(t);
     int has_checkfields = 0;
+    long_texts lt;
+
+    memset(&lt, 0, sizeof lt);
+    lt.stem = t->name;
+    for (size_t i = 0; i < t->check_count; i++) {
+        long_add(b, &lt, t->checks[i].text, t->checks[i].text ? strlen(t->checks[i].text) : 0);
+        long_add(b, &lt, t->checks[i].keyword, t->checks[i].keyword ? strlen(t->checks[i].keyword) : 0);
+    }
+    for (size_t i = 0; t->kind == CARDC_KIND_OBJECT && i < t->field_count; i++) {
+        const gen_field *f = &t->fields[i];
+        long_add(b, &lt, f->json_name, f->json_name_len);
+        long_add(b, &lt, f->default_json, f->default_json ? strlen(f->default_json) : 0);
+    }
+    for (size_t i = 0; t->kind == CARDC_KIND_ENUM && i < t->enum_count; i++)
+        long_add(b, &lt, t->enum_values[i], strlen(t->enum_values[i]));
+    if (t->pointer)
+        long_add(b, &lt, t->pointer, strlen(t->pointer));
+    long_end(b, &lt);
 
     /* Checks. */
     for (size_t i = 0; i < t->check_count; i++)
@@ -181,7 +301,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
             }
             if (c->text) {
                 strbuf_str(b, ", .text = ");
-                lit(b, c->text);
+                text_lit(b, &lt, c->text);
             }
             if (c->field_count) {
                 strbuf_printf(b, ",\n     .fields = %s_checkfields + %zu, .field_count = %zu", t->name,
@@ -189,7 +309,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
                 off += c->field_count;
             }
             strbuf_str(b, ",\n     .keyword = ");
-            lit(b, c->keyword);
+            text_lit(b, &lt, c->keyword);
             strbuf_str(b, "},\n");
         }
         strbuf_str(b, "};\n");
@@ -200,7 +320,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
             const gen_field *f = &t->fields[i];
             bool storage = f->type && f->type->kind != CARDC_KIND_NULL;
             strbuf_str(b, "    {.json_name = ");
-            gen_c_string(b, f->json_name, f->json_name_len);
+            text_ref(b, &lt, f->json_name, f->json_name_len);
             strbuf_printf(b, ", .json_name_len = %zu,\n", f->json_name_len);
             if (storage)
                 strbuf_printf(b, "     .offset = offsetof(%s, %s),\n", t->name, f->c_name);
@@ -217,7 +337,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
             strbuf_str(b, "     .type = ");
             ref(b, f->type);
             strbuf_str(b, ",\n     .default_json = ");
-            lit(b, f->default_json);
+            text_lit(b, &lt, f->default_json);
             strbuf_printf(b, ",\n     .required = %s},\n", f->required ? "true" : "false");
         }
         strbuf_str(b, "};\n");
@@ -237,7 +357,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
         strbuf_printf(b, "static const char *const %s_values[] = {\n", t->name);
         for (size_t i = 0; i < t->enum_count; i++) {
             strbuf_str(b, "    ");
-            lit(b, t->enum_values[i]);
+            text_lit(b, &lt, t->enum_values[i]);
             strbuf_str(b, ",\n");
         }
         strbuf_str(b, "};\n");
@@ -249,7 +369,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
     strbuf_str(b, ",\n    .c_name = ");
     lit(b, t->name);
     strbuf_str(b, ",\n    .pointer = ");
-    lit(b, t->pointer);
+    text_lit(b, &lt, t->pointer);
     if (ct)
         strbuf_printf(b, ",\n    .size = sizeof(%s)", ct);
     else

@@ -127,6 +127,12 @@ typedef struct gen_side {
     char *source;         /* "card.md#/json_schema/input" */
     const char *content_type;
     gen_type *root;       /* NULL when no schema */
+    /* The other documents the schema reached (registry entries, custom
+     * meta-schemas; not the built-in ones), in the compiled schema's
+     * document order: embedded so the bindings validate without files. */
+    char **resource_uris;  /* heap */
+    char **resource_jsons; /* heap, compact JSON */
+    size_t resource_count;
 } gen_side;
 
 typedef struct gen_model {

@@ -135,6 +135,7 @@ static const char *const derived[] = {
     "_encode", "_validate", "_kind",      "_entry",       "_get",    "_to_string",
     "_from_string", "_fields", "_checks", "_branches",    "_values", "_checkfields",
     "_init_any", "_free_any", "_decode_any", "_encode_any", "_validate_any",
+    "_texts",
 };
 
 static bool stem_free(const gen_names *names, const char *stem)
@@ -390,8 +391,9 @@ static void text_check(ctx *c, gen_type *t, const struct json_object *s, const c
     const struct json_object *v = get(s, kw);
     if (!v)
         return;
-    /* Past ISO C's 4095-character literals the validator checks it. */
-    if (!json_object_is_type(v, json_type_string) || json_object_get_string_len(v) > 4000) {
+    /* A text with U+0000 does not fit a C string: the validator checks it. */
+    if (!json_object_is_type(v, json_type_string) ||
+        strlen(json_object_get_string((struct json_object *)v)) != (size_t)json_object_get_string_len(v)) {
         t->flags |= CARDC_TYPE_RESIDUAL;
         return;
     }
@@ -420,9 +422,7 @@ static void value_checks(ctx *c, gen_type *t, const struct json_object *s, const
         case CARDC_KIND_ENUM:
         {
             char *text = dump(c, v);
-            /* Past ISO C's 4095-character literals the validator checks it. */
-            if (!text || strlen(text) > 4000) {
-                free(text);
+            if (!text) {
                 t->flags |= CARDC_TYPE_RESIDUAL;
                 break;
             }
@@ -1512,7 +1512,9 @@ static bool known_metaschema(const char *uri)
 cardc_status gen_model_build(gen_model *m, cardc_error *err)
 {
     static const char *const fixed[] = {"_model", "_input_schema", "_input_schema_json",
-                                        "_output_schema", "_output_schema_json"};
+                                        "_output_schema", "_output_schema_json",
+                                        "_input_resources", "_input_resource_texts",
+                                        "_output_resources", "_output_resource_texts"};
     char buf[1100];
 
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
@@ -1617,6 +1619,12 @@ void gen_model_free(gen_model *m)
     for (int s = 0; s < 2; s++) {
         free(m->sides[s].json);
         free(m->sides[s].source);
+        for (size_t i = 0; i < m->sides[s].resource_count; i++) {
+            free(m->sides[s].resource_uris[i]);
+            free(m->sides[s].resource_jsons[i]);
+        }
+        free(m->sides[s].resource_uris);
+        free(m->sides[s].resource_jsons);
     }
     free(m->c_name);
     gen_names_free(&m->names);

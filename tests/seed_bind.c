@@ -19,6 +19,8 @@ const cardc_schema_text llava_1_5_7b_hf_input_schema = {
     "schemas/llava-1.5-7b-hf.md#/json_schema/input",
     CARDC_DIALECT_AUTO,
     0,
+    NULL,
+    0,
 };
 
 static const cardc_type input_binary_type = {
@@ -212,6 +214,8 @@ const cardc_schema_text llava_1_5_7b_hf_output_schema = {
     "{\"type\":\"string\"}}}",
     "schemas/llava-1.5-7b-hf.md#/json_schema/output",
     CARDC_DIALECT_AUTO,
+    0,
+    NULL,
     0,
 };
 

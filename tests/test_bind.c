@@ -482,7 +482,7 @@ static const char misc_schema_json[] =
     "\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
     "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/node\"}}},\"required\":[\"name\"]}}}";
 
-static const cardc_schema_text misc_schema = {misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0};
+static const cardc_schema_text misc_schema = {misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct misc_tags_entry {
     cardc_string key;
@@ -736,7 +736,7 @@ static const char pick_schema_json[] =
     "\"s\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^a\"},{\"type\":\"string\",\"maxLength\":2}]},"
     "\"e\":{\"oneOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
     "\"uniqueItems\":true}]}}}";
-static const cardc_schema_text pick_schema = {pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0};
+static const cardc_schema_text pick_schema = {pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct pick_n {
     int kind;
@@ -855,7 +855,7 @@ static const char bytes_schema_json[] =
     "{\"type\":\"object\",\"properties\":{"
     "\"loose\":{\"type\":\"array\",\"description\":\"8-bit unsigned integer values\",\"items\":{\"type\":\"number\"}},"
     "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}}}";
-static const cardc_schema_text bytes_schema = {bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0};
+static const cardc_schema_text bytes_schema = {bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct bytes_obj {
     bool has_loose;
@@ -944,7 +944,7 @@ static const char defs_schema_json[] =
     "\"nope\":{\"type\":\"string\",\"pattern\":\"^a\",\"default\":\"xyz\"},"
     "\"x\":{\"type\":\"integer\",\"default\":1}},"
     "\"dependentRequired\":{\"x\":[\"bar\"]}}";
-static const cardc_schema_text defs_schema = {defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0};
+static const cardc_schema_text defs_schema = {defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
 
 typedef struct defs_obj {
     bool has_alpha;
@@ -1114,6 +1114,76 @@ static void thread_cases(void)
     }
 }
 
+/* A side whose schema needs other documents: a remote "$ref" (at the root
+ * and below it) and a custom meta-schema, all embedded as resources. */
+static const cardc_resource_text remote_resources[] = {
+    {"http://example.com/meta", "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
+                                "\"$id\":\"http://example.com/meta\",\"$vocabulary\":{"
+                                "\"https://json-schema.org/draft/2020-12/vocab/core\":true,"
+                                "\"https://json-schema.org/draft/2020-12/vocab/validation\":true,"
+                                "\"https://json-schema.org/draft/2020-12/vocab/applicator\":true}}"},
+    {"http://example.com/small.json", "{\"type\":\"integer\",\"maximum\":9}"},
+};
+static const cardc_schema_text remote_schema = {
+    "{\"$schema\":\"http://example.com/meta\",\"type\":\"object\",\"properties\":{\"n\":"
+    "{\"$ref\":\"http://example.com/small.json\"}}}",
+    "remote.json", CARDC_DIALECT_2020_12, 0, remote_resources, 2};
+static const cardc_type remote_n_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
+    .c_name = "cardc_json", .pointer = "/properties/n", .size = sizeof(cardc_json), .schema = &remote_schema};
+static const cardc_type remote_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
+    .c_name = "cardc_json", .pointer = "", .size = sizeof(cardc_json), .schema = &remote_schema};
+
+/* A meta-schema nobody registered: the validator goes on with the dialect
+ * given (as `cardc validate` does), and never crashes (an unknown
+ * meta-schema once recursed without end in the compiler). */
+static const cardc_schema_text bare_schema = {
+    "{\"$schema\":\"http://example.com/meta\",\"properties\":{\"n\":{\"type\":\"integer\"}}}",
+    "bare.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
+static const cardc_type bare_n_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
+    .c_name = "cardc_json", .pointer = "/properties/n", .size = sizeof(cardc_json), .schema = &bare_schema};
+
+static void resource_cases(void)
+{
+    static const struct {
+        const cardc_type *t;
+        const char *json;
+        cardc_status want;
+    } cases[] = {
+        {&remote_type, "{\"n\":3}", CARDC_OK},
+        {&remote_type, "{\"n\":10}", CARDC_E_INVALID},
+        {&remote_type, "{\"n\":1.5}", CARDC_E_INVALID},
+        {&remote_type, "[]", CARDC_E_INVALID},
+        {&remote_n_type, "9", CARDC_OK},
+        {&remote_n_type, "10", CARDC_E_INVALID},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        cardc_json v = {NULL};
+        cardc_error err;
+        cardc_status st;
+        cardc_error_clear(&err);
+        st = cardc_bind_decode(cases[i].t, &v, cases[i].json, strlen(cases[i].json), NULL, &err);
+        CHECK_MSG(st == cases[i].want, "resources %s: %s (%s)", cases[i].json, cardc_status_name(st),
+                  err.message);
+        if (st == CARDC_E_INVALID)
+            CHECK_MSG(strstr(err.message, "internal") == NULL, "%s", err.message);
+        cardc_bind_free(cases[i].t, &v);
+    }
+    {
+        cardc_json v = {NULL};
+        cardc_error err;
+        cardc_status st;
+        cardc_error_clear(&err);
+        st = cardc_bind_decode(&bare_n_type, &v, "1", 1, NULL, &err);
+        CHECK_MSG(st == CARDC_OK, "%s: %s", cardc_status_name(st), err.message);
+        cardc_bind_free(&bare_n_type, &v);
+        cardc_error_clear(&err);
+        st = cardc_bind_decode(&bare_n_type, &v, "\"x\"", 3, NULL, &err);
+        CHECK_MSG(st == CARDC_E_INVALID, "%s: %s", cardc_status_name(st), err.message);
+        CHECK(v.value == NULL);
+        cardc_bind_free(&bare_n_type, &v);
+    }
+}
+
 int main(void)
 {
     cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_schema.json);
@@ -1122,6 +1192,7 @@ int main(void)
     seed_reference = seed_ref;
 
     seed_valid();
+    resource_cases();
     seed_invalid(seed_ref);
     seed_limits();
     seed_hand_built();

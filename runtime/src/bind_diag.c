@@ -50,6 +50,53 @@ static char *fragment(const char *pointer)
     return out;
 }
 
+/* Parses embedded JSON text (the side's schema or a resource of it). */
+static cardc_status parse_embedded(const cardc_type *t, const char *what, const char *json,
+                                   struct json_object **doc, cardc_error *err)
+{
+    char msg[128];
+    size_t off = 0;
+    cardc_status st = cardc__json_parse(json, strlen(json), CARDC_JSON_DEFAULT_MAX_DEPTH, 0, doc,
+                                        &off, msg, sizeof msg);
+    if (st != CARDC_OK)
+        cardc__error(err, st, "embedded %s of %s: %s at byte %zu", what,
+                     t->c_name ? t->c_name : "?", msg, off);
+    return st;
+}
+
+/* The registry the side's schema compiles against: the documents it
+ * reached when generated, under their URIs, and the schema itself under
+ * MODEL_URI (for subschemas). Built once per call. */
+static cardc_status make_registry(bind_diag *d, const cardc_type *t, cardc_error *err)
+{
+    const cardc_schema_text *text = t->schema;
+    cardc_status st;
+
+    if (d->registry)
+        return CARDC_OK;
+    st = cardc_registry_new(&d->registry, err);
+    for (size_t i = 0; st == CARDC_OK && i < text->resource_count; i++) {
+        const cardc_resource_text *r = &text->resources[i];
+        struct json_object *doc = NULL;
+        if (!r->uri || !r->json) {
+            st = cardc__error(err, CARDC_E_SCHEMA, "embedded resource %zu of %s is incomplete", i,
+                              t->c_name ? t->c_name : "?");
+            break;
+        }
+        st = parse_embedded(t, "resource", r->json, &doc, err);
+        if (st == CARDC_OK)
+            st = cardc_registry_add(d->registry, r->uri, doc, err);
+        json_object_put(doc);
+    }
+    if (st == CARDC_OK)
+        st = cardc_registry_add(d->registry, MODEL_URI, d->doc, err);
+    if (st != CARDC_OK) {
+        cardc_registry_free(d->registry);
+        d->registry = NULL;
+    }
+    return st;
+}
+
 static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err)
 {
     const char *pointer = t->pointer ? t->pointer : "";
@@ -64,20 +111,14 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
     for (size_t i = 0; i < d->ncompiled; i++)
         if (strcmp(d->compiled[i].pointer, pointer) == 0)
             return d->compiled[i].schema;
-    if (!d->doc) {
-        char msg[128];
-        size_t off = 0;
-        st = cardc__json_parse(t->schema->json, strlen(t->schema->json), CARDC_JSON_DEFAULT_MAX_DEPTH,
-                               0, &d->doc, &off, msg, sizeof msg);
-        if (st != CARDC_OK) {
-            cardc__error(err, st, "embedded schema of %s: %s at byte %zu", t->c_name ? t->c_name : "?",
-                         msg, off);
-            return NULL;
-        }
-    }
+    if (!d->doc && parse_embedded(t, "schema", t->schema->json, &d->doc, err) != CARDC_OK)
+        return NULL;
+    if (make_registry(d, t, err) != CARDC_OK)
+        return NULL;
     cardc_schema_options_init(&so);
     so.dialect = t->schema->dialect;
     so.flags = t->schema->schema_flags;
+    so.registry = d->registry;
     if (!*pointer) {
         /* the root itself, so keyword locations match `cardc validate --card` */
         st = cardc_schema_compile(d->doc, &so, &s, err);
@@ -91,17 +132,10 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
             if (ref && json_object_object_add(ref, "$ref", json_object_new_string(uri)) == 0)
                 st = CARDC_OK;
         }
-        if (st == CARDC_OK && !d->registry) {
-            st = cardc_registry_new(&d->registry, err);
-            if (st == CARDC_OK)
-                st = cardc_registry_add(d->registry, MODEL_URI, d->doc, err);
-        }
-        if (st == CARDC_OK) {
-            so.registry = d->registry;
+        if (st == CARDC_OK)
             st = cardc_schema_compile(ref, &so, &s, err);
-        } else if (st == CARDC_E_NOMEM) {
+        else
             cardc__error(err, st, "out of memory");
-        }
         json_object_put(ref);
         free(frag);
         free(uri);

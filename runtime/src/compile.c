@@ -633,6 +633,17 @@ static sinfo *index_doc(cctx *c, struct json_object *doc, const char *uri, uint8
     return c->all[c->nall - 1];
 }
 
+/* True once doc is being indexed (or was): a document reached again while
+ * its own "$schema" is being resolved must not be indexed anew, or an
+ * unknown meta-schema would recurse without end. */
+static bool doc_indexed(const cctx *c, const struct json_object *doc)
+{
+    for (size_t k = 0; k < c->s->ndocs; k++)
+        if (c->s->docs[k] == doc)
+            return true;
+    return false;
+}
+
 static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
 {
     sinfo *i = hget(&c->uris, uri);
@@ -642,7 +653,7 @@ static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
     if (i || c->st)
         return i;
     doc = cardc__registry_find(c->opts ? c->opts->registry : NULL, uri);
-    if (doc && !hget(&c->infos, doc)) {
+    if (doc && !hget(&c->infos, doc) && !doc_indexed(c, doc)) {
         sinfo *r = index_doc(c, doc, uri, dialect, false);
         if (r && !hget(&c->uris, uri))
             put_uri(c, xstrdup(uri), r);
@@ -667,7 +678,8 @@ static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
     if (c->opts && c->opts->registry) {
         const cardc_registry *reg = c->opts->registry;
         for (k = 0; k < reg->n; k++)
-            if (!hget(&c->infos, reg->e[k].doc) && !index_doc(c, reg->e[k].doc, reg->e[k].uri, dialect, false))
+            if (!hget(&c->infos, reg->e[k].doc) && !doc_indexed(c, reg->e[k].doc) &&
+                !index_doc(c, reg->e[k].doc, reg->e[k].uri, dialect, false))
                 return NULL;
         return hget(&c->uris, uri);
     }

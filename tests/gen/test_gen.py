@@ -186,6 +186,24 @@ def main():
                     {"merged": {"name": "n", "age": 1}, "conflict": {"b": 1}, "not_objects": "abc"},
                     {"merged": {"name": "n", "age": -1}})
 
+        # Texts past ISO C's literal limit (a 5000-character default, long
+        # const, enum, pattern, property name) compile at -Werror, are
+        # checked inline (not left to the validator) and the default applies.
+        ldir = os.path.join(tmp, "long")
+        r = run([cardc, "gen", "--schema", os.path.join(src, "tests", "gen", "long.json"), "--name", "longtext",
+                 "-o", ldir])
+        if check(r.returncode == 0, "gen long: %s" % r.stderr.decode()):
+            for cc in ccs:
+                r = run(cc + WARN + ["-Woverlength-strings"] + incs +
+                        ["-c", os.path.join(ldir, "longtext.c"), "-o", os.path.join(ldir, "longtext.o")])
+                check(r.returncode == 0, "%s longtext.c:\n%s" % (cc[0], r.stderr.decode()[:3000]))
+            body = open(os.path.join(ldir, "longtext.c"), "rb").read()
+            check(b"CARDC_TYPE_RESIDUAL" not in body and b"CARDC_CHECK_CONST" in body and
+                  b"CARDC_CHECK_PATTERN" in body, "long texts left to the validator")
+            check(not re.search(rb'"[^"\n]{1100,}"', body), "a long text is still a literal")
+            schema_case(src, cardc, ccs, incs, lib, tmp, "long.json", "longtext", {"k" * 4100: 1},
+                        {"fixed": "c", "shaped": "y", "k" * 4100: -1}, compiled=ldir)
+
         # ---- diagnostics --------------------------------------------------
         r = run([cardc, "gen", "--schema", "tests/gen/bad-schema.json", "--name", "x", "-o",
                  os.path.join(tmp, "bad")], cwd=src)

@@ -39,7 +39,7 @@ extern "C" {
 
 /* Bumped whenever the descriptor layout changes; generated headers check it
  * and refuse to compile against another libcardc ("regenerate"). */
-#define CARDC_BIND_ABI 1
+#define CARDC_BIND_ABI 2
 
 /* ---- Value types used by generated structs ---------------------------- */
 
@@ -192,12 +192,23 @@ struct cardc_type {
     const struct cardc_schema_text *schema;
 };
 
+/* A document the side's schema reaches ("$ref" to another file, a custom
+ * meta-schema), embedded so generated code needs no files at run time. */
+typedef struct cardc_resource_text {
+    const char *uri;  /* the URI it was registered under when generated */
+    const char *json; /* the document as JSON text */
+} cardc_resource_text;
+
 /* The JSON Schema text of one side of a model, embedded in generated code. */
 typedef struct cardc_schema_text {
     const char *json;      /* the side's schema as JSON text */
     const char *source;    /* "schemas/llava-1.5-7b-hf.md#/json_schema/input" */
     cardc_dialect dialect; /* as given to cardc gen */
     unsigned schema_flags; /* CARDC_SCHEMA_* as given to cardc gen */
+    /* Every other document the schema reached (not the built-in
+     * meta-schemas), registered before the schema is compiled. */
+    const cardc_resource_text *resources;
+    size_t resource_count;
 } cardc_schema_text;
 
 /* ---- The engine ---------------------------------------------------------- */

@@ -16,8 +16,8 @@
 
 #include "cardc/bind.h"
 
-#if CARDC_BIND_ABI != 1
-#error "generated for libcardc binding ABI 1: regenerate with this libcardc's cardc gen"
+#if CARDC_BIND_ABI != 2
+#error "generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen"
 #endif
 
 #ifdef __cplusplus
