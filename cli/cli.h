@@ -2,7 +2,11 @@
 #ifndef CARDC_CLI_H
 #define CARDC_CLI_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+
+#include "cardc/cardc.h"
 
 /* Exit statuses shared by every command. */
 enum {
@@ -29,5 +33,22 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)))
 #endif
     ;
+
+/* One --resource URI=FILE (dir false) or --resource-dir URI=DIR argument;
+ * arg borrows argv. */
+typedef struct cli_resource {
+    const char *arg;
+    bool dir;
+} cli_resource;
+
+/* Checks the URI=PATH form of a --resource/--resource-dir value and fills
+ * *out. Returns -1 when fine, else the usage error's exit status. */
+int cli_resource_parse(const char *command, const char *option, const char *value,
+                       cli_resource *out);
+
+/* Registers the resources' documents in a new registry (*registry stays NULL
+ * when count is 0). Returns 0, or CLI_EXIT_ERROR after reporting on stderr.
+ * Ownership: *registry is the caller's (cardc_registry_free), even on error. */
+int cli_load_resources(const cli_resource *resources, size_t count, cardc_registry **registry);
 
 #endif /* CARDC_CLI_H */

@@ -49,8 +49,7 @@ void cli_usage_gen(FILE *out)
 typedef struct options {
     const char **cards;
     size_t n_cards;
-    const char **resources;
-    bool *resource_dirs; /* --resource-dir (else --resource) */
+    cli_resource *resources;
     size_t n_resources;
     const char *schema, *name, *dir, *dialect_name;
     bool assert_format;
@@ -96,11 +95,9 @@ static int parse_options(int argc, char **argv, options *o)
         if (strcmp(name, "--card") == 0) {
             o->cards[o->n_cards++] = value;
         } else if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0) {
-            if (!strchr(value, '=') || value[0] == '=')
-                return cli_usage_error("gen", "%s expects URI=%s, not '%s'", name,
-                                       name[10] ? "DIR" : "FILE", value);
-            o->resource_dirs[o->n_resources] = name[10] == '-';
-            o->resources[o->n_resources++] = value;
+            int bad = cli_resource_parse("gen", name, value, &o->resources[o->n_resources++]);
+            if (bad >= 0)
+                return bad;
         } else {
             slot = strcmp(name, "--schema") == 0    ? &o->schema
                    : strcmp(name, "--name") == 0    ? &o->name
@@ -122,44 +119,6 @@ static bool valid_c_name(const char *s)
         if (!isalnum((unsigned char)*p) && *p != '_')
             return false;
     return strlen(s) < 200 && strncmp(s, "cardc_", 6) != 0;
-}
-
-static cardc_registry *load_resources(const options *o, int *failed)
-{
-    cardc_registry *reg = NULL;
-    cardc_error err;
-
-    *failed = 0;
-    if (!o->n_resources)
-        return NULL;
-    cardc_error_clear(&err);
-    if (cardc_registry_new(&reg, &err) != CARDC_OK) {
-        report_error(stderr, &err);
-        *failed = 1;
-        return NULL;
-    }
-    for (size_t i = 0; i < o->n_resources; i++) {
-        const char *eq = strchr(o->resources[i], '=');
-        char *uri = strndup(o->resources[i], (size_t)(eq - o->resources[i]));
-        cardc_status st;
-        if (!uri) {
-            fprintf(stderr, "cardc: error: out of memory\n");
-            *failed = 1;
-            break;
-        }
-        cardc_error_clear(&err);
-        st = o->resource_dirs[i] ? cardc_registry_add_dir(reg, uri, eq + 1, &err)
-                                 : cardc_registry_add_file(reg, uri, eq + 1, &err);
-        free(uri);
-        if (st != CARDC_OK) {
-            if (!err.source[0])
-                snprintf(err.source, sizeof err.source, "%s", eq + 1);
-            report_error(stderr, &err);
-            *failed = 1;
-            break;
-        }
-    }
-    return reg;
 }
 
 /* Copies the documents the compiled schema reached (not the root, not the
@@ -293,14 +252,13 @@ int cli_gen(int argc, char **argv)
     struct json_object *schema_doc = NULL;
     char *schema_text = NULL;
     size_t schema_len = 0, n_models = 0;
-    int status = CLI_EXIT_ERROR, parsed, failed;
+    int status = CLI_EXIT_ERROR, parsed;
     cardc_error err;
 
     memset(&o, 0, sizeof o);
     o.cards = calloc((size_t)argc + 1, sizeof *o.cards);
     o.resources = calloc((size_t)argc + 1, sizeof *o.resources);
-    o.resource_dirs = calloc((size_t)argc + 1, sizeof *o.resource_dirs);
-    if (!o.cards || !o.resources || !o.resource_dirs) {
+    if (!o.cards || !o.resources) {
         fprintf(stderr, "cardc: error: out of memory\n");
         goto out;
     }
@@ -337,8 +295,7 @@ int cli_gen(int argc, char **argv)
                                  o.dialect_name);
         goto out;
     }
-    registry = load_resources(&o, &failed);
-    if (failed)
+    if (cli_load_resources(o.resources, o.n_resources, &registry) != 0)
         goto out;
     cardc_schema_options_init(&sopts);
     sopts.registry = registry;
@@ -493,6 +450,5 @@ out:
     cardc_registry_free(registry);
     free(o.cards);
     free(o.resources);
-    free(o.resource_dirs);
     return status;
 }

@@ -63,11 +63,6 @@ typedef struct input {
     bool jsonl;
 } input;
 
-typedef struct resource {
-    const char *arg; /* URI=PATH */
-    bool dir;
-} resource;
-
 typedef struct options {
     const char *card, *schema, *dialect_name, *format_name;
     bool output_side, assert_format, apply_defaults, print;
@@ -75,7 +70,7 @@ typedef struct options {
     int max_depth;
     input *inputs;
     size_t n_inputs;
-    resource *resources;
+    cli_resource *resources;
     size_t n_resources;
 } options;
 
@@ -172,9 +167,9 @@ static int parse_options(int argc, char **argv, options *o)
         } else if (strcmp(name, "--format") == 0) {
             o->format_name = value;
         } else if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0) {
-            if (!strchr(value, '=') || value[0] == '=')
-                return cli_usage_error("validate", "%s expects URI=PATH, not '%s'", name, value);
-            o->resources[o->n_resources++] = (resource){value, name[10] == '-'};
+            int bad = cli_resource_parse("validate", name, value, &o->resources[o->n_resources++]);
+            if (bad >= 0)
+                return bad;
         } else if (strcmp(name, "--max-errors") == 0) {
             if (!parse_count(name, value, 1, LONG_MAX, &n))
                 return CLI_EXIT_ERROR;
@@ -186,44 +181,6 @@ static int parse_options(int argc, char **argv, options *o)
         }
     }
     return -1;
-}
-
-/* Registers the --resource/--resource-dir documents. */
-static int load_resources(const options *o, cardc_registry **registry)
-{
-    cardc_error err;
-
-    if (o->n_resources == 0)
-        return 0;
-    cardc_error_clear(&err);
-    if (cardc_registry_new(registry, &err) != CARDC_OK) {
-        report_error(stderr, &err);
-        return -1;
-    }
-    for (size_t i = 0; i < o->n_resources; i++) {
-        const char *arg = o->resources[i].arg;
-        const char *eq = strchr(arg, '=');
-        char *uri = malloc((size_t)(eq - arg) + 1);
-        cardc_status st;
-
-        if (!uri) {
-            fprintf(stderr, "cardc: error: out of memory\n");
-            return -1;
-        }
-        memcpy(uri, arg, (size_t)(eq - arg));
-        uri[eq - arg] = '\0';
-        cardc_error_clear(&err);
-        st = o->resources[i].dir ? cardc_registry_add_dir(*registry, uri, eq + 1, &err)
-                                 : cardc_registry_add_file(*registry, uri, eq + 1, &err);
-        free(uri);
-        if (st != CARDC_OK) {
-            if (!err.source[0])
-                snprintf(err.source, sizeof err.source, "%s", eq + 1);
-            report_error(stderr, &err);
-            return -1;
-        }
-    }
-    return 0;
 }
 
 /* Compiles the schema: from the card (the chosen side) or from a file. */
@@ -441,7 +398,8 @@ int cli_validate(int argc, char **argv)
         r.vopts.flags |= CARDC_VALIDATE_APPLY_DEFAULTS;
     r.rep.max_errors = r.vopts.max_errors ? r.vopts.max_errors : 100;
 
-    if (load_resources(&o, &registry) != 0 || compile_schema(&r, registry) != 0)
+    if (cli_load_resources(o.resources, o.n_resources, &registry) != 0 ||
+        compile_schema(&r, registry) != 0)
         goto out;
     cardc_error_clear(&err);
     if (cardc_result_new(&r.result, &err) != CARDC_OK) {
