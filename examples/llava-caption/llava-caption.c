@@ -36,6 +36,7 @@ static void report(const char *what, const cardc_error *err)
     char buf[CARDC_ERROR_SOURCE_MAX + CARDC_ERROR_POINTER_MAX + CARDC_ERROR_MESSAGE_MAX + 16];
 
     cardc_error_format(err, buf, sizeof buf);
+    fflush(stdout); /* keep the order when both go to one pipe */
     fprintf(stderr, "llava-caption: %s: %s\n", what, buf);
 }
 
