@@ -85,7 +85,8 @@ static cardc_status fill_request(llava_1_5_7b_hf_input *req, const char *image, 
         /* The value owns its arrays: malloc'd memory, freed by _free. */
         msg = calloc(1, sizeof *msg);
         if (!msg) {
-            fprintf(stderr, "llava-caption: out of memory\n");
+            err->code = CARDC_E_NOMEM;
+            snprintf(err->message, sizeof err->message, "out of memory");
             return CARDC_E_NOMEM;
         }
         obj->messages.items = msg;
