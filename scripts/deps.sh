@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(meson ninja-build pkg-config gcc clang python3
-          libjson-c-dev libyaml-dev libpcre2-dev)
+          libjson-c-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libmicrohttpd-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -33,7 +33,16 @@ extern "C" {
     X(CARDC_E_REF, "ref", "unresolvable $ref")                                 \
     X(CARDC_E_REGEX, "regex", "invalid regular expression")                    \
     X(CARDC_E_LIMIT, "limit", "a configured limit was exceeded")               \
-    X(CARDC_E_UNSUPPORTED, "unsupported", "unsupported feature")
+    X(CARDC_E_UNSUPPORTED, "unsupported", "unsupported feature")               \
+    X(CARDC_E_CONFIG, "config", "missing or invalid client configuration")     \
+    X(CARDC_E_NETWORK, "network", "cannot reach the server")                   \
+    X(CARDC_E_TIMEOUT, "timeout", "the server did not answer in time")         \
+    X(CARDC_E_AUTH, "auth", "authentication or permission refused (401/403)") \
+    X(CARDC_E_RATE_LIMIT, "rate-limit", "too many requests or out of capacity (429)") \
+    X(CARDC_E_QUOTA, "quota", "account quota used up (429, code 3036)")        \
+    X(CARDC_E_TOO_LARGE, "too-large", "request or response too large")         \
+    X(CARDC_E_UNKNOWN_MODEL, "unknown-model", "the server does not know the model") \
+    X(CARDC_E_BACKEND, "backend", "the server reported an error")
 
 typedef enum cardc_status {
 #define CARDC_X_(e, n, d) e,
