@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -28,23 +27,9 @@
 #include "cardc/cardc.h"
 #include "llava_1_5_7b_hf.h"
 #include "payloads.h"
+#include "timing.h"
 
-#define BATCHES 9
-#define BATCH_SECONDS 0.05
 #define IMAGE_BYTES 1048576
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 typedef int (*op_fn)(const struct bench_payload *p, llava_1_5_7b_hf_input *v);
 
@@ -63,25 +48,28 @@ static int op_encode(const struct bench_payload *p, llava_1_5_7b_hf_input *v)
     return st == CARDC_OK && len == p->len;
 }
 
-/* Median seconds per op over BATCHES batches. */
+struct timed {
+    op_fn op;
+    const struct bench_payload *payload;
+    llava_1_5_7b_hf_input *value;
+};
+
+static int timed_op(void *ctx)
+{
+    struct timed *t = ctx;
+    return t->op(t->payload, t->value);
+}
+
+/* Median seconds per op; a wrong verdict stops the benchmark. */
 static double measure(op_fn op, const struct bench_payload *p, llava_1_5_7b_hf_input *v)
 {
-    double t[BATCHES];
-    for (int b = 0; b < BATCHES; b++) {
-        long n = 0;
-        double start = now(), el;
-        do {
-            if (!op(p, v)) {
-                fprintf(stderr, "bench_decode: %s: wrong verdict\n", p->name);
-                exit(1);
-            }
-            n++;
-            el = now() - start;
-        } while (el < BATCH_SECONDS);
-        t[b] = el / (double)n;
+    struct timed t = {op, p, v};
+    double s = bench_median_seconds(timed_op, &t);
+    if (s < 0) {
+        fprintf(stderr, "bench_decode: %s: wrong verdict\n", p->name);
+        exit(1);
     }
-    qsort(t, BATCHES, sizeof t[0], cmp_double);
-    return t[BATCHES / 2];
+    return s;
 }
 
 /* One decode, checked beyond its status: the verdict, and for a valid

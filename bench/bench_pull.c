@@ -8,28 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
 #include "cardc/pull.h"
 #include "payloads.h"
-
-#define BATCHES 9
-#define BATCH_SECONDS 0.05
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "timing.h"
 
 /* Each returns a checksum (so nothing is optimised away), -1 on failure. */
 typedef long (*bench_fn)(const struct bench_payload *);
@@ -79,32 +63,22 @@ static long jsonc_parse(const struct bench_payload *pl)
     return r;
 }
 
-/* Median seconds per call over BATCHES batches of calibrated size. */
-static double median_seconds(bench_fn fn, const struct bench_payload *pl)
-{
-    double samples[BATCHES];
-    long iters = 1;
+struct timed {
+    bench_fn fn;
+    const struct bench_payload *payload;
+};
 
-    for (;;) {
-        double t0 = now(), dt;
-        for (long k = 0; k < iters; k++)
-            if (fn(pl) < 0)
-                return -1;
-        dt = now() - t0;
-        if (dt >= BATCH_SECONDS || iters >= (1L << 30))
-            break;
-        iters = dt <= 0 ? iters * 10 : (long)((double)iters * (BATCH_SECONDS * 1.2 / dt)) + 1;
-    }
-    for (int b = 0; b < BATCHES; b++) {
-        double t0 = now();
-        for (long k = 0; k < iters; k++)
-            fn(pl);
-        samples[b] = (now() - t0) / (double)iters;
-    }
-    qsort(samples, BATCHES, sizeof *samples, cmp_double);
-    return samples[BATCHES / 2];
+static int timed_call(void *ctx)
+{
+    const struct timed *t = ctx;
+    return t->fn(t->payload) >= 0;
 }
 
+static double median_seconds(bench_fn fn, const struct bench_payload *pl)
+{
+    struct timed t = {fn, pl};
+    return bench_median_seconds(timed_call, &t);
+}
 static const struct bench_payload *find(const struct bench_payload *all, const char *name)
 {
     for (int i = 0; i < BENCH_PAYLOAD_COUNT; i++)

@@ -13,28 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
 #include "cardc/cardc.h"
 #include "payloads.h"
-
-#define BATCHES 9
-#define BATCH_SECONDS 0.03
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "timing.h"
 
 struct job {
     const cardc_schema *schema;
@@ -44,44 +28,25 @@ struct job {
     cardc_validate_options opts;
 };
 
-static int run_validate(struct job *j)
+/* Both return 1 when the verdict is the payload's expected one: a benchmark
+ * of the wrong verdict measures nothing. */
+static int run_validate(void *ctx)
 {
-    return cardc_validate(j->schema, j->doc, &j->opts, j->result, NULL) == CARDC_OK;
+    struct job *j = ctx;
+    int valid = cardc_validate(j->schema, j->doc, &j->opts, j->result, NULL) == CARDC_OK;
+    return valid == j->payload->valid;
 }
 
-static int run_parse_validate(struct job *j)
+static int run_parse_validate(void *ctx)
 {
+    struct job *j = ctx;
     struct json_object *doc = NULL;
     int ok;
     if (cardc_json_parse(j->payload->text, j->payload->len, NULL, 0, &doc, NULL) != CARDC_OK)
-        return -1;
+        return 0;
     ok = cardc_validate(j->schema, doc, &j->opts, j->result, NULL) == CARDC_OK;
     json_object_put(doc);
-    return ok;
-}
-
-/* Median seconds per call of fn over BATCHES batches of calibrated size. */
-static double median_seconds(int (*fn)(struct job *), struct job *j)
-{
-    double samples[BATCHES];
-    long iters = 1;
-    for (;;) { /* calibrate: a batch should last about BATCH_SECONDS */
-        double t0 = now();
-        for (long i = 0; i < iters; i++)
-            fn(j);
-        double dt = now() - t0;
-        if (dt >= BATCH_SECONDS || iters >= (1L << 30))
-            break;
-        iters = dt <= 0 ? iters * 10 : (long)((double)iters * (BATCH_SECONDS * 1.2 / dt)) + 1;
-    }
-    for (int b = 0; b < BATCHES; b++) {
-        double t0 = now();
-        for (long i = 0; i < iters; i++)
-            fn(j);
-        samples[b] = (now() - t0) / (double)iters;
-    }
-    qsort(samples, BATCHES, sizeof *samples, cmp_double);
-    return samples[BATCHES / 2];
+    return ok == j->payload->valid;
 }
 
 static int write_file(const char *dir, const char *name, const char *text, size_t len)
@@ -170,20 +135,16 @@ int main(int argc, char **argv)
             continue;
         }
         cardc_validate_options_init(&j.opts);
-        /* A benchmark of the wrong verdict measures nothing. */
-        if (run_validate(&j) != payloads[i].valid) {
+        exhaustive = bench_median_seconds(run_validate, &j);
+        j.opts.flags = CARDC_VALIDATE_FAST;
+        fast = bench_median_seconds(run_validate, &j);
+        parse_validate = bench_median_seconds(run_parse_validate, &j);
+        json_object_put(j.doc);
+        if (exhaustive < 0 || fast < 0 || parse_validate < 0) {
             fprintf(stderr, "bench: wrong verdict on %s\n", payloads[i].name);
             status = 2;
+            continue;
         }
-        exhaustive = median_seconds(run_validate, &j);
-        j.opts.flags = CARDC_VALIDATE_FAST;
-        if (run_validate(&j) != payloads[i].valid) {
-            fprintf(stderr, "bench: wrong verdict on %s in fast mode\n", payloads[i].name);
-            status = 2;
-        }
-        fast = median_seconds(run_validate, &j);
-        parse_validate = median_seconds(run_parse_validate, &j);
-        json_object_put(j.doc);
 
         double mbps = (double)payloads[i].len / parse_validate / 1e6;
         if (json_out)
