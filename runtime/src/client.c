@@ -717,9 +717,11 @@ static cardc_status build_card(const char *model, const char *result, size_t len
 
     if (st != CARDC_OK)
         return st;
-    if (!json_object_is_type(doc, json_type_object) ||
-        (!json_object_object_get_ex(doc, "input", &in) &
-         !json_object_object_get_ex(doc, "output", &outs))) {
+    if (json_object_is_type(doc, json_type_object)) {
+        json_object_object_get_ex(doc, "input", &in);
+        json_object_object_get_ex(doc, "output", &outs);
+    }
+    if (!in && !outs) {
         json_object_put(doc);
         return cardc__error(e, CARDC_E_BACKEND,
                             "the schema answer for %s has neither an input nor an output schema",
