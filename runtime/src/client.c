@@ -355,6 +355,14 @@ static char *dup_mem(const char *p, size_t n)
     return d;
 }
 
+/* Retries are visible in the message: "(after 4 attempts)". */
+static void append_attempts(cardc_error *e, int attempts)
+{
+    size_t n = strlen(e->message);
+    if (n + 32 < sizeof e->message)
+        snprintf(e->message + n, sizeof e->message - n, " (after %d attempts)", attempts);
+}
+
 static cardc_status run_json(cardc_client *c, const char *model_name, const char *task_type,
                              const char *input, size_t input_len, int raw_body, cardc_stream_fn fn,
                              void *user, char **output, size_t *output_len, char **content_type,
@@ -492,6 +500,8 @@ static cardc_status run_json(cardc_client *c, const char *model_name, const char
         st = cardc__workers_status_error(resp.status, resp.body, resp.len, e);
     if (st == CARDC_OK) /* cannot happen for a failure status; never report success */
         st = cardc__error(e, CARDC_E_BACKEND, "HTTP %ld", resp.status);
+    if (resp.attempts > 1 && e->code == st)
+        append_attempts(e, resp.attempts);
 
 out:
     if (st != CARDC_OK) {

@@ -2,6 +2,7 @@
  * llama.cpp's llama-server, Ollama's /v1): a card's LLaVA-style input
  * becomes a chat request with the image as a data URL, and the answer's
  * text becomes the card's output. */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,7 +82,8 @@ static struct json_object *image_part(const uint8_t *data, size_t len)
     strbuf_str(&url, cardc__mime_sniff(data, len));
     strbuf_str(&url, ";base64,");
     cardc__base64_append(&url, data, len);
-    if (url.oom) {
+    /* json-c lengths are ints. */
+    if (url.oom || url.len > INT_MAX) {
         cardc__strbuf_free(&url);
         return NULL;
     }
@@ -337,8 +339,11 @@ static cardc_status text_of(struct json_object *content, strbuf *text, cardc_err
 static cardc_status wrap_text(const char *key, const char *text, size_t len, char **out,
                               size_t *out_len, cardc_error *err)
 {
-    struct json_object *o = json_object_new_object();
+    struct json_object *o;
 
+    if (len > INT_MAX)
+        return cardc__error(err, CARDC_E_TOO_LARGE, "the answer's text is over %d bytes", INT_MAX);
+    o = json_object_new_object();
     if (!o || json_object_object_add(o, key, json_object_new_string_len(text, (int)len)) != 0) {
         json_object_put(o);
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
