@@ -513,7 +513,10 @@ int cli_run(int argc, char **argv)
             goto out;
         }
     }
-    if ((rc = check_value(in_schema, input, o.image ? o.image : o.input)) != 0) {
+    if ((rc = check_value(in_schema, input,
+                          o.image                          ? o.image
+                          : strcmp(o.input, "-") == 0 ? "<stdin>"
+                                                           : o.input)) != 0) {
         if (rc == CLI_EXIT_INVALID)
             fprintf(stderr, "cardc: error: the input breaks the card's input schema; "
                             "nothing sent\n");
