@@ -4,7 +4,8 @@
  * server such as vLLM or llama.cpp's llama-server).
  *
  * Usage: llava-service [--backend workers-ai|openai] [--base-url URL]
- *                      [--model NAME] [--timeout SECONDS] [REQUESTS.jsonl]
+ *                      [--model NAME] [--timeout SECONDS] [--retries N]
+ *                      [REQUESTS.jsonl]
  *
  * Requests: one JSON object per line of REQUESTS.jsonl (standard input
  * without it; blank lines skipped), each the model's input, e.g.
@@ -137,7 +138,7 @@ static int usage(const char *why)
             "llava-service: %s\n"
             "usage: llava-service [--backend workers-ai|openai] [--base-url URL] "
             "[--model NAME]\n"
-            "                     [--timeout SECONDS] [REQUESTS.jsonl]\n",
+            "                     [--timeout SECONDS] [--retries N] [REQUESTS.jsonl]\n",
             why);
     return EXIT_USAGE;
 }
@@ -176,9 +177,17 @@ int main(int argc, char **argv)
             if (errno || *end || s < 1 || s > 86400)
                 return usage("--timeout takes seconds, 1 to 86400");
             opts.timeout_ms = s * 1000;
+        } else if (strcmp(a, "--retries") == 0 && has_value) {
+            long n;
+            errno = 0;
+            n = strtol(argv[++i], &end, 10);
+            if (errno || *end || n < 0 || n > 100)
+                return usage("--retries takes a count, 0 to 100");
+            opts.max_retries = (int)n;
         } else if (a[0] == '-' && strcmp(a, "-") != 0) {
             bool known = strcmp(a, "--backend") == 0 || strcmp(a, "--base-url") == 0 ||
-                         strcmp(a, "--model") == 0 || strcmp(a, "--timeout") == 0;
+                         strcmp(a, "--model") == 0 || strcmp(a, "--timeout") == 0 ||
+                         strcmp(a, "--retries") == 0;
             return usage(known ? "option needs a value" : "unknown option");
         } else if (strcmp(path, "-") != 0) {
             return usage("one REQUESTS.jsonl at most");
