@@ -12,7 +12,8 @@
 enum {
     CLI_EXIT_OK = 0,      /* every payload valid / command succeeded */
     CLI_EXIT_INVALID = 1, /* some payload did not match its schema */
-    CLI_EXIT_ERROR = 2    /* usage error, unreadable or malformed input */
+    CLI_EXIT_ERROR = 2,   /* usage error, unreadable or malformed input */
+    CLI_EXIT_BACKEND = 3  /* run, fetch-card: the server or the network failed */
 };
 
 /* Each command gets argv without the program name: argv[0] is the command
@@ -20,11 +21,15 @@ enum {
 int cli_validate(int argc, char **argv);
 int cli_inspect(int argc, char **argv);
 int cli_gen(int argc, char **argv);
+int cli_run(int argc, char **argv);
+int cli_fetch_card(int argc, char **argv);
 
 void cli_usage_main(FILE *out);
 void cli_usage_validate(FILE *out);
 void cli_usage_inspect(FILE *out);
 void cli_usage_gen(FILE *out);
+void cli_usage_run(FILE *out);
+void cli_usage_fetch_card(FILE *out);
 
 /* "cardc COMMAND: MESSAGE" and the command's usage (the main one when
  * command is NULL), on stderr; returns CLI_EXIT_ERROR. */

@@ -16,6 +16,8 @@ void cli_usage_main(FILE *out)
           "  validate   validate payloads against a card's schema or a plain schema\n"
           "  inspect    print a card's metadata and schemas\n"
           "  gen        generate typed C bindings for cards or schemas\n"
+          "  run        send one request to a card's model (Workers AI, OpenAI-compatible)\n"
+          "  fetch-card write a Workers AI model's schemas as a JSON card\n"
           "  help       show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
@@ -23,7 +25,8 @@ void cli_usage_main(FILE *out)
           "  -V, --version  print the version\n"
           "\n"
           "Exit status: 0 success (every payload valid), 1 some payload invalid,\n"
-          "2 usage error or unreadable/malformed card, schema or payload.\n"
+          "2 usage error or unreadable/malformed card, schema or payload,\n"
+          "3 backend failure (run, fetch-card).\n"
           "Run 'cardc COMMAND --help' for a command's options.\n",
           out);
 }
@@ -43,6 +46,10 @@ int cli_usage_error(const char *command, const char *fmt, ...)
         cli_usage_inspect(stderr);
     else if (command && strcmp(command, "gen") == 0)
         cli_usage_gen(stderr);
+    else if (command && strcmp(command, "run") == 0)
+        cli_usage_run(stderr);
+    else if (command && strcmp(command, "fetch-card") == 0)
+        cli_usage_fetch_card(stderr);
     else
         cli_usage_main(stderr);
     return CLI_EXIT_ERROR;
@@ -56,6 +63,8 @@ static const struct command {
     {"validate", cli_validate, cli_usage_validate},
     {"inspect", cli_inspect, cli_usage_inspect},
     {"gen", cli_gen, cli_usage_gen},
+    {"run", cli_run, cli_usage_run},
+    {"fetch-card", cli_fetch_card, cli_usage_fetch_card},
 };
 
 static const struct command *find_command(const char *name)

@@ -1,0 +1,225 @@
+#!/usr/bin/env python3
+"""`cardc run` and `cardc fetch-card` without a server: usage errors, missing
+credentials, refused connections, unreadable and invalid inputs.
+
+Usage: test_run_usage.py PATH/TO/cardc SOURCE_ROOT
+
+Python 3 standard library only. Every run is checked for sanitizer reports.
+The end-to-end runs against a local test server live with that server
+(tests/mock); nothing here touches the network beyond 127.0.0.1.
+"""
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import traceback
+
+CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
+ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
+IMAGE = os.path.join(ROOT, "examples", "llava-caption", "cat.png") if ROOT else None
+
+TOKEN = "sekrit-token-do-not-print-4711"
+CRED_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN", "OPENAI_BASE_URL",
+             "OPENAI_API_KEY")
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+                   "UndefinedBehaviorSanitizer")
+MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what, result=None):
+    if not cond:
+        extra = ""
+        if result is not None:
+            extra = "\n  exit %d\n  stdout: %r\n  stderr: %r" % (
+                result.returncode, result.stdout[:2000], result.stderr[:2000])
+        raise Failure(what + extra)
+
+
+def run(*args, env=None, expect=None, stdin=None):
+    """Runs cardc with the credentials variables cleared, then env added."""
+    full = {k: v for k, v in os.environ.items() if k not in CRED_VARS}
+    full.update(env or {})
+    r = subprocess.run([CARDC] + list(args), input=stdin, capture_output=True, text=True,
+                       timeout=60, cwd=ROOT, env=full)
+    for mark in SANITIZER_MARKS:
+        check(mark not in r.stderr, "sanitizer report (%s) from %r" % (mark, args), r)
+    check(r.returncode in (0, 1, 2, 3), "exit status %d from %r" % (r.returncode, args), r)
+    check(TOKEN not in r.stdout and TOKEN not in r.stderr, "the token was printed", r)
+    if expect is not None:
+        check(r.returncode == expect, "expected exit %d from %r" % (expect, args), r)
+    return r
+
+
+def closed_port():
+    """A port on 127.0.0.1 nobody listens on: bound, then released."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def tmpfile(text, suffix=".json"):
+    fd, path = tempfile.mkstemp(suffix=suffix, prefix="cardc-run-")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
+
+
+WORKERS_ENV = {"CLOUDFLARE_ACCOUNT_ID": "acct", "CLOUDFLARE_API_TOKEN": TOKEN}
+
+
+def test_help():
+    r = run("run", "--help", expect=0)
+    for word in ("--card", "--image", "--stream", "--backend", "--out", "CLOUDFLARE_API_TOKEN",
+                 "3 backend failure"):
+        check(word in r.stdout, "run --help mentions %s" % word, r)
+    r = run("fetch-card", "--help", expect=0)
+    check("MODEL -o FILE" in r.stdout, "fetch-card --help shows its form", r)
+    r = run("--help", expect=0)
+    check(" run " in r.stdout and " fetch-card " in r.stdout, "cardc --help lists both", r)
+    run("help", "run", expect=0)
+    run("help", "fetch-card", expect=0)
+
+
+def test_run_usage_errors():
+    cases = [
+        ((), "--card is required"),
+        (("--card", SEED), "exactly one of --input or --image"),
+        (("--card", SEED, "--input", "x.json", "--image", IMAGE), "exactly one of"),
+        (("--card", SEED, "--input", "x.json", "--prompt", "hi"), "go with --image"),
+        (("--card", SEED, "--image", IMAGE, "--backend", "bedrock"), "unknown backend 'bedrock'"),
+        (("--card", SEED, "--image", IMAGE, "--max-tokens", "lots"), "--max-tokens expects"),
+        (("--card", SEED, "--image", IMAGE, "--max-tokens", "0"), "--max-tokens expects"),
+        (("--card", SEED, "--image", IMAGE, "--retries", "-1"), "--retries expects"),
+        (("--card", SEED, "--image", IMAGE, "--timeout", "0"), "--timeout expects"),
+        (("--card", SEED, "--image", IMAGE, "--frobnicate"), "unknown option '--frobnicate'"),
+        (("--card", SEED, "--image"), "'--image' needs a value"),
+        (("--card", SEED, "--card", SEED, "--image", IMAGE), "--card given twice"),
+        (("--card", SEED, "--image", IMAGE, "stray"), "unexpected argument 'stray'"),
+        (("--card", SEED, "--image", IMAGE, "--stream=yes"), "takes no value"),
+    ]
+    for args, message in cases:
+        r = run("run", *args, env=WORKERS_ENV, expect=2)
+        check(message in r.stderr, "run %r says %r" % (args, message), r)
+        check("Usage: cardc run" in r.stderr, "run %r shows its usage" % (args,), r)
+
+
+def test_fetch_card_usage_errors():
+    cases = [
+        ((), "MODEL is required"),
+        (("@cf/x/y",), "-o FILE is required"),
+        (("@cf/x/y", "@cf/x/z", "-o", "f"), "unexpected argument '@cf/x/z'"),
+        (("@cf/x/y", "-o"), "'-o' needs a value"),
+        (("@cf/x/y", "-o", "f", "--bogus"), "unknown option '--bogus'"),
+        (("@cf/x/y", "-o", "f", "--retries", "x"), "--retries expects"),
+    ]
+    for args, message in cases:
+        r = run("fetch-card", *args, env=WORKERS_ENV, expect=2)
+        check(message in r.stderr, "fetch-card %r says %r" % (args, message), r)
+
+
+def test_missing_credentials_name_the_variable():
+    base = ("run", "--card", SEED, "--image", IMAGE, "--prompt", "hi")
+    r = run(*base, expect=2)
+    check("CLOUDFLARE_ACCOUNT_ID" in r.stderr, "no account names CLOUDFLARE_ACCOUNT_ID", r)
+    r = run(*base, env={"CLOUDFLARE_ACCOUNT_ID": "acct"}, expect=2)
+    check("CLOUDFLARE_API_TOKEN" in r.stderr, "no token names CLOUDFLARE_API_TOKEN", r)
+    r = run(*base, "--account-id", "acct", expect=2)
+    check("CLOUDFLARE_API_TOKEN" in r.stderr, "--account-id alone still needs the token", r)
+    r = run(*base, "--backend", "openai", expect=2)
+    check("OPENAI_BASE_URL" in r.stderr, "openai without a server names OPENAI_BASE_URL", r)
+    r = run("fetch-card", "@cf/llava-hf/llava-1.5-7b-hf", "-o", os.devnull, expect=2)
+    check("CLOUDFLARE_ACCOUNT_ID" in r.stderr, "fetch-card names CLOUDFLARE_ACCOUNT_ID", r)
+    r = run("fetch-card", "@cf/llava-hf/llava-1.5-7b-hf", "-o", os.devnull,
+            env={"CLOUDFLARE_ACCOUNT_ID": "acct"}, expect=2)
+    check("CLOUDFLARE_API_TOKEN" in r.stderr, "fetch-card names CLOUDFLARE_API_TOKEN", r)
+
+
+def test_connection_refused_is_a_backend_failure():
+    url = "http://127.0.0.1:%d" % closed_port()
+    common = ("--card", SEED, "--image", IMAGE, "--prompt", "hi", "--retries", "0",
+              "--timeout", "10", "--base-url")
+    r = run("run", *common, url, env=WORKERS_ENV, expect=3)
+    check(r.stderr.startswith("cardc: error: backend: network: "),
+          "workers-ai: 'cardc: error: backend: network: ...'", r)
+    check(r.stdout == "", "nothing on stdout", r)
+    r = run("run", *common, url + "/v1", "--backend", "openai",
+            env={"OPENAI_API_KEY": TOKEN}, expect=3)
+    check(r.stderr.startswith("cardc: error: backend: network: "),
+          "openai: 'cardc: error: backend: network: ...'", r)
+    r = run("fetch-card", "@cf/llava-hf/llava-1.5-7b-hf", "-o", os.devnull, "--retries", "0",
+            "--base-url", url, env=WORKERS_ENV, expect=3)
+    check(r.stderr.startswith("cardc: error: backend: network: "),
+          "fetch-card: 'cardc: error: backend: network: ...'", r)
+
+
+def test_unreadable_inputs():
+    r = run("run", "--card", SEED, "--image", "/nonexistent/cat.png", env=WORKERS_ENV, expect=2)
+    check("/nonexistent/cat.png" in r.stderr, "a missing image is named", r)
+    r = run("run", "--card", SEED, "--input", "/nonexistent/in.json", env=WORKERS_ENV, expect=2)
+    check("/nonexistent/in.json" in r.stderr, "a missing payload is named", r)
+    r = run("run", "--card", "/nonexistent/card.md", "--image", IMAGE, env=WORKERS_ENV, expect=2)
+    check("/nonexistent/card.md" in r.stderr, "a missing card is named", r)
+    bad = tmpfile('{"image": [1, 2,')
+    try:
+        r = run("run", "--card", SEED, "--input", bad, env=WORKERS_ENV, expect=2)
+        check(bad + ":1:" in r.stderr, "malformed JSON is reported at its position", r)
+    finally:
+        os.unlink(bad)
+
+
+def test_invalid_input_is_refused_before_sending():
+    # No credentials at all: validation comes first, so the verdict is 1, not 2.
+    missing = tmpfile('{"prompt": "no image"}')
+    both = tmpfile('{"image": [1, 2], "prompt": "a", "messages": [{"role": "user",'
+                   ' "content": "b"}]}')
+    try:
+        r = run("run", "--card", SEED, "--input", missing, expect=1)
+        check('must have required property "image"' in r.stderr, "the validator's error", r)
+        check(missing + ":1:" in r.stderr, "errors name the payload like validate", r)
+        check("nothing sent" in r.stderr, "says nothing was sent", r)
+        check(r.stdout == "", "nothing on stdout", r)
+        r = run("run", "--card", SEED, "--input", both, expect=1)
+        check(MUTUALLY_EXCLUSIVE in r.stderr, "the card's errorMessage", r)
+        r = run("run", "--card", SEED, "--input", "-", stdin='["not", "an", "object"]', expect=1)
+        check("<stdin>:1:1: (root):" in r.stderr, "a payload from stdin is reported as <stdin>", r)
+    finally:
+        os.unlink(missing)
+        os.unlink(both)
+
+
+def main():
+    if not CARDC or not ROOT:
+        print("usage: test_run_usage.py PATH/TO/cardc SOURCE_ROOT", file=sys.stderr)
+        return 2
+    for path in (CARDC, SEED, IMAGE):
+        if not os.path.exists(path):
+            print("FAIL: %s is missing" % path, file=sys.stderr)
+            return 1
+    tests = [(name, fn) for name, fn in globals().items()
+             if name.startswith("test_") and callable(fn)]
+    passed = failed = 0
+    for name, fn in tests:
+        try:
+            fn()
+        except Exception as e:  # a failure or a crash of the test itself
+            failed += 1
+            print("FAIL %s: %s" % (name, e))
+            if not isinstance(e, Failure):
+                traceback.print_exc()
+        else:
+            passed += 1
+            print("ok   %s" % name)
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
