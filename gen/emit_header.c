@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "gen.h"
 
 const char *gen_c_type(const gen_type *t)
@@ -350,6 +352,62 @@ static void emit_functions(strbuf *b, gen_model *m)
     }
 }
 
+static bool is_event_stream(const struct json_object *s)
+{
+    struct json_object *v;
+    return json_object_is_type(s, json_type_object) &&
+           json_object_object_get_ex(s, "contentType", &v) &&
+           json_object_is_type(v, json_type_string) &&
+           strncmp(json_object_get_string(v), "text/event-stream", 17) == 0;
+}
+
+bool gen_model_runs(const gen_model *m)
+{
+    return !m->schema_mode && m->sides[0].root && m->sides[1].root;
+}
+
+bool gen_model_streams(const gen_model *m)
+{
+    const struct json_object *s = m->sides[1].schema;
+    struct json_object *list;
+
+    if (m->schema_mode || !m->sides[0].root || !s)
+        return false;
+    if (is_event_stream(s))
+        return true;
+    /* Workers AI text generation: oneOf [JSON object, event-stream string]. */
+    if ((json_object_object_get_ex(s, "oneOf", &list) || json_object_object_get_ex(s, "anyOf", &list)) &&
+        json_object_is_type(list, json_type_array))
+        for (size_t i = 0; i < json_object_array_length(list); i++)
+            if (is_event_stream(json_object_array_get_idx(list, i)))
+                return true;
+    return false;
+}
+
+static void emit_calls(strbuf *b, gen_model *m)
+{
+    const char *n = m->c_name;
+
+    if (!gen_model_runs(m) && !gen_model_streams(m))
+        return;
+    strbuf_str(b, "/* ---- Calling the model (cardc/client.h) ---------------------------- */\n\n");
+    if (gen_model_runs(m)) {
+        strbuf_str(b, "/* Sends *input (validated first) through client and decodes the answer\n"
+                      " * into *output (initialised or zeroed; release it with its _free): an\n"
+                      " * answer that breaks the output schema is CARDC_E_INVALID. Backend\n"
+                      " * failures are CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, ... */\n");
+        gen_line(b, "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
+                 "cardc_error *err);", n, m->sides[0].root->name, m->sides[1].root->name);
+    }
+    if (gen_model_streams(m)) {
+        strbuf_str(b, "/* Streams the answer: fn gets each server-sent event's data as it arrives\n"
+                      " * (Workers AI: {\"response\":\"...\"}); returning non-zero stops. */\n");
+        gen_line(b, "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
+                 "cardc_stream_fn fn, void *user, cardc_error *err);", n, m->sides[0].root->name);
+    }
+    strbuf_str(b, "\n");
+}
+
 void gen_emit_header(strbuf *b, gen_model *m)
 {
     char *guard = gen_upper(m->c_name, strlen(m->c_name));
@@ -369,7 +427,7 @@ void gen_emit_header(strbuf *b, gen_model *m)
     strbuf_printf(b, "#ifndef CARDC_GEN_%s_H\n#define CARDC_GEN_%s_H\n\n", guard ? guard : "MODEL",
                   guard ? guard : "MODEL");
     strbuf_str(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
-                  "#include \"cardc/bind.h\"\n\n");
+                  "#include \"cardc/bind.h\"\n#include \"cardc/client.h\"\n\n");
     strbuf_str(b, "#if CARDC_BIND_ABI != 2\n"
                   "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen\"\n"
                   "#endif\n\n");
@@ -377,6 +435,7 @@ void gen_emit_header(strbuf *b, gen_model *m)
     emit_enums(b, m);
     emit_structs(b, m);
     emit_functions(b, m);
+    emit_calls(b, m);
     strbuf_str(b, "/* ---- Descriptors ---------------------------------------------------- */\n\n");
     for (size_t i = 0; i < m->type_count; i++)
         if (m->types[i]->named)

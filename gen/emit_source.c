@@ -550,4 +550,20 @@ void gen_emit_source(strbuf *b, gen_model *m)
     emit_side(b, m, 0);
     emit_side(b, m, 1);
     strbuf_str(b, "};\n");
+    if (gen_model_runs(m)) {
+        strbuf_str(b, "\n");
+        gen_line(b, "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
+                 "cardc_error *err)", m->c_name, m->sides[0].root->name, m->sides[1].root->name);
+        strbuf_printf(b, "{\n    return cardc_client_run(client, &%s_model, input, output, err);\n}\n",
+                      m->c_name);
+    }
+    if (gen_model_streams(m)) {
+        strbuf_str(b, "\n");
+        gen_line(b, "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
+                 "cardc_stream_fn fn, void *user, cardc_error *err)", m->c_name,
+                 m->sides[0].root->name);
+        strbuf_printf(b, "{\n    return cardc_client_run_stream(client, &%s_model, input, fn, user, "
+                         "err);\n}\n",
+                      m->c_name);
+    }
 }

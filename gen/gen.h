@@ -148,6 +148,14 @@ typedef struct gen_model {
     gen_names stems;      /* type names among them */
 } gen_model;
 
+/* ---- Typed calls (emit_header.c) -------------------------------------- */
+
+/* True when the card can send NAME_run (both sides typed, not --schema). */
+bool gen_model_runs(const gen_model *m);
+/* True when the output (or one of its oneOf/anyOf branches) has contentType
+ * text/event-stream: NAME_run_stream is emitted. */
+bool gen_model_streams(const gen_model *m);
+
 /* Builds the IR of both sides. The schemas must have compiled already.
  * Returns CARDC_OK or CARDC_E_NOMEM. */
 cardc_status gen_model_build(gen_model *m, cardc_error *err);

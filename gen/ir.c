@@ -1514,7 +1514,8 @@ cardc_status gen_model_build(gen_model *m, cardc_error *err)
     static const char *const fixed[] = {"_model", "_input_schema", "_input_schema_json",
                                         "_output_schema", "_output_schema_json",
                                         "_input_resources", "_input_resource_texts",
-                                        "_output_resources", "_output_resource_texts"};
+                                        "_output_resources", "_output_resource_texts",
+                                        "_run", "_run_stream"};
     char buf[1100];
 
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {

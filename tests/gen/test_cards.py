@@ -306,7 +306,7 @@ def main():
         sources = [os.path.join(allout, n) for n in sorted(os.listdir(allout)) if n.endswith(".c")]
         driver = os.path.join(tmp, "roundtrip")
         link = ccs[0] + WARN + incs + ["-I" + allout, os.path.join(src, "tests", "gen", "roundtrip.c")] + \
-            sources + [lib, "-o", driver] + ["-ljson-c", "-lyaml", "-lpcre2-8", "-lm"] + SAN
+            sources + [lib, "-o", driver] + ["-ljson-c", "-lyaml", "-lpcre2-8", "-lcurl", "-lm"] + SAN
         for cc in ccs[1:]:
             r = run(cc + WARN + incs + ["-I" + allout, "-c", os.path.join(allout, "cardc_models.c"),
                                         "-o", os.path.join(tmp, "reg.o")])

@@ -79,7 +79,7 @@ def schema_case(src, cardc, ccs, incs, lib, tmp, schema_file, name, valid, inval
                                         "-DSINGLE_MODEL=%s_model" % name,
                                         os.path.join(src, "tests", "gen", "roundtrip.c"),
                                         os.path.join(d, name + ".c"), lib, "-o", driver,
-                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"] + SAN)
+                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lcurl", "-lm"] + SAN)
     if not check(r.returncode == 0, "link %s driver: %s" % (name, r.stderr.decode()[:3000])):
         return
     for payload, ok in ((valid, True), (invalid, False)):
@@ -178,7 +178,7 @@ def main():
         api = os.path.join(hdir, "test_api")
         r = run(ccs[0] + WARN + incs + ["-I" + hdir, os.path.join(src, "tests", "gen", "test_api.c"),
                                         os.path.join(hdir, "hostile.c"), lib, "-o", api,
-                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lm"] + SAN)
+                                        "-ljson-c", "-lyaml", "-lpcre2-8", "-lcurl", "-lm"] + SAN)
         if check(r.returncode == 0, "build test_api: %s" % r.stderr.decode()[:3000]):
             r = run([api, os.path.join(src, "tests", "gen", "hostile-payload.json")])
             check(r.returncode == 0, "test_api: %s%s" % (r.stdout.decode(), r.stderr.decode()))

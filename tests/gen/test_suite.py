@@ -158,7 +158,7 @@ def dialect_parity(a, suite, sub, flag, workdir):
     r = run(a.cc + ['-std=c11', '-D_POSIX_C_SOURCE=200809L', '-Wall', '-Wextra', '-Werror'] + SAN +
             ['-I' + i for i in a.include] + [driver_c] +
             [os.path.join(gen_dir, n + '.o') for n, _ in schemas] +
-            [a.lib, '-ljson-c', '-lyaml', '-lpcre2-8', '-lm', '-o', driver])
+            [a.lib, '-ljson-c', '-lyaml', '-lpcre2-8', '-lcurl', '-lm', '-o', driver])
     if r.returncode != 0:
         return 0, total, ['FAIL: the driver does not link:\n' + r.stdout[:3000]]
 

@@ -654,3 +654,9 @@ const cardc_model llava_1_5_7b_hf_model = {
         .validate = llava_1_5_7b_hf_output_validate_any,
     },
 };
+
+cardc_status llava_1_5_7b_hf_run(cardc_client *client, const llava_1_5_7b_hf_input *input,
+    llava_1_5_7b_hf_output *output, cardc_error *err)
+{
+    return cardc_client_run(client, &llava_1_5_7b_hf_model, input, output, err);
+}

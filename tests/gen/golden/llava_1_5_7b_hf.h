@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cardc/bind.h"
+#include "cardc/client.h"
 
 #if CARDC_BIND_ABI != 2
 #error "generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen"
@@ -185,6 +186,15 @@ cardc_status llava_1_5_7b_hf_output_decode_ex(llava_1_5_7b_hf_output *value, con
 cardc_status llava_1_5_7b_hf_output_encode(const llava_1_5_7b_hf_output *value, char **json,
     size_t *len, cardc_error *err);
 cardc_status llava_1_5_7b_hf_output_validate(const llava_1_5_7b_hf_output *value, cardc_error *err);
+
+/* ---- Calling the model (cardc/client.h) ---------------------------- */
+
+/* Sends *input (validated first) through client and decodes the answer
+ * into *output (initialised or zeroed; release it with its _free): an
+ * answer that breaks the output schema is CARDC_E_INVALID. Backend
+ * failures are CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, ... */
+cardc_status llava_1_5_7b_hf_run(cardc_client *client, const llava_1_5_7b_hf_input *input,
+    llava_1_5_7b_hf_output *output, cardc_error *err);
 
 /* ---- Descriptors ---------------------------------------------------- */
 
