@@ -134,7 +134,7 @@ static cardc_status fill_input(env *e, llava_1_5_7b_hf_input *in, bool also_mess
     return CARDC_OK;
 }
 
-/* One typed call through the generated bindings' model descriptor. */
+/* One call through the generated typed function. */
 static cardc_status run_typed(env *e, cardc_client *c, bool also_messages,
                               llava_1_5_7b_hf_output *out, cardc_error *err)
 {
@@ -147,7 +147,7 @@ static cardc_status run_typed(env *e, cardc_client *c, bool also_messages,
     st = fill_input(e, &in, also_messages, err);
     CHECK_MSG(st == CARDC_OK, "building the input: %s", err->message);
     if (st == CARDC_OK)
-        st = cardc_client_run(c, &llava_1_5_7b_hf_model, &in, out, err);
+        st = llava_1_5_7b_hf_run(c, &in, out, err);
     llava_1_5_7b_hf_input_free(&in);
     return st;
 }
@@ -248,8 +248,9 @@ static void test_ok(env *e, cardc_backend b)
     free(body);
 }
 
-/* The top-level binary branch goes as the raw request body. */
-static void test_binary_body(env *e)
+/* The top-level binary branch goes as the raw request body: any bytes (an
+ * image is not UTF-8). */
+static void test_binary_body(env *e, const char *bytes, size_t n)
 {
     cardc_client_options o;
     char url[512], ct[128];
@@ -270,14 +271,14 @@ static void test_binary_body(env *e)
     cardc_error_clear(&err);
     CHECK(llava_1_5_7b_hf_input_init(&in, &err) == CARDC_OK);
     in.kind = LLAVA_1_5_7B_HF_INPUT_BINARY;
-    CHECK(cardc_bytes_set(&in.u.binary, e->image, e->image_len, &err) == CARDC_OK);
-    st = cardc_client_run(c, &llava_1_5_7b_hf_model, &in, &out, &err);
+    CHECK(cardc_bytes_set(&in.u.binary, bytes, n, &err) == CARDC_OK);
+    st = llava_1_5_7b_hf_run(c, &in, &out, &err);
     CHECK_MSG(st == CARDC_OK, "binary input: %s %s", cardc_status_name(st), err.message);
     CHECK(out.has_description && out.description.data &&
           strcmp(out.description.data, MOCK_DESCRIPTION) == 0);
     body = mock_server_last_body(e->srv, &len, ct, sizeof ct);
-    CHECK_MSG(body && len == e->image_len && memcmp(body, e->image, len) == 0,
-              "the image bytes were the whole body (%zu of %zu bytes)", len, e->image_len);
+    CHECK_MSG(body && len == n && memcmp(body, bytes, len) == 0,
+              "the bytes were the whole body (%zu of %zu bytes)", len, n);
     CHECK_MSG(strncmp(ct, "application/json", 16) != 0, "raw body sent as %s", ct);
     check_server_clean(e, "binary body");
     free(body);
@@ -706,7 +707,8 @@ int main(int argc, char **argv)
     test_config(&e);
     test_ok(&e, CARDC_BACKEND_WORKERS_AI);
     test_ok(&e, CARDC_BACKEND_OPENAI);
-    test_binary_body(&e);
+    test_binary_body(&e, "plain UTF-8 bytes", 17);
+    test_binary_body(&e, e.image, e.image_len);
     test_invalid_input(&e);
     test_retries(&e, CARDC_BACKEND_WORKERS_AI);
     test_retries(&e, CARDC_BACKEND_OPENAI);
