@@ -48,7 +48,7 @@ int main(int argc, char **argv)
     int sig = 0;
 
     memset(&o, 0, sizeof o);
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 
         if (!v)
@@ -73,7 +73,6 @@ int main(int argc, char **argv)
             o.scenario = (mock_scenario)sc;
         } else
             return usage();
-        i++;
     }
     if (!o.card_path || !port_file)
         return usage();
