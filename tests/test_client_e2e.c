@@ -358,9 +358,10 @@ static void test_refused(env *e)
     CHECK(r.err.message[0] != '\0');
 }
 
-/* Faults answered with a clear error; `requests` 0 means "not checked". */
-static void test_fault(env *e, cardc_backend b, const char *scenario, cardc_status want,
-                       size_t requests, const char *in_message)
+/* Faults answered with a clear error; `requests` 0 means "not checked";
+ * the message must carry in_message and code (the server's), when given. */
+static void test_fault_code(env *e, cardc_backend b, const char *scenario, cardc_status want,
+                            size_t requests, const char *in_message, const char *code)
 {
     cardc_client_options t = retries(1);
     outcome r = run_case(e, b, scenario, &t);
@@ -375,18 +376,29 @@ static void test_fault(env *e, cardc_backend b, const char *scenario, cardc_stat
     if (in_message)
         CHECK_MSG(strstr(r.err.message, in_message) != NULL, "%s: message \"%s\" lacks \"%s\"",
                   what, r.err.message, in_message);
+    if (code)
+        CHECK_MSG(strstr(r.err.message, code) != NULL, "%s: message \"%s\" lacks code %s", what,
+                  r.err.message, code);
     CHECK_MSG(r.elapsed_ms < 5000, "%s took %ld ms", what, r.elapsed_ms);
+}
+
+static void test_fault(env *e, cardc_backend b, const char *scenario, cardc_status want,
+                       size_t requests, const char *in_message)
+{
+    test_fault_code(e, b, scenario, want, requests, in_message, NULL);
 }
 
 static void test_faults(env *e)
 {
     const cardc_backend W = CARDC_BACKEND_WORKERS_AI, O = CARDC_BACKEND_OPENAI;
 
-    test_fault(e, W, "not-success", CARDC_E_BACKEND, 1, "inference failed on the worker");
-    test_fault(e, W, "429-3040", CARDC_E_RATE_LIMIT, 2, "Capacity temporarily exceeded");
-    test_fault(e, W, "429-3036", CARDC_E_QUOTA, 0, "daily free allocation");
-    test_fault(e, W, "413-3006", CARDC_E_TOO_LARGE, 1, "Request is too large");
-    test_fault(e, W, "400-5007", CARDC_E_UNKNOWN_MODEL, 1, "No such model");
+    test_fault_code(e, W, "not-success", CARDC_E_BACKEND, 1, "inference failed on the worker",
+                    "7001");
+    test_fault_code(e, W, "429-3040", CARDC_E_RATE_LIMIT, 2, "Capacity temporarily exceeded",
+                    "3040");
+    test_fault_code(e, W, "429-3036", CARDC_E_QUOTA, 0, "daily free allocation", "3036");
+    test_fault_code(e, W, "413-3006", CARDC_E_TOO_LARGE, 1, "Request is too large", "3006");
+    test_fault_code(e, W, "400-5007", CARDC_E_UNKNOWN_MODEL, 1, "No such model", "5007");
     test_fault(e, W, "401", CARDC_E_AUTH, 1, "Authentication error");
     test_fault(e, W, "403", CARDC_E_AUTH, 1, "not allowed");
     test_fault(e, W, "401-echo", CARDC_E_AUTH, 1, NULL);

@@ -241,6 +241,20 @@ def test_backend_failures():
                   "%s %s: %s requests, want %d" % (backend, scenario, m.requests, requests))
 
 
+def test_usage_and_credentials():
+    """Exit 2 for usage and missing credentials; nothing is sent."""
+    with Mock("ok") as m:
+        r = run("run", "--card", SEED, "--image", IMAGE, "--base-url", m.url(), "--bogus",
+                env=WORKERS_ENV, expect=2)
+        r = run("run", "--card", SEED, "--image", IMAGE, "--base-url", m.url(),
+                env={"CLOUDFLARE_ACCOUNT_ID": ACCOUNT}, expect=2)
+        check("CLOUDFLARE_API_TOKEN" in r.stderr, "the missing variable is named", r)
+        r = run("fetch-card", MODEL, "-o", "-", "--base-url", m.url(),
+                env={"CLOUDFLARE_API_TOKEN": TOKEN}, expect=2)
+        check("CLOUDFLARE_ACCOUNT_ID" in r.stderr, "the missing variable is named", r)
+    check(m.requests == 0, "%s requests without credentials" % m.requests)
+
+
 def test_timeout_bounded():
     with Mock("slow") as m:
         r = run_image(m, extra=["--timeout", "1", "--retries", "0"], expect=3, timeout=30)
