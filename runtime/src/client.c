@@ -568,9 +568,18 @@ static cardc_status encode_input(const cardc_model *model, const void *input, ch
         return cardc__error(e, CARDC_E_NO_SCHEMA, "the model %s has no input schema",
                             model->name ? model->name : "(unnamed)");
     *raw = raw_branch(t, input);
-    if (*raw)
-        st = cardc_bind_validate(t, input, NULL, e);
-    else
+    if (*raw) {
+        int kind;
+        const cardc_type *bt;
+        memcpy(&kind, input, sizeof kind);
+        bt = t->branches[kind - 1].type;
+        /* The bytes travel as the body, never as a JSON string, so the
+         * validator's "a binary string must be UTF-8" does not apply; any
+         * constraint the branch does carry is still checked. */
+        st = bt->check_count || (bt->flags & CARDC_TYPE_RESIDUAL)
+                 ? cardc_bind_validate(t, input, NULL, e)
+                 : CARDC_OK;
+    } else
         st = cardc_bind_encode(t, input, json, len, e);
     if (st != CARDC_OK && e->code == st &&
         (st == CARDC_E_INVALID || st == CARDC_E_JSON || st == CARDC_E_UTF8))
