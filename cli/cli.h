@@ -56,4 +56,9 @@ int cli_resource_parse(const char *command, const char *option, const char *valu
  * Ownership: *registry is the caller's (cardc_registry_free), even on error. */
 int cli_load_resources(const cli_resource *resources, size_t count, cardc_registry **registry);
 
+/* Replaces every occurrence of secret (the API token) in the NUL-terminated
+ * msg of capacity size by "[redacted]", truncating if needed: a server that
+ * echoes the Authorization header must not get the token printed. */
+void cli_redact(char *msg, size_t size, const char *secret);
+
 #endif /* CARDC_CLI_H */

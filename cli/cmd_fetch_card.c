@@ -169,6 +169,8 @@ int cli_fetch_card(int argc, char **argv)
         goto out;
     }
     st = cardc_client_fetch_schema(client, o.model, &text, &err);
+    /* The token is never printed, even if a server echoes it. */
+    cli_redact(err.message, sizeof err.message, getenv("CLOUDFLARE_API_TOKEN"));
     if (st != CARDC_OK) {
         fprintf(stderr, "cardc: error: backend: %s: %s\n", cardc_status_name(st),
                 err.message[0] ? err.message : cardc_status_string(st));

@@ -446,9 +446,11 @@ static int check_credentials(const options *o, cardc_backend backend)
     return -1;
 }
 
-/* Exit status of a failed client call; reports it. */
-static int client_failure(const cardc_error *err, cardc_status st)
+/* Exit status of a failed client call; reports it (never with the token). */
+static int client_failure(cardc_error *err, cardc_status st)
 {
+    cli_redact(err->message, sizeof err->message, getenv("CLOUDFLARE_API_TOKEN"));
+    cli_redact(err->message, sizeof err->message, getenv("OPENAI_API_KEY"));
     switch (st) {
     case CARDC_E_INVALID:
         fprintf(stderr, "cardc: error: %s\n", err->message);

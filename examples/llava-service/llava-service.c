@@ -1,7 +1,8 @@
 /* llava-service: a small service in front of LLaVA. It validates each
  * request against the card with the generated bindings and forwards only the
- * valid ones to a backend (Cloudflare Workers AI, or an OpenAI-compatible
- * server such as vLLM or llama.cpp's llama-server).
+ * valid ones, with the generated llava_1_5_7b_hf_run, to a backend
+ * (Cloudflare Workers AI, or an OpenAI-compatible server such as vLLM or
+ * llama.cpp's llama-server).
  *
  * Usage: llava-service [--backend workers-ai|openai] [--base-url URL]
  *                      [--model NAME] [--timeout SECONDS] [--retries N]
@@ -95,7 +96,7 @@ static int serve(cardc_client *client, const char *source, int line, const char 
     /* The client validates the input again before sending and the answer
      * while decoding it: a reply that breaks the output schema is an error
      * here, never a description. */
-    st = cardc_client_run(client, &llava_1_5_7b_hf_model, &req, &ans, &err);
+    st = llava_1_5_7b_hf_run(client, &req, &ans, &err);
     if (st == CARDC_OK) {
         rc = reply(line, "description", ans.has_description ? ans.description.data : "", NULL);
     } else {
