@@ -473,6 +473,51 @@ static void test_wrong_token(env *e)
     CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
 }
 
+/* The server's own checks fire (so a clean count elsewhere means something):
+ * a body the card refuses, sent through the untyped call that trusts its
+ * caller, and a wrong account. */
+static void test_server_checks(env *e)
+{
+    static const char no_image[] = "{\"prompt\":\"no image\"}";
+    cardc_client_options o;
+    char url[512], why[512], *output = NULL, *ct = NULL;
+    cardc_client *c;
+    cardc_error err;
+    cardc_status st;
+    size_t out_len = 0;
+
+    mock_server_reset(e->srv, MOCK_OK);
+    options(e, &o, url, sizeof url, CARDC_BACKEND_WORKERS_AI, "ok");
+    o.max_retries = 0;
+    if (!(c = make_client(&o)))
+        return;
+    cardc_error_clear(&err);
+    st = cardc_client_run_json(c, llava_1_5_7b_hf_model.name, "image-to-text", no_image,
+                               strlen(no_image), 0, NULL, NULL, &output, &out_len, &ct, &err);
+    CHECK_MSG(st != CARDC_OK && st != CARDC_E_INVALID, "no image: %s", cardc_status_name(st));
+    CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
+    CHECK_MSG(strstr(why, "card's schema") != NULL, "the server says why: %s", why);
+    free(output);
+    free(ct);
+    cardc_client_free(c);
+
+    mock_server_reset(e->srv, MOCK_OK);
+    o.account_id = "someone-else";
+    if (!(c = make_client(&o)))
+        return;
+    output = ct = NULL;
+    cardc_error_clear(&err);
+    st = cardc_client_run_json(c, llava_1_5_7b_hf_model.name, "image-to-text", "{}", 2, 1, NULL,
+                               NULL, &output, &out_len, &ct, &err);
+    CHECK_MSG(st == CARDC_E_AUTH, "wrong account: %s", cardc_status_name(st));
+    CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
+    CHECK_MSG(strstr(why, "someone-else") != NULL, "the server says why: %s", why);
+    check_no_token(&err, "wrong account");
+    free(output);
+    free(ct);
+    cardc_client_free(c);
+}
+
 typedef struct events {
     int count;
     char text[512];
@@ -732,10 +777,12 @@ int main(int argc, char **argv)
     test_faults(&e);
     test_bad_output(&e);
     test_wrong_token(&e);
+    test_server_checks(&e);
     test_stream(&e, CARDC_BACKEND_WORKERS_AI, "stream", false);
     test_stream(&e, CARDC_BACKEND_WORKERS_AI, "ok", true);
     test_stream(&e, CARDC_BACKEND_WORKERS_AI, "stream-cut", false);
     test_stream(&e, CARDC_BACKEND_OPENAI, "stream", false);
+    test_stream(&e, CARDC_BACKEND_OPENAI, "ok", true);
     test_stream(&e, CARDC_BACKEND_OPENAI, "stream-cut", false);
     test_fetch_schema(&e);
     test_threads(&e);

@@ -570,6 +570,20 @@ static bool check_run_body(mock_server *s, struct MHD_Connection *c, const reque
         snprintf(why, why_size, "cannot validate: %s", err.message);
         break;
     }
+    /* The card states it only in prose: an image array holds bytes. */
+    if (ok && json_object_is_type(doc, json_type_object) &&
+        json_object_object_get_ex(doc, "image", &v) && json_object_is_type(v, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *b = json_object_array_get_idx(v, i);
+
+            if (!json_object_is_type(b, json_type_int) || json_object_get_int64(b) < 0 ||
+                json_object_get_int64(b) > 255) {
+                snprintf(why, why_size, "image[%zu] is not a byte (0..255)", i);
+                ok = false;
+                break;
+            }
+        }
+    }
     if (ok && json_object_is_type(doc, json_type_object) &&
         json_object_object_get_ex(doc, "stream", &v))
         *stream = json_object_get_boolean(v);
