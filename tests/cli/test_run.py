@@ -1,0 +1,321 @@
+#!/usr/bin/env python3
+"""`cardc run` and `cardc fetch-card` end to end against the test server.
+
+Usage: test_run.py PATH/TO/cardc PATH/TO/mock-server SOURCE_ROOT
+
+Each case starts its own mock-server (tests/mock) as a subprocess on
+127.0.0.1 (ephemeral port, read from its --port-file), picks the injected
+fault with --scenario, and stops it with SIGTERM; the server then reports how
+many requests it got and how many failed its checks (path, method, account,
+bearer token, body against the card's input schema, the image data URL).
+Nothing here touches any address but 127.0.0.1. Python 3 standard library
+only; every run is checked for sanitizer reports and for the token.
+"""
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
+MOCK = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
+ROOT = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
+IMAGE = os.path.join(ROOT, "examples", "llava-caption", "cat.png") if ROOT else None
+
+# Recognisable: any leak into stdout or stderr is found.
+TOKEN = "cardc-cli-SECRET-token-93e4a1"
+ACCOUNT = "cli-account"
+OPENAI_MODEL = "llava-hf/llava-1.5-7b-hf"
+MODEL = "@cf/llava-hf/llava-1.5-7b-hf"
+PROMPT = "What is in this image?"
+DESCRIPTION = "A grey cat sits on a wooden table."  # MOCK_DESCRIPTION
+PIECES = ["A grey", " cat sits", " on a", " wooden table."]  # MOCK_STREAM_PIECES
+CRED_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN", "OPENAI_BASE_URL",
+             "OPENAI_API_KEY")
+SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
+                   "UndefinedBehaviorSanitizer")
+MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, what, result=None):
+    if not cond:
+        extra = ""
+        if result is not None:
+            extra = "\n  exit %d\n  stdout: %r\n  stderr: %r" % (
+                result.returncode, result.stdout[:2000], result.stderr[:2000])
+        raise Failure(what + extra)
+
+
+class Mock:
+    """A mock-server process for one scenario; `with Mock(...) as m:`."""
+
+    def __init__(self, scenario="ok"):
+        self.scenario = scenario
+        self.requests = None
+        self.failed_checks = None
+        self.report = ""
+
+    def __enter__(self):
+        self.dir = tempfile.TemporaryDirectory(prefix="cardc-mock-")
+        port_file = os.path.join(self.dir.name, "port")
+        self.proc = subprocess.Popen(
+            [MOCK, "--card", SEED, "--port-file", port_file, "--scenario", self.scenario,
+             "--token", TOKEN, "--account", ACCOUNT, "--openai-model", OPENAI_MODEL],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 10
+        while not os.path.exists(port_file):
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.proc.kill()
+                out, err = self.proc.communicate()
+                raise Failure("mock-server did not start: %r" % err)
+            time.sleep(0.02)
+        with open(port_file) as f:
+            self.port = int(f.read())
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            _, err = self.proc.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.communicate()
+            raise Failure("mock-server did not stop on SIGTERM")
+        self.dir.cleanup()
+        self.report = err
+        m = re.search(r"mock-server: (\d+) requests, (\d+) failed checks", err)
+        if exc[0] is None:
+            check(self.proc.returncode == 0 and m, "mock-server report: %r" % err)
+            for mark in SANITIZER_MARKS:
+                check(mark not in err, "sanitizer report from mock-server: %r" % err)
+        if m:
+            self.requests, self.failed_checks = int(m.group(1)), int(m.group(2))
+        return False
+
+    def url(self, backend="workers-ai"):
+        return "http://127.0.0.1:%d/%s" % (self.port,
+                                          "v1" if backend == "openai" else "client/v4")
+
+
+def run(*args, env=None, expect=None, timeout=60):
+    """Runs cardc with the credentials variables cleared, then env added."""
+    full = {k: v for k, v in os.environ.items() if k not in CRED_VARS}
+    full.update(env or {})
+    t0 = time.monotonic()
+    r = subprocess.run([CARDC] + list(args), capture_output=True, text=True,
+                       timeout=timeout, cwd=ROOT, env=full)
+    r.elapsed = time.monotonic() - t0
+    for mark in SANITIZER_MARKS:
+        check(mark not in r.stderr, "sanitizer report (%s) from %r" % (mark, args), r)
+    check(TOKEN not in r.stdout and TOKEN not in r.stderr, "the token was printed", r)
+    if expect is not None:
+        check(r.returncode == expect, "expected exit %d from %r" % (expect, args), r)
+    return r
+
+
+WORKERS_ENV = {"CLOUDFLARE_ACCOUNT_ID": ACCOUNT, "CLOUDFLARE_API_TOKEN": TOKEN}
+OPENAI_ENV = {"OPENAI_API_KEY": TOKEN}
+
+
+def run_image(mock, backend="workers-ai", extra=(), expect=None, timeout=60):
+    """`cardc run --card SEED --image cat.png --prompt ... --base-url ...`."""
+    args = ["run", "--card", SEED, "--image", IMAGE, "--prompt", PROMPT,
+            "--base-url", mock.url(backend)]
+    if backend == "openai":
+        args += ["--backend", "openai", "--model", OPENAI_MODEL]
+    args += list(extra)
+    return run(*args, env=OPENAI_ENV if backend == "openai" else WORKERS_ENV, expect=expect,
+               timeout=timeout)
+
+
+def output_of(r):
+    try:
+        return json.loads(r.stdout)
+    except ValueError:
+        raise Failure("stdout is not JSON: %r" % r.stdout[:500])
+
+
+def check_clean(mock, requests):
+    check(mock.failed_checks == 0, "the server's checks failed: %s" % mock.report)
+    check(mock.requests == requests,
+          "%s: %s requests, want %d" % (mock.scenario, mock.requests, requests))
+
+
+# ---- Cases -------------------------------------------------------------------
+
+def test_run_both_backends():
+    for backend in ("workers-ai", "openai"):
+        with Mock("ok") as m:
+            r = run_image(m, backend, expect=0)
+        check(output_of(r) == {"description": DESCRIPTION},
+              "%s: the output is the description" % backend, r)
+        check_clean(m, 1)
+
+
+def test_500_twice_then_200():
+    """The issue's "Done when": the output after two retries."""
+    for backend in ("workers-ai", "openai"):
+        with Mock("500-twice") as m:
+            r = run_image(m, backend, expect=0)
+        check(output_of(r) == {"description": DESCRIPTION}, "%s: 500 twice" % backend, r)
+        check_clean(m, 3)
+
+
+def test_input_file():
+    payload = json.dumps({"prompt": PROMPT, "image": list(open(IMAGE, "rb").read()[:64])})
+    fd, path = tempfile.mkstemp(suffix=".json", prefix="cardc-run-")
+    with os.fdopen(fd, "w") as f:
+        f.write(payload)
+    try:
+        with Mock("ok") as m:
+            r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
+                    env=WORKERS_ENV, expect=0)
+        check(output_of(r) == {"description": DESCRIPTION}, "--input", r)
+        check_clean(m, 1)
+    finally:
+        os.unlink(path)
+
+
+def test_invalid_input_not_sent():
+    payload = json.dumps({"prompt": "p", "messages": [{"role": "user", "content": "c"}],
+                          "image": [1, 2, 3]})
+    fd, path = tempfile.mkstemp(suffix=".json", prefix="cardc-run-")
+    with os.fdopen(fd, "w") as f:
+        f.write(payload)
+    try:
+        with Mock("ok") as m:
+            r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
+                    env=WORKERS_ENV, expect=1)
+        check(MUTUALLY_EXCLUSIVE in r.stderr, "the card's errorMessage is shown", r)
+        check(m.requests == 0, "an invalid input is never sent (%s requests)" % m.requests)
+    finally:
+        os.unlink(path)
+
+
+def test_bad_output():
+    for backend, want in (("workers-ai", 1), ("openai", None)):
+        with Mock("bad-output") as m:
+            r = run_image(m, backend)
+        if want is not None:
+            check(r.returncode == want, "%s: an output breaking the schema exits 1" % backend, r)
+            check("description" in r.stderr, "%s: the error names the member" % backend, r)
+        else:
+            check(r.returncode in (1, 3), "%s: a non-text answer is refused" % backend, r)
+        check(r.stdout.strip() == "", "%s: nothing printed on stdout" % backend, r)
+
+
+def test_backend_failures():
+    cases = [
+        ("workers-ai", "401", "Authentication error", 1),
+        ("workers-ai", "403", "not allowed", 1),
+        ("workers-ai", "400-5007", "No such model", 1),
+        ("workers-ai", "413-3006", "too large", 1),
+        ("workers-ai", "429-3036", "daily free allocation", None),
+        ("workers-ai", "429-3040", "Capacity temporarily exceeded", 1),
+        ("workers-ai", "not-success", "inference failed on the worker", 1),
+        ("workers-ai", "malformed", None, 1),
+        ("workers-ai", "401-echo", None, 1),
+        ("openai", "401", "Invalid API key", 1),
+        ("openai", "401-echo", None, 1),
+        ("openai", "500-always", None, 1),
+    ]
+    for backend, scenario, message, requests in cases:
+        with Mock(scenario) as m:
+            r = run_image(m, backend, extra=["--retries", "0"], expect=3)
+        check("backend" in r.stderr, "%s %s: the failure is named" % (backend, scenario), r)
+        if message:
+            check(message.lower() in r.stderr.lower(),
+                  "%s %s: stderr carries %r" % (backend, scenario, message), r)
+        check(r.stdout.strip() == "", "%s %s: nothing on stdout" % (backend, scenario), r)
+        if requests is not None:
+            check(m.requests == requests,
+                  "%s %s: %s requests, want %d" % (backend, scenario, m.requests, requests))
+
+
+def test_usage_and_credentials():
+    """Exit 2 for usage and missing credentials; nothing is sent."""
+    with Mock("ok") as m:
+        r = run("run", "--card", SEED, "--image", IMAGE, "--base-url", m.url(), "--bogus",
+                env=WORKERS_ENV, expect=2)
+        r = run("run", "--card", SEED, "--image", IMAGE, "--base-url", m.url(),
+                env={"CLOUDFLARE_ACCOUNT_ID": ACCOUNT}, expect=2)
+        check("CLOUDFLARE_API_TOKEN" in r.stderr, "the missing variable is named", r)
+        r = run("fetch-card", MODEL, "-o", "-", "--base-url", m.url(),
+                env={"CLOUDFLARE_API_TOKEN": TOKEN}, expect=2)
+        check("CLOUDFLARE_ACCOUNT_ID" in r.stderr, "the missing variable is named", r)
+    check(m.requests == 0, "%s requests without credentials" % m.requests)
+
+
+def test_timeout_bounded():
+    with Mock("slow") as m:
+        r = run_image(m, extra=["--timeout", "1", "--retries", "0"], expect=3, timeout=30)
+    check(r.elapsed < 4, "a 1 s timeout took %.1f s" % r.elapsed, r)
+
+
+def test_stream():
+    for backend in ("workers-ai", "openai"):
+        with Mock("ok") as m:
+            r = run_image(m, backend, extra=["--stream"], expect=0)
+        at = 0
+        for piece in PIECES:
+            i = r.stdout.find(piece, at)
+            check(i >= 0, "%s --stream: %r printed in order" % (backend, piece), r)
+            at = i + len(piece)
+        check("[DONE]" not in r.stdout, "%s --stream: [DONE] is not printed" % backend, r)
+        check(m.failed_checks == 0, "server checks: %s" % m.report)
+    with Mock("stream-cut") as m:
+        r = run_image(m, extra=["--stream", "--retries", "0"], expect=3)
+    check(PIECES[0] in r.stdout, "a cut stream prints the events before the cut", r)
+
+
+def test_fetch_card():
+    with tempfile.TemporaryDirectory(prefix="cardc-fetch-") as d:
+        out = os.path.join(d, "card.json")
+        with Mock("ok") as m:
+            run("fetch-card", MODEL, "-o", out, "--base-url", m.url(), env=WORKERS_ENV, expect=0)
+        check_clean(m, 1)
+        with open(out) as f:
+            card = json.load(f)
+        check(card.get("name") == MODEL, "the card names the model: %r" % card.get("name"))
+        # The fetched card drives validation and generation like the seed.
+        fd, payload = tempfile.mkstemp(suffix=".json", dir=d)
+        with os.fdopen(fd, "w") as f:
+            f.write(json.dumps({"prompt": "hi", "image": [1, 2, 3]}))
+        run("validate", "--card", out, payload, expect=0)
+        run("gen", "--card", out, "-o", d, "--name", "fetched", expect=0)
+        check(os.path.exists(os.path.join(d, "fetched.h")), "gen wrote fetched.h")
+        with Mock("400-5007") as m:
+            r = run("fetch-card", "@cf/nobody/none", "-o", out, "--base-url", m.url(),
+                    env=WORKERS_ENV, expect=3)
+        check("No such model" in r.stderr, "unknown model named", r)
+
+
+def main():
+    if not CARDC or not MOCK or not ROOT:
+        print("usage: test_run.py PATH/TO/cardc PATH/TO/mock-server SOURCE_ROOT", file=sys.stderr)
+        return 2
+    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_")]
+    failed = 0
+    for name, fn in tests:
+        try:
+            fn()
+            print("ok   %s" % name)
+        except Exception:
+            failed += 1
+            print("FAIL %s" % name)
+            traceback.print_exc()
+    print("%d passed, %d failed" % (len(tests) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
