@@ -13,7 +13,7 @@
 #include "cardc/client.h"
 #include "check.h"
 #include "client_internal.h"
-#include "seed_bind.h"
+#include "llava_1_5_7b_hf.h"
 
 #define TOKEN "tok-SECRET-0123456789abcdef"
 
