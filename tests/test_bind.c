@@ -334,6 +334,11 @@ static void seed_limits(void)
     CHECK(err.line == 1 && err.column == 27);
     CHECK(all_zero(&v, sizeof v));
     CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":-1e19}", &err) == CARDC_E_LIMIT);
+    /* a number array element beyond double range (found by fuzz_decode):
+     * a limit, never an infinity that encode would then refuse */
+    CHECK(dec(&v, "{\"image\":[1.5,1e400],\"prompt\":\"p\"}", &err) == CARDC_E_LIMIT);
+    CHECK_MSG(strstr(err.message, "1e400") && strstr(err.message, "double"), "%s", err.message);
+    CHECK(all_zero(&v, sizeof v));
     /* out of range and invalid for the schema: the schema's verdict */
     CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":1e30,\"raw\":3}", &err) == CARDC_E_INVALID);
     CHECK_STR(err.pointer, "/raw");

@@ -263,6 +263,12 @@ static int decode_number_array(dctx *c, const cardc_type *t, void *dst)
                     goto fail;
                 bytes[count++] = (uint8_t)iv;
             } else {
+                /* 1e400 is a JSON number no double holds: a limit, like the
+                 * NUMBER kind's, so a decoded value always encodes */
+                if (!isfinite(c->p.num_double)) {
+                    hard(c, HARD_NUM_LIMIT);
+                    goto fail;
+                }
                 if (!vec_push(c, (void **)&vals, &cap, count, sizeof *vals))
                     goto fail;
                 vals[count++] = c->p.num_double;
