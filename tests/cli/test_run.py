@@ -22,7 +22,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
 from cardc_test import (MUTUALLY_EXCLUSIVE, Failure, check, collect_tests,
-                         env_without_credentials, run_checked, run_tests, sanitizer_report)  # noqa: E402
+                         env_without_credentials, run_checked, run_tests, sanitizer_report,
+                         tmpfile)  # noqa: E402
 
 CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 MOCK = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -146,9 +147,7 @@ def test_500_twice_then_200():
 
 def test_input_file():
     payload = json.dumps({"prompt": PROMPT, "image": list(open(IMAGE, "rb").read()[:64])})
-    fd, path = tempfile.mkstemp(suffix=".json", prefix="cardc-run-")
-    with os.fdopen(fd, "w") as f:
-        f.write(payload)
+    path = tmpfile(payload)
     try:
         with Mock("ok") as m:
             r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
@@ -162,9 +161,7 @@ def test_input_file():
 def test_invalid_input_not_sent():
     payload = json.dumps({"prompt": "p", "messages": [{"role": "user", "content": "c"}],
                           "image": [1, 2, 3]})
-    fd, path = tempfile.mkstemp(suffix=".json", prefix="cardc-run-")
-    with os.fdopen(fd, "w") as f:
-        f.write(payload)
+    path = tmpfile(payload)
     try:
         with Mock("ok") as m:
             r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),

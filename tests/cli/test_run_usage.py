@@ -10,11 +10,10 @@ The end-to-end runs against a local test server live with that server
 """
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
 from cardc_test import (MUTUALLY_EXCLUSIVE, check, closed_port, collect_tests,
-                         env_without_credentials, run_checked, run_tests)  # noqa: E402
+                         env_without_credentials, run_checked, run_tests, tmpfile)  # noqa: E402
 
 CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -28,13 +27,6 @@ def run(*args, env=None, expect=None, stdin=None):
     """Runs cardc with the credentials variables cleared, then env added."""
     return run_checked([CARDC], args, stdin=stdin, env=env_without_credentials(env), cwd=ROOT,
                        timeout=60, statuses=(0, 1, 2, 3), secret=TOKEN, expect=expect)
-
-
-def tmpfile(text, suffix=".json"):
-    fd, path = tempfile.mkstemp(suffix=suffix, prefix="cardc-run-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
 
 
 WORKERS_ENV = {"CLOUDFLARE_ACCOUNT_ID": "acct", "CLOUDFLARE_API_TOKEN": TOKEN}

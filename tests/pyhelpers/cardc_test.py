@@ -10,6 +10,7 @@ import shlex
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import traceback
 
@@ -78,6 +79,14 @@ def closed_port():
     port = s.getsockname()[1]
     s.close()
     return port
+
+
+def tmpfile(text, suffix=".json"):
+    """A new temporary file holding text; the caller unlinks it."""
+    fd, path = tempfile.mkstemp(suffix=suffix, prefix="cardc-run-")
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
+    return path
 
 
 def collect_tests(namespace, ordered=False):
