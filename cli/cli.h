@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "cardc/cardc.h"
+#include "cardc/client.h"
 
 /* Exit statuses shared by every command. */
 enum {
@@ -60,5 +61,45 @@ int cli_load_resources(const cli_resource *resources, size_t count, cardc_regist
  * msg of capacity size by "[redacted]", truncating if needed: a server that
  * echoes the Authorization header must not get the token printed. */
 void cli_redact(char *msg, size_t size, const char *secret);
+
+/* Option parsing shared by the commands (cli/options.c). The int-returning
+ * helpers return -1 when fine, else the exit status to return now, after
+ * reporting a usage error for `command`. */
+
+/* Copies arg's option name ("--opt" of "--opt=value") into name and returns
+ * the inline value, or NULL when there is none. */
+const char *cli_option_name(const char *arg, char *name, size_t size);
+/* Whether name is one of table's count option names. */
+bool cli_option_known(const char *name, const char *const *table, size_t count);
+/* Leaves an inline *value, else takes the next argument (advancing *i). */
+int cli_option_value(const char *command, const char *name, int argc, char **argv, int *i,
+                     const char **value);
+/* Stores value in *slot unless the option was given before. */
+int cli_option_once(const char *command, const char *name, const char **slot, const char *value);
+/* A decimal integer from min to max into *out. */
+int cli_parse_long(const char *command, const char *name, const char *value, long min, long max,
+                   long *out);
+
+/* The client settings run and fetch-card take the same way. */
+typedef struct cli_client_args {
+    const char *base_url, *account_id;
+    long timeout_s; /* 0: client default */
+    long retries;   /* -1: client default */
+} cli_client_args;
+/* One of --base-url, --account-id, --timeout, --retries (the caller checked
+ * the name is among them). */
+int cli_client_option(const char *command, const char *name, const char *value,
+                      cli_client_args *c);
+/* The Workers AI account and token are there (CLI_EXIT_ERROR, named with
+ * their variable and option, when not). */
+int cli_workers_ai_credentials(const char *command, const cli_client_args *c);
+/* Client options for backend from the arguments (defaults where not given). */
+void cli_client_options(const cli_client_args *c, cardc_backend backend,
+                        cardc_client_options *copts);
+
+/* Reports err on stderr, naming path when err names no file itself. */
+void cli_report_error(cardc_error *err, const char *path);
+/* Loads the card at path; returns 0, or CLI_EXIT_ERROR after reporting. */
+int cli_load_card(const char *path, cardc_card **card);
 
 #endif /* CARDC_CLI_H */

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "cardc/cardc.h"
-#include "cardc/client.h"
 #include "cli.h"
 #include "report.h"
 
@@ -34,33 +33,21 @@ void cli_usage_fetch_card(FILE *out)
 }
 
 typedef struct options {
-    const char *model, *out, *base_url, *account_id;
-    long timeout_s, retries;
+    const char *model, *out;
+    cli_client_args client;
 } options;
-
-static int parse_long(const char *name, const char *value, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(value, &end, 10);
-    if (errno || end == value || *end || v < min || v > max) {
-        cli_usage_error("fetch-card", "%s expects an integer from %ld to %ld, not '%s'", name,
-                        min, max, value);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
 
 /* Returns -1 when parsing succeeded, else the exit status to return now. */
 static int parse_options(int argc, char **argv, options *o)
 {
+    static const char *const client_options[] = {"--base-url", "--account-id", "--timeout",
+                                                 "--retries"};
+
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *eq, *value = NULL;
-        const char **slot = NULL;
+        const char *a = argv[i], *value;
         char name[64];
+        bool out;
+        int rc;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_usage_fetch_card(stdout);
@@ -72,33 +59,17 @@ static int parse_options(int argc, char **argv, options *o)
             o->model = a;
             continue;
         }
-        eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-        if (eq)
-            value = eq + 1;
-        if (strcmp(name, "-o") == 0 || strcmp(name, "--out") == 0)
-            slot = &o->out;
-        else if (strcmp(name, "--base-url") == 0)
-            slot = &o->base_url;
-        else if (strcmp(name, "--account-id") == 0)
-            slot = &o->account_id;
-        else if (strcmp(name, "--timeout") != 0 && strcmp(name, "--retries") != 0)
+        value = cli_option_name(a, name, sizeof name);
+        out = strcmp(name, "-o") == 0 || strcmp(name, "--out") == 0;
+        if (!out && !cli_option_known(name, client_options,
+                                      sizeof client_options / sizeof client_options[0]))
             return cli_usage_error("fetch-card", "unknown option '%s'", a);
-        if (!value) {
-            if (i + 1 >= argc)
-                return cli_usage_error("fetch-card", "option '%s' needs a value", name);
-            value = argv[++i];
-        }
-        if (slot) {
-            if (*slot)
-                return cli_usage_error("fetch-card", "%s given twice", name);
-            *slot = value;
-        } else if (strcmp(name, "--timeout") == 0) {
-            if (!parse_long(name, value, 1, 86400, &o->timeout_s))
-                return CLI_EXIT_ERROR;
-        } else if (!parse_long(name, value, 0, 100, &o->retries)) {
-            return CLI_EXIT_ERROR;
-        }
+        if ((rc = cli_option_value("fetch-card", name, argc, argv, &i, &value)) >= 0)
+            return rc;
+        rc = out ? cli_option_once("fetch-card", name, &o->out, value)
+                 : cli_client_option("fetch-card", name, value, &o->client);
+        if (rc >= 0)
+            return rc;
     }
     if (!o->model)
         return cli_usage_error("fetch-card", "MODEL is required (e.g. @cf/llava-hf/llava-1.5-7b-hf)");
@@ -135,35 +106,15 @@ int cli_fetch_card(int argc, char **argv)
     cardc_error err;
     cardc_status st;
     char *text = NULL;
-    const char *v;
     int rc;
 
-    o.retries = -1;
-    if ((rc = parse_options(argc, argv, &o)) >= 0)
+    o.client.retries = -1;
+    if ((rc = parse_options(argc, argv, &o)) >= 0 ||
+        (rc = cli_workers_ai_credentials("fetch-card", &o.client)) >= 0)
         return rc;
     rc = CLI_EXIT_ERROR;
-    v = o.account_id ? o.account_id : getenv("CLOUDFLARE_ACCOUNT_ID");
-    if (!v || !*v) {
-        fprintf(stderr,
-                "cardc fetch-card: no Workers AI account: set CLOUDFLARE_ACCOUNT_ID or pass "
-                "--account-id\n");
-        return CLI_EXIT_ERROR;
-    }
-    v = getenv("CLOUDFLARE_API_TOKEN");
-    if (!v || !*v) {
-        fprintf(stderr, "cardc fetch-card: no Workers AI token: set CLOUDFLARE_API_TOKEN\n");
-        return CLI_EXIT_ERROR;
-    }
-
     cardc_error_clear(&err);
-    cardc_client_options_init(&copts);
-    copts.backend = CARDC_BACKEND_WORKERS_AI;
-    copts.base_url = o.base_url;
-    copts.account_id = o.account_id;
-    if (o.timeout_s > 0)
-        copts.timeout_ms = o.timeout_s * 1000;
-    if (o.retries >= 0)
-        copts.max_retries = (int)o.retries;
+    cli_client_options(&o.client, CARDC_BACKEND_WORKERS_AI, &copts);
     if ((st = cardc_client_new(&copts, &client, &err)) != CARDC_OK) {
         fprintf(stderr, "cardc: error: %s\n", err.message);
         goto out;

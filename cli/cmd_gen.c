@@ -59,9 +59,9 @@ static int parse_options(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        const char *eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
         char name[64];
-        const char *value = NULL;
+        const char *value = cli_option_name(a, name, sizeof name);
+        int rc;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_usage_gen(stdout);
@@ -69,11 +69,8 @@ static int parse_options(int argc, char **argv, options *o)
         }
         if (a[0] != '-')
             return cli_usage_error("gen", "unexpected argument '%s'", a);
-        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-        if (eq)
-            value = eq + 1;
         if (strcmp(name, "--assert-format") == 0) {
-            if (eq)
+            if (value)
                 return cli_usage_error("gen", "option '%s' takes no value", name);
             o->assert_format = true;
             continue;
@@ -81,16 +78,10 @@ static int parse_options(int argc, char **argv, options *o)
         static const char *const with_value[] = {"--card",    "--schema",   "--name", "-o",
                                                  "--output",  "--dialect",  "--resource",
                                                  "--resource-dir"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-            known = known || strcmp(name, with_value[k]) == 0;
-        if (!known)
+        if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
             return cli_usage_error("gen", "unknown option '%s'", a);
-        if (!value) {
-            if (i + 1 >= argc)
-                return cli_usage_error("gen", "option '%s' needs a value", name);
-            value = argv[++i];
-        }
+        if ((rc = cli_option_value("gen", name, argc, argv, &i, &value)) >= 0)
+            return rc;
         const char **slot = NULL;
         if (strcmp(name, "--card") == 0) {
             o->cards[o->n_cards++] = value;
@@ -103,9 +94,8 @@ static int parse_options(int argc, char **argv, options *o)
                    : strcmp(name, "--name") == 0    ? &o->name
                    : strcmp(name, "--dialect") == 0 ? &o->dialect_name
                                                     : &o->dir;
-            if (*slot)
-                return cli_usage_error("gen", "%s given twice", name);
-            *slot = value;
+            if ((rc = cli_option_once("gen", name, slot, value)) >= 0)
+                return rc;
         }
     }
     return -1;
@@ -339,12 +329,8 @@ int cli_gen(int argc, char **argv)
         } else {
             const char *path = o.cards[i];
             cardc_card *card;
-            if (cardc_card_load(path, NULL, &cards[i], &err) != CARDC_OK) {
-                if (!err.source[0])
-                    snprintf(err.source, sizeof err.source, "%s", path);
-                report_error(stderr, &err);
+            if (cli_load_card(path, &cards[i]) != 0)
                 goto out;
-            }
             card = cards[i];
             m->model_name = cardc_card_name(card);
             m->task_name = cardc_card_task_name(card);
@@ -386,9 +372,7 @@ int cli_gen(int argc, char **argv)
                     continue;
                 }
                 if (st != CARDC_OK) {
-                    if (!err.source[0])
-                        snprintf(err.source, sizeof err.source, "%s", path);
-                    report_error(stderr, &err);
+                    cli_report_error(&err, path);
                     goto out;
                 }
                 cardc_card_schema_position(card, (cardc_side)side, &line, &col);

@@ -73,7 +73,6 @@ int cli_inspect(int argc, char **argv)
 {
     const char *path = NULL;
     cardc_card *card = NULL;
-    cardc_error err;
     size_t n;
     int status = CLI_EXIT_OK;
 
@@ -92,13 +91,8 @@ int cli_inspect(int argc, char **argv)
     if (!path)
         return cli_usage_error("inspect", "missing CARD");
 
-    cardc_error_clear(&err);
-    if (cardc_card_load(path, NULL, &card, &err) != CARDC_OK) {
-        if (!err.source[0])
-            snprintf(err.source, sizeof err.source, "%s", path);
-        report_error(stderr, &err);
+    if (cli_load_card(path, &card) != 0)
         return CLI_EXIT_ERROR;
-    }
     printf("Card:        %s (%s)\n", or_none(cardc_card_source(card)),
            format_name(cardc_card_get_format(card)));
     printf("Name:        %s\n", or_none(cardc_card_name(card)));

@@ -60,28 +60,11 @@ void cli_usage_run(FILE *out)
 }
 
 typedef struct options {
-    const char *card, *backend, *base_url, *model, *input, *image, *prompt, *account_id, *out;
+    const char *card, *backend, *model, *input, *image, *prompt, *out;
     long max_tokens; /* -1: not given */
-    long timeout_s;  /* 0: client default */
-    long retries;    /* -1: client default */
     bool stream;
+    cli_client_args client;
 } options;
-
-static int parse_long(const char *name, const char *value, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(value, &end, 10);
-    if (errno || end == value || *end || v < min || v > max) {
-        cli_usage_error("run", "%s expects an integer from %ld to %ld, not '%s'", name, min, max,
-                        value);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
 
 /* Returns -1 when parsing succeeded, else the exit status to return now. */
 static int parse_options(int argc, char **argv, options *o)
@@ -90,18 +73,20 @@ static int parse_options(int argc, char **argv, options *o)
         const char *name;
         size_t offset;
     } strings[] = {
-        {"--card", offsetof(options, card)},       {"--backend", offsetof(options, backend)},
-        {"--base-url", offsetof(options, base_url)}, {"--model", offsetof(options, model)},
-        {"--input", offsetof(options, input)},     {"--image", offsetof(options, image)},
-        {"--prompt", offsetof(options, prompt)},   {"--account-id", offsetof(options, account_id)},
+        {"--card", offsetof(options, card)},   {"--backend", offsetof(options, backend)},
+        {"--model", offsetof(options, model)}, {"--input", offsetof(options, input)},
+        {"--image", offsetof(options, image)}, {"--prompt", offsetof(options, prompt)},
         {"--out", offsetof(options, out)},
     };
+    static const char *const client_options[] = {"--base-url", "--account-id", "--timeout",
+                                                 "--retries"};
 
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *eq, *value = NULL;
+        const char *a = argv[i], *value;
+        const char **slot = NULL;
         char name[64];
-        bool known = false;
+        bool client;
+        int rc;
 
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             cli_usage_run(stdout);
@@ -109,46 +94,27 @@ static int parse_options(int argc, char **argv, options *o)
         }
         if (strncmp(a, "--", 2) != 0)
             return cli_usage_error("run", "unexpected argument '%s'", a);
-        eq = strchr(a, '=');
-        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-        if (eq)
-            value = eq + 1;
+        value = cli_option_name(a, name, sizeof name);
         if (strcmp(name, "--stream") == 0) {
-            if (eq)
+            if (value)
                 return cli_usage_error("run", "option '%s' takes no value", name);
             o->stream = true;
             continue;
         }
-        known = strcmp(name, "--max-tokens") == 0 || strcmp(name, "--timeout") == 0 ||
-                strcmp(name, "--retries") == 0;
-        for (size_t k = 0; k < sizeof strings / sizeof strings[0] && !known; k++)
-            known = strcmp(name, strings[k].name) == 0;
-        if (!known)
+        for (size_t k = 0; k < sizeof strings / sizeof strings[0] && !slot; k++)
+            if (strcmp(name, strings[k].name) == 0)
+                slot = (const char **)((char *)o + strings[k].offset);
+        client = cli_option_known(name, client_options,
+                                  sizeof client_options / sizeof client_options[0]);
+        if (!slot && !client && strcmp(name, "--max-tokens") != 0)
             return cli_usage_error("run", "unknown option '%s'", a);
-        if (!value) {
-            if (i + 1 >= argc)
-                return cli_usage_error("run", "option '%s' needs a value", name);
-            value = argv[++i];
-        }
-        if (strcmp(name, "--max-tokens") == 0) {
-            if (!parse_long(name, value, 1, INT_MAX, &o->max_tokens))
-                return CLI_EXIT_ERROR;
-        } else if (strcmp(name, "--timeout") == 0) {
-            if (!parse_long(name, value, 1, 86400, &o->timeout_s))
-                return CLI_EXIT_ERROR;
-        } else if (strcmp(name, "--retries") == 0) {
-            if (!parse_long(name, value, 0, 100, &o->retries))
-                return CLI_EXIT_ERROR;
-        } else {
-            for (size_t k = 0; k < sizeof strings / sizeof strings[0]; k++) {
-                const char **slot = (const char **)((char *)o + strings[k].offset);
-                if (strcmp(name, strings[k].name) != 0)
-                    continue;
-                if (*slot)
-                    return cli_usage_error("run", "%s given twice", name);
-                *slot = value;
-            }
-        }
+        if ((rc = cli_option_value("run", name, argc, argv, &i, &value)) >= 0)
+            return rc;
+        rc = slot     ? cli_option_once("run", name, slot, value)
+             : client ? cli_client_option("run", name, value, &o->client)
+                      : cli_parse_long("run", name, value, 1, INT_MAX, &o->max_tokens);
+        if (rc >= 0)
+            return rc;
     }
     return -1;
 }
@@ -171,11 +137,6 @@ static int check_options(const options *o, cardc_backend *backend)
     return -1;
 }
 
-static void print_error(const cardc_error *err)
-{
-    report_error(stderr, err);
-}
-
 /* The card's schema of one side, compiled; *schema stays NULL when the card
  * has none for that side. Returns 0 or CLI_EXIT_ERROR after reporting. */
 static int compile_side(const cardc_card *card, const char *path, cardc_side side,
@@ -192,9 +153,7 @@ static int compile_side(const cardc_card *card, const char *path, cardc_side sid
     if (st == CARDC_OK)
         st = cardc_schema_compile(doc, NULL, schema, &err);
     if (st != CARDC_OK) {
-        if (!err.source[0])
-            snprintf(err.source, sizeof err.source, "%s", path);
-        print_error(&err);
+        cli_report_error(&err, path);
         return CLI_EXIT_ERROR;
     }
     return 0;
@@ -212,9 +171,7 @@ static int input_from_image(const options *o, struct json_object **out)
 
     cardc_error_clear(&err);
     if (cardc_read_file(o->image, &data, &len, &err) != CARDC_OK) {
-        if (!err.source[0])
-            snprintf(err.source, sizeof err.source, "%s", o->image);
-        print_error(&err);
+        cli_report_error(&err, o->image);
         return CLI_EXIT_ERROR;
     }
     if (!(obj = json_object_new_object()) || !(bytes = json_object_new_array_ext((int)len)))
@@ -269,9 +226,7 @@ static int input_from_file(const char *path, struct json_object **out)
         st = cardc_json_parse(text, len, strcmp(path, "-") ? path : "<stdin>", 0, out, &err);
     free(text);
     if (st != CARDC_OK) {
-        if (!err.source[0])
-            snprintf(err.source, sizeof err.source, "%s", path);
-        print_error(&err);
+        cli_report_error(&err, path);
         return CLI_EXIT_ERROR;
     }
     return 0;
@@ -293,7 +248,7 @@ static int check_value(const cardc_schema *schema, struct json_object *value, co
     cardc_error_clear(&err);
     cardc_validate_options_init(&vopts);
     if (cardc_result_new(&result, &err) != CARDC_OK) {
-        print_error(&err);
+        report_error(stderr, &err);
         return CLI_EXIT_ERROR;
     }
     st = cardc_validate(schema, value, &vopts, result, &err);
@@ -309,7 +264,7 @@ static int check_value(const cardc_schema *schema, struct json_object *value, co
         if (!text || report_result(&rep, &p, result) != 0)
             fprintf(stderr, "%s: invalid (out of memory writing the report)\n", name);
     } else {
-        print_error(&err);
+        report_error(stderr, &err);
     }
     free(text);
     cardc_result_free(result);
@@ -423,25 +378,13 @@ static int check_credentials(const options *o, cardc_backend backend)
 {
     const char *v;
 
-    if (backend == CARDC_BACKEND_WORKERS_AI) {
-        v = o->account_id ? o->account_id : getenv("CLOUDFLARE_ACCOUNT_ID");
-        if (!v || !*v) {
-            fprintf(stderr, "cardc run: no Workers AI account: set CLOUDFLARE_ACCOUNT_ID or pass "
-                            "--account-id\n");
-            return CLI_EXIT_ERROR;
-        }
-        v = getenv("CLOUDFLARE_API_TOKEN");
-        if (!v || !*v) {
-            fprintf(stderr, "cardc run: no Workers AI token: set CLOUDFLARE_API_TOKEN\n");
-            return CLI_EXIT_ERROR;
-        }
-    } else {
-        v = o->base_url ? o->base_url : getenv("OPENAI_BASE_URL");
-        if (!v || !*v) {
-            fprintf(stderr, "cardc run: no server for the openai backend: set OPENAI_BASE_URL or "
-                            "pass --base-url\n");
-            return CLI_EXIT_ERROR;
-        }
+    if (backend == CARDC_BACKEND_WORKERS_AI)
+        return cli_workers_ai_credentials("run", &o->client);
+    v = o->client.base_url ? o->client.base_url : getenv("OPENAI_BASE_URL");
+    if (!v || !*v) {
+        fprintf(stderr, "cardc run: no server for the openai backend: set OPENAI_BASE_URL or "
+                        "pass --base-url\n");
+        return CLI_EXIT_ERROR;
     }
     return -1;
 }
@@ -485,18 +428,14 @@ int cli_run(int argc, char **argv)
     int rc;
 
     o.max_tokens = -1;
-    o.retries = -1;
+    o.client.retries = -1;
     if ((rc = parse_options(argc, argv, &o)) >= 0 || (rc = check_options(&o, &backend)) >= 0)
         return rc;
 
     rc = CLI_EXIT_ERROR;
     cardc_error_clear(&err);
-    if (cardc_card_load(o.card, NULL, &card, &err) != CARDC_OK) {
-        if (!err.source[0])
-            snprintf(err.source, sizeof err.source, "%s", o.card);
-        print_error(&err);
+    if (cli_load_card(o.card, &card) != 0)
         goto out;
-    }
     declared = card_output_type(card);
     if (declared && !is_json_type(declared) && !o.out && isatty(STDOUT_FILENO)) {
         rc = cli_usage_error("run", "the card's output is %s: give --out FILE", declared);
@@ -533,15 +472,8 @@ int cli_run(int argc, char **argv)
         goto out;
     }
 
-    cardc_client_options_init(&copts);
-    copts.backend = backend;
-    copts.base_url = o.base_url;
-    copts.account_id = o.account_id;
+    cli_client_options(&o.client, backend, &copts);
     copts.model = o.model;
-    if (o.timeout_s > 0)
-        copts.timeout_ms = o.timeout_s * 1000;
-    if (o.retries >= 0)
-        copts.max_retries = (int)o.retries;
     if ((st = cardc_client_new(&copts, &client, &err)) != CARDC_OK) {
         rc = client_failure(&err, st);
         goto out;

@@ -84,32 +84,16 @@ typedef struct run {
     cardc_validate_options vopts;
 } run;
 
-static int parse_count(const char *name, const char *value, long min, long max, long *out)
-{
-    char *end;
-    long v;
-
-    errno = 0;
-    v = strtol(value, &end, 10);
-    if (errno || end == value || *end || v < min || v > max) {
-        cli_usage_error("validate", "%s expects an integer from %ld to %ld, not '%s'", name, min,
-                        max, value);
-        return 0;
-    }
-    *out = v;
-    return 1;
-}
-
 /* Returns -1 when parsing succeeded, else the exit status to return now. */
 static int parse_options(int argc, char **argv, options *o)
 {
     bool only_payloads = false;
 
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *eq, *value = NULL;
+        const char *a = argv[i], *value;
         char name[64];
         long n;
+        int rc;
 
         if (only_payloads || a[0] != '-' || strcmp(a, "-") == 0) {
             o->inputs[o->n_inputs++] = (input){a, false};
@@ -123,10 +107,7 @@ static int parse_options(int argc, char **argv, options *o)
             cli_usage_validate(stdout);
             return CLI_EXIT_OK;
         }
-        eq = strncmp(a, "--", 2) == 0 ? strchr(a, '=') : NULL;
-        snprintf(name, sizeof name, "%.*s", eq ? (int)(eq - a) : (int)strlen(a), a);
-        if (eq)
-            value = eq + 1;
+        value = cli_option_name(a, name, sizeof name);
 
         /* Flags. */
         bool *flag = strcmp(name, "--output") == 0           ? &o->output_side
@@ -135,7 +116,7 @@ static int parse_options(int argc, char **argv, options *o)
                      : strcmp(name, "--print") == 0          ? &o->print
                                                              : NULL;
         if (flag) {
-            if (eq)
+            if (value)
                 return cli_usage_error("validate", "option '%s' takes no value", name);
             *flag = true;
             continue;
@@ -144,22 +125,15 @@ static int parse_options(int argc, char **argv, options *o)
         static const char *const with_value[] = {
             "--card",     "--schema",     "--jsonl",      "--dialect", "--resource",
             "--resource-dir", "--max-errors", "--max-depth", "--format"};
-        bool known = false;
-        for (size_t k = 0; k < sizeof with_value / sizeof with_value[0]; k++)
-            known = known || strcmp(name, with_value[k]) == 0;
-        if (!known)
+        if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
             return cli_usage_error("validate", "unknown option '%s'", a);
-        if (!value) {
-            if (i + 1 >= argc)
-                return cli_usage_error("validate", "option '%s' needs a value", name);
-            value = argv[++i];
-        }
+        if ((rc = cli_option_value("validate", name, argc, argv, &i, &value)) >= 0)
+            return rc;
 
         if (strcmp(name, "--card") == 0 || strcmp(name, "--schema") == 0) {
-            const char **slot = name[2] == 'c' ? &o->card : &o->schema;
-            if (*slot)
-                return cli_usage_error("validate", "%s given twice", name);
-            *slot = value;
+            if ((rc = cli_option_once("validate", name, name[2] == 'c' ? &o->card : &o->schema,
+                                      value)) >= 0)
+                return rc;
         } else if (strcmp(name, "--jsonl") == 0) {
             o->inputs[o->n_inputs++] = (input){value, true};
         } else if (strcmp(name, "--dialect") == 0) {
@@ -171,12 +145,13 @@ static int parse_options(int argc, char **argv, options *o)
             if (bad >= 0)
                 return bad;
         } else if (strcmp(name, "--max-errors") == 0) {
-            if (!parse_count(name, value, 1, LONG_MAX, &n))
-                return CLI_EXIT_ERROR;
+            if ((rc = cli_parse_long("validate", name, value, 1, LONG_MAX, &n)) >= 0)
+                return rc;
             o->max_errors = (size_t)n;
         } else { /* --max-depth */
-            if (!parse_count(name, value, 1, CARDC_JSON_MAX_DEPTH_CEILING, &n))
-                return CLI_EXIT_ERROR;
+            if ((rc = cli_parse_long("validate", name, value, 1, CARDC_JSON_MAX_DEPTH_CEILING,
+                                     &n)) >= 0)
+                return rc;
             o->max_depth = (int)n;
         }
     }
@@ -206,11 +181,10 @@ static int compile_schema(run *r, const cardc_registry *registry)
     cardc_error_clear(&err);
     if (o->card) {
         cardc_side side = o->output_side ? CARDC_SIDE_OUTPUT : CARDC_SIDE_INPUT;
-        if (cardc_card_load(o->card, NULL, &card, &err) != CARDC_OK ||
-            cardc_card_schema(card, side, &doc, &err) != CARDC_OK) {
-            if (!err.source[0])
-                snprintf(err.source, sizeof err.source, "%s", o->card);
-            report_error(stderr, &err);
+        if (cli_load_card(o->card, &card) != 0)
+            goto done;
+        if (cardc_card_schema(card, side, &doc, &err) != CARDC_OK) {
+            cli_report_error(&err, o->card);
             goto done;
         }
     } else {

@@ -47,9 +47,7 @@ int cli_load_resources(const cli_resource *resources, size_t count, cardc_regist
                               : cardc_registry_add_file(*registry, uri, eq + 1, &err);
         free(uri);
         if (st != CARDC_OK) {
-            if (!err.source[0])
-                snprintf(err.source, sizeof err.source, "%s", eq + 1);
-            report_error(stderr, &err);
+            cli_report_error(&err, eq + 1);
             return CLI_EXIT_ERROR;
         }
     }

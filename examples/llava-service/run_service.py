@@ -7,12 +7,15 @@ Usage: run_service.py PATH/TO/llava-service
 """
 import json
 import os
-import socket
 import subprocess
 import sys
 
-SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                   "UndefinedBehaviorSanitizer")
+# The test drivers' shared helpers (this driver is a test; the example's C
+# code stays standalone).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tests",
+                                "pyhelpers"))
+from cardc_test import closed_port, sanitizer_report  # noqa: E402
+
 REQUESTS = (
     '{"prompt": "What is this?", "image": [137, 80, 78, 71]}\n'
     '\n'
@@ -30,17 +33,14 @@ def fail(why, r):
 
 def main():
     service = os.path.abspath(sys.argv[1])
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
+    port = closed_port()
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("CLOUDFLARE_", "OPENAI_"))}
     env.update(CLOUDFLARE_ACCOUNT_ID="acct", CLOUDFLARE_API_TOKEN="sekrit-token-4711")
     r = subprocess.run([service, "--base-url", "http://127.0.0.1:%d" % port, "--retries", "0",
                         "--timeout", "10"], input=REQUESTS, capture_output=True, text=True,
                        timeout=60, env=env)
-    if any(m in r.stderr for m in SANITIZER_MARKS):
+    if sanitizer_report(r.stderr):
         return fail("sanitizer report", r)
     if "sekrit" in r.stdout + r.stderr:
         return fail("the token was printed", r)

@@ -2,6 +2,7 @@
  * call both backends share, and the typed glue generated NAME_run calls.
  * Transport is client_http.c; wire formats are client_workers.c and
  * client_openai.c. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -629,11 +630,17 @@ static cardc_status decode_output(const cardc_model *model, void *output, const 
     return st;
 }
 
+/* The arguments both typed runs take; target (where the answer goes: the
+ * output, or the stream callback) is given as whether it is there, since a
+ * function pointer is no void *. */
 static cardc_status check_run_args(cardc_client *client, const cardc_model *model,
-                                   const void *input, cardc_error *e)
+                                   const void *input, bool has_target, const char *target,
+                                   cardc_error *e)
 {
     if (!client || !model || !input)
         return cardc__error(e, CARDC_E_USAGE, "client, model and input must not be NULL");
+    if (!has_target)
+        return cardc__error(e, CARDC_E_USAGE, "%s must not be NULL", target);
     return CARDC_OK;
 }
 
@@ -647,11 +654,8 @@ cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, co
     cardc_status st;
 
     cardc_error_clear(&e);
-    if ((st = check_run_args(client, model, input, &e)) != CARDC_OK)
+    if ((st = check_run_args(client, model, input, output != NULL, "output", &e)) != CARDC_OK)
         return finish(client, st, &e, err);
-    if (!output)
-        return finish(client, cardc__error(&e, CARDC_E_USAGE, "output must not be NULL"), &e,
-                      err);
     if (!model->output.type) {
         st = cardc__error(&e, CARDC_E_NO_SCHEMA, "the model %s has no output schema",
                           model->name ? model->name : "(unnamed)");
@@ -684,10 +688,8 @@ cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *mo
     cardc_status st;
 
     cardc_error_clear(&e);
-    if ((st = check_run_args(client, model, input, &e)) != CARDC_OK)
+    if ((st = check_run_args(client, model, input, fn != NULL, "fn", &e)) != CARDC_OK)
         return finish(client, st, &e, err);
-    if (!fn)
-        return finish(client, cardc__error(&e, CARDC_E_USAGE, "fn must not be NULL"), &e, err);
     if ((st = encode_input(model, input, &json, &len, &raw, &e)) != CARDC_OK)
         return finish(client, st, &e, err);
     if (raw) {

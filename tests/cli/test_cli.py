@@ -11,10 +11,11 @@ shared directory fails the test that needs it, never skips it.
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
+from cardc_test import (MUTUALLY_EXCLUSIVE, check, collect_tests, run_checked, run_tests)  # noqa: E402
 
 CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -22,22 +23,6 @@ HERE = os.path.join(ROOT, "tests", "cli") if ROOT else None
 SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
 SHARED = os.path.join(ROOT, "..", "shared") if ROOT else None
 
-MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
-SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                   "UndefinedBehaviorSanitizer")
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what, result=None):
-    if not cond:
-        extra = ""
-        if result is not None:
-            extra = "\n  exit %d\n  stdout: %r\n  stderr: %r" % (
-                result.returncode, result.stdout[:2000], result.stderr[:2000])
-        raise Failure(what + extra)
 
 
 def payload(name):
@@ -50,15 +35,8 @@ def schema(name):
 
 def run(*args, stdin=None, expect=None):
     """Runs cardc with args; checks the exit status when expect is given."""
-    r = subprocess.run([CARDC] + list(args), input=stdin, capture_output=True,
-                       text=True, timeout=120, cwd=ROOT)
-    for mark in SANITIZER_MARKS:
-        check(mark not in r.stderr, "sanitizer report (%s) from %r" % (mark, args), r)
-    check(r.returncode in (0, 1, 2), "exit status %d from %r" % (r.returncode, args), r)
-    if expect is not None:
-        check(r.returncode == expect,
-              "expected exit %d from %r" % (expect, args), r)
-    return r
+    return run_checked([CARDC], args, stdin=stdin, cwd=ROOT, timeout=120, statuses=(0, 1, 2),
+                       expect=expect)
 
 
 def json_lines(text):
@@ -477,25 +455,7 @@ def main():
     if not os.access(CARDC, os.X_OK):
         print("FAIL: %s is not an executable" % CARDC, file=sys.stderr)
         return 1
-    tests = [(name, fn) for name, fn in globals().items()
-             if name.startswith("test_") and callable(fn)]
-    only = os.environ.get("CARDC_CLI_TEST")
-    passed = failed = 0
-    for name, fn in tests:
-        if only and only != name:
-            continue
-        try:
-            fn()
-        except Exception as e:  # a failure or a crash of the test itself
-            failed += 1
-            print("FAIL %s: %s" % (name, e))
-            if not isinstance(e, Failure):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print("ok   %s" % name)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return run_tests(collect_tests(globals()), os.environ.get("CARDC_CLI_TEST"))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
+from cardc_test import (MUTUALLY_EXCLUSIVE, Failure, check, collect_tests,
+                         env_without_credentials, run_checked, run_tests, sanitizer_report,
+                         tmpfile)  # noqa: E402
 
 CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 MOCK = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -35,24 +39,6 @@ MODEL = "@cf/llava-hf/llava-1.5-7b-hf"
 PROMPT = "What is in this image?"
 DESCRIPTION = "A grey cat sits on a wooden table."  # MOCK_DESCRIPTION
 PIECES = ["A grey", " cat sits", " on a", " wooden table."]  # MOCK_STREAM_PIECES
-CRED_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN", "OPENAI_BASE_URL",
-             "OPENAI_API_KEY")
-SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                   "UndefinedBehaviorSanitizer")
-MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what, result=None):
-    if not cond:
-        extra = ""
-        if result is not None:
-            extra = "\n  exit %d\n  stdout: %r\n  stderr: %r" % (
-                result.returncode, result.stdout[:2000], result.stderr[:2000])
-        raise Failure(what + extra)
 
 
 class Mock:
@@ -95,8 +81,7 @@ class Mock:
         m = re.search(r"mock-server: (\d+) requests, (\d+) failed checks", err)
         if exc[0] is None:
             check(self.proc.returncode == 0 and m, "mock-server report: %r" % err)
-            for mark in SANITIZER_MARKS:
-                check(mark not in err, "sanitizer report from mock-server: %r" % err)
+            check(sanitizer_report(err) is None, "sanitizer report from mock-server: %r" % err)
         if m:
             self.requests, self.failed_checks = int(m.group(1)), int(m.group(2))
         return False
@@ -108,18 +93,8 @@ class Mock:
 
 def run(*args, env=None, expect=None, timeout=60):
     """Runs cardc with the credentials variables cleared, then env added."""
-    full = {k: v for k, v in os.environ.items() if k not in CRED_VARS}
-    full.update(env or {})
-    t0 = time.monotonic()
-    r = subprocess.run([CARDC] + list(args), capture_output=True, text=True,
-                       timeout=timeout, cwd=ROOT, env=full)
-    r.elapsed = time.monotonic() - t0
-    for mark in SANITIZER_MARKS:
-        check(mark not in r.stderr, "sanitizer report (%s) from %r" % (mark, args), r)
-    check(TOKEN not in r.stdout and TOKEN not in r.stderr, "the token was printed", r)
-    if expect is not None:
-        check(r.returncode == expect, "expected exit %d from %r" % (expect, args), r)
-    return r
+    return run_checked([CARDC], args, env=env_without_credentials(env), cwd=ROOT,
+                       timeout=timeout, secret=TOKEN, expect=expect)
 
 
 WORKERS_ENV = {"CLOUDFLARE_ACCOUNT_ID": ACCOUNT, "CLOUDFLARE_API_TOKEN": TOKEN}
@@ -172,9 +147,7 @@ def test_500_twice_then_200():
 
 def test_input_file():
     payload = json.dumps({"prompt": PROMPT, "image": list(open(IMAGE, "rb").read()[:64])})
-    fd, path = tempfile.mkstemp(suffix=".json", prefix="cardc-run-")
-    with os.fdopen(fd, "w") as f:
-        f.write(payload)
+    path = tmpfile(payload)
     try:
         with Mock("ok") as m:
             r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
@@ -188,9 +161,7 @@ def test_input_file():
 def test_invalid_input_not_sent():
     payload = json.dumps({"prompt": "p", "messages": [{"role": "user", "content": "c"}],
                           "image": [1, 2, 3]})
-    fd, path = tempfile.mkstemp(suffix=".json", prefix="cardc-run-")
-    with os.fdopen(fd, "w") as f:
-        f.write(payload)
+    path = tmpfile(payload)
     try:
         with Mock("ok") as m:
             r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
@@ -303,18 +274,7 @@ def main():
     if not CARDC or not MOCK or not ROOT:
         print("usage: test_run.py PATH/TO/cardc PATH/TO/mock-server SOURCE_ROOT", file=sys.stderr)
         return 2
-    tests = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_")]
-    failed = 0
-    for name, fn in tests:
-        try:
-            fn()
-            print("ok   %s" % name)
-        except Exception:
-            failed += 1
-            print("FAIL %s" % name)
-            traceback.print_exc()
-    print("%d passed, %d failed" % (len(tests) - failed, failed))
-    return 1 if failed else 0
+    return run_tests(collect_tests(globals(), ordered=True))
 
 
 if __name__ == "__main__":

@@ -9,11 +9,11 @@ The end-to-end runs against a local test server live with that server
 (tests/mock); nothing here touches the network beyond 127.0.0.1.
 """
 import os
-import socket
-import subprocess
 import sys
-import tempfile
-import traceback
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
+from cardc_test import (MUTUALLY_EXCLUSIVE, check, closed_port, collect_tests,
+                         env_without_credentials, run_checked, run_tests, tmpfile)  # noqa: E402
 
 CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
@@ -21,55 +21,12 @@ SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
 IMAGE = os.path.join(ROOT, "examples", "llava-caption", "cat.png") if ROOT else None
 
 TOKEN = "sekrit-token-do-not-print-4711"
-CRED_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN", "OPENAI_BASE_URL",
-             "OPENAI_API_KEY")
-SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
-                   "UndefinedBehaviorSanitizer")
-MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
-
-
-class Failure(Exception):
-    pass
-
-
-def check(cond, what, result=None):
-    if not cond:
-        extra = ""
-        if result is not None:
-            extra = "\n  exit %d\n  stdout: %r\n  stderr: %r" % (
-                result.returncode, result.stdout[:2000], result.stderr[:2000])
-        raise Failure(what + extra)
 
 
 def run(*args, env=None, expect=None, stdin=None):
     """Runs cardc with the credentials variables cleared, then env added."""
-    full = {k: v for k, v in os.environ.items() if k not in CRED_VARS}
-    full.update(env or {})
-    r = subprocess.run([CARDC] + list(args), input=stdin, capture_output=True, text=True,
-                       timeout=60, cwd=ROOT, env=full)
-    for mark in SANITIZER_MARKS:
-        check(mark not in r.stderr, "sanitizer report (%s) from %r" % (mark, args), r)
-    check(r.returncode in (0, 1, 2, 3), "exit status %d from %r" % (r.returncode, args), r)
-    check(TOKEN not in r.stdout and TOKEN not in r.stderr, "the token was printed", r)
-    if expect is not None:
-        check(r.returncode == expect, "expected exit %d from %r" % (expect, args), r)
-    return r
-
-
-def closed_port():
-    """A port on 127.0.0.1 nobody listens on: bound, then released."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
-
-
-def tmpfile(text, suffix=".json"):
-    fd, path = tempfile.mkstemp(suffix=suffix, prefix="cardc-run-")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    return path
+    return run_checked([CARDC], args, stdin=stdin, env=env_without_credentials(env), cwd=ROOT,
+                       timeout=60, statuses=(0, 1, 2, 3), secret=TOKEN, expect=expect)
 
 
 WORKERS_ENV = {"CLOUDFLARE_ACCOUNT_ID": "acct", "CLOUDFLARE_API_TOKEN": TOKEN}
@@ -203,22 +160,7 @@ def main():
         if not os.path.exists(path):
             print("FAIL: %s is missing" % path, file=sys.stderr)
             return 1
-    tests = [(name, fn) for name, fn in globals().items()
-             if name.startswith("test_") and callable(fn)]
-    passed = failed = 0
-    for name, fn in tests:
-        try:
-            fn()
-        except Exception as e:  # a failure or a crash of the test itself
-            failed += 1
-            print("FAIL %s: %s" % (name, e))
-            if not isinstance(e, Failure):
-                traceback.print_exc()
-        else:
-            passed += 1
-            print("ok   %s" % name)
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return run_tests(collect_tests(globals()))
 
 
 if __name__ == "__main__":

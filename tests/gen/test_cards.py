@@ -26,25 +26,14 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
+from cardc_test import compilers  # noqa: E402
+
 # Sanitizers libcardc was built with (meson b_sanitize), for linking.
 SAN = shlex.split(os.environ.get("GEN_TEST_SANITIZE", ""))
 
 WARN = ["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror"]
 EXTRA = ["-Wshadow", "-Wconversion"]
-
-
-def compilers():
-    found = []
-    cc = os.environ.get("CC")
-    if cc:
-        found.append(shlex.split(cc))
-    for name in ("gcc", "clang"):
-        path = shutil.which(name)
-        same = [c for c in found if shutil.which(c[0]) and
-                os.path.realpath(shutil.which(c[0])) == os.path.realpath(path or "")]
-        if path and not same and all(os.path.basename(c[0]) != name for c in found):
-            found.append([path])
-    return found
 
 
 def run(cmd, **kw):

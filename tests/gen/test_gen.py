@@ -26,6 +26,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
+from cardc_test import compilers  # noqa: E402
+
 # Sanitizers libcardc was built with (meson b_sanitize), for linking.
 SAN = shlex.split(os.environ.get("GEN_TEST_SANITIZE", ""))
 
@@ -45,19 +48,6 @@ def check(ok, what):
 
 def run(cmd, **kw):
     return subprocess.run(cmd, capture_output=True, **kw)
-
-
-def compilers():
-    found = []
-    if os.environ.get("CC"):
-        found.append(shlex.split(os.environ["CC"]))
-    for name in ("gcc", "clang"):
-        path = shutil.which(name)
-        same = [c for c in found if shutil.which(c[0]) and
-                os.path.realpath(shutil.which(c[0])) == os.path.realpath(path or "")]
-        if path and not same and all(os.path.basename(c[0]) != name for c in found):
-            found.append([path])
-    return found
 
 
 def schema_case(src, cardc, ccs, incs, lib, tmp, schema_file, name, valid, invalid, compiled=None):
