@@ -1614,18 +1614,24 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
         return -1;
     /* Small instances: walk the members once instead of hashing each
      * schema key. */
-    if ((ev && ev->m) || json_object_object_length(inst) <= 8) {
+    if ((ev && ev->m) || json_object_get_object(inst)->count <= 8) {
         size_t idx = 0;
+        /* locals: the compiler cannot keep them in registers across the
+         * calls below otherwise */
+        const ckey *keys = in->u.props.keys;
+        const size_t np = in->u.props.n;
+        const bool quick = !c->ann, peek = c->s->peek_type;
         json_object_object_foreach(inst, k, v) {
-            for (i = 0; i < in->u.props.n; i++)
-                if (key_eq(in->u.props.keys[i].s, k))
+            /* first byte before key_eq: most schema keys differ there */
+            for (i = 0; i < np; i++)
+                if (keys[i].s[0] == k[0] && key_eq(keys[i].s, k))
                     break;
-            if (i < in->u.props.n) {
+            if (i < np) {
                 const cnode *sub = in->u.props.nodes[i];
-                size_t kl = in->u.props.keys[i].len;
+                size_t kl = keys[i].len;
                 if (ev && ev->m)
                     ev->m[idx] = 1;
-                if (sub->quick && !c->ann && quick_ok(v, sub->quick, c->s->peek_type)) {
+                if (sub->quick && quick && quick_ok(v, sub->quick, peek)) {
                     idx++;
                     continue;
                 }
