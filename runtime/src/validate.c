@@ -604,9 +604,14 @@ static NOINLINE size_t quick_run(const struct array_list *al, size_t from, size_
         pass |= 1u << json_type_array;
     if (mask & T_STRING)
         pass |= 1u << json_type_string;
-    if (!peek) {
+    /* Measured (medians of 8 alternating runs, 2-core VM): on image-1mb's
+     * million elements, which miss the cache, this loop took ~4.4 ms against
+     * ~3.85 ms for the plain quick_ok() loop (unrolling by four did not
+     * help), while on small arrays it is the faster (small: ~197 vs ~211 ns).
+     * Large arrays keep the plain loop. */
+    if (!peek || to - from > 4096) {
         for (i = from; i < to; i++)
-            if (!quick_ok(a[i], mask, false))
+            if (!quick_ok(a[i], mask, peek))
                 break;
         return i;
     }
