@@ -12,6 +12,7 @@
 #include "cardc/json.h"
 #include "cardc/pull.h"
 #include "errors_internal.h"
+#include "json_internal.h"
 #include "textpos.h"
 
 /* Failures that are not the schema's verdict: they abort the whole decode. */
@@ -527,108 +528,27 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
     return r;
 }
 
-/* JSON kind: a json-c value built from the tokens (the pull parser bounds
- * the depth, and so this recursion). */
-static struct json_object *build_json(dctx *c, int *ok)
+/* A JSON handle holds exactly the tree `cardc validate` would build: the
+ * value's text is delimited with the pull parser (which has checked it),
+ * then read by the strict parser behind cardc_json_parse, so both see the
+ * same numbers (uint64, decimals with their text) and duplicate keys. */
+static struct json_object *json_value(dctx *c, int *ok)
 {
     struct json_object *o = NULL;
+    size_t start = c->p.tok_offset;
+    cardc_status st;
 
-    if (cardc__bind_stack_exhausted(&c->stack)) {
-        hard(c, HARD_STACK);
-        *ok = 0;
-        return NULL;
-    }
-    switch (c->p.tok) {
-    case CARDC_TOK_NULL:
-        return NULL;
-    case CARDC_TOK_TRUE:
-    case CARDC_TOK_FALSE:
-        o = json_object_new_boolean(c->p.tok == CARDC_TOK_TRUE);
-        break;
-    case CARDC_TOK_NUMBER:
-        if (c->p.num_is_int) {
-            o = json_object_new_int64(c->p.num_int);
-        } else {
-            char *txt = malloc(c->p.num_len + 1);
-            if (txt) {
-                memcpy(txt, c->p.num_text, c->p.num_len);
-                txt[c->p.num_len] = '\0';
-                o = json_object_new_double_s(c->p.num_double, txt);
-                free(txt);
-            }
-        }
-        break;
-    case CARDC_TOK_STRING:
-        o = json_object_new_string_len(c->p.str, (int)c->p.str_len);
-        break;
-    case CARDC_TOK_ARRAY_BEGIN:
-        o = json_object_new_array();
-        while (o) {
-            int tok = next(c);
-            if (tok < 0) {
-                *ok = 0;
-                break;
-            }
-            if (tok == CARDC_TOK_ARRAY_END)
-                return o;
-            struct json_object *item = build_json(c, ok);
-            if (!*ok)
-                break;
-            if (json_object_array_add(o, item) != 0) {
-                json_object_put(item);
-                hard(c, HARD_NOMEM);
-                *ok = 0;
-                break;
-            }
-        }
-        json_object_put(o);
-        if (*ok)
-            hard(c, HARD_NOMEM);
-        *ok = 0;
-        return NULL;
-    case CARDC_TOK_OBJECT_BEGIN:
-        o = json_object_new_object();
-        while (o) {
-            int tok = next(c);
-            if (tok < 0) {
-                *ok = 0;
-                break;
-            }
-            if (tok == CARDC_TOK_OBJECT_END)
-                return o;
-            char *key = copy_str(c);
-            if (!key || next(c) < 0) {
-                free(key);
-                *ok = 0;
-                break;
-            }
-            struct json_object *v = build_json(c, ok);
-            if (!*ok) {
-                free(key);
-                break;
-            }
-            int added = json_object_object_add(o, key, v);
-            free(key);
-            if (added != 0) {
-                json_object_put(v);
-                hard(c, HARD_NOMEM);
-                *ok = 0;
-                break;
-            }
-        }
-        json_object_put(o);
-        if (*ok)
-            hard(c, HARD_NOMEM);
-        *ok = 0;
-        return NULL;
-    default:
-        *ok = 0;
+    if (cardc_pull_skip(&c->p) < 0) {
         hard(c, HARD_PULL);
+        *ok = 0;
         return NULL;
     }
-    if (!o) {
-        hard(c, HARD_NOMEM);
+    st = cardc__json_parse(c->p.text + start, c->p.pos - start, c->p.max_depth, 0, &o, NULL,
+                           NULL, 0);
+    if (st != CARDC_OK) {
+        hard(c, st == CARDC_E_NOMEM ? HARD_NOMEM : HARD_PULL);
         *ok = 0;
+        return NULL;
     }
     return o;
 }
@@ -803,7 +723,7 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
         return decode_union(c, t, dst, m);
     case CARDC_KIND_JSON: {
         int ok = 1;
-        struct json_object *o = build_json(c, &ok);
+        struct json_object *o = json_value(c, &ok);
         if (!ok)
             return -1;
         ((cardc_json *)dst)->value = o;
