@@ -6,6 +6,7 @@ location, so the drivers run the same from meson and by hand. Python 3
 standard library only.
 """
 import os
+import sys
 import shlex
 import shutil
 import socket
@@ -129,6 +130,10 @@ def compilers():
         path = shutil.which(name)
         same = [c for c in found if shutil.which(c[0]) and
                 os.path.realpath(shutil.which(c[0])) == os.path.realpath(path or "")]
-        if path and not same and all(os.path.basename(c[0]) != name for c in found):
+        if not path:
+            # generated code must compile with both: a missing compiler is a
+            # failure, never a silently smaller test
+            sys.exit("test: %s is not installed (scripts/deps.sh installs it)" % name)
+        if not same and all(os.path.basename(c[0]) != name for c in found):
             found.append([path])
     return found
