@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "cardc/cardc.h"
-#include "strbuf.h"
+#include "common/strbuf.h"
 
 #define GEN_VERSION "cardc gen " CARDC_VERSION_STRING
 

@@ -125,7 +125,7 @@ def main():
               "README's worked example is not an excerpt of golden/llava_1_5_7b_hf.h")
 
         # ---- determinism ------------------------------------------------
-        cards = [os.path.join(src, "schemas", "llava-1.5-7b-hf.md"), os.path.join(src, "tests", "cards", "typing.yaml")]
+        cards = [os.path.join(src, "schemas", "llava-1.5-7b-hf.md"), os.path.join(src, "tests", "unit", "cards", "typing.yaml")]
         outs = []
         for k in range(2):
             d = os.path.join(tmp, "det%d" % k)
@@ -202,10 +202,10 @@ def main():
             r"tests/gen/bad-schema\.json:1:\d+: error: /properties/a/type: ", err),
             "bad schema diagnostic: %d %r" % (r.returncode, err))
         check(not os.path.exists(os.path.join(tmp, "bad")), "files written for a bad schema")
-        r = run([cardc, "gen", "--card", "tests/cards/bad-schema-literal.md", "-o",
+        r = run([cardc, "gen", "--card", "tests/unit/cards/bad-schema-literal.md", "-o",
                  os.path.join(tmp, "bad")], cwd=src)
         err = r.stderr.decode()
-        check(r.returncode == 2 and re.match(r"tests/cards/bad-schema-literal\.md:\d+:\d+: error: ", err),
+        check(r.returncode == 2 and re.match(r"tests/unit/cards/bad-schema-literal\.md:\d+:\d+: error: ", err),
               "bad card diagnostic: %d %r" % (r.returncode, err))
         r = run([cardc, "gen", "--schema", "tests/gen/hostile.json", "-o", tmp], cwd=src)
         check(r.returncode == 2 and b"--name" in r.stderr, "--schema without --name: %r" % r.stderr)

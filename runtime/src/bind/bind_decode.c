@@ -1,0 +1,944 @@
+/* Binding engine: JSON text -> value, over the pull parser, guided by the
+ * descriptors. The inline checks give the verdict on the fast path; the
+ * validator confirms what they defer (RESIDUAL types, pattern, ...) and
+ * explains every rejection, so errors are exactly `cardc validate`'s. */
+#include <json-c/json.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bind/bind_internal.h"
+#include "cardc/json.h"
+#include "cardc/pull.h"
+#include "common/errors_internal.h"
+#include "json/json_internal.h"
+#include "common/textpos.h"
+
+/* Failures that are not the schema's verdict: they abort the whole decode. */
+enum { HARD_NONE, HARD_PULL, HARD_INT_LIMIT, HARD_NUM_LIMIT, HARD_NOMEM, HARD_DEFAULT, HARD_STACK,
+       HARD_BYTE_LIMIT };
+
+typedef struct dctx {
+    cardc_pull p;
+    int defer;       /* the validator must confirm the verdict */
+    int hard;        /* HARD_* */
+    size_t hard_offset;
+    const char *hard_text; /* the number literal C cannot hold */
+    size_t hard_len;
+    int no_checks;   /* decoding a default: its type, not its constraints */
+    int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
+    int max_depth;
+    bind_diag *diag; /* for RESIDUAL union branches */
+    bind_stack stack;
+    cardc_error *err;
+} dctx;
+
+static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pull_mark *m);
+
+static int hard(dctx *c, int kind)
+{
+    if (!c->hard) {
+        c->hard = kind;
+        c->hard_offset = c->p.tok == CARDC_TOK_ERROR ? c->p.error_offset : c->p.tok_offset;
+        if (c->p.tok == CARDC_TOK_NUMBER) {
+            c->hard_text = c->p.num_text;
+            c->hard_len = c->p.num_len;
+        }
+    }
+    return -1;
+}
+
+static int next(dctx *c)
+{
+    cardc_token tok = cardc_pull_next(&c->p);
+    if (tok == CARDC_TOK_ERROR)
+        return hard(c, HARD_PULL);
+    return tok;
+}
+
+/* Token class, as the checks module numbers them (null 1 ... object 6). */
+static int tok_class(cardc_token tok)
+{
+    switch (tok) {
+    case CARDC_TOK_NULL:
+        return 1;
+    case CARDC_TOK_TRUE:
+    case CARDC_TOK_FALSE:
+        return 2;
+    case CARDC_TOK_NUMBER:
+        return 3;
+    case CARDC_TOK_STRING:
+        return 4;
+    case CARDC_TOK_ARRAY_BEGIN:
+        return 5;
+    case CARDC_TOK_OBJECT_BEGIN:
+        return 6;
+    default:
+        return 0;
+    }
+}
+
+/* JSON Schema integers: 1.0 and 1e2 are integers. Reads the literal
+ * exactly (a double would round 12345678901234567.0). Returns 1 with *out
+ * set, 0 when not integral, 2 when beyond int64 (or too long to tell:
+ * callers then ask the validator). */
+static int literal_int(const char *s, size_t n, int64_t *out)
+{
+    size_t i = 0, dcount = 0;
+    long exp10 = 0, e = 0;
+    int neg = 0, eneg = 0;
+    char digits[64];
+
+    if (i < n && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    /* collect significant digits, remembering how many were fractional */
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (dcount || s[i] != '0') {
+            if (dcount < sizeof digits)
+                digits[dcount++] = s[i];
+            else
+                exp10++;
+        }
+    }
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            if (dcount || s[i] != '0') {
+                if (dcount < sizeof digits) {
+                    digits[dcount++] = s[i];
+                    exp10--;
+                } else if (s[i] != '0') {
+                    /* beyond 64 digits: an exponent could still make it an
+                     * integer, a huge one; the validator tells */
+                    return 2;
+                }
+            } else {
+                exp10--;
+            }
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            eneg = s[i++] == '-';
+        for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+            if (e < 1000000)
+                e = e * 10 + (s[i] - '0');
+    }
+    exp10 += eneg ? -e : e;
+    while (dcount && digits[dcount - 1] == '0') {
+        dcount--;
+        exp10++;
+    }
+    if (!dcount) {
+        *out = 0;
+        return 1;
+    }
+    if (exp10 < 0)
+        return 0;
+    if ((long)dcount + exp10 > 19)
+        return 2;
+    uint64_t v = 0;
+    for (size_t k = 0; k < dcount; k++)
+        v = v * 10 + (uint64_t)(digits[k] - '0');
+    for (long k = 0; k < exp10; k++) {
+        if (v > UINT64_MAX / 10)
+            return 2;
+        v *= 10;
+    }
+    if (neg) {
+        if (v > (uint64_t)INT64_MAX + 1)
+            return 2;
+        *out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+    } else {
+        if (v > (uint64_t)INT64_MAX)
+            return 2;
+        *out = (int64_t)v;
+    }
+    return 1;
+}
+
+/* The current NUMBER token as an int64: 1, 0 (not an integer), or a hard
+ * LIMIT failure (-1) for integers that do not fit. */
+static int token_int(dctx *c, int64_t *out)
+{
+    int r;
+
+    if (c->p.num_is_int) {
+        *out = c->p.num_int;
+        return 1;
+    }
+    r = literal_int(c->p.num_text, c->p.num_len, out);
+    if (r == 2)
+        return hard(c, HARD_INT_LIMIT);
+    return r;
+}
+
+static char *copy_str(dctx *c)
+{
+    char *s = malloc(c->p.str_len + 1);
+    if (!s) {
+        hard(c, HARD_NOMEM);
+        return NULL;
+    }
+    memcpy(s, c->p.str, c->p.str_len);
+    s[c->p.str_len] = '\0';
+    return s;
+}
+
+/* Grows a vector of `size`-byte elements to hold one more (zeroed). */
+static void *vec_push(dctx *c, void **items, size_t *cap, size_t count, size_t size)
+{
+    if (count == *cap) {
+        size_t nc = *cap ? *cap * 2 : 4;
+        void *p;
+        if (nc > SIZE_MAX / size) {
+            hard(c, HARD_NOMEM);
+            return NULL;
+        }
+        p = realloc(*items, nc * size);
+        if (!p) {
+            hard(c, HARD_NOMEM);
+            return NULL;
+        }
+        *items = p;
+        *cap = nc;
+    }
+    void *slot = (char *)*items + count * size;
+    memset(slot, 0, size);
+    return slot;
+}
+
+static int item_checks_bytes(dctx *c, const cardc_type *t, const uint8_t *b, size_t n)
+{
+    if (c->no_checks || !t->item || !t->item->check_count)
+        return 1;
+    for (size_t i = 0; i < n; i++)
+        if (!cardc__bind_check_int(t->item, b[i], &c->defer))
+            return 0;
+    return 1;
+}
+
+/* BYTES (byte array) and NUMBERS: the pull parser's byte fast path, else
+ * element by element. */
+static int decode_number_array(dctx *c, const cardc_type *t, void *dst)
+{
+    uint8_t *bytes = NULL;
+    double *vals = NULL;
+    size_t count = 0, cap = 0;
+    int as_bytes = t->kind == CARDC_KIND_BYTES;
+    int r = cardc_pull_bytes(&c->p, &bytes, &count);
+
+    if (r < 0)
+        return hard(c, c->p.error == CARDC_E_NOMEM ? HARD_NOMEM : HARD_PULL);
+    if (r == 0) {
+        count = 0;
+        for (;;) {
+            int tok = next(c);
+            int64_t iv;
+            if (tok < 0)
+                goto fail;
+            if (tok == CARDC_TOK_ARRAY_END)
+                break;
+            if (tok != CARDC_TOK_NUMBER)
+                goto reject;
+            int k = 1;
+            iv = 0;
+            if (as_bytes || (t->item && t->item->kind == CARDC_KIND_INT))
+                k = literal_int(c->p.num_text, c->p.num_len, &iv);
+            if (k == 0 && t->item && t->item->kind == CARDC_KIND_INT)
+                goto reject;
+            if (!c->no_checks && t->item && t->item->check_count &&
+                !cardc__bind_check_number(t->item, c->p.num_double, &c->defer))
+                goto reject;
+            /* the schema may allow what a byte cannot hold: the validator
+             * then tells an invalid document from a limit */
+            if (as_bytes && (k != 1 || iv < 0 || iv > 255)) {
+                hard(c, HARD_BYTE_LIMIT);
+                goto fail;
+            }
+            if (as_bytes) {
+                if (!vec_push(c, (void **)&bytes, &cap, count, 1))
+                    goto fail;
+                bytes[count++] = (uint8_t)iv;
+            } else {
+                /* 1e400 is a JSON number no double holds: a limit, like the
+                 * NUMBER kind's, so a decoded value always encodes */
+                if (!isfinite(c->p.num_double)) {
+                    hard(c, HARD_NUM_LIMIT);
+                    goto fail;
+                }
+                if (!vec_push(c, (void **)&vals, &cap, count, sizeof *vals))
+                    goto fail;
+                vals[count++] = c->p.num_double;
+            }
+        }
+    } else if (!item_checks_bytes(c, t, bytes, count)) {
+        goto reject;
+    }
+    if (!c->no_checks && !cardc__bind_check_count(t, count, &c->defer))
+        goto reject;
+    if (as_bytes) {
+        cardc_bytes *b = dst;
+        b->data = bytes;
+        b->len = count;
+    } else {
+        cardc_numbers *nm = dst;
+        nm->bytes = count ? bytes : NULL;
+        nm->values = count ? vals : NULL;
+        nm->count = count;
+        if (!count) {
+            free(bytes);
+            free(vals);
+        }
+    }
+    return 1;
+reject:
+    free(bytes);
+    free(vals);
+    return 0;
+fail:
+    free(bytes);
+    free(vals);
+    return -1;
+}
+
+static int decode_array(dctx *c, const cardc_type *t, void *dst)
+{
+    bind_vec *a = dst;
+    size_t cap = 0;
+    cardc_pull_mark m;
+
+    for (;;) {
+        cardc_pull_save(&c->p, &m);
+        int tok = next(c);
+        if (tok < 0)
+            return -1;
+        if (tok == CARDC_TOK_ARRAY_END)
+            break;
+        void *slot = vec_push(c, &a->items, &cap, a->count, t->item->size);
+        if (!slot)
+            return -1;
+        int r = decode_value(c, t->item, slot, &m);
+        if (r <= 0) {
+            /* not counted yet, so the array's release would miss it */
+            cardc__bind_release(t->item, slot);
+            return r;
+        }
+        a->count++;
+    }
+    if (!c->no_checks && !cardc__bind_check_count(t, a->count, &c->defer))
+        return 0;
+    return 1;
+}
+
+/* Skips the value whose first token follows mark m (after a branch or
+ * member failed part-way through it). 1, or -1 on a syntax error. */
+static int skip_from(dctx *c, const cardc_pull_mark *m)
+{
+    cardc_pull_restore(&c->p, m);
+    if (next(c) < 0)
+        return -1;
+    if (cardc_pull_skip(&c->p) < 0)
+        return hard(c, HARD_PULL);
+    return 1;
+}
+
+static int decode_map(dctx *c, const cardc_type *t, void *dst)
+{
+    bind_vec *mp = dst;
+    size_t cap = 0, fcap = 0, nfailed = 0;
+    unsigned char *failed = NULL; /* per entry: its last value was rejected */
+    cardc_pull_mark m;
+    int r = 1;
+
+    for (;;) {
+        int tok = next(c);
+        size_t idx = mp->count;
+        char *e = NULL;
+        if (tok < 0) {
+            r = -1;
+            break;
+        }
+        if (tok == CARDC_TOK_OBJECT_END)
+            break;
+        /* a repeated key replaces the earlier value, as in json-c's tree */
+        for (size_t i = 0; i < mp->count; i++) {
+            char *x = (char *)mp->items + i * t->entry_size;
+            cardc_string *k = (cardc_string *)(void *)x;
+            if (k->len == c->p.str_len && memcmp(k->data, c->p.str, k->len) == 0) {
+                cardc__bind_release(t->item, x + t->entry_value_offset);
+                memset(x + t->entry_value_offset, 0, t->item->size);
+                e = x;
+                idx = i;
+                break;
+            }
+        }
+        if (!e) {
+            unsigned char *f = vec_push(c, (void **)&failed, &fcap, mp->count, 1);
+            e = f ? vec_push(c, &mp->items, &cap, mp->count, t->entry_size) : NULL;
+            if (!e) {
+                r = -1;
+                break;
+            }
+            cardc_string *k = (cardc_string *)(void *)e;
+            k->data = copy_str(c);
+            if (!k->data) {
+                r = -1;
+                break;
+            }
+            k->len = c->p.str_len;
+            mp->count++;
+        }
+        cardc_pull_save(&c->p, &m);
+        if (next(c) < 0) {
+            r = -1;
+            break;
+        }
+        r = decode_value(c, t->item, e + t->entry_value_offset, &m);
+        if (r < 0)
+            break;
+        nfailed -= failed[idx];
+        failed[idx] = r == 0;
+        nfailed += failed[idx];
+        if (r == 0) {
+            /* as for objects, a later value of the same key may replace it */
+            cardc__bind_release(t->item, e + t->entry_value_offset);
+            memset(e + t->entry_value_offset, 0, t->item->size);
+            r = skip_from(c, &m);
+            if (r < 0)
+                break;
+        }
+    }
+    free(failed);
+    if (r == 1 && nfailed)
+        r = 0;
+    if (r == 1 && !c->no_checks && !cardc__bind_check_count(t, mp->count, &c->defer))
+        r = 0;
+    return r;
+}
+
+static int field_index(const cardc_type *t, const char *name, size_t len)
+{
+    for (size_t i = 0; i < t->field_count; i++)
+        if (t->fields[i].json_name_len == len && memcmp(t->fields[i].json_name, name, len) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void set_flag(void *obj, size_t off, bool v)
+{
+    if (off != CARDC_NO_OFFSET)
+        memcpy(BIND_AT(obj, off), &v, sizeof v);
+}
+
+static int decode_object(dctx *c, const cardc_type *t, void *dst)
+{
+    unsigned char small[64], *present = small;
+    size_t keys = 0;
+    cardc_pull_mark m;
+    int r = 1;
+
+    if (t->field_count > sizeof small) {
+        present = calloc(t->field_count, 1);
+        if (!present)
+            return hard(c, HARD_NOMEM);
+    } else {
+        memset(small, 0, sizeof small);
+    }
+    for (;;) {
+        int tok = next(c);
+        if (tok < 0) {
+            r = -1;
+            break;
+        }
+        if (tok == CARDC_TOK_OBJECT_END)
+            break;
+        int i = field_index(t, c->p.str, c->p.str_len);
+        cardc_pull_save(&c->p, &m);
+        if (next(c) < 0) {
+            r = -1;
+            break;
+        }
+        if (i < 0) {
+            if ((t->flags & CARDC_TYPE_CLOSED) && !c->no_checks) {
+                r = 0;
+                break;
+            }
+            keys++;
+            if (cardc_pull_skip(&c->p) < 0) {
+                r = hard(c, HARD_PULL);
+                break;
+            }
+            continue;
+        }
+        const cardc_field *f = &t->fields[i];
+        if (!present[i])
+            keys++;
+        else if (f->offset != CARDC_NO_OFFSET) {
+            cardc__bind_release(f->type, BIND_AT(dst, f->offset));
+            memset(BIND_AT(dst, f->offset), 0, f->type->size);
+        }
+        present[i] = 1;
+        set_flag(dst, f->has_offset, true);
+        set_flag(dst, f->null_offset, false);
+        if (c->p.tok == CARDC_TOK_NULL && f->null_offset != CARDC_NO_OFFSET) {
+            set_flag(dst, f->null_offset, true);
+            continue;
+        }
+        if (f->offset == CARDC_NO_OFFSET)
+            r = c->p.tok == CARDC_TOK_NULL; /* a property whose only value is null */
+        else
+            r = decode_value(c, f->type, BIND_AT(dst, f->offset), &m);
+        if (r < 0)
+            break;
+        if (r == 0) {
+            /* {"a": bad, "a": good} is valid (the last value counts, as in
+             * json-c's tree): remember the failure, and read on */
+            if (f->offset != CARDC_NO_OFFSET) {
+                cardc__bind_release(f->type, BIND_AT(dst, f->offset));
+                memset(BIND_AT(dst, f->offset), 0, f->type->size);
+            }
+            present[i] = 2;
+            r = skip_from(c, &m);
+            if (r < 0)
+                break;
+        }
+    }
+    if (r == 1) {
+        for (size_t i = 0; i < t->field_count && r == 1; i++)
+            if (present[i] == 2)
+                r = 0;
+    }
+    if (r == 1 && !c->no_checks) {
+        for (size_t i = 0; i < t->field_count && r == 1; i++)
+            if (t->fields[i].required && !present[i])
+                r = 0;
+        if (r == 1 && (!cardc__bind_check_presence(t, present) ||
+                       !cardc__bind_check_count(t, keys, &c->defer)))
+            r = 0;
+    }
+    if (present != small)
+        free(present);
+    if (r == 1 && !c->no_checks && !c->no_defaults &&
+        cardc__bind_apply_defaults(t, dst, 0, c->err) != CARDC_OK)
+        r = hard(c, HARD_DEFAULT);
+    return r;
+}
+
+/* A JSON handle holds exactly the tree `cardc validate` would build: the
+ * value's text is delimited with the pull parser (which has checked it),
+ * then read by the strict parser behind cardc_json_parse, so both see the
+ * same numbers (uint64, decimals with their text) and duplicate keys. */
+static struct json_object *json_value(dctx *c, int *ok)
+{
+    struct json_object *o = NULL;
+    size_t start = c->p.tok_offset;
+    cardc_status st;
+
+    if (cardc_pull_skip(&c->p) < 0) {
+        hard(c, HARD_PULL);
+        *ok = 0;
+        return NULL;
+    }
+    st = cardc__json_parse(c->p.text + start, c->p.pos - start, c->p.max_depth, 0, &o, NULL,
+                           NULL, 0);
+    if (st != CARDC_OK) {
+        hard(c, st == CARDC_E_NOMEM ? HARD_NOMEM : HARD_PULL);
+        *ok = 0;
+        return NULL;
+    }
+    return o;
+}
+
+static int decode_union(dctx *c, const cardc_type *t, void *dst, const cardc_pull_mark *m)
+{
+    int cls = tok_class(c->p.tok), matched = -1, read = 1, outer_defer = c->defer;
+    int matched_defer = 0;
+    size_t start = c->p.tok_offset;
+    void *u = BIND_AT(dst, t->union_offset);
+    cardc_pull_mark end;
+
+    for (size_t i = 0; i < t->branch_count; i++) {
+        const cardc_type *bt = t->branches[i].type;
+        void *slot = u;
+        int r;
+
+        if (!cardc__bind_admits_class(bt, cls))
+            continue;
+        if (!read) {
+            cardc_pull_restore(&c->p, m);
+            if (next(c) < 0)
+                return -1;
+        }
+        read = 0;
+        if (matched >= 0) {
+            /* oneOf: a second match makes the value invalid */
+            slot = calloc(1, bt->size ? bt->size : 1);
+            if (!slot)
+                return hard(c, HARD_NOMEM);
+        }
+        c->defer = 0;
+        r = decode_value(c, bt, slot, m);
+        if (r == 1 && c->defer && !c->no_checks) {
+            /* the branch's own verdict needs the validator: ask it about
+             * just this value's text */
+            int v = cardc__bind_validate_text(c->diag, bt, c->p.text + start, c->p.pos - start, NULL,
+                                              c->max_depth, c->err);
+            if (v < 0)
+                r = hard(c, HARD_DEFAULT);
+            else if (v == 0)
+                r = 0;
+            else
+                c->defer = 0; /* settled for everything below the branch */
+        }
+        if (r != 1 || matched >= 0) {
+            cardc__bind_release(bt, slot);
+            memset(slot, 0, bt->size);
+            if (slot != u)
+                free(slot);
+        }
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            continue;
+        if (matched >= 0) {
+            cardc__bind_release(t->branches[matched].type, u);
+            memset(u, 0, t->branches[matched].type->size);
+            return 0;
+        }
+        matched = (int)i;
+        matched_defer = c->defer;
+        memcpy(dst, &(int){matched + 1}, sizeof(int));
+        if (!(t->flags & CARDC_TYPE_ONE_OF) || c->no_checks)
+            break;
+        cardc_pull_save(&c->p, &end);
+    }
+    if (matched < 0) {
+        memset(dst, 0, sizeof(int));
+        c->defer = outer_defer;
+        return 0;
+    }
+    if ((t->flags & CARDC_TYPE_ONE_OF) && !c->no_checks)
+        cardc_pull_restore(&c->p, &end);
+    c->defer = outer_defer | matched_defer;
+    return 1;
+}
+
+static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pull_mark *m)
+{
+    cardc_token tok = c->p.tok;
+    int64_t iv;
+    int r;
+
+    if (cardc__bind_stack_exhausted(&c->stack))
+        return hard(c, HARD_STACK);
+    if ((t->flags & CARDC_TYPE_RESIDUAL) && !c->no_checks)
+        c->defer = 1;
+    switch (t->kind) {
+    case CARDC_KIND_NULL:
+        return tok == CARDC_TOK_NULL;
+    case CARDC_KIND_BOOL:
+        if (tok != CARDC_TOK_TRUE && tok != CARDC_TOK_FALSE)
+            break;
+        *(bool *)dst = tok == CARDC_TOK_TRUE;
+        return 1;
+    case CARDC_KIND_INT:
+        if (tok != CARDC_TOK_NUMBER)
+            break;
+        r = token_int(c, &iv);
+        if (r <= 0)
+            return r;
+        if (!c->no_checks && !cardc__bind_check_int(t, iv, &c->defer))
+            return 0;
+        memcpy(dst, &iv, sizeof iv);
+        return 1;
+    case CARDC_KIND_NUMBER: {
+        if (tok != CARDC_TOK_NUMBER)
+            break;
+        double d = c->p.num_double;
+        if (!isfinite(d))
+            return hard(c, HARD_NUM_LIMIT);
+        if (!c->no_checks && !cardc__bind_check_number(t, d, &c->defer))
+            return 0;
+        memcpy(dst, &d, sizeof d);
+        return 1;
+    }
+    case CARDC_KIND_STRING: {
+        if (tok != CARDC_TOK_STRING)
+            break;
+        if (!c->no_checks && !cardc__bind_check_string(t, c->p.str, c->p.str_len, &c->defer))
+            return 0;
+        cardc_string *s = dst;
+        if (!(s->data = copy_str(c)))
+            return -1;
+        s->len = c->p.str_len;
+        return 1;
+    }
+    case CARDC_KIND_ENUM: {
+        if (tok != CARDC_TOK_STRING)
+            break;
+        int k = cardc__bind_enum_index(t, c->p.str, c->p.str_len);
+        if (k < 0 || (!c->no_checks && !cardc__bind_check_string(t, c->p.str, c->p.str_len, &c->defer)))
+            return 0;
+        memcpy(dst, &(int){k + 1}, sizeof(int));
+        return 1;
+    }
+    case CARDC_KIND_BYTES:
+        if (t->flags & CARDC_TYPE_BYTE_ARRAY) {
+            if (tok != CARDC_TOK_ARRAY_BEGIN)
+                break;
+            return decode_number_array(c, t, dst);
+        }
+        if (tok != CARDC_TOK_STRING)
+            break;
+        if (!c->no_checks && !cardc__bind_check_string(t, c->p.str, c->p.str_len, &c->defer))
+            return 0;
+        {
+            cardc_bytes *b = dst;
+            if (!(b->data = (uint8_t *)copy_str(c)))
+                return -1;
+            b->len = c->p.str_len;
+        }
+        return 1;
+    case CARDC_KIND_NUMBERS:
+        if (tok != CARDC_TOK_ARRAY_BEGIN)
+            break;
+        return decode_number_array(c, t, dst);
+    case CARDC_KIND_ARRAY:
+        if (tok != CARDC_TOK_ARRAY_BEGIN)
+            break;
+        return decode_array(c, t, dst);
+    case CARDC_KIND_OBJECT:
+        if (tok != CARDC_TOK_OBJECT_BEGIN)
+            break;
+        return decode_object(c, t, dst);
+    case CARDC_KIND_MAP:
+        if (tok != CARDC_TOK_OBJECT_BEGIN)
+            break;
+        return decode_map(c, t, dst);
+    case CARDC_KIND_UNION:
+        return decode_union(c, t, dst, m);
+    case CARDC_KIND_JSON: {
+        int ok = 1;
+        struct json_object *o = json_value(c, &ok);
+        if (!ok)
+            return -1;
+        ((cardc_json *)dst)->value = o;
+        c->defer = 1;
+        return 1;
+    }
+    }
+    return 0;
+}
+
+/* Decodes a schema default into *dst. JSON Schema does not require a
+ * default to be valid, but a decoded value must be: a default that breaks
+ * its field's schema is not applied. Returns 1 applied, 0 not, -1 on
+ * failure (err filled). */
+static int decode_default(const cardc_type *t, void *dst, const char *text, cardc_error *err)
+{
+    bind_diag diag;
+    dctx c;
+    cardc_pull_mark m;
+    int r;
+
+    memset(&c, 0, sizeof c);
+    memset(&diag, 0, sizeof diag);
+    cardc__bind_stack_init(&c.stack);
+    c.no_defaults = 1; /* the default is the whole value, as written */
+    c.diag = &diag;
+    c.err = err;
+    cardc_pull_init(&c.p, text, strlen(text), 0);
+    cardc_pull_save(&c.p, &m);
+    r = next(&c) < 0 ? -1 : decode_value(&c, t, dst, &m);
+    if (r == 1 && next(&c) != CARDC_TOK_END)
+        r = -1;
+    if (r == 1 && c.defer) {
+        r = cardc__bind_validate_text(&diag, t, text, strlen(text), NULL, 0, err);
+        if (r < 0)
+            c.hard = HARD_DEFAULT;
+    }
+    cardc_pull_free(&c.p);
+    cardc__bind_diag_free(&diag);
+    if (r == 1)
+        return 1;
+    cardc__bind_release(t, dst);
+    memset(dst, 0, t->size);
+    if (r == 0 || c.hard == HARD_INT_LIMIT || c.hard == HARD_NUM_LIMIT || c.hard == HARD_BYTE_LIMIT)
+        return 0;
+    if (c.hard == HARD_NOMEM)
+        cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    else if (c.hard != HARD_DEFAULT)
+        cardc__error(err, CARDC_E_SCHEMA, "default %s of %s is not JSON", text,
+                     t->c_name ? t->c_name : "?");
+    return -1;
+}
+
+static int over_max_properties(const cardc_type *t, size_t count)
+{
+    for (size_t i = 0; i < t->check_count; i++)
+        if (t->checks[i].op == CARDC_CHECK_MAX_PROPERTIES && count > t->checks[i].count)
+            return 1;
+    return 0;
+}
+
+cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse,
+                                        cardc_error *err)
+{
+    unsigned char small[64] = {0}, *present = small;
+    size_t count = 0;
+
+    if (t->field_count > sizeof small && !(present = calloc(t->field_count, 1)))
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->field_count; i++) {
+        bool has = true;
+        if (t->fields[i].has_offset != CARDC_NO_OFFSET)
+            memcpy(&has, BIND_CAT(v, t->fields[i].has_offset), sizeof has);
+        present[i] = has;
+        count += has;
+    }
+    for (size_t i = 0; i < t->field_count; i++) {
+        const cardc_field *f = &t->fields[i];
+        void *fv = BIND_AT(v, f->offset);
+
+        if (f->offset == CARDC_NO_OFFSET)
+            continue;
+        if (!present[i] && f->default_json) {
+            /* nor may a default break the object's own rules (not
+             * {required}, dependentRequired, maxProperties) */
+            present[i] = 1;
+            if (!cardc__bind_check_presence(t, present) || over_max_properties(t, count + 1)) {
+                present[i] = 0;
+                continue;
+            }
+            int r = decode_default(f->type, fv, f->default_json, err);
+            if (r < 0) {
+                if (present != small)
+                    free(present);
+                return err && err->code ? err->code : CARDC_E_SCHEMA;
+            }
+            present[i] = (unsigned char)r;
+            count += (size_t)r;
+            if (r)
+                set_flag(v, f->has_offset, true);
+        } else if (recurse && present[i] && f->has_offset == CARDC_NO_OFFSET &&
+                   f->type->kind == CARDC_KIND_OBJECT && f->type != t) {
+            cardc_status st = cardc__bind_apply_defaults(f->type, fv, 1, err);
+            if (st != CARDC_OK) {
+                if (present != small)
+                    free(present);
+                return st;
+            }
+        }
+    }
+    if (present != small)
+        free(present);
+    return CARDC_OK;
+}
+
+static cardc_status fail_at(cardc_error *err, cardc_status code, const char *text, size_t len,
+                            size_t offset, const char *source, const char *fmt, const char *arg)
+{
+    int line, col;
+
+    cardc__text_position(text, len, offset, 0, &line, &col);
+    if (err && err->code == CARDC_OK) {
+        cardc__error_at(err, code, source, line, col, fmt, arg);
+        err->offset = offset;
+    }
+    return code;
+}
+
+cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,
+                               const cardc_decode_options *opts, cardc_error *err)
+{
+    const char *source = opts && opts->source ? opts->source : "<string>";
+    cardc_result *result = opts ? opts->result : NULL;
+    bind_diag diag;
+    cardc_pull_mark m;
+    cardc_status st = CARDC_OK;
+    dctx c;
+    int r;
+
+    if (!t || !value || (!json && len))
+        return cardc__error(err, CARDC_E_USAGE, "cardc_bind_decode: NULL argument");
+    if (!json)
+        json = "";
+    cardc_bind_free(t, value);
+    memset(&diag, 0, sizeof diag);
+    memset(&c, 0, sizeof c);
+    c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 0;
+    c.diag = &diag;
+    c.err = err;
+    cardc__bind_stack_init(&c.stack);
+    c.no_defaults = opts && (opts->flags & CARDC_DECODE_NO_DEFAULTS);
+    cardc_pull_init(&c.p, json, len, c.max_depth);
+    cardc_pull_save(&c.p, &m);
+    r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);
+    if (r == 1 && next(&c) != CARDC_TOK_END)
+        r = -1;
+    if (r == 1 && c.defer) {
+        r = cardc__bind_validate_text(&diag, t, json, len, result, c.max_depth, err);
+        if (r < 0)
+            st = err && err->code ? err->code : CARDC_E_INVALID;
+    }
+    if (r != 1) {
+        cardc__bind_release(t, value);
+        memset(value, 0, t->size);
+    }
+    if (r == 1) {
+        if (result && !c.defer)
+            cardc__bind_result_valid(result);
+    } else if (r == 0) {
+        st = cardc__bind_explain(&diag, t, json, len, source, result, c.max_depth, err);
+    } else if (st == CARDC_OK) {
+        switch (c.hard) {
+        case HARD_NOMEM:
+            st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
+            break;
+        case HARD_INT_LIMIT:
+        case HARD_NUM_LIMIT:
+        case HARD_BYTE_LIMIT: {
+            /* an invalid document is reported as such; only a valid one
+             * that C cannot hold is a limit */
+            int v = cardc__bind_validate_text(&diag, t, json, len, result, c.max_depth, NULL);
+            if (v == 0) {
+                st = cardc__bind_explain(&diag, t, json, len, source, result, c.max_depth, err);
+                break;
+            }
+            char msg[160];
+            snprintf(msg, sizeof msg, "%s %.*s is valid for the schema but does not fit in %s",
+                     c.hard == HARD_INT_LIMIT ? "integer" : "number",
+                     c.hard_len > 64 ? 64 : (int)c.hard_len, c.hard_text ? c.hard_text : "",
+                     c.hard == HARD_INT_LIMIT    ? "int64_t"
+                     : c.hard == HARD_NUM_LIMIT ? "a double"
+                                                : "a byte (0..255)");
+            st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s", msg);
+            break;
+        }
+        case HARD_STACK:
+            st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s",
+                         "value nested too deeply for the thread's stack");
+            break;
+        case HARD_DEFAULT:
+            st = err && err->code ? err->code : CARDC_E_SCHEMA;
+            break;
+        default: {
+            /* malformed text: the strict parser's report, as `cardc validate` prints it */
+            struct json_object *doc = NULL;
+            st = cardc_json_parse(json, len, source, c.max_depth, &doc, err);
+            json_object_put(doc);
+            if (st == CARDC_OK)
+                st = fail_at(err, c.p.error ? c.p.error : CARDC_E_JSON, json, len, c.hard_offset,
+                             source, "%s", c.p.message);
+            break;
+        }
+        }
+    }
+    cardc_pull_free(&c.p);
+    cardc__bind_diag_free(&diag);
+    return st;
+}

@@ -1,0 +1,277 @@
+/* Binding engine: the JSON Schema validator as the reference. It decides
+ * what the inline checks defer and explains every rejection, so a binding
+ * reports exactly what `cardc validate` reports. Schemas are compiled on
+ * demand, per call: no caches outlive it, no global state. */
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bind/bind_internal.h"
+#include "cardc/json.h"
+#include "common/errors_internal.h"
+#include "json/json_internal.h"
+#include "schema/schema_internal.h"
+#include "common/textpos.h"
+
+/* The side's schema is registered under this URI when a subschema is
+ * compiled through {"$ref": "urn:cardc:model#/pointer"}. */
+#define MODEL_URI "urn:cardc:model"
+
+void cardc__bind_diag_free(bind_diag *d)
+{
+    for (size_t i = 0; i < d->ncompiled; i++)
+        cardc_schema_free(d->compiled[i].schema);
+    cardc_registry_free(d->registry);
+    json_object_put(d->doc);
+    memset(d, 0, sizeof *d);
+}
+
+/* A JSON Pointer as a URI fragment: RFC 3986 pchar, the rest %-escaped. */
+static char *fragment(const char *pointer)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(pointer);
+    char *out = malloc(n * 3 + 1), *o = out;
+
+    if (!out)
+        return NULL;
+    for (const unsigned char *p = (const unsigned char *)pointer; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~!$&'()*+,;=:@/", *p)) {
+            *o++ = (char)*p;
+        } else {
+            *o++ = '%';
+            *o++ = hex[*p >> 4];
+            *o++ = hex[*p & 15];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+/* Parses embedded JSON text (the side's schema or a resource of it). */
+static cardc_status parse_embedded(const cardc_type *t, const char *what, const char *json,
+                                   struct json_object **doc, cardc_error *err)
+{
+    char msg[128];
+    size_t off = 0;
+    cardc_status st = cardc__json_parse(json, strlen(json), CARDC_JSON_DEFAULT_MAX_DEPTH, 0, doc,
+                                        &off, msg, sizeof msg);
+    if (st != CARDC_OK)
+        cardc__error(err, st, "embedded %s of %s: %s at byte %zu", what,
+                     t->c_name ? t->c_name : "?", msg, off);
+    return st;
+}
+
+/* The registry the side's schema compiles against: the documents it
+ * reached when generated, under their URIs, and the schema itself under
+ * MODEL_URI (for subschemas). Built once per call. */
+static cardc_status make_registry(bind_diag *d, const cardc_type *t, cardc_error *err)
+{
+    const cardc_schema_text *text = t->schema;
+    cardc_status st;
+
+    if (d->registry)
+        return CARDC_OK;
+    st = cardc_registry_new(&d->registry, err);
+    for (size_t i = 0; st == CARDC_OK && i < text->resource_count; i++) {
+        const cardc_resource_text *r = &text->resources[i];
+        struct json_object *doc = NULL;
+        if (!r->uri || !r->json) {
+            st = cardc__error(err, CARDC_E_SCHEMA, "embedded resource %zu of %s is incomplete", i,
+                              t->c_name ? t->c_name : "?");
+            break;
+        }
+        st = parse_embedded(t, "resource", r->json, &doc, err);
+        if (st == CARDC_OK)
+            st = cardc_registry_add(d->registry, r->uri, doc, err);
+        json_object_put(doc);
+    }
+    if (st == CARDC_OK)
+        st = cardc_registry_add(d->registry, MODEL_URI, d->doc, err);
+    if (st != CARDC_OK) {
+        cardc_registry_free(d->registry);
+        d->registry = NULL;
+    }
+    return st;
+}
+
+static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err)
+{
+    const char *pointer = t->pointer ? t->pointer : "";
+    cardc_schema_options so;
+    cardc_schema *s = NULL;
+    cardc_status st;
+
+    if (!t->schema || !t->schema->json) {
+        cardc__error(err, CARDC_E_SCHEMA, "type %s carries no schema text", t->c_name ? t->c_name : "?");
+        return NULL;
+    }
+    for (size_t i = 0; i < d->ncompiled; i++)
+        if (strcmp(d->compiled[i].pointer, pointer) == 0)
+            return d->compiled[i].schema;
+    if (!d->doc && parse_embedded(t, "schema", t->schema->json, &d->doc, err) != CARDC_OK)
+        return NULL;
+    if (make_registry(d, t, err) != CARDC_OK)
+        return NULL;
+    cardc_schema_options_init(&so);
+    so.dialect = t->schema->dialect;
+    so.flags = t->schema->schema_flags;
+    so.registry = d->registry;
+    if (!*pointer) {
+        /* the root itself, so keyword locations match `cardc validate --card` */
+        st = cardc_schema_compile(d->doc, &so, &s, err);
+    } else {
+        struct json_object *ref = NULL;
+        char *frag = fragment(pointer), *uri = NULL;
+        st = CARDC_E_NOMEM;
+        if (frag && (uri = malloc(strlen(frag) + sizeof MODEL_URI + 2)) != NULL) {
+            sprintf(uri, "%s#%s", MODEL_URI, frag);
+            ref = json_object_new_object();
+            if (ref && json_object_object_add(ref, "$ref", json_object_new_string(uri)) == 0)
+                st = CARDC_OK;
+        }
+        if (st == CARDC_OK)
+            st = cardc_schema_compile(ref, &so, &s, err);
+        else
+            cardc__error(err, st, "out of memory");
+        json_object_put(ref);
+        free(frag);
+        free(uri);
+    }
+    if (st != CARDC_OK)
+        return NULL;
+    if (d->ncompiled == sizeof d->compiled / sizeof d->compiled[0]) {
+        /* full: drop the oldest rather than grow without bound */
+        cardc_schema_free(d->compiled[0].schema);
+        memmove(d->compiled, d->compiled + 1, sizeof d->compiled - sizeof d->compiled[0]);
+        d->ncompiled--;
+    }
+    d->compiled[d->ncompiled].pointer = pointer;
+    d->compiled[d->ncompiled].schema = s;
+    d->ncompiled++;
+    return s;
+}
+
+static int parse(const char *text, size_t len, int max_depth, struct json_object **doc,
+                 cardc_error *err)
+{
+    char msg[128];
+    size_t off = 0;
+    cardc_status st = cardc__json_parse(text, len, max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH,
+                                        0, doc, &off, msg, sizeof msg);
+    if (st != CARDC_OK) {
+        cardc__error(err, st, "%s", msg);
+        if (err)
+            err->offset = off;
+        return -1;
+    }
+    return 0;
+}
+
+int cardc__bind_validate_text(bind_diag *d, const cardc_type *t, const char *text, size_t len,
+                              cardc_result *result, int max_depth, cardc_error *err)
+{
+    struct json_object *doc = NULL;
+    cardc_validate_options vo;
+    cardc_error local;
+    cardc_schema *s;
+    cardc_status st;
+
+    if (parse(text, len, max_depth, &doc, err) < 0)
+        return -1;
+    s = compile(d, t, err);
+    if (!s) {
+        json_object_put(doc);
+        return -1;
+    }
+    cardc_validate_options_init(&vo);
+    vo.max_depth = max_depth;
+    cardc_error_clear(&local);
+    st = cardc_validate(s, doc, &vo, result, &local);
+    json_object_put(doc);
+    if (st == CARDC_OK)
+        return 1;
+    if (st == CARDC_E_INVALID)
+        return 0;
+    if (err && err->code == CARDC_OK)
+        *err = local;
+    return -1;
+}
+
+cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *text, size_t len,
+                                 const char *source, cardc_result *result, int max_depth,
+                                 cardc_error *err)
+{
+    struct json_object *doc = NULL;
+    cardc_result *r = result;
+    cardc_validate_options vo;
+    cardc_error local;
+    cardc_schema *s;
+    cardc_status st;
+    int line = 0, col = 0;
+
+    /* malformed text anywhere is reported first, as `cardc validate` does */
+    st = cardc_json_parse(text, len, source, max_depth, &doc, err);
+    if (st != CARDC_OK)
+        return st;
+    s = compile(d, t, err);
+    if (!s) {
+        json_object_put(doc);
+        return err && err->code ? err->code : CARDC_E_SCHEMA;
+    }
+    if (!r && cardc_result_new(&r, err) != CARDC_OK) {
+        json_object_put(doc);
+        return CARDC_E_NOMEM;
+    }
+    cardc_validate_options_init(&vo);
+    vo.max_depth = max_depth;
+    cardc_error_clear(&local);
+    st = cardc_validate(s, doc, &vo, r, &local);
+    json_object_put(doc);
+    if (st == CARDC_E_INVALID) {
+        const cardc_unit *u = cardc__bind_main_error(r);
+        const char *ip = u && u->instance_location ? u->instance_location : "";
+        size_t off = 0;
+        cardc__json_locate(text, len, ip, &off);
+        cardc__text_position(text, len, off, 0, &line, &col);
+        if (err && err->code == CARDC_OK) {
+            cardc__error_at(err, CARDC_E_INVALID, source, line, col, "%s",
+                            u && u->message ? u->message : "invalid");
+            cardc__error_pointer(err, ip);
+            err->offset = off;
+        }
+    } else if (st == CARDC_OK) {
+        /* the engine and the reference must never disagree */
+        st = cardc__error_at(err, CARDC_E_INVALID, source, 1, 1,
+                             "internal: decoder and validator disagree at type %s (%s): the "
+                             "decoder rejects a value the schema accepts",
+                             t->c_name ? t->c_name : "?", t->pointer ? t->pointer : "");
+    } else if (err && err->code == CARDC_OK) {
+        *err = local;
+    }
+    if (r != result)
+        cardc_result_free(r);
+    return st;
+}
+
+const cardc_unit *cardc__bind_main_error(const cardc_result *r)
+{
+    size_t n = cardc_result_error_count(r);
+
+    for (size_t i = 0; i < n; i++) {
+        const cardc_unit *u = cardc_result_error(r, i);
+        const char *k = u->keyword ? u->keyword : "";
+        if (strcmp(k, "oneOf") != 0 && strcmp(k, "anyOf") != 0 && strcmp(k, "allOf") != 0 &&
+            strcmp(k, "$ref") != 0)
+            return u;
+    }
+    return cardc_result_error(r, 0);
+}
+
+void cardc__bind_result_valid(cardc_result *result)
+{
+    cardc__result_clear(result);
+    result->valid = true;
+}

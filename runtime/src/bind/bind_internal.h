@@ -1,0 +1,136 @@
+/* Private: shared pieces of the binding engine (bind_*.c). */
+#ifndef CARDC_BIND_INTERNAL_H
+#define CARDC_BIND_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "cardc/bind.h"
+#include "common/strbuf.h"
+
+/* Storage helpers: descriptors address members by byte offset. */
+#define BIND_AT(base, off) ((void *)((char *)(base) + (off)))
+#define BIND_CAT(base, off) ((const void *)((const char *)(base) + (off)))
+
+/* { T *items; size_t count; }, the layout of ARRAY and MAP values. */
+typedef struct bind_vec {
+    void *items;
+    size_t count;
+} bind_vec;
+
+/* { int kind; union u; } */
+static inline int bind_union_kind(const void *v)
+{
+    int k;
+    memcpy(&k, v, sizeof k);
+    return k;
+}
+
+/* ---- stack guard (bind_stack.c) ---- */
+
+typedef struct bind_stack {
+    uintptr_t base; /* frame address where the call entered the engine */
+    size_t limit;   /* bytes it may use below that; 0 until first needed */
+} bind_stack;
+
+void cardc__bind_stack_init(bind_stack *s);
+/* 1 when the recursion must stop (CARDC_E_LIMIT). Cheap while shallow. */
+int cardc__bind_stack_exhausted(bind_stack *s);
+
+/* ---- values (bind_value.c) ---- */
+
+/* Frees what *v owns without zeroing the top-level storage's other bytes. */
+void cardc__bind_release(const cardc_type *t, void *v);
+
+/* ---- inline checks (bind_check.c) ----
+ * Each returns 1 when the value passes, 0 when the schema rejects it. A
+ * check the engine does not decide itself (pattern, format, const, enum
+ * literals, uniqueItems, non-integer multipleOf) sets *defer: the caller
+ * then asks the validator, which is the reference. */
+int cardc__bind_check_int(const cardc_type *t, int64_t v, int *defer);
+int cardc__bind_check_number(const cardc_type *t, double v, int *defer);
+/* s[0..len) must already be valid UTF-8. */
+int cardc__bind_check_string(const cardc_type *t, const char *s, size_t len, int *defer);
+/* Item/property counts; uniqueItems defers. */
+int cardc__bind_check_count(const cardc_type *t, size_t count, int *defer);
+/* not {required}, dependentRequired over a presence map (present[i] for
+ * field i). */
+int cardc__bind_check_presence(const cardc_type *t, const unsigned char *present);
+/* Index (0-based) of s in an ENUM's values, or -1. */
+int cardc__bind_enum_index(const cardc_type *t, const char *s, size_t len);
+
+/* Could a value of type t start with a token of class cls (null 1, bool 2,
+ * number 3, string 4, array 5, object 6)? Unions ask their branches. */
+int cardc__bind_admits_class(const cardc_type *t, int cls);
+
+/* Walks a hand-built value: 1 passes, 0 the schema rejects it (the
+ * validator then explains), -1 the value is structurally broken (err
+ * filled: union kind out of range, NULL data with a length, bad UTF-8...).
+ * *defer as above; also set for RESIDUAL types. */
+int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, cardc_error *err,
+                            strbuf *path, bind_stack *stk);
+
+/* ---- decoding (bind_decode.c) ---- */
+
+/* Sets the absent optional fields of OBJECT *v that have a default (has_x
+ * set), and, for init, recurses into required object members. */
+cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse,
+                                        cardc_error *err);
+
+/* ---- encoding (bind_encode.c) ---- */
+
+/* Appends v as compact JSON. Returns 0, or -1 with err filled for values
+ * that have no JSON form (NaN, invalid UTF-8, broken structure). */
+int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
+                      strbuf *path, bind_stack *stk);
+
+/* ---- the validator (bind_diag.c) ---- */
+
+/* Compiles t's subschema (from t->schema) on demand; one per call, never
+ * cached across calls. */
+typedef struct bind_diag {
+    struct cardc_registry *registry;
+    struct json_object *doc;
+    struct {
+        const char *pointer;
+        struct cardc_schema *schema;
+    } compiled[8];
+    size_t ncompiled;
+} bind_diag;
+
+void cardc__bind_diag_free(bind_diag *d);
+
+/* Validates text[0..len) against t's subschema. Returns 1 valid, 0 invalid
+ * (result, if given, holds the errors), -1 on failure (err filled: malformed
+ * text, schema problem, memory). */
+int cardc__bind_validate_text(bind_diag *d, const cardc_type *t, const char *text, size_t len,
+                              cardc_result *result, int max_depth, cardc_error *err);
+
+/* The engine rejected text[0..len): asks the validator why and fills err
+ * (first error: instance pointer, line/column, message) and `result`.
+ * Returns CARDC_E_INVALID, CARDC_E_JSON for malformed text, or the
+ * validator's failure; when the validator accepts what the engine rejected
+ * it reports the disagreement as an internal error (CARDC_E_INVALID). */
+cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *text, size_t len,
+                                 const char *source, cardc_result *result, int max_depth,
+                                 cardc_error *err);
+
+/* The error err reports: the first that is not a combinator's summary
+ * ("must match exactly one schema in oneOf"), i.e. the one that says what
+ * to fix; the result keeps them all, in `cardc validate`'s order. */
+const cardc_unit *cardc__bind_main_error(const cardc_result *r);
+
+/* Marks result as the outcome of a passing validation (no validator ran:
+ * the inline checks decided). */
+void cardc__bind_result_valid(cardc_result *result);
+
+/* Appends "/" and an escaped reference token to an instance path. */
+static inline void bind_path_push(strbuf *path, const char *seg, size_t len)
+{
+    strbuf_add(path, "/", 1);
+    strbuf_pointer_token(path, seg, len);
+}
+
+#endif

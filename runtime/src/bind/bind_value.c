@@ -1,0 +1,180 @@
+/* Binding engine: values' lifetime (init, free) and the setters. */
+#include <json-c/json.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bind/bind_internal.h"
+#include "common/errors_internal.h"
+
+double cardc_numbers_get(const cardc_numbers *numbers, size_t index)
+{
+    if (!numbers || index >= numbers->count)
+        return 0.0;
+    if (numbers->bytes)
+        return numbers->bytes[index];
+    return numbers->values ? numbers->values[index] : 0.0;
+}
+
+/* Copies data[0..len) plus a NUL into a new buffer. */
+static void *dup_nul(const void *data, size_t len)
+{
+    char *p;
+
+    if (len == SIZE_MAX)
+        return NULL;
+    p = malloc(len + 1);
+    if (!p)
+        return NULL;
+    if (len)
+        memcpy(p, data, len);
+    p[len] = '\0';
+    return p;
+}
+
+cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len, cardc_error *err)
+{
+    char *p;
+
+    if (!s || (!data && len))
+        return cardc__error(err, CARDC_E_USAGE, "cardc_string_set: NULL argument");
+    p = dup_nul(data, len);
+    if (!p)
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    free(s->data);
+    s->data = p;
+    s->len = len;
+    return CARDC_OK;
+}
+
+cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len, cardc_error *err)
+{
+    uint8_t *p;
+
+    if (!b || (!data && len))
+        return cardc__error(err, CARDC_E_USAGE, "cardc_bytes_set: NULL argument");
+    p = dup_nul(data, len);
+    if (!p)
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    free(b->data);
+    b->data = p;
+    b->len = len;
+    return CARDC_OK;
+}
+
+cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size_t count,
+                                     cardc_error *err)
+{
+    uint8_t *p = NULL;
+
+    if (!n || (!data && count))
+        return cardc__error(err, CARDC_E_USAGE, "cardc_numbers_set_bytes: NULL argument");
+    if (count) {
+        p = malloc(count);
+        if (!p)
+            return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+        memcpy(p, data, count);
+    }
+    free(n->bytes);
+    free(n->values);
+    n->bytes = p;
+    n->values = NULL;
+    n->count = count;
+    return CARDC_OK;
+}
+
+cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, size_t count,
+                                      cardc_error *err)
+{
+    double *p = NULL;
+
+    if (!n || (!values && count))
+        return cardc__error(err, CARDC_E_USAGE, "cardc_numbers_set_values: NULL argument");
+    if (count) {
+        if (count > SIZE_MAX / sizeof *p)
+            return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+        p = malloc(count * sizeof *p);
+        if (!p)
+            return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+        memcpy(p, values, count * sizeof *p);
+    }
+    free(n->bytes);
+    free(n->values);
+    n->bytes = NULL;
+    n->values = p;
+    n->count = count;
+    return CARDC_OK;
+}
+
+void cardc__bind_release(const cardc_type *t, void *v)
+{
+    switch (t->kind) {
+    case CARDC_KIND_STRING:
+        free(((cardc_string *)v)->data);
+        break;
+    case CARDC_KIND_BYTES:
+        free(((cardc_bytes *)v)->data);
+        break;
+    case CARDC_KIND_NUMBERS:
+        free(((cardc_numbers *)v)->bytes);
+        free(((cardc_numbers *)v)->values);
+        break;
+    case CARDC_KIND_JSON:
+        json_object_put(((cardc_json *)v)->value);
+        break;
+    case CARDC_KIND_ARRAY: {
+        bind_vec *a = v;
+        if (a->items)
+            for (size_t i = 0; i < a->count; i++)
+                cardc__bind_release(t->item, (char *)a->items + i * t->item->size);
+        free(a->items);
+        break;
+    }
+    case CARDC_KIND_MAP: {
+        bind_vec *m = v;
+        if (m->items)
+            for (size_t i = 0; i < m->count; i++) {
+                char *e = (char *)m->items + i * t->entry_size;
+                free(((cardc_string *)(void *)e)->data);
+                cardc__bind_release(t->item, e + t->entry_value_offset);
+            }
+        free(m->items);
+        break;
+    }
+    case CARDC_KIND_OBJECT:
+        for (size_t i = 0; i < t->field_count; i++)
+            if (t->fields[i].offset != CARDC_NO_OFFSET)
+                cardc__bind_release(t->fields[i].type, BIND_AT(v, t->fields[i].offset));
+        break;
+    case CARDC_KIND_UNION: {
+        int k = bind_union_kind(v);
+        if (k >= 1 && (size_t)k <= t->branch_count)
+            cardc__bind_release(t->branches[k - 1].type, BIND_AT(v, t->union_offset));
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+void cardc_bind_free(const cardc_type *t, void *value)
+{
+    if (!t || !value)
+        return;
+    cardc__bind_release(t, value);
+    memset(value, 0, t->size);
+}
+
+cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err)
+{
+    cardc_status st;
+
+    if (!t || !value)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_bind_init: NULL argument");
+    memset(value, 0, t->size);
+    if (t->kind != CARDC_KIND_OBJECT)
+        return CARDC_OK;
+    st = cardc__bind_apply_defaults(t, value, 1, err);
+    if (st != CARDC_OK)
+        cardc_bind_free(t, value);
+    return st;
+}

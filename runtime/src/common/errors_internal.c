@@ -1,0 +1,74 @@
+/* Filling a cardc_error: first error wins, fixed buffers, truncation that
+ * keeps the informative end of paths and pointers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/errors_internal.h"
+
+/* Paths and pointers are most informative at their end, so a text that does
+ * not fit loses its beginning, replaced by "...". */
+static void copy_tail(char *dst, size_t size, const char *src)
+{
+    size_t len = strlen(src);
+
+    if (len < size) {
+        memcpy(dst, src, len + 1);
+        return;
+    }
+    memcpy(dst, "...", 3);
+    memcpy(dst + 3, src + len - (size - 4), size - 4);
+    dst[size - 1] = '\0';
+}
+
+/* A message that does not fit keeps its beginning and ends with "...". */
+static void format_message(cardc_error *err, const char *fmt, va_list ap)
+{
+    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+
+    if (n >= (int)sizeof err->message)
+        memcpy(err->message + sizeof err->message - 4, "...", 4);
+}
+
+static int can_fill(const cardc_error *err)
+{
+    return err && err->code == CARDC_OK;
+}
+
+cardc_status cardc__error(cardc_error *err, cardc_status code, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!can_fill(err))
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    va_start(ap, fmt);
+    format_message(err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+cardc_status cardc__error_at(cardc_error *err, cardc_status code, const char *source, int line,
+                             int column, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!can_fill(err))
+        return code;
+    memset(err, 0, sizeof *err);
+    err->code = code;
+    if (source)
+        copy_tail(err->source, sizeof err->source, source);
+    err->line = line > 0 ? line : 0;
+    err->column = line > 0 && column > 0 ? column : 0;
+    va_start(ap, fmt);
+    format_message(err, fmt, ap);
+    va_end(ap);
+    return code;
+}
+
+void cardc__error_pointer(cardc_error *err, const char *pointer)
+{
+    if (err)
+        copy_tail(err->pointer, sizeof err->pointer, pointer ? pointer : "");
+}

@@ -1,0 +1,56 @@
+/* Byte offsets to line/column pairs. */
+#include "common/textpos.h"
+#include "common/utf8.h"
+
+size_t cardc__line_break_len(const char *text, size_t len, size_t i, int yaml_breaks)
+{
+    const unsigned char *s = (const unsigned char *)text;
+
+    if (i >= len)
+        return 0;
+    if (s[i] == '\n')
+        return 1;
+    if (s[i] == '\r')
+        return i + 1 < len && s[i + 1] == '\n' ? 2 : 1;
+    if (!yaml_breaks)
+        return 0;
+    if (s[i] == 0xC2 && i + 1 < len && s[i + 1] == 0x85)
+        return 2;
+    if (s[i] == 0xE2 && i + 2 < len && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+        return 3;
+    return 0;
+}
+
+void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_breaks,
+                          int *line, int *column)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t i = 0;
+    int l = 1, c = 1;
+
+    if (offset > len)
+        offset = len;
+    while (i < offset) {
+        size_t br = cardc__line_break_len(text, len, i, yaml_breaks);
+
+        if (br) {
+            /* An offset inside a CR LF pair still belongs to the first line. */
+            if (i + br > offset) {
+                c++;
+                break;
+            }
+            i += br;
+            l++;
+            c = 1;
+            continue;
+        }
+        /* Continuation bytes do not start a code point. */
+        if (!utf8_is_continuation(s[i]))
+            c++;
+        i++;
+    }
+    if (line)
+        *line = l;
+    if (column)
+        *column = c;
+}
