@@ -1,14 +1,9 @@
 /* cardc gen: typed C bindings for model cards or plain schemas. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/types.h>
-
-#include <json-c/json.h>
 
 #include "cardc/cardc.h"
 #include "cli.h"
@@ -111,124 +106,26 @@ static bool valid_c_name(const char *s)
     return strlen(s) < 200 && strncmp(s, "cardc_", 6) != 0;
 }
 
-/* Copies the documents the compiled schema reached (not the root, not the
- * built-in meta-schemas) into the side, in the schema's document order. */
-static int keep_resources(gen_side *sd, const cardc_schema *compiled)
+/* The checks on option combinations; -1 when they hold, else the exit status. */
+static int check_options(const options *o)
 {
-    size_t n = cardc_schema_document_count(compiled);
-
-    if (n <= 1)
-        return 0;
-    sd->resource_uris = calloc(n, sizeof *sd->resource_uris);
-    sd->resource_jsons = calloc(n, sizeof *sd->resource_jsons);
-    if (!sd->resource_uris || !sd->resource_jsons)
-        return -1;
-    for (size_t i = 1; i < n; i++) {
-        const struct json_object *doc = NULL;
-        bool builtin = false;
-        const char *uri = cardc_schema_document(compiled, i, &doc, &builtin);
-        if (!uri || !doc || builtin)
-            continue;
-        sd->resource_uris[sd->resource_count] = strdup(uri);
-        sd->resource_jsons[sd->resource_count] = cardc_json_dump(doc, 0);
-        sd->resource_count++;
-        if (!sd->resource_uris[sd->resource_count - 1] || !sd->resource_jsons[sd->resource_count - 1])
-            return -1;
-    }
-    return 0;
-}
-
-/* Compiles one schema so an invalid one is reported before generating;
- * positions point into the file the user wrote. The documents it reached
- * go into sd. */
-static int check_schema(gen_side *sd, const struct json_object *schema,
-                        const cardc_schema_options *sopts, const char *file, int line, int col,
-                        const char *text, size_t len)
-{
-    cardc_schema *compiled = NULL;
-    cardc_error err;
-
-    cardc_error_clear(&err);
-    if (cardc_schema_compile(schema, sopts, &compiled, &err) == CARDC_OK) {
-        int rc = keep_resources(sd, compiled);
-        cardc_schema_free(compiled);
-        if (rc != 0)
-            fprintf(stderr, "cardc: error: out of memory\n");
-        return rc;
-    }
-    if (!err.source[0]) {
-        if (text)
-            cardc_json_locate(text, len, err.pointer, &line, &col);
-        snprintf(err.source, sizeof err.source, "%s", file);
-        err.line = line;
-        err.column = col;
-    }
-    report_error(stderr, &err);
+    if ((o->n_cards > 0) == (o->schema != NULL))
+        return cli_usage_error("gen", "give --card (one or more) or --schema");
+    if (!o->dir)
+        return cli_usage_error("gen", "-o DIR is required");
+    if (o->schema && !o->name)
+        return cli_usage_error("gen", "--schema needs --name");
+    if (o->name && o->n_cards > 1)
+        return cli_usage_error("gen", "--name applies to one card only");
+    if (o->name && !valid_c_name(o->name))
+        return cli_usage_error("gen",
+                               "--name '%s' is not a C identifier of letters, digits and '_' "
+                               "(not a keyword, not starting with a digit, '_' or cardc_)",
+                               o->name);
+    if (o->dialect_name && cardc_dialect_from_name(o->dialect_name) == CARDC_DIALECT_AUTO)
+        return cli_usage_error("gen", "unknown dialect '%s' (draft7, 2019-09 or 2020-12)",
+                               o->dialect_name);
     return -1;
-}
-
-/* contentType of a side: the root's, else its first branch's. */
-static const char *content_type(const struct json_object *s)
-{
-    struct json_object *v, *list;
-    if (!s || !json_object_is_type(s, json_type_object))
-        return "application/json";
-    if (json_object_object_get_ex(s, "contentType", &v) && json_object_is_type(v, json_type_string))
-        return json_object_get_string(v);
-    if ((json_object_object_get_ex(s, "oneOf", &list) || json_object_object_get_ex(s, "anyOf", &list)) &&
-        json_object_is_type(list, json_type_array))
-        for (size_t i = 0; i < json_object_array_length(list); i++) {
-            struct json_object *b = json_object_array_get_idx(list, i);
-            if (json_object_is_type(b, json_type_object) &&
-                json_object_object_get_ex(b, "contentType", &v) && json_object_is_type(v, json_type_string))
-                return json_object_get_string(v);
-        }
-    return "application/json";
-}
-
-static int set_side(gen_model *m, int side, const struct json_object *schema, const char *source,
-                    const char *where)
-{
-    size_t n = strlen(source) + strlen(where) + 1;
-    m->sides[side].schema = schema;
-    m->sides[side].json = cardc_json_dump(schema, 0);
-    m->sides[side].source = malloc(n);
-    if (!m->sides[side].json || !m->sides[side].source)
-        return -1;
-    snprintf(m->sides[side].source, n, "%s%s", source, where);
-    m->sides[side].content_type = content_type(schema);
-    return 0;
-}
-
-static int write_model(gen_model *m, const char *dir)
-{
-    strbuf h = {0}, c = {0};
-    cardc_error err;
-    char file[512];
-    int rc = 0;
-
-    gen_emit_header(&h, m);
-    gen_emit_source(&c, m);
-    cardc_error_clear(&err);
-    if (h.oom || c.oom) {
-        fprintf(stderr, "cardc: error: out of memory\n");
-        rc = -1;
-    } else {
-        snprintf(file, sizeof file, "%s.h", m->c_name);
-        if (gen_write_file(dir, file, &h, &err) != CARDC_OK) {
-            report_error(stderr, &err);
-            rc = -1;
-        } else {
-            snprintf(file, sizeof file, "%s.c", m->c_name);
-            if (gen_write_file(dir, file, &c, &err) != CARDC_OK) {
-                report_error(stderr, &err);
-                rc = -1;
-            }
-        }
-    }
-    cardc__strbuf_free(&h);
-    cardc__strbuf_free(&c);
-    return rc;
 }
 
 int cli_gen(int argc, char **argv)
@@ -236,14 +133,9 @@ int cli_gen(int argc, char **argv)
     options o;
     cardc_registry *registry = NULL;
     cardc_schema_options sopts;
-    cardc_card **cards = NULL;
-    gen_model *models = NULL;
-    gen_model **order = NULL;
-    struct json_object *schema_doc = NULL;
-    char *schema_text = NULL;
-    size_t schema_len = 0, n_models = 0;
-    int status = CLI_EXIT_ERROR, parsed;
+    gen_request req;
     cardc_error err;
+    int status = CLI_EXIT_ERROR;
 
     memset(&o, 0, sizeof o);
     o.cards = calloc((size_t)argc + 1, sizeof *o.cards);
@@ -252,39 +144,9 @@ int cli_gen(int argc, char **argv)
         fprintf(stderr, "cardc: error: out of memory\n");
         goto out;
     }
-    parsed = parse_options(argc, argv, &o);
-    if (parsed >= 0) {
-        status = parsed;
+    if ((status = parse_options(argc, argv, &o)) >= 0 || (status = check_options(&o)) >= 0)
         goto out;
-    }
-    if ((o.n_cards > 0) == (o.schema != NULL)) {
-        status = cli_usage_error("gen", "give --card (one or more) or --schema");
-        goto out;
-    }
-    if (!o.dir) {
-        status = cli_usage_error("gen", "-o DIR is required");
-        goto out;
-    }
-    if (o.schema && !o.name) {
-        status = cli_usage_error("gen", "--schema needs --name");
-        goto out;
-    }
-    if (o.name && o.n_cards > 1) {
-        status = cli_usage_error("gen", "--name applies to one card only");
-        goto out;
-    }
-    if (o.name && !valid_c_name(o.name)) {
-        status = cli_usage_error("gen",
-                                 "--name '%s' is not a C identifier of letters, digits and '_' "
-                                 "(not a keyword, not starting with a digit, '_' or cardc_)",
-                                 o.name);
-        goto out;
-    }
-    if (o.dialect_name && cardc_dialect_from_name(o.dialect_name) == CARDC_DIALECT_AUTO) {
-        status = cli_usage_error("gen", "unknown dialect '%s' (draft7, 2019-09 or 2020-12)",
-                                 o.dialect_name);
-        goto out;
-    }
+    status = CLI_EXIT_ERROR;
     if (cli_load_resources(o.resources, o.n_resources, &registry) != 0)
         goto out;
     cardc_schema_options_init(&sopts);
@@ -293,144 +155,18 @@ int cli_gen(int argc, char **argv)
         sopts.flags |= CARDC_SCHEMA_ASSERT_FORMAT;
     if (o.dialect_name)
         sopts.dialect = cardc_dialect_from_name(o.dialect_name);
-
-    n_models = o.schema ? 1 : o.n_cards;
-    cards = calloc(n_models, sizeof *cards);
-    models = calloc(n_models, sizeof *models);
-    order = calloc(n_models, sizeof *order);
-    if (!cards || !models || !order) {
-        fprintf(stderr, "cardc: error: out of memory\n");
-        goto out;
-    }
-
-    for (size_t i = 0; i < n_models; i++) {
-        gen_model *m = &models[i];
-        order[i] = m;
-        m->dialect = sopts.dialect;
-        m->schema_flags = sopts.flags;
-        cardc_error_clear(&err);
-        if (o.schema) {
-            const char *file = strcmp(o.schema, "-") ? o.schema : "<stdin>";
-            if (cardc_read_file(o.schema, &schema_text, &schema_len, &err) != CARDC_OK ||
-                cardc_json_parse(schema_text, schema_len, file, 0, &schema_doc, &err) != CARDC_OK) {
-                report_error(stderr, &err);
-                goto out;
-            }
-            if (check_schema(&m->sides[0], schema_doc, &sopts, file, 0, 0, schema_text, schema_len) != 0)
-                goto out;
-            m->schema_mode = true;
-            m->model_name = o.name;
-            m->card = file;
-            m->c_name = strdup(o.name);
-            if (!m->c_name || set_side(m, 0, schema_doc, file, "") != 0) {
-                fprintf(stderr, "cardc: error: out of memory\n");
-                goto out;
-            }
-        } else {
-            const char *path = o.cards[i];
-            cardc_card *card;
-            if (cli_load_card(path, &cards[i]) != 0)
-                goto out;
-            card = cards[i];
-            m->model_name = cardc_card_name(card);
-            m->task_name = cardc_card_task_name(card);
-            m->task_type = cardc_card_task_type(card);
-            m->description = cardc_card_description(card);
-            m->card = path;
-            m->c_name = o.name ? strdup(o.name)
-                               : gen_model_c_name(m->model_name ? m->model_name : path);
-            if (!m->c_name) {
-                fprintf(stderr, "cardc: error: out of memory\n");
-                goto out;
-            }
-            /* Two cards whose names mangle alike get _2, _3, ... */
-            for (int k = 2;; k++) {
-                bool clash = strcmp(m->c_name, "cardc_models") == 0;
-                for (size_t j = 0; j < i && !clash; j++)
-                    clash = strcmp(models[j].c_name, m->c_name) == 0;
-                if (!clash)
-                    break;
-                char buf[300];
-                size_t base = strlen(m->c_name);
-                if (k > 2)
-                    base = strrchr(m->c_name, '_') - m->c_name;
-                snprintf(buf, sizeof buf, "%.*s_%d", (int)base, m->c_name, k);
-                free(m->c_name);
-                m->c_name = strdup(buf);
-                if (!m->c_name) {
-                    fprintf(stderr, "cardc: error: out of memory\n");
-                    goto out;
-                }
-            }
-            for (int side = 0; side < 2; side++) {
-                const struct json_object *schema = NULL;
-                int line = 0, col = 0;
-                cardc_error_clear(&err);
-                cardc_status st = cardc_card_schema(card, (cardc_side)side, &schema, &err);
-                if (st == CARDC_E_NO_SCHEMA) {
-                    models[i].sides[side].content_type = NULL;
-                    continue;
-                }
-                if (st != CARDC_OK) {
-                    cli_report_error(&err, path);
-                    goto out;
-                }
-                cardc_card_schema_position(card, (cardc_side)side, &line, &col);
-                if (check_schema(&m->sides[side], schema, &sopts, path, line, col, NULL, 0) != 0)
-                    goto out;
-                const char *where = cardc_card_get_format(card) == CARDC_CARD_JSON
-                                        ? (side ? "#/schema/output" : "#/schema/input")
-                                        : (side ? "#/json_schema/output" : "#/json_schema/input");
-                if (set_side(m, side, schema, path, where) != 0) {
-                    fprintf(stderr, "cardc: error: out of memory\n");
-                    goto out;
-                }
-            }
-        }
-        cardc_error_clear(&err);
-        if (gen_model_build(m, &err) != CARDC_OK) {
-            report_error(stderr, &err);
-            goto out;
-        }
-    }
-
-    if (mkdir(o.dir, 0777) != 0 && errno != EEXIST) {
-        fprintf(stderr, "%s: error: cannot create the directory: %s\n", o.dir, strerror(errno));
-        goto out;
-    }
-    for (size_t i = 0; i < n_models; i++)
-        if (write_model(&models[i], o.dir) != 0)
-            goto out;
-    if (n_models > 1) {
-        strbuf h = {0}, c = {0};
-        int rc = 0;
-        gen_emit_registry_header(&h, order, n_models);
-        gen_emit_registry_source(&c, order, n_models);
-        cardc_error_clear(&err);
-        if (h.oom || c.oom) {
-            fprintf(stderr, "cardc: error: out of memory\n");
-            rc = -1;
-        } else if (gen_write_file(o.dir, "cardc_models.h", &h, &err) != CARDC_OK ||
-                   gen_write_file(o.dir, "cardc_models.c", &c, &err) != CARDC_OK) {
-            report_error(stderr, &err);
-            rc = -1;
-        }
-        cardc__strbuf_free(&h);
-        cardc__strbuf_free(&c);
-        if (rc)
-            goto out;
-    }
-    status = CLI_EXIT_OK;
+    memset(&req, 0, sizeof req);
+    req.cards = o.cards;
+    req.card_count = o.n_cards;
+    req.schema = o.schema;
+    req.name = o.name;
+    req.dir = o.dir;
+    req.schema_options = &sopts;
+    if (gen_generate(&req, &err) == CARDC_OK)
+        status = CLI_EXIT_OK;
+    else
+        report_error(stderr, &err);
 out:
-    for (size_t i = 0; models && i < n_models; i++)
-        gen_model_free(&models[i]);
-    for (size_t i = 0; cards && i < n_models; i++)
-        cardc_card_free(cards[i]);
-    free(models);
-    free(order);
-    free(cards);
-    json_object_put(schema_doc);
-    free(schema_text);
     cardc_registry_free(registry);
     free(o.cards);
     free(o.resources);

@@ -176,6 +176,23 @@ void gen_emit_source(strbuf *b, gen_model *m);
 void gen_emit_registry_header(strbuf *b, gen_model *const *models, size_t count);
 void gen_emit_registry_source(strbuf *b, gen_model *const *models, size_t count);
 
+/* ---- The pipeline (generate.c) --------------------------------------- */
+
+/* What `cardc gen` was asked for (all borrowed). */
+typedef struct gen_request {
+    const char *const *cards; /* card paths */
+    size_t card_count;
+    const char *schema; /* a plain schema file ("-": stdin) instead of cards */
+    const char *name;   /* C prefix (needed with schema; one card only) */
+    const char *dir;    /* output directory, created if missing */
+    const cardc_schema_options *schema_options; /* dialect, flags, registry; may be NULL */
+} gen_request;
+
+/* Loads, checks, builds and writes every model of req. The record is reset
+ * on entry and on failure says what and where (file:line:col of the card
+ * or schema when known). */
+cardc_status gen_generate(const gen_request *req, cardc_error *err);
+
 /* Writes text to dir/file; CARDC_E_IO with the path on failure. */
 cardc_status gen_write_file(const char *dir, const char *file, const strbuf *b, cardc_error *err);
 
