@@ -240,30 +240,32 @@ static void ref(strbuf *b, const gen_type *t)
         strbuf_str(b, "NULL");
 }
 
-static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
+/* Texts too long for one literal, pooled before the tables that use them. */
+static void emit_long_texts(strbuf *b, long_texts *lt, const gen_type *t)
 {
-    const char *ct = gen_c_type(t);
-    int has_checkfields = 0;
-    long_texts lt;
-
-    memset(&lt, 0, sizeof lt);
-    lt.stem = t->name;
+    memset(lt, 0, sizeof *lt);
+    lt->stem = t->name;
     for (size_t i = 0; i < t->check_count; i++) {
-        long_add(b, &lt, t->checks[i].text, t->checks[i].text ? strlen(t->checks[i].text) : 0);
-        long_add(b, &lt, t->checks[i].keyword, t->checks[i].keyword ? strlen(t->checks[i].keyword) : 0);
+        long_add(b, lt, t->checks[i].text, t->checks[i].text ? strlen(t->checks[i].text) : 0);
+        long_add(b, lt, t->checks[i].keyword, t->checks[i].keyword ? strlen(t->checks[i].keyword) : 0);
     }
     for (size_t i = 0; t->kind == CARDC_KIND_OBJECT && i < t->field_count; i++) {
         const gen_field *f = &t->fields[i];
-        long_add(b, &lt, f->json_name, f->json_name_len);
-        long_add(b, &lt, f->default_json, f->default_json ? strlen(f->default_json) : 0);
+        long_add(b, lt, f->json_name, f->json_name_len);
+        long_add(b, lt, f->default_json, f->default_json ? strlen(f->default_json) : 0);
     }
     for (size_t i = 0; t->kind == CARDC_KIND_ENUM && i < t->enum_count; i++)
-        long_add(b, &lt, t->enum_values[i], strlen(t->enum_values[i]));
+        long_add(b, lt, t->enum_values[i], strlen(t->enum_values[i]));
     if (t->pointer)
-        long_add(b, &lt, t->pointer, strlen(t->pointer));
-    long_end(b, &lt);
+        long_add(b, lt, t->pointer, strlen(t->pointer));
+    long_end(b, lt);
 
-    /* Checks. */
+}
+
+static void emit_checks(strbuf *b, const long_texts *lt, const gen_type *t)
+{
+    int has_checkfields = 0;
+
     for (size_t i = 0; i < t->check_count; i++)
         has_checkfields += t->checks[i].field_count > 0;
     if (has_checkfields) {
@@ -301,7 +303,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
             }
             if (c->text) {
                 strbuf_str(b, ", .text = ");
-                text_lit(b, &lt, c->text);
+                text_lit(b, lt, c->text);
             }
             if (c->field_count) {
                 strbuf_printf(b, ",\n     .fields = %s_checkfields + %zu, .field_count = %zu", t->name,
@@ -309,18 +311,22 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
                 off += c->field_count;
             }
             strbuf_str(b, ",\n     .keyword = ");
-            text_lit(b, &lt, c->keyword);
+            text_lit(b, lt, c->keyword);
             strbuf_str(b, "},\n");
         }
         strbuf_str(b, "};\n");
     }
+}
+
+static void emit_fields(strbuf *b, const long_texts *lt, const gen_type *t)
+{
     if (t->kind == CARDC_KIND_OBJECT && t->field_count) {
         strbuf_printf(b, "static const cardc_field %s_fields[] = {\n", t->name);
         for (size_t i = 0; i < t->field_count; i++) {
             const gen_field *f = &t->fields[i];
             bool storage = f->type && f->type->kind != CARDC_KIND_NULL;
             strbuf_str(b, "    {.json_name = ");
-            text_ref(b, &lt, f->json_name, f->json_name_len);
+            text_ref(b, lt, f->json_name, f->json_name_len);
             strbuf_printf(b, ", .json_name_len = %zu,\n", f->json_name_len);
             if (storage)
                 strbuf_printf(b, "     .offset = offsetof(%s, %s),\n", t->name, f->c_name);
@@ -337,11 +343,16 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
             strbuf_str(b, "     .type = ");
             ref(b, f->type);
             strbuf_str(b, ",\n     .default_json = ");
-            text_lit(b, &lt, f->default_json);
+            text_lit(b, lt, f->default_json);
             strbuf_printf(b, ",\n     .required = %s},\n", f->required ? "true" : "false");
         }
         strbuf_str(b, "};\n");
     }
+}
+
+/* A union's branches and an enum's values. */
+static void emit_branches_values(strbuf *b, const long_texts *lt, const gen_type *t)
+{
     if (t->kind == CARDC_KIND_UNION && t->branch_count) {
         strbuf_printf(b, "static const cardc_branch %s_branches[] = {\n", t->name);
         for (size_t i = 0; i < t->branch_count; i++) {
@@ -357,11 +368,17 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
         strbuf_printf(b, "static const char *const %s_values[] = {\n", t->name);
         for (size_t i = 0; i < t->enum_count; i++) {
             strbuf_str(b, "    ");
-            text_lit(b, &lt, t->enum_values[i]);
+            text_lit(b, lt, t->enum_values[i]);
             strbuf_str(b, ",\n");
         }
         strbuf_str(b, "};\n");
     }
+
+}
+
+static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const gen_type *t)
+{
+    const char *ct = gen_c_type(t);
 
     strbuf_printf(b, "%sconst cardc_type %s_type = {\n", t->named ? "" : "static ", t->name);
     strbuf_printf(b, "    .kind = %s,\n    .flags = ", kind_name(t->kind));
@@ -369,7 +386,7 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
     strbuf_str(b, ",\n    .c_name = ");
     lit(b, t->name);
     strbuf_str(b, ",\n    .pointer = ");
-    text_lit(b, &lt, t->pointer);
+    text_lit(b, lt, t->pointer);
     if (ct)
         strbuf_printf(b, ",\n    .size = sizeof(%s)", ct);
     else
@@ -397,6 +414,17 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
         strbuf_printf(b, ",\n    .enum_values = %s_values,\n    .enum_count = %zu", t->name,
                       t->enum_count);
     strbuf_printf(b, ",\n    .schema = &%s_%s_schema,\n};\n\n", m->c_name, t->side ? "output" : "input");
+}
+
+static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
+{
+    long_texts lt;
+
+    emit_long_texts(b, &lt, t);
+    emit_checks(b, &lt, t);
+    emit_fields(b, &lt, t);
+    emit_branches_values(b, &lt, t);
+    emit_type(b, m, &lt, t);
 }
 
 static void emit_wrappers(strbuf *b, gen_type *t)

@@ -816,136 +816,147 @@ residual:
     t->flags |= CARDC_TYPE_RESIDUAL;
 }
 
-static gen_type *build_object_parts(ctx *c, const struct json_object *s, const char *ptr,
-                                    const char *name, const char *prefix,
-                                    const struct json_object *const *parts,
-                                    char *const *part_ptr, size_t nparts)
+/* An object without properties but with one value schema for every key
+ * (additionalProperties, or a single patternProperties): a MAP; NULL
+ * value schema: plain JSON. */
+static gen_type *build_map(ctx *c, const struct json_object *s, const char *ptr, const char *name,
+                           const char *prefix)
 {
-    const struct json_object *props = get(s, "properties");
     const struct json_object *req = get(s, "required");
     const struct json_object *ap = get(s, "additionalProperties");
     const struct json_object *pp = get(s, "patternProperties");
-    bool has_props = props && json_object_is_type(props, json_type_object) &&
-                     json_object_object_length(props) > 0;
+    const struct json_object *value = NULL;
+    const char *vkw = NULL;
     gen_type *t;
-    for (size_t i = 1; i < nparts; i++) {
-        const struct json_object *pp2 = get(parts[i], "properties");
-        if (pp2 && json_object_object_length(pp2) > 0)
-            has_props = true;
-    }
-    if (!has_props) {
-        const struct json_object *value = NULL;
-        const char *vkw = NULL;
-        if (ap && json_object_is_type(ap, json_type_object)) {
-            value = ap;
-            vkw = "additionalProperties";
-        } else if (!ap && pp && json_object_object_length(pp) == 1) {
-            json_object_object_foreach((struct json_object *)pp, key, val) {
-                (void)key;
-                value = val;
-            }
-            vkw = "patternProperties";
+    if (ap && json_object_is_type(ap, json_type_object)) {
+        value = ap;
+        vkw = "additionalProperties";
+    } else if (!ap && pp && json_object_object_length(pp) == 1) {
+        json_object_object_foreach((struct json_object *)pp, key, val) {
+            (void)key;
+            value = val;
         }
-        if (!value)
-            return make_json(c, ptr, name); /* no shape beyond "an object" */
-        t = new_type(c, CARDC_KIND_MAP, ptr);
-        if (!t)
-            return NULL;
-        t->name = unique_stem(c, name, t->kind);
-        t->named = t->is_struct = true;
-        char *vptr = child_ptr(c, ptr, vkw);
-        if (strcmp(vkw, "patternProperties") == 0) {
-            char *pp_ptr = NULL;
-            json_object_object_foreach((struct json_object *)pp, key, val) {
-                (void)val;
-                pp_ptr = child_ptr(c, vptr, key);
-            }
-            free(vptr);
-            vptr = pp_ptr;
-            t->flags |= CARDC_TYPE_RESIDUAL; /* key patterns */
-        }
-        char *vname = join(c, prefix ? prefix : t->name, "value");
-        c->array_depth++;
-        t->item = build(c, value, vptr ? vptr : ptr, vname ? vname : name, NULL, false, NULL);
-        c->array_depth--;
-        free(vname);
-        free(vptr);
-        count_check(c, t, s, ptr, "minProperties", CARDC_CHECK_MIN_PROPERTIES);
-        count_check(c, t, s, ptr, "maxProperties", CARDC_CHECK_MAX_PROPERTIES);
-        if (req || get(s, "not") || get(s, "dependentRequired") || get(s, "dependencies"))
-            t->flags |= CARDC_TYPE_RESIDUAL;
-        return t;
+        vkw = "patternProperties";
     }
-
-    t = new_type(c, CARDC_KIND_OBJECT, ptr);
+    if (!value)
+        return make_json(c, ptr, name); /* no shape beyond "an object" */
+    t = new_type(c, CARDC_KIND_MAP, ptr);
     if (!t)
         return NULL;
     t->name = unique_stem(c, name, t->kind);
     t->named = t->is_struct = true;
-    if (ap && json_object_is_type(ap, json_type_boolean) && !json_object_get_boolean(ap))
-        t->flags |= CARDC_TYPE_CLOSED;
-    else if (ap && !(json_object_is_type(ap, json_type_boolean) ||
-                     (json_object_is_type(ap, json_type_object) && json_object_object_length(ap) == 0)))
-        t->flags |= CARDC_TYPE_RESIDUAL; /* extra keys checked by the validator (and dropped) */
-    if (pp)
+    char *vptr = child_ptr(c, ptr, vkw);
+    if (strcmp(vkw, "patternProperties") == 0) {
+        char *pp_ptr = NULL;
+        json_object_object_foreach((struct json_object *)pp, key, val) {
+            (void)val;
+            pp_ptr = child_ptr(c, vptr, key);
+        }
+        free(vptr);
+        vptr = pp_ptr;
+        t->flags |= CARDC_TYPE_RESIDUAL; /* key patterns */
+    }
+    char *vname = join(c, prefix ? prefix : t->name, "value");
+    c->array_depth++;
+    t->item = build(c, value, vptr ? vptr : ptr, vname ? vname : name, NULL, false, NULL);
+    c->array_depth--;
+    free(vname);
+    free(vptr);
+    count_check(c, t, s, ptr, "minProperties", CARDC_CHECK_MIN_PROPERTIES);
+    count_check(c, t, s, ptr, "maxProperties", CARDC_CHECK_MAX_PROPERTIES);
+    if (req || get(s, "not") || get(s, "dependentRequired") || get(s, "dependencies"))
         t->flags |= CARDC_TYPE_RESIDUAL;
+    return t;
+}
 
+/* The parts of an object type (its schema and the allOf members merged
+ * into it): properties, required lists, their JSON Pointers. */
+typedef struct object_parts {
+    const struct json_object *const *parts;
+    char *const *ptrs;
+    size_t n;
+} object_parts;
+
+static bool required_in(const object_parts *op, const char *key)
+{
+    bool required = false;
+    for (size_t q = 0; q < op->n; q++) {
+        const struct json_object *rq = get(op->parts[q], "required");
+        if (rq && json_object_is_type(rq, json_type_array))
+            for (size_t i = 0; i < json_object_array_length(rq); i++) {
+                struct json_object *r = json_object_array_get_idx(rq, i);
+                if (json_object_is_type(r, json_type_string) &&
+                    strcmp(json_object_get_string(r), key) == 0)
+                    required = true;
+            }
+    }
+    return required;
+}
+
+/* One property's field (ps: its schema, pptr: pointer of "properties"). */
+static void add_field(ctx *c, gen_type *t, gen_names *local, const object_parts *op,
+                      const char *key, const struct json_object *ps, const char *pptr,
+                      const char *ptr, const char *name, const char *prefix)
+{
+    gen_field *f = &t->fields[t->field_count];
+    bool nullable = false;
+    f->json_name = xstrdup(c, key);
+    f->json_name_len = strlen(key);
+    f->c_name = unique_member(c, local, key, strlen(key));
+    f->pointer = child_ptr(c, pptr ? pptr : ptr, key);
+    f->required = required_in(op, key);
+    const struct json_object *d = get(ps, "default");
+    if (d)
+        f->default_json = dump(c, d);
+    const char *desc = get_str(ps, "description");
+    if (!desc)
+        desc = get_str(ps, "title");
+    f->description = desc ? xstrdup(c, desc) : NULL;
+    char *fname = join(c, prefix ? prefix : t->name, f->c_name ? f->c_name : "field");
+    f->type = build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true,
+                    &nullable);
+    f->nullable = nullable;
+    free(fname);
+    t->field_count++;
+}
+
+static void add_fields(ctx *c, gen_type *t, const object_parts *op, const char *ptr,
+                       const char *name, const char *prefix)
+{
     size_t n = 0;
-    for (size_t p = 0; p < nparts; p++) {
-        const struct json_object *pr = get(parts[p], "properties");
+    for (size_t p = 0; p < op->n; p++) {
+        const struct json_object *pr = get(op->parts[p], "properties");
         if (pr && json_object_is_type(pr, json_type_object))
             n += (size_t)json_object_object_length(pr);
     }
     t->fields = calloc(n ? n : 1, sizeof *t->fields);
     if (!t->fields) {
         c->oom = 1;
-        return t;
+        return;
     }
     gen_names local = {0};
-    for (size_t p = 0; p < nparts; p++) {
-        const struct json_object *pr = get(parts[p], "properties");
+    for (size_t p = 0; p < op->n; p++) {
+        const struct json_object *pr = get(op->parts[p], "properties");
         if (!pr || !json_object_is_type(pr, json_type_object))
             continue;
-        char *pptr = child_ptr(c, part_ptr[p] ? part_ptr[p] : ptr, "properties");
+        char *pptr = child_ptr(c, op->ptrs[p] ? op->ptrs[p] : ptr, "properties");
         json_object_object_foreach((struct json_object *)pr, key, ps) {
             if (field_index(t, key) >= 0)
                 continue; /* the same schema again (checked by the merge) */
-            gen_field *f = &t->fields[t->field_count];
-            bool nullable = false;
-            f->json_name = xstrdup(c, key);
-            f->json_name_len = strlen(key);
-            f->c_name = unique_member(c, &local, key, strlen(key));
-            f->pointer = child_ptr(c, pptr ? pptr : ptr, key);
-            for (size_t q = 0; q < nparts; q++) {
-                const struct json_object *rq = get(parts[q], "required");
-                if (rq && json_object_is_type(rq, json_type_array))
-                    for (size_t i = 0; i < json_object_array_length(rq); i++) {
-                        struct json_object *r = json_object_array_get_idx(rq, i);
-                        if (json_object_is_type(r, json_type_string) &&
-                            strcmp(json_object_get_string(r), key) == 0)
-                            f->required = true;
-                    }
-            }
-            const struct json_object *d = get(ps, "default");
-            if (d)
-                f->default_json = dump(c, d);
-            const char *desc = get_str(ps, "description");
-            if (!desc)
-                desc = get_str(ps, "title");
-            f->description = desc ? xstrdup(c, desc) : NULL;
-            char *fname = join(c, prefix ? prefix : t->name, f->c_name ? f->c_name : "field");
-            f->type = build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true,
-                            &nullable);
-            f->nullable = nullable;
-            free(fname);
-            t->field_count++;
+            add_field(c, t, &local, op, key, ps, pptr, ptr, name, prefix);
         }
         free(pptr);
     }
     gen_names_free(&local);
+}
 
-    for (size_t q = 0; q < nparts; q++) {
-        const struct json_object *rq = get(parts[q], "required");
+/* The object checks beyond its fields: required names that are no field,
+ * property counts, "not": {"required": [...]}, dependentRequired. */
+static void object_checks(ctx *c, gen_type *t, const struct json_object *s, const char *ptr,
+                          const object_parts *op)
+{
+    for (size_t q = 0; q < op->n; q++) {
+        const struct json_object *rq = get(op->parts[q], "required");
         if (rq && json_object_is_type(rq, json_type_array))
             for (size_t i = 0; i < json_object_array_length(rq); i++) {
                 struct json_object *r = json_object_array_get_idx(rq, i);
@@ -992,6 +1003,43 @@ static gen_type *build_object_parts(ctx *c, const struct json_object *s, const c
         }
         free(dptr);
     }
+}
+
+static gen_type *build_object_parts(ctx *c, const struct json_object *s, const char *ptr,
+                                    const char *name, const char *prefix,
+                                    const struct json_object *const *parts,
+                                    char *const *part_ptr, size_t nparts)
+{
+    const struct json_object *props = get(s, "properties");
+    const struct json_object *ap = get(s, "additionalProperties");
+    object_parts op = {parts, part_ptr, nparts};
+    bool has_props = props && json_object_is_type(props, json_type_object) &&
+                     json_object_object_length(props) > 0;
+    gen_type *t;
+    for (size_t i = 1; i < nparts; i++) {
+        const struct json_object *pp2 = get(parts[i], "properties");
+        if (pp2 && json_object_object_length(pp2) > 0)
+            has_props = true;
+    }
+    if (!has_props)
+        return build_map(c, s, ptr, name, prefix);
+
+    t = new_type(c, CARDC_KIND_OBJECT, ptr);
+    if (!t)
+        return NULL;
+    t->name = unique_stem(c, name, t->kind);
+    t->named = t->is_struct = true;
+    if (ap && json_object_is_type(ap, json_type_boolean) && !json_object_get_boolean(ap))
+        t->flags |= CARDC_TYPE_CLOSED;
+    else if (ap && !(json_object_is_type(ap, json_type_boolean) ||
+                     (json_object_is_type(ap, json_type_object) && json_object_object_length(ap) == 0)))
+        t->flags |= CARDC_TYPE_RESIDUAL; /* extra keys checked by the validator (and dropped) */
+    if (get(s, "patternProperties"))
+        t->flags |= CARDC_TYPE_RESIDUAL;
+    add_fields(c, t, &op, ptr, name, prefix);
+    if (!t->fields)
+        return t;
+    object_checks(c, t, s, ptr, &op);
     return t;
 }
 
@@ -1290,12 +1338,164 @@ no:
     return false;
 }
 
+/* The name a schema gives its type: its title wherever it is (*titled
+ * set), else its $defs/definitions key; NULL for none. Heap. */
+static char *given_name(ctx *c, const struct json_object *s, const char *ptr, bool *titled)
+{
+    char *name = NULL;
+    const char *title = get_str(s, "title"), *p = NULL;
+    *titled = false;
+    if (title && *title && ptr[0]) {
+        char *sn = gen_snake(title, strlen(title));
+        if (sn && *sn)
+            name = join(c, c->m->c_name, sn);
+        free(sn);
+        if (name) {
+            *titled = true;
+            return name;
+        }
+    }
+    if (strncmp(ptr, "/$defs/", 7) == 0)
+        p = ptr + 7;
+    else if (strncmp(ptr, "/definitions/", 13) == 0)
+        p = ptr + 13;
+    if (p && !strchr(p, '/')) {
+        char *sn = gen_snake(p, strlen(p));
+        if (sn && *sn)
+            name = join(c, c->m->c_name, sn);
+        free(sn);
+    }
+    return name;
+}
+
+/* A field's {"oneOf"/"anyOf": [{"type": "null"}, X]}: X, nullable.
+ * *done is false when the schema has another shape. */
+static gen_type *build_null_pair(ctx *c, const struct json_object *s, const char *ptr,
+                                 const char *name, const char *ukw, bool *nullable, bool *done)
+{
+    const struct json_object *list = get(s, ukw);
+    static const char *const allowed[] = {"oneOf", "anyOf"};
+    gen_type *t;
+    *done = false;
+    if (json_object_array_length(list) != 2 || !only_keywords(s, allowed, 2))
+        return NULL;
+    for (size_t i = 0; i < 2; i++) {
+        const struct json_object *a = json_object_array_get_idx(list, i);
+        const struct json_object *b = json_object_array_get_idx(list, 1 - i);
+        if (!is_null_schema(a) || !json_object_is_type(b, json_type_object) || get(b, "$ref") ||
+            !single_type(b, NULL) || strcmp(single_type(b, NULL), "null") == 0)
+            continue;
+        char *bptr = child_ptr_i(c, ptr, ukw, 1 - i);
+        *done = true;
+        t = build(c, b, bptr ? bptr : ptr, name, NULL, true, NULL);
+        free(bptr);
+        if (t) {
+            free(t->pointer);
+            t->pointer = xstrdup(c, ptr);
+            t->flags |= CARDC_TYPE_NULLABLE;
+            *nullable = true;
+        }
+        return t;
+    }
+    return NULL;
+}
+
+/* The one JSON type of a schema ("type", maybe with "null" in a field),
+ * inherited or implied; NULL when it has none or several. */
+static const char *the_type(const struct json_object *s, const char *inherit, bool field,
+                            bool *with_null)
+{
+    const struct json_object *tv = get(s, "type");
+    const char *type = NULL;
+    *with_null = false;
+    if (tv && json_object_is_type(tv, json_type_array)) {
+        size_t n = json_object_array_length(tv), k = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *x = json_object_get_string(json_object_array_get_idx(tv, i));
+            if (strcmp(x, "null") == 0) {
+                *with_null = true;
+            } else {
+                type = x;
+                k++;
+            }
+        }
+        if (k != 1 || (*with_null && !field) || (!*with_null && n != 1))
+            type = NULL;
+        if (!type && k == 0 && *with_null)
+            type = "null";
+        return type;
+    }
+    if (tv)
+        return json_object_get_string((struct json_object *)tv);
+    return inherit ? inherit : implied_type(s);
+}
+
+/* Keywords nothing inline checks. */
+static void mark_residual(gen_type *t, const struct json_object *s)
+{
+    json_object_object_foreach((struct json_object *)s, key, val) {
+        (void)val;
+        if (IN(residual_keywords, key))
+            t->flags |= CARDC_TYPE_RESIDUAL;
+        if (strcmp(key, "not") == 0 && t->kind != CARDC_KIND_OBJECT)
+            t->flags |= CARDC_TYPE_RESIDUAL;
+        if ((strcmp(key, "dependentRequired") == 0 || strcmp(key, "dependencies") == 0) &&
+            t->kind != CARDC_KIND_OBJECT && t->kind != CARDC_KIND_MAP)
+            t->flags |= CARDC_TYPE_RESIDUAL;
+    }
+}
+
+/* The type of schema object s, by the first rule that fits: a new base
+ * URI, a lone $ref, a mergeable allOf, a union, a single type. */
+static gen_type *build_shape(ctx *c, const struct json_object *s, const char *ptr,
+                             const char *name, const char *prefix, const char *inherit,
+                             bool field, bool *nullable)
+{
+    gen_type *t;
+    if (get(s, "$id") && ptr[0])
+        return make_json(c, ptr, name); /* a new base URI: refs below resolve elsewhere */
+    const char *ref = get_str(s, "$ref");
+    if (ref) {
+        static const char *const allowed[] = {"$ref"};
+        char *tptr = NULL;
+        const struct json_object *target =
+            only_keywords(s, allowed, 1) ? resolve_local(c, ref, &tptr) : NULL;
+        t = target ? build(c, target, tptr, name, NULL, false, NULL) : make_json(c, ptr, name);
+        free(tptr);
+        return t;
+    }
+    if (get(s, "allOf") && !get(s, "oneOf") && !get(s, "anyOf") && allof_mergeable(c, s, ptr))
+        return build_object(c, s, ptr, name, prefix);
+    if (get(s, "allOf") || (get(s, "oneOf") && get(s, "anyOf")))
+        return make_json(c, ptr, name);
+    const char *ukw = get(s, "oneOf") ? "oneOf" : get(s, "anyOf") ? "anyOf" : NULL;
+    if (ukw) {
+        bool done = false;
+        if (field && nullable && (t = build_null_pair(c, s, ptr, name, ukw, nullable, &done), done))
+            return t;
+        return build_union(c, s, ptr, name, inherit, ukw);
+    }
+    bool with_null;
+    const char *type = the_type(s, inherit, field, &with_null);
+    if (!type)
+        return make_json(c, ptr, name);
+    t = build_typed(c, s, ptr, name, prefix, type);
+    if (t && with_null && strcmp(type, "null") != 0) {
+        t->flags |= CARDC_TYPE_NULLABLE;
+        if (nullable)
+            *nullable = true;
+    }
+    if (t)
+        mark_residual(t, s);
+    return t;
+}
+
 static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, const char *name,
                        const char *inherit, bool field, bool *nullable)
 {
     memo *e = NULL;
     gen_type *t = NULL;
-    bool memoize = !field && !inherit;
+    bool memoize = !field && !inherit, titled;
     const char *prefix = c->child_prefix;
 
     c->child_prefix = NULL;
@@ -1313,145 +1513,13 @@ static gen_type *build(ctx *c, const struct json_object *s, const char *ptr, con
     if (!s || !json_object_is_type(s, json_type_object))
         return make_json(c, ptr, name); /* true/false schemas */
 
-    /* A title names the type wherever it is. */
-    char *titled = NULL;
-    const char *title = get_str(s, "title");
-    if (title && *title && ptr[0]) {
-        char *sn = gen_snake(title, strlen(title));
-        if (sn && *sn)
-            titled = join(c, c->m->c_name, sn);
-        free(sn);
-        if (titled) {
-            name = titled;
-            prefix = NULL;
-        }
-    }
-    /* $defs/definitions keys name their types. */
-    char *defname = NULL;
-    {
-        const char *p = NULL;
-        if (strncmp(ptr, "/$defs/", 7) == 0)
-            p = ptr + 7;
-        else if (strncmp(ptr, "/definitions/", 13) == 0)
-            p = ptr + 13;
-        if (p && !strchr(p, '/') && !titled) {
-            char *sn = gen_snake(p, strlen(p));
-            if (sn && *sn)
-                defname = join(c, c->m->c_name, sn);
-            free(sn);
-            if (defname)
-                name = defname;
-        }
-    }
-
-    if (memoize) {
-        e = memo_add(c, ptr);
-        if (!e)
-            goto out;
-    }
-
-    if (get(s, "$id") && ptr[0]) {
-        t = make_json(c, ptr, name); /* a new base URI: refs below resolve elsewhere */
-        goto out;
-    }
-    const char *ref = get_str(s, "$ref");
-    if (ref) {
-        static const char *const allowed[] = {"$ref"};
-        char *tptr = NULL;
-        const struct json_object *target =
-            only_keywords(s, allowed, 1) ? resolve_local(c, ref, &tptr) : NULL;
-        if (!target) {
-            t = make_json(c, ptr, name);
-        } else {
-            t = build(c, target, tptr, name, NULL, false, NULL);
-        }
-        free(tptr);
-        goto out;
-    }
-    if (get(s, "allOf") && !get(s, "oneOf") && !get(s, "anyOf") && allof_mergeable(c, s, ptr)) {
-        t = build_object(c, s, ptr, name, prefix);
-        goto out;
-    }
-    if (get(s, "allOf") || (get(s, "oneOf") && get(s, "anyOf"))) {
-        t = make_json(c, ptr, name);
-        goto out;
-    }
-    const char *ukw = get(s, "oneOf") ? "oneOf" : get(s, "anyOf") ? "anyOf" : NULL;
-    if (ukw) {
-        const struct json_object *list = get(s, ukw);
-        size_t n = json_object_array_length(list);
-        static const char *const allowed[] = {"oneOf", "anyOf"};
-        if (field && nullable && n == 2 && only_keywords(s, allowed, 2)) {
-            for (size_t i = 0; i < 2; i++) {
-                const struct json_object *a = json_object_array_get_idx(list, i);
-                const struct json_object *b = json_object_array_get_idx(list, 1 - i);
-                if (is_null_schema(a) && json_object_is_type(b, json_type_object) &&
-                    !get(b, "$ref") && single_type(b, NULL) && strcmp(single_type(b, NULL), "null") != 0) {
-                    char *bptr = child_ptr_i(c, ptr, ukw, 1 - i);
-                    t = build(c, b, bptr ? bptr : ptr, name, NULL, true, NULL);
-                    free(bptr);
-                    if (t) {
-                        free(t->pointer);
-                        t->pointer = xstrdup(c, ptr);
-                        t->flags |= CARDC_TYPE_NULLABLE;
-                        *nullable = true;
-                    }
-                    goto out;
-                }
-            }
-        }
-        t = build_union(c, s, ptr, name, inherit, ukw);
-        goto out;
-    }
-
-    const struct json_object *tv = get(s, "type");
-    const char *type = NULL;
-    bool with_null = false;
-    if (tv && json_object_is_type(tv, json_type_array)) {
-        size_t n = json_object_array_length(tv), k = 0;
-        for (size_t i = 0; i < n; i++) {
-            const char *x = json_object_get_string(json_object_array_get_idx(tv, i));
-            if (strcmp(x, "null") == 0) {
-                with_null = true;
-            } else {
-                type = x;
-                k++;
-            }
-        }
-        if (k != 1 || (with_null && !field) || (!with_null && n != 1))
-            type = NULL;
-        if (!type && k == 0 && with_null)
-            type = "null";
-    } else if (tv) {
-        type = json_object_get_string((struct json_object *)tv);
-    } else {
-        type = inherit ? inherit : implied_type(s);
-    }
-    if (!type) {
-        t = make_json(c, ptr, name);
-        goto out;
-    }
-    t = build_typed(c, s, ptr, name, prefix, type);
-    if (t && with_null && strcmp(type, "null") != 0) {
-        t->flags |= CARDC_TYPE_NULLABLE;
-        if (nullable)
-            *nullable = true;
-    }
-    /* Keywords nothing inline checks. */
-    if (t) {
-        json_object_object_foreach((struct json_object *)s, key, val) {
-            (void)val;
-            if (IN(residual_keywords, key))
-                t->flags |= CARDC_TYPE_RESIDUAL;
-            if (strcmp(key, "not") == 0 && t->kind != CARDC_KIND_OBJECT)
-                t->flags |= CARDC_TYPE_RESIDUAL;
-            if ((strcmp(key, "dependentRequired") == 0 || strcmp(key, "dependencies") == 0) &&
-                t->kind != CARDC_KIND_OBJECT && t->kind != CARDC_KIND_MAP)
-                t->flags |= CARDC_TYPE_RESIDUAL;
-        }
-    }
-
-out:
+    char *given = given_name(c, s, ptr, &titled);
+    if (given)
+        name = given;
+    if (titled)
+        prefix = NULL;
+    if (!memoize || memo_add(c, ptr))
+        t = build_shape(c, s, ptr, name, prefix, inherit, field, nullable);
     if (memoize && !c->oom) {
         memo *again = memo_find(c, ptr);
         if (again) {
@@ -1459,8 +1527,7 @@ out:
             again->in_progress = false;
         }
     }
-    free(titled);
-    free(defname);
+    free(given);
     if (t && t->description == NULL) {
         const char *d = get_str(s, "description");
         if (d)
