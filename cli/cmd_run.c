@@ -419,6 +419,7 @@ int cli_run(int argc, char **argv)
     struct json_object *input = NULL;
     cardc_client_options copts;
     cardc_client *client = NULL;
+    cardc_run_request rq;
     cardc_error err;
     cardc_status st;
     char *body = NULL, *output = NULL, *content_type = NULL;
@@ -478,10 +479,14 @@ int cli_run(int argc, char **argv)
         rc = client_failure(&err, st);
         goto out;
     }
-    st = cardc_client_run_json(client, o.model ? o.model : cardc_card_name(card),
-                               cardc_card_task_type(card), body, strlen(body), 0,
-                               o.stream ? on_event : NULL, &streamed_any, &output, &output_len,
-                               &content_type, &err);
+    cardc_run_request_init(&rq);
+    rq.model_name = o.model ? o.model : cardc_card_name(card);
+    rq.task_type = cardc_card_task_type(card);
+    rq.input = body;
+    rq.input_len = strlen(body);
+    rq.stream = o.stream ? on_event : NULL;
+    rq.stream_user = &streamed_any;
+    st = cardc_client_run_json(client, &rq, &output, &output_len, &content_type, &err);
     if (o.stream && streamed_any)
         putchar('\n');
     if (st != CARDC_OK) {

@@ -492,8 +492,10 @@ static void test_server_checks(env *e)
     if (!(c = make_client(&o)))
         return;
     cardc_error_clear(&err);
-    st = cardc_client_run_json(c, llava_1_5_7b_hf_model.name, "image-to-text", no_image,
-                               strlen(no_image), 0, NULL, NULL, &output, &out_len, &ct, &err);
+    st = cardc_client_run_json(c, &(cardc_run_request){
+        .model_name = llava_1_5_7b_hf_model.name, .task_type = "image-to-text",
+        .input = no_image, .input_len = strlen(no_image)},
+        &output, &out_len, &ct, &err);
     CHECK_MSG(st != CARDC_OK && st != CARDC_E_INVALID, "no image: %s", cardc_status_name(st));
     CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
     CHECK_MSG(strstr(why, "card's schema") != NULL, "the server says why: %s", why);
@@ -507,8 +509,10 @@ static void test_server_checks(env *e)
         return;
     output = ct = NULL;
     cardc_error_clear(&err);
-    st = cardc_client_run_json(c, llava_1_5_7b_hf_model.name, "image-to-text", "{}", 2, 1, NULL,
-                               NULL, &output, &out_len, &ct, &err);
+    st = cardc_client_run_json(c, &(cardc_run_request){
+        .model_name = llava_1_5_7b_hf_model.name, .task_type = "image-to-text",
+        .input = "{}", .input_len = 2, .raw_body = true},
+        &output, &out_len, &ct, &err);
     CHECK_MSG(st == CARDC_E_AUTH, "wrong account: %s", cardc_status_name(st));
     CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
     CHECK_MSG(strstr(why, "someone-else") != NULL, "the server says why: %s", why);
@@ -575,8 +579,10 @@ static void test_stream(env *e, cardc_backend b, const char *scenario, bool body
     memset(&ev, 0, sizeof ev);
     ev.order_ok = true;
     cardc_error_clear(&err);
-    st = cardc_client_run_json(c, llava_1_5_7b_hf_model.name, "image-to-text", input, n, 0,
-                               on_event, &ev, &output, &out_len, &ct, &err);
+    st = cardc_client_run_json(c, &(cardc_run_request){
+        .model_name = llava_1_5_7b_hf_model.name, .task_type = "image-to-text",
+        .input = input, .input_len = n, .stream = on_event, .stream_user = &ev},
+        &output, &out_len, &ct, &err);
     check_no_token(&err, what);
     if (cut) {
         CHECK_MSG(st != CARDC_OK && err.message[0], "%s: %s", what, cardc_status_name(st));

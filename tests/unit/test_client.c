@@ -674,9 +674,10 @@ static void test_secrets_and_local_failures(void)
     if (!c)
         return;
     cardc_error_clear(&e);
-    CHECK(cardc_client_run_json(c, "@cf/llava-hf/llava-1.5-7b-hf", "image-to-text",
-                                "{\"image\":[1]}", 13, 0, NULL, NULL, &out, &n, &ct,
-                                &e) == CARDC_E_NETWORK);
+    CHECK(cardc_client_run_json(c, &(cardc_run_request){
+        .model_name = "@cf/llava-hf/llava-1.5-7b-hf", .task_type = "image-to-text",
+        .input = "{\"image\":[1]}", .input_len = 13},
+        &out, &n, &ct, &e) == CARDC_E_NETWORK);
     CHECK(out == NULL && n == 0 && ct == NULL);
     CHECK_MSG(strstr(e.message, "3 attempts") != NULL, "retries not counted: %s", e.message);
     CHECK_MSG(strstr(e.message, TOKEN) == NULL && strstr(e.message, "[redacted]"),
@@ -707,7 +708,8 @@ static void test_secrets_and_local_failures(void)
     }
     CHECK(cardc_client_run(c, &llava_1_5_7b_hf_model, &in, NULL, NULL) == CARDC_E_USAGE);
     CHECK(cardc_client_run(NULL, &llava_1_5_7b_hf_model, &in, &outv, NULL) == CARDC_E_USAGE);
-    CHECK(cardc_client_run_json(c, "m", NULL, "{}", 2, 0, NULL, NULL, NULL, &n, NULL, NULL) ==
+    CHECK(cardc_client_run_json(c, &(cardc_run_request){
+        .model_name = "m", .input = "{}", .input_len = 2}, NULL, &n, NULL, NULL) ==
           CARDC_E_USAGE);
     {
         char *card = NULL;

@@ -23,6 +23,7 @@
 #ifndef CARDC_CLIENT_H
 #define CARDC_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cardc/bind.h"
@@ -91,18 +92,32 @@ cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *mo
                                      const void *input, cardc_stream_fn fn, void *user,
                                      cardc_error *err);
 
-/* Untyped call for tools (the CLI): sends input JSON text (already
- * validated by the caller) for the named model and returns the output: the
- * unwrapped `result` as JSON text, or the raw bytes of a binary output.
- * task_type ("image-to-text", ...) selects how an OpenAI-compatible answer is
- * mapped (image-to-text: {"description": text}; otherwise {"response": text}).
- * raw_body: send input as application/octet-stream instead of JSON.
- * Ownership: *output and *content_type (content_type may be NULL) are heap
- * memory the caller frees with free(). */
-cardc_status cardc_client_run_json(cardc_client *client, const char *model_name,
-                                   const char *task_type, const char *input, size_t input_len,
-                                   int raw_body, cardc_stream_fn fn, void *user, char **output,
-                                   size_t *output_len, char **content_type, cardc_error *err);
+/* An untyped request (cardc_client_run_json). Start from
+ * cardc_run_request_init(): later members default to zero. */
+typedef struct cardc_run_request {
+    const char *model_name; /* the client's "model" option, when set, wins */
+    /* "image-to-text", ...: how an OpenAI-compatible answer is mapped
+     * (image-to-text: {"description": text}; otherwise {"response": text});
+     * may be NULL. */
+    const char *task_type;
+    const char *input; /* JSON text, already validated by the caller */
+    size_t input_len;
+    bool raw_body; /* send input as application/octet-stream instead of JSON */
+    cardc_stream_fn stream; /* non-NULL: ask for an event stream, events go here */
+    void *stream_user;
+} cardc_run_request;
+
+/* Fills req with the defaults (all zero). NULL is accepted. */
+void cardc_run_request_init(cardc_run_request *req);
+
+/* Untyped call for tools (the CLI): sends req->input for the named model
+ * and returns the output: the unwrapped `result` as JSON text, or the raw
+ * bytes of a binary output; *content_type says which.
+ * Ownership: borrows client and req; *output and *content_type
+ * (content_type may be NULL) are heap memory the caller frees with free(). */
+cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
+                                   char **output, size_t *output_len, char **content_type,
+                                   cardc_error *err);
 
 /* GET {base}/accounts/{account}/ai/models/schema?model=NAME (Workers AI):
  * the model's input and output schemas as a JSON card that cardc_card_load

@@ -364,170 +364,205 @@ static void append_attempts(cardc_error *e, int attempts)
         snprintf(e->message + n, sizeof e->message - n, " (after %d attempts)", attempts);
 }
 
-static cardc_status run_json(cardc_client *c, const char *model_name, const char *task_type,
-                             const char *input, size_t input_len, int raw_body, cardc_stream_fn fn,
-                             void *user, char **output, size_t *output_len, char **content_type,
-                             cardc_error *e)
-{
+/* One untyped call in flight: what the request borrows or owns, and the
+ * answer (owned until handed to the caller). */
+typedef struct run_call {
     cardc__http_request req;
     cardc__http_response resp;
     cardc__sse sse;
     openai_stream os;
-    char *url = NULL, *body = NULL;
-    size_t body_len = 0;
-    const char *name = c->model ? c->model : model_name;
-    cardc_status st = CARDC_OK;
+    char *url, *body;
+    size_t body_len;
+    char *output, *content_type;
+    size_t output_len;
+} run_call;
 
-    memset(&req, 0, sizeof req);
-    memset(&resp, 0, sizeof resp);
-    memset(&sse, 0, sizeof sse);
-    memset(&os, 0, sizeof os);
-    cardc_error_clear(&os.e);
+static void run_call_free(run_call *k)
+{
+    cardc__http_response_free(&k->resp);
+    cardc__sse_free(&k->sse);
+    free(k->url);
+    free(k->body);
+    free(k->output);
+    free(k->content_type);
+}
+
+static cardc_status prepare_workers(cardc_client *c, const cardc_run_request *rq,
+                                    const char *name, run_call *k, cardc_error *e)
+{
+    cardc_status st;
+    k->url = cardc__workers_run_url(c->base_url, c->account_id, name);
+    k->req.retryable = cardc__workers_retryable;
+    k->req.content_type = rq->raw_body ? "application/octet-stream" : "application/json";
+    k->req.body = rq->input;
+    k->req.body_len = rq->input_len;
+    if (!rq->stream)
+        return CARDC_OK;
+    if (!rq->raw_body) {
+        if ((st = with_stream_true(rq->input, rq->input_len, &k->body, &k->body_len, e)) != CARDC_OK)
+            return st;
+        k->req.body = k->body;
+        k->req.body_len = k->body_len;
+    }
+    k->sse.fn = rq->stream;
+    k->sse.user = rq->stream_user;
+    return CARDC_OK;
+}
+
+static cardc_status prepare_openai(cardc_client *c, const cardc_run_request *rq,
+                                   const char *name, run_call *k, cardc_error *e)
+{
+    cardc_status st;
+    k->url = cardc__openai_url(c->base_url);
+    if ((st = cardc__openai_request(name, rq->input, rq->input_len, rq->raw_body,
+                                    rq->stream != NULL, &k->body, &k->body_len, e)) != CARDC_OK)
+        return st;
+    k->req.content_type = "application/json";
+    k->req.body = k->body;
+    k->req.body_len = k->body_len;
+    if (rq->stream) {
+        k->os.fn = rq->stream;
+        k->os.user = rq->stream_user;
+        k->sse.fn = openai_event;
+        k->sse.user = &k->os;
+    }
+    return CARDC_OK;
+}
+
+static cardc_status set_content_type(run_call *k, const char *ct, cardc_error *e)
+{
+    if (!(k->content_type = strdup(ct)))
+        return cardc__error(e, CARDC_E_NOMEM, "out of memory");
+    return CARDC_OK;
+}
+
+/* A 2xx answer: an event stream already delivered, a JSON result to
+ * unwrap, or the bytes of a binary output. */
+static cardc_status read_success(cardc_client *c, const cardc_run_request *rq, run_call *k,
+                                 cardc_error *e)
+{
+    cardc__http_response *r = &k->resp;
+    cardc_status st;
+    if (r->streamed) {
+        if (k->os.e.code != CARDC_OK) {
+            *e = k->os.e;
+            return k->os.e.code;
+        }
+        if (!k->sse.done && !k->sse.stopped)
+            return cardc__error(e, CARDC_E_NETWORK,
+                                "the event stream ended before \"data: [DONE]\" (after %zu "
+                                "events)",
+                                k->sse.events);
+        return set_content_type(k, "text/event-stream", e);
+    }
+    if (is_json_type(r->content_type, r->body ? r->body : "", r->len)) {
+        st = c->backend == CARDC_BACKEND_WORKERS_AI
+                 ? cardc__workers_unwrap(r->status, r->body, r->len, &k->output, &k->output_len, e)
+                 : cardc__openai_answer(r->status, r->body, r->len, rq->task_type, &k->output,
+                                        &k->output_len, e);
+        return st != CARDC_OK ? st : set_content_type(k, "application/json", e);
+    }
+    if (c->backend == CARDC_BACKEND_OPENAI)
+        return cardc__error(e, CARDC_E_BACKEND,
+                            "the server answered %.100s where a chat completion (JSON) was "
+                            "expected",
+                            r->content_type ? r->content_type : "no Content-Type");
+    /* A binary output (image/png, audio/mpeg): the bytes are the result. */
+    k->output = r->body ? r->body : dup_mem("", 0);
+    r->body = NULL;
+    k->output_len = r->len;
+    if (!k->output)
+        return cardc__error(e, CARDC_E_NOMEM, "out of memory");
+    return set_content_type(k, r->content_type ? r->content_type : "application/octet-stream", e);
+}
+
+/* A failure status: its body explains it. */
+static cardc_status read_failure(cardc_client *c, const cardc_run_request *rq, run_call *k,
+                                 cardc_error *e)
+{
+    cardc__http_response *r = &k->resp;
+    cardc_status st;
+    if (c->backend == CARDC_BACKEND_OPENAI)
+        st = cardc__openai_answer(r->status, r->body, r->len, rq->task_type, &k->output,
+                                  &k->output_len, e);
+    else if (is_json_type(r->content_type, r->body ? r->body : "", r->len))
+        st = cardc__workers_unwrap(r->status, r->body, r->len, &k->output, &k->output_len, e);
+    else
+        st = cardc__workers_status_error(r->status, r->body, r->len, e);
+    if (st == CARDC_OK) /* cannot happen for a failure status; never report success */
+        st = cardc__error(e, CARDC_E_BACKEND, "HTTP %ld", r->status);
+    if (r->attempts > 1 && e->code == st)
+        append_attempts(e, r->attempts);
+    return st;
+}
+
+static cardc_status send_call(cardc_client *c, const cardc_run_request *rq, run_call *k,
+                              cardc_error *e)
+{
+    const char *name = c->model ? c->model : rq->model_name;
+    cardc_status st;
+
     if (!name || !*name)
         return cardc__error(e, CARDC_E_USAGE, "no model name (set the model option)");
     if (has_ctl(name))
         return cardc__error(e, CARDC_E_USAGE, "the model name contains control characters");
+    k->req.method = "POST";
+    k->req.bearer = c->api_token != NULL;
+    st = c->backend == CARDC_BACKEND_WORKERS_AI ? prepare_workers(c, rq, name, k, e)
+                                                : prepare_openai(c, rq, name, k, e);
+    if (st != CARDC_OK)
+        return st;
+    if (!k->url)
+        return cardc__error(e, CARDC_E_NOMEM, "out of memory");
+    k->req.url = k->url;
+    if (rq->stream) {
+        k->req.sse = &k->sse;
+        k->req.accept = "text/event-stream, application/json";
+        k->sse.max_event_bytes = c->max_response_bytes;
+    }
+    if ((st = cardc__http_send(c, &k->req, &k->resp, e)) != CARDC_OK)
+        return st;
+    if (k->resp.status >= 200 && k->resp.status < 300)
+        return read_success(c, rq, k, e);
+    return read_failure(c, rq, k, e);
+}
 
-    req.method = "POST";
-    req.bearer = c->api_token != NULL;
-    if (c->backend == CARDC_BACKEND_WORKERS_AI) {
-        url = cardc__workers_run_url(c->base_url, c->account_id, name);
-        req.retryable = cardc__workers_retryable;
-        if (raw_body) {
-            req.content_type = "application/octet-stream";
-            req.body = input;
-            req.body_len = input_len;
-        } else {
-            req.content_type = "application/json";
-            if (fn) {
-                if ((st = with_stream_true(input, input_len, &body, &body_len, e)) != CARDC_OK)
-                    goto out;
-                req.body = body;
-                req.body_len = body_len;
-            } else {
-                req.body = input;
-                req.body_len = input_len;
-            }
-        }
-        if (fn) {
-            sse.fn = fn;
-            sse.user = user;
-        }
-    } else {
-        url = cardc__openai_url(c->base_url);
-        if ((st = cardc__openai_request(name, input, input_len, raw_body, fn != NULL, &body,
-                                        &body_len, e)) != CARDC_OK)
-            goto out;
-        req.content_type = "application/json";
-        req.body = body;
-        req.body_len = body_len;
-        if (fn) {
-            os.fn = fn;
-            os.user = user;
-            sse.fn = openai_event;
-            sse.user = &os;
-        }
-    }
-    if (!url) {
-        st = cardc__error(e, CARDC_E_NOMEM, "out of memory");
-        goto out;
-    }
-    req.url = url;
-    if (fn) {
-        req.sse = &sse;
-        req.accept = "text/event-stream, application/json";
-        sse.max_event_bytes = c->max_response_bytes;
-    }
-    if ((st = cardc__http_send(c, &req, &resp, e)) != CARDC_OK)
-        goto out;
+/* Sends rq; on success hands the answer over (*content_type may be NULL,
+ * content_type itself too), on failure leaves them NULL/0. */
+static cardc_status run_json(cardc_client *c, const cardc_run_request *rq, char **output,
+                             size_t *output_len, char **content_type, cardc_error *e)
+{
+    run_call k;
+    cardc_status st;
 
-    if (resp.status >= 200 && resp.status < 300) {
-        if (resp.streamed) {
-            if (os.e.code != CARDC_OK) {
-                *e = os.e;
-                st = os.e.code;
-            } else if (!sse.done && !sse.stopped) {
-                st = cardc__error(e, CARDC_E_NETWORK,
-                                  "the event stream ended before \"data: [DONE]\" (after %zu "
-                                  "events)",
-                                  sse.events);
-            } else if (content_type && !(*content_type = strdup("text/event-stream"))) {
-                st = cardc__error(e, CARDC_E_NOMEM, "out of memory");
-            }
-            goto out;
-        }
-        if (is_json_type(resp.content_type, resp.body ? resp.body : "", resp.len)) {
-            st = c->backend == CARDC_BACKEND_WORKERS_AI
-                     ? cardc__workers_unwrap(resp.status, resp.body, resp.len, output, output_len, e)
-                     : cardc__openai_answer(resp.status, resp.body, resp.len, task_type, output,
-                                            output_len, e);
-            if (st == CARDC_OK && content_type && !(*content_type = strdup("application/json"))) {
-                st = cardc__error(e, CARDC_E_NOMEM, "out of memory");
-                free(*output);
-                *output = NULL;
-                *output_len = 0;
-            }
-            goto out;
-        }
-        if (c->backend == CARDC_BACKEND_OPENAI) {
-            st = cardc__error(e, CARDC_E_BACKEND,
-                              "the server answered %.100s where a chat completion (JSON) was "
-                              "expected",
-                              resp.content_type ? resp.content_type : "no Content-Type");
-            goto out;
-        }
-        /* A binary output (image/png, audio/mpeg): the bytes are the result. */
-        *output = resp.body ? resp.body : dup_mem("", 0);
-        resp.body = NULL;
-        *output_len = resp.len;
-        if (!*output ||
-            (content_type &&
-             !(*content_type = strdup(resp.content_type ? resp.content_type
-                                                        : "application/octet-stream")))) {
-            free(*output);
-            *output = NULL;
-            *output_len = 0;
-            st = cardc__error(e, CARDC_E_NOMEM, "out of memory");
-        }
-        goto out;
-    }
-    /* A failure status: its body explains it. */
-    if (c->backend == CARDC_BACKEND_OPENAI)
-        st = cardc__openai_answer(resp.status, resp.body, resp.len, task_type, output,
-                                  output_len, e);
-    else if (is_json_type(resp.content_type, resp.body ? resp.body : "", resp.len))
-        st = cardc__workers_unwrap(resp.status, resp.body, resp.len, output, output_len, e);
-    else
-        st = cardc__workers_status_error(resp.status, resp.body, resp.len, e);
-    if (st == CARDC_OK) /* cannot happen for a failure status; never report success */
-        st = cardc__error(e, CARDC_E_BACKEND, "HTTP %ld", resp.status);
-    if (resp.attempts > 1 && e->code == st)
-        append_attempts(e, resp.attempts);
-
-out:
-    if (st != CARDC_OK) {
-        free(*output);
-        *output = NULL;
-        *output_len = 0;
+    memset(&k, 0, sizeof k);
+    cardc_error_clear(&k.os.e);
+    st = send_call(c, rq, &k, e);
+    if (st == CARDC_OK) {
+        *output = k.output;
+        *output_len = k.output_len;
+        k.output = NULL;
         if (content_type) {
-            free(*content_type);
-            *content_type = NULL;
+            *content_type = k.content_type;
+            k.content_type = NULL;
         }
     }
-    cardc__http_response_free(&resp);
-    cardc__sse_free(&sse);
-    free(url);
-    free(body);
+    run_call_free(&k);
     return st;
 }
 
-cardc_status cardc_client_run_json(cardc_client *client, const char *model_name,
-                                   const char *task_type, const char *input, size_t input_len,
-                                   int raw_body, cardc_stream_fn fn, void *user, char **output,
-                                   size_t *output_len, char **content_type, cardc_error *err)
+void cardc_run_request_init(cardc_run_request *req)
 {
+    if (req)
+        memset(req, 0, sizeof *req);
+}
+
+cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
+                                   char **output, size_t *output_len, char **content_type,
+                                   cardc_error *err)
+{
+    cardc_run_request rq;
     cardc_error e;
-    cardc_status st;
 
     cardc_error_clear(&e);
     if (content_type)
@@ -536,15 +571,16 @@ cardc_status cardc_client_run_json(cardc_client *client, const char *model_name,
         *output = NULL;
     if (output_len)
         *output_len = 0;
-    if (!client || !output || !output_len || (!input && input_len > 0))
+    if (!client || !req || !output || !output_len || (!req->input && req->input_len > 0))
         return finish(client,
                       cardc__error(&e, CARDC_E_USAGE,
-                                   "cardc_client_run_json: client, output and output_len must "
-                                   "not be NULL"),
+                                   "cardc_client_run_json: client, req, output and output_len "
+                                   "must not be NULL"),
                       &e, err);
-    st = run_json(client, model_name, task_type, input ? input : "", input_len, raw_body, fn,
-                  user, output, output_len, content_type, &e);
-    return finish(client, st, &e, err);
+    rq = *req;
+    if (!rq.input)
+        rq.input = "";
+    return finish(client, run_json(client, &rq, output, output_len, content_type, &e), &e, err);
 }
 
 /* ---- The typed call ---------------------------------------------------------- */
@@ -648,6 +684,7 @@ cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, co
                               void *output, cardc_error *err)
 {
     cardc_error e;
+    cardc_run_request rq;
     const cardc_bytes *raw;
     char *json = NULL, *answer = NULL, *ct = NULL;
     size_t len = 0, answer_len = 0;
@@ -663,8 +700,13 @@ cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, co
     }
     if ((st = encode_input(model, input, &json, &len, &raw, &e)) != CARDC_OK)
         return finish(client, st, &e, err);
-    st = run_json(client, model->name, model->task_type, raw ? (const char *)raw->data : json,
-                  raw ? raw->len : len, raw != NULL, NULL, NULL, &answer, &answer_len, &ct, &e);
+    cardc_run_request_init(&rq);
+    rq.model_name = model->name;
+    rq.task_type = model->task_type;
+    rq.input = raw ? (const char *)raw->data : json;
+    rq.input_len = raw ? raw->len : len;
+    rq.raw_body = raw != NULL;
+    st = run_json(client, &rq, &answer, &answer_len, &ct, &e);
     free(json);
     if (st == CARDC_OK) {
         if (is_json_type(ct, answer, answer_len))
@@ -682,6 +724,7 @@ cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *mo
                                      cardc_error *err)
 {
     cardc_error e;
+    cardc_run_request rq;
     const cardc_bytes *raw;
     char *json = NULL, *answer = NULL, *ct = NULL;
     size_t len = 0, answer_len = 0;
@@ -700,8 +743,14 @@ cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *mo
                                    "form"),
                       &e, err);
     }
-    st = run_json(client, model->name, model->task_type, json, len, 0, fn, user, &answer,
-                  &answer_len, &ct, &e);
+    cardc_run_request_init(&rq);
+    rq.model_name = model->name;
+    rq.task_type = model->task_type;
+    rq.input = json;
+    rq.input_len = len;
+    rq.stream = fn;
+    rq.stream_user = user;
+    st = run_json(client, &rq, &answer, &answer_len, &ct, &e);
     free(json);
     /* The server chose not to stream: the whole answer is one event, after
      * the same output validation a typed run does. */
