@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
-tools/check_function_length.py --allow tools/function_length_allow.txt
+tools/check_function_length.py
 
 run() {  # run NAME [meson setup options...]
     local dir="build-test-$1"; shift

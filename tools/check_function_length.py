@@ -1,12 +1,9 @@
 #!/usr/bin/env python3
 """Fails when a C function in the given trees is longer than the limit.
 
-Usage: tools/check_function_length.py [--max N] [--allow FILE] [--top N] [PATH...]
-       (default: --max 120 runtime gen cli, relative to the repository)
-
---allow FILE names functions ("path:function", one a line, # comments)
-that may stay over the limit until they are split; they are listed but do
-not fail the check. Any other function over the limit does.
+Usage: tools/check_function_length.py [--max N] [--top N] [PATH...]
+       (default: --max 120 runtime gen cli, relative to the repository;
+       --top N also lists the N longest functions)
 
 A function's length counts the lines from its name to its closing brace,
 blank and comment lines included: what a reader has to hold at once. The
@@ -114,7 +111,6 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('--max', type=int, default=120)
     ap.add_argument('--top', type=int, default=0, help='also list the N longest functions')
-    ap.add_argument('--allow', help='file of "path:function" lines tolerated for now')
     ap.add_argument('paths', nargs='*')
     args = ap.parse_args()
     paths = args.paths or [os.path.join(ROOT, d) for d in ('runtime', 'gen', 'cli')]
@@ -125,24 +121,13 @@ def main():
     found.sort(reverse=True)
     for length, path, line, name in found[:args.top]:
         print(f'{length:5d} {path}:{line}: {name}')
-    allowed = set()
-    if args.allow:
-        with open(args.allow, encoding='utf-8') as f:
-            allowed = {l.split('#')[0].strip() for l in f} - {''}
-    over = []
-    for f in found:
-        if f[0] <= args.max:
-            continue
-        length, path, line, name = f
-        tolerated = f'{path}:{name}' in allowed
-        print(f'{path}:{line}: {name} is {length} lines (limit {args.max})'
-              + (' [allowed for now]' if tolerated else ''), file=sys.stderr)
-        if not tolerated:
-            over.append(f)
+    over = [f for f in found if f[0] > args.max]
+    for length, path, line, name in over:
+        print(f'{path}:{line}: {name} is {length} lines (limit {args.max})', file=sys.stderr)
     if over:
         print(f'{len(over)} function(s) over {args.max} lines', file=sys.stderr)
         return 1
-    print(f'{len(found)} functions, none over {args.max} lines (outside --allow)'
+    print(f'{len(found)} functions, none over {args.max} lines'
           f' (longest: {found[0][3]}, {found[0][0]} lines)' if found else 'no functions found')
     return 0
 

@@ -327,6 +327,96 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
     return ok;
 }
 
+static int check_value_numbers(const cardc_type *t, const void *v, int *defer, cardc_error *err,
+                               strbuf *path)
+{
+    const cardc_numbers *n = v;
+    if (n->count && (!n->bytes == !n->values))
+        return broken(err, path, t, "numbers need exactly one of bytes/values when count > 0");
+    if (!cardc__bind_check_count(t, n->count, defer))
+        return 0;
+    if (n->bytes)
+        return check_items_bytes(t, n->bytes, n->count, defer);
+    for (size_t i = 0; i < n->count; i++) {
+        if (!isfinite(n->values[i]))
+            return broken(err, path, t, "a number must be finite (NaN and infinity have no JSON form)");
+        if (t->item && t->item->check_count &&
+            !(t->item->kind == CARDC_KIND_INT
+                  ? (n->values[i] == floor(n->values[i]) &&
+                     cardc__bind_check_number(t->item, n->values[i], defer))
+                  : cardc__bind_check_number(t->item, n->values[i], defer)))
+            return 0;
+    }
+    return 1;
+}
+
+static int check_value_array(const cardc_type *t, const void *v, int *defer, cardc_error *err,
+                             strbuf *path, bind_stack *stk)
+{
+    const bind_vec *a = v;
+    int ok = 1;
+    if (!a->items && a->count)
+        return broken(err, path, t, "items is NULL with a non-zero count");
+    for (size_t i = 0; i < a->count; i++) {
+        size_t mark = path->len;
+        path_index(path, i);
+        int r = cardc__bind_check_value(t->item, (const char *)a->items + i * t->item->size, defer,
+                                        err, path, stk);
+        strbuf_truncate(path, mark);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            ok = 0;
+    }
+    return ok && cardc__bind_check_count(t, a->count, defer);
+}
+
+static int check_value_map(const cardc_type *t, const void *v, int *defer, cardc_error *err,
+                           strbuf *path, bind_stack *stk)
+{
+    const bind_vec *m = v;
+    int ok = 1;
+    if (!m->items && m->count)
+        return broken(err, path, t, "items is NULL with a non-zero count");
+    for (size_t i = 0; i < m->count; i++) {
+        const char *e = (const char *)m->items + i * t->entry_size;
+        const cardc_string *key = (const cardc_string *)(const void *)e;
+        size_t mark = path->len;
+        if ((!key->data && key->len) ||
+            (key->len && !utf8_count((const unsigned char *)key->data, key->len, NULL)))
+            return broken(err, path, t, "map key is NULL or not valid UTF-8");
+        bind_path_push(path, key->data ? key->data : "", key->len);
+        int r = cardc__bind_check_value(t->item, e + t->entry_value_offset, defer, err, path, stk);
+        strbuf_truncate(path, mark);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            ok = 0;
+    }
+    return ok && cardc__bind_check_count(t, m->count, defer);
+}
+
+static int check_value_union(const cardc_type *t, const void *v, int *defer, cardc_error *err,
+                             strbuf *path, bind_stack *stk)
+{
+    int k = bind_union_kind(v);
+    if (k < 1 || (size_t)k > t->branch_count)
+        return broken(err, path, t, "union kind is NONE or out of range");
+    const cardc_type *bt = t->branches[k - 1].type;
+    const void *bv = BIND_CAT(v, t->union_offset);
+    int r = cardc__bind_check_value(bt, bv, defer, err, path, stk);
+    if (r <= 0)
+        return r;
+    /* oneOf: exclusive when no other branch can even start the same way */
+    if (t->flags & CARDC_TYPE_ONE_OF) {
+        int cls = json_class(bt, bv);
+        for (size_t i = 0; i < t->branch_count; i++)
+            if (i != (size_t)(k - 1) && (cls == 0 || cardc__bind_admits_class(t->branches[i].type, cls)))
+                *defer = 1;
+    }
+    return 1;
+}
+
 int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, cardc_error *err,
                             strbuf *path, bind_stack *stk)
 {
@@ -383,86 +473,16 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
         return cardc__bind_check_string(t, (const char *)(b->data ? b->data : (const uint8_t *)""),
                                         b->len, defer);
     }
-    case CARDC_KIND_NUMBERS: {
-        const cardc_numbers *n = v;
-        if (n->count && (!n->bytes == !n->values))
-            return broken(err, path, t, "numbers need exactly one of bytes/values when count > 0");
-        if (!cardc__bind_check_count(t, n->count, defer))
-            return 0;
-        if (n->bytes)
-            return check_items_bytes(t, n->bytes, n->count, defer);
-        for (size_t i = 0; i < n->count; i++) {
-            if (!isfinite(n->values[i]))
-                return broken(err, path, t, "a number must be finite (NaN and infinity have no JSON form)");
-            if (t->item && t->item->check_count &&
-                !(t->item->kind == CARDC_KIND_INT
-                      ? (n->values[i] == floor(n->values[i]) &&
-                         cardc__bind_check_number(t->item, n->values[i], defer))
-                      : cardc__bind_check_number(t->item, n->values[i], defer)))
-                return 0;
-        }
-        return 1;
-    }
-    case CARDC_KIND_ARRAY: {
-        const bind_vec *a = v;
-        int ok = 1;
-        if (!a->items && a->count)
-            return broken(err, path, t, "items is NULL with a non-zero count");
-        for (size_t i = 0; i < a->count; i++) {
-            size_t mark = path->len;
-            path_index(path, i);
-            int r = cardc__bind_check_value(t->item, (const char *)a->items + i * t->item->size, defer,
-                                            err, path, stk);
-            strbuf_truncate(path, mark);
-            if (r < 0)
-                return -1;
-            if (r == 0)
-                ok = 0;
-        }
-        return ok && cardc__bind_check_count(t, a->count, defer);
-    }
-    case CARDC_KIND_MAP: {
-        const bind_vec *m = v;
-        int ok = 1;
-        if (!m->items && m->count)
-            return broken(err, path, t, "items is NULL with a non-zero count");
-        for (size_t i = 0; i < m->count; i++) {
-            const char *e = (const char *)m->items + i * t->entry_size;
-            const cardc_string *key = (const cardc_string *)(const void *)e;
-            size_t mark = path->len;
-            if ((!key->data && key->len) ||
-                (key->len && !utf8_count((const unsigned char *)key->data, key->len, NULL)))
-                return broken(err, path, t, "map key is NULL or not valid UTF-8");
-            bind_path_push(path, key->data ? key->data : "", key->len);
-            int r = cardc__bind_check_value(t->item, e + t->entry_value_offset, defer, err, path, stk);
-            strbuf_truncate(path, mark);
-            if (r < 0)
-                return -1;
-            if (r == 0)
-                ok = 0;
-        }
-        return ok && cardc__bind_check_count(t, m->count, defer);
-    }
+    case CARDC_KIND_NUMBERS:
+        return check_value_numbers(t, v, defer, err, path);
+    case CARDC_KIND_ARRAY:
+        return check_value_array(t, v, defer, err, path, stk);
+    case CARDC_KIND_MAP:
+        return check_value_map(t, v, defer, err, path, stk);
     case CARDC_KIND_OBJECT:
         return check_object(t, v, defer, err, path, stk);
-    case CARDC_KIND_UNION: {
-        int k = bind_union_kind(v);
-        if (k < 1 || (size_t)k > t->branch_count)
-            return broken(err, path, t, "union kind is NONE or out of range");
-        const cardc_type *bt = t->branches[k - 1].type;
-        const void *bv = BIND_CAT(v, t->union_offset);
-        int r = cardc__bind_check_value(bt, bv, defer, err, path, stk);
-        if (r <= 0)
-            return r;
-        /* oneOf: exclusive when no other branch can even start the same way */
-        if (t->flags & CARDC_TYPE_ONE_OF) {
-            int cls = json_class(bt, bv);
-            for (size_t i = 0; i < t->branch_count; i++)
-                if (i != (size_t)(k - 1) && (cls == 0 || cardc__bind_admits_class(t->branches[i].type, cls)))
-                    *defer = 1;
-        }
-        return 1;
-    }
+    case CARDC_KIND_UNION:
+        return check_value_union(t, v, defer, err, path, stk);
     case CARDC_KIND_JSON:
         *defer = 1;
         return 1;

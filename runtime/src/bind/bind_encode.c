@@ -182,6 +182,74 @@ static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_err
     return 0;
 }
 
+static int write_value_numbers(strbuf *b, const void *v, cardc_error *err, strbuf *path)
+{
+    const cardc_numbers *n = v;
+    if (n->count && (!n->bytes == !n->values))
+        return refuse(err, path, "numbers need exactly one of bytes/values when count > 0");
+    if (n->bytes || !n->count) {
+        write_byte_array(b, n->bytes, n->count);
+        return 0;
+    }
+    strbuf_add(b, "[", 1);
+    for (size_t i = 0; i < n->count; i++) {
+        if (i)
+            strbuf_add(b, ",", 1);
+        if (write_double(b, n->values[i], err, path) < 0)
+            return -1;
+    }
+    strbuf_add(b, "]", 1);
+    return 0;
+}
+
+static int write_value_array(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
+                             strbuf *path, bind_stack *stk)
+{
+    const bind_vec *a = v;
+    if (!a->items && a->count)
+        return refuse(err, path, "items is NULL with a non-zero count");
+    strbuf_add(b, "[", 1);
+    for (size_t i = 0; i < a->count; i++) {
+        size_t mark = path->len;
+        if (i)
+            strbuf_add(b, ",", 1);
+        strbuf_printf(path, "/%zu", i);
+        int r = cardc__bind_write(b, t->item, (const char *)a->items + i * t->item->size, err,
+                                  path, stk);
+        strbuf_truncate(path, mark);
+        if (r < 0)
+            return -1;
+    }
+    strbuf_add(b, "]", 1);
+    return 0;
+}
+
+static int write_value_map(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
+                           strbuf *path, bind_stack *stk)
+{
+    const bind_vec *m = v;
+    if (!m->items && m->count)
+        return refuse(err, path, "items is NULL with a non-zero count");
+    strbuf_add(b, "{", 1);
+    for (size_t i = 0; i < m->count; i++) {
+        const char *e = (const char *)m->items + i * t->entry_size;
+        const cardc_string *key = (const cardc_string *)(const void *)e;
+        size_t mark = path->len;
+        if (i)
+            strbuf_add(b, ",", 1);
+        if (write_text(b, key->data, key->len, 0, err, path) < 0)
+            return -1;
+        strbuf_add(b, ":", 1);
+        bind_path_push(path, key->data ? key->data : "", key->len);
+        int r = cardc__bind_write(b, t->item, e + t->entry_value_offset, err, path, stk);
+        strbuf_truncate(path, mark);
+        if (r < 0)
+            return -1;
+    }
+    strbuf_add(b, "}", 1);
+    return 0;
+}
+
 int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
                       strbuf *path, bind_stack *stk)
 {
@@ -233,66 +301,12 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
         }
         return write_text(b, (const char *)x->data, x->len, 1, err, path);
     }
-    case CARDC_KIND_NUMBERS: {
-        const cardc_numbers *n = v;
-        if (n->count && (!n->bytes == !n->values))
-            return refuse(err, path, "numbers need exactly one of bytes/values when count > 0");
-        if (n->bytes || !n->count) {
-            write_byte_array(b, n->bytes, n->count);
-            return 0;
-        }
-        strbuf_add(b, "[", 1);
-        for (size_t i = 0; i < n->count; i++) {
-            if (i)
-                strbuf_add(b, ",", 1);
-            if (write_double(b, n->values[i], err, path) < 0)
-                return -1;
-        }
-        strbuf_add(b, "]", 1);
-        return 0;
-    }
-    case CARDC_KIND_ARRAY: {
-        const bind_vec *a = v;
-        if (!a->items && a->count)
-            return refuse(err, path, "items is NULL with a non-zero count");
-        strbuf_add(b, "[", 1);
-        for (size_t i = 0; i < a->count; i++) {
-            size_t mark = path->len;
-            if (i)
-                strbuf_add(b, ",", 1);
-            strbuf_printf(path, "/%zu", i);
-            int r = cardc__bind_write(b, t->item, (const char *)a->items + i * t->item->size, err,
-                                      path, stk);
-            strbuf_truncate(path, mark);
-            if (r < 0)
-                return -1;
-        }
-        strbuf_add(b, "]", 1);
-        return 0;
-    }
-    case CARDC_KIND_MAP: {
-        const bind_vec *m = v;
-        if (!m->items && m->count)
-            return refuse(err, path, "items is NULL with a non-zero count");
-        strbuf_add(b, "{", 1);
-        for (size_t i = 0; i < m->count; i++) {
-            const char *e = (const char *)m->items + i * t->entry_size;
-            const cardc_string *key = (const cardc_string *)(const void *)e;
-            size_t mark = path->len;
-            if (i)
-                strbuf_add(b, ",", 1);
-            if (write_text(b, key->data, key->len, 0, err, path) < 0)
-                return -1;
-            strbuf_add(b, ":", 1);
-            bind_path_push(path, key->data ? key->data : "", key->len);
-            int r = cardc__bind_write(b, t->item, e + t->entry_value_offset, err, path, stk);
-            strbuf_truncate(path, mark);
-            if (r < 0)
-                return -1;
-        }
-        strbuf_add(b, "}", 1);
-        return 0;
-    }
+    case CARDC_KIND_NUMBERS:
+        return write_value_numbers(b, v, err, path);
+    case CARDC_KIND_ARRAY:
+        return write_value_array(b, t, v, err, path, stk);
+    case CARDC_KIND_MAP:
+        return write_value_map(b, t, v, err, path, stk);
     case CARDC_KIND_OBJECT:
         return write_object(b, t, v, err, path, stk);
     case CARDC_KIND_UNION: {

@@ -316,13 +316,59 @@ static cardc_status setup(const cardc_client *c, const cardc__http_request *req,
     return rc == CURLE_OK ? CARDC_OK : CARDC_E_CONFIG;
 }
 
+/* The request headers; the Authorization line is built in *auth so the
+ * caller can wipe it. */
+static cardc_status build_headers(const cardc_client *c, const cardc__http_request *req,
+                                  struct curl_slist **headers, strbuf *auth, cardc_error *err)
+{
+    strbuf line = {0};
+    int oom = 0;
+    if (req->content_type) {
+        strbuf_printf(&line, "Content-Type: %s", req->content_type);
+        *headers = add_header(*headers, line.s ? line.s : "", &oom);
+        strbuf_truncate(&line, 0);
+    }
+    if (req->accept) {
+        strbuf_printf(&line, "Accept: %s", req->accept);
+        *headers = add_header(*headers, line.s ? line.s : "", &oom);
+    }
+    /* No 100-continue round trip before large bodies. */
+    *headers = add_header(*headers, "Expect:", &oom);
+    if (req->bearer && c->api_token) {
+        strbuf_str(auth, "Authorization: Bearer ");
+        strbuf_str(auth, c->api_token);
+        *headers = add_header(*headers, auth->s ? auth->s : "", &oom);
+    }
+    oom = oom || line.oom || auth->oom;
+    cardc__strbuf_free(&line);
+    return oom ? cardc__error(err, CARDC_E_NOMEM, "out of memory") : CARDC_OK;
+}
+
+/* An attempt that broke a size limit or ran out of memory: not retried. */
+static cardc_status transfer_limits(const cardc_client *c, const cardc__http_request *req,
+                                    const xfer *x, CURLcode rc, cardc_error *err)
+{
+    if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+        return cardc__error(err, CARDC_E_TOO_LARGE,
+                            "the answer from %s is larger than max_response_bytes (%zu)",
+                            req->url, c->max_response_bytes);
+    if (x->sse_failed)
+        return req->sse->too_large
+                   ? cardc__error(err, CARDC_E_TOO_LARGE,
+                                  "an event from %s is larger than max_response_bytes (%zu)",
+                                  req->url, c->max_response_bytes)
+                   : cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    if (x->body.oom)
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    return CARDC_OK;
+}
+
 cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *req,
                               cardc__http_response *resp, cardc_error *err)
 {
     char errbuf[CURL_ERROR_SIZE];
     struct curl_slist *headers = NULL;
-    strbuf auth = {0}, line = {0};
-    int oom = 0;
+    strbuf auth = {0};
     uint64_t rng;
     cardc_status st = CARDC_OK;
     CURL *h;
@@ -333,26 +379,8 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
     h = curl_easy_init();
     if (!h)
         return cardc__error(err, CARDC_E_NOMEM, "cannot create a libcurl handle");
-    if (req->content_type) {
-        strbuf_printf(&line, "Content-Type: %s", req->content_type);
-        headers = add_header(headers, line.s ? line.s : "", &oom);
-        strbuf_truncate(&line, 0);
-    }
-    if (req->accept) {
-        strbuf_printf(&line, "Accept: %s", req->accept);
-        headers = add_header(headers, line.s ? line.s : "", &oom);
-    }
-    /* No 100-continue round trip before large bodies. */
-    headers = add_header(headers, "Expect:", &oom);
-    if (req->bearer && c->api_token) {
-        strbuf_str(&auth, "Authorization: Bearer ");
-        strbuf_str(&auth, c->api_token);
-        headers = add_header(headers, auth.s ? auth.s : "", &oom);
-    }
-    if (oom || line.oom || auth.oom) {
-        st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    if ((st = build_headers(c, req, &headers, &auth, err)) != CARDC_OK)
         goto out;
-    }
     x.c = c;
     x.req = req;
     x.h = h;
@@ -378,24 +406,8 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
         errbuf[0] = '\0';
         rc = curl_easy_perform(h);
         resp->attempts = attempt + 1;
-        if (x.too_large || rc == CURLE_FILESIZE_EXCEEDED) {
-            st = cardc__error(err, CARDC_E_TOO_LARGE,
-                              "the answer from %s is larger than max_response_bytes (%zu)",
-                              req->url, c->max_response_bytes);
+        if ((st = transfer_limits(c, req, &x, rc, err)) != CARDC_OK)
             goto out;
-        }
-        if (x.sse_failed) {
-            st = req->sse->too_large
-                     ? cardc__error(err, CARDC_E_TOO_LARGE,
-                                    "an event from %s is larger than max_response_bytes (%zu)",
-                                    req->url, c->max_response_bytes)
-                     : cardc__error(err, CARDC_E_NOMEM, "out of memory");
-            goto out;
-        }
-        if (x.body.oom) {
-            st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
-            goto out;
-        }
         if (rc == CURLE_WRITE_ERROR && x.stream_over)
             rc = CURLE_OK;
         if (rc != CURLE_OK) {
@@ -435,7 +447,6 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
 
 out:
     cardc__strbuf_free(&x.body);
-    cardc__strbuf_free(&line);
     if (auth.s)
         memset(auth.s, 0, auth.cap);
     cardc__strbuf_free(&auth);

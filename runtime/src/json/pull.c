@@ -565,6 +565,55 @@ void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark)
     p->message[0] = '\0';
 }
 
+/* Reads an integer 0..255 at t[*ip] (no sign, leading zero or fraction
+ * check beyond the next byte) and moves *ip past it; 0 when the text there
+ * is anything else or ends in the number. Inlined into the byte loop. */
+static inline int byte_number(const unsigned char *t, size_t n, size_t *ip, unsigned *out)
+{
+    size_t i = *ip;
+    unsigned v, d;
+    if (n - i >= 4) {
+        /* up to three digits and the byte after them, unrolled */
+        if ((v = (unsigned)t[i] - '0') > 9)
+            return 0;
+        if ((d = (unsigned)t[i + 1] - '0') > 9) {
+            i += 1;
+        } else if (v == 0) {
+            return 0; /* leading zero */
+        } else {
+            v = v * 10 + d;
+            if ((d = (unsigned)t[i + 2] - '0') > 9) {
+                i += 2;
+            } else {
+                v = v * 10 + d;
+                if (v > 255 || (unsigned)t[i + 3] - '0' <= 9)
+                    return 0;
+                i += 3;
+            }
+        }
+    } else {
+        if (i >= n || (v = (unsigned)t[i] - '0') > 9)
+            return 0;
+        i++;
+        if (v == 0) {
+            if (i < n && jlex_is_digit(t[i]))
+                return 0;
+        } else {
+            while (i < n && (d = (unsigned)t[i] - '0') <= 9) {
+                v = v * 10 + d;
+                if (v > 255)
+                    return 0;
+                i++;
+            }
+        }
+        if (i >= n)
+            return 0; /* the text ends in the number */
+    }
+    *ip = i;
+    *out = v;
+    return 1;
+}
+
 int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
 {
     const unsigned char *t = (const unsigned char *)p->text;
@@ -585,48 +634,13 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
     }
     /* One pass, no calls: this loop is the whole cost of an image. */
     for (;;) {
-        unsigned v, d;
+        unsigned v;
         unsigned char c;
 
         /* t[i]: an element's first byte, after whitespace */
         elem = i;
-        if (n - i >= 4) {
-            /* up to three digits and the byte after them, unrolled */
-            if ((v = (unsigned)t[i] - '0') > 9)
-                goto general_value;
-            if ((d = (unsigned)t[i + 1] - '0') > 9) {
-                i += 1;
-            } else if (v == 0) {
-                goto general_value; /* leading zero */
-            } else {
-                v = v * 10 + d;
-                if ((d = (unsigned)t[i + 2] - '0') > 9) {
-                    i += 2;
-                } else {
-                    v = v * 10 + d;
-                    if (v > 255 || (unsigned)t[i + 3] - '0' <= 9)
-                        goto general_value;
-                    i += 3;
-                }
-            }
-        } else {
-            if (i >= n || (v = (unsigned)t[i] - '0') > 9)
-                goto general_value;
-            i++;
-            if (v == 0) {
-                if (i < n && jlex_is_digit(t[i]))
-                    goto general_value;
-            } else {
-                while (i < n && (d = (unsigned)t[i] - '0') <= 9) {
-                    v = v * 10 + d;
-                    if (v > 255)
-                        goto general_value;
-                    i++;
-                }
-            }
-            if (i >= n)
-                goto general_value; /* the text ends in the number */
-        }
+        if (!byte_number(t, n, &i, &v))
+            goto general_value;
         c = t[i];
         if (c != ',' && c != ']' && !jlex_is_ws(c)) {
             if (c == '.' || c == '+' || c == '-' || jlex_is_alnum(c))

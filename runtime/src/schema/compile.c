@@ -473,6 +473,78 @@ static int index_children(cctx *c, struct json_object *obj, const char *base, co
     return 1;
 }
 
+/* "$schema" switches the dialect (and vocabularies) of this resource. */
+static int schema_dialect(cctx *c, struct json_object *obj, const char *base, uint8_t *d,
+                          unsigned *vocab)
+{
+    struct json_object *v = get(obj, "$schema");
+    if (v && json_object_is_type(v, json_type_string)) {
+        const char *su = json_object_get_string(v);
+        cardc_dialect nd = dialect_from_uri(su);
+        if (nd != CARDC_DIALECT_AUTO) {
+            *d = (uint8_t)nd;
+            *vocab = V_ALL;
+        } else {
+            char *abs = cardc__uri_resolve(base, su);
+            sinfo *meta;
+            if (!abs)
+                return oom(c);
+            abs[cardc__uri_fragment_pos(abs)] = '\0';
+            meta = strcmp(abs, base) ? find_resource(c, abs, *d) : NULL;
+            free(abs);
+            if (c->st)
+                return 0;
+            if (meta) {
+                *d = meta->dialect;
+                *vocab = vocab_of(meta->obj);
+            }
+        }
+    }
+    return 1;
+}
+
+/* 2019-09+: "$anchor", "$dynamicAnchor", "$recursiveAnchor" (at a
+ * resource root). */
+static int index_anchors(cctx *c, struct json_object *obj, sinfo *info, cresource *res,
+                         bool root)
+{
+    uint8_t d = info->dialect;
+    struct json_object *v = get(obj, "$anchor");
+    if (v && json_object_is_type(v, json_type_string)) {
+        char *h = cat3("#", json_object_get_string(v), "");
+        char *a = h ? cardc__uri_resolve(info->base, h) : NULL;
+        free(h);
+        if (!put_uri(c, a, info))
+            return 0;
+    }
+    v = get(obj, "$dynamicAnchor");
+    if (d >= CARDC_DIALECT_2020_12 && v && json_object_is_type(v, json_type_string)) {
+        char *h = cat3("#", json_object_get_string(v), "");
+        char *a = h ? cardc__uri_resolve(info->base, h) : NULL;
+        char **nn;
+        cnode **nd;
+        free(h);
+        if (!put_uri(c, a, info))
+            return 0;
+        nn = realloc(res->dyn_names, (res->ndyn + 1) * sizeof *nn);
+        if (nn)
+            res->dyn_names = nn;
+        nd = realloc(res->dyn_nodes, (res->ndyn + 1) * sizeof *nd);
+        if (nd)
+            res->dyn_nodes = nd;
+        if (!nn || !nd || !(res->dyn_names[res->ndyn] = xstrdup(json_object_get_string(v))))
+            return oom(c);
+        /* The node is filled in when the resource is compiled; keep the
+         * schema object meanwhile. */
+        res->dyn_nodes[res->ndyn] = (cnode *)(void *)obj;
+        res->ndyn++;
+    }
+    v = get(obj, "$recursiveAnchor");
+    if (d == CARDC_DIALECT_2019_09 && root && v && json_object_get_boolean(v))
+        res->recursive_anchor = true;
+    return 1;
+}
+
 static int index_schema(cctx *c, struct json_object *obj, const char *base, const char *ptr,
                         uint8_t d, unsigned vocab, cresource *res, int depth)
 {
@@ -492,30 +564,8 @@ static int index_schema(cctx *c, struct json_object *obj, const char *base, cons
     }
     if (hget(&c->infos, obj))
         return 1;
-    /* "$schema" switches the dialect of this resource. */
-    v = get(obj, "$schema");
-    if (v && json_object_is_type(v, json_type_string)) {
-        const char *su = json_object_get_string(v);
-        cardc_dialect nd = dialect_from_uri(su);
-        if (nd != CARDC_DIALECT_AUTO) {
-            d = (uint8_t)nd;
-            vocab = V_ALL;
-        } else {
-            char *abs = cardc__uri_resolve(base, su);
-            sinfo *meta;
-            if (!abs)
-                return oom(c);
-            abs[cardc__uri_fragment_pos(abs)] = '\0';
-            meta = strcmp(abs, base) ? find_resource(c, abs, d) : NULL;
-            free(abs);
-            if (c->st)
-                return 0;
-            if (meta) {
-                d = meta->dialect;
-                vocab = vocab_of(meta->obj);
-            }
-        }
-    }
+    if (!schema_dialect(c, obj, base, &d, &vocab))
+        return 0;
     v = get(obj, d == CARDC_DIALECT_DRAFT4 ? "id" : "$id");
     if (v && json_object_is_type(v, json_type_string) &&
         !(d <= CARDC_DIALECT_DRAFT7 && has(obj, "$ref"))) {
@@ -557,43 +607,8 @@ static int index_schema(cctx *c, struct json_object *obj, const char *base, cons
         return 0;
     }
 anchors:
-    if (d >= CARDC_DIALECT_2019_09) {
-        v = get(obj, "$anchor");
-        if (v && json_object_is_type(v, json_type_string)) {
-            char *h = cat3("#", json_object_get_string(v), "");
-            char *a = h ? cardc__uri_resolve(info->base, h) : NULL;
-            free(h);
-            if (!put_uri(c, a, info))
-                goto fail;
-        }
-        v = get(obj, "$dynamicAnchor");
-        if (d >= CARDC_DIALECT_2020_12 && v && json_object_is_type(v, json_type_string)) {
-            char *h = cat3("#", json_object_get_string(v), "");
-            char *a = h ? cardc__uri_resolve(info->base, h) : NULL;
-            char **nn;
-            cnode **nd;
-            free(h);
-            if (!put_uri(c, a, info))
-                goto fail;
-            nn = realloc(res->dyn_names, (res->ndyn + 1) * sizeof *nn);
-            if (nn)
-                res->dyn_names = nn;
-            nd = realloc(res->dyn_nodes, (res->ndyn + 1) * sizeof *nd);
-            if (nd)
-                res->dyn_nodes = nd;
-            if (!nn || !nd || !(res->dyn_names[res->ndyn] = xstrdup(json_object_get_string(v)))) {
-                oom(c);
-                goto fail;
-            }
-            /* The node is filled in when the resource is compiled; keep the
-             * schema object meanwhile. */
-            res->dyn_nodes[res->ndyn] = (cnode *)(void *)obj;
-            res->ndyn++;
-        }
-        v = get(obj, "$recursiveAnchor");
-        if (d == CARDC_DIALECT_2019_09 && p[0] == '\0' && v && json_object_get_boolean(v))
-            res->recursive_anchor = true;
-    }
+    if (d >= CARDC_DIALECT_2019_09 && !index_anchors(c, obj, info, res, p[0] == '\0'))
+        goto fail;
     ok = index_children(c, obj, info->base, info->ptr, d, vocab, res, depth);
     free(nbase);
     return ok;

@@ -230,6 +230,69 @@ static size_t xlat_property(struct xlat *x, size_t i, size_t at)
     return end + 1;
 }
 
+/* \uXXXX (a surrogate pair joined), \u{X...} at src[i]. */
+static size_t xlat_unicode_escape(struct xlat *x, size_t i, size_t at)
+{
+    if (i + 2 < x->len && x->src[i + 2] == '{') {
+        unsigned long v = 0;
+        size_t j = i + 3;
+        int digits = 0;
+        while (j < x->len && hexval(x->src[j]) >= 0) {
+            v = v * 16 + (unsigned long)hexval(x->src[j]);
+            if (v > 0x10FFFF)
+                break;
+            j++;
+            digits++;
+        }
+        if (!digits || j >= x->len || x->src[j] != '}' || v > 0x10FFFF ||
+            (v >= 0xD800 && v <= 0xDFFF)) {
+            fail(x, at, "invalid \\u{...} escape");
+            return x->len;
+        }
+        emit_cp(x, v, at);
+        return j + 1;
+    }
+    long v = hex4(x, i + 2);
+    if (v < 0) {
+        fail(x, at, "invalid \\u escape");
+        return x->len;
+    }
+    size_t next = i + 6;
+    if (v >= 0xD800 && v <= 0xDBFF && next + 1 < x->len && x->src[next] == '\\' &&
+        x->src[next + 1] == 'u') {
+        long lo = hex4(x, next + 2);
+        if (lo >= 0xDC00 && lo <= 0xDFFF) {
+            emit_cp(x, 0x10000ul + (((unsigned long)v - 0xD800) << 10) +
+                           ((unsigned long)lo - 0xDC00), at);
+            return next + 6;
+        }
+    }
+    if (v >= 0xD800 && v <= 0xDFFF) {
+        /* UTF-8 subjects cannot hold a lone surrogate. */
+        fail(x, at, "lone surrogate \\u%04lX is not supported", (unsigned long)v);
+        return x->len;
+    }
+    emit_cp(x, (unsigned long)v, at);
+    return i + 6;
+}
+
+/* \k<name> at src[i]. */
+static size_t xlat_named_reference(struct xlat *x, size_t i, int in_class, size_t at)
+{
+    if (in_class || i + 2 >= x->len || x->src[i + 2] != '<') {
+        fail(x, at, "invalid named reference");
+        return x->len;
+    }
+    const char *gt = memchr(x->src + i + 3, '>', x->len - (i + 3));
+    if (!gt) {
+        fail(x, at, "invalid named reference");
+        return x->len;
+    }
+    size_t end = (size_t)(gt - x->src) + 1;
+    emit_n(x, x->src + i, end - i, at);
+    return end;
+}
+
 /* A backslash escape at src[i] ('\\'); returns the index after it. In a
  * class, `nonspace` is set for \S (the caller rewrites the class). */
 static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
@@ -320,65 +383,12 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
         emit_cp(x, (unsigned long)(h1 * 16 + h2), at);
         return i + 4;
     }
-    case 'u': {
-        if (i + 2 < x->len && x->src[i + 2] == '{') {
-            unsigned long v = 0;
-            size_t j = i + 3;
-            int digits = 0;
-            while (j < x->len && hexval(x->src[j]) >= 0) {
-                v = v * 16 + (unsigned long)hexval(x->src[j]);
-                if (v > 0x10FFFF)
-                    break;
-                j++;
-                digits++;
-            }
-            if (!digits || j >= x->len || x->src[j] != '}' || v > 0x10FFFF ||
-                (v >= 0xD800 && v <= 0xDFFF)) {
-                fail(x, at, "invalid \\u{...} escape");
-                return x->len;
-            }
-            emit_cp(x, v, at);
-            return j + 1;
-        }
-        long v = hex4(x, i + 2);
-        if (v < 0) {
-            fail(x, at, "invalid \\u escape");
-            return x->len;
-        }
-        size_t next = i + 6;
-        if (v >= 0xD800 && v <= 0xDBFF && next + 1 < x->len && x->src[next] == '\\' &&
-            x->src[next + 1] == 'u') {
-            long lo = hex4(x, next + 2);
-            if (lo >= 0xDC00 && lo <= 0xDFFF) {
-                emit_cp(x, 0x10000ul + (((unsigned long)v - 0xD800) << 10) +
-                               ((unsigned long)lo - 0xDC00), at);
-                return next + 6;
-            }
-        }
-        if (v >= 0xD800 && v <= 0xDFFF) {
-            /* UTF-8 subjects cannot hold a lone surrogate. */
-            fail(x, at, "lone surrogate \\u%04lX is not supported", (unsigned long)v);
-            return x->len;
-        }
-        emit_cp(x, (unsigned long)v, at);
-        return i + 6;
-    }
+    case 'u':
+        return xlat_unicode_escape(x, i, at);
     case 'p': case 'P':
         return xlat_property(x, i + 1, at);
-    case 'k': {
-        if (in_class || i + 2 >= x->len || x->src[i + 2] != '<') {
-            fail(x, at, "invalid named reference");
-            return x->len;
-        }
-        const char *gt = memchr(x->src + i + 3, '>', x->len - (i + 3));
-        if (!gt) {
-            fail(x, at, "invalid named reference");
-            return x->len;
-        }
-        size_t end = (size_t)(gt - x->src) + 1;
-        emit_n(x, x->src + i, end - i, at);
-        return end;
-    }
+    case 'k':
+        return xlat_named_reference(x, i, in_class, at);
     default:
         break;
     }

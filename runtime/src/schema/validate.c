@@ -908,6 +908,64 @@ static int op_anyone(vctx *c, const cinstr *in, struct json_object *inst, evset 
     return anyone_core(c, in, inst, NULL);
 }
 
+/* How the branches of a oneOf/anyOf went, for its error. */
+typedef struct anyone_tally {
+    branch *br; /* per branch, when detail */
+    size_t n, matched, firstok, secondok;
+    size_t m0; /* errors before the keyword */
+    bool detail;
+} anyone_tally;
+
+/* Records a failing oneOf/anyOf with the closest branch's errors; -1 when
+ * out of memory before anything was recorded. */
+static int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
+{
+    bool one = in->op == OP_ONE_OF;
+    strbuf m = {0};
+    int best = t->detail && t->matched == 0 ? pick_best(t->br, t->n) : -1;
+    runit *keep = NULL;
+    size_t i, nkeep = 0;
+    if (best >= 0 && t->br[best].end > t->br[best].start) {
+        nkeep = t->br[best].end - t->br[best].start;
+        keep = malloc(nkeep * sizeof *keep);
+        if (!keep)
+            return -1;
+        memcpy(keep, &c->r->err[t->br[best].start], nkeep * sizeof *keep);
+        /* ownership moved to keep: blank the slots before truncating */
+        memset(&c->r->err[t->br[best].start], 0, nkeep * sizeof *keep);
+    }
+    if (t->detail)
+        cardc__result_truncate_errors(c->r, t->m0);
+    /* spelt out with sb_zu(): see there */
+    if (one && t->matched > 1) {
+        strbuf_str(&m, "must match exactly one schema in oneOf, matched ");
+        sb_zu(&m, t->matched);
+        strbuf_str(&m, " (branches ");
+        sb_zu(&m, t->firstok);
+        strbuf_str(&m, " and ");
+        sb_zu(&m, t->secondok);
+        strbuf_str(&m, ")");
+    } else {
+        strbuf_str(&m, one ? "must match exactly one schema in " : "must match at least one schema in ");
+        strbuf_str(&m, in->kw);
+        strbuf_str(&m, ", matched 0 of ");
+        sb_zu(&m, t->n);
+    }
+    kw_error(c, in, one ? CARDC_V_ONE_OF : CARDC_V_ANY_OF, &m, NULL);
+    for (i = 0; i < nkeep; i++) {
+        if (c->fatal || c->r->nerr >= c->max_errors) {
+            if (!c->fatal)
+                c->r->truncated = true;
+            cardc__unit_free(&keep[i]);
+        } else if (!cardc__result_push_error(c->r, &keep[i])) {
+            cardc__unit_free(&keep[i]);
+            nomem(c);
+        }
+    }
+    free(keep);
+    return 0;
+}
+
 static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evset *ev)
 {
     bool one = in->op == OP_ONE_OF;
@@ -974,50 +1032,9 @@ static int anyone_core(vctx *c, const cinstr *in, struct json_object *inst, evse
         if (detail)
             cardc__result_truncate_errors(c->r, m0);
     } else if (REC(c)) {
-        strbuf m = {0};
-        int best = detail && matched == 0 ? pick_best(br, n) : -1;
-        runit *keep = NULL;
-        size_t nkeep = 0;
-        if (best >= 0 && br[best].end > br[best].start) {
-            nkeep = br[best].end - br[best].start;
-            keep = malloc(nkeep * sizeof *keep);
-            if (!keep) {
-                c->nkp = c->nkp;
-                goto fatal_nomem;
-            }
-            memcpy(keep, &c->r->err[br[best].start], nkeep * sizeof *keep);
-            /* ownership moved to keep: blank the slots before truncating */
-            memset(&c->r->err[br[best].start], 0, nkeep * sizeof *keep);
-        }
-        if (detail)
-            cardc__result_truncate_errors(c->r, m0);
-        /* spelt out with sb_zu(): see there */
-        if (one && matched > 1) {
-            strbuf_str(&m, "must match exactly one schema in oneOf, matched ");
-            sb_zu(&m, matched);
-            strbuf_str(&m, " (branches ");
-            sb_zu(&m, firstok);
-            strbuf_str(&m, " and ");
-            sb_zu(&m, secondok);
-            strbuf_str(&m, ")");
-        } else {
-            strbuf_str(&m, one ? "must match exactly one schema in " : "must match at least one schema in ");
-            strbuf_str(&m, in->kw);
-            strbuf_str(&m, ", matched 0 of ");
-            sb_zu(&m, n);
-        }
-        kw_error(c, in, one ? CARDC_V_ONE_OF : CARDC_V_ANY_OF, &m, NULL);
-        for (i = 0; i < nkeep; i++) {
-            if (c->fatal || c->r->nerr >= c->max_errors) {
-                if (!c->fatal)
-                    c->r->truncated = true;
-                cardc__unit_free(&keep[i]);
-            } else if (!cardc__result_push_error(c->r, &keep[i])) {
-                cardc__unit_free(&keep[i]);
-                nomem(c);
-            }
-        }
-        free(keep);
+        anyone_tally tally = {br, n, matched, firstok, secondok, m0, detail};
+        if (anyone_fail(c, in, &tally) < 0)
+            goto fatal_nomem;
     }
     if (br != small)
         free(br);
