@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/textpos.h"
 #include "gen.h"
 #include "lint_internal.h"
 
@@ -147,7 +148,13 @@ void lint_rules_cards(lint_run *run)
             /* The same model twice (two versions of a card) is no clash. */
             if (!m[j] || strcmp(m[i], m[j]) != 0 || strcmp(name, cardc_card_name(run->files[j].card)) == 0)
                 continue;
-            lint_emit_file(run, i, LINT_CARD_NAME_COLLISION, "/model/name", 0, 0,
+            /* The name's first appearance in the file is where it is written. */
+            const lint_file *f = &run->files[i];
+            const char *at = strstr(f->raw, name);
+            int line = 0, col = 0;
+            if (at)
+                cardc__text_position(f->raw, f->raw_len, (size_t)(at - f->raw), f->yaml, &line, &col);
+            lint_emit_file(run, i, LINT_CARD_NAME_COLLISION, f->yaml ? "/model/name" : "/name", line, col,
                            "pass --name to cardc gen for one of them",
                            "model \"%s\" gets the C prefix \"%s\", like %s", name, m[i],
                            run->files[j].path);
