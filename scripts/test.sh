@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The full test suite, as CI runs it:
+#   0. no function in runtime/, gen/, cli/ over 120 lines (tools/check_function_length.py);
 #   1. gcc, -Werror, every test;
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test.
@@ -7,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
+tools/check_function_length.py --allow tools/function_length_allow.txt
 
 run() {  # run NAME [meson setup options...]
     local dir="build-test-$1"; shift

@@ -1255,20 +1255,677 @@ static int keyed_subschemas(cctx *c, sinfo *si, struct json_object *v, const cha
     return 1;
 }
 
-static int compile_node(cctx *c, cnode *n, sinfo *si)
-{
-    struct json_object *o = si->obj, *v, *w;
-    uint8_t d = si->dialect;
-    unsigned voc = d >= CARDC_DIALECT_2019_09 ? si->vocab : V_ALL;
-    int app = (voc & V_APPLICATOR) != 0, val = (voc & V_VALIDATION) != 0;
+/* ---- the keyword compiler ----
+ *
+ * Each keyword (or family of keywords sharing one shape, like the six
+ * counts) has a handler that checks the keyword's value and emits its
+ * instruction. Which keywords a subschema has, in which order they are
+ * compiled, and which vocabulary each belongs to is data: one rule table
+ * per dialect (below). Order matters: instructions run in table order, so
+ * cheap assertions come first, then references and applicators, then
+ * unevaluated*; annotation-only keywords follow (compile_annotations).
+ * Adding a keyword = a handler + a row in each dialect that knows it. */
+
+/* What a handler sees: the node being built and cross-keyword state. */
+typedef struct kwctx {
+    cctx *c;
+    cnode *n;
+    sinfo *si;
+    struct json_object *o; /* the schema object */
     ibuf *b;
+    unsigned voc; /* vocabularies in force (V_ALL before 2019-09) */
+    long props, pprops, addl; /* instruction index of "properties", ... or -1 */
+    size_t prefix;            /* number of positional item schemas */
+    bool items_array;         /* pre-2020 "items" was an array */
+} kwctx;
+
+typedef struct kwrule kwrule;
+
+/* Returns KW_OK, KW_FAIL (error recorded) or KW_STOP (ignore the rest). */
+typedef int (*kwfn)(kwctx *k, const kwrule *r, struct json_object *v);
+enum { KW_FAIL = 0, KW_OK = 1, KW_STOP = 2 };
+
+struct kwrule {
+    const char *kw;
+    unsigned vocab; /* the rule applies when one of these is in force; 0: always */
+    kwfn fn;
+    cop op;     /* for handlers shared by a family */
+    bool null_; /* also called for a JSON null value ("const": null) */
+};
+
+/* Emits the rule's instruction into *in. */
+static int kw_emit(kwctx *k, const kwrule *r, cop op, cinstr **in)
+{
+    *in = emit(k->c, k->n, k->b, op, r->kw);
+    return *in != NULL;
+}
+
+static int kw_defs(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    /* Definitions are compiled even when unreferenced, so their errors
+     * (bad $ref, bad pattern) show up at compile time. */
+    if (!json_object_is_type(v, json_type_object))
+        return KW_OK;
+    json_object_object_foreach(v, key, sub) {
+        if ((json_object_is_type(sub, json_type_object) ||
+             json_object_is_type(sub, json_type_boolean)) &&
+            !child(k->c, k->si, sub, r->kw, key, -1))
+            return KW_FAIL;
+    }
+    return KW_OK;
+}
+
+static int kw_ref(kwctx *k, const kwrule *r, struct json_object *v)
+{
     cinstr *in;
-    long pi = -1, ppi = -1, ai = -1;
-    size_t i, prefix = 0;
-    bool items_array = false;
+    if (!json_object_is_type(v, json_type_string))
+        return bad(k->c, k->si, r->kw, "a string");
+    if (!kw_emit(k, r, OP_REF, &in))
+        return KW_FAIL;
+    return ref_target(k->c, k->si, r->kw, json_object_get_string(v), &in->u.ref.node, NULL);
+}
+
+/* Before 2019-09, "$ref" siblings are ignored. */
+static int kw_ref_alone(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    return kw_ref(k, r, v) ? KW_STOP : KW_FAIL;
+}
+
+static int kw_dynamic_ref(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    const char *ref, *h;
+    struct json_object *w;
+    sinfo *t = NULL;
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_string))
+        return KW_OK;
+    ref = json_object_get_string(v);
+    h = strchr(ref, '#');
+    if (!kw_emit(k, r, OP_DYNAMIC_REF, &in) ||
+        !ref_target(k->c, k->si, r->kw, ref, &in->u.ref.node, &t))
+        return KW_FAIL;
+    /* Dynamic only when the static target itself is a $dynamicAnchor of
+     * that name. */
+    if (h && h[1] && h[1] != '/' && (w = get(t->obj, "$dynamicAnchor")) &&
+        json_object_is_type(w, json_type_string) && !strcmp(json_object_get_string(w), h + 1))
+        in->u.ref.anchor = json_object_get_string(w);
+    return KW_OK;
+}
+
+static int kw_recursive_ref(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_string))
+        return KW_OK;
+    return kw_emit(k, r, OP_RECURSIVE_REF, &in) &&
+           ref_target(k->c, k->si, r->kw, json_object_get_string(v), &in->u.ref.node, NULL);
+}
+
+static int kw_type(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    uint32_t bits = 0;
+    cinstr *in;
+    size_t i;
+    if (json_object_is_type(v, json_type_string)) {
+        if (!type_bits(json_object_get_string(v), &bits))
+            return bad(k->c, k->si, r->kw, "a JSON type name");
+    } else if (json_object_is_type(v, json_type_array)) {
+        for (i = 0; i < json_object_array_length(v); i++) {
+            struct json_object *w = json_object_array_get_idx(v, i);
+            if (!json_object_is_type(w, json_type_string) ||
+                !type_bits(json_object_get_string(w), &bits))
+                return bad(k->c, k->si, r->kw, "a JSON type name or an array of them");
+        }
+    } else {
+        return bad(k->c, k->si, r->kw, "a string or an array");
+    }
+    if (!kw_emit(k, r, OP_TYPE, &in))
+        return KW_FAIL;
+    in->u.types = bits;
+    k->n->types = bits;
+    return KW_OK;
+}
+
+/* const and enum: the keyword's value itself. */
+static int kw_value(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (r->op == OP_ENUM && !json_object_is_type(v, json_type_array))
+        return bad(k->c, k->si, r->kw, "an array");
+    if (!kw_emit(k, r, r->op, &in))
+        return KW_FAIL;
+    in->u.value = v;
+    return KW_OK;
+}
+
+static int kw_multiple_of(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    char t[64];
+    long double x;
+    cinstr *in;
+    if (!num_of(v, &x) || x <= 0)
+        return bad(k->c, k->si, r->kw, "a number > 0");
+    if (!kw_emit(k, r, OP_MULTIPLE_OF, &in))
+        return KW_FAIL;
+    in->u.num.v = x;
+    in->u.num.json = v;
+    cardc__num_text(v, t, sizeof t);
+    if (!cardc__decimal_parse(t, &in->u.num.dec))
+        in->u.num.dec.digits = NULL;
+    return KW_OK;
+}
+
+static int emit_bound(kwctx *k, const kwrule *r, cop op, struct json_object *v)
+{
+    long double x;
+    cinstr *in;
+    if (!num_of(v, &x))
+        return bad(k->c, k->si, r->kw, "a number");
+    if (!kw_emit(k, r, op, &in))
+        return KW_FAIL;
+    in->u.num.v = x;
+    in->u.num.json = v;
+    return KW_OK;
+}
+
+/* maximum, exclusiveMaximum, minimum, exclusiveMinimum (numeric). */
+static int kw_bound(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    return emit_bound(k, r, r->op, v);
+}
+
+/* Draft 4: "maximum"/"minimum" with a boolean "exclusive*" modifier; the
+ * rule's op is the inclusive one, the exclusive op follows it. */
+static int kw_bound_draft4(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    const char *excl = r->op == OP_MAXIMUM ? "exclusiveMaximum" : "exclusiveMinimum";
+    struct json_object *w = get(k->o, excl);
+    bool x = w && json_object_is_type(w, json_type_boolean) && json_object_get_boolean(w);
+    return emit_bound(k, r, x ? (cop)(r->op + 1) : r->op, v);
+}
+
+/* maxLength, minLength, maxItems, minItems, maxProperties, minProperties. */
+static int kw_count(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    return kw_emit(k, r, r->op, &in) && count_of(k->c, k->si, r->kw, v, &in->u.count);
+}
+
+static int kw_pattern(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_string))
+        return bad(k->c, k->si, r->kw, "a string");
+    return kw_emit(k, r, OP_PATTERN, &in) &&
+           (in->u.pattern.re = regex(k->c, k->si, r->kw, NULL, json_object_get_string(v)));
+}
+
+static int kw_format(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    const cardc_schema_options *opts = k->c->opts;
+    bool assert_ = (opts && (opts->flags & CARDC_SCHEMA_ASSERT_FORMAT)) ||
+                   (k->si->dialect >= CARDC_DIALECT_2019_09 && (k->voc & V_FORMAT_ASSERT));
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_string))
+        return KW_OK;
+    if (!kw_emit(k, r, OP_FORMAT, &in))
+        return KW_FAIL;
+    in->u.format.kind = cardc_format_lookup(json_object_get_string(v));
+    in->u.format.name = v;
+    in->u.format.assert_ = assert_ && in->u.format.kind != CARDC_FORMAT_UNKNOWN;
+    return KW_OK;
+}
+
+static int kw_unique_items(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    return !json_object_get_boolean(v) || kw_emit(k, r, OP_UNIQUE_ITEMS, &in);
+}
+
+/* Draft 4 requires an array; later drafts ignore other values. */
+static int kw_required_draft4(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    return kw_emit(k, r, OP_REQUIRED, &in) &&
+           keys_of(k->c, k->si, r->kw, v, &in->u.req.keys, &in->u.req.n);
+}
+
+static int kw_required(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    return !json_object_is_type(v, json_type_array) || kw_required_draft4(k, r, v);
+}
+
+/* dependentRequired, and the array members of "dependencies" (kept in later
+ * drafts for compatibility, as most validators do). */
+static int kw_dependent_required(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    size_t cnt = 0, i = 0;
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_object))
+        return KW_OK;
+    json_object_object_foreach(v, key, dep) {
+        (void)key;
+        if (json_object_is_type(dep, json_type_array))
+            cnt++;
+    }
+    if (!cnt)
+        return KW_OK;
+    if (!kw_emit(k, r, OP_DEP_REQUIRED, &in))
+        return KW_FAIL;
+    in->u.depreq.keys = calloc(cnt, sizeof *in->u.depreq.keys);
+    in->u.depreq.nlist = calloc(cnt, sizeof *in->u.depreq.nlist);
+    in->u.depreq.lists = calloc(cnt, sizeof *in->u.depreq.lists);
+    in->u.depreq.n = cnt;
+    if (!in->u.depreq.keys || !in->u.depreq.nlist || !in->u.depreq.lists)
+        return oom(k->c);
+    {
+        json_object_object_foreach(v, key2, dep2) {
+            if (!json_object_is_type(dep2, json_type_array))
+                continue;
+            in->u.depreq.keys[i].s = key2;
+            in->u.depreq.keys[i].len = strlen(key2);
+            if (!keys_of(k->c, k->si, r->kw, dep2, &in->u.depreq.lists[i],
+                         &in->u.depreq.nlist[i]))
+                return KW_FAIL;
+            i++;
+        }
+    }
+    return KW_OK;
+}
+
+/* dependentSchemas, and the schema members of "dependencies". */
+static int kw_dependent_schemas(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    size_t cnt = 0;
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_object))
+        return KW_OK;
+    json_object_object_foreach(v, key, dep) {
+        (void)key;
+        if (!json_object_is_type(dep, json_type_array))
+            cnt++;
+    }
+    if (!cnt)
+        return KW_OK;
+    return kw_emit(k, r, OP_DEP_SCHEMAS, &in) &&
+           keyed_subschemas(k->c, k->si, v, r->kw, cnt, 1, &in->u.props);
+}
+
+/* allOf, anyOf, oneOf. */
+static int kw_schema_list(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!kw_emit(k, r, r->op, &in) ||
+        !list_of(k->c, k->si, r->kw, v, &in->u.list.n, &in->u.list.nodes))
+        return KW_FAIL;
+    if (in->u.list.n == 0)
+        return bad(k->c, k->si, r->kw, "a non-empty array");
+    return KW_OK;
+}
+
+/* not, propertyNames, unevaluatedItems, unevaluatedProperties: one subschema. */
+static int kw_subschema(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!kw_emit(k, r, r->op, &in) || !(in->u.node = child(k->c, k->si, v, r->kw, NULL, -1)))
+        return KW_FAIL;
+    if (r->op == OP_UNEVAL_ITEMS || r->op == OP_UNEVAL_PROPS)
+        k->c->s->track = true;
+    return KW_OK;
+}
+
+/* "if" with its "then" and "else". */
+static int kw_if(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    struct json_object *w;
+    cinstr *in;
+    if (!kw_emit(k, r, OP_IF, &in) || !(in->u.cond.if_ = child(k->c, k->si, v, r->kw, NULL, -1)))
+        return KW_FAIL;
+    if ((w = get(k->o, "then")) && !(in->u.cond.then_ = child(k->c, k->si, w, "then", NULL, -1)))
+        return KW_FAIL;
+    if ((w = get(k->o, "else")) && !(in->u.cond.else_ = child(k->c, k->si, w, "else", NULL, -1)))
+        return KW_FAIL;
+    return KW_OK;
+}
+
+static int kw_properties(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_object))
+        return bad(k->c, k->si, r->kw, "an object");
+    k->props = (long)k->b->n;
+    return kw_emit(k, r, OP_PROPERTIES, &in) &&
+           keyed_subschemas(k->c, k->si, v, r->kw, (size_t)json_object_object_length(v), 0,
+                            &in->u.props);
+}
+
+static int kw_pattern_properties(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    size_t cnt, i = 0;
+    cinstr *in;
+    if (!json_object_is_type(v, json_type_object))
+        return bad(k->c, k->si, r->kw, "an object");
+    k->pprops = (long)k->b->n;
+    if (!kw_emit(k, r, OP_PATTERN_PROPS, &in))
+        return KW_FAIL;
+    cnt = (size_t)json_object_object_length(v);
+    in->u.pprops.res = calloc(cnt + 1, sizeof *in->u.pprops.res);
+    in->u.pprops.nodes = calloc(cnt + 1, sizeof *in->u.pprops.nodes);
+    in->u.pprops.n = cnt;
+    if (!in->u.pprops.res || !in->u.pprops.nodes)
+        return oom(k->c);
+    json_object_object_foreach(v, key, sub) {
+        if (!(in->u.pprops.res[i] = regex(k->c, k->si, r->kw, key, key)) ||
+            !(in->u.pprops.nodes[i] = child(k->c, k->si, sub, r->kw, key, -1)))
+            return KW_FAIL;
+        i++;
+    }
+    return KW_OK;
+}
+
+/* Linked to its sibling properties/patternProperties when the node is done. */
+static int kw_additional_properties(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    k->addl = (long)k->b->n;
+    return kw_emit(k, r, OP_ADDITIONAL_PROPS, &in) &&
+           (in->u.addl.node = child(k->c, k->si, v, r->kw, NULL, -1));
+}
+
+/* prefixItems (2020-12) and the array form of "items" (before). */
+static int kw_prefix_items(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!kw_emit(k, r, OP_PREFIX_ITEMS, &in) ||
+        !list_of(k->c, k->si, r->kw, v, &in->u.list.n, &in->u.list.nodes))
+        return KW_FAIL;
+    k->prefix = in->u.list.n;
+    return KW_OK;
+}
+
+/* 2020-12 "items", and "additionalItems": the items after the prefix. */
+static int kw_items_rest(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!kw_emit(k, r, OP_ITEMS, &in))
+        return KW_FAIL;
+    in->u.items.start = k->prefix;
+    return (in->u.items.node = child(k->c, k->si, v, r->kw, NULL, -1)) != NULL;
+}
+
+/* Before 2020-12: "items" is one schema for all items or a prefix list. */
+static int kw_items_legacy(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    if (json_object_is_type(v, json_type_array)) {
+        k->items_array = true;
+        return kw_prefix_items(k, r, v);
+    }
+    return kw_items_rest(k, r, v);
+}
+
+static int kw_additional_items(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    return !k->items_array || kw_items_rest(k, r, v);
+}
+
+static int kw_contains(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    cinstr *in;
+    if (!kw_emit(k, r, OP_CONTAINS, &in) ||
+        !(in->u.contains.node = child(k->c, k->si, v, r->kw, NULL, -1)))
+        return KW_FAIL;
+    in->u.contains.min = 1;
+    return KW_OK;
+}
+
+/* 2019-09+: "contains" bounded by the validation vocabulary's
+ * minContains/maxContains. */
+static int kw_contains_bounded(kwctx *k, const kwrule *r, struct json_object *v)
+{
+    struct json_object *w;
+    cinstr *in;
+    if (!kw_contains(k, r, v))
+        return KW_FAIL;
+    if (!(k->voc & V_VALIDATION))
+        return KW_OK;
+    in = &k->b->v[k->b->n - 1];
+    if ((w = get(k->o, "minContains")) && !count_of(k->c, k->si, "minContains", w, &in->u.contains.min))
+        return KW_FAIL;
+    if ((w = get(k->o, "maxContains"))) {
+        if (!count_of(k->c, k->si, "maxContains", w, &in->u.contains.max))
+            return KW_FAIL;
+        in->u.contains.has_max = true;
+    }
+    return KW_OK;
+}
+
+/* ---- the dialects' keyword tables (compile order) ---- */
+
+#define A V_APPLICATOR
+#define VAL V_VALIDATION
+#define DEFS_RULES {"$defs", 0, kw_defs, OP_ANNOTATION, false}, \
+                   {"definitions", 0, kw_defs, OP_ANNOTATION, false}
+#define COUNT_RULES {"maxLength", VAL, kw_count, OP_MAX_LENGTH, false}, \
+                    {"minLength", VAL, kw_count, OP_MIN_LENGTH, false}, \
+                    {"maxItems", VAL, kw_count, OP_MAX_ITEMS, false}, \
+                    {"minItems", VAL, kw_count, OP_MIN_ITEMS, false}, \
+                    {"maxProperties", VAL, kw_count, OP_MAX_PROPS, false}, \
+                    {"minProperties", VAL, kw_count, OP_MIN_PROPS, false}
+#define BOUND_RULES {"maximum", VAL, kw_bound, OP_MAXIMUM, false}, \
+                    {"exclusiveMaximum", VAL, kw_bound, OP_EXCL_MAXIMUM, false}, \
+                    {"minimum", VAL, kw_bound, OP_MINIMUM, false}, \
+                    {"exclusiveMinimum", VAL, kw_bound, OP_EXCL_MINIMUM, false}
+#define LIST_RULES {"allOf", A, kw_schema_list, OP_ALL_OF, false}, \
+                   {"anyOf", A, kw_schema_list, OP_ANY_OF, false}, \
+                   {"oneOf", A, kw_schema_list, OP_ONE_OF, false}
+#define PROPERTY_RULES {"properties", A, kw_properties, OP_PROPERTIES, false}, \
+                       {"patternProperties", A, kw_pattern_properties, OP_PATTERN_PROPS, false}, \
+                       {"additionalProperties", A, kw_additional_properties, \
+                        OP_ADDITIONAL_PROPS, false}
+#define UNEVALUATED_RULES {"unevaluatedItems", V_UNEVALUATED | A, kw_subschema, \
+                           OP_UNEVAL_ITEMS, false}, \
+                          {"unevaluatedProperties", V_UNEVALUATED | A, kw_subschema, \
+                           OP_UNEVAL_PROPS, false}
+
+/* The assertions draft-06 through 2020-12 share, in order. */
+#define ASSERTION_RULES {"type", VAL, kw_type, OP_TYPE, false}, \
+                        {"const", VAL, kw_value, OP_CONST, true}, \
+                        {"enum", VAL, kw_value, OP_ENUM, false}, \
+                        {"multipleOf", VAL, kw_multiple_of, OP_MULTIPLE_OF, false}, \
+                        BOUND_RULES, \
+                        COUNT_RULES, \
+                        {"pattern", VAL, kw_pattern, OP_PATTERN, false}, \
+                        {"format", 0, kw_format, OP_FORMAT, false}, \
+                        {"uniqueItems", VAL, kw_unique_items, OP_UNIQUE_ITEMS, false}, \
+                        {"required", VAL, kw_required, OP_REQUIRED, false}, \
+                        {"dependencies", VAL, kw_dependent_required, OP_DEP_REQUIRED, false}
+#define LEGACY_ITEMS_RULES {"items", A, kw_items_legacy, OP_ITEMS, false}, \
+                           {"additionalItems", A, kw_additional_items, OP_ITEMS, false}
+
+static const kwrule draft4_rules[] = {
+    DEFS_RULES,
+    {"$ref", 0, kw_ref_alone, OP_REF, false},
+    {"type", VAL, kw_type, OP_TYPE, false},
+    {"enum", VAL, kw_value, OP_ENUM, false},
+    {"multipleOf", VAL, kw_multiple_of, OP_MULTIPLE_OF, false},
+    {"maximum", VAL, kw_bound_draft4, OP_MAXIMUM, false},
+    {"minimum", VAL, kw_bound_draft4, OP_MINIMUM, false},
+    COUNT_RULES,
+    {"pattern", VAL, kw_pattern, OP_PATTERN, false},
+    {"format", 0, kw_format, OP_FORMAT, false},
+    {"uniqueItems", VAL, kw_unique_items, OP_UNIQUE_ITEMS, false},
+    {"required", VAL, kw_required_draft4, OP_REQUIRED, false},
+    {"dependencies", VAL, kw_dependent_required, OP_DEP_REQUIRED, false},
+    LIST_RULES,
+    {"not", A, kw_subschema, OP_NOT, false},
+    {"dependencies", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    PROPERTY_RULES,
+    LEGACY_ITEMS_RULES,
+};
+
+static const kwrule draft6_rules[] = {
+    DEFS_RULES,
+    {"$ref", 0, kw_ref_alone, OP_REF, false},
+    ASSERTION_RULES,
+    LIST_RULES,
+    {"not", A, kw_subschema, OP_NOT, false},
+    {"dependencies", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    PROPERTY_RULES,
+    {"propertyNames", A, kw_subschema, OP_PROPERTY_NAMES, false},
+    LEGACY_ITEMS_RULES,
+    {"contains", A, kw_contains, OP_CONTAINS, false},
+};
+
+static const kwrule draft7_rules[] = {
+    DEFS_RULES,
+    {"$ref", 0, kw_ref_alone, OP_REF, false},
+    ASSERTION_RULES,
+    LIST_RULES,
+    {"not", A, kw_subschema, OP_NOT, false},
+    {"if", A, kw_if, OP_IF, false},
+    {"dependencies", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    PROPERTY_RULES,
+    {"propertyNames", A, kw_subschema, OP_PROPERTY_NAMES, false},
+    LEGACY_ITEMS_RULES,
+    {"contains", A, kw_contains, OP_CONTAINS, false},
+};
+
+static const kwrule draft2019_rules[] = {
+    DEFS_RULES,
+    ASSERTION_RULES,
+    {"dependentRequired", VAL, kw_dependent_required, OP_DEP_REQUIRED, false},
+    {"$ref", 0, kw_ref, OP_REF, false},
+    {"$recursiveRef", 0, kw_recursive_ref, OP_RECURSIVE_REF, false},
+    LIST_RULES,
+    {"not", A, kw_subschema, OP_NOT, false},
+    {"if", A, kw_if, OP_IF, false},
+    {"dependencies", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    {"dependentSchemas", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    PROPERTY_RULES,
+    {"propertyNames", A, kw_subschema, OP_PROPERTY_NAMES, false},
+    LEGACY_ITEMS_RULES,
+    {"contains", A, kw_contains_bounded, OP_CONTAINS, false},
+    UNEVALUATED_RULES,
+};
+
+static const kwrule draft2020_rules[] = {
+    DEFS_RULES,
+    ASSERTION_RULES,
+    {"dependentRequired", VAL, kw_dependent_required, OP_DEP_REQUIRED, false},
+    {"$ref", 0, kw_ref, OP_REF, false},
+    {"$dynamicRef", 0, kw_dynamic_ref, OP_DYNAMIC_REF, false},
+    LIST_RULES,
+    {"not", A, kw_subschema, OP_NOT, false},
+    {"if", A, kw_if, OP_IF, false},
+    {"dependencies", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    {"dependentSchemas", A, kw_dependent_schemas, OP_DEP_SCHEMAS, false},
+    PROPERTY_RULES,
+    {"propertyNames", A, kw_subschema, OP_PROPERTY_NAMES, false},
+    {"prefixItems", A, kw_prefix_items, OP_PREFIX_ITEMS, false},
+    {"items", A, kw_items_rest, OP_ITEMS, false},
+    {"contains", A, kw_contains_bounded, OP_CONTAINS, false},
+    UNEVALUATED_RULES,
+};
+
+#undef A
+#undef VAL
+#undef DEFS_RULES
+#undef COUNT_RULES
+#undef BOUND_RULES
+#undef LIST_RULES
+#undef PROPERTY_RULES
+#undef UNEVALUATED_RULES
+#undef ASSERTION_RULES
+#undef LEGACY_ITEMS_RULES
+
+/* Indexed by cardc_dialect (AUTO is resolved before compiling). */
+static const struct {
+    const kwrule *rules;
+    size_t n;
+} dialect_rules[] = {
+#define RULES(t) {t, sizeof t / sizeof t[0]}
+    [CARDC_DIALECT_AUTO] = RULES(draft7_rules),   [CARDC_DIALECT_DRAFT4] = RULES(draft4_rules),
+    [CARDC_DIALECT_DRAFT6] = RULES(draft6_rules), [CARDC_DIALECT_DRAFT7] = RULES(draft7_rules),
+    [CARDC_DIALECT_2019_09] = RULES(draft2019_rules),
+    [CARDC_DIALECT_2020_12] = RULES(draft2020_rules),
+#undef RULES
+};
+
+static int compile_keywords(kwctx *k)
+{
+    uint8_t d = k->si->dialect;
+    size_t i, n = d < sizeof dialect_rules / sizeof dialect_rules[0] ? dialect_rules[d].n : 0;
+    for (i = 0; i < n; i++) {
+        const kwrule *r = &dialect_rules[d].rules[i];
+        struct json_object *v;
+        int rc;
+        if ((r->vocab && !(k->voc & r->vocab)) || !json_object_object_get_ex(k->o, r->kw, &v) ||
+            (!v && !r->null_))
+            continue;
+        if ((rc = r->fn(k, r, v)) != KW_OK)
+            return rc == KW_STOP;
+    }
+    return 1;
+}
+
+/* Annotation-only keywords go after the assertions (n->n_core). */
+static int compile_annotations(kwctx *k)
+{
     static const char *const ann_kws[] = {"title", "description", "default", "readOnly",
                                           "writeOnly", "deprecated", "examples",
                                           "contentMediaType", "contentEncoding", "contentSchema"};
+    size_t i;
+    if (k->si->dialect <= CARDC_DIALECT_DRAFT7 && has(k->o, "$ref"))
+        return 1;
+    for (i = 0; i < sizeof ann_kws / sizeof ann_kws[0]; i++) {
+        struct json_object *v;
+        cinstr *in;
+        if (!json_object_object_get_ex(k->o, ann_kws[i], &v))
+            continue;
+        if (!(in = emit(k->c, k->n, k->b, OP_ANNOTATION, ann_kws[i])))
+            return 0;
+        in->u.value = v;
+    }
+    return 1;
+}
+
+/* Moves the instructions into the node and derives its fast paths. */
+static int finish_node(kwctx *k)
+{
+    cnode *n = k->n;
+    size_t i;
+    n->ins = calloc(k->b->n ? k->b->n : 1, sizeof *n->ins);
+    if (!n->ins)
+        return oom(k->c);
+    memcpy(n->ins, k->b->v, k->b->n * sizeof *n->ins);
+    n->n = k->b->n;
+    k->b->n = 0;
+    if (!n->errmsg) {
+        uint32_t q = 0xffffffffu;
+        for (i = 0; i < n->n_core; i++) {
+            if (n->ins[i].op == OP_TYPE)
+                q &= n->ins[i].u.types;
+            else if (!(n->ins[i].op == OP_FORMAT && !n->ins[i].u.format.assert_))
+                break;
+        }
+        /* "integer" passes doubles with a zero fraction too; the check
+         * compares instance type bits, which include T_INTEGER. */
+        if (i == n->n_core && q)
+            n->quick = q;
+    }
+    if (k->addl >= 0) {
+        n->ins[k->addl].u.addl.props = k->props >= 0 ? &n->ins[k->props] : NULL;
+        n->ins[k->addl].u.addl.pprops = k->pprops >= 0 ? &n->ins[k->pprops] : NULL;
+    }
+    return 1;
+}
+
+static int compile_node(cctx *c, cnode *n, sinfo *si)
+{
+    struct json_object *o = si->obj, *v;
+    kwctx k;
+    size_t i;
+    int ok;
 
     if (json_object_is_type(o, json_type_boolean)) {
         n->kind = json_object_get_boolean(o) ? NODE_TRUE : NODE_FALSE;
@@ -1281,461 +1938,35 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
     n->kind = NODE_SCHEMA;
     if (!compile_resource(c, si->res))
         return 0;
-    b = malloc(sizeof *b);
-    if (!b)
+    memset(&k, 0, sizeof k);
+    k.c = c;
+    k.n = n;
+    k.si = si;
+    k.o = o;
+    k.voc = si->dialect >= CARDC_DIALECT_2019_09 ? si->vocab : V_ALL;
+    k.props = k.pprops = k.addl = -1;
+    if (!(k.b = malloc(sizeof *k.b)))
         return oom(c);
-    b->n = 0;
-
-#define KW(name) ((v = get(o, name)) != NULL)
-#define EMIT(op, name)                          \
-    do {                                        \
-        if (!(in = emit(c, n, b, op, name)))    \
-            goto out;                           \
-    } while (0)
-
-    /* Definitions are compiled even when unreferenced, so their errors
-     * (bad $ref, bad pattern) show up at compile time. */
-    {
-        static const char *const defs[] = {"$defs", "definitions"};
-        size_t k;
-        for (k = 0; k < 2; k++) {
-            if (!KW(defs[k]) || !json_object_is_type(v, json_type_object))
-                continue;
-            {
-                json_object_object_foreach(v, key, sub) {
-                    if ((json_object_is_type(sub, json_type_object) ||
-                         json_object_is_type(sub, json_type_boolean)) &&
-                        !child(c, si, sub, defs[k], key, -1))
-                        goto out;
-                }
-            }
-        }
-    }
-
-    if (d <= CARDC_DIALECT_DRAFT7 && KW("$ref")) {
-        /* Before 2019-09, "$ref" siblings are ignored. */
-        if (!json_object_is_type(v, json_type_string)) {
-            bad(c, si, "$ref", "a string");
-            goto out;
-        }
-        EMIT(OP_REF, "$ref");
-        if (!ref_target(c, si, "$ref", json_object_get_string(v), &in->u.ref.node, NULL))
-            goto out;
-        goto done;
-    }
-
-    if (val && KW("type")) {
-        uint32_t bits = 0;
-        if (json_object_is_type(v, json_type_string)) {
-            if (!type_bits(json_object_get_string(v), &bits)) {
-                bad(c, si, "type", "a JSON type name");
-                goto out;
-            }
-        } else if (json_object_is_type(v, json_type_array)) {
-            for (i = 0; i < json_object_array_length(v); i++) {
-                w = json_object_array_get_idx(v, i);
-                if (!json_object_is_type(w, json_type_string) ||
-                    !type_bits(json_object_get_string(w), &bits)) {
-                    bad(c, si, "type", "a JSON type name or an array of them");
-                    goto out;
-                }
-            }
+    k.b->n = 0;
+    ok = compile_keywords(&k);
+    if (ok)
+        n->n_core = k.b->n;
+    ok = ok && compile_annotations(&k);
+    ok = ok && (!(v = get(o, "errorMessage")) || compile_errmsg(c, n, si, v));
+    ok = ok && finish_node(&k);
+    if (!ok) {
+        /* Instructions built so far are freed with the schema: park them. */
+        n->ins = calloc(k.b->n ? k.b->n : 1, sizeof *n->ins);
+        if (n->ins) {
+            memcpy(n->ins, k.b->v, k.b->n * sizeof *n->ins);
+            n->n = k.b->n;
         } else {
-            bad(c, si, "type", "a string or an array");
-            goto out;
-        }
-        EMIT(OP_TYPE, "type");
-        in->u.types = bits;
-        n->types = bits;
-    }
-    if (val && d >= CARDC_DIALECT_DRAFT6 && json_object_object_get_ex(o, "const", &v)) {
-        EMIT(OP_CONST, "const");
-        in->u.value = v;
-    }
-    if (val && KW("enum")) {
-        if (!json_object_is_type(v, json_type_array)) {
-            bad(c, si, "enum", "an array");
-            goto out;
-        }
-        EMIT(OP_ENUM, "enum");
-        in->u.value = v;
-    }
-    if (val && KW("multipleOf")) {
-        char t[64];
-        long double x;
-        if (!num_of(v, &x) || x <= 0) {
-            bad(c, si, "multipleOf", "a number > 0");
-            goto out;
-        }
-        EMIT(OP_MULTIPLE_OF, "multipleOf");
-        in->u.num.v = x;
-        in->u.num.json = v;
-        cardc__num_text(v, t, sizeof t);
-        if (!cardc__decimal_parse(t, &in->u.num.dec))
-            in->u.num.dec.digits = NULL;
-    }
-    {
-        static const struct {
-            const char *kw, *excl;
-            cop op, xop;
-        } bounds[] = {{"maximum", "exclusiveMaximum", OP_MAXIMUM, OP_EXCL_MAXIMUM},
-                      {"minimum", "exclusiveMinimum", OP_MINIMUM, OP_EXCL_MINIMUM}};
-        size_t k;
-        for (k = 0; val && k < 2; k++) {
-            long double x;
-            if (KW(bounds[k].kw)) {
-                int excl = 0;
-                if (!num_of(v, &x)) {
-                    bad(c, si, bounds[k].kw, "a number");
-                    goto out;
-                }
-                if (d == CARDC_DIALECT_DRAFT4 && (w = get(o, bounds[k].excl)) &&
-                    json_object_is_type(w, json_type_boolean))
-                    excl = json_object_get_boolean(w);
-                EMIT(excl ? bounds[k].xop : bounds[k].op, bounds[k].kw);
-                in->u.num.v = x;
-                in->u.num.json = v;
-            }
-            if (d >= CARDC_DIALECT_DRAFT6 && KW(bounds[k].excl)) {
-                if (!num_of(v, &x)) {
-                    bad(c, si, bounds[k].excl, "a number");
-                    goto out;
-                }
-                EMIT(bounds[k].xop, bounds[k].excl);
-                in->u.num.v = x;
-                in->u.num.json = v;
-            }
+            for (i = 0; i < k.b->n; i++)
+                free(k.b->v[i].abs);
         }
     }
-    {
-        static const struct {
-            const char *kw;
-            cop op;
-        } counts[] = {{"maxLength", OP_MAX_LENGTH}, {"minLength", OP_MIN_LENGTH},
-                      {"maxItems", OP_MAX_ITEMS},   {"minItems", OP_MIN_ITEMS},
-                      {"maxProperties", OP_MAX_PROPS}, {"minProperties", OP_MIN_PROPS}};
-        size_t k;
-        for (k = 0; val && k < sizeof counts / sizeof counts[0]; k++) {
-            if (!KW(counts[k].kw))
-                continue;
-            EMIT(counts[k].op, counts[k].kw);
-            if (!count_of(c, si, counts[k].kw, v, &in->u.count))
-                goto out;
-        }
-    }
-    if (val && KW("pattern")) {
-        if (!json_object_is_type(v, json_type_string)) {
-            bad(c, si, "pattern", "a string");
-            goto out;
-        }
-        EMIT(OP_PATTERN, "pattern");
-        if (!(in->u.pattern.re = regex(c, si, "pattern", NULL, json_object_get_string(v))))
-            goto out;
-    }
-    if (KW("format") && json_object_is_type(v, json_type_string)) {
-        bool assert_ = (c->opts && (c->opts->flags & CARDC_SCHEMA_ASSERT_FORMAT)) ||
-                       (d >= CARDC_DIALECT_2019_09 && (voc & V_FORMAT_ASSERT));
-        EMIT(OP_FORMAT, "format");
-        in->u.format.kind = cardc_format_lookup(json_object_get_string(v));
-        in->u.format.name = v;
-        in->u.format.assert_ = assert_ && in->u.format.kind != CARDC_FORMAT_UNKNOWN;
-    }
-    if (val && KW("uniqueItems") && json_object_get_boolean(v)) {
-        EMIT(OP_UNIQUE_ITEMS, "uniqueItems");
-    }
-    if (val && KW("required")) {
-        if (d == CARDC_DIALECT_DRAFT4 || json_object_is_type(v, json_type_array)) {
-            EMIT(OP_REQUIRED, "required");
-            if (!keys_of(c, si, "required", v, &in->u.req.keys, &in->u.req.n))
-                goto out;
-        }
-    }
-    /* dependentRequired (2019-09+) and the array form of dependencies
-     * (kept in later drafts for compatibility, as most validators do) */
-    for (i = 0; i < 2; i++) {
-        const char *kw = i == 0 ? "dependencies" : "dependentRequired";
-        if (i == 1 && d < CARDC_DIALECT_2019_09)
-            break;
-        if (KW(kw) && json_object_is_type(v, json_type_object)) {
-            size_t cnt = 0, k = 0;
-            json_object_object_foreach(v, key, dep) {
-                (void)key;
-                if (json_object_is_type(dep, json_type_array))
-                    cnt++;
-            }
-            if (cnt) {
-                EMIT(OP_DEP_REQUIRED, kw);
-                in->u.depreq.keys = calloc(cnt, sizeof *in->u.depreq.keys);
-                in->u.depreq.nlist = calloc(cnt, sizeof *in->u.depreq.nlist);
-                in->u.depreq.lists = calloc(cnt, sizeof *in->u.depreq.lists);
-                in->u.depreq.n = cnt;
-                if (!in->u.depreq.keys || !in->u.depreq.nlist || !in->u.depreq.lists) {
-                    oom(c);
-                    goto out;
-                }
-                {
-                    json_object_object_foreach(v, key2, dep2) {
-                        if (!json_object_is_type(dep2, json_type_array))
-                            continue;
-                        in->u.depreq.keys[k].s = key2;
-                        in->u.depreq.keys[k].len = strlen(key2);
-                        if (!keys_of(c, si, kw, dep2, &in->u.depreq.lists[k],
-                                     &in->u.depreq.nlist[k]))
-                            goto out;
-                        k++;
-                    }
-                }
-            }
-        }
-    }
-
-    /* ---- applicators ---- */
-    if (KW("$ref")) {
-        if (!json_object_is_type(v, json_type_string)) {
-            bad(c, si, "$ref", "a string");
-            goto out;
-        }
-        EMIT(OP_REF, "$ref");
-        if (!ref_target(c, si, "$ref", json_object_get_string(v), &in->u.ref.node, NULL))
-            goto out;
-    }
-    if (d >= CARDC_DIALECT_2020_12 && KW("$dynamicRef") && json_object_is_type(v, json_type_string)) {
-        const char *ref = json_object_get_string(v), *h = strchr(ref, '#');
-        sinfo *t = NULL;
-        EMIT(OP_DYNAMIC_REF, "$dynamicRef");
-        if (!ref_target(c, si, "$dynamicRef", ref, &in->u.ref.node, &t))
-            goto out;
-        /* Dynamic only when the static target itself is a $dynamicAnchor of
-         * that name. */
-        if (h && h[1] && h[1] != '/' && (w = get(t->obj, "$dynamicAnchor")) &&
-            json_object_is_type(w, json_type_string) && !strcmp(json_object_get_string(w), h + 1))
-            in->u.ref.anchor = json_object_get_string(w);
-    }
-    if (d == CARDC_DIALECT_2019_09 && KW("$recursiveRef") && json_object_is_type(v, json_type_string)) {
-        EMIT(OP_RECURSIVE_REF, "$recursiveRef");
-        if (!ref_target(c, si, "$recursiveRef", json_object_get_string(v), &in->u.ref.node, NULL))
-            goto out;
-    }
-    {
-        static const struct {
-            const char *kw;
-            cop op;
-        } lists[] = {{"allOf", OP_ALL_OF}, {"anyOf", OP_ANY_OF}, {"oneOf", OP_ONE_OF}};
-        size_t k;
-        for (k = 0; app && k < 3; k++) {
-            if (!KW(lists[k].kw))
-                continue;
-            EMIT(lists[k].op, lists[k].kw);
-            if (!list_of(c, si, lists[k].kw, v, &in->u.list.n, &in->u.list.nodes))
-                goto out;
-            if (in->u.list.n == 0) {
-                bad(c, si, lists[k].kw, "a non-empty array");
-                goto out;
-            }
-        }
-    }
-    if (app && KW("not")) {
-        EMIT(OP_NOT, "not");
-        if (!(in->u.node = child(c, si, v, "not", NULL, -1)))
-            goto out;
-    }
-    if (app && d >= CARDC_DIALECT_DRAFT7 && KW("if")) {
-        EMIT(OP_IF, "if");
-        if (!(in->u.cond.if_ = child(c, si, v, "if", NULL, -1)))
-            goto out;
-        if ((w = get(o, "then")) && !(in->u.cond.then_ = child(c, si, w, "then", NULL, -1)))
-            goto out;
-        if ((w = get(o, "else")) && !(in->u.cond.else_ = child(c, si, w, "else", NULL, -1)))
-            goto out;
-    }
-    for (i = 0; i < 2; i++) {
-        const char *kw = i == 0 ? "dependencies" : "dependentSchemas";
-        if (i == 1 && d < CARDC_DIALECT_2019_09)
-            break;
-        if (app && KW(kw) && json_object_is_type(v, json_type_object)) {
-            size_t cnt = 0;
-            json_object_object_foreach(v, key, dep) {
-                (void)key;
-                if (!json_object_is_type(dep, json_type_array))
-                    cnt++;
-            }
-            if (cnt) {
-                EMIT(OP_DEP_SCHEMAS, kw);
-                if (!keyed_subschemas(c, si, v, kw, cnt, 1, &in->u.props))
-                    goto out;
-            }
-        }
-    }
-    if (app && KW("properties")) {
-        size_t cnt;
-        if (!json_object_is_type(v, json_type_object)) {
-            bad(c, si, "properties", "an object");
-            goto out;
-        }
-        pi = (long)b->n;
-        EMIT(OP_PROPERTIES, "properties");
-        cnt = (size_t)json_object_object_length(v);
-        if (!keyed_subschemas(c, si, v, "properties", cnt, 0, &in->u.props))
-            goto out;
-    }
-    if (app && KW("patternProperties")) {
-        size_t cnt, k = 0;
-        if (!json_object_is_type(v, json_type_object)) {
-            bad(c, si, "patternProperties", "an object");
-            goto out;
-        }
-        ppi = (long)b->n;
-        EMIT(OP_PATTERN_PROPS, "patternProperties");
-        cnt = (size_t)json_object_object_length(v);
-        in->u.pprops.res = calloc(cnt + 1, sizeof *in->u.pprops.res);
-        in->u.pprops.nodes = calloc(cnt + 1, sizeof *in->u.pprops.nodes);
-        in->u.pprops.n = cnt;
-        if (!in->u.pprops.res || !in->u.pprops.nodes) {
-            oom(c);
-            goto out;
-        }
-        {
-            json_object_object_foreach(v, key, sub) {
-                if (!(in->u.pprops.res[k] = regex(c, si, "patternProperties", key, key)))
-                    goto out;
-                if (!(in->u.pprops.nodes[k] = child(c, si, sub, "patternProperties", key, -1)))
-                    goto out;
-                k++;
-            }
-        }
-    }
-    if (app && KW("additionalProperties")) {
-        ai = (long)b->n;
-        EMIT(OP_ADDITIONAL_PROPS, "additionalProperties");
-        if (!(in->u.addl.node = child(c, si, v, "additionalProperties", NULL, -1)))
-            goto out;
-    }
-    if (app && d >= CARDC_DIALECT_DRAFT6 && KW("propertyNames")) {
-        EMIT(OP_PROPERTY_NAMES, "propertyNames");
-        if (!(in->u.node = child(c, si, v, "propertyNames", NULL, -1)))
-            goto out;
-    }
-    if (app && d >= CARDC_DIALECT_2020_12) {
-        if (KW("prefixItems")) {
-            EMIT(OP_PREFIX_ITEMS, "prefixItems");
-            if (!list_of(c, si, "prefixItems", v, &in->u.list.n, &in->u.list.nodes))
-                goto out;
-            prefix = in->u.list.n;
-        }
-        if (KW("items")) {
-            EMIT(OP_ITEMS, "items");
-            in->u.items.start = prefix;
-            if (!(in->u.items.node = child(c, si, v, "items", NULL, -1)))
-                goto out;
-        }
-    } else if (app) {
-        if (KW("items")) {
-            if (json_object_is_type(v, json_type_array)) {
-                EMIT(OP_PREFIX_ITEMS, "items");
-                if (!list_of(c, si, "items", v, &in->u.list.n, &in->u.list.nodes))
-                    goto out;
-                prefix = in->u.list.n;
-                items_array = true;
-            } else {
-                EMIT(OP_ITEMS, "items");
-                if (!(in->u.items.node = child(c, si, v, "items", NULL, -1)))
-                    goto out;
-            }
-        }
-        if (items_array && KW("additionalItems")) {
-            EMIT(OP_ITEMS, "additionalItems");
-            in->u.items.start = prefix;
-            if (!(in->u.items.node = child(c, si, v, "additionalItems", NULL, -1)))
-                goto out;
-        }
-    }
-    if (app && d >= CARDC_DIALECT_DRAFT6 && KW("contains")) {
-        EMIT(OP_CONTAINS, "contains");
-        if (!(in->u.contains.node = child(c, si, v, "contains", NULL, -1)))
-            goto out;
-        in->u.contains.min = 1;
-        if (d >= CARDC_DIALECT_2019_09 && val) {
-            if ((w = get(o, "minContains")) &&
-                !count_of(c, si, "minContains", w, &in->u.contains.min))
-                goto out;
-            if ((w = get(o, "maxContains"))) {
-                if (!count_of(c, si, "maxContains", w, &in->u.contains.max))
-                    goto out;
-                in->u.contains.has_max = true;
-            }
-        }
-    }
-    if (d >= CARDC_DIALECT_2019_09 && (voc & (V_UNEVALUATED | V_APPLICATOR))) {
-        if (KW("unevaluatedItems")) {
-            EMIT(OP_UNEVAL_ITEMS, "unevaluatedItems");
-            if (!(in->u.node = child(c, si, v, "unevaluatedItems", NULL, -1)))
-                goto out;
-            c->s->track = true;
-        }
-        if (KW("unevaluatedProperties")) {
-            EMIT(OP_UNEVAL_PROPS, "unevaluatedProperties");
-            if (!(in->u.node = child(c, si, v, "unevaluatedProperties", NULL, -1)))
-                goto out;
-            c->s->track = true;
-        }
-    }
-done:
-    n->n_core = b->n;
-    if (d >= CARDC_DIALECT_DRAFT6 || 1) {
-        size_t k;
-        for (k = 0; k < sizeof ann_kws / sizeof ann_kws[0]; k++) {
-            if (!json_object_object_get_ex(o, ann_kws[k], &v))
-                continue;
-            if (d <= CARDC_DIALECT_DRAFT7 && has(o, "$ref"))
-                break;
-            EMIT(OP_ANNOTATION, ann_kws[k]);
-            in->u.value = v;
-        }
-    }
-    if (KW("errorMessage") && !compile_errmsg(c, n, si, v))
-        goto out;
-    n->ins = calloc(b->n ? b->n : 1, sizeof *n->ins);
-    if (!n->ins) {
-        oom(c);
-        goto out;
-    }
-    memcpy(n->ins, b->v, b->n * sizeof *n->ins);
-    n->n = b->n;
-    b->n = 0;
-    if (!n->errmsg) {
-        uint32_t q = 0xffffffffu;
-        for (i = 0; i < n->n_core; i++) {
-            if (n->ins[i].op == OP_TYPE)
-                q &= n->ins[i].u.types;
-            else if (!(n->ins[i].op == OP_FORMAT && !n->ins[i].u.format.assert_))
-                break;
-        }
-        if (i == n->n_core && q) {
-            /* "integer" passes doubles with a zero fraction too; the check
-             * below compares instance type bits, which include T_INTEGER. */
-            n->quick = q;
-        }
-    }
-    if (ai >= 0) {
-        n->ins[ai].u.addl.props = pi >= 0 ? &n->ins[pi] : NULL;
-        n->ins[ai].u.addl.pprops = ppi >= 0 ? &n->ins[ppi] : NULL;
-    }
-    free(b);
-    return 1;
-out:
-    /* Instructions built so far are freed with the schema: park them. */
-    n->ins = calloc(b->n ? b->n : 1, sizeof *n->ins);
-    if (n->ins) {
-        memcpy(n->ins, b->v, b->n * sizeof *n->ins);
-        n->n = b->n;
-    } else {
-        for (i = 0; i < b->n; i++)
-            free(b->v[i].abs);
-    }
-    free(b);
-    return 0;
-#undef KW
-#undef EMIT
+    free(k.b);
+    return ok;
 }
 
 static void free_instr(cinstr *in)
