@@ -339,6 +339,10 @@ static cardc_status fix_file(lint_run *run, size_t file, size_t *applied, cardc_
     size_t n = 0, cap = 0;
     cardc_status st = CARDC_OK;
 
+    /* Standard input has no file to write back to. */
+    if (strcmp(run->files[file].path, "-") == 0 || strcmp(run->files[file].path, "<stdin>") == 0)
+        return CARDC_OK;
+
     for (size_t i = 0; i < run->n_findings && st == CARDC_OK; i++) {
         const lint_finding *f = &run->findings[i];
         raw_edit tmp[4];

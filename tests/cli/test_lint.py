@@ -293,6 +293,11 @@ def test_fix_type_moved_and_untouchable():
         run("lint", "--fix", "--schema", path, expect=0)
         with open(path) as f:
             check(f.read() == '{"type": "string", "frobnicate": 1}', "no uncertain fix")
+        # Standard input is linted but never written back.
+        r = run_checked([CARDC], ["lint", "--fix", "--schema", "-"], cwd=d, statuses=(1,),
+                        stdin='{"type": "number", "maxLength": 2, "minimum": 3, "maximum": 1}')
+        check("<stdin>:1:" in r.stdout and "0 fixes applied" in r.stderr, "stdin linted", r)
+        check(sorted(os.listdir(d)) == ["s.json"], "nothing written for stdin", r)
 
 
 def lint_all_shared():
