@@ -24,6 +24,7 @@ int cli_inspect(int argc, char **argv);
 int cli_gen(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_fetch_card(int argc, char **argv);
+int cli_lint(int argc, char **argv);
 
 void cli_usage_main(FILE *out);
 void cli_usage_validate(FILE *out);
@@ -31,6 +32,7 @@ void cli_usage_inspect(FILE *out);
 void cli_usage_gen(FILE *out);
 void cli_usage_run(FILE *out);
 void cli_usage_fetch_card(FILE *out);
+void cli_usage_lint(FILE *out);
 
 /* "cardc COMMAND: MESSAGE" and the command's usage (the main one when
  * command is NULL), on stderr; returns CLI_EXIT_ERROR. */

@@ -18,6 +18,7 @@ void cli_usage_main(FILE *out)
           "  gen        generate typed C bindings for cards or schemas\n"
           "  run        send one request to a card's model (Workers AI, OpenAI-compatible)\n"
           "  fetch-card write a Workers AI model's schemas as a JSON card\n"
+          "  lint       find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
           "  help       show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
@@ -50,6 +51,8 @@ int cli_usage_error(const char *command, const char *fmt, ...)
         cli_usage_run(stderr);
     else if (command && strcmp(command, "fetch-card") == 0)
         cli_usage_fetch_card(stderr);
+    else if (command && strcmp(command, "lint") == 0)
+        cli_usage_lint(stderr);
     else
         cli_usage_main(stderr);
     return CLI_EXIT_ERROR;
@@ -65,6 +68,7 @@ static const struct command {
     {"gen", cli_gen, cli_usage_gen},
     {"run", cli_run, cli_usage_run},
     {"fetch-card", cli_fetch_card, cli_usage_fetch_card},
+    {"lint", cli_lint, cli_usage_lint},
 };
 
 static const struct command *find_command(const char *name)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The full test suite, as CI runs it:
-#   0. no function in runtime/, gen/, cli/ over 120 lines (tools/check_function_length.py);
+#   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py);
 #   1. gcc, -Werror, every test;
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test.

@@ -2,7 +2,7 @@
 """Fails when a C function in the given trees is longer than the limit.
 
 Usage: tools/check_function_length.py [--max N] [--top N] [PATH...]
-       (default: --max 120 runtime gen cli, relative to the repository;
+       (default: --max 120 runtime gen analysis cli, relative to the repository;
        --top N also lists the N longest functions)
 
 A function's length counts the lines from its name to its closing brace,
@@ -113,7 +113,7 @@ def main():
     ap.add_argument('--top', type=int, default=0, help='also list the N longest functions')
     ap.add_argument('paths', nargs='*')
     args = ap.parse_args()
-    paths = args.paths or [os.path.join(ROOT, d) for d in ('runtime', 'gen', 'cli')]
+    paths = args.paths or [os.path.join(ROOT, d) for d in ('runtime', 'gen', 'analysis', 'cli')]
     found = []
     for path in sources(paths):
         for name, first, last in functions(path):
