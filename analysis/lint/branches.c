@@ -176,10 +176,11 @@ static void any_of(const lint_node *n, struct json_object *list)
         char *pj = lint_ptr_index(ptr, j), sugg[200];
         if (!pj)
             break;
-        if (json_object_is_type(b, json_type_boolean) && !json_object_get_boolean(b))
+        bool never = json_object_is_type(b, json_type_boolean) && !json_object_get_boolean(b);
+        if (never)
             lint_emit(n->run, n->unit, LINT_ANYOF_UNREACHABLE, pj, "remove the branch",
                       "anyOf branch %zu is false: it accepts nothing", j);
-        for (size_t i = 0; i < j; i++) {
+        for (size_t i = 0; i < j && !never; i++) {
             if (!covers(json_object_array_get_idx(list, i), b))
                 continue;
             snprintf(sugg, sizeof sugg,

@@ -177,7 +177,6 @@ static void sarif(const lint_run *run, FILE *out)
     add_str(log, "version", "2.1.0");
     add_str(driver, "name", "cardc lint");
     add_str(driver, "version", cardc_version());
-    add_str(driver, "informationUri", "https://github.com/cardc/cardc");
     json_object_object_add(driver, "rules", sarif_rules());
     json_object_object_add(tool, "driver", driver);
     json_object_object_add(r, "tool", tool);
