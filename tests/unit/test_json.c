@@ -109,9 +109,13 @@ static void test_errors(void)
     CHECK(strcmp(err.source, "<string>") == 0);
     /* err may be NULL. */
     CHECK(cardc_json_parse("[", 1, NULL, 0, &obj, NULL) == CARDC_E_JSON && obj == NULL);
-    /* The first error wins: a filled record is left alone. */
+    /* Each call resets the record on entry: a stale error is replaced. */
     CHECK(cardc_json_parse("]", 1, "second", 0, &obj, &err) == CARDC_E_JSON);
-    CHECK(strcmp(err.source, "<string>") == 0 && err.offset == 3);
+    CHECK(strcmp(err.source, "second") == 0 && err.offset == 0 && err.code == CARDC_E_JSON);
+    /* and a success leaves it clean */
+    CHECK(cardc_json_parse("[]", 2, "third", 0, &obj, &err) == CARDC_OK);
+    CHECK(err.code == CARDC_OK && !err.message[0] && !err.source[0] && !err.pointer[0]);
+    json_object_put(obj);
 }
 
 static void test_values(void)

@@ -2,10 +2,14 @@
  *
  * Conventions (whole library):
  *   - Functions that can fail return a cardc_status; CARDC_OK (0) is success.
- *   - They take a trailing `cardc_error *err`, which may be NULL. On failure the
- *     record is filled (first error wins within one call); on success it is
- *     left untouched. The record is caller-allocated, fixed-size and never
- *     allocates, so it can live on the stack.
+ *   - They take a trailing `cardc_error *err`, which may be NULL. The record
+ *     is reset on entry (the caller need not clear it; a reused record never
+ *     keeps an earlier call's error) and filled on every non-OK return,
+ *     CARDC_E_INVALID included: err->code equals the returned status, and the
+ *     message is the first error (within one call the first error wins),
+ *     with its JSON Pointer and source position when known. After CARDC_OK
+ *     the record is clean. The record is caller-allocated, fixed-size and
+ *     never allocates, so it can live on the stack.
  */
 #ifndef CARDC_ERROR_H
 #define CARDC_ERROR_H

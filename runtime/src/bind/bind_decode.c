@@ -852,8 +852,8 @@ static cardc_status fail_at(cardc_error *err, cardc_status code, const char *tex
     return code;
 }
 
-cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,
-                               const cardc_decode_options *opts, cardc_error *err)
+static cardc_status bind_decode_body(const cardc_type *t, void *value, const char *json, size_t len,
+                                     const cardc_decode_options *opts, cardc_error *err)
 {
     const char *source = opts && opts->source ? opts->source : "<string>";
     cardc_result *result = opts ? opts->result : NULL;
@@ -941,4 +941,11 @@ cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *jso
     cardc_pull_free(&c.p);
     cardc__bind_diag_free(&diag);
     return st;
+}
+
+cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,
+                               const cardc_decode_options *opts, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, bind_decode_body(t, value, json, len, opts, err));
 }

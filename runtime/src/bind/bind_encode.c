@@ -379,8 +379,8 @@ static cardc_status check_and_write(const cardc_type *t, const void *v, cardc_re
     return st;
 }
 
-cardc_status cardc_bind_encode(const cardc_type *t, const void *value, char **json, size_t *len,
-                               cardc_error *err)
+static cardc_status bind_encode_body(const cardc_type *t, const void *value, char **json, size_t *len,
+                                     cardc_error *err)
 {
     if (!t || !value || !json)
         return cardc__error(err, CARDC_E_USAGE, "cardc_bind_encode: NULL argument");
@@ -390,10 +390,24 @@ cardc_status cardc_bind_encode(const cardc_type *t, const void *value, char **js
     return check_and_write(t, value, NULL, json, len, err);
 }
 
-cardc_status cardc_bind_validate(const cardc_type *t, const void *value, cardc_result *result,
-                                 cardc_error *err)
+cardc_status cardc_bind_encode(const cardc_type *t, const void *value, char **json, size_t *len,
+                               cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, bind_encode_body(t, value, json, len, err));
+}
+
+static cardc_status bind_validate_body(const cardc_type *t, const void *value, cardc_result *result,
+                                       cardc_error *err)
 {
     if (!t || !value)
         return cardc__error(err, CARDC_E_USAGE, "cardc_bind_validate: NULL argument");
     return check_and_write(t, value, result, NULL, NULL, err);
+}
+
+cardc_status cardc_bind_validate(const cardc_type *t, const void *value, cardc_result *result,
+                                 cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, bind_validate_body(t, value, result, err));
 }

@@ -31,7 +31,7 @@ static void *dup_nul(const void *data, size_t len)
     return p;
 }
 
-cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len, cardc_error *err)
+static cardc_status string_set_body(cardc_string *s, const char *data, size_t len, cardc_error *err)
 {
     char *p;
 
@@ -46,7 +46,13 @@ cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len, car
     return CARDC_OK;
 }
 
-cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len, cardc_error *err)
+cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, string_set_body(s, data, len, err));
+}
+
+static cardc_status bytes_set_body(cardc_bytes *b, const void *data, size_t len, cardc_error *err)
 {
     uint8_t *p;
 
@@ -61,8 +67,14 @@ cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len, cardc
     return CARDC_OK;
 }
 
-cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size_t count,
-                                     cardc_error *err)
+cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, bytes_set_body(b, data, len, err));
+}
+
+static cardc_status numbers_set_bytes_body(cardc_numbers *n, const uint8_t *data, size_t count,
+                                           cardc_error *err)
 {
     uint8_t *p = NULL;
 
@@ -82,8 +94,15 @@ cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size
     return CARDC_OK;
 }
 
-cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, size_t count,
-                                      cardc_error *err)
+cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size_t count,
+                                     cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, numbers_set_bytes_body(n, data, count, err));
+}
+
+static cardc_status numbers_set_values_body(cardc_numbers *n, const double *values, size_t count,
+                                            cardc_error *err)
 {
     double *p = NULL;
 
@@ -103,6 +122,13 @@ cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, si
     n->values = p;
     n->count = count;
     return CARDC_OK;
+}
+
+cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, size_t count,
+                                      cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, numbers_set_values_body(n, values, count, err));
 }
 
 void cardc__bind_release(const cardc_type *t, void *v)
@@ -164,7 +190,7 @@ void cardc_bind_free(const cardc_type *t, void *value)
     memset(value, 0, t->size);
 }
 
-cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err)
+static cardc_status bind_init_body(const cardc_type *t, void *value, cardc_error *err)
 {
     cardc_status st;
 
@@ -177,4 +203,10 @@ cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err)
     if (st != CARDC_OK)
         cardc_bind_free(t, value);
     return st;
+}
+
+cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, bind_init_body(t, value, err));
 }

@@ -234,8 +234,8 @@ static void client_release(cardc_client *c)
     free(c);
 }
 
-cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **out,
-                              cardc_error *err)
+static cardc_status client_new_body(const cardc_client_options *opts, cardc_client **out,
+                                    cardc_error *err)
 {
     cardc_error e;
     cardc_client *c;
@@ -269,6 +269,13 @@ cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **o
     }
     *out = c;
     return CARDC_OK;
+}
+
+cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **out,
+                              cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, client_new_body(opts, out, err));
 }
 
 void cardc_client_free(cardc_client *client)
@@ -557,9 +564,9 @@ void cardc_run_request_init(cardc_run_request *req)
         memset(req, 0, sizeof *req);
 }
 
-cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
-                                   char **output, size_t *output_len, char **content_type,
-                                   cardc_error *err)
+static cardc_status client_run_json_body(cardc_client *client, const cardc_run_request *req,
+                                         char **output, size_t *output_len, char **content_type,
+                                         cardc_error *err)
 {
     cardc_run_request rq;
     cardc_error e;
@@ -581,6 +588,14 @@ cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request
     if (!rq.input)
         rq.input = "";
     return finish(client, run_json(client, &rq, output, output_len, content_type, &e), &e, err);
+}
+
+cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
+                                   char **output, size_t *output_len, char **content_type,
+                                   cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, client_run_json_body(client, req, output, output_len, content_type, err));
 }
 
 /* ---- The typed call ---------------------------------------------------------- */
@@ -680,8 +695,8 @@ static cardc_status check_run_args(cardc_client *client, const cardc_model *mode
     return CARDC_OK;
 }
 
-cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, const void *input,
-                              void *output, cardc_error *err)
+static cardc_status client_run_body(cardc_client *client, const cardc_model *model, const void *input,
+                                    void *output, cardc_error *err)
 {
     cardc_error e;
     cardc_run_request rq;
@@ -719,9 +734,16 @@ cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, co
     return finish(client, st, &e, err);
 }
 
-cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *model,
-                                     const void *input, cardc_stream_fn fn, void *user,
-                                     cardc_error *err)
+cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, const void *input,
+                              void *output, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, client_run_body(client, model, input, output, err));
+}
+
+static cardc_status client_run_stream_body(cardc_client *client, const cardc_model *model,
+                                           const void *input, cardc_stream_fn fn, void *user,
+                                           cardc_error *err)
 {
     cardc_error e;
     cardc_run_request rq;
@@ -777,6 +799,14 @@ cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *mo
     return finish(client, st, &e, err);
 }
 
+cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *model,
+                                     const void *input, cardc_stream_fn fn, void *user,
+                                     cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, client_run_stream_body(client, model, input, fn, user, err));
+}
+
 /* ---- Schema fetch ------------------------------------------------------------ */
 
 static cardc_status build_card(const char *model, const char *result, size_t len, char **card,
@@ -819,8 +849,8 @@ static cardc_status build_card(const char *model, const char *result, size_t len
     return CARDC_OK;
 }
 
-cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
-                                       char **card_json, cardc_error *err)
+static cardc_status client_fetch_schema_body(cardc_client *client, const char *model_name,
+                                             char **card_json, cardc_error *err)
 {
     cardc_error e;
     cardc__http_request req;
@@ -875,4 +905,11 @@ cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_n
     free(url);
     cardc__http_response_free(&resp);
     return finish(client, st, &e, err);
+}
+
+cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
+                                       char **card_json, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, client_fetch_schema_body(client, model_name, card_json, err));
 }

@@ -72,3 +72,26 @@ void cardc__error_pointer(cardc_error *err, const char *pointer)
     if (err)
         copy_tail(err->pointer, sizeof err->pointer, pointer ? pointer : "");
 }
+
+void cardc__error_enter(cardc_error *err)
+{
+    if (!err)
+        return;
+    err->code = CARDC_OK;
+    err->source[0] = err->pointer[0] = err->message[0] = '\0';
+    err->line = err->column = 0;
+    err->offset = 0;
+}
+
+cardc_status cardc__error_leave(cardc_error *err, cardc_status st)
+{
+    if (st == CARDC_OK || !err)
+        return st;
+    if (err->code == CARDC_OK)
+        return cardc__error(err, st, "%s", cardc_status_string(st));
+    /* a status translated on the way out keeps the message of its cause */
+    err->code = st;
+    if (!err->message[0])
+        snprintf(err->message, sizeof err->message, "%s", cardc_status_string(st));
+    return st;
+}

@@ -7,7 +7,7 @@
 #include "cardc/json.h"
 #include "common/errors_internal.h"
 
-cardc_status cardc_read_file(const char *path, char **text, size_t *len, cardc_error *err)
+static cardc_status read_file_body(const char *path, char **text, size_t *len, cardc_error *err)
 {
     FILE *f;
     char *buf = NULL;
@@ -61,4 +61,10 @@ cardc_status cardc_read_file(const char *path, char **text, size_t *len, cardc_e
     if (len)
         *len = size;
     return CARDC_OK;
+}
+
+cardc_status cardc_read_file(const char *path, char **text, size_t *len, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, read_file_body(path, text, len, err));
 }

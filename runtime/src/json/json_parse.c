@@ -504,8 +504,8 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     return report(err_offset, msg, msgsize, &gram);
 }
 
-cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
-                              struct json_object **out, cardc_error *err)
+static cardc_status json_parse_body(const char *text, size_t len, const char *source, int max_depth,
+                                    struct json_object **out, cardc_error *err)
 {
     char msg[CARDC_ERROR_MESSAGE_MAX];
     size_t off = 0;
@@ -536,4 +536,11 @@ cardc_status cardc_json_parse(const char *text, size_t len, const char *source, 
     if (line)
         err->offset = off;
     return st;
+}
+
+cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
+                              struct json_object **out, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, json_parse_body(text, len, source, max_depth, out, err));
 }

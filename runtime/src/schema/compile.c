@@ -2118,8 +2118,8 @@ static bool probe_type_layout(void)
     return ok;
 }
 
-cardc_status cardc_schema_compile(const struct json_object *schema, const cardc_schema_options *opts,
-                                  cardc_schema **out, cardc_error *err)
+static cardc_status schema_compile_body(const struct json_object *schema, const cardc_schema_options *opts,
+                                        cardc_schema **out, cardc_error *err)
 {
     cctx c;
     cardc_schema *s;
@@ -2182,6 +2182,13 @@ fail:
     if (c.st == CARDC_OK)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     return c.st;
+}
+
+cardc_status cardc_schema_compile(const struct json_object *schema, const cardc_schema_options *opts,
+                                  cardc_schema **out, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, schema_compile_body(schema, opts, out, err));
 }
 
 size_t cardc_schema_document_count(const cardc_schema *schema)

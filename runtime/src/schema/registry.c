@@ -8,7 +8,7 @@
 #include "schema/schema_internal.h"
 #include "schema/uri.h"
 
-cardc_status cardc_registry_new(cardc_registry **out, cardc_error *err)
+static cardc_status registry_new_body(cardc_registry **out, cardc_error *err)
 {
     cardc_registry *r;
 
@@ -19,6 +19,12 @@ cardc_status cardc_registry_new(cardc_registry **out, cardc_error *err)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     *out = r;
     return CARDC_OK;
+}
+
+cardc_status cardc_registry_new(cardc_registry **out, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, registry_new_body(out, err));
 }
 
 void cardc_registry_free(cardc_registry *r)
@@ -55,8 +61,8 @@ struct json_object *cardc__registry_find(const cardc_registry *reg, const char *
     return NULL;
 }
 
-cardc_status cardc_registry_add(cardc_registry *r, const char *uri, struct json_object *doc,
-                                cardc_error *err)
+static cardc_status registry_add_body(cardc_registry *r, const char *uri, struct json_object *doc,
+                                      cardc_error *err)
 {
     char *u;
     size_t i;
@@ -91,8 +97,15 @@ cardc_status cardc_registry_add(cardc_registry *r, const char *uri, struct json_
     return CARDC_OK;
 }
 
-cardc_status cardc_registry_add_file(cardc_registry *r, const char *uri, const char *path,
-                                     cardc_error *err)
+cardc_status cardc_registry_add(cardc_registry *r, const char *uri, struct json_object *doc,
+                                cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, registry_add_body(r, uri, doc, err));
+}
+
+static cardc_status registry_add_file_body(cardc_registry *r, const char *uri, const char *path,
+                                           cardc_error *err)
 {
     struct json_object *doc;
     cardc_status st;
@@ -106,6 +119,13 @@ cardc_status cardc_registry_add_file(cardc_registry *r, const char *uri, const c
     st = cardc_registry_add(r, uri, doc, err);
     json_object_put(doc);
     return st;
+}
+
+cardc_status cardc_registry_add_file(cardc_registry *r, const char *uri, const char *path,
+                                     cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, registry_add_file_body(r, uri, path, err));
 }
 
 static int has_suffix(const char *s, const char *suf)
@@ -161,8 +181,8 @@ static cardc_status add_dir(cardc_registry *r, const char *base, const char *dir
     return st;
 }
 
-cardc_status cardc_registry_add_dir(cardc_registry *r, const char *base_uri, const char *dir,
-                                    cardc_error *err)
+static cardc_status registry_add_dir_body(cardc_registry *r, const char *base_uri, const char *dir,
+                                          cardc_error *err)
 {
     char *base;
     size_t n;
@@ -180,4 +200,11 @@ cardc_status cardc_registry_add_dir(cardc_registry *r, const char *base_uri, con
     st = add_dir(r, base, dir, 0, err);
     free(base);
     return st;
+}
+
+cardc_status cardc_registry_add_dir(cardc_registry *r, const char *base_uri, const char *dir,
+                                    cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, registry_add_dir_body(r, base_uri, dir, err));
 }

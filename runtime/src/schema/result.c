@@ -6,7 +6,7 @@
 #include "common/errors_internal.h"
 #include "schema/schema_internal.h"
 
-cardc_status cardc_result_new(cardc_result **out, cardc_error *err)
+static cardc_status result_new_body(cardc_result **out, cardc_error *err)
 {
     cardc_result *r;
 
@@ -18,6 +18,12 @@ cardc_status cardc_result_new(cardc_result **out, cardc_error *err)
     r->valid = true;
     *out = r;
     return CARDC_OK;
+}
+
+cardc_status cardc_result_new(cardc_result **out, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, result_new_body(out, err));
 }
 
 void cardc__unit_free(runit *u)
@@ -174,8 +180,8 @@ static bool is_parent(const char *p, const char *c)
     return !strncmp(p, c, n) && (n == 0 || c[n] == '/');
 }
 
-cardc_status cardc_result_output(const cardc_result *r, cardc_output_format format,
-                                 struct json_object **out, cardc_error *err)
+static cardc_status result_output_body(const cardc_result *r, cardc_output_format format,
+                                       struct json_object **out, cardc_error *err)
 {
     struct json_object *root;
     const runit *units;
@@ -234,4 +240,11 @@ cardc_status cardc_result_output(const cardc_result *r, cardc_output_format form
     }
     *out = root;
     return CARDC_OK;
+}
+
+cardc_status cardc_result_output(const cardc_result *r, cardc_output_format format,
+                                 struct json_object **out, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, result_output_body(r, format, out, err));
 }

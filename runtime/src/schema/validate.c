@@ -2377,9 +2377,9 @@ out:
     return ok;
 }
 
-cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
-                            const cardc_validate_options *opts, cardc_result *result,
-                            cardc_error *err)
+static cardc_status validate_body(const cardc_schema *s, struct json_object *instance,
+                                  const cardc_validate_options *opts, cardc_result *result,
+                                  cardc_error *err)
 {
     vctx c;
     int r;
@@ -2443,4 +2443,31 @@ cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
     if (r < 0)
         return c.fatal;
     return r == 1 ? CARDC_OK : CARDC_E_INVALID;
+}
+
+/* CARDC_E_INVALID is an error like any other (error.h): the record says
+ * what failed first and where. */
+static void record_invalid(cardc_error *err, const cardc_result *result)
+{
+    const cardc_unit *u = result ? cardc_result_error(result, 0) : NULL;
+    if (!err || err->code != CARDC_OK)
+        return;
+    if (!u) {
+        cardc__error(err, CARDC_E_INVALID, "the instance does not match the schema");
+        return;
+    }
+    cardc__error(err, CARDC_E_INVALID, "%s", u->message ? u->message : "invalid");
+    cardc__error_pointer(err, u->instance_location);
+}
+
+cardc_status cardc_validate(const cardc_schema *s, struct json_object *instance,
+                            const cardc_validate_options *opts, cardc_result *result,
+                            cardc_error *err)
+{
+    cardc_status st;
+    cardc__error_enter(err);
+    st = validate_body(s, instance, opts, result, err);
+    if (st == CARDC_E_INVALID)
+        record_invalid(err, result);
+    return cardc__error_leave(err, st);
 }

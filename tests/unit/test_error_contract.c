@@ -1,0 +1,163 @@
+/* The error contract (cardc/error.h), checked on every public function
+ * returning cardc_status: called into failure with a record full of garbage,
+ * the record comes back with code == the returned status and a message;
+ * called into success after a failure, the record comes back clean. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cardc/cardc.h"
+#include "cardc/client.h"
+#include "check.h"
+#include "llava_1_5_7b_hf.h"
+
+static void garbage(cardc_error *err)
+{
+    memset(err, 0x5a, sizeof *err);
+    err->code = CARDC_E_IO;
+}
+
+/* One call into failure: st is what it returned. */
+static void failed(const char *what, cardc_status st, const cardc_error *err)
+{
+    CHECK_MSG(st != CARDC_OK, "%s succeeded", what);
+    CHECK_MSG(err->code == st, "%s: returned %s, record says %s", what, cardc_status_name(st),
+              cardc_status_name(err->code));
+    CHECK_MSG(memchr(err->message, '\0', sizeof err->message) && err->message[0] &&
+                  (unsigned char)err->message[0] != 0x5a,
+              "%s: no message", what);
+    CHECK_MSG(memchr(err->source, '\0', sizeof err->source) != NULL &&
+                  memchr(err->pointer, '\0', sizeof err->pointer) != NULL,
+              "%s: garbage left in source/pointer", what);
+}
+
+static void clean(const char *what, cardc_status st, const cardc_error *err)
+{
+    CHECK_MSG(st == CARDC_OK, "%s: %s", what, cardc_status_name(st));
+    CHECK_MSG(err->code == CARDC_OK && !err->message[0] && !err->source[0] && !err->pointer[0] &&
+                  err->line == 0 && err->column == 0,
+              "%s: the record is not clean after a success", what);
+}
+
+#define FAILS(call)                                                                                \
+    do {                                                                                           \
+        garbage(&err);                                                                             \
+        cardc_status st_ = (call);                                                                 \
+        failed(#call, st_, &err);                                                                  \
+    } while (0)
+
+static void test_values_and_bind(void)
+{
+    cardc_error err;
+    llava_1_5_7b_hf_input in;
+    char *json = NULL;
+    size_t len = 0;
+
+    FAILS(cardc_string_set(NULL, "x", 1, &err));
+    FAILS(cardc_bytes_set(NULL, "x", 1, &err));
+    FAILS(cardc_numbers_set_bytes(NULL, (const uint8_t *)"x", 1, &err));
+    FAILS(cardc_numbers_set_values(NULL, NULL, 1, &err));
+    FAILS(cardc_bind_init(NULL, &in, &err));
+    FAILS(cardc_bind_decode(&llava_1_5_7b_hf_input_type, &in, "{", 1, NULL, &err));
+    FAILS(cardc_bind_decode(&llava_1_5_7b_hf_input_type, &in, "{}", 2, NULL, &err));
+    CHECK_MSG(err.code == CARDC_E_INVALID && err.message[0], "decode: %s", err.message);
+    memset(&in, 0, sizeof in);
+    in.kind = LLAVA_1_5_7B_HF_INPUT_OBJECT; /* "image" missing */
+    FAILS(cardc_bind_encode(&llava_1_5_7b_hf_input_type, &in, &json, &len, &err));
+    FAILS(cardc_bind_validate(&llava_1_5_7b_hf_input_type, &in, NULL, &err));
+    /* success after failure: a clean record */
+    clean("bind_init", cardc_bind_init(&llava_1_5_7b_hf_input_type, &in, &err), &err);
+    cardc_bind_free(&llava_1_5_7b_hf_input_type, &in);
+}
+
+static void test_card_json_schema(void)
+{
+    cardc_error err;
+    cardc_card *card = NULL;
+    struct json_object *doc = NULL, *out = NULL;
+    const struct json_object *side = NULL;
+    cardc_registry *reg = NULL;
+    cardc_schema *s = NULL;
+    cardc_result *r = NULL;
+    char *text = NULL;
+    size_t len = 0;
+
+    FAILS(cardc_read_file("/nonexistent/cardc", &text, &len, &err));
+    FAILS(cardc_json_parse("[1,", 3, "t.json", 0, &doc, &err));
+    CHECK(err.line == 1 && strcmp(err.source, "t.json") == 0);
+    FAILS(cardc_card_load("/nonexistent/card.md", NULL, &card, &err));
+    FAILS(cardc_card_load_mem("name: [", 7, "c.yaml", NULL, &card, &err));
+    {
+        const char *json_card = "{\"name\": \"m\", \"schema\": {\"input\": {}}}";
+        clean("card_load_mem",
+              cardc_card_load_mem(json_card, strlen(json_card), "c.json", NULL, &card, &err), &err);
+    }
+    FAILS(cardc_card_schema(card, CARDC_SIDE_OUTPUT, &side, &err));
+    cardc_card_free(card);
+    FAILS(cardc_registry_new(NULL, &err));
+    clean("registry_new", cardc_registry_new(&reg, &err), &err);
+    FAILS(cardc_registry_add(reg, NULL, NULL, &err));
+    FAILS(cardc_registry_add_file(reg, "http://x/a.json", "/nonexistent/a.json", &err));
+    FAILS(cardc_registry_add_dir(reg, "http://x/", "/nonexistent/dir", &err));
+    cardc_registry_free(reg);
+    doc = json_tokener_parse("{\"type\": 5}");
+    FAILS(cardc_schema_compile(doc, NULL, &s, &err));
+    CHECK_STR(err.pointer, "/type");
+    json_object_put(doc);
+    FAILS(cardc_result_new(NULL, &err));
+    clean("result_new", cardc_result_new(&r, &err), &err);
+    doc = json_tokener_parse("{\"properties\": {\"a\": {\"maxLength\": 1}}}");
+    clean("schema_compile", cardc_schema_compile(doc, NULL, &s, &err), &err);
+    {
+        struct json_object *inst = json_tokener_parse("{\"a\": \"too long\"}");
+        FAILS(cardc_validate(s, inst, NULL, r, &err));
+        CHECK_STR(err.pointer, "/a");
+        FAILS(cardc_validate(s, inst, NULL, NULL, &err)); /* verdict only: still filled */
+        FAILS(cardc_validate(NULL, inst, NULL, r, &err));
+        json_object_put(inst);
+        inst = json_tokener_parse("{\"a\": \"x\"}");
+        clean("validate", cardc_validate(s, inst, NULL, r, &err), &err);
+        json_object_put(inst);
+    }
+    FAILS(cardc_result_output(NULL, CARDC_OUTPUT_BASIC, &out, &err));
+    cardc_result_free(r);
+    cardc_schema_free(s);
+    json_object_put(doc);
+}
+
+static void test_client(void)
+{
+    cardc_error err;
+    cardc_client_options o;
+    cardc_client *c = NULL;
+    cardc_run_request rq;
+    char *out = NULL, *card = NULL;
+    size_t n = 0;
+    llava_1_5_7b_hf_input in;
+    llava_1_5_7b_hf_output outv;
+
+    cardc_client_options_init(&o);
+    o.backend = CARDC_BACKEND_OPENAI;
+    o.base_url = "not a url";
+    FAILS(cardc_client_new(NULL, NULL, &err));
+    o.base_url = "http://127.0.0.1:1/v1";
+    o.max_retries = 0;
+    clean("client_new", cardc_client_new(&o, &c, &err), &err);
+    cardc_run_request_init(&rq);
+    FAILS(cardc_client_run_json(c, &rq, &out, &n, NULL, &err));
+    FAILS(cardc_client_run_json(c, NULL, &out, &n, NULL, &err));
+    memset(&in, 0, sizeof in);
+    FAILS(cardc_client_run(c, &llava_1_5_7b_hf_model, &in, &outv, &err));
+    FAILS(cardc_client_run_stream(c, &llava_1_5_7b_hf_model, &in, NULL, NULL, &err));
+    FAILS(cardc_client_fetch_schema(c, "@cf/x", &card, &err));
+    cardc_client_free(c);
+}
+
+int main(void)
+{
+    test_values_and_bind();
+    test_card_json_schema();
+    test_client();
+    return check_summary();
+}
