@@ -24,7 +24,9 @@ int cli_inspect(int argc, char **argv);
 int cli_gen(int argc, char **argv);
 int cli_run(int argc, char **argv);
 int cli_fetch_card(int argc, char **argv);
+int cli_schema(int argc, char **argv);
 int cli_lint(int argc, char **argv);
+int cli_sample(int argc, char **argv);
 
 void cli_usage_main(FILE *out);
 void cli_usage_validate(FILE *out);
@@ -32,10 +34,26 @@ void cli_usage_inspect(FILE *out);
 void cli_usage_gen(FILE *out);
 void cli_usage_run(FILE *out);
 void cli_usage_fetch_card(FILE *out);
+void cli_usage_schema(FILE *out);
 void cli_usage_lint(FILE *out);
+void cli_usage_sample(FILE *out);
 
-/* "cardc COMMAND: MESSAGE" and the command's usage (the main one when
- * command is NULL), on stderr; returns CLI_EXIT_ERROR. */
+/* The usage printer of a command (the main one for NULL or an unknown name). */
+void (*cli_command_usage(const char *name))(FILE *out);
+
+/* The candidate closest to word, or NULL when none is close enough to be
+ * what the user meant. Borrows everything. */
+const char *cli_suggest(const char *word, const char *const *candidates, size_t count);
+
+/* "unknown option ARG (did you mean --X?)", the candidates being the options
+ * the command's usage text lists; returns CLI_EXIT_ERROR. */
+int cli_unknown_option(const char *command, const char *arg);
+
+/* Notes on stderr that a spelling is deprecated and what replaces it. */
+void cli_deprecated(const char *command, const char *old, const char *now);
+
+/* "cardc COMMAND: MESSAGE" and where its help is (not the whole help), on
+ * stderr; returns CLI_EXIT_ERROR. */
 int cli_usage_error(const char *command, const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 2, 3)))
@@ -98,6 +116,12 @@ int cli_workers_ai_credentials(const char *command, const cli_client_args *c);
 /* Client options for backend from the arguments (defaults where not given). */
 void cli_client_options(const cli_client_args *c, cardc_backend backend,
                         cardc_client_options *copts);
+
+/* "input"/"output" to *side (-1), or a usage error's exit status. */
+int cli_side_from_name(const char *command, const char *name, cardc_side *side);
+/* Writes text and a newline to path (NULL or "-": stdout); 0 or
+ * CLI_EXIT_ERROR after reporting. */
+int cli_write_text(const char *path, const char *text);
 
 /* Reports err on stderr, naming path when err names no file itself. */
 void cli_report_error(cardc_error *err, const char *path);

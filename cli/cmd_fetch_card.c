@@ -19,7 +19,8 @@ void cli_usage_fetch_card(FILE *out)
           "as a JSON card that 'cardc gen --card FILE' and 'cardc validate' read.\n"
           "\n"
           "Options:\n"
-          "  -o, --out FILE           the card to write ('-': standard output)\n"
+          "  -o, --output FILE        the card to write ('-': standard output; --out is\n"
+          "                           the deprecated spelling)\n"
           "  --base-url URL           default https://api.cloudflare.com/client/v4\n"
           "  --account-id ID          default $CLOUDFLARE_ACCOUNT_ID\n"
           "  --timeout SECONDS        whole request (default 120)\n"
@@ -60,10 +61,13 @@ static int parse_options(int argc, char **argv, options *o)
             continue;
         }
         value = cli_option_name(a, name, sizeof name);
-        out = strcmp(name, "-o") == 0 || strcmp(name, "--out") == 0;
+        out = strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 ||
+              strcmp(name, "--out") == 0;
+        if (strcmp(name, "--out") == 0)
+            cli_deprecated("fetch-card", "--out", "-o/--output");
         if (!out && !cli_option_known(name, client_options,
                                       sizeof client_options / sizeof client_options[0]))
-            return cli_usage_error("fetch-card", "unknown option '%s'", a);
+            return cli_unknown_option("fetch-card", a);
         if ((rc = cli_option_value("fetch-card", name, argc, argv, &i, &value)) >= 0)
             return rc;
         rc = out ? cli_option_once("fetch-card", name, &o->out, value)

@@ -74,7 +74,7 @@ static int parse_options(int argc, char **argv, options *o)
                                                  "--output",  "--dialect",  "--resource",
                                                  "--resource-dir"};
         if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
-            return cli_usage_error("gen", "unknown option '%s'", a);
+            return cli_unknown_option("gen", a);
         if ((rc = cli_option_value("gen", name, argc, argv, &i, &value)) >= 0)
             return rc;
         const char **slot = NULL;

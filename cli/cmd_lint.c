@@ -106,7 +106,7 @@ static int parse(int argc, char **argv, lint_request *req, lint_target *targets,
             continue;
         }
         if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
-            return cli_usage_error("lint", "unknown option '%s'", a);
+            return cli_unknown_option("lint", a);
         if ((rc = cli_option_value("lint", name, argc, argv, &i, &value)) >= 0 ||
             (rc = option(name, value, req, targets, &first_only)) >= 0)
             return rc;

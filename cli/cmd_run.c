@@ -49,8 +49,9 @@ void cli_usage_run(FILE *out)
           "  (openai, optional); it is never printed.\n"
           "\n"
           "Output:\n"
-          "  --out FILE               write the output there (required for a binary output\n"
-          "                           such as image/png when stdout is a terminal)\n"
+          "  -o, --output FILE        write the output there (required for a binary output\n"
+          "                           such as image/png when stdout is a terminal; --out\n"
+          "                           is the deprecated spelling)\n"
           "  -h, --help               show this help\n"
           "\n"
           "Exit status: 0 success, 1 the input or the output broke the card's schema,\n"
@@ -76,6 +77,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"--card", offsetof(options, card)},   {"--backend", offsetof(options, backend)},
         {"--model", offsetof(options, model)}, {"--input", offsetof(options, input)},
         {"--image", offsetof(options, image)}, {"--prompt", offsetof(options, prompt)},
+        {"--output", offsetof(options, out)}, {"-o", offsetof(options, out)},
         {"--out", offsetof(options, out)},
     };
     static const char *const client_options[] = {"--base-url", "--account-id", "--timeout",
@@ -92,9 +94,11 @@ static int parse_options(int argc, char **argv, options *o)
             cli_usage_run(stdout);
             return CLI_EXIT_OK;
         }
-        if (strncmp(a, "--", 2) != 0)
+        if (a[0] != '-' || strcmp(a, "-") == 0)
             return cli_usage_error("run", "unexpected argument '%s'", a);
         value = cli_option_name(a, name, sizeof name);
+        if (strcmp(name, "--out") == 0)
+            cli_deprecated("run", "--out", "-o/--output");
         if (strcmp(name, "--stream") == 0) {
             if (value)
                 return cli_usage_error("run", "option '%s' takes no value", name);
@@ -107,7 +111,7 @@ static int parse_options(int argc, char **argv, options *o)
         client = cli_option_known(name, client_options,
                                   sizeof client_options / sizeof client_options[0]);
         if (!slot && !client && strcmp(name, "--max-tokens") != 0)
-            return cli_usage_error("run", "unknown option '%s'", a);
+            return cli_unknown_option("run", a);
         if ((rc = cli_option_value("run", name, argc, argv, &i, &value)) >= 0)
             return rc;
         rc = slot     ? cli_option_once("run", name, slot, value)
@@ -237,7 +241,7 @@ static int input_from_file(const char *path, struct json_object **out)
  * CLI_EXIT_INVALID or CLI_EXIT_ERROR. */
 static int check_value(const cardc_schema *schema, struct json_object *value, const char *name)
 {
-    report rep = {REPORT_TEXT, stderr, stderr, 100};
+    report rep = {.format = REPORT_TEXT, .out = stderr, .diag = stderr, .max_errors = 100};
     cardc_validate_options vopts;
     cardc_result *result = NULL;
     cardc_error err;
@@ -255,7 +259,7 @@ static int check_value(const cardc_schema *schema, struct json_object *value, co
     if (st == CARDC_OK) {
         rc = 0;
     } else if (st == CARDC_E_INVALID) {
-        report_payload p = {name, NULL, 0, 1, 0};
+        report_payload p = {name, NULL, 0, 1, 0, 0};
         rc = CLI_EXIT_INVALID;
         if ((text = cardc_json_dump(value, 0)) != NULL) {
             p.text = text;
@@ -344,7 +348,7 @@ static int handle_output(const options *o, const cardc_schema *out_schema, const
         if (!o->out && isatty(STDOUT_FILENO)) {
             fprintf(stderr,
                     "cardc: error: the output is %s (%zu bytes); not printed to a terminal: "
-                    "use --out FILE\n",
+                    "use -o FILE\n",
                     content_type, len);
             return CLI_EXIT_ERROR;
         }
@@ -439,7 +443,7 @@ int cli_run(int argc, char **argv)
         goto out;
     declared = card_output_type(card);
     if (declared && !is_json_type(declared) && !o.out && isatty(STDOUT_FILENO)) {
-        rc = cli_usage_error("run", "the card's output is %s: give --out FILE", declared);
+        rc = cli_usage_error("run", "the card's output is %s: give -o FILE", declared);
         goto out;
     }
     if (compile_side(card, o.card, CARDC_SIDE_INPUT, &in_schema) != 0 ||

@@ -15,10 +15,12 @@ void cli_usage_main(FILE *out)
           "Commands:\n"
           "  validate   validate payloads against a card's schema or a plain schema\n"
           "  inspect    print a card's metadata and schemas\n"
+          "  schema     print one side's schema of a card as JSON\n"
           "  gen        generate typed C bindings for cards or schemas\n"
           "  run        send one request to a card's model (Workers AI, OpenAI-compatible)\n"
           "  fetch-card write a Workers AI model's schemas as a JSON card\n"
           "  lint       find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
+          "  sample     print valid or invalid payloads made from a schema\n"
           "  help       show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
@@ -36,25 +38,13 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 {
     va_list ap;
 
+    /* Short: the message and where the help is, not the whole help. */
     fprintf(stderr, "cardc%s%s: ", command ? " " : "", command ? command : "");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
-    fputs("\n\n", stderr);
-    if (command && strcmp(command, "validate") == 0)
-        cli_usage_validate(stderr);
-    else if (command && strcmp(command, "inspect") == 0)
-        cli_usage_inspect(stderr);
-    else if (command && strcmp(command, "gen") == 0)
-        cli_usage_gen(stderr);
-    else if (command && strcmp(command, "run") == 0)
-        cli_usage_run(stderr);
-    else if (command && strcmp(command, "fetch-card") == 0)
-        cli_usage_fetch_card(stderr);
-    else if (command && strcmp(command, "lint") == 0)
-        cli_usage_lint(stderr);
-    else
-        cli_usage_main(stderr);
+    fprintf(stderr, "\nRun 'cardc help%s%s' for usage.\n", command ? " " : "",
+            command ? command : "");
     return CLI_EXIT_ERROR;
 }
 
@@ -68,15 +58,60 @@ static const struct command {
     {"gen", cli_gen, cli_usage_gen},
     {"run", cli_run, cli_usage_run},
     {"fetch-card", cli_fetch_card, cli_usage_fetch_card},
+    {"schema", cli_schema, cli_usage_schema},
     {"lint", cli_lint, cli_usage_lint},
+    {"sample", cli_sample, cli_usage_sample},
 };
+
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
 
 static const struct command *find_command(const char *name)
 {
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+    for (size_t i = 0; i < N_COMMANDS; i++)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+void (*cli_command_usage(const char *name))(FILE *out)
+{
+    const struct command *cmd = name ? find_command(name) : NULL;
+
+    return cmd ? cmd->usage : cli_usage_main;
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[N_COMMANDS + 1];
+    const char *hint;
+
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        names[i] = commands[i].name;
+    names[N_COMMANDS] = "help";
+    hint = cli_suggest(name, names, N_COMMANDS + 1);
+    if (hint)
+        return cli_usage_error(NULL, "unknown command '%s' (did you mean '%s'?)", name, hint);
+    return cli_usage_error(NULL, "unknown command '%s'", name);
+}
+
+/* cardc help [COMMAND]: every spelling of asking for help exits 0. */
+static int help(int argc, char **argv)
+{
+    const struct command *cmd;
+    const char *what = argc > 2 ? argv[2] : NULL;
+
+    if (!what || strcmp(what, "help") == 0 || strcmp(what, "-h") == 0 ||
+        strcmp(what, "--help") == 0) {
+        cli_usage_main(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (argc > 3)
+        return cli_usage_error(NULL, "help takes one command name");
+    cmd = find_command(what);
+    if (!cmd)
+        return unknown_command(what);
+    cmd->usage(stdout);
+    return CLI_EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -84,10 +119,9 @@ int main(int argc, char **argv)
     const struct command *cmd;
     const char *first;
 
-    if (argc < 2) {
-        cli_usage_main(stderr);
-        return CLI_EXIT_ERROR;
-    }
+    if (argc < 2)
+        return cli_usage_error(NULL, "missing COMMAND (validate, inspect, schema, gen, run, "
+                                     "fetch-card)");
     first = argv[1];
     if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
         if (argc > 2)
@@ -101,23 +135,12 @@ int main(int argc, char **argv)
         printf("cardc %s\n", cardc_version());
         return CLI_EXIT_OK;
     }
-    if (strcmp(first, "help") == 0) {
-        if (argc == 2) {
-            cli_usage_main(stdout);
-            return CLI_EXIT_OK;
-        }
-        if (argc > 3)
-            return cli_usage_error(NULL, "help takes one command name");
-        cmd = find_command(argv[2]);
-        if (!cmd)
-            return cli_usage_error(NULL, "unknown command '%s'", argv[2]);
-        cmd->usage(stdout);
-        return CLI_EXIT_OK;
-    }
+    if (strcmp(first, "help") == 0)
+        return help(argc, argv);
     if (first[0] == '-')
-        return cli_usage_error(NULL, "unknown option '%s'", first);
+        return cli_unknown_option(NULL, first);
     cmd = find_command(first);
     if (!cmd)
-        return cli_usage_error(NULL, "unknown command '%s'", first);
+        return unknown_command(first);
     return cmd->run(argc - 1, argv + 1);
 }

@@ -67,7 +67,8 @@ def test_help():
           and "inspect" in r.stdout, "main help", r)
     for args in (("validate", "--help"), ("help", "validate")):
         r = run(*args, expect=0)
-        for opt in ("--card", "--schema", "--output", "--jsonl", "--dialect",
+        for opt in ("--card", "--schema", "--side", "--jsonl", "--dialect", "--ext", "--yaml",
+                    "--verbose", "junit",
                     "--resource", "--resource-dir", "--assert-format",
                     "--apply-defaults", "--print", "--max-errors", "--max-depth",
                     "--format"):
@@ -106,7 +107,10 @@ def test_usage_errors():
         r = run(*args, stdin="", expect=2)
         check(r.stdout == "", "usage error prints nothing on stdout: %r" % (args,), r)
         check(r.stderr.strip() != "", "usage error explains itself: %r" % (args,), r)
-        check("Usage: cardc" in r.stderr, "usage on stderr: %r" % (args,), r)
+        # Short: the message and where the help is, never the whole help.
+        check("Usage: cardc" not in r.stderr and len(r.stderr.splitlines()) <= 3,
+              "short usage error: %r" % (args,), r)
+        check("Run 'cardc help" in r.stderr, "points at the help: %r" % (args,), r)
 
 
 # ---- validate against the seed card ----------------------------------------
@@ -143,7 +147,8 @@ def test_invalid_exit_and_continue():
     # An invalid payload does not stop the next one; 1 overall.
     r = run("validate", "--card", SEED, payload("llava-invalid.json"),
             payload("llava-valid.json"), expect=1)
-    check(payload("llava-valid.json") + ": valid" in r.stdout, "second payload validated", r)
+    check(r.stderr.endswith("1 valid, 1 invalid, 0 unreadable\n"), "second payload validated", r)
+    check(": valid" not in r.stdout, "errors only for several payloads", r)
     check(payload("llava-invalid.json") + ":" in r.stdout, "first payload reported", r)
 
 
@@ -154,7 +159,7 @@ def test_malformed_payload():
     check(r.stderr.startswith(p + ":3:18: error: unexpected character ','"),
           "malformed at 3:18", r)
     # The others are still validated.
-    check(payload("llava-valid.json") + ": valid" in r.stdout, "later payload validated", r)
+    check(r.stderr.endswith("1 valid, 1 invalid, 1 unreadable\n"), "later payload validated", r)
     check(payload("llava-invalid.json") + ":" in r.stdout, "invalid payload reported", r)
 
 
@@ -170,7 +175,7 @@ def test_missing_payload_file():
             payload("llava-valid.json"), expect=2)
     check("/nonexistent/payload.json: error: " in r.stderr
           and "No such file or directory" in r.stderr, "unreadable payload", r)
-    check(payload("llava-valid.json") + ": valid" in r.stdout, "next payload validated", r)
+    check(r.stderr.endswith("1 valid, 0 invalid, 1 unreadable\n"), "next payload validated", r)
 
 
 def test_stdin():
@@ -218,7 +223,7 @@ def test_apply_defaults_print():
 def test_format_json():
     files = [payload("llava-valid.json"), payload("llava-prompt-and-messages.json"),
              payload("malformed.json")]
-    r = run("validate", "--card", SEED, "--format", "json", *files, expect=2)
+    r = run("validate", "--card", SEED, "--format", "json", "-v", *files, expect=2)
     lines = json_lines(r.stdout)
     check(len(lines) == 3, "one line per payload", r)
     for pairs, f in zip(lines, files):
@@ -232,6 +237,11 @@ def test_format_json():
     check(all("instanceLocation" in u and "keywordLocation" in u for u in units),
           "basic output units", r)
     check(any(u.get("error") == MUTUALLY_EXCLUSIVE for u in units), "errorMessage in JSON", r)
+    check(all(u.get("line", 0) >= 1 and u.get("column", 0) >= 1 for u in units),
+          "every error has the value's line and column", r)
+    # Without -v, only what failed.
+    r = run("validate", "--card", SEED, "--format", "json", *files, expect=2)
+    check([as_dict(x)["file"] for x in json_lines(r.stdout)] == files[1:], "errors only", r)
     check(third["valid"] is False and as_dict(third["error"])["code"] == "json"
           and as_dict(third["error"])["line"] == 3, "malformed payload line", r)
     check("malformed.json:3:18: error:" in r.stderr, "malformed diagnostic on stderr", r)
@@ -281,6 +291,9 @@ def test_github_escaping():
 def test_jsonl():
     p = payload("batch.jsonl")
     r = run("validate", "--card", SEED, "--jsonl", p, expect=2)
+    check(": valid" not in r.stdout, "--jsonl: errors only", r)
+    check(r.stderr.endswith("2 valid, 1 invalid, 1 unreadable\n"), "--jsonl summary", r)
+    r = run("validate", "--card", SEED, "-v", "--jsonl", p, expect=2)
     out = r.stdout.splitlines()
     check(p + ":1: valid" in out, "line 1 valid", r)
     check(p + ":6: valid" in out, "line 6 valid", r)
@@ -288,12 +301,12 @@ def test_jsonl():
           "blank lines skipped", r)
     check(any(l.startswith(p + ":4:26: /prompt: ") for l in out), "line 4 error at col 26", r)
     check(r.stderr.startswith(p + ":5:15: error: "), "line 5 malformed at col 15", r)
-    r = run("validate", "--card", SEED, "--format", "json", "--jsonl", p, expect=2)
+    r = run("validate", "--card", SEED, "--format", "json", "-v", "--jsonl", p, expect=2)
     lines = [as_dict(x) for x in json_lines(r.stdout)]
     check([x["line"] for x in lines] == [1, 4, 5, 6], "JSON lines carry the line", r)
     check([x["valid"] for x in lines] == [True, False, False, True], "verdicts", r)
     # From stdin, mixed with a plain payload file.
-    r = run("validate", "--card", SEED, "--jsonl", "-", payload("llava-valid.json"),
+    r = run("validate", "--card", SEED, "-v", "--jsonl", "-", payload("llava-valid.json"),
             stdin='{"image": [1]}\n{"image": [2]}\n', expect=0)
     check(r.stdout.splitlines() == ["<stdin>:1: valid", "<stdin>:2: valid",
                                     payload("llava-valid.json") + ": valid"], "order", r)
@@ -446,6 +459,180 @@ def test_inspect_shared_json_card():
     r = run("validate", "--card", card, payload("llava-invalid.json"), expect=1)
     check(card not in r.stdout and payload("llava-invalid.json") + ":" in r.stdout,
           "errors name the payload", r)
+
+
+# ---- CI-friendly command line (issue 10) -----------------------------------
+
+def test_did_you_mean():
+    r = run("valdate", expect=2)
+    check("did you mean 'validate'?" in r.stderr, "command suggestion", r)
+    r = run("validate", "--card", SEED, "--fromat", "json", expect=2)
+    check("unknown option '--fromat' (did you mean --format?)" in r.stderr,
+          "option suggestion from the usage text", r)
+    r = run("inspect", "--fromat=json", SEED, expect=2)
+    check("did you mean --format?" in r.stderr, "inspect option suggestion", r)
+    r = run("validate", "--card", SEED, "--zzzzzzzz", expect=2)
+    check("did you mean" not in r.stderr, "nothing close, no suggestion", r)
+
+
+def test_help_everywhere_exits_0():
+    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint"):
+        for args in ((cmd, "--help"), (cmd, "-h"), ("help", cmd)):
+            r = run(*args, expect=0)
+            check(r.stdout.startswith("Usage: cardc " + cmd), "%r prints its usage" % (args,), r)
+    for args in (("help", "--help"), ("help", "help"), ("help", "-h")):
+        r = run(*args, expect=0)
+        check(r.stdout.startswith("Usage: cardc COMMAND"), "%r" % (args,), r)
+
+
+def test_hints():
+    r = run("validate", "--schema", SEED, payload("llava-valid.json"), expect=2)
+    check("hint: this is a model card: use --card" in r.stderr, "card given as --schema", r)
+    r = run("validate", "--card", schema("simple.json"), payload("simple-valid.json"), expect=2)
+    check("hint: this is a JSON Schema, not a model card: use --schema" in r.stderr,
+          "schema given as --card", r)
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "payload.json")
+        with open(p, "w") as f:
+            f.write("n: 3\ntags: [a, b]\n")
+        r = run("validate", "--schema", schema("simple.json"), p, expect=2)
+        check("hint: this reads as YAML" in r.stderr, "YAML given as JSON", r)
+        run("validate", "--schema", schema("simple.json"), "--yaml", p, expect=0)
+
+
+def test_yaml_payloads():
+    with tempfile.TemporaryDirectory() as d:
+        good, bad = os.path.join(d, "good.yaml"), os.path.join(d, "bad.yml")
+        with open(good, "w") as f:
+            f.write("n: 3\ntags: [a, b]\n")
+        with open(bad, "w") as f:
+            f.write("# a comment\nn: 11\n")
+        run("validate", "--schema", schema("simple.json"), good, expect=0)
+        r = run("validate", "--schema", schema("simple.json"), bad, expect=1)
+        check(r.stdout.startswith(bad + ":2:4: /n: "), "YAML error located in the YAML", r)
+        r = run("validate", "--schema", schema("simple.json"), "--format", "json", bad, expect=1)
+        unit = as_dict(as_dict(json_lines(r.stdout)[0])["errors"][0])
+        check(unit["line"] == 2 and unit["column"] == 4, "YAML line and column in JSON", r)
+        with open(bad, "w") as f:
+            f.write("n: [1\n")
+        r = run("validate", "--schema", schema("simple.json"), bad, expect=2)
+        check(r.stderr.startswith(bad + ":"), "malformed YAML located", r)
+
+
+def test_directories_globs_ext():
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, "sub", "deeper"))
+        files = {"a.json": '{"n": 1}', "sub/b.json": '{"n": 11}', "sub/deeper/c.json": "{}",
+                 "sub/skip.txt": "not json", ".hidden.json": "{",
+                 "sub/d.yaml": "n: 12\n"}
+        for name, text in files.items():
+            with open(os.path.join(d, name), "w") as f:
+                f.write(text)
+        r = run("validate", "--schema", schema("simple.json"), d, expect=1)
+        check(r.stderr.endswith("1 valid, 2 invalid, 0 unreadable\n"), "directory walked", r)
+        check(os.path.join(d, "sub", "b.json") + ":1:7: /n: " in r.stdout, "error named", r)
+        r = run("validate", "--schema", schema("simple.json"), "-v", d, expect=1)
+        check(r.stdout.splitlines()[0] == os.path.join(d, "a.json") + ": valid",
+              "name order, -v lists valid ones", r)
+        r = run("validate", "--schema", schema("simple.json"), "--ext", ".json", "--ext",
+                ".yaml", d, expect=1)
+        check(r.stderr.endswith("1 valid, 3 invalid, 0 unreadable\n"), "--ext adds YAML", r)
+        r = run("validate", "--schema", schema("simple.json"), os.path.join(d, "sub", "*.json"),
+                expect=1)
+        check(r.stdout.startswith(os.path.join(d, "sub", "b.json") + ":"), "quoted glob", r)
+        r = run("validate", "--schema", schema("simple.json"), os.path.join(d, "none*.json"),
+                expect=2)
+        check("no file matches" in r.stderr, "a glob that matches nothing", r)
+
+
+def test_format_junit():
+    files = [payload("simple-valid.json"), payload("simple-invalid.json"), payload("malformed.json")]
+    r = run("validate", "--schema", schema("simple.json"), "--format", "junit", *files, expect=2)
+    import xml.etree.ElementTree as ET
+    root = ET.fromstring(r.stdout)
+    check(root.tag == "testsuites" and root.get("tests") == "3" and root.get("failures") == "1"
+          and root.get("errors") == "1", "JUnit counts", r)
+    cases = root.findall("./testsuite/testcase")
+    check([c.get("name") for c in cases] == files, "one test case per payload", r)
+    check(cases[0].find("failure") is None and cases[1].find("failure") is not None
+          and cases[2].find("error") is not None, "verdicts", r)
+    check("2:8: /n: " in cases[1].find("failure").text, "failure text located", r)
+
+
+def test_output_file_and_side():
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "report.json")
+        r = run("validate", "--card", SEED, "-o", out, "--format", "json",
+                payload("llava-valid.json"), expect=0)
+        check(r.stdout == "" and as_dict(json_lines(open(out).read())[0])["valid"] is True,
+              "-o FILE takes the verdicts", r)
+    r = run("validate", "--card", SEED, "--side", "output", payload("output-valid.json"), expect=0)
+    check(r.stderr == "", "--side output", r)
+    r = run("validate", "--card", SEED, "--output", payload("output-valid.json"), expect=0)
+    check("--output (the output schema) is deprecated; use --side output" in r.stderr,
+          "old spelling kept, with a note", r)
+    run("validate", "--card", SEED, "--side", "sideways", expect=2)
+
+
+def test_schema_command():
+    r = run("schema", SEED, expect=0)
+    check(json.loads(r.stdout).get("oneOf") is not None, "input schema as JSON", r)
+    r = run("schema", SEED, "--side", "output", "--compact", expect=0)
+    check(r.stdout.count("\n") == 1 and json.loads(r.stdout)["properties"]["description"],
+          "output schema, one line", r)
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "in.json")
+        run("schema", SEED, "-o", out, expect=0)
+        # What it writes is a schema cardc validate takes as such.
+        run("validate", "--schema", out, payload("llava-valid.json"), expect=0)
+    run("schema", expect=2)
+
+
+def test_inspect_json():
+    r = run("inspect", "--format", "json", SEED, expect=0)
+    doc = json.loads(r.stdout)
+    check(doc["name"] == "@cf/llava-hf/llava-1.5-7b-hf" and doc["schemas"]["input"]
+          and doc["traits"]["async_queue"] is False, "inspect JSON", r)
+    card = os.path.join(SHARED, "cards", "json", "bge-m3.json")
+    check(os.path.exists(card), "shared card bge-m3.json present (../shared)")
+    r = run("inspect", "--format", "json", card, expect=0)
+    t = json.loads(r.stdout)["traits"]
+    check(t["context_window"] == 60000 and t["price"][0]["currency"] == "USD", "typed traits", r)
+    r = run("inspect", card, expect=0)
+    check("Context window: 60000 tokens" in r.stdout, "traits in text", r)
+
+
+def test_progress_on_a_terminal():
+    import pty
+    import subprocess
+    lines = "".join('{"image": [%d]}\n' % (i % 256) for i in range(300))
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "many.jsonl")
+        with open(p, "w") as f:
+            f.write(lines)
+        master, slave = pty.openpty()
+        env = dict(os.environ, CARDC_PROGRESS_DELAY_MS="0")
+        proc = subprocess.Popen([CARDC, "validate", "--card", SEED, "--jsonl", p],
+                                stdout=subprocess.DEVNULL, stderr=slave, env=env)
+        os.close(slave)
+        seen = b""
+        # Read while it runs: a terminal nobody reads would block the writer.
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+        proc.wait(timeout=120)
+        os.close(master)
+        check(proc.returncode == 0, "valid run")
+        check(b"payloads: " in seen and b"\r" in seen, "progress line on a terminal: %r" % seen[:200])
+        check(seen.endswith(b"300 valid, 0 invalid, 0 unreadable\r\n"), "then the summary")
+        # Not on a pipe.
+        r = run("validate", "--card", SEED, "--jsonl", p, expect=0)
+        check(r.stderr == "300 valid, 0 invalid, 0 unreadable\n", "no progress into a pipe", r)
 
 
 def main():

@@ -87,7 +87,8 @@ def test_usage_errors():
                  ("lint", "--dialect", "draft99", fixture("defects.json")),
                  ("lint", "--schema")):
         r = run(*args, expect=2)
-        check("Usage: cardc lint" in r.stderr, "usage on error for %r" % (args,), r)
+        check("Run 'cardc help lint'" in r.stderr and "Usage:" not in r.stderr,
+              "short usage error for %r" % (args,), r)
 
 
 def test_unreadable_inputs():

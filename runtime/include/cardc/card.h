@@ -14,6 +14,7 @@
 #ifndef CARDC_CARD_H
 #define CARDC_CARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cardc/error.h"
@@ -89,6 +90,43 @@ cardc_status cardc_card_schema(const cardc_card *card, cardc_side side,
  * the YAML scalar or the JSON object), for diagnostics; 0 when unknown. */
 void cardc_card_schema_position(const cardc_card *card, cardc_side side, int *line,
                                 int *column);
+
+/* One entry of a card's "price" property. unit and currency are borrowed
+ * from the card ("per M input tokens", "USD"), NULL when it omits them. */
+typedef struct cardc_card_price {
+    const char *unit;
+    double price;
+    const char *currency;
+} cardc_card_price;
+
+/* The properties newer Workers AI cards carry, typed. Absent ones are 0 /
+ * false / empty; the loader refuses a card whose value has the wrong shape
+ * (context_window "lots", async_queue "maybe"), with its location. */
+typedef struct cardc_card_traits {
+    long long context_window; /* tokens; 0 when the card does not say */
+    const cardc_card_price *price;
+    size_t price_count;
+    bool function_calling;
+    bool reasoning;
+    bool async_queue; /* the model takes the Batch API (cardc_client_batch_*) */
+} cardc_card_traits;
+
+/* Ownership: borrowed from the card, lives as long as it. Never NULL for a
+ * loaded card. */
+const cardc_card_traits *cardc_card_get_traits(const cardc_card *card);
+
+/* A YAML document (YAML 1.2 core schema typing, as cards) as a JSON value,
+ * for tools that accept YAML payloads. max_depth <= 0 takes the default
+ * (1,000 levels; at most 10,000). Ownership: *out is a new reference the
+ * caller releases with json_object_put (NULL for an empty document). Errors
+ * carry source:line:column and a JSON Pointer. */
+cardc_status cardc_yaml_parse(const char *text, size_t len, const char *source, int max_depth,
+                              struct json_object **out, cardc_error *err);
+
+/* 1-based line/column of the value at JSON Pointer `pointer` in a YAML text
+ * (the nearest existing ancestor when absent). Returns 1 when found. */
+int cardc_yaml_locate(const char *text, size_t len, const char *pointer, int *line,
+                      int *column);
 
 #ifdef __cplusplus
 }

@@ -55,6 +55,8 @@ struct cardc_card {
     const char *task_type;
     card_property *props;
     size_t prop_count;
+    cardc_card_traits traits;
+    cardc_card_price *prices;
     struct json_object *schema[2]; /* own references */
     int schema_line[2];
     int schema_column[2];
@@ -217,6 +219,8 @@ static cardc_status read_property(const loader *L, struct json_object *item, con
     return CARDC_OK;
 }
 
+static cardc_status read_trait(const loader *L, struct json_object *item, const char *ptr);
+
 static cardc_status read_properties(const loader *L, const struct json_object *holder,
                                     const char *base)
 {
@@ -240,9 +244,109 @@ static cardc_status read_properties(const loader *L, const struct json_object *h
             read_property(L, json_object_array_get_idx(list, i), base, i, &card->props[i]);
 
         card->prop_count = i + 1; /* so free() sees a value copied before a failure */
+        if (st == CARDC_OK) {
+            char ptr[128];
+            snprintf(ptr, sizeof ptr, "%s/%zu", base, i);
+            st = read_trait(L, json_object_array_get_idx(list, i), ptr);
+        }
         if (st != CARDC_OK)
             return st;
     }
+    return CARDC_OK;
+}
+
+/* "true"/"false" as the cards write them (strings), or a YAML/JSON boolean. */
+static cardc_status trait_bool(const loader *L, struct json_object *v, const char *ptr,
+                               const char *key, bool *out)
+{
+    const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+
+    if (json_object_is_type(v, json_type_boolean))
+        *out = json_object_get_boolean(v);
+    else if (s && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
+        *out = s[0] == 't';
+    else
+        return fail_at(L, CARDC_E_CARD, ptr, "property '%s' must be true or false", key);
+    return CARDC_OK;
+}
+
+static cardc_status trait_int(const loader *L, struct json_object *v, const char *ptr,
+                              const char *key, long long *out)
+{
+    const char *s = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+    char *end = NULL;
+
+    if (json_object_is_type(v, json_type_int)) {
+        *out = json_object_get_int64(v);
+    } else if (s && *s >= '0' && *s <= '9') {
+        errno = 0;
+        *out = strtoll(s, &end, 10);
+        if (errno || *end)
+            end = NULL;
+    }
+    if ((!json_object_is_type(v, json_type_int) && !end) || *out <= 0)
+        return fail_at(L, CARDC_E_CARD, ptr, "property '%s' must be a positive integer", key);
+    return CARDC_OK;
+}
+
+static cardc_status trait_price(const loader *L, struct json_object *v, const char *ptr)
+{
+    cardc_card *card = L->card;
+    size_t n;
+    char eptr[224];
+
+    if (!json_object_is_type(v, json_type_array))
+        return fail_at(L, CARDC_E_CARD, ptr,
+                       "property 'price' must be a list of {unit, price, currency}");
+    n = json_object_array_length(v);
+    free(card->prices);
+    card->prices = n ? calloc(n, sizeof *card->prices) : NULL;
+    if (n && !card->prices)
+        return cardc__error(L->err, CARDC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(v, i), *unit = NULL, *price = NULL,
+                           *cur = NULL;
+        snprintf(eptr, sizeof eptr, "%s/%zu", ptr, i);
+        /* unit and currency may be absent; what is there has its type. */
+        if (!json_object_is_type(e, json_type_object) ||
+            (json_object_object_get_ex(e, "unit", &unit) &&
+             !json_object_is_type(unit, json_type_string)) ||
+            !json_object_object_get_ex(e, "price", &price) ||
+            !(json_object_is_type(price, json_type_double) ||
+              json_object_is_type(price, json_type_int)) ||
+            (json_object_object_get_ex(e, "currency", &cur) &&
+             !json_object_is_type(cur, json_type_string)))
+            return fail_at(L, CARDC_E_CARD, eptr,
+                           "a price must be {unit: string, price: number, currency: string}");
+        card->prices[i] = (cardc_card_price){unit ? json_object_get_string(unit) : NULL,
+                                             json_object_get_double(price),
+                                             cur ? json_object_get_string(cur) : NULL};
+    }
+    card->traits.price = card->prices;
+    card->traits.price_count = n;
+    return CARDC_OK;
+}
+
+/* The properties with a known meaning, typed (item: a checked property). */
+static cardc_status read_trait(const loader *L, struct json_object *item, const char *ptr)
+{
+    cardc_card_traits *t = &L->card->traits;
+    struct json_object *v = NULL;
+    const char *key = json_object_get_string(json_object_object_get(item, "property_id"));
+    char vptr[192];
+
+    json_object_object_get_ex(item, "value", &v);
+    snprintf(vptr, sizeof vptr, "%s/value", ptr);
+    if (strcmp(key, "context_window") == 0)
+        return trait_int(L, v, vptr, key, &t->context_window);
+    if (strcmp(key, "price") == 0)
+        return trait_price(L, v, vptr);
+    if (strcmp(key, "function_calling") == 0)
+        return trait_bool(L, v, vptr, key, &t->function_calling);
+    if (strcmp(key, "reasoning") == 0)
+        return trait_bool(L, v, vptr, key, &t->reasoning);
+    if (strcmp(key, "async_queue") == 0)
+        return trait_bool(L, v, vptr, key, &t->async_queue);
     return CARDC_OK;
 }
 
@@ -607,9 +711,9 @@ static cardc_status detect_and_load(loader *L)
     return load_yaml(L, 0, len, 0);
 }
 
-cardc_status cardc_card_load_mem(const char *text, size_t len, const char *source,
-                                 const cardc_card_options *opts, cardc_card **out,
-                                 cardc_error *err)
+static cardc_status card_load_mem_body(const char *text, size_t len, const char *source,
+                                       const cardc_card_options *opts, cardc_card **out,
+                                       cardc_error *err)
 {
     const unsigned char *u = (const unsigned char *)text;
     loader L;
@@ -656,6 +760,14 @@ cardc_status cardc_card_load_mem(const char *text, size_t len, const char *sourc
     return CARDC_OK;
 }
 
+cardc_status cardc_card_load_mem(const char *text, size_t len, const char *source,
+                                 const cardc_card_options *opts, cardc_card **out,
+                                 cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, card_load_mem_body(text, len, source, opts, out, err));
+}
+
 static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len,
                              cardc_error *err)
 {
@@ -696,8 +808,8 @@ static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len
     return CARDC_OK;
 }
 
-cardc_status cardc_card_load(const char *path, const cardc_card_options *opts, cardc_card **out,
-                             cardc_error *err)
+static cardc_status card_load_body(const char *path, const cardc_card_options *opts, cardc_card **out,
+                                   cardc_error *err)
 {
     int is_stdin;
     FILE *f;
@@ -723,6 +835,13 @@ cardc_status cardc_card_load(const char *path, const cardc_card_options *opts, c
     return st;
 }
 
+cardc_status cardc_card_load(const char *path, const cardc_card_options *opts, cardc_card **out,
+                             cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, card_load_body(path, opts, out, err));
+}
+
 void cardc_card_free(cardc_card *card)
 {
     size_t i;
@@ -732,6 +851,7 @@ void cardc_card_free(cardc_card *card)
     for (i = 0; i < card->prop_count; i++)
         free(card->props[i].owned_value);
     free(card->props);
+    free(card->prices);
     json_object_put(card->schema[0]);
     json_object_put(card->schema[1]);
     json_object_put(card->doc);
@@ -779,13 +899,18 @@ int cardc_card_property(const cardc_card *card, size_t index, const char **key,
     return 1;
 }
 
+const cardc_card_traits *cardc_card_get_traits(const cardc_card *card)
+{
+    return card ? &card->traits : NULL;
+}
+
 const struct json_object *cardc_card_document(const cardc_card *card)
 {
     return card ? card->doc : NULL;
 }
 
-cardc_status cardc_card_schema(const cardc_card *card, cardc_side side,
-                               const struct json_object **schema, cardc_error *err)
+static cardc_status card_schema_body(const cardc_card *card, cardc_side side,
+                                     const struct json_object **schema, cardc_error *err)
 {
     const char *base, *slash;
 
@@ -812,6 +937,13 @@ cardc_status cardc_card_schema(const cardc_card *card, cardc_side side,
         cardc__error_pointer(err, ptr);
     }
     return CARDC_E_NO_SCHEMA;
+}
+
+cardc_status cardc_card_schema(const cardc_card *card, cardc_side side,
+                               const struct json_object **schema, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, card_schema_body(card, side, schema, err));
 }
 
 void cardc_card_schema_position(const cardc_card *card, cardc_side side, int *line, int *column)
