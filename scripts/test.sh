@@ -3,7 +3,10 @@
 #   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py);
 #   1. gcc, -Werror, every test;
 #   2. clang, -Werror, every test;
-#   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test.
+#   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test;
+#   4. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
+#      fuzz/corpus/<target> (fuzz/run.sh --smoke); any finding fails. About
+#      9 x 30 s plus the build: 5-7 min on 2 cores. CARDC_FUZZ_SMOKE=0 skips it.
 # Needs ../shared beside the repository (or JSON_SCHEMA_TEST_SUITE / CARDC_SHARED).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,4 +27,11 @@ CC=clang run clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 CC=gcc run asan -Db_sanitize=address,undefined -Db_lundef=false
+if [ "${CARDC_FUZZ_SMOKE:-1}" != 0 ]; then
+    echo "== fuzz smoke"
+    rm -rf build-test-fuzz
+    CC=clang meson setup build-test-fuzz -Dfuzz=true -Db_lundef=false >build-test-fuzz.log 2>&1 ||
+        { cat build-test-fuzz.log; exit 1; }
+    fuzz/run.sh --smoke --build build-test-fuzz
+fi
 echo "all test builds passed"

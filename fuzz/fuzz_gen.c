@@ -1,0 +1,64 @@
+/* libFuzzer target: the generator. The input is a JSON Schema, handled as
+ * `cardc gen --schema` does: compiled first (a schema that does not compile
+ * is refused with a located error), then turned into the IR (gen/ir.c) and
+ * printed by the header and source emitters, which must produce output. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "cardc/cardc.h"
+#include "gen.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    struct json_object *doc = NULL;
+    cardc_schema *compiled = NULL;
+    cardc_schema_options so;
+    cardc_error err;
+    gen_model m;
+    strbuf h = {0}, c = {0};
+
+    cardc_error_clear(&err);
+    if (cardc_json_parse((const char *)data, size, "<fuzz>", 64, &doc, &err) != CARDC_OK)
+        return 0;
+    cardc_schema_options_init(&so);
+    if (cardc_schema_compile(doc, &so, &compiled, &err) != CARDC_OK) {
+        if (!err.message[0])
+            abort(); /* a refusal must say why */
+        json_object_put(doc);
+        return 0;
+    }
+    cardc_schema_free(compiled);
+
+    memset(&m, 0, sizeof m);
+    m.schema_mode = true;
+    m.model_name = "fuzz";
+    m.card = "<fuzz>";
+    m.dialect = so.dialect;
+    m.schema_flags = so.flags;
+    m.c_name = strdup("fuzz");
+    m.sides[0].schema = doc;
+    m.sides[0].json = cardc_json_dump(doc, 0);
+    m.sides[0].source = strdup("<fuzz>");
+    m.sides[0].content_type = "application/json";
+    if (!m.c_name || !m.sides[0].json || !m.sides[0].source)
+        abort();
+    cardc_status st = gen_model_build(&m, &err);
+    if (st == CARDC_OK) {
+        gen_emit_header(&h, &m);
+        gen_emit_source(&c, &m);
+        if (h.oom || c.oom || h.len == 0 || c.len == 0)
+            abort(); /* a schema that compiled must give bindings */
+    } else if (!err.message[0]) {
+        abort();
+    }
+    cardc__strbuf_free(&h);
+    cardc__strbuf_free(&c);
+    gen_model_free(&m);
+    json_object_put(doc);
+    return 0;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# Runs every fuzz target and writes a summary (fuzz/README.md).
+#
+#   fuzz/run.sh --minutes N [--jobs J] [--targets "fuzz_json fuzz_gen"]
+#               [--build DIR] [--summary FILE] [--seed] [--smoke]
+#
+# --minutes N  wall-clock time per target (fractions allowed: 0.5 = 30 s)
+# --jobs J     libFuzzer worker processes per target (-fork=J; default 1)
+# --seed       first merge fresh seeds (fuzz/seed.py) into fuzz/corpus/
+# --smoke      CI mode: 30 s per target unless --minutes is given
+# New inputs go to a scratch corpus beside the build (DIR/fuzz-work/<target>);
+# the kept corpus fuzz/corpus/<target>/ is only read, so a long campaign does
+# not grow the repository (fuzz/run.sh --merge folds them back, minimised).
+# Findings (crash-*, leak-*, timeout-*, oom-*) land in DIR/fuzz-findings/<target>/;
+# the exit status is 1 when any target found something.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+minutes=""; jobs=1; targets=""; build=build-fuzz; summary=""; seed=0; merge=0; smoke=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --minutes) minutes=$2; shift 2 ;;
+        --jobs) jobs=$2; shift 2 ;;
+        --targets) targets=$2; shift 2 ;;
+        --build) build=$2; shift 2 ;;
+        --summary) summary=$2; shift 2 ;;
+        --seed) seed=1; shift ;;
+        --merge) merge=1; shift ;;
+        --smoke) smoke=1; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "fuzz/run.sh: unknown option $1" >&2; exit 2 ;;
+    esac
+done
+if [ -z "$minutes" ]; then
+    if [ $smoke = 1 ]; then minutes=0.5; else echo "fuzz/run.sh: --minutes N is required" >&2; exit 2; fi
+fi
+all="fuzz_json fuzz_pull fuzz_card fuzz_yaml fuzz_schema fuzz_decode fuzz_cards fuzz_client fuzz_gen"
+targets=${targets:-$all}
+seconds=$(python3 -c "print(max(1, int(float('$minutes') * 60)))")
+
+if [ ! -f "$build/build.ninja" ]; then
+    CC=clang meson setup "$build" -Dfuzz=true -Db_lundef=false
+fi
+ninja -C "$build" $(for t in $targets; do printf 'fuzz/%s ' "$t"; done)
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+dict_of() {
+    case "$1" in
+        fuzz_json|fuzz_pull|fuzz_decode|fuzz_cards|fuzz_client) echo "$root/fuzz/dict/json.dict" ;;
+        fuzz_card|fuzz_yaml) echo "$root/fuzz/dict/yaml.dict" ;;
+        fuzz_schema|fuzz_gen) echo "$root/fuzz/dict/schema.dict" ;;
+    esac
+}
+
+if [ $seed = 1 ]; then
+    rm -rf "$build/fuzz-seed"
+    python3 fuzz/seed.py "$root/../shared" "$root" "$build/fuzz-seed" "$build/cli/cardc"
+    for t in $targets; do
+        mkdir -p "fuzz/corpus/$t"
+        [ -d "$build/fuzz-seed/$t" ] || continue
+        "$build/fuzz/$t" -merge=1 -max_len=65536 "fuzz/corpus/$t" "$build/fuzz-seed/$t" 2>/dev/null
+    done
+fi
+
+summary=${summary:-$build/fuzz-summary.md}
+status=0
+{
+    echo "# fuzz/run.sh summary, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    echo "$seconds s per target, $jobs job(s), $(nproc) cores, $(clang --version | head -1)"
+    echo
+    echo "| target | executions | exec/s | coverage (edges) | features | corpus (kept + new) | findings |"
+    echo "|---|---|---|---|---|---|---|"
+} > "$summary"
+for t in $targets; do
+    work="$build/fuzz-work/$t"; found="$build/fuzz-findings/$t"; log="$build/fuzz-logs/$t.log"
+    mkdir -p "$work" "$found" "$(dirname "$log")" "fuzz/corpus/$t"
+    dict=$(dict_of "$t")
+    args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
+          -artifact_prefix="$found/" -print_final_stats=1)
+    [ -n "$dict" ] && args+=(-dict="$dict")
+    [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
+    echo "== $t ($seconds s)"
+    rc=0
+    "$build/fuzz/$t" "${args[@]}" "$work" "fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}' || true)
+    if [ "$execs" = 0 ]; then  # -fork prints no final stats: the last status line
+        execs=$(grep -o '#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
+    fi
+    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
+    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
+    kept=$(ls "fuzz/corpus/$t" | wc -l); new=$(ls "$work" | wc -l)
+    findings=$(ls "$found" | wc -l)
+    rate=$(( ${execs:-0} / seconds ))
+    if [ "$findings" -gt 0 ] || { [ $rc -ne 0 ] && [ "$jobs" -le 1 ]; }; then
+        status=1
+        echo "   FINDING (rc $rc): $(ls "$found" | tr '\n' ' ') log: $log"
+        grep -m3 -E 'ERROR|SUMMARY|fuzz_' "$log" | sed 's/^/   /' || true
+    fi
+    echo "   ${execs:-0} executions, cov ${cov:-?}, corpus $kept + $new, findings $findings"
+    echo "| $t | ${execs:-0} | $rate | ${cov:-?} | ${ft:-?} | $kept + $new | $findings |" >> "$summary"
+    if [ $merge = 1 ]; then
+        "$build/fuzz/$t" -merge=1 -max_len=65536 "fuzz/corpus/$t" "$work" >/dev/null 2>&1
+    fi
+done
+echo >> "$summary"
+echo "summary: $summary"
+cat "$summary"
+exit $status
