@@ -128,9 +128,10 @@ int main(int argc, char **argv)
         struct job j = {schema, result, &payloads[i], NULL, {0, 0, 0}};
         double fast, exhaustive, parse_validate;
 
-        if (cardc_json_parse(payloads[i].text, payloads[i].len, payloads[i].name, 0, &j.doc, &err) !=
-            CARDC_OK) {
-            fprintf(stderr, "bench: payload %s does not parse: %s\n", payloads[i].name, err.message);
+        if (cardc_json_parse(payloads[i].text, payloads[i].len, payloads[i].name, 0, &j.doc,
+                             &err) != CARDC_OK) {
+            fprintf(stderr, "bench: payload %s does not parse: %s\n", payloads[i].name,
+                    err.message);
             status = 2;
             continue;
         }

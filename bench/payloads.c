@@ -135,7 +135,9 @@ static char *invalid_long(void)
 static char *invalid_type(void)
 {
     struct buf b = {0};
-    puts_(&b, "{\"prompt\":\"Describe this image\",\"image\":{\"url\":\"https://example.com/cat.png\"}}");
+    puts_(
+        &b,
+        "{\"prompt\":\"Describe this image\",\"image\":{\"url\":\"https://example.com/cat.png\"}}");
     return b.data;
 }
 

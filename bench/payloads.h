@@ -10,7 +10,7 @@ struct bench_payload {
     const char *name; /* "small", "chat", "image-1mb", "invalid-both", ... */
     char *text;       /* JSON text, NUL-terminated, owned */
     size_t len;
-    int valid;        /* expected verdict */
+    int valid; /* expected verdict */
 };
 
 /* Fills out[] in the order of the peer-figures table. */

@@ -4,7 +4,7 @@
 
 #include "timing.h"
 
-#define BATCHES 9
+#define BATCHES       9
 #define BATCH_SECONDS 0.05
 
 static double now(void)

@@ -108,8 +108,7 @@ typedef struct cli_client_args {
 } cli_client_args;
 /* One of --base-url, --account-id, --timeout, --retries (the caller checked
  * the name is among them). */
-int cli_client_option(const char *command, const char *name, const char *value,
-                      cli_client_args *c);
+int cli_client_option(const char *command, const char *name, const char *value, cli_client_args *c);
 /* The Workers AI account and token are there (CLI_EXIT_ERROR, named with
  * their variable and option, when not). */
 int cli_workers_ai_credentials(const char *command, const cli_client_args *c);

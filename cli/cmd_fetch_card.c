@@ -61,8 +61,8 @@ static int parse_options(int argc, char **argv, options *o)
             continue;
         }
         value = cli_option_name(a, name, sizeof name);
-        out = strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 ||
-              strcmp(name, "--out") == 0;
+        out =
+            strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0 || strcmp(name, "--out") == 0;
         if (strcmp(name, "--out") == 0)
             cli_deprecated("fetch-card", "--out", "-o/--output");
         if (!out && !cli_option_known(name, client_options,
@@ -76,7 +76,8 @@ static int parse_options(int argc, char **argv, options *o)
             return rc;
     }
     if (!o->model)
-        return cli_usage_error("fetch-card", "MODEL is required (e.g. @cf/llava-hf/llava-1.5-7b-hf)");
+        return cli_usage_error("fetch-card",
+                               "MODEL is required (e.g. @cf/llava-hf/llava-1.5-7b-hf)");
     if (!o->out)
         return cli_usage_error("fetch-card", "-o FILE is required");
     return -1;

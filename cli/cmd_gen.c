@@ -70,9 +70,9 @@ static int parse_options(int argc, char **argv, options *o)
             o->assert_format = true;
             continue;
         }
-        static const char *const with_value[] = {"--card",    "--schema",   "--name", "-o",
-                                                 "--output",  "--dialect",  "--resource",
-                                                 "--resource-dir"};
+        static const char *const with_value[] = {"--card",     "--schema",      "--name",
+                                                 "-o",         "--output",      "--dialect",
+                                                 "--resource", "--resource-dir"};
         if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
             return cli_unknown_option("gen", a);
         if ((rc = cli_option_value("gen", name, argc, argv, &i, &value)) >= 0)

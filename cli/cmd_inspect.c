@@ -104,7 +104,8 @@ static int inspect_json(const cardc_card *card)
     char *text;
 
     json_object_object_add(o, "source", str_or_null(cardc_card_source(card)));
-    json_object_object_add(o, "layout", json_object_new_string(format_name(cardc_card_get_format(card))));
+    json_object_object_add(o, "layout",
+                           json_object_new_string(format_name(cardc_card_get_format(card))));
     json_object_object_add(o, "name", str_or_null(cardc_card_name(card)));
     json_object_object_add(o, "id", str_or_null(cardc_card_id(card)));
     json_object_object_add(o, "description", str_or_null(cardc_card_description(card)));

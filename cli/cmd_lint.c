@@ -83,8 +83,8 @@ static int option(const char *name, const char *value, lint_request *req, lint_t
 
 static int parse(int argc, char **argv, lint_request *req, lint_target *targets, bool *list)
 {
-    static const char *const with_value[] = {"--schema", "--only", "--exclude", "--format",
-                                             "--fail-on", "--dialect"};
+    static const char *const with_value[] = {"--schema", "--only",    "--exclude",
+                                             "--format", "--fail-on", "--dialect"};
     bool first_only = true;
 
     for (int i = 1; i < argc; i++) {

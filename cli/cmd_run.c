@@ -77,7 +77,7 @@ static int parse_options(int argc, char **argv, options *o)
         {"--card", offsetof(options, card)},   {"--backend", offsetof(options, backend)},
         {"--model", offsetof(options, model)}, {"--input", offsetof(options, input)},
         {"--image", offsetof(options, image)}, {"--prompt", offsetof(options, prompt)},
-        {"--output", offsetof(options, out)}, {"-o", offsetof(options, out)},
+        {"--output", offsetof(options, out)},  {"-o", offsetof(options, out)},
         {"--out", offsetof(options, out)},
     };
     static const char *const client_options[] = {"--base-url", "--account-id", "--timeout",
@@ -404,9 +404,7 @@ static int client_failure(cardc_error *err, cardc_status st)
         return CLI_EXIT_INVALID;
     case CARDC_E_CONFIG:
     case CARDC_E_USAGE:
-    case CARDC_E_NOMEM:
-        fprintf(stderr, "cardc: error: %s\n", err->message);
-        return CLI_EXIT_ERROR;
+    case CARDC_E_NOMEM: fprintf(stderr, "cardc: error: %s\n", err->message); return CLI_EXIT_ERROR;
     default:
         fprintf(stderr, "cardc: error: backend: %s: %s\n", cardc_status_name(st),
                 err->message[0] ? err->message : cardc_status_string(st));
@@ -460,9 +458,9 @@ int cli_run(int argc, char **argv)
         }
     }
     if ((rc = check_value(in_schema, input,
-                          o.image                          ? o.image
+                          o.image                     ? o.image
                           : strcmp(o.input, "-") == 0 ? "<stdin>"
-                                                           : o.input)) != 0) {
+                                                      : o.input)) != 0) {
         if (rc == CLI_EXIT_INVALID)
             fprintf(stderr, "cardc: error: the input breaks the card's input schema; "
                             "nothing sent\n");

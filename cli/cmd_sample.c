@@ -54,8 +54,8 @@ typedef struct options {
 static int parse_options(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
-        static const char *const with_value[] = {"--schema", "--side", "--count", "--seed",
-                                                 "--dialect", "-o"};
+        static const char *const with_value[] = {"--schema", "--side",    "--count",
+                                                 "--seed",   "--dialect", "-o"};
         const char *a = argv[i], *value;
         char name[64];
         int rc;
@@ -86,8 +86,8 @@ static int parse_options(int argc, char **argv, options *o)
             rc = cli_parse_long("sample", name, value, 0, 2147483647, &o->seed);
         else
             rc = cli_option_once("sample", name,
-                                 strcmp(name, "--schema") == 0  ? &o->schema
-                                 : strcmp(name, "--side") == 0  ? &o->side
+                                 strcmp(name, "--schema") == 0    ? &o->schema
+                                 : strcmp(name, "--side") == 0    ? &o->side
                                  : strcmp(name, "--dialect") == 0 ? &o->dialect
                                                                   : &o->out,
                                  value);
@@ -144,8 +144,8 @@ static int emit(FILE *out, const options *o, const struct json_object *doc,
     for (unsigned i = 0; i < (unsigned)o->count && rc == CLI_EXIT_OK; i++) {
         struct json_object *v = NULL;
         sample_label label = {0};
-        cardc_status st = o->invalid ? sample_invalid(g, i, &v, &label, &err)
-                                     : sample_valid(g, i, &v, &err);
+        cardc_status st =
+            o->invalid ? sample_invalid(g, i, &v, &label, &err) : sample_valid(g, i, &v, &err);
         if (st != CARDC_OK) {
             fprintf(stderr, "cardc sample: %s: %s\n", err.pointer[0] ? err.pointer : "(root)",
                     err.message);
@@ -172,8 +172,8 @@ static int load_schema(const options *o, cardc_card **card, struct json_object *
 
     cardc_error_clear(&err);
     if (o->card) {
-        cardc_side side = o->side && strcmp(o->side, "output") == 0 ? CARDC_SIDE_OUTPUT
-                                                                   : CARDC_SIDE_INPUT;
+        cardc_side side =
+            o->side && strcmp(o->side, "output") == 0 ? CARDC_SIDE_OUTPUT : CARDC_SIDE_INPUT;
         if (cli_load_card(o->card, card) != 0)
             return CLI_EXIT_ERROR;
         if (cardc_card_schema(*card, side, doc, &err) != CARDC_OK) {

@@ -52,8 +52,7 @@ int cli_write_text(const char *path, const char *text)
     ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
     ok = (f == stdout ? fflush(f) == 0 : fclose(f) == 0) && ok;
     if (!ok) {
-        fprintf(stderr, "%s: error: cannot write: %s\n", path ? path : "<stdout>",
-                strerror(errno));
+        fprintf(stderr, "%s: error: cannot write: %s\n", path ? path : "<stdout>", strerror(errno));
         return CLI_EXIT_ERROR;
     }
     return CLI_EXIT_OK;
@@ -89,8 +88,7 @@ int cli_schema(int argc, char **argv)
             compact = true;
             continue;
         }
-        if (strcmp(name, "--side") != 0 && strcmp(name, "-o") != 0 &&
-            strcmp(name, "--output") != 0)
+        if (strcmp(name, "--side") != 0 && strcmp(name, "-o") != 0 && strcmp(name, "--output") != 0)
             return cli_unknown_option("schema", a);
         if ((rc = cli_option_value("schema", name, argc, argv, &i, &value)) >= 0)
             return rc;

@@ -142,8 +142,8 @@ static void progress_tick(run *r)
         return;
     r->prog.last = now;
     r->prog.shown = true;
-    fprintf(stderr, "\r\033[K%zu payloads: %zu valid, %zu invalid, %zu unreadable", done,
-            r->valid, r->invalid, r->unreadable);
+    fprintf(stderr, "\r\033[K%zu payloads: %zu valid, %zu invalid, %zu unreadable", done, r->valid,
+            r->invalid, r->unreadable);
     fflush(stderr);
 }
 
@@ -162,13 +162,13 @@ static void progress_start(run *r)
  * not, else the exit status + 2 of a usage error. */
 static int parse_flag(options *o, const char *name, const char *value)
 {
-    bool *flag = strcmp(name, "--assert-format") == 0    ? &o->assert_format
-                 : strcmp(name, "--apply-defaults") == 0 ? &o->apply_defaults
-                 : strcmp(name, "--print") == 0          ? &o->print
-                 : strcmp(name, "--yaml") == 0           ? &o->yaml
+    bool *flag = strcmp(name, "--assert-format") == 0                        ? &o->assert_format
+                 : strcmp(name, "--apply-defaults") == 0                     ? &o->apply_defaults
+                 : strcmp(name, "--print") == 0                              ? &o->print
+                 : strcmp(name, "--yaml") == 0                               ? &o->yaml
                  : strcmp(name, "-v") == 0 || strcmp(name, "--verbose") == 0 ? &o->verbose
-                 : strcmp(name, "--output") == 0 && !value                  ? &o->output_side
-                                                                            : NULL;
+                 : strcmp(name, "--output") == 0 && !value                   ? &o->output_side
+                                                                             : NULL;
     if (!flag)
         return 0;
     if (value)
@@ -206,8 +206,8 @@ static int parse_valued(options *o, const char *name, const char *value)
             return rc;
         o->max_errors = (size_t)n;
     } else { /* --max-depth */
-        if ((rc = cli_parse_long("validate", name, value, 1, CARDC_JSON_MAX_DEPTH_CEILING,
-                                 &n)) >= 0)
+        if ((rc = cli_parse_long("validate", name, value, 1, CARDC_JSON_MAX_DEPTH_CEILING, &n)) >=
+            0)
             return rc;
         o->max_depth = (int)n;
     }
@@ -218,8 +218,8 @@ static int parse_valued(options *o, const char *name, const char *value)
 static int parse_options(int argc, char **argv, options *o)
 {
     static const char *const with_value[] = {
-        "--card",       "--schema",     "--jsonl",     "--dialect", "--resource", "--ext",
-        "--resource-dir", "--max-errors", "--max-depth", "--format", "--side",    "-o",
+        "--card",         "--schema",     "--jsonl",     "--dialect", "--resource", "--ext",
+        "--resource-dir", "--max-errors", "--max-depth", "--format",  "--side",     "-o",
         "--output"};
     bool only_payloads = false;
 
@@ -385,8 +385,7 @@ static void hint_yaml(const report_payload *p)
 
     if (!p->jsonl && cardc_yaml_parse(p->text, p->len, p->file, 0, &doc, NULL) == CARDC_OK &&
         (json_object_is_type(doc, json_type_object) || json_object_is_type(doc, json_type_array)))
-        fprintf(stderr, "%s: hint: this reads as YAML: name it *.yaml or pass --yaml\n",
-                p->file);
+        fprintf(stderr, "%s: hint: this reads as YAML: name it *.yaml or pass --yaml\n", p->file);
     json_object_put(doc);
 }
 

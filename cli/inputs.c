@@ -50,8 +50,8 @@ static int by_name(const struct dirent **a, const struct dirent **b)
     return strcmp((*a)->d_name, (*b)->d_name);
 }
 
-static int walk(cli_inputs *in, const char *dir, bool jsonl, const char *const *exts,
-                size_t n_exts, int depth)
+static int walk(cli_inputs *in, const char *dir, bool jsonl, const char *const *exts, size_t n_exts,
+                int depth)
 {
     struct dirent **names = NULL;
     int n = scandir(dir, &names, NULL, by_name), rc = 0;

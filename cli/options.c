@@ -59,8 +59,7 @@ int cli_parse_long(const char *command, const char *name, const char *value, lon
     return -1;
 }
 
-int cli_client_option(const char *command, const char *name, const char *value,
-                      cli_client_args *c)
+int cli_client_option(const char *command, const char *name, const char *value, cli_client_args *c)
 {
     if (strcmp(name, "--base-url") == 0)
         return cli_option_once(command, name, &c->base_url, value);

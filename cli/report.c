@@ -216,7 +216,8 @@ static int result_json(const report *r, const report_payload *p, const cardc_res
     line = add_positions(p, basic) == 0 ? json_head(p, cardc_result_valid(result)) : NULL;
     if (line) {
         rc = 0;
-        json_object_object_foreach(basic, key, value) {
+        json_object_object_foreach(basic, key, value)
+        {
             if (strcmp(key, "valid") == 0)
                 continue;
             if (json_object_object_add(line, key, json_object_get(value))) {
@@ -242,16 +243,13 @@ static void payload_name(const report_payload *p, char *buf, size_t size)
 }
 
 /* One error in the text form, "FILE:LINE:COL: /ptr: message [kw]". */
-static void text_error(FILE *out, const report_payload *p, const cardc_unit *u, int line,
-                       int col)
+static void text_error(FILE *out, const report_payload *p, const cardc_unit *u, int line, int col)
 {
-    fprintf(out, "%s:%d:%d: %s: %s [%s]\n", p->file, line, col,
-            shown_pointer(u->instance_location), u->message ? u->message : "invalid",
-            u->keyword_location ? u->keyword_location : "");
+    fprintf(out, "%s:%d:%d: %s: %s [%s]\n", p->file, line, col, shown_pointer(u->instance_location),
+            u->message ? u->message : "invalid", u->keyword_location ? u->keyword_location : "");
 }
 
-static int github_error(FILE *out, const report_payload *p, const cardc_unit *u, int line,
-                        int col)
+static int github_error(FILE *out, const report_payload *p, const cardc_unit *u, int line, int col)
 {
     size_t need = strlen(u->message ? u->message : "") +
                   strlen(u->keyword_location ? u->keyword_location : "") +
@@ -333,8 +331,7 @@ int report_result(report *r, const report_payload *p, const cardc_result *result
 }
 
 /* err's position, shifted to the file line of a JSON Lines payload. */
-static void payload_position(const report_payload *p, const cardc_error *err, int *line,
-                             int *col)
+static void payload_position(const report_payload *p, const cardc_error *err, int *line, int *col)
 {
     *line = err->line > 0 ? err->line + p->line_base - 1 : 0;
     *col = err->line > 0 ? err->column : 0;
@@ -371,8 +368,9 @@ void report_payload_error(report *r, const report_payload *p, const cardc_error 
         github_line(r->out, "error", p->file, line, col, msg);
     } else if (r->format == REPORT_JSON) {
         struct json_object *o = json_head(p, 0), *e = json_object_new_object();
-        if (o && e && !json_object_object_add(e, "code",
-                                              json_object_new_string(cardc_status_name(err->code))) &&
+        if (o && e &&
+            !json_object_object_add(e, "code",
+                                    json_object_new_string(cardc_status_name(err->code))) &&
             !json_object_object_add(e, "message", json_object_new_string(msg)) &&
             !json_object_object_add(e, "line", json_object_new_int(line)) &&
             !json_object_object_add(e, "column", json_object_new_int(col))) {

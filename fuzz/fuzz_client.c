@@ -21,7 +21,8 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const long statuses[] = {200, 201, 204, 400, 401, 403, 404, 408, 413, 429, 500, 502, 503, 504, 302, 0};
+static const long statuses[] = {200, 201, 204, 400, 401, 403, 404, 408,
+                                413, 429, 500, 502, 503, 504, 302, 0};
 
 static void check_json(const char *text, size_t len)
 {
@@ -31,7 +32,8 @@ static void check_json(const char *text, size_t len)
     json_object_put(doc);
 }
 
-static void check_outcome(cardc_status st, long status, char *out, size_t out_len, const cardc_error *err)
+static void check_outcome(cardc_status st, long status, char *out, size_t out_len,
+                          const cardc_error *err)
 {
     if (st == CARDC_OK) {
         if (status < 200 || status > 299 || !out)
@@ -82,8 +84,7 @@ static void run_sse(const char *text, size_t len, const uint8_t *cuts, size_t nc
     if (len == 0)
         rb = cardc__sse_feed(&b, text, 0);
     if (ra != rb || whole.count != parts.count || whole.all.len != parts.all.len ||
-        (whole.all.len && memcmp(whole.all.s, parts.all.s, whole.all.len) != 0) ||
-        a.done != b.done)
+        (whole.all.len && memcmp(whole.all.s, parts.all.s, whole.all.len) != 0) || a.done != b.done)
         abort(); /* framing depends on how the bytes arrived */
     cardc__sse_free(&a);
     cardc__sse_free(&b);
@@ -118,7 +119,8 @@ static void run_base64(const uint8_t *data, size_t len)
             v[k] = b.s[i + (size_t)k] == '=' ? 0 : b64val(b.s[i + (size_t)k]);
         if (v[0] < 0 || v[1] < 0 || v[2] < 0 || v[3] < 0)
             abort();
-        uint32_t w = (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
+        uint32_t w =
+            (uint32_t)v[0] << 18 | (uint32_t)v[1] << 12 | (uint32_t)v[2] << 6 | (uint32_t)v[3];
         back[n++] = (uint8_t)(w >> 16);
         back[n++] = (uint8_t)(w >> 8);
         back[n++] = (uint8_t)w;
@@ -185,9 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         run_sse(stream, len - (size_t)(stream - body), (const uint8_t *)body, ncuts);
         break;
     }
-    default:
-        run_base64((const uint8_t *)body, len);
-        break;
+    default: run_base64((const uint8_t *)body, len); break;
     }
     return 0;
 }

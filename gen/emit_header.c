@@ -40,8 +40,7 @@ const char *gen_kind_words(const gen_type *t)
     case CARDC_KIND_ARRAY: return "array";
     case CARDC_KIND_OBJECT: return "object";
     case CARDC_KIND_MAP: return "map";
-    case CARDC_KIND_UNION:
-        return (t->flags & CARDC_TYPE_ONE_OF) ? "oneOf union" : "anyOf union";
+    case CARDC_KIND_UNION: return (t->flags & CARDC_TYPE_ONE_OF) ? "oneOf union" : "anyOf union";
     default: return "any JSON value";
     }
 }
@@ -65,17 +64,18 @@ static void flags_note(strbuf *b, const gen_type *t, const char *indent)
     if (t->kind == CARDC_KIND_JSON)
         strbuf_printf(b, "\n%s * Not typed in C: held as JSON, checked by the validator.", indent);
     else if ((t->flags & CARDC_TYPE_RESIDUAL) && t->kind == CARDC_KIND_OBJECT)
-        strbuf_printf(b, "\n%s * Parts of its schema are checked by the JSON Schema validator.", indent);
+        strbuf_printf(b, "\n%s * Parts of its schema are checked by the JSON Schema validator.",
+                      indent);
 }
 
 /* ", maxLength 6144, pattern ^a" for the comment of a member or type. */
 static void check_words(strbuf *b, const gen_type *t)
 {
     static const char *const words[] = {
-        "",          "minimum",   "exclusiveMinimum", "maximum",       "exclusiveMaximum",
-        "multipleOf", "minLength", "maxLength",        "pattern",       "format",
-        "minItems",  "maxItems",  "uniqueItems",      "minProperties", "maxProperties",
-        "const",     "enum",      "not all of",       "if present, also",
+        "",           "minimum",   "exclusiveMinimum", "maximum",          "exclusiveMaximum",
+        "multipleOf", "minLength", "maxLength",        "pattern",          "format",
+        "minItems",   "maxItems",  "uniqueItems",      "minProperties",    "maxProperties",
+        "const",      "enum",      "not all of",       "if present, also",
     };
     for (size_t i = 0; i < t->check_count; i++) {
         const gen_check *c = &t->checks[i];
@@ -85,15 +85,13 @@ static void check_words(strbuf *b, const gen_type *t)
         case CARDC_CHECK_MINIMUM:
         case CARDC_CHECK_EXCLUSIVE_MINIMUM:
         case CARDC_CHECK_MAXIMUM:
-        case CARDC_CHECK_EXCLUSIVE_MAXIMUM:
-            strbuf_printf(b, " %.17g", c->number);
-            break;
-        case CARDC_CHECK_UNIQUE_ITEMS:
-            break;
+        case CARDC_CHECK_EXCLUSIVE_MAXIMUM: strbuf_printf(b, " %.17g", c->number); break;
+        case CARDC_CHECK_UNIQUE_ITEMS: break;
         case CARDC_CHECK_NOT_ALL_PRESENT:
         case CARDC_CHECK_DEPENDENT_REQUIRED:
             for (size_t k = 0; k < c->field_count; k++) {
-                strbuf_str(b, k ? (c->op == CARDC_CHECK_DEPENDENT_REQUIRED && k == 1 ? ": " : " + ") : " ");
+                strbuf_str(b, k ? (c->op == CARDC_CHECK_DEPENDENT_REQUIRED && k == 1 ? ": " : " + ")
+                                : " ");
                 gen_comment_inline(b, t->fields[c->fields[k]].json_name);
             }
             break;
@@ -130,7 +128,8 @@ static void emit_enums(strbuf *b, gen_model *m)
         gen_type *t = m->types[i];
         if (t->kind == CARDC_KIND_ENUM && t->named) {
             if (!any++)
-                strbuf_str(b, "/* ---- Enums ---------------------------------------------------------- */\n\n");
+                strbuf_str(b, "/* ---- Enums "
+                              "---------------------------------------------------------- */\n\n");
             type_comment(b, t);
             strbuf_printf(b, "typedef enum %s {\n    %s = 0, /* absent or not set */\n", t->name,
                           t->enum_consts[0]);
@@ -144,7 +143,8 @@ static void emit_enums(strbuf *b, gen_model *m)
         }
         if (t->kind == CARDC_KIND_UNION) {
             if (!any++)
-                strbuf_str(b, "/* ---- Enums ---------------------------------------------------------- */\n\n");
+                strbuf_str(b, "/* ---- Enums "
+                              "---------------------------------------------------------- */\n\n");
             strbuf_printf(b, "/* Which branch of %s is held. */\n", t->name);
             strbuf_printf(b, "typedef enum %s {\n    %s = 0, /* not set */\n", t->kind_enum,
                           t->kind_consts[0]);
@@ -241,7 +241,8 @@ static void emit_struct(strbuf *b, gen_type *t)
         strbuf_str(b, "    size_t count;\n");
         break;
     case CARDC_KIND_MAP:
-        strbuf_printf(b, "    %s_entry *items; /* in document order */\n    size_t count;\n", t->name);
+        strbuf_printf(b, "    %s_entry *items; /* in document order */\n    size_t count;\n",
+                      t->name);
         break;
     case CARDC_KIND_UNION: {
         int members = 0;
@@ -259,8 +260,7 @@ static void emit_struct(strbuf *b, gen_type *t)
         strbuf_str(b, "    } u;\n");
         break;
     }
-    default:
-        break;
+    default: break;
     }
     strbuf_str(b, "};\n\n");
 }
@@ -269,7 +269,8 @@ static void emit_structs(strbuf *b, gen_model *m)
 {
     int any_struct = 0;
 
-    strbuf_str(b, "/* ---- Structs -------------------------------------------------------- */\n\n");
+    strbuf_str(b,
+               "/* ---- Structs -------------------------------------------------------- */\n\n");
     for (size_t i = 0; i < m->type_count; i++) {
         gen_type *t = m->types[i];
         if (t->is_struct) {
@@ -303,7 +304,8 @@ static void emit_structs(strbuf *b, gen_model *m)
         gen_type *t = m->types[i];
         if (t->kind != CARDC_KIND_MAP)
             continue;
-        strbuf_printf(b, "/* One key/value pair of %s. */\nstruct %s_entry {\n    cardc_string key;\n",
+        strbuf_printf(b,
+                      "/* One key/value pair of %s. */\nstruct %s_entry {\n    cardc_string key;\n",
                       t->name, t->name);
         if (t->item && t->item->kind != CARDC_KIND_NULL)
             member_line(b, t->item, "value");
@@ -315,7 +317,8 @@ static void emit_structs(strbuf *b, gen_model *m)
 
 static void emit_functions(strbuf *b, gen_model *m)
 {
-    strbuf_str(b, "/* ---- Functions ------------------------------------------------------ */\n\n");
+    strbuf_str(b,
+               "/* ---- Functions ------------------------------------------------------ */\n\n");
     strbuf_str(b,
                "/* For each type T below (see cardc/bind.h for the contracts):\n"
                " *   T_init      zero the value, then apply the schema's defaults;\n"
@@ -331,10 +334,17 @@ static void emit_functions(strbuf *b, gen_model *m)
             continue;
         gen_line(b, "cardc_status %s_init(%s *value, cardc_error *err);", n, n);
         gen_line(b, "void %s_free(%s *value);", n, n);
-        gen_line(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);", n, n);
-        gen_line(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
-                 "const cardc_decode_options *opts, cardc_error *err);", n, n);
-        gen_line(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);", n, n);
+        gen_line(
+            b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);",
+            n, n);
+        gen_line(b,
+                 "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
+                 "const cardc_decode_options *opts, cardc_error *err);",
+                 n, n);
+        gen_line(
+            b,
+            "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);",
+            n, n);
         gen_line(b, "cardc_status %s_validate(const %s *value, cardc_error *err);", n, n);
         if (t->kind == CARDC_KIND_ENUM) {
             strbuf_printf(b, "/* The JSON string of a value; NULL for %s or out of range. */\n",
@@ -345,8 +355,10 @@ static void emit_functions(strbuf *b, gen_model *m)
             gen_line(b, "%s %s_from_string(const char *text, size_t len);", n, n);
         }
         if (t->kind == CARDC_KIND_MAP && t->item && t->item->kind != CARDC_KIND_NULL) {
-            strbuf_str(b, "/* The value under key (NUL-terminated; first match), or NULL. Borrowed. */\n");
-            gen_line(b, "const %s *%s_get(const %s *map, const char *key);", gen_c_type(t->item), n, n);
+            strbuf_str(
+                b, "/* The value under key (NUL-terminated; first match), or NULL. Borrowed. */\n");
+            gen_line(b, "const %s *%s_get(const %s *map, const char *key);", gen_c_type(t->item), n,
+                     n);
         }
         strbuf_str(b, "\n");
     }
@@ -376,7 +388,8 @@ bool gen_model_streams(const gen_model *m)
     if (is_event_stream(s))
         return true;
     /* Workers AI text generation: oneOf [JSON object, event-stream string]. */
-    if ((json_object_object_get_ex(s, "oneOf", &list) || json_object_object_get_ex(s, "anyOf", &list)) &&
+    if ((json_object_object_get_ex(s, "oneOf", &list) ||
+         json_object_object_get_ex(s, "anyOf", &list)) &&
         json_object_is_type(list, json_type_array))
         for (size_t i = 0; i < json_object_array_length(list); i++)
             if (is_event_stream(json_object_array_get_idx(list, i)))
@@ -396,14 +409,18 @@ static void emit_calls(strbuf *b, gen_model *m)
                       " * into *output (initialised or zeroed; release it with its _free): an\n"
                       " * answer that breaks the output schema is CARDC_E_INVALID. Backend\n"
                       " * failures are CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, ... */\n");
-        gen_line(b, "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
-                 "cardc_error *err);", n, m->sides[0].root->name, m->sides[1].root->name);
+        gen_line(b,
+                 "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
+                 "cardc_error *err);",
+                 n, m->sides[0].root->name, m->sides[1].root->name);
     }
     if (gen_model_streams(m)) {
         strbuf_str(b, "/* Streams the answer: fn gets each server-sent event's data as it arrives\n"
                       " * (Workers AI: {\"response\":\"...\"}); returning non-zero stops. */\n");
-        gen_line(b, "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
-                 "cardc_stream_fn fn, void *user, cardc_error *err);", n, m->sides[0].root->name);
+        gen_line(b,
+                 "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
+                 "cardc_stream_fn fn, void *user, cardc_error *err);",
+                 n, m->sides[0].root->name);
     }
     strbuf_str(b, "\n");
 }
@@ -429,19 +446,23 @@ void gen_emit_header(strbuf *b, gen_model *m)
     strbuf_str(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
                   "#include \"cardc/bind.h\"\n#include \"cardc/client.h\"\n\n");
     strbuf_str(b, "#if CARDC_BIND_ABI != 2\n"
-                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen\"\n"
+                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's "
+                  "cardc gen\"\n"
                   "#endif\n\n");
     strbuf_str(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     emit_enums(b, m);
     emit_structs(b, m);
     emit_functions(b, m);
     emit_calls(b, m);
-    strbuf_str(b, "/* ---- Descriptors ---------------------------------------------------- */\n\n");
+    strbuf_str(b,
+               "/* ---- Descriptors ---------------------------------------------------- */\n\n");
     for (size_t i = 0; i < m->type_count; i++)
         if (m->types[i]->named)
             strbuf_printf(b, "extern const cardc_type %s_type;\n", m->types[i]->name);
-    strbuf_printf(b, "\n/* The model: name, task, and both sides' types for dynamic use. */\n"
-                     "extern const cardc_model %s_model;\n\n", m->c_name);
+    strbuf_printf(b,
+                  "\n/* The model: name, task, and both sides' types for dynamic use. */\n"
+                  "extern const cardc_model %s_model;\n\n",
+                  m->c_name);
     strbuf_str(b, "#ifdef __cplusplus\n}\n#endif\n\n");
     strbuf_printf(b, "#endif /* CARDC_GEN_%s_H */\n", guard ? guard : "MODEL");
     free(guard);

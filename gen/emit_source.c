@@ -9,9 +9,18 @@ static const char *kind_name(cardc_kind k)
 {
     static const char *const names[] = {
         "0",
-        "CARDC_KIND_NULL",   "CARDC_KIND_BOOL",   "CARDC_KIND_INT",    "CARDC_KIND_NUMBER",
-        "CARDC_KIND_STRING", "CARDC_KIND_ENUM",   "CARDC_KIND_BYTES",  "CARDC_KIND_NUMBERS",
-        "CARDC_KIND_ARRAY",  "CARDC_KIND_OBJECT", "CARDC_KIND_MAP",    "CARDC_KIND_UNION",
+        "CARDC_KIND_NULL",
+        "CARDC_KIND_BOOL",
+        "CARDC_KIND_INT",
+        "CARDC_KIND_NUMBER",
+        "CARDC_KIND_STRING",
+        "CARDC_KIND_ENUM",
+        "CARDC_KIND_BYTES",
+        "CARDC_KIND_NUMBERS",
+        "CARDC_KIND_ARRAY",
+        "CARDC_KIND_OBJECT",
+        "CARDC_KIND_MAP",
+        "CARDC_KIND_UNION",
         "CARDC_KIND_JSON",
     };
     return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "0";
@@ -21,12 +30,24 @@ static const char *op_name(cardc_check_op op)
 {
     static const char *const names[] = {
         "0",
-        "CARDC_CHECK_MINIMUM",        "CARDC_CHECK_EXCLUSIVE_MINIMUM", "CARDC_CHECK_MAXIMUM",
-        "CARDC_CHECK_EXCLUSIVE_MAXIMUM", "CARDC_CHECK_MULTIPLE_OF",    "CARDC_CHECK_MIN_LENGTH",
-        "CARDC_CHECK_MAX_LENGTH",     "CARDC_CHECK_PATTERN",           "CARDC_CHECK_FORMAT",
-        "CARDC_CHECK_MIN_ITEMS",      "CARDC_CHECK_MAX_ITEMS",         "CARDC_CHECK_UNIQUE_ITEMS",
-        "CARDC_CHECK_MIN_PROPERTIES", "CARDC_CHECK_MAX_PROPERTIES",    "CARDC_CHECK_CONST",
-        "CARDC_CHECK_ENUM",           "CARDC_CHECK_NOT_ALL_PRESENT",   "CARDC_CHECK_DEPENDENT_REQUIRED",
+        "CARDC_CHECK_MINIMUM",
+        "CARDC_CHECK_EXCLUSIVE_MINIMUM",
+        "CARDC_CHECK_MAXIMUM",
+        "CARDC_CHECK_EXCLUSIVE_MAXIMUM",
+        "CARDC_CHECK_MULTIPLE_OF",
+        "CARDC_CHECK_MIN_LENGTH",
+        "CARDC_CHECK_MAX_LENGTH",
+        "CARDC_CHECK_PATTERN",
+        "CARDC_CHECK_FORMAT",
+        "CARDC_CHECK_MIN_ITEMS",
+        "CARDC_CHECK_MAX_ITEMS",
+        "CARDC_CHECK_UNIQUE_ITEMS",
+        "CARDC_CHECK_MIN_PROPERTIES",
+        "CARDC_CHECK_MAX_PROPERTIES",
+        "CARDC_CHECK_CONST",
+        "CARDC_CHECK_ENUM",
+        "CARDC_CHECK_NOT_ALL_PRESENT",
+        "CARDC_CHECK_DEPENDENT_REQUIRED",
     };
     return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "0";
 }
@@ -118,8 +139,10 @@ static void long_add(strbuf *b, long_texts *lt, const char *text, size_t len)
     if (lt->n == sizeof lt->text / sizeof lt->text[0])
         return; /* never in practice; the text then stays a (long) literal */
     if (!lt->n)
-        strbuf_printf(b, "/* Texts too long for a string literal, NUL-separated. */\n"
-                         "static const char %s_texts[] = {", lt->stem);
+        strbuf_printf(b,
+                      "/* Texts too long for a string literal, NUL-separated. */\n"
+                      "static const char %s_texts[] = {",
+                      lt->stem);
     lt->text[lt->n] = text;
     lt->offset[lt->n++] = lt->size;
     char_elements(b, text, len + 1);
@@ -163,8 +186,9 @@ static void emit_resources(strbuf *b, gen_model *m, int side)
 
     if (!sd->resource_count)
         return;
-    strbuf_printf(b, "/* The %zu other document%s the %s schema reached (\"$ref\", \"$schema\"),\n"
-                     " * each URI then its compact JSON. */\n",
+    strbuf_printf(b,
+                  "/* The %zu other document%s the %s schema reached (\"$ref\", \"$schema\"),\n"
+                  " * each URI then its compact JSON. */\n",
                   sd->resource_count, sd->resource_count == 1 ? "" : "s", which);
     strbuf_printf(b, "static const char %s_%s_resource_texts[] = {", m->c_name, which);
     for (size_t i = 0; i < sd->resource_count; i++) {
@@ -178,7 +202,8 @@ static void emit_resources(strbuf *b, gen_model *m, int side)
         strbuf_str(b, "    {.uri = ");
         strbuf_printf(b, "%s_%s_resource_texts + %zu, /* ", m->c_name, which, off);
         gen_comment_inline(b, sd->resource_uris[i]);
-        strbuf_printf(b, " */\n     .json = %s_%s_resource_texts + %zu},\n", m->c_name, which, off + ulen);
+        strbuf_printf(b, " */\n     .json = %s_%s_resource_texts + %zu},\n", m->c_name, which,
+                      off + ulen);
         off += ulen + strlen(sd->resource_jsons[i]) + 1;
     }
     strbuf_str(b, "};\n");
@@ -193,8 +218,10 @@ static void emit_schema_text(strbuf *b, gen_model *m, int side)
     size_t len = strlen(sd->json);
 
     emit_resources(b, m, side);
-    strbuf_printf(b, "/* The %s schema, compact JSON (%zu bytes): what the validator checks\n"
-                     " * (residual keywords, diagnostics). */\n", which, len);
+    strbuf_printf(b,
+                  "/* The %s schema, compact JSON (%zu bytes): what the validator checks\n"
+                  " * (residual keywords, diagnostics). */\n",
+                  which, len);
     strbuf_printf(b, "static const char %s_%s_schema_json[] = {", m->c_name, which);
     char_elements(b, sd->json, len + 1);
     strbuf_str(b, "\n};\n");
@@ -202,16 +229,17 @@ static void emit_schema_text(strbuf *b, gen_model *m, int side)
     strbuf_printf(b, "    .json = %s_%s_schema_json,\n    .source = ", m->c_name, which);
     lit(b, sd->source);
     strbuf_printf(b, ",\n    .dialect = %s,\n    .schema_flags = %s,\n",
-                  m->dialect == CARDC_DIALECT_DRAFT4     ? "CARDC_DIALECT_DRAFT4"
-                  : m->dialect == CARDC_DIALECT_DRAFT6   ? "CARDC_DIALECT_DRAFT6"
-                  : m->dialect == CARDC_DIALECT_DRAFT7   ? "CARDC_DIALECT_DRAFT7"
-                  : m->dialect == CARDC_DIALECT_2019_09  ? "CARDC_DIALECT_2019_09"
-                  : m->dialect == CARDC_DIALECT_2020_12  ? "CARDC_DIALECT_2020_12"
-                                                         : "CARDC_DIALECT_AUTO",
-                  (m->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT) ? "CARDC_SCHEMA_ASSERT_FORMAT" : "0");
+                  m->dialect == CARDC_DIALECT_DRAFT4    ? "CARDC_DIALECT_DRAFT4"
+                  : m->dialect == CARDC_DIALECT_DRAFT6  ? "CARDC_DIALECT_DRAFT6"
+                  : m->dialect == CARDC_DIALECT_DRAFT7  ? "CARDC_DIALECT_DRAFT7"
+                  : m->dialect == CARDC_DIALECT_2019_09 ? "CARDC_DIALECT_2019_09"
+                  : m->dialect == CARDC_DIALECT_2020_12 ? "CARDC_DIALECT_2020_12"
+                                                        : "CARDC_DIALECT_AUTO",
+                  (m->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT) ? "CARDC_SCHEMA_ASSERT_FORMAT"
+                                                                 : "0");
     if (sd->resource_count)
-        strbuf_printf(b, "    .resources = %s_%s_resources,\n    .resource_count = %zu,\n", m->c_name,
-                      which, sd->resource_count);
+        strbuf_printf(b, "    .resources = %s_%s_resources,\n    .resource_count = %zu,\n",
+                      m->c_name, which, sd->resource_count);
     strbuf_str(b, "};\n\n");
 }
 
@@ -247,7 +275,8 @@ static void emit_long_texts(strbuf *b, long_texts *lt, const gen_type *t)
     lt->stem = t->name;
     for (size_t i = 0; i < t->check_count; i++) {
         long_add(b, lt, t->checks[i].text, t->checks[i].text ? strlen(t->checks[i].text) : 0);
-        long_add(b, lt, t->checks[i].keyword, t->checks[i].keyword ? strlen(t->checks[i].keyword) : 0);
+        long_add(b, lt, t->checks[i].keyword,
+                 t->checks[i].keyword ? strlen(t->checks[i].keyword) : 0);
     }
     for (size_t i = 0; t->kind == CARDC_KIND_OBJECT && i < t->field_count; i++) {
         const gen_field *f = &t->fields[i];
@@ -259,7 +288,6 @@ static void emit_long_texts(strbuf *b, long_texts *lt, const gen_type *t)
     if (t->pointer)
         long_add(b, lt, t->pointer, strlen(t->pointer));
     long_end(b, lt);
-
 }
 
 static void emit_checks(strbuf *b, const long_texts *lt, const gen_type *t)
@@ -295,19 +323,16 @@ static void emit_checks(strbuf *b, const long_texts *lt, const gen_type *t)
             case CARDC_CHECK_MIN_ITEMS:
             case CARDC_CHECK_MAX_ITEMS:
             case CARDC_CHECK_MIN_PROPERTIES:
-            case CARDC_CHECK_MAX_PROPERTIES:
-                strbuf_printf(b, ", .count = %zu", c->count);
-                break;
-            default:
-                break;
+            case CARDC_CHECK_MAX_PROPERTIES: strbuf_printf(b, ", .count = %zu", c->count); break;
+            default: break;
             }
             if (c->text) {
                 strbuf_str(b, ", .text = ");
                 text_lit(b, lt, c->text);
             }
             if (c->field_count) {
-                strbuf_printf(b, ",\n     .fields = %s_checkfields + %zu, .field_count = %zu", t->name,
-                              off, c->field_count);
+                strbuf_printf(b, ",\n     .fields = %s_checkfields + %zu, .field_count = %zu",
+                              t->name, off, c->field_count);
                 off += c->field_count;
             }
             strbuf_str(b, ",\n     .keyword = ");
@@ -337,7 +362,8 @@ static void emit_fields(strbuf *b, const long_texts *lt, const gen_type *t)
             else
                 strbuf_str(b, "     .has_offset = CARDC_NO_OFFSET,\n");
             if (f->nullable)
-                strbuf_printf(b, "     .null_offset = offsetof(%s, %s_is_null),\n", t->name, f->c_name);
+                strbuf_printf(b, "     .null_offset = offsetof(%s, %s_is_null),\n", t->name,
+                              f->c_name);
             else
                 strbuf_str(b, "     .null_offset = CARDC_NO_OFFSET,\n");
             strbuf_str(b, "     .type = ");
@@ -373,7 +399,6 @@ static void emit_branches_values(strbuf *b, const long_texts *lt, const gen_type
         }
         strbuf_str(b, "};\n");
     }
-
 }
 
 static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const gen_type *t)
@@ -392,9 +417,11 @@ static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const
     else
         strbuf_str(b, ",\n    .size = 0");
     if (t->check_count)
-        strbuf_printf(b, ",\n    .checks = %s_checks,\n    .check_count = %zu", t->name, t->check_count);
+        strbuf_printf(b, ",\n    .checks = %s_checks,\n    .check_count = %zu", t->name,
+                      t->check_count);
     if (t->kind == CARDC_KIND_OBJECT && t->field_count)
-        strbuf_printf(b, ",\n    .fields = %s_fields,\n    .field_count = %zu", t->name, t->field_count);
+        strbuf_printf(b, ",\n    .fields = %s_fields,\n    .field_count = %zu", t->name,
+                      t->field_count);
     if (t->item) {
         strbuf_str(b, ",\n    .item = ");
         ref(b, t->item);
@@ -407,13 +434,15 @@ static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const
             strbuf_str(b, ",\n    .entry_value_offset = CARDC_NO_OFFSET");
     }
     if (t->kind == CARDC_KIND_UNION)
-        strbuf_printf(b, ",\n    .branches = %s_branches,\n    .branch_count = %zu,\n"
-                         "    .union_offset = offsetof(%s, u)",
+        strbuf_printf(b,
+                      ",\n    .branches = %s_branches,\n    .branch_count = %zu,\n"
+                      "    .union_offset = offsetof(%s, u)",
                       t->name, t->branch_count, t->name);
     if (t->kind == CARDC_KIND_ENUM && t->enum_count)
         strbuf_printf(b, ",\n    .enum_values = %s_values,\n    .enum_count = %zu", t->name,
                       t->enum_count);
-    strbuf_printf(b, ",\n    .schema = &%s_%s_schema,\n};\n\n", m->c_name, t->side ? "output" : "input");
+    strbuf_printf(b, ",\n    .schema = &%s_%s_schema,\n};\n\n", m->c_name,
+                  t->side ? "output" : "input");
 }
 
 static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
@@ -435,26 +464,36 @@ static void emit_wrappers(strbuf *b, gen_type *t)
     strbuf_printf(b, "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n", n);
     gen_line(b, "void %s_free(%s *value)", n, n);
     strbuf_printf(b, "{\n    cardc_bind_free(&%s_type, value);\n}\n\n", n);
-    gen_line(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err)", n, n);
-    strbuf_printf(b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n", n);
-    gen_line(b, "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
-                "const cardc_decode_options *opts, cardc_error *err)", n, n);
-    strbuf_printf(b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, opts, err);\n}\n\n", n);
-    gen_line(b, "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err)", n, n);
+    gen_line(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err)",
+             n, n);
+    strbuf_printf(
+        b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n", n);
+    gen_line(b,
+             "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
+             "const cardc_decode_options *opts, cardc_error *err)",
+             n, n);
+    strbuf_printf(
+        b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, opts, err);\n}\n\n", n);
+    gen_line(b,
+             "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err)",
+             n, n);
     strbuf_printf(b, "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n", n);
     gen_line(b, "cardc_status %s_validate(const %s *value, cardc_error *err)", n, n);
     strbuf_printf(b, "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n", n);
     if (t->kind == CARDC_KIND_ENUM) {
-        strbuf_printf(b, "const char *%s_to_string(%s value)\n{\n"
-                         "    size_t i = (size_t)value;\n"
-                         "    return i >= 1 && i <= %zu ? %s_values[i - 1] : NULL;\n}\n\n",
+        strbuf_printf(b,
+                      "const char *%s_to_string(%s value)\n{\n"
+                      "    size_t i = (size_t)value;\n"
+                      "    return i >= 1 && i <= %zu ? %s_values[i - 1] : NULL;\n}\n\n",
                       n, n, t->enum_count, n);
-        strbuf_printf(b, "%s %s_from_string(const char *text, size_t len)\n{\n"
-                         "    for (size_t i = 0; text && i < %zu; i++)\n"
-                         "        if (strlen(%s_values[i]) == len && memcmp(%s_values[i], text, len) == 0)\n"
-                         "            return (%s)(i + 1);\n"
-                         "    return %s;\n}\n\n",
-                      n, n, t->enum_count, n, n, n, t->enum_consts[0]);
+        strbuf_printf(
+            b,
+            "%s %s_from_string(const char *text, size_t len)\n{\n"
+            "    for (size_t i = 0; text && i < %zu; i++)\n"
+            "        if (strlen(%s_values[i]) == len && memcmp(%s_values[i], text, len) == 0)\n"
+            "            return (%s)(i + 1);\n"
+            "    return %s;\n}\n\n",
+            n, n, t->enum_count, n, n, n, t->enum_consts[0]);
     }
     if (t->kind == CARDC_KIND_MAP && t->item && t->item->kind != CARDC_KIND_NULL) {
         gen_line(b, "const %s *%s_get(const %s *map, const char *key)", gen_c_type(t->item), n, n);
@@ -483,28 +522,38 @@ static void emit_side(strbuf *b, gen_model *m, int side)
     strbuf_printf(b, "        .type = &%s_type,\n        .size = sizeof(%s),\n", t->name, t->name);
     strbuf_str(b, "        .content_type = ");
     lit(b, sd->content_type);
-    strbuf_printf(b, ",\n        .init = %s_init_any,\n        .free = %s_free_any,\n"
-                     "        .decode = %s_decode_any,\n        .encode = %s_encode_any,\n"
-                     "        .validate = %s_validate_any,\n    },\n",
+    strbuf_printf(b,
+                  ",\n        .init = %s_init_any,\n        .free = %s_free_any,\n"
+                  "        .decode = %s_decode_any,\n        .encode = %s_encode_any,\n"
+                  "        .validate = %s_validate_any,\n    },\n",
                   t->name, t->name, t->name, t->name, t->name);
 }
 
 static void emit_side_adapters(strbuf *b, gen_type *t)
 {
     const char *n = t->name;
-    strbuf_printf(b, "static cardc_status %s_init_any(void *value, cardc_error *err)\n"
-                     "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n", n, n);
-    strbuf_printf(b, "static void %s_free_any(void *value)\n"
-                     "{\n    cardc_bind_free(&%s_type, value);\n}\n\n", n, n);
-    strbuf_printf(b, "static cardc_status %s_decode_any(void *value, const char *json, size_t len,\n"
-                     "    cardc_error *err)\n"
-                     "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n",
+    strbuf_printf(b,
+                  "static cardc_status %s_init_any(void *value, cardc_error *err)\n"
+                  "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n",
                   n, n);
-    strbuf_printf(b, "static cardc_status %s_encode_any(const void *value, char **json, size_t *len,\n"
-                     "    cardc_error *err)\n"
-                     "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n", n, n);
-    strbuf_printf(b, "static cardc_status %s_validate_any(const void *value, cardc_error *err)\n"
-                     "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n", n, n);
+    strbuf_printf(b,
+                  "static void %s_free_any(void *value)\n"
+                  "{\n    cardc_bind_free(&%s_type, value);\n}\n\n",
+                  n, n);
+    strbuf_printf(b,
+                  "static cardc_status %s_decode_any(void *value, const char *json, size_t len,\n"
+                  "    cardc_error *err)\n"
+                  "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n",
+                  n, n);
+    strbuf_printf(b,
+                  "static cardc_status %s_encode_any(const void *value, char **json, size_t *len,\n"
+                  "    cardc_error *err)\n"
+                  "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n",
+                  n, n);
+    strbuf_printf(b,
+                  "static cardc_status %s_validate_any(const void *value, cardc_error *err)\n"
+                  "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n",
+                  n, n);
 }
 
 void gen_emit_source(strbuf *b, gen_model *m)
@@ -530,29 +579,36 @@ void gen_emit_source(strbuf *b, gen_model *m)
             continue;
         if (!any_enum++)
             strbuf_str(b, "/* The engine stores enums and union kinds as int. */\n");
-        strbuf_printf(b, "_Static_assert(sizeof(%s) == sizeof(int),\n               \"%s must be int-sized\");\n", e, e);
+        strbuf_printf(b,
+                      "_Static_assert(sizeof(%s) == sizeof(int),\n               \"%s must be "
+                      "int-sized\");\n",
+                      e, e);
     }
     if (any_enum)
         strbuf_str(b, "\n");
 
-    strbuf_str(b, "/* ---- Schemas -------------------------------------------------------- */\n\n");
+    strbuf_str(b,
+               "/* ---- Schemas -------------------------------------------------------- */\n\n");
     for (int s = 0; s < 2; s++)
         if (m->sides[s].root)
             emit_schema_text(b, m, s);
 
-    strbuf_str(b, "/* ---- Descriptors ---------------------------------------------------- */\n\n");
+    strbuf_str(b,
+               "/* ---- Descriptors ---------------------------------------------------- */\n\n");
     for (int s = 0; s < 2; s++)
         if (m->sides[s].root)
             emit_desc_deps(b, m, m->sides[s].root);
     for (size_t i = 0; i < m->type_count; i++)
         emit_desc_deps(b, m, m->types[i]);
 
-    strbuf_str(b, "/* ---- Functions ------------------------------------------------------ */\n\n");
+    strbuf_str(b,
+               "/* ---- Functions ------------------------------------------------------ */\n\n");
     for (size_t i = 0; i < m->type_count; i++)
         if (m->types[i]->named)
             emit_wrappers(b, m->types[i]);
 
-    strbuf_str(b, "/* ---- Model ---------------------------------------------------------- */\n\n");
+    strbuf_str(b,
+               "/* ---- Model ---------------------------------------------------------- */\n\n");
     for (int s = 0; s < 2; s++)
         if (m->sides[s].root)
             emit_side_adapters(b, m->sides[s].root);
@@ -580,18 +636,23 @@ void gen_emit_source(strbuf *b, gen_model *m)
     strbuf_str(b, "};\n");
     if (gen_model_runs(m)) {
         strbuf_str(b, "\n");
-        gen_line(b, "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
-                 "cardc_error *err)", m->c_name, m->sides[0].root->name, m->sides[1].root->name);
-        strbuf_printf(b, "{\n    return cardc_client_run(client, &%s_model, input, output, err);\n}\n",
+        gen_line(b,
+                 "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
+                 "cardc_error *err)",
+                 m->c_name, m->sides[0].root->name, m->sides[1].root->name);
+        strbuf_printf(b,
+                      "{\n    return cardc_client_run(client, &%s_model, input, output, err);\n}\n",
                       m->c_name);
     }
     if (gen_model_streams(m)) {
         strbuf_str(b, "\n");
-        gen_line(b, "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
-                 "cardc_stream_fn fn, void *user, cardc_error *err)", m->c_name,
-                 m->sides[0].root->name);
-        strbuf_printf(b, "{\n    return cardc_client_run_stream(client, &%s_model, input, fn, user, "
-                         "err);\n}\n",
+        gen_line(b,
+                 "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
+                 "cardc_stream_fn fn, void *user, cardc_error *err)",
+                 m->c_name, m->sides[0].root->name);
+        strbuf_printf(b,
+                      "{\n    return cardc_client_run_stream(client, &%s_model, input, fn, user, "
+                      "err);\n}\n",
                       m->c_name);
     }
 }

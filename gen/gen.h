@@ -71,62 +71,62 @@ typedef struct gen_check {
     cardc_check_op op;
     double number;
     size_t count;
-    char *text;          /* heap, or NULL */
-    uint16_t *fields;    /* heap, or NULL */
+    char *text;       /* heap, or NULL */
+    uint16_t *fields; /* heap, or NULL */
     size_t field_count;
-    char *keyword;       /* schema pointer of the keyword */
+    char *keyword; /* schema pointer of the keyword */
 } gen_check;
 
 typedef struct gen_field {
-    char *json_name;      /* heap, UTF-8 */
+    char *json_name; /* heap, UTF-8 */
     size_t json_name_len;
-    char *c_name;         /* member name */
+    char *c_name; /* member name */
     gen_type *type;
     bool required;
-    bool nullable;        /* bool <c_name>_is_null */
-    char *default_json;   /* heap or NULL */
-    char *description;    /* heap or NULL */
-    char *pointer;        /* of the property's schema */
+    bool nullable;      /* bool <c_name>_is_null */
+    char *default_json; /* heap or NULL */
+    char *description;  /* heap or NULL */
+    char *pointer;      /* of the property's schema */
 } gen_field;
 
 typedef struct gen_branch {
-    char *name;           /* enumerator suffix, upper case */
-    char *member;         /* union member name */
+    char *name;   /* enumerator suffix, upper case */
+    char *member; /* union member name */
     gen_type *type;
 } gen_branch;
 
 struct gen_type {
     cardc_kind kind;
     unsigned flags;
-    char *name;           /* C type name (typedef) or descriptor stem */
-    bool named;           /* has a typedef and the public API */
-    bool is_struct;       /* named with a struct body (OBJECT, ARRAY, MAP, UNION) */
-    char *pointer;        /* JSON Pointer in the side's schema */
-    char *description;    /* heap or NULL */
-    int side;             /* 0 input, 1 output */
+    char *name;        /* C type name (typedef) or descriptor stem */
+    bool named;        /* has a typedef and the public API */
+    bool is_struct;    /* named with a struct body (OBJECT, ARRAY, MAP, UNION) */
+    char *pointer;     /* JSON Pointer in the side's schema */
+    char *description; /* heap or NULL */
+    int side;          /* 0 input, 1 output */
     gen_check *checks;
     size_t check_count;
     gen_field *fields;
     size_t field_count;
-    gen_type *item;       /* ARRAY, MAP values, NUMBERS/byte-array elements */
+    gen_type *item; /* ARRAY, MAP values, NUMBERS/byte-array elements */
     gen_branch *branches;
     size_t branch_count;
-    char **enum_values;   /* heap strings */
+    char **enum_values; /* heap strings */
     size_t enum_count;
-    char **enum_consts;   /* enumerator names */
-    char *kind_enum;      /* UNION: name of the kind enum type */
-    char **kind_consts;   /* UNION: NONE + one per branch */
-    bool emitted;         /* emitter bookkeeping */
+    char **enum_consts; /* enumerator names */
+    char *kind_enum;    /* UNION: name of the kind enum type */
+    char **kind_consts; /* UNION: NONE + one per branch */
+    bool emitted;       /* emitter bookkeeping */
     bool declared;
 };
 
 /* One side of a model. */
 typedef struct gen_side {
     const struct json_object *schema; /* borrowed; NULL = no schema */
-    char *json;           /* the side's schema, compact JSON */
-    char *source;         /* "card.md#/json_schema/input" */
+    char *json;                       /* the side's schema, compact JSON */
+    char *source;                     /* "card.md#/json_schema/input" */
     const char *content_type;
-    gen_type *root;       /* NULL when no schema */
+    gen_type *root; /* NULL when no schema */
     /* The other documents the schema reached (registry entries, custom
      * meta-schemas; not the built-in ones), in the compiled schema's
      * document order: embedded so the bindings validate without files. */
@@ -136,16 +136,16 @@ typedef struct gen_side {
 } gen_side;
 
 typedef struct gen_model {
-    char *c_name;         /* NAME */
+    char *c_name; /* NAME */
     const char *model_name, *task_name, *task_type, *description, *card;
     cardc_dialect dialect;
     unsigned schema_flags;
-    bool schema_mode;     /* cardc gen --schema: root type is NAME */
+    bool schema_mode; /* cardc gen --schema: root type is NAME */
     gen_side sides[2];
-    gen_type **types;     /* every node, in creation order */
+    gen_type **types; /* every node, in creation order */
     size_t type_count, type_cap;
-    gen_names names;      /* file-scope identifiers */
-    gen_names stems;      /* type names among them */
+    gen_names names; /* file-scope identifiers */
+    gen_names stems; /* type names among them */
 } gen_model;
 
 /* ---- Typed calls (emit_header.c) -------------------------------------- */

@@ -39,7 +39,8 @@ static int keep_resources(gen_side *sd, const cardc_schema *compiled)
         sd->resource_uris[sd->resource_count] = strdup(uri);
         sd->resource_jsons[sd->resource_count] = cardc_json_dump(doc, 0);
         sd->resource_count++;
-        if (!sd->resource_uris[sd->resource_count - 1] || !sd->resource_jsons[sd->resource_count - 1])
+        if (!sd->resource_uris[sd->resource_count - 1] ||
+            !sd->resource_jsons[sd->resource_count - 1])
             return -1;
     }
     return 0;
@@ -87,12 +88,14 @@ static const char *content_type(const struct json_object *s)
         return "application/json";
     if (json_object_object_get_ex(s, "contentType", &v) && json_object_is_type(v, json_type_string))
         return json_object_get_string(v);
-    if ((json_object_object_get_ex(s, "oneOf", &list) || json_object_object_get_ex(s, "anyOf", &list)) &&
+    if ((json_object_object_get_ex(s, "oneOf", &list) ||
+         json_object_object_get_ex(s, "anyOf", &list)) &&
         json_object_is_type(list, json_type_array))
         for (size_t i = 0; i < json_object_array_length(list); i++) {
             struct json_object *b = json_object_array_get_idx(list, i);
             if (json_object_is_type(b, json_type_object) &&
-                json_object_object_get_ex(b, "contentType", &v) && json_object_is_type(v, json_type_string))
+                json_object_object_get_ex(b, "contentType", &v) &&
+                json_object_is_type(v, json_type_string))
                 return json_object_get_string(v);
         }
     return "application/json";

@@ -41,17 +41,32 @@ typedef struct ctx {
 } ctx;
 
 static const char *const annotation_keywords[] = {
-    "title", "description", "examples", "$comment", "default", "contentType", "readOnly",
-    "writeOnly", "deprecated", "$schema", "$defs", "definitions", "errorMessage", "$anchor",
-    "$dynamicAnchor", "$vocabulary", "format", "nullable",
+    "title",        "description", "examples",       "$comment",    "default", "contentType",
+    "readOnly",     "writeOnly",   "deprecated",     "$schema",     "$defs",   "definitions",
+    "errorMessage", "$anchor",     "$dynamicAnchor", "$vocabulary", "format",  "nullable",
 };
 
 /* Validation keywords the engine never checks inline. */
 static const char *const residual_keywords[] = {
-    "if", "then", "else", "dependentSchemas", "propertyNames", "patternProperties",
-    "unevaluatedProperties", "unevaluatedItems", "contains", "minContains", "maxContains",
-    "additionalItems", "prefixItems", "$dynamicRef", "$recursiveRef", "contentEncoding",
-    "contentMediaType", "contentSchema", "$recursiveAnchor",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "propertyNames",
+    "patternProperties",
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "additionalItems",
+    "prefixItems",
+    "$dynamicRef",
+    "$recursiveRef",
+    "contentEncoding",
+    "contentMediaType",
+    "contentSchema",
+    "$recursiveAnchor",
 };
 
 static bool in_list(const char *const *list, size_t n, const char *key)
@@ -74,7 +89,9 @@ static const struct json_object *get(const struct json_object *s, const char *ke
 static const char *get_str(const struct json_object *s, const char *key)
 {
     const struct json_object *v = get(s, key);
-    return v && json_object_is_type(v, json_type_string) ? json_object_get_string((struct json_object *)v) : NULL;
+    return v && json_object_is_type(v, json_type_string)
+               ? json_object_get_string((struct json_object *)v)
+               : NULL;
 }
 
 static char *xstrdup(ctx *c, const char *s)
@@ -131,10 +148,29 @@ static char *join(ctx *c, const char *a, const char *b)
 /* ---- Names ---------------------------------------------------------------- */
 
 static const char *const derived[] = {
-    "",       "_type",     "_init",      "_free",        "_decode", "_decode_ex",
-    "_encode", "_validate", "_kind",      "_entry",       "_get",    "_to_string",
-    "_from_string", "_fields", "_checks", "_branches",    "_values", "_checkfields",
-    "_init_any", "_free_any", "_decode_any", "_encode_any", "_validate_any",
+    "",
+    "_type",
+    "_init",
+    "_free",
+    "_decode",
+    "_decode_ex",
+    "_encode",
+    "_validate",
+    "_kind",
+    "_entry",
+    "_get",
+    "_to_string",
+    "_from_string",
+    "_fields",
+    "_checks",
+    "_branches",
+    "_values",
+    "_checkfields",
+    "_init_any",
+    "_free_any",
+    "_decode_any",
+    "_encode_any",
+    "_validate_any",
     "_texts",
 };
 
@@ -393,7 +429,8 @@ static void text_check(ctx *c, gen_type *t, const struct json_object *s, const c
         return;
     /* A text with U+0000 does not fit a C string: the validator checks it. */
     if (!json_object_is_type(v, json_type_string) ||
-        strlen(json_object_get_string((struct json_object *)v)) != (size_t)json_object_get_string_len(v)) {
+        strlen(json_object_get_string((struct json_object *)v)) !=
+            (size_t)json_object_get_string_len(v)) {
         t->flags |= CARDC_TYPE_RESIDUAL;
         return;
     }
@@ -419,8 +456,7 @@ static void value_checks(ctx *c, gen_type *t, const struct json_object *s, const
         case CARDC_KIND_INT:
         case CARDC_KIND_NUMBER:
         case CARDC_KIND_STRING:
-        case CARDC_KIND_ENUM:
-        {
+        case CARDC_KIND_ENUM: {
             char *text = dump(c, v);
             if (!text) {
                 t->flags |= CARDC_TYPE_RESIDUAL;
@@ -433,8 +469,7 @@ static void value_checks(ctx *c, gen_type *t, const struct json_object *s, const
                 free(text);
             break;
         }
-        default:
-            t->flags |= CARDC_TYPE_RESIDUAL;
+        default: t->flags |= CARDC_TYPE_RESIDUAL;
         }
     }
 }
@@ -560,7 +595,8 @@ static const struct json_object *resolve_local(ctx *c, const char *ref, char **p
 /* True when s has no keyword besides `allowed` ones and annotations. */
 static bool only_keywords(const struct json_object *s, const char *const *allowed, size_t n)
 {
-    json_object_object_foreach((struct json_object *)s, key, val) {
+    json_object_object_foreach((struct json_object *)s, key, val)
+    {
         (void)val;
         if (!in_list(allowed, n, key) && !IN(annotation_keywords, key))
             return false;
@@ -597,7 +633,8 @@ static char *branch_label(ctx *c, const struct json_object *b, const char *inher
         const struct json_object *req = get(b, "required");
         if (props && req && json_object_is_type(props, json_type_object) &&
             json_object_is_type(req, json_type_array)) {
-            json_object_object_foreach((struct json_object *)props, key, ps) {
+            json_object_object_foreach((struct json_object *)props, key, ps)
+            {
                 const struct json_object *cv = get(ps, "const");
                 const struct json_object *ev = get(ps, "enum");
                 bool required = false;
@@ -646,8 +683,8 @@ static char *branch_label(ctx *c, const struct json_object *b, const char *inher
     return NULL;
 }
 
-static gen_type *build_union(ctx *c, const struct json_object *s, const char *ptr,
-                             const char *name, const char *inherit, const char *kw)
+static gen_type *build_union(ctx *c, const struct json_object *s, const char *ptr, const char *name,
+                             const char *inherit, const char *kw)
 {
     const struct json_object *list = get(s, kw);
     size_t n = json_object_array_length(list);
@@ -732,7 +769,8 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
         char *lower = gen_snake(label, strlen(label));
         char member[1100], bname[1200];
 
-        snprintf(member, sizeof member, "%s%s%s", lower && lower[0] >= '0' && lower[0] <= '9' ? "v" : "",
+        snprintf(member, sizeof member, "%s%s%s",
+                 lower && lower[0] >= '0' && lower[0] <= '9' ? "v" : "",
                  lower && *lower ? lower : "v", lower && gen_is_keyword(lower) ? "_" : "");
         for (int k = 2; gen_names_has(&members, member); k++)
             snprintf(member + strlen(member), sizeof member - strlen(member), "_%d", k);
@@ -792,7 +830,8 @@ static void names_check(ctx *c, gen_type *t, const struct json_object *names, co
     }
     for (size_t i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(names, i);
-        int f = json_object_is_type(e, json_type_string) ? field_index(t, json_object_get_string(e)) : -1;
+        int f = json_object_is_type(e, json_type_string) ? field_index(t, json_object_get_string(e))
+                                                         : -1;
         if (f < 0)
             goto residual;
         idx[k++] = (uint16_t)f;
@@ -832,7 +871,8 @@ static gen_type *build_map(ctx *c, const struct json_object *s, const char *ptr,
         value = ap;
         vkw = "additionalProperties";
     } else if (!ap && pp && json_object_object_length(pp) == 1) {
-        json_object_object_foreach((struct json_object *)pp, key, val) {
+        json_object_object_foreach((struct json_object *)pp, key, val)
+        {
             (void)key;
             value = val;
         }
@@ -848,7 +888,8 @@ static gen_type *build_map(ctx *c, const struct json_object *s, const char *ptr,
     char *vptr = child_ptr(c, ptr, vkw);
     if (strcmp(vkw, "patternProperties") == 0) {
         char *pp_ptr = NULL;
-        json_object_object_foreach((struct json_object *)pp, key, val) {
+        json_object_object_foreach((struct json_object *)pp, key, val)
+        {
             (void)val;
             pp_ptr = child_ptr(c, vptr, key);
         }
@@ -913,8 +954,8 @@ static void add_field(ctx *c, gen_type *t, gen_names *local, const object_parts 
         desc = get_str(ps, "title");
     f->description = desc ? xstrdup(c, desc) : NULL;
     char *fname = join(c, prefix ? prefix : t->name, f->c_name ? f->c_name : "field");
-    f->type = build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true,
-                    &nullable);
+    f->type =
+        build(c, ps, f->pointer ? f->pointer : ptr, fname ? fname : name, NULL, true, &nullable);
     f->nullable = nullable;
     free(fname);
     t->field_count++;
@@ -940,7 +981,8 @@ static void add_fields(ctx *c, gen_type *t, const object_parts *op, const char *
         if (!pr || !json_object_is_type(pr, json_type_object))
             continue;
         char *pptr = child_ptr(c, op->ptrs[p] ? op->ptrs[p] : ptr, "properties");
-        json_object_object_foreach((struct json_object *)pr, key, ps) {
+        json_object_object_foreach((struct json_object *)pr, key, ps)
+        {
             if (field_index(t, key) >= 0)
                 continue; /* the same schema again (checked by the merge) */
             add_field(c, t, &local, op, key, ps, pptr, ptr, name, prefix);
@@ -969,11 +1011,10 @@ static void object_checks(ctx *c, gen_type *t, const struct json_object *s, cons
     count_check(c, t, s, ptr, "maxProperties", CARDC_CHECK_MAX_PROPERTIES);
 
     const struct json_object *not = get(s, "not");
-    if (not) {
+    if (not ) {
         const struct json_object *nr = get(not, "required");
         static const char *const only_req[] = {"required"};
-        if (nr && json_object_is_type(nr, json_type_array) &&
-            only_keywords(not, only_req, 1)) {
+        if (nr && json_object_is_type(nr, json_type_array) && only_keywords(not, only_req, 1)) {
             /* The validator reports the failure at "not". */
             char *np = child_ptr(c, ptr, "not");
             names_check(c, t, nr, NULL, CARDC_CHECK_NOT_ALL_PRESENT, np ? np : ptr);
@@ -992,7 +1033,8 @@ static void object_checks(ctx *c, gen_type *t, const struct json_object *s, cons
             continue;
         }
         char *dptr = child_ptr(c, ptr, dep_kws[k]);
-        json_object_object_foreach((struct json_object *)dr, key, names) {
+        json_object_object_foreach((struct json_object *)dr, key, names)
+        {
             if (!json_object_is_type(names, json_type_array)) {
                 t->flags |= CARDC_TYPE_RESIDUAL; /* schema dependency */
                 continue;
@@ -1007,8 +1049,8 @@ static void object_checks(ctx *c, gen_type *t, const struct json_object *s, cons
 
 static gen_type *build_object_parts(ctx *c, const struct json_object *s, const char *ptr,
                                     const char *name, const char *prefix,
-                                    const struct json_object *const *parts,
-                                    char *const *part_ptr, size_t nparts)
+                                    const struct json_object *const *parts, char *const *part_ptr,
+                                    size_t nparts)
 {
     const struct json_object *props = get(s, "properties");
     const struct json_object *ap = get(s, "additionalProperties");
@@ -1031,8 +1073,9 @@ static gen_type *build_object_parts(ctx *c, const struct json_object *s, const c
     t->named = t->is_struct = true;
     if (ap && json_object_is_type(ap, json_type_boolean) && !json_object_get_boolean(ap))
         t->flags |= CARDC_TYPE_CLOSED;
-    else if (ap && !(json_object_is_type(ap, json_type_boolean) ||
-                     (json_object_is_type(ap, json_type_object) && json_object_object_length(ap) == 0)))
+    else if (ap &&
+             !(json_object_is_type(ap, json_type_boolean) ||
+               (json_object_is_type(ap, json_type_object) && json_object_object_length(ap) == 0)))
         t->flags |= CARDC_TYPE_RESIDUAL; /* extra keys checked by the validator (and dropped) */
     if (get(s, "patternProperties"))
         t->flags |= CARDC_TYPE_RESIDUAL;
@@ -1085,8 +1128,8 @@ static bool is_number_item(const struct json_object *it)
     return t && strcmp(t, "number") == 0 && only_keywords(it, allowed, 1) && !get(it, "format");
 }
 
-static gen_type *build_array(ctx *c, const struct json_object *s, const char *ptr,
-                             const char *name, const char *prefix)
+static gen_type *build_array(ctx *c, const struct json_object *s, const char *ptr, const char *name,
+                             const char *prefix)
 {
     const struct json_object *items = get(s, "items");
     gen_type *t;
@@ -1167,8 +1210,8 @@ static bool is_null_schema(const struct json_object *b)
     return t && strcmp(t, "null") == 0 && only_keywords(b, allowed, 1);
 }
 
-static gen_type *build_typed(ctx *c, const struct json_object *s, const char *ptr,
-                             const char *name, const char *prefix, const char *type)
+static gen_type *build_typed(ctx *c, const struct json_object *s, const char *ptr, const char *name,
+                             const char *prefix, const char *type)
 {
     gen_type *t = NULL;
 
@@ -1194,12 +1237,13 @@ static gen_type *build_typed(ctx *c, const struct json_object *s, const char *pt
     } else if (strcmp(type, "string") == 0) {
         const char *fmt = get_str(s, "format");
         const struct json_object *ev = get(s, "enum");
-        bool string_enum = ev && json_object_is_type(ev, json_type_array) &&
-                           json_object_array_length(ev) > 0;
+        bool string_enum =
+            ev && json_object_is_type(ev, json_type_array) && json_object_array_length(ev) > 0;
         for (size_t i = 0; string_enum && i < json_object_array_length(ev); i++) {
             struct json_object *e = json_object_array_get_idx(ev, i);
-            string_enum = json_object_is_type(e, json_type_string) &&
-                          strlen(json_object_get_string(e)) == (size_t)json_object_get_string_len(e);
+            string_enum =
+                json_object_is_type(e, json_type_string) &&
+                strlen(json_object_get_string(e)) == (size_t)json_object_get_string_len(e);
             for (size_t j = 0; string_enum && j < i; j++)
                 string_enum = strcmp(json_object_get_string(e),
                                      json_object_get_string(json_object_array_get_idx(ev, j))) != 0;
@@ -1278,7 +1322,8 @@ static bool allof_mergeable(ctx *c, const struct json_object *s, const char *ptr
     static const char *const parent_ok[] = {"allOf", "type", "properties", "required"};
     static const char *const part_ok[] = {"type", "properties", "required"};
     const struct json_object *list = get(s, "allOf");
-    size_t n = list && json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
+    size_t n =
+        list && json_object_is_type(list, json_type_array) ? json_object_array_length(list) : 0;
     bool object = false;
     const char *t;
 
@@ -1297,12 +1342,14 @@ static bool allof_mergeable(ctx *c, const struct json_object *s, const char *ptr
         if (ref) {
             static const char *const only_ref[] = {"$ref"};
             char *tptr = NULL;
-            const struct json_object *target = only_keywords(e, only_ref, 1) ? resolve_local(c, ref, &tptr) : NULL;
+            const struct json_object *target =
+                only_keywords(e, only_ref, 1) ? resolve_local(c, ref, &tptr) : NULL;
             free(eptr);
             eptr = tptr;
             e = target;
         }
-        if (!e || !eptr || !json_object_is_type(e, json_type_object) || !only_keywords(e, part_ok, 3)) {
+        if (!e || !eptr || !json_object_is_type(e, json_type_object) ||
+            !only_keywords(e, part_ok, 3)) {
             free(eptr);
             goto no;
         }
@@ -1324,7 +1371,8 @@ static bool allof_mergeable(ctx *c, const struct json_object *s, const char *ptr
             const struct json_object *pj = get(c->merge[j - 1], "properties");
             if (!pj)
                 continue;
-            json_object_object_foreach((struct json_object *)pi, key, v) {
+            json_object_object_foreach((struct json_object *)pi, key, v)
+            {
                 const struct json_object *w = get(pj, key);
                 if (w && !json_object_equal((struct json_object *)v, (struct json_object *)w))
                     goto no;
@@ -1433,7 +1481,8 @@ static const char *the_type(const struct json_object *s, const char *inherit, bo
 /* Keywords nothing inline checks. */
 static void mark_residual(gen_type *t, const struct json_object *s)
 {
-    json_object_object_foreach((struct json_object *)s, key, val) {
+    json_object_object_foreach((struct json_object *)s, key, val)
+    {
         (void)val;
         if (IN(residual_keywords, key))
             t->flags |= CARDC_TYPE_RESIDUAL;
@@ -1447,9 +1496,8 @@ static void mark_residual(gen_type *t, const struct json_object *s)
 
 /* The type of schema object s, by the first rule that fits: a new base
  * URI, a lone $ref, a mergeable allOf, a union, a single type. */
-static gen_type *build_shape(ctx *c, const struct json_object *s, const char *ptr,
-                             const char *name, const char *prefix, const char *inherit,
-                             bool field, bool *nullable)
+static gen_type *build_shape(ctx *c, const struct json_object *s, const char *ptr, const char *name,
+                             const char *prefix, const char *inherit, bool field, bool *nullable)
 {
     gen_type *t;
     if (get(s, "$id") && ptr[0])
@@ -1554,8 +1602,10 @@ static bool kid_residual(const gen_type *t)
 static bool known_metaschema(const char *uri)
 {
     static const char *const known[] = {
-        "http://json-schema.org/draft-04/schema", "http://json-schema.org/draft-06/schema",
-        "http://json-schema.org/draft-07/schema", "https://json-schema.org/draft/2019-09/schema",
+        "http://json-schema.org/draft-04/schema",
+        "http://json-schema.org/draft-06/schema",
+        "http://json-schema.org/draft-07/schema",
+        "https://json-schema.org/draft/2019-09/schema",
         "https://json-schema.org/draft/2020-12/schema",
     };
     size_t n;
@@ -1578,11 +1628,17 @@ static bool known_metaschema(const char *uri)
 
 cardc_status gen_model_build(gen_model *m, cardc_error *err)
 {
-    static const char *const fixed[] = {"_model", "_input_schema", "_input_schema_json",
-                                        "_output_schema", "_output_schema_json",
-                                        "_input_resources", "_input_resource_texts",
-                                        "_output_resources", "_output_resource_texts",
-                                        "_run", "_run_stream"};
+    static const char *const fixed[] = {"_model",
+                                        "_input_schema",
+                                        "_input_schema_json",
+                                        "_output_schema",
+                                        "_output_schema_json",
+                                        "_input_resources",
+                                        "_input_resource_texts",
+                                        "_output_resources",
+                                        "_output_resource_texts",
+                                        "_run",
+                                        "_run_stream"};
     char buf[1100];
 
     for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {

@@ -3,7 +3,7 @@
 # Runs as root (CI, fresh machines) or through sudo when available.
 set -euo pipefail
 
-packages=(meson ninja-build pkg-config gcc clang python3
+packages=(meson ninja-build pkg-config gcc clang clang-format python3
           libjson-c-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libmicrohttpd-dev)
 
 missing=()

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The full test suite, as CI runs it:
-#   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py);
+#   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py),
+#      and every C file formatted with .clang-format (tools/check_format.sh);
 #   1. gcc, -Werror, every test;
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test;
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 tools/check_function_length.py
+tools/check_format.sh
 
 run() {  # run NAME [meson setup options...]
     local dir="build-test-$1"; shift

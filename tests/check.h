@@ -14,7 +14,8 @@ static int failures; /* of those, failed */
 __attribute__((format(printf, 4, 5)))
 #endif
 /* Counts one assertion; on failure prints file:line and the message. Returns ok. */
-static int check_report(int ok, const char *file, int line, const char *fmt, ...)
+static int
+check_report(int ok, const char *file, int line, const char *fmt, ...)
 {
     va_list ap;
 
@@ -35,11 +36,11 @@ static int check_report(int ok, const char *file, int line, const char *fmt, ...
 /* CHECK with a printf-style message instead of the condition's text. */
 #define CHECK_MSG(cond, ...) ((void)check_report(!!(cond), __FILE__, __LINE__, __VA_ARGS__))
 
-#define CHECK_STR(got, want)                                                              \
-    do {                                                                                  \
-        const char *g_ = (got), *w_ = (want);                                             \
-        check_report(g_ && strcmp(g_, w_) == 0, __FILE__, __LINE__,                       \
-                     "%s is \"%s\", want \"%s\"", #got, g_ ? g_ : "(null)", w_);           \
+#define CHECK_STR(got, want)                                                                    \
+    do {                                                                                        \
+        const char *g_ = (got), *w_ = (want);                                                   \
+        check_report(g_ &&strcmp(g_, w_) == 0, __FILE__, __LINE__, "%s is \"%s\", want \"%s\"", \
+                     #got, g_ ? g_ : "(null)", w_);                                             \
     } while (0)
 
 /* A failure found by code that reported it itself (e.g. a suite case). */

@@ -15,9 +15,8 @@ static struct json_object *siblings(const struct json_object *s)
 
     if (!o)
         return NULL;
-    json_object_object_foreach((struct json_object *)s, key, val)
-        if (strcmp(key, "oneOf") != 0)
-            json_object_object_add(o, key, json_object_get(val));
+    json_object_object_foreach((struct json_object *)s, key, val) if (strcmp(key, "oneOf") != 0)
+        json_object_object_add(o, key, json_object_get(val));
     return o;
 }
 
@@ -88,8 +87,10 @@ static void report_overlap(const lint_node *n, struct json_object *list, const c
                  "values), or use anyOf if matching several is fine");
     f = lint_emit(n->run, n->unit, LINT_ONEOF_OVERLAP, ptr, sugg,
                   "oneOf branches %s %s match one value (the witness), so oneOf rejects it",
-                  which.s ? which.s : "?", strchr(which.s ? which.s : "", ',') &&
-                  strchr(strchr(which.s, ',') + 1, ',') ? "all" : "both");
+                  which.s ? which.s : "?",
+                  strchr(which.s ? which.s : "", ',') && strchr(strchr(which.s, ',') + 1, ',')
+                      ? "all"
+                      : "both");
     if (f && text)
         f->witness = strdup(text);
     free(text);
@@ -113,7 +114,8 @@ static void one_of(const lint_node *n, struct json_object *list)
                 continue;
             for (size_t k = 0; k < count; k++) {
                 char *pk = lint_ptr_index(ptr, k);
-                match[k] = k == i || k == j || (pk && lint_check(n->run, n->unit, pk, w, NULL, 0) == 1);
+                match[k] =
+                    k == i || k == j || (pk && lint_check(n->run, n->unit, pk, w, NULL, 0) == 1);
                 free(pk);
             }
             for (size_t a = 0; a < count; a++)
@@ -129,8 +131,8 @@ static void one_of(const lint_node *n, struct json_object *list)
 /* Keywords that never reject anything. */
 static bool annotation(const char *kw)
 {
-    static const char *const words[] = {"title", "description", "$comment", "examples",
-                                        "default", "deprecated", "readOnly", "writeOnly",
+    static const char *const words[] = {"title",       "description", "$comment", "examples",
+                                        "default",     "deprecated",  "readOnly", "writeOnly",
                                         "contentType", "errorMessage"};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(words[i], kw) == 0)

@@ -51,10 +51,11 @@ void lint_rules_content_type(const lint_node *n)
         list = lint_get(n->schema, "anyOf");
     if (ct && t && (p = lint_ptr_join(n->ptr, "contentType"))) {
         if (binary(ct) && !(t & LINT_T_STRING))
-            lint_emit(n->run, n->unit, LINT_CARD_CONTENT_TYPE, p,
-                      "a non-JSON body arrives as bytes: declare {\"type\": \"string\", \"format\": "
-                      "\"binary\"}",
-                      "contentType \"%s\" is not JSON, but the schema's type is not string", ct);
+            lint_emit(
+                n->run, n->unit, LINT_CARD_CONTENT_TYPE, p,
+                "a non-JSON body arrives as bytes: declare {\"type\": \"string\", \"format\": "
+                "\"binary\"}",
+                "contentType \"%s\" is not JSON, but the schema's type is not string", ct);
         else if (!binary(ct) && t == LINT_T_STRING && string_of(n->schema, "format") &&
                  strcmp(string_of(n->schema, "format"), "binary") == 0)
             lint_emit(n->run, n->unit, LINT_CARD_CONTENT_TYPE, p,
@@ -72,8 +73,8 @@ void lint_rules_content_type(const lint_node *n)
             snprintf(sugg, sizeof sugg,
                      "drop contentType from the enclosing schema and keep it on each branch");
             lint_emit(n->run, n->unit, LINT_CARD_CONTENT_TYPE, r, sugg,
-                      "branch %zu says contentType \"%s\" but the schema around it says \"%s\"",
-                      i, bct, ct);
+                      "branch %zu says contentType \"%s\" but the schema around it says \"%s\"", i,
+                      bct, ct);
         }
         free(q);
         free(r);
@@ -88,7 +89,8 @@ static void collisions(const lint_node *n, const char *kw, const char **names, s
     char **m = calloc(count ? count : 1, sizeof *m);
 
     for (size_t i = 0; m && i < count; i++) {
-        m[i] = upper ? gen_upper(names[i], strlen(names[i])) : gen_snake(names[i], strlen(names[i]));
+        m[i] =
+            upper ? gen_upper(names[i], strlen(names[i])) : gen_snake(names[i], strlen(names[i]));
         for (size_t j = 0; m[i] && j < i; j++) {
             char *p, sugg[400];
             if (!m[j] || strcmp(m[i], m[j]) != 0 || !*m[i] || !(p = lint_ptr_join(n->ptr, kw)))
@@ -97,8 +99,7 @@ static void collisions(const lint_node *n, const char *kw, const char **names, s
                      "rename one of them, or accept that cardc gen names the second \"%s_2\"",
                      m[i]);
             lint_emit(n->run, n->unit, LINT_CARD_NAME_COLLISION, p, sugg,
-                      "\"%s\" and \"%s\" both become the C name \"%s\"", names[j], names[i],
-                      m[i]);
+                      "\"%s\" and \"%s\" both become the C name \"%s\"", names[j], names[i], m[i]);
             free(p);
             break;
         }
@@ -146,16 +147,18 @@ void lint_rules_cards(lint_run *run)
         m[i] = gen_model_c_name(name);
         for (size_t j = 0; m[i] && j < i; j++) {
             /* The same model twice (two versions of a card) is no clash. */
-            if (!m[j] || strcmp(m[i], m[j]) != 0 || strcmp(name, cardc_card_name(run->files[j].card)) == 0)
+            if (!m[j] || strcmp(m[i], m[j]) != 0 ||
+                strcmp(name, cardc_card_name(run->files[j].card)) == 0)
                 continue;
             /* The name's first appearance in the file is where it is written. */
             const lint_file *f = &run->files[i];
             const char *at = strstr(f->raw, name);
             int line = 0, col = 0;
             if (at)
-                cardc__text_position(f->raw, f->raw_len, (size_t)(at - f->raw), f->yaml, &line, &col);
-            lint_emit_file(run, i, LINT_CARD_NAME_COLLISION, f->yaml ? "/model/name" : "/name", line, col,
-                           "pass --name to cardc gen for one of them",
+                cardc__text_position(f->raw, f->raw_len, (size_t)(at - f->raw), f->yaml, &line,
+                                     &col);
+            lint_emit_file(run, i, LINT_CARD_NAME_COLLISION, f->yaml ? "/model/name" : "/name",
+                           line, col, "pass --name to cardc gen for one of them",
                            "model \"%s\" gets the C prefix \"%s\", like %s", name, m[i],
                            run->files[j].path);
             break;

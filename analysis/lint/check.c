@@ -20,10 +20,9 @@ bool lint_unit_compile(lint_run *run, size_t unit, cardc_error *err)
     if (!err)
         err = &e;
     cardc_error_clear(err);
-    if (!u->registry &&
-        (cardc_registry_new(&u->registry, err) != CARDC_OK ||
-         cardc_registry_add(u->registry, LINT_ROOT_URI, (struct json_object *)u->root, err) !=
-             CARDC_OK)) {
+    if (!u->registry && (cardc_registry_new(&u->registry, err) != CARDC_OK ||
+                         cardc_registry_add(u->registry, LINT_ROOT_URI,
+                                            (struct json_object *)u->root, err) != CARDC_OK)) {
         cardc_registry_free(u->registry);
         u->registry = NULL;
         return false;
@@ -88,22 +87,19 @@ int lint_check(const lint_run *run, size_t unit, const char *ptr, struct json_ob
         cardc_result_new(&r, NULL) != CARDC_OK)
         goto out;
     switch (cardc_validate(s, value, NULL, r, NULL)) {
-    case CARDC_OK:
-        verdict = 1;
-        break;
+    case CARDC_OK: verdict = 1; break;
     case CARDC_E_INVALID: {
         /* The deepest error says most: after a failed oneOf come the
          * closest branch's errors. */
         size_t n = cardc_result_error_count(r);
         const cardc_unit *e = n ? cardc_result_error(r, n - 1) : NULL;
         if (e && msg)
-            snprintf(msg, size, "%s%s%s", e->instance_location,
-                     *e->instance_location ? ": " : "", e->message);
+            snprintf(msg, size, "%s%s%s", e->instance_location, *e->instance_location ? ": " : "",
+                     e->message);
         verdict = 0;
         break;
     }
-    default:
-        break;
+    default: break;
     }
 out:
     free(uri);

@@ -29,8 +29,8 @@ static lint_run *lint_all(const lint_request *req, FILE *diag, size_t *broken)
     }
     for (size_t i = 0; i < req->n_targets; i++) {
         const lint_target *t = &req->targets[i];
-        cardc_status st = t->schema ? lint_add_schema(run, t->path, &err)
-                                    : lint_add_card(run, t->path, &err);
+        cardc_status st =
+            t->schema ? lint_add_schema(run, t->path, &err) : lint_add_card(run, t->path, &err);
         if (st == CARDC_E_NOMEM) {
             fprintf(diag, "cardc lint: error: out of memory\n");
             lint_run_free(run);

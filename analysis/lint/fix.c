@@ -115,14 +115,13 @@ static bool fixable(const lint_text *t)
     return !t->map || t->style == '"' || t->style == '|';
 }
 
-static bool find_member(lint_run *run, size_t unit, const char *obj_ptr, const char *key,
-                        member *v, size_t *count, size_t *k)
+static bool find_member(lint_run *run, size_t unit, const char *obj_ptr, const char *key, member *v,
+                        size_t *count, size_t *k)
 {
     const lint_text *t = unit_text(run, unit);
     size_t start, end;
 
-    if (!fixable(t) || !lint_value_span(run, unit, obj_ptr, &start, &end) ||
-        t->json[start] != '{')
+    if (!fixable(t) || !lint_value_span(run, unit, obj_ptr, &start, &end) || t->json[start] != '{')
         return false;
     return members(t->json, t->json_len, start, key, v, MAX_MEMBERS, count, k);
 }
@@ -229,8 +228,7 @@ bool lint_fix_move(lint_run *run, size_t unit, lint_finding *f, const char *from
         strbuf_str(&b, " ");
     }
     strbuf_add(&b, t->json + v[k].key_start, v[k].value_start - v[k].key_start);
-    reindent(&b, t->json + v[k].value_start, v[k].value_end - v[k].value_start, from_ind,
-             to_ind);
+    reindent(&b, t->json + v[k].value_start, v[k].value_end - v[k].value_start, from_ind, to_ind);
     if (b.oom)
         goto out;
     strbuf_add(&b, "", 0);
@@ -302,8 +300,8 @@ static cardc_status write_file(const lint_file *f, raw_edit *e, size_t n, cardc_
         at = e[i].end;
     }
     strbuf_add(&b, f->raw + at, f->raw_len - at);
-    if (b.oom || !(out = fopen(f->path, "wb")) ||
-        fwrite(b.s ? b.s : "", 1, b.len, out) != b.len || fclose(out) != 0) {
+    if (b.oom || !(out = fopen(f->path, "wb")) || fwrite(b.s ? b.s : "", 1, b.len, out) != b.len ||
+        fclose(out) != 0) {
         if (err) {
             err->code = b.oom ? CARDC_E_NOMEM : CARDC_E_IO;
             snprintf(err->source, sizeof err->source, "%s", f->path);

@@ -8,8 +8,14 @@
 
 #include "lint_internal.h"
 
-enum { D4 = CARDC_DIALECT_DRAFT4, D6 = CARDC_DIALECT_DRAFT6, D7 = CARDC_DIALECT_DRAFT7,
-       D19 = CARDC_DIALECT_2019_09, D20 = CARDC_DIALECT_2020_12, EXT = 99 };
+enum {
+    D4 = CARDC_DIALECT_DRAFT4,
+    D6 = CARDC_DIALECT_DRAFT6,
+    D7 = CARDC_DIALECT_DRAFT7,
+    D19 = CARDC_DIALECT_2019_09,
+    D20 = CARDC_DIALECT_2020_12,
+    EXT = 99
+};
 
 typedef struct keyword {
     const char *name;
@@ -19,44 +25,72 @@ typedef struct keyword {
 } keyword;
 
 static const keyword keywords[] = {
-    {"$schema", KW_VALUE, NULL, D4, D20},          {"id", KW_VALUE, NULL, D4, D4},
-    {"$id", KW_VALUE, NULL, D6, D20},              {"$ref", KW_VALUE, NULL, D4, D20},
-    {"$comment", KW_VALUE, NULL, D7, D20},         {"$anchor", KW_VALUE, NULL, D19, D20},
-    {"$recursiveRef", KW_VALUE, NULL, D19, D19},   {"$recursiveAnchor", KW_VALUE, NULL, D19, D19},
-    {"$dynamicRef", KW_VALUE, NULL, D20, D20},     {"$dynamicAnchor", KW_VALUE, NULL, D20, D20},
-    {"$vocabulary", KW_VALUE, NULL, D19, D20},     {"$defs", KW_MAP, NULL, D19, D20},
-    {"definitions", KW_MAP, NULL, D4, D20},        {"title", KW_VALUE, NULL, D4, D20},
-    {"description", KW_VALUE, NULL, D4, D20},      {"default", KW_VALUE, NULL, D4, D20},
-    {"examples", KW_VALUE, NULL, D6, D20},         {"deprecated", KW_VALUE, NULL, D19, D20},
-    {"readOnly", KW_VALUE, NULL, D7, D20},         {"writeOnly", KW_VALUE, NULL, D7, D20},
-    {"type", KW_VALUE, NULL, D4, D20},             {"enum", KW_VALUE, NULL, D4, D20},
-    {"const", KW_VALUE, NULL, D6, D20},            {"format", KW_VALUE, NULL, D4, D20},
-    {"multipleOf", KW_VALUE, "number", D4, D20},   {"maximum", KW_VALUE, "number", D4, D20},
-    {"minimum", KW_VALUE, "number", D4, D20},      {"exclusiveMaximum", KW_VALUE, "number", D4, D20},
+    {"$schema", KW_VALUE, NULL, D4, D20},
+    {"id", KW_VALUE, NULL, D4, D4},
+    {"$id", KW_VALUE, NULL, D6, D20},
+    {"$ref", KW_VALUE, NULL, D4, D20},
+    {"$comment", KW_VALUE, NULL, D7, D20},
+    {"$anchor", KW_VALUE, NULL, D19, D20},
+    {"$recursiveRef", KW_VALUE, NULL, D19, D19},
+    {"$recursiveAnchor", KW_VALUE, NULL, D19, D19},
+    {"$dynamicRef", KW_VALUE, NULL, D20, D20},
+    {"$dynamicAnchor", KW_VALUE, NULL, D20, D20},
+    {"$vocabulary", KW_VALUE, NULL, D19, D20},
+    {"$defs", KW_MAP, NULL, D19, D20},
+    {"definitions", KW_MAP, NULL, D4, D20},
+    {"title", KW_VALUE, NULL, D4, D20},
+    {"description", KW_VALUE, NULL, D4, D20},
+    {"default", KW_VALUE, NULL, D4, D20},
+    {"examples", KW_VALUE, NULL, D6, D20},
+    {"deprecated", KW_VALUE, NULL, D19, D20},
+    {"readOnly", KW_VALUE, NULL, D7, D20},
+    {"writeOnly", KW_VALUE, NULL, D7, D20},
+    {"type", KW_VALUE, NULL, D4, D20},
+    {"enum", KW_VALUE, NULL, D4, D20},
+    {"const", KW_VALUE, NULL, D6, D20},
+    {"format", KW_VALUE, NULL, D4, D20},
+    {"multipleOf", KW_VALUE, "number", D4, D20},
+    {"maximum", KW_VALUE, "number", D4, D20},
+    {"minimum", KW_VALUE, "number", D4, D20},
+    {"exclusiveMaximum", KW_VALUE, "number", D4, D20},
     {"exclusiveMinimum", KW_VALUE, "number", D4, D20},
-    {"maxLength", KW_VALUE, "string", D4, D20},    {"minLength", KW_VALUE, "string", D4, D20},
-    {"pattern", KW_VALUE, "string", D4, D20},      {"contentMediaType", KW_VALUE, "string", D7, D20},
+    {"maxLength", KW_VALUE, "string", D4, D20},
+    {"minLength", KW_VALUE, "string", D4, D20},
+    {"pattern", KW_VALUE, "string", D4, D20},
+    {"contentMediaType", KW_VALUE, "string", D7, D20},
     {"contentEncoding", KW_VALUE, "string", D7, D20},
     {"contentSchema", KW_SCHEMA, "string", D19, D20},
-    {"items", KW_ITEMS, "array", D4, D20},         {"additionalItems", KW_SCHEMA, "array", D4, D19},
-    {"prefixItems", KW_ARRAY, "array", D20, D20},  {"maxItems", KW_VALUE, "array", D4, D20},
-    {"minItems", KW_VALUE, "array", D4, D20},      {"uniqueItems", KW_VALUE, "array", D4, D20},
-    {"contains", KW_SCHEMA, "array", D6, D20},     {"maxContains", KW_VALUE, "array", D19, D20},
-    {"minContains", KW_VALUE, "array", D19, D20},  {"unevaluatedItems", KW_SCHEMA, "array", D19, D20},
-    {"properties", KW_MAP, "object", D4, D20},     {"patternProperties", KW_MAP, "object", D4, D20},
+    {"items", KW_ITEMS, "array", D4, D20},
+    {"additionalItems", KW_SCHEMA, "array", D4, D19},
+    {"prefixItems", KW_ARRAY, "array", D20, D20},
+    {"maxItems", KW_VALUE, "array", D4, D20},
+    {"minItems", KW_VALUE, "array", D4, D20},
+    {"uniqueItems", KW_VALUE, "array", D4, D20},
+    {"contains", KW_SCHEMA, "array", D6, D20},
+    {"maxContains", KW_VALUE, "array", D19, D20},
+    {"minContains", KW_VALUE, "array", D19, D20},
+    {"unevaluatedItems", KW_SCHEMA, "array", D19, D20},
+    {"properties", KW_MAP, "object", D4, D20},
+    {"patternProperties", KW_MAP, "object", D4, D20},
     {"additionalProperties", KW_SCHEMA, "object", D4, D20},
-    {"required", KW_VALUE, "object", D4, D20},     {"maxProperties", KW_VALUE, "object", D4, D20},
-    {"minProperties", KW_VALUE, "object", D4, D20},{"dependencies", KW_DEPS, "object", D4, D20},
+    {"required", KW_VALUE, "object", D4, D20},
+    {"maxProperties", KW_VALUE, "object", D4, D20},
+    {"minProperties", KW_VALUE, "object", D4, D20},
+    {"dependencies", KW_DEPS, "object", D4, D20},
     {"dependentRequired", KW_VALUE, "object", D19, D20},
     {"dependentSchemas", KW_MAP, "object", D19, D20},
     {"propertyNames", KW_SCHEMA, "object", D6, D20},
     {"unevaluatedProperties", KW_SCHEMA, "object", D19, D20},
-    {"allOf", KW_ARRAY, NULL, D4, D20},            {"anyOf", KW_ARRAY, NULL, D4, D20},
-    {"oneOf", KW_ARRAY, NULL, D4, D20},            {"not", KW_SCHEMA, NULL, D4, D20},
-    {"if", KW_SCHEMA, NULL, D7, D20},              {"then", KW_SCHEMA, NULL, D7, D20},
+    {"allOf", KW_ARRAY, NULL, D4, D20},
+    {"anyOf", KW_ARRAY, NULL, D4, D20},
+    {"oneOf", KW_ARRAY, NULL, D4, D20},
+    {"not", KW_SCHEMA, NULL, D4, D20},
+    {"if", KW_SCHEMA, NULL, D7, D20},
+    {"then", KW_SCHEMA, NULL, D7, D20},
     {"else", KW_SCHEMA, NULL, D7, D20},
     /* Extensions real cards use: ajv-errors, and Cloudflare's output type. */
-    {"errorMessage", KW_VALUE, NULL, EXT, EXT},    {"contentType", KW_VALUE, NULL, EXT, EXT},
+    {"errorMessage", KW_VALUE, NULL, EXT, EXT},
+    {"contentType", KW_VALUE, NULL, EXT, EXT},
 };
 #define N_KEYWORDS (sizeof keywords / sizeof keywords[0])
 
@@ -124,10 +158,11 @@ static const keyword *near_miss(const char *name, cardc_dialect d, size_t *dist)
 
 static const char *dialect_span(const keyword *k)
 {
-    return k->from >= D20 ? "2020-12" : k->from >= D19 ? "2019-09 and later"
-           : k->to <= D4  ? "draft-04"
-           : k->to <= D19 ? "drafts up to 2019-09"
-                          : "later drafts";
+    return k->from >= D20   ? "2020-12"
+           : k->from >= D19 ? "2019-09 and later"
+           : k->to <= D4    ? "draft-04"
+           : k->to <= D19   ? "drafts up to 2019-09"
+                            : "later drafts";
 }
 
 static void unknown_keyword(const lint_node *n, const char *key)
@@ -182,8 +217,8 @@ static void inapplicable(const lint_node *n, const char *key, const char *type, 
              "were meant",
              key, type, type);
     f = lint_emit(n->run, n->unit, LINT_KEYWORD_INAPPLICABLE, p, sugg,
-                  "\"%s\" constrains %s values, but \"type\" is %s: it never applies", key,
-                  type, json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN));
+                  "\"%s\" constrains %s values, but \"type\" is %s: it never applies", key, type,
+                  json_object_to_json_string_ext(t, JSON_C_TO_STRING_PLAIN));
     (void)types;
     if (f)
         lint_fix_remove(n->run, n->unit, f, n->ptr, key);

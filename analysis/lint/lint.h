@@ -23,49 +23,53 @@
 typedef enum lint_level { LINT_INFO = 0, LINT_WARNING, LINT_ERROR } lint_level;
 
 /* The rule table: IDs are API (CI configurations name them). Append only. */
-#define LINT_RULE_MAP(X)                                                                        \
-    X(LINT_SCHEMA_INVALID, "schema-invalid", LINT_ERROR, 0,                                     \
-      "the schema compiler refuses the schema, so no validator or generator can use it")       \
-    X(LINT_SCHEMA_EXPECTED, "schema-expected", LINT_ERROR, 1,                                   \
-      "a keyword that takes a schema holds something else (often a keyword one level too deep)") \
-    X(LINT_DEFAULT_INVALID, "default-invalid", LINT_ERROR, 0,                                   \
+#define LINT_RULE_MAP(X)                                                                           \
+    X(LINT_SCHEMA_INVALID, "schema-invalid", LINT_ERROR, 0,                                        \
+      "the schema compiler refuses the schema, so no validator or generator can use it")           \
+    X(LINT_SCHEMA_EXPECTED, "schema-expected", LINT_ERROR, 1,                                      \
+      "a keyword that takes a schema holds something else (often a keyword one level too deep)")   \
+    X(LINT_DEFAULT_INVALID, "default-invalid", LINT_ERROR, 0,                                      \
       "a default its own schema rejects turns a request that omits the field into an invalid one") \
-    X(LINT_CONST_INVALID, "const-invalid", LINT_ERROR, 0,                                       \
-      "a const its own schema rejects makes the schema unsatisfiable")                          \
-    X(LINT_ENUM_INVALID, "enum-invalid", LINT_WARNING, 0,                                       \
-      "an enum value the rest of the schema rejects can never be sent or received")             \
-    X(LINT_BOUNDS_UNSATISFIABLE, "bounds-unsatisfiable", LINT_ERROR, 0,                         \
-      "lower bounds above upper bounds (minimum > maximum, minLength > maxLength, ...) accept nothing") \
-    X(LINT_REQUIRED_UNSATISFIABLE, "required-unsatisfiable", LINT_ERROR, 0,                     \
-      "a required name that additionalProperties: false forbids makes the object impossible")   \
-    X(LINT_REQUIRED_UNDECLARED, "required-undeclared", LINT_WARNING, 0,                         \
-      "a required name absent from properties is usually a typo, and gets no typed field")      \
-    X(LINT_KEYWORD_TYPO, "keyword-typo", LINT_WARNING, 1,                                       \
-      "an unknown keyword one edit away from a real one is ignored by validators: the constraint is lost") \
-    X(LINT_KEYWORD_UNKNOWN, "keyword-unknown", LINT_INFO, 0,                                    \
-      "an unknown keyword is ignored by validators (another dialect's keyword, or an extension)") \
-    X(LINT_KEYWORD_INAPPLICABLE, "keyword-inapplicable", LINT_WARNING, 1,                       \
-      "a keyword for another type (maxLength on a number) never applies to the declared type")  \
-    X(LINT_ONEOF_OVERLAP, "oneof-overlap", LINT_ERROR, 0,                                       \
-      "oneOf branches that a value matches together make oneOf reject that value")              \
-    X(LINT_ANYOF_UNREACHABLE, "anyof-unreachable", LINT_WARNING, 0,                             \
-      "an anyOf branch an earlier branch always covers (or that accepts nothing) never decides anything") \
-    X(LINT_PATTERN_NOT_ECMA, "pattern-not-ecma", LINT_ERROR, 0,                                 \
-      "a pattern that is not an ECMA-262 regular expression means different things to different validators") \
-    X(LINT_FORMAT_UNKNOWN, "format-unknown", LINT_WARNING, 0,                                   \
-      "an unknown format is never checked, by any validator")                                   \
-    X(LINT_CARD_NO_OUTPUT, "card-no-output", LINT_WARNING, 0,                                   \
-      "a card without an output schema gives clients nothing to check or decode replies with")  \
-    X(LINT_CARD_CONTENT_TYPE, "card-content-type", LINT_WARNING, 0,                             \
+    X(LINT_CONST_INVALID, "const-invalid", LINT_ERROR, 0,                                          \
+      "a const its own schema rejects makes the schema unsatisfiable")                             \
+    X(LINT_ENUM_INVALID, "enum-invalid", LINT_WARNING, 0,                                          \
+      "an enum value the rest of the schema rejects can never be sent or received")                \
+    X(LINT_BOUNDS_UNSATISFIABLE, "bounds-unsatisfiable", LINT_ERROR, 0,                            \
+      "lower bounds above upper bounds (minimum > maximum, minLength > maxLength, ...) accept "    \
+      "nothing")                                                                                   \
+    X(LINT_REQUIRED_UNSATISFIABLE, "required-unsatisfiable", LINT_ERROR, 0,                        \
+      "a required name that additionalProperties: false forbids makes the object impossible")      \
+    X(LINT_REQUIRED_UNDECLARED, "required-undeclared", LINT_WARNING, 0,                            \
+      "a required name absent from properties is usually a typo, and gets no typed field")         \
+    X(LINT_KEYWORD_TYPO, "keyword-typo", LINT_WARNING, 1,                                          \
+      "an unknown keyword one edit away from a real one is ignored by validators: the constraint " \
+      "is lost")                                                                                   \
+    X(LINT_KEYWORD_UNKNOWN, "keyword-unknown", LINT_INFO, 0,                                       \
+      "an unknown keyword is ignored by validators (another dialect's keyword, or an extension)")  \
+    X(LINT_KEYWORD_INAPPLICABLE, "keyword-inapplicable", LINT_WARNING, 1,                          \
+      "a keyword for another type (maxLength on a number) never applies to the declared type")     \
+    X(LINT_ONEOF_OVERLAP, "oneof-overlap", LINT_ERROR, 0,                                          \
+      "oneOf branches that a value matches together make oneOf reject that value")                 \
+    X(LINT_ANYOF_UNREACHABLE, "anyof-unreachable", LINT_WARNING, 0,                                \
+      "an anyOf branch an earlier branch always covers (or that accepts nothing) never decides "   \
+      "anything")                                                                                  \
+    X(LINT_PATTERN_NOT_ECMA, "pattern-not-ecma", LINT_ERROR, 0,                                    \
+      "a pattern that is not an ECMA-262 regular expression means different things to different "  \
+      "validators")                                                                                \
+    X(LINT_FORMAT_UNKNOWN, "format-unknown", LINT_WARNING, 0,                                      \
+      "an unknown format is never checked, by any validator")                                      \
+    X(LINT_CARD_NO_OUTPUT, "card-no-output", LINT_WARNING, 0,                                      \
+      "a card without an output schema gives clients nothing to check or decode replies with")     \
+    X(LINT_CARD_CONTENT_TYPE, "card-content-type", LINT_WARNING, 0,                                \
       "a contentType that disagrees with the schema's type or with its branches misleads clients") \
-    X(LINT_CARD_NAME_COLLISION, "card-name-collision", LINT_WARNING, 0,                         \
+    X(LINT_CARD_NAME_COLLISION, "card-name-collision", LINT_WARNING, 0,                            \
       "names that mangle to the same C identifier get _2 suffixes in cardc gen output")
 
 typedef enum lint_rule_id {
 #define LINT_X_(e, id, level, fixable, why) e,
     LINT_RULE_MAP(LINT_X_)
 #undef LINT_X_
-    LINT_RULE_COUNT
+        LINT_RULE_COUNT
 } lint_rule_id;
 
 typedef struct lint_rule {
@@ -108,8 +112,8 @@ typedef struct lint_finding {
 
 /* What lint runs and how. Zero-initialise, then set. */
 typedef struct lint_options {
-    bool enabled[LINT_RULE_COUNT]; /* lint_options_init: all true */
-    cardc_dialect dialect;         /* schemas without "$schema"; AUTO = draft-07 */
+    bool enabled[LINT_RULE_COUNT];  /* lint_options_init: all true */
+    cardc_dialect dialect;          /* schemas without "$schema"; AUTO = draft-07 */
     const cardc_registry *registry; /* borrowed; may be NULL */
 } lint_options;
 
@@ -138,8 +142,12 @@ const lint_finding *lint_finding_at(const lint_run *run, size_t index);
  * CARDC_OK or the write error. */
 cardc_status lint_apply_fixes(lint_run *run, size_t *applied, cardc_error *err);
 
-typedef enum lint_format { LINT_FORMAT_TEXT = 0, LINT_FORMAT_JSON, LINT_FORMAT_GITHUB,
-                           LINT_FORMAT_SARIF } lint_format;
+typedef enum lint_format {
+    LINT_FORMAT_TEXT = 0,
+    LINT_FORMAT_JSON,
+    LINT_FORMAT_GITHUB,
+    LINT_FORMAT_SARIF
+} lint_format;
 
 bool lint_format_from_name(const char *name, lint_format *format);
 /* Prints every finding in the format (SARIF: one log with every rule). */

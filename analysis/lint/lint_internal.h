@@ -17,8 +17,8 @@ typedef struct lint_file {
     char *path;
     char *raw; /* the whole file */
     size_t raw_len;
-    bool yaml; /* positions count YAML line breaks */
-    cardc_card *card; /* NULL for a plain schema */
+    bool yaml;               /* positions count YAML line breaks */
+    cardc_card *card;        /* NULL for a plain schema */
     struct json_object *doc; /* a plain schema's parsed text */
 } lint_file;
 
@@ -29,10 +29,10 @@ typedef struct lint_text {
     size_t file;
     const char *json;
     size_t json_len;
-    char *owned;  /* decoded scalar text; NULL when json is the file */
-    size_t *map;  /* json_len + 1 raw offsets; NULL when json is the file */
-    char style;   /* '"', '\'' or '|' for a YAML scalar; 0 for the file */
-    int indent;   /* a literal block's indentation */
+    char *owned; /* decoded scalar text; NULL when json is the file */
+    size_t *map; /* json_len + 1 raw offsets; NULL when json is the file */
+    char style;  /* '"', '\'' or '|' for a YAML scalar; 0 for the file */
+    int indent;  /* a literal block's indentation */
 } lint_text;
 
 /* One schema to lint: a card side or a plain schema. */
@@ -93,8 +93,7 @@ cardc_status lint_source_schema(lint_run *run, const char *path, cardc_error *er
 void lint_position(const lint_run *run, size_t unit, const char *ptr, int *line, int *column);
 /* Byte span [*start, *end) in the unit's text of the value at ptr; false
  * when it is not there. */
-bool lint_value_span(const lint_run *run, size_t unit, const char *ptr, size_t *start,
-                     size_t *end);
+bool lint_value_span(const lint_run *run, size_t unit, const char *ptr, size_t *start, size_t *end);
 void lint_sources_free(lint_run *run);
 
 /* ---- walk.c: every subschema of every unit -------------------------------- */
@@ -181,8 +180,15 @@ struct json_object *lint_witness(const struct json_object *root,
 char *lint_ptr_join(const char *ptr, const char *token);
 char *lint_ptr_index(const char *ptr, size_t index);
 /* Declared types of a schema as a bit set (LINT_T_*); 0 when no "type". */
-enum { LINT_T_NULL = 1, LINT_T_BOOLEAN = 2, LINT_T_OBJECT = 4, LINT_T_ARRAY = 8,
-       LINT_T_NUMBER = 16, LINT_T_STRING = 32, LINT_T_INTEGER = 64 };
+enum {
+    LINT_T_NULL = 1,
+    LINT_T_BOOLEAN = 2,
+    LINT_T_OBJECT = 4,
+    LINT_T_ARRAY = 8,
+    LINT_T_NUMBER = 16,
+    LINT_T_STRING = 32,
+    LINT_T_INTEGER = 64
+};
 unsigned lint_types(const struct json_object *schema);
 unsigned lint_type_bit(const char *name);
 /* Damerau-Levenshtein distance, stopping past max. */

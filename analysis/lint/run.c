@@ -180,8 +180,7 @@ lint_finding *lint_emit_file(lint_run *run, size_t file, lint_rule_id rule, cons
     while (text < run->n_texts && run->texts[text].file != file)
         text++;
     va_start(ap, fmt);
-    f = emit_va(run, text, run->files[file].path, pointer, line, column, rule, suggestion, fmt,
-                ap);
+    f = emit_va(run, text, run->files[file].path, pointer, line, column, rule, suggestion, fmt, ap);
     va_end(ap);
     return f;
 }

@@ -46,8 +46,7 @@ static void misplaced(const lint_node *n, const char *map, const char *name,
         f = lint_emit(n->run, n->unit, LINT_SCHEMA_EXPECTED, q, sugg,
                       "\"%s\" inside \"%s\" declares a %s named \"%s\" whose schema is %s; as "
                       "a keyword it does nothing here",
-                      name, map, strcmp(map, "properties") ? "member" : "property", name,
-                      kind(v));
+                      name, map, strcmp(map, "properties") ? "member" : "property", name, kind(v));
         /* Certain when the keyword is absent beside the map and the value
          * is what that keyword takes. */
         bool fits = (strcmp(name, "required") == 0 && json_object_is_type(v, json_type_array)) ||
@@ -73,8 +72,10 @@ static void not_schema(const lint_node *n, const char *key, const struct json_ob
 
     if (!p)
         return;
-    if (json_object_is_type(v, json_type_string) && lint_type_bit(json_object_get_string((struct json_object *)v)))
-        snprintf(sugg, sizeof sugg, "write {\"type\": \"%s\"}", json_object_get_string((struct json_object *)v));
+    if (json_object_is_type(v, json_type_string) &&
+        lint_type_bit(json_object_get_string((struct json_object *)v)))
+        snprintf(sugg, sizeof sugg, "write {\"type\": \"%s\"}",
+                 json_object_get_string((struct json_object *)v));
     else
         snprintf(sugg, sizeof sugg, "write a schema: an object such as {\"type\": ...}, or true");
     lint_emit(n->run, n->unit, LINT_SCHEMA_EXPECTED, p, sugg, "\"%s\" must be %s, not %s", key,
@@ -101,8 +102,8 @@ void lint_rules_shape(const lint_node *n, const char *key, lint_kw_shape shape,
             if (q && !is_schema(e))
                 lint_emit(n->run, n->unit, LINT_SCHEMA_EXPECTED, q,
                           "write a schema: an object such as {\"type\": ...}, or true",
-                          "\"%s/%zu\" must be a schema (an object or a boolean), not %s", key,
-                          i, kind(e));
+                          "\"%s/%zu\" must be a schema (an object or a boolean), not %s", key, i,
+                          kind(e));
             free(p);
             free(q);
         }

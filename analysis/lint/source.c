@@ -53,9 +53,8 @@ static size_t add_text(lint_run *run, size_t file)
     return run->n_texts++;
 }
 
-static bool add_unit(lint_run *run, size_t text, const char *json_prefix,
-                     const char *report_prefix, const struct json_object *root, cardc_side side,
-                     bool card_side)
+static bool add_unit(lint_run *run, size_t text, const char *json_prefix, const char *report_prefix,
+                     const struct json_object *root, cardc_side side, bool card_side)
 {
     lint_unit *v = grow(run->units, run->n_units, sizeof *v);
     lint_unit *u;
@@ -155,8 +154,10 @@ static size_t fold(decoder *d, size_t i)
 
 static int hexval(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* One escape at raw[i] == '\\'; returns the index after it, 0 when bad. */
@@ -476,8 +477,7 @@ static size_t skip_value(const char *t, size_t n, size_t i)
     return SIZE_MAX;
 }
 
-bool lint_value_span(const lint_run *run, size_t unit, const char *ptr, size_t *start,
-                     size_t *end)
+bool lint_value_span(const lint_run *run, size_t unit, const char *ptr, size_t *start, size_t *end)
 {
     const lint_text *t = &run->texts[run->units[unit].text];
     char *p = text_pointer(run, unit, ptr);

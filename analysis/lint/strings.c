@@ -64,9 +64,26 @@ static void pattern(const lint_node *n, const char *re, const char *ptr)
 }
 
 static const char *const formats[] = {
-    "date-time", "date", "time", "duration", "email", "idn-email", "hostname", "idn-hostname",
-    "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference", "uri-template", "uuid",
-    "regex", "json-pointer", "relative-json-pointer", "binary",
+    "date-time",
+    "date",
+    "time",
+    "duration",
+    "email",
+    "idn-email",
+    "hostname",
+    "idn-hostname",
+    "ipv4",
+    "ipv6",
+    "uri",
+    "uri-reference",
+    "iri",
+    "iri-reference",
+    "uri-template",
+    "uuid",
+    "regex",
+    "json-pointer",
+    "relative-json-pointer",
+    "binary",
 };
 
 static void format(const lint_node *n, const char *name, const char *ptr)

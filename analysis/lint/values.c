@@ -8,8 +8,8 @@
 
 #include "lint_internal.h"
 
-static void check_value(const lint_node *n, const char *kw, struct json_object *v,
-                        const char *vptr, lint_rule_id rule)
+static void check_value(const lint_node *n, const char *kw, struct json_object *v, const char *vptr,
+                        lint_rule_id rule)
 {
     char msg[600], sugg[700];
     int verdict;
@@ -110,7 +110,8 @@ static void numeric(const lint_node *n)
             (first == hi && !hi_ex))
             return;
     }
-    if (!(p = lint_ptr_join(n->ptr, lint_get(n->schema, "minimum") ? "minimum" : "exclusiveMinimum")))
+    if (!(p = lint_ptr_join(n->ptr,
+                            lint_get(n->schema, "minimum") ? "minimum" : "exclusiveMinimum")))
         return;
     lint_emit(n->run, n->unit, LINT_BOUNDS_UNSATISFIABLE, p,
               "widen the range so some value lies inside it",
@@ -137,8 +138,8 @@ void lint_rules_bounds(const lint_node *n)
         (double)json_object_array_length(r) > maxp && (p = lint_ptr_join(n->ptr, "required"))) {
         lint_emit(n->run, n->unit, LINT_BOUNDS_UNSATISFIABLE, p,
                   "raise maxProperties to at least the number of required names",
-                  "%zu names are required but maxProperties is %.17g",
-                  json_object_array_length(r), maxp);
+                  "%zu names are required but maxProperties is %.17g", json_object_array_length(r),
+                  maxp);
         free(p);
     }
     if (e && json_object_is_type(e, json_type_array) && json_object_array_length(e) == 0 &&
@@ -159,8 +160,8 @@ void lint_rules_bounds(const lint_node *n)
  * applicator's subschema), so the parent's properties count. */
 static bool same_instance(const lint_node *n)
 {
-    static const char *const via[] = {"allOf", "anyOf", "oneOf", "not", "if", "then", "else",
-                                      "dependentSchemas", "dependencies"};
+    static const char *const via[] = {
+        "allOf", "anyOf", "oneOf", "not", "if", "then", "else", "dependentSchemas", "dependencies"};
     for (size_t i = 0; n->via && i < sizeof via / sizeof via[0]; i++)
         if (strcmp(n->via, via[i]) == 0)
             return true;

@@ -44,8 +44,8 @@ char *lint_dump(const struct json_object *v)
 
 unsigned lint_type_bit(const char *name)
 {
-    static const char *const names[] = {"null", "boolean", "object", "array",
-                                        "number", "string", "integer"};
+    static const char *const names[] = {"null",   "boolean", "object", "array",
+                                        "number", "string",  "integer"};
     for (unsigned i = 0; i < 7; i++)
         if (strcmp(names[i], name) == 0)
             return 1u << i;
@@ -158,8 +158,8 @@ static void visit(lint_node *n, int depth)
     }
     if (sv && json_object_is_type(sv, json_type_string)) {
         const char *uri = json_object_get_string(sv);
-        n->dialect = strstr(uri, "2020-12")   ? CARDC_DIALECT_2020_12
-                     : strstr(uri, "2019-09") ? CARDC_DIALECT_2019_09
+        n->dialect = strstr(uri, "2020-12")    ? CARDC_DIALECT_2020_12
+                     : strstr(uri, "2019-09")  ? CARDC_DIALECT_2019_09
                      : strstr(uri, "draft-07") ? CARDC_DIALECT_DRAFT7
                      : strstr(uri, "draft-06") ? CARDC_DIALECT_DRAFT6
                      : strstr(uri, "draft-04") ? CARDC_DIALECT_DRAFT4
@@ -197,16 +197,17 @@ static void compile_error(lint_run *run, size_t unit)
         return;
     }
     lint_emit(run, unit, LINT_SCHEMA_INVALID, ptr,
-              "fix the schema first: validators and cardc gen refuse it as it is",
-              "%s (%s)", err.message, cardc_status_name(err.code));
+              "fix the schema first: validators and cardc gen refuse it as it is", "%s (%s)",
+              err.message, cardc_status_name(err.code));
     free(ptr);
 }
 
 void lint_walk(lint_run *run, size_t unit)
 {
     const lint_unit *u = &run->units[unit];
-    lint_node n = {run, unit, run->opts.dialect ? run->opts.dialect : CARDC_DIALECT_DRAFT7,
-                   u->root, NULL, NULL, NULL};
+    lint_node n = {run,     unit, run->opts.dialect ? run->opts.dialect : CARDC_DIALECT_DRAFT7,
+                   u->root, NULL, NULL,
+                   NULL};
 
     if (!json_object_is_type(u->root, json_type_object))
         return;

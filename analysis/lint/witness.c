@@ -10,7 +10,7 @@
 
 #include "lint_internal.h"
 
-#define MAX_CONJ 64
+#define MAX_CONJ  64
 #define MAX_DEPTH 16
 
 typedef struct wctx {
@@ -159,10 +159,13 @@ static void atom(rgen *g, int depth)
     } else if (c == '[') {
         bool neg = *g->p == '^';
         const char *start = g->p + neg;
-        char pick = neg ? (strchr(start, 'a') && strchr(start, 'a') < strchr(start, ']') ? '0' : 'a')
-                        : (*start == '\\' ? (start[1] == 'd' ? '0' : start[1] == 'w' ? 'a'
-                                                 : start[1] == 's' ? ' ' : start[1])
-                                          : *start);
+        char pick =
+            neg ? (strchr(start, 'a') && strchr(start, 'a') < strchr(start, ']') ? '0' : 'a')
+                : (*start == '\\' ? (start[1] == 'd'   ? '0'
+                                     : start[1] == 'w' ? 'a'
+                                     : start[1] == 's' ? ' '
+                                                       : start[1])
+                                  : *start);
         g->p = start + (*start == ']' ? 1 : 0);
         while (*g->p && *g->p != ']')
             g->p += *g->p == '\\' && g->p[1] ? 2 : 1;
@@ -170,8 +173,15 @@ static void atom(rgen *g, int depth)
             g->p++;
         strbuf_add(&g->out, &pick, 1);
     } else if (c == '\\' && *g->p) {
-        char e = *g->p++, o = e == 'd' ? '0' : e == 'w' ? 'a' : e == 's' ? ' ' : e == 'D' ? 'a'
-                                : e == 'W' ? '-' : e == 'S' ? 'a' : e == 'n' ? '\n' : e == 't' ? '\t' : e;
+        char e = *g->p++, o = e == 'd'   ? '0'
+                              : e == 'w' ? 'a'
+                              : e == 's' ? ' '
+                              : e == 'D' ? 'a'
+                              : e == 'W' ? '-'
+                              : e == 'S' ? 'a'
+                              : e == 'n' ? '\n'
+                              : e == 't' ? '\t'
+                                         : e;
         if (e != 'b' && e != 'B')
             strbuf_add(&g->out, &o, 1);
     } else if (c == '.') {
@@ -220,10 +230,17 @@ static char *from_pattern(const char *re)
 static const char *format_sample(const char *f)
 {
     static const char *const s[][2] = {
-        {"date-time", "2024-01-01T00:00:00Z"}, {"date", "2024-01-01"}, {"time", "00:00:00Z"},
-        {"email", "a@example.com"}, {"hostname", "example.com"}, {"ipv4", "192.0.2.1"},
-        {"ipv6", "2001:db8::1"}, {"uri", "https://example.com/"}, {"uuid",
-        "00000000-0000-4000-8000-000000000000"}, {"duration", "P1D"}, {"uri-reference", "a"},
+        {"date-time", "2024-01-01T00:00:00Z"},
+        {"date", "2024-01-01"},
+        {"time", "00:00:00Z"},
+        {"email", "a@example.com"},
+        {"hostname", "example.com"},
+        {"ipv4", "192.0.2.1"},
+        {"ipv6", "2001:db8::1"},
+        {"uri", "https://example.com/"},
+        {"uuid", "00000000-0000-4000-8000-000000000000"},
+        {"duration", "P1D"},
+        {"uri-reference", "a"},
     };
     for (size_t i = 0; i < sizeof s / sizeof s[0]; i++)
         if (strcmp(s[i][0], f) == 0)
@@ -303,7 +320,8 @@ static void add_names(struct json_object *names, struct json_object *required,
     if (required && json_object_is_type(required, json_type_array))
         for (size_t i = 0; i < json_object_array_length(required); i++) {
             struct json_object *e = json_object_array_get_idx(required, i);
-            if (json_object_is_type(e, json_type_string) && !has_name(names, json_object_get_string(e)))
+            if (json_object_is_type(e, json_type_string) &&
+                !has_name(names, json_object_get_string(e)))
                 json_object_array_add(names, json_object_new_string(json_object_get_string(e)));
         }
     if (props && json_object_is_type(props, json_type_object)) {
@@ -333,7 +351,8 @@ static struct json_object *build_object(const wctx *w, const conj *c, int depth)
     bool ok = obj && names;
 
     for (size_t i = 0; ok && i < c->n; i++)
-        add_names(names, lint_get(c->v[i], "required"), w->rich ? lint_get(c->v[i], "properties") : NULL);
+        add_names(names, lint_get(c->v[i], "required"),
+                  w->rich ? lint_get(c->v[i], "properties") : NULL);
     for (size_t i = 0; ok && i < json_object_array_length(names); i++) {
         const char *name = json_object_get_string(json_object_array_get_idx(names, i));
         bool req = is_required(c, name), allowed = true;
@@ -372,8 +391,10 @@ static struct json_object *build_array(const wctx *w, const conj *c, int depth)
     for (size_t k = 0; arr && (double)k < minn && k < 64; k++) {
         size_t n = 0;
         for (size_t i = 0; i < c->n && n < MAX_CONJ; i++) {
-            struct json_object *it = lint_get(c->v[i], "items"), *pre = lint_get(c->v[i], "prefixItems");
-            struct json_object *tuple = pre ? pre : (it && json_object_is_type(it, json_type_array) ? it : NULL);
+            struct json_object *it = lint_get(c->v[i], "items"),
+                               *pre = lint_get(c->v[i], "prefixItems");
+            struct json_object *tuple =
+                pre ? pre : (it && json_object_is_type(it, json_type_array) ? it : NULL);
             if (tuple && k < json_object_array_length(tuple))
                 subs[n++] = json_object_array_get_idx(tuple, k);
             else if (it && !json_object_is_type(it, json_type_array))
@@ -399,12 +420,18 @@ static unsigned hinted(const struct json_object *s)
     static const struct {
         const char *kw;
         unsigned t;
-    } hints[] = {{"properties", LINT_T_OBJECT}, {"required", LINT_T_OBJECT},
-                 {"additionalProperties", LINT_T_OBJECT}, {"items", LINT_T_ARRAY},
-                 {"minItems", LINT_T_ARRAY}, {"prefixItems", LINT_T_ARRAY},
-                 {"minLength", LINT_T_STRING}, {"maxLength", LINT_T_STRING},
-                 {"pattern", LINT_T_STRING}, {"format", LINT_T_STRING},
-                 {"minimum", LINT_T_NUMBER}, {"maximum", LINT_T_NUMBER}};
+    } hints[] = {{"properties", LINT_T_OBJECT},
+                 {"required", LINT_T_OBJECT},
+                 {"additionalProperties", LINT_T_OBJECT},
+                 {"items", LINT_T_ARRAY},
+                 {"minItems", LINT_T_ARRAY},
+                 {"prefixItems", LINT_T_ARRAY},
+                 {"minLength", LINT_T_STRING},
+                 {"maxLength", LINT_T_STRING},
+                 {"pattern", LINT_T_STRING},
+                 {"format", LINT_T_STRING},
+                 {"minimum", LINT_T_NUMBER},
+                 {"maximum", LINT_T_NUMBER}};
     unsigned t = 0;
 
     for (size_t i = 0; i < sizeof hints / sizeof hints[0]; i++)
@@ -415,7 +442,7 @@ static unsigned hinted(const struct json_object *s)
 
 static unsigned pick_type(const conj *c)
 {
-    static const unsigned order[] = {LINT_T_OBJECT, LINT_T_ARRAY, LINT_T_STRING, LINT_T_INTEGER,
+    static const unsigned order[] = {LINT_T_OBJECT, LINT_T_ARRAY,   LINT_T_STRING, LINT_T_INTEGER,
                                      LINT_T_NUMBER, LINT_T_BOOLEAN, LINT_T_NULL};
     unsigned allowed = 0x7F, hint = 0;
 
@@ -452,10 +479,11 @@ static struct json_object *build(const wctx *w, const conj *c, int depth)
     t = pick_type(c);
     for (size_t i = 0; w->rich && i < c->n; i++) {
         struct json_object *d = lint_get(c->v[i], "default");
-        unsigned dt = d ? (json_object_is_type(d, json_type_boolean) ? LINT_T_BOOLEAN
+        unsigned dt = d ? (json_object_is_type(d, json_type_boolean)  ? LINT_T_BOOLEAN
                            : json_object_is_type(d, json_type_string) ? LINT_T_STRING
-                           : json_object_is_type(d, json_type_int) ? LINT_T_INTEGER
-                           : json_object_is_type(d, json_type_double) ? LINT_T_NUMBER : 0)
+                           : json_object_is_type(d, json_type_int)    ? LINT_T_INTEGER
+                           : json_object_is_type(d, json_type_double) ? LINT_T_NUMBER
+                                                                      : 0)
                         : 0;
         if (dt && (dt == t || (dt == LINT_T_INTEGER && t == LINT_T_NUMBER)))
             return json_object_get(d);

@@ -8,8 +8,8 @@
 
 /* The value at pointer ptr inside root, with its parent and key or index
  * (parent NULL for the root itself). */
-static json_object *locate(json_object *root, const char *ptr, json_object **parent,
-                           char *key, size_t key_size, size_t *index)
+static json_object *locate(json_object *root, const char *ptr, json_object **parent, char *key,
+                           size_t key_size, size_t *index)
 {
     json_object *node = root;
 
@@ -121,7 +121,8 @@ static json_object *replacement(const site *st, json_object *v)
     case BREAK_MIN_LENGTH: return resized(v, (size_t)st->param - 1);
     case BREAK_MAXIMUM: return number(st->param + (st->integer ? 1 : 0.5));
     case BREAK_MINIMUM: return number(st->param - (st->integer ? 1 : 0.5));
-    case BREAK_EX_MAXIMUM: case BREAK_EX_MINIMUM: return number(st->param);
+    case BREAK_EX_MAXIMUM:
+    case BREAK_EX_MINIMUM: return number(st->param);
     case BREAK_MULTIPLE_OF:
         if (st->integer)
             return st->param >= 2 && st->param == floor(st->param) ? number(cur + 1) : NULL;
@@ -137,10 +138,9 @@ static bool change_container(const site *st, json_object *v)
     json_object *copy = NULL;
 
     switch (st->kind) {
-    case BREAK_REQUIRED:
-        json_object_object_del(v, st->text);
-        return true;
-    case BREAK_EXTRA_PROPERTY: case BREAK_MAX_PROPERTIES:
+    case BREAK_REQUIRED: json_object_object_del(v, st->text); return true;
+    case BREAK_EXTRA_PROPERTY:
+    case BREAK_MAX_PROPERTIES:
         json_object_object_add(v, "unexpected_member", json_object_new_string("x"));
         return true;
     case BREAK_MAX_ITEMS:
@@ -148,15 +148,13 @@ static bool change_container(const site *st, json_object *v)
             return false;
         json_object_array_add(v, copy);
         return true;
-    case BREAK_MIN_ITEMS:
-        return n > 0 && json_object_array_del_idx(v, n - 1, 1) == 0;
+    case BREAK_MIN_ITEMS: return n > 0 && json_object_array_del_idx(v, n - 1, 1) == 0;
     case BREAK_UNIQUE_ITEMS:
         if (n < 2 || json_object_deep_copy(json_object_array_get_idx(v, 0), &copy, NULL) != 0)
             return false;
         json_object_array_put_idx(v, n - 1, copy);
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 

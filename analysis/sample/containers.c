@@ -9,7 +9,7 @@
 /* Below this nesting, optional members and elements beyond the minimum are
  * left out: what keeps recursive schemas finite. */
 #define OPTIONAL_DEPTH 6
-#define FREE_ITEMS 4
+#define FREE_ITEMS     4
 
 typedef struct member {
     const char *name;
@@ -51,7 +51,8 @@ static void collect_members(gen_ctx *c, const slist *l, members *m)
             continue;
         if (json_object_object_get_ex(l->v[i].s, "properties", &p) &&
             json_object_is_type(p, json_type_object)) {
-            json_object_object_foreach(p, key, val) {
+            json_object_object_foreach(p, key, val)
+            {
                 (void)val;
                 member_get(c, m, key);
             }
@@ -84,13 +85,14 @@ static void add_dependencies(gen_ctx *c, const slist *l, members *m)
                 !json_object_object_get_ex(l->v[i].s, kws[k], &d) ||
                 !json_object_is_type(d, json_type_object))
                 continue;
-            json_object_object_foreach(d, key, deps) {
+            json_object_object_foreach(d, key, deps)
+            {
                 member *trigger = member_get(c, m, key);
                 if (!trigger || !trigger->include || !json_object_is_type(deps, json_type_array))
                     continue;
                 for (size_t j = 0; j < json_object_array_length(deps); j++) {
-                    member *mb = member_get(c, m, json_object_get_string(
-                                                      json_object_array_get_idx(deps, j)));
+                    member *mb = member_get(
+                        c, m, json_object_get_string(json_object_array_get_idx(deps, j)));
                     if (mb)
                         mb->include = true;
                 }
@@ -98,8 +100,7 @@ static void add_dependencies(gen_ctx *c, const slist *l, members *m)
         }
 }
 
-static json_object *member_value(gen_ctx *c, const slist *l, const char *name,
-                                 const char *instance)
+static json_object *member_value(gen_ctx *c, const slist *l, const char *name, const char *instance)
 {
     slist child = {0};
     json_object *v;
@@ -212,7 +213,8 @@ static size_t array_length(gen_ctx *c, const slist *l, const char *instance)
     if (slist_find(l, "contains", NULL) && lo == 0)
         lo = 1;
     n = c->mode == 0 || c->depth >= OPTIONAL_DEPTH ? lo
-        : c->mode == 1 ? hi : lo + (size_t)(ctx_rand(c) % (hi - lo + 1));
+        : c->mode == 1                             ? hi
+                                                   : lo + (size_t)(ctx_rand(c) % (hi - lo + 1));
     if (mx && n == (size_t)json_object_get_int64(mx))
         ctx_site(c, BREAK_MAX_ITEMS, instance, ctx_ptr(c, lmax, "maxItems"), (double)n);
     if (mn && n == lo && lo > 0)

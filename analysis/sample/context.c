@@ -15,8 +15,7 @@ static uint64_t splitmix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index,
-              unsigned attempt)
+void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index, unsigned attempt)
 {
     memset(c, 0, sizeof *c);
     c->root = root;
@@ -131,8 +130,7 @@ void ctx_fail(gen_ctx *c, const char *loc, const char *fmt, ...)
     va_end(ap);
 }
 
-void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword,
-              double param)
+void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword, double param)
 {
     site *s;
 

@@ -93,10 +93,12 @@ static const json_object *find_anchor(const json_object *node, const char *name,
                 json_object_is_type(v, json_type_string) &&
                 strcmp(json_object_get_string(v), name) == 0)
                 return node;
-        if (json_object_object_get_ex(node, "$id", &v) && json_object_is_type(v, json_type_string) &&
-            json_object_get_string(v)[0] == '#' && strcmp(json_object_get_string(v) + 1, name) == 0)
+        if (json_object_object_get_ex(node, "$id", &v) &&
+            json_object_is_type(v, json_type_string) && json_object_get_string(v)[0] == '#' &&
+            strcmp(json_object_get_string(v) + 1, name) == 0)
             return node;
-        json_object_object_foreach((json_object *)node, key, child) {
+        json_object_object_foreach((json_object *)node, key, child)
+        {
             const json_object *hit;
             (void)key;
             if ((hit = find_anchor(child, name, depth + 1)))
@@ -104,8 +106,8 @@ static const json_object *find_anchor(const json_object *node, const char *name,
         }
     } else if (json_object_is_type(node, json_type_array)) {
         for (size_t i = 0; i < json_object_array_length(node); i++) {
-            const json_object *hit = find_anchor(json_object_array_get_idx(node, i), name,
-                                                 depth + 1);
+            const json_object *hit =
+                find_anchor(json_object_array_get_idx(node, i), name, depth + 1);
             if (hit)
                 return hit;
         }
@@ -122,8 +124,10 @@ static const json_object *resolve(gen_ctx *c, const char *ref, const char *loc)
     else if (ref[0] == '#')
         t = find_anchor(c->root, ref + 1, 0);
     else {
-        ctx_fail(c, loc, "\"$ref\": \"%s\" points to another document; cardc sample follows "
-                 "references inside the schema only", ref);
+        ctx_fail(c, loc,
+                 "\"$ref\": \"%s\" points to another document; cardc sample follows "
+                 "references inside the schema only",
+                 ref);
         return NULL;
     }
     if (!t)
@@ -131,8 +135,7 @@ static const json_object *resolve(gen_ctx *c, const char *ref, const char *loc)
     return t;
 }
 
-static void expand_ref(gen_ctx *c, slist *l, const json_object *s, const char *loc,
-                       const char *kw)
+static void expand_ref(gen_ctx *c, slist *l, const json_object *s, const char *loc, const char *kw)
 {
     json_object *v;
     const json_object *t;
@@ -140,9 +143,9 @@ static void expand_ref(gen_ctx *c, slist *l, const json_object *s, const char *l
     if (!json_object_object_get_ex(s, kw, &v) || !json_object_is_type(v, json_type_string))
         return;
     /* $recursiveRef "#" goes to the root: one document, one dynamic scope. */
-    t = strcmp(kw, "$recursiveRef") == 0 ? c->root
-                                         : resolve(c, json_object_get_string(v),
-                                                   ctx_ptr(c, loc, kw));
+    t = strcmp(kw, "$recursiveRef") == 0
+            ? c->root
+            : resolve(c, json_object_get_string(v), ctx_ptr(c, loc, kw));
     if (t)
         expand(c, l, t, ctx_ptr(c, loc, kw));
 }
@@ -159,8 +162,7 @@ static void expand_branch(gen_ctx *c, slist *l, const json_object *s, const char
     if (n == 0)
         return;
     k = ctx_choose(c, n);
-    expand(c, l, json_object_array_get_idx(v, k),
-           ctx_fmt(c, "%s/%zu", ctx_ptr(c, loc, kw), k));
+    expand(c, l, json_object_array_get_idx(v, k), ctx_fmt(c, "%s/%zu", ctx_ptr(c, loc, kw), k));
 }
 
 static void expand_if(gen_ctx *c, slist *l, const json_object *s, const char *loc)
@@ -187,8 +189,10 @@ void expand(gen_ctx *c, slist *l, const json_object *s, const char *loc)
     if (c->failed || !loc)
         return;
     if (l->n >= MAX_VIEWS) {
-        ctx_fail(c, loc, "the schema refers to itself without consuming the instance "
-                 "(more than %d schemas apply at one location)", MAX_VIEWS);
+        ctx_fail(c, loc,
+                 "the schema refers to itself without consuming the instance "
+                 "(more than %d schemas apply at one location)",
+                 MAX_VIEWS);
         return;
     }
     slist_push(c, l, s, loc);

@@ -76,8 +76,10 @@ static unsigned escape_cp(rx *r)
     case 'n': return '\n';
     case 't': return '\t';
     case 'r': return '\r';
-    case 'b': case 'B': unsupported(r, "a word boundary"); return 0;
-    case 'u': case 'x': {
+    case 'b':
+    case 'B': unsupported(r, "a word boundary"); return 0;
+    case 'u':
+    case 'x': {
         size_t len = e == 'u' ? 4 : 2;
         char hex[5] = {0};
         if (strlen(r->p) < len)

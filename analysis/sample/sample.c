@@ -81,8 +81,8 @@ static cardc_status check(sample_gen *g, json_object *v, unsigned flags)
     return cardc_validate(g->compiled, v, &o, g->result, &e);
 }
 
-static void why(sample_gen *g, const gen_ctx *c, bool built, char *msg, size_t size,
-                char *loc, size_t loc_size)
+static void why(sample_gen *g, const gen_ctx *c, bool built, char *msg, size_t size, char *loc,
+                size_t loc_size)
 {
     const cardc_unit *u = cardc_result_error(g->result, 0);
 
@@ -90,14 +90,15 @@ static void why(sample_gen *g, const gen_ctx *c, bool built, char *msg, size_t s
         snprintf(msg, size, "%s", c->reason[0] ? c->reason : "out of memory");
         snprintf(loc, loc_size, "%s", c->reason_loc);
     } else {
-        snprintf(msg, size, "no value built from the schema passes it: the last attempt broke "
-                 "%s (%s)", u->keyword_location[0] ? u->keyword_location : "(root)", u->message);
+        snprintf(msg, size,
+                 "no value built from the schema passes it: the last attempt broke "
+                 "%s (%s)",
+                 u->keyword_location[0] ? u->keyword_location : "(root)", u->message);
         snprintf(loc, loc_size, "%s", u->keyword_location);
     }
 }
 
-static cardc_status give_up(cardc_error *err, const char *what, const char *msg,
-                            const char *loc)
+static cardc_status give_up(cardc_error *err, const char *what, const char *msg, const char *loc)
 {
     cardc__error(err, CARDC_E_SCHEMA, "cannot make %s sample: %s", what, msg);
     cardc__error_pointer(err, loc);
@@ -179,8 +180,8 @@ static json_object *break_one(sample_gen *g, gen_ctx *c, json_object *valid, uns
     return NULL;
 }
 
-cardc_status sample_invalid(sample_gen *g, unsigned index, json_object **out,
-                            sample_label *label, cardc_error *err)
+cardc_status sample_invalid(sample_gen *g, unsigned index, json_object **out, sample_label *label,
+                            cardc_error *err)
 {
     char msg[768] = "no keyword of the schema can be broken alone", loc[512] = "";
 

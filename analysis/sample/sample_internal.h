@@ -37,20 +37,20 @@ enum {
 
 /* How one keyword can be broken in isolation. */
 typedef enum break_kind {
-    BREAK_TYPE,        /* a value of a type the keyword refuses */
-    BREAK_ENUM,        /* a value of the same type outside enum/const */
-    BREAK_MAX_LENGTH,  /* param + 1 code points */
-    BREAK_MIN_LENGTH,  /* param - 1 code points */
-    BREAK_MAXIMUM,     /* just above */
-    BREAK_MINIMUM,     /* just below */
-    BREAK_EX_MAXIMUM,  /* equal to the exclusive bound */
+    BREAK_TYPE,       /* a value of a type the keyword refuses */
+    BREAK_ENUM,       /* a value of the same type outside enum/const */
+    BREAK_MAX_LENGTH, /* param + 1 code points */
+    BREAK_MIN_LENGTH, /* param - 1 code points */
+    BREAK_MAXIMUM,    /* just above */
+    BREAK_MINIMUM,    /* just below */
+    BREAK_EX_MAXIMUM, /* equal to the exclusive bound */
     BREAK_EX_MINIMUM,
-    BREAK_MULTIPLE_OF, /* off the grid */
-    BREAK_REQUIRED,    /* text: the member removed */
+    BREAK_MULTIPLE_OF,    /* off the grid */
+    BREAK_REQUIRED,       /* text: the member removed */
     BREAK_EXTRA_PROPERTY, /* additionalProperties false: a member added */
-    BREAK_MAX_ITEMS,   /* an element appended */
-    BREAK_MIN_ITEMS,   /* the last element removed */
-    BREAK_UNIQUE_ITEMS, /* the last element replaced by the first */
+    BREAK_MAX_ITEMS,      /* an element appended */
+    BREAK_MIN_ITEMS,      /* the last element removed */
+    BREAK_UNIQUE_ITEMS,   /* the last element replaced by the first */
     BREAK_MAX_PROPERTIES,
     BREAK_MIN_PROPERTIES
 } break_kind;
@@ -61,7 +61,7 @@ typedef struct site {
     const char *keyword;  /* keywordLocation, arena */
     const char *text;     /* member name for REQUIRED; arena or NULL */
     double param;
-    bool integer;         /* the value must stay an integer (type integer) */
+    bool integer;            /* the value must stay an integer (type integer) */
     const json_object *type; /* the "type" value the value must keep, or NULL */
 } site;
 
@@ -69,7 +69,7 @@ typedef struct gen_ctx {
     const json_object *root;
     uint64_t rng;
     unsigned index, attempt, decision;
-    int mode;  /* 0 smallest, 1 largest, 2 random */
+    int mode; /* 0 smallest, 1 largest, 2 random */
     int depth;
     bool failed;
     char reason[512];
@@ -81,8 +81,7 @@ typedef struct gen_ctx {
 } gen_ctx;
 
 /* ---- context (context.c) ---- */
-void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index,
-              unsigned attempt);
+void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index, unsigned attempt);
 void ctx_free(gen_ctx *c);
 uint64_t ctx_rand(gen_ctx *c);
 /* A choice among n (n >= 1): the first attempts walk the choices in order
@@ -103,8 +102,7 @@ void ctx_fail(gen_ctx *c, const char *loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword,
-              double param);
+void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword, double param);
 site *ctx_last_site(gen_ctx *c);
 
 /* ---- schema views (expand.c) ---- */

@@ -21,8 +21,8 @@ size_t utf8_length(const char *s)
 char *gen_text(gen_ctx *c, size_t n)
 {
     /* One, two, three and four bytes per code point. */
-    static const char *const cps[] = {"a", "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "b",
-                                      "z", "K", "7", " "};
+    static const char *const cps[] = {
+        "a", "\xc3\xa9", "\xe4\xb8\xad", "\xf0\x9f\x98\x80", "b", "z", "K", "7", " "};
     char *s = malloc(n * 4 + 1), *p = s;
     bool wide = c->mode == 1;
 
@@ -64,14 +64,28 @@ static bool bound(gen_ctx *c, const slist *l, const char *kw, bool lower, double
 
 static const char *format_value(const char *f)
 {
-    static const struct { const char *name, *value; } map[] = {
-        {"date-time", "2024-02-29T12:34:56Z"}, {"date", "2024-02-29"}, {"time", "12:34:56Z"},
-        {"email", "a@example.com"}, {"idn-email", "a@example.com"},
-        {"hostname", "example.com"}, {"idn-hostname", "example.com"}, {"ipv4", "192.0.2.1"},
-        {"ipv6", "2001:db8::1"}, {"uri", "https://example.com/a"}, {"iri", "https://example.com/a"},
-        {"uri-reference", "a/b"}, {"iri-reference", "a/b"}, {"uri-template", "/a/{b}"},
-        {"uuid", "123e4567-e89b-12d3-a456-426614174000"}, {"duration", "P1D"},
-        {"json-pointer", "/a/0"}, {"relative-json-pointer", "0/a"}, {"regex", "^a+$"},
+    static const struct {
+        const char *name, *value;
+    } map[] = {
+        {"date-time", "2024-02-29T12:34:56Z"},
+        {"date", "2024-02-29"},
+        {"time", "12:34:56Z"},
+        {"email", "a@example.com"},
+        {"idn-email", "a@example.com"},
+        {"hostname", "example.com"},
+        {"idn-hostname", "example.com"},
+        {"ipv4", "192.0.2.1"},
+        {"ipv6", "2001:db8::1"},
+        {"uri", "https://example.com/a"},
+        {"iri", "https://example.com/a"},
+        {"uri-reference", "a/b"},
+        {"iri-reference", "a/b"},
+        {"uri-template", "/a/{b}"},
+        {"uuid", "123e4567-e89b-12d3-a456-426614174000"},
+        {"duration", "P1D"},
+        {"json-pointer", "/a/0"},
+        {"relative-json-pointer", "0/a"},
+        {"regex", "^a+$"},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(f, map[i].name) == 0)
@@ -105,7 +119,8 @@ json_object *gen_string(gen_ctx *c, const slist *l, const char *instance)
     const json_object *pat = slist_find(l, "pattern", &ploc);
     const json_object *fmt = slist_find(l, "format", &floc);
     const char *fv = fmt && json_object_is_type(fmt, json_type_string)
-                         ? format_value(json_object_get_string((json_object *)fmt)) : NULL;
+                         ? format_value(json_object_get_string((json_object *)fmt))
+                         : NULL;
     size_t lo = has_min && mn > 0 ? (size_t)mn : 0, n;
     char *s;
     json_object *out;
@@ -158,8 +173,9 @@ static void side(gen_ctx *c, const slist *l, const char *instance, bool lower, r
     }
     if (!has)
         return;
-    ctx_site(c, ex ? (lower ? BREAK_EX_MINIMUM : BREAK_EX_MAXIMUM)
-                   : (lower ? BREAK_MINIMUM : BREAK_MAXIMUM),
+    ctx_site(c,
+             ex ? (lower ? BREAK_EX_MINIMUM : BREAK_EX_MAXIMUM)
+                : (lower ? BREAK_MINIMUM : BREAK_MAXIMUM),
              instance, lv, v);
     if (lower) {
         r->has_lo = true, r->lo = v, r->ex_lo = ex;
@@ -192,8 +208,9 @@ static double pick_number(gen_ctx *c, const range *r, bool integer)
     switch (ctx_choose(c, 3)) {
     case 0: return lo;
     case 1: return hi;
-    default: return integer ? lo + (double)(ctx_rand(c) % (uint64_t)fmin(hi - lo + 1, 1e9))
-                            : lo + (hi - lo) * (double)(ctx_rand(c) % 9) / 8;
+    default:
+        return integer ? lo + (double)(ctx_rand(c) % (uint64_t)fmin(hi - lo + 1, 1e9))
+                       : lo + (hi - lo) * (double)(ctx_rand(c) % 9) / 8;
     }
 }
 

@@ -11,10 +11,17 @@
 
 static unsigned type_bit(const char *name)
 {
-    static const struct { const char *name; unsigned bit; } map[] = {
-        {"null", T_NULL},     {"boolean", T_BOOL},  {"object", T_OBJECT},
-        {"array", T_ARRAY},   {"number", T_NUMBER | T_INTEGER},
-        {"string", T_STRING}, {"integer", T_INTEGER},
+    static const struct {
+        const char *name;
+        unsigned bit;
+    } map[] = {
+        {"null", T_NULL},
+        {"boolean", T_BOOL},
+        {"object", T_OBJECT},
+        {"array", T_ARRAY},
+        {"number", T_NUMBER | T_INTEGER},
+        {"string", T_STRING},
+        {"integer", T_INTEGER},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(name, map[i].name) == 0)
@@ -40,14 +47,28 @@ static unsigned type_mask(const json_object *t)
 /* Types the keywords present suggest, when no schema says "type". */
 static unsigned inferred_types(const slist *l)
 {
-    static const struct { const char *kw; unsigned bit; } hints[] = {
-        {"properties", T_OBJECT}, {"required", T_OBJECT}, {"additionalProperties", T_OBJECT},
-        {"patternProperties", T_OBJECT}, {"minProperties", T_OBJECT},
-        {"items", T_ARRAY}, {"prefixItems", T_ARRAY}, {"minItems", T_ARRAY},
-        {"contains", T_ARRAY}, {"minLength", T_STRING}, {"maxLength", T_STRING},
-        {"pattern", T_STRING}, {"format", T_STRING}, {"minimum", T_NUMBER | T_INTEGER},
-        {"maximum", T_NUMBER | T_INTEGER}, {"multipleOf", T_NUMBER | T_INTEGER},
-        {"exclusiveMinimum", T_NUMBER | T_INTEGER}, {"exclusiveMaximum", T_NUMBER | T_INTEGER},
+    static const struct {
+        const char *kw;
+        unsigned bit;
+    } hints[] = {
+        {"properties", T_OBJECT},
+        {"required", T_OBJECT},
+        {"additionalProperties", T_OBJECT},
+        {"patternProperties", T_OBJECT},
+        {"minProperties", T_OBJECT},
+        {"items", T_ARRAY},
+        {"prefixItems", T_ARRAY},
+        {"minItems", T_ARRAY},
+        {"contains", T_ARRAY},
+        {"minLength", T_STRING},
+        {"maxLength", T_STRING},
+        {"pattern", T_STRING},
+        {"format", T_STRING},
+        {"minimum", T_NUMBER | T_INTEGER},
+        {"maximum", T_NUMBER | T_INTEGER},
+        {"multipleOf", T_NUMBER | T_INTEGER},
+        {"exclusiveMinimum", T_NUMBER | T_INTEGER},
+        {"exclusiveMaximum", T_NUMBER | T_INTEGER},
     };
     unsigned m = 0;
 
@@ -107,8 +128,8 @@ static bool pick_listed(gen_ctx *c, const slist *l, const char *instance, json_o
 
 static json_object *gen_typed(gen_ctx *c, const slist *l, const char *instance, unsigned m)
 {
-    static const unsigned order[] = {T_OBJECT, T_ARRAY, T_STRING, T_NUMBER, T_INTEGER, T_BOOL,
-                                     T_NULL};
+    static const unsigned order[] = {T_OBJECT,  T_ARRAY, T_STRING, T_NUMBER,
+                                     T_INTEGER, T_BOOL,  T_NULL};
     unsigned opts[7];
     size_t n = 0;
 
@@ -140,8 +161,10 @@ json_object *gen_value(gen_ctx *c, const slist *l, const char *instance)
             return NULL;
         }
     if (c->depth >= MAX_VALUE_DEPTH) {
-        ctx_fail(c, l->n ? l->v[0].loc : "", "the schema requires values nested deeper than "
-                 "%d levels (a recursive \"$ref\" without a way out)", MAX_VALUE_DEPTH);
+        ctx_fail(c, l->n ? l->v[0].loc : "",
+                 "the schema requires values nested deeper than "
+                 "%d levels (a recursive \"$ref\" without a way out)",
+                 MAX_VALUE_DEPTH);
         return NULL;
     }
     c->depth++;

@@ -48,8 +48,10 @@ static bool png_size(const char *data, size_t len, unsigned long *w, unsigned lo
 
     if (len < 24 || memcmp(p, "\x89PNG\r\n\x1a\n", 8) != 0 || memcmp(p + 12, "IHDR", 4) != 0)
         return false;
-    *w = (unsigned long)p[16] << 24 | (unsigned long)p[17] << 16 | (unsigned long)p[18] << 8 | p[19];
-    *h = (unsigned long)p[20] << 24 | (unsigned long)p[21] << 16 | (unsigned long)p[22] << 8 | p[23];
+    *w =
+        (unsigned long)p[16] << 24 | (unsigned long)p[17] << 16 | (unsigned long)p[18] << 8 | p[19];
+    *h =
+        (unsigned long)p[20] << 24 | (unsigned long)p[21] << 16 | (unsigned long)p[22] << 8 | p[23];
     return true;
 }
 
@@ -186,8 +188,9 @@ int main(int argc, char **argv)
         i++;
     }
     if (argc - i < 1 || argc - i > 3 || argv[i][0] == '-') {
-        fprintf(stderr,
-                "usage: llava-caption [--also-messages] IMAGE_FILE [PROMPT] [SAMPLE_OUTPUT.json]\n");
+        fprintf(
+            stderr,
+            "usage: llava-caption [--also-messages] IMAGE_FILE [PROMPT] [SAMPLE_OUTPUT.json]\n");
         return 2;
     }
     rc = make_request(argv[i], argc - i >= 2 ? argv[i + 1] : DEFAULT_PROMPT, also_messages);

@@ -44,11 +44,11 @@ static int reply(int line, const char *key, const char *text, const char *status
 {
     struct json_object *o = json_object_new_object();
     char *s = NULL;
-    int ok = o && json_object_object_add(o, "line", json_object_new_int(line)) == 0 &&
-             json_object_object_add(o, key, json_object_new_string(text)) == 0 &&
-             (!status ||
-              json_object_object_add(o, "status", json_object_new_string(status)) == 0) &&
-             (s = cardc_json_dump(o, 0)) != NULL;
+    int ok =
+        o && json_object_object_add(o, "line", json_object_new_int(line)) == 0 &&
+        json_object_object_add(o, key, json_object_new_string(text)) == 0 &&
+        (!status || json_object_object_add(o, "status", json_object_new_string(status)) == 0) &&
+        (s = cardc_json_dump(o, 0)) != NULL;
 
     if (ok) {
         puts(s);
@@ -68,8 +68,7 @@ static int worse(int a, int b)
 
 /* Validates one request and, when the card accepts it, forwards it. Returns
  * the request's exit status. */
-static int serve(cardc_client *client, const char *source, int line, const char *text,
-                 size_t len)
+static int serve(cardc_client *client, const char *source, int line, const char *text, size_t len)
 {
     llava_1_5_7b_hf_input req = {0};
     llava_1_5_7b_hf_output ans = {0};

@@ -89,8 +89,8 @@ int main(int argc, char **argv)
             st = side->decode(v2, s1, n1, &err);
             json_object_object_add(out, "redecode", json_object_new_string(cardc_status_name(st)));
             if (st == CARDC_OK && side->encode(v2, &s2, &n2, &err) == CARDC_OK)
-                json_object_object_add(out, "stable",
-                                       json_object_new_boolean(n1 == n2 && memcmp(s1, s2, n1) == 0));
+                json_object_object_add(
+                    out, "stable", json_object_new_boolean(n1 == n2 && memcmp(s1, s2, n1) == 0));
             st = side->validate(v2, &err);
             json_object_object_add(out, "validate", json_object_new_string(cardc_status_name(st)));
         }

@@ -10,12 +10,12 @@
 
 static int failed;
 
-#define CHECK(c)                                                   \
-    do {                                                           \
-        if (!(c)) {                                                \
+#define CHECK(c)                                                          \
+    do {                                                                  \
+        if (!(c)) {                                                       \
             fprintf(stderr, "%s:%d: FAIL: %s\n", __FILE__, __LINE__, #c); \
-            failed++;                                              \
-        }                                                          \
+            failed++;                                                     \
+        }                                                                 \
     } while (0)
 
 int main(int argc, char **argv)

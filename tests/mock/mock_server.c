@@ -109,8 +109,8 @@ static void note_failure(mock_server *s, const char *fmt, ...)
 
 /* ---- Responses -------------------------------------------------------- */
 
-static enum MHD_Result send_owned(struct MHD_Connection *c, unsigned status, char *body,
-                                  size_t len, const char *content_type, const char *retry_after)
+static enum MHD_Result send_owned(struct MHD_Connection *c, unsigned status, char *body, size_t len,
+                                  const char *content_type, const char *retry_after)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
@@ -314,8 +314,9 @@ static char *oversize_text(bool openai, size_t *len)
 {
     static const char head_cf[] = "{\"result\":{\"description\":\"";
     static const char tail_cf[] = "\"},\"success\":true,\"errors\":[],\"messages\":[]}";
-    static const char head_oa[] = "{\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":"
-                                  "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
+    static const char head_oa[] =
+        "{\"object\":\"chat.completion\",\"model\":\"m\",\"choices\":"
+        "[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":\"";
     static const char tail_oa[] = "\"},\"finish_reason\":\"stop\"}]}";
     const char *head = openai ? head_oa : head_cf, *tail = openai ? tail_oa : tail_cf;
     size_t hl = strlen(head), tl = strlen(tail), n = MOCK_OVERSIZE_BYTES;
@@ -464,8 +465,8 @@ static json_object *check_chat(mock_server *s, const request *rq)
         goto fail;
     }
     if (s->openai_model && strcmp(json_object_get_string(v), s->openai_model) != 0) {
-        note_failure(s, "chat request for model \"%s\", expected \"%s\"",
-                     json_object_get_string(v), s->openai_model);
+        note_failure(s, "chat request for model \"%s\", expected \"%s\"", json_object_get_string(v),
+                     s->openai_model);
         goto fail;
     }
     if (json_object_object_get_ex(doc, "max_tokens", &v) && !json_object_is_type(v, json_type_int))
@@ -556,9 +557,7 @@ static bool check_run_body(mock_server *s, struct MHD_Connection *c, const reque
         goto out;
     }
     switch (cardc_validate(s->input_schema, doc, NULL, res, &err)) {
-    case CARDC_OK:
-        ok = true;
-        break;
+    case CARDC_OK: ok = true; break;
     case CARDC_E_INVALID: {
         const cardc_unit *u = cardc_result_error(res, 0);
 
@@ -566,9 +565,7 @@ static bool check_run_body(mock_server *s, struct MHD_Connection *c, const reque
                  u ? u->instance_location : "", u ? u->message : "?");
         break;
     }
-    default:
-        snprintf(why, why_size, "cannot validate: %s", err.message);
-        break;
+    default: snprintf(why, why_size, "cannot validate: %s", err.message); break;
     }
     /* The card states it only in prose: an image array holds bytes. */
     if (ok && json_object_is_type(doc, json_type_object) &&
@@ -681,8 +678,9 @@ static int fault(mock_server *s, struct MHD_Connection *c, mock_scenario sc, uns
                                       "This account is not allowed to access this model", NULL);
     case MOCK_NOT_SUCCESS:
         if (openai)
-            return send_owned(c, 200, strdup("{\"error\":{\"message\":\"mock: inference failed\","
-                                             "\"type\":\"server_error\"}}"),
+            return send_owned(c, 200,
+                              strdup("{\"error\":{\"message\":\"mock: inference failed\","
+                                     "\"type\":\"server_error\"}}"),
                               strlen("{\"error\":{\"message\":\"mock: inference failed\","
                                      "\"type\":\"server_error\"}}"),
                               "application/json", NULL);
@@ -701,7 +699,8 @@ static int fault(mock_server *s, struct MHD_Connection *c, mock_scenario sc, uns
 
         if (!body)
             return MHD_NO;
-        return send_reader(c, body, strlen(body), strlen(body) + 100, false, true, "application/json");
+        return send_reader(c, body, strlen(body), strlen(body) + 100, false, true,
+                           "application/json");
     }
     case MOCK_BAD_OUTPUT:
         if (openai)
@@ -734,8 +733,7 @@ static int fault(mock_server *s, struct MHD_Connection *c, mock_scenario sc, uns
                            "text/event-stream");
     }
     case MOCK_OK:
-    case MOCK_SCENARIO_COUNT:
-        break;
+    case MOCK_SCENARIO_COUNT: break;
     }
     return NO_FAULT;
 }
@@ -784,9 +782,8 @@ static enum MHD_Result answer_run(mock_server *s, struct MHD_Connection *c, cons
     }
 }
 
-static enum MHD_Result answer_schema(mock_server *s, struct MHD_Connection *c,
-                                     const char *method, const char *account, mock_scenario sc,
-                                     unsigned nth)
+static enum MHD_Result answer_schema(mock_server *s, struct MHD_Connection *c, const char *method,
+                                     const char *account, mock_scenario sc, unsigned nth)
 {
     const char *model = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "model");
     char why[600];
@@ -902,7 +899,8 @@ static enum MHD_Result dispatch(mock_server *s, struct MHD_Connection *c, const 
     if (strncmp(rest, "/s/", 3) == 0) {
         int i;
 
-        if (!(rest = segment(url + 3, name, sizeof name)) || (i = mock_scenario_from_name(name)) < 0) {
+        if (!(rest = segment(url + 3, name, sizeof name)) ||
+            (i = mock_scenario_from_name(name)) < 0) {
             note_failure(s, "unknown scenario in %s", url);
             return send_cf_error(c, 404, 7003, "mock: unknown scenario", NULL);
         }
@@ -1005,10 +1003,12 @@ static int load_card(mock_server *s, const char *path, char *errbuf, size_t errs
     s->model_name = strdup(cardc_card_name(s->card));
     result = json_object_new_object();
     /* json-c's get/put are not const-correct; the copies are owned here. */
-    json_object_object_add(result, "input", json_tokener_parse(json_object_to_json_string(
-                                                (json_object *)(uintptr_t)in)));
-    json_object_object_add(result, "output", json_tokener_parse(json_object_to_json_string(
-                                                 (json_object *)(uintptr_t)out)));
+    json_object_object_add(
+        result, "input",
+        json_tokener_parse(json_object_to_json_string((json_object *)(uintptr_t)in)));
+    json_object_object_add(
+        result, "output",
+        json_tokener_parse(json_object_to_json_string((json_object *)(uintptr_t)out)));
     answer = workers_ai_answer(result);
     s->schema_answer = strdup(json_object_to_json_string_ext(answer, JSON_C_TO_STRING_PLAIN));
     json_object_put(answer);
@@ -1053,10 +1053,10 @@ int mock_server_start(const mock_options *opts, mock_server **out, char *errbuf,
     addr.sin_family = AF_INET;
     addr.sin_port = 0;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    s->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-                                 0, NULL, NULL, handler, s, MHD_OPTION_SOCK_ADDR, &addr,
-                                 MHD_OPTION_NOTIFY_COMPLETED, completed, s,
-                                 MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL,
+                         NULL, handler, s, MHD_OPTION_SOCK_ADDR, &addr, MHD_OPTION_NOTIFY_COMPLETED,
+                         completed, s, MHD_OPTION_CONNECTION_TIMEOUT, 30u, MHD_OPTION_END);
     if (!s->daemon) {
         snprintf(errbuf, errsize, "cannot start the HTTP server on 127.0.0.1");
         mock_server_stop(s);

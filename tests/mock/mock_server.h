@@ -22,34 +22,34 @@
 #include <stddef.h>
 
 /* X(enumerator, name, description) */
-#define MOCK_SCENARIO_MAP(X)                                                          \
-    X(MOCK_OK, "ok", "answers every request")                                          \
-    X(MOCK_500_ONCE, "500-once", "500, then answers")                                  \
-    X(MOCK_500_TWICE, "500-twice", "500 twice, then answers")                          \
-    X(MOCK_500_ALWAYS, "500-always", "500 every time")                                 \
-    X(MOCK_429_RETRY_AFTER, "429-retry-after", "429 with Retry-After: 1, then answers") \
-    X(MOCK_SLOW, "slow", "answers after 5 s (or when the server stops)")               \
+#define MOCK_SCENARIO_MAP(X)                                                             \
+    X(MOCK_OK, "ok", "answers every request")                                            \
+    X(MOCK_500_ONCE, "500-once", "500, then answers")                                    \
+    X(MOCK_500_TWICE, "500-twice", "500 twice, then answers")                            \
+    X(MOCK_500_ALWAYS, "500-always", "500 every time")                                   \
+    X(MOCK_429_RETRY_AFTER, "429-retry-after", "429 with Retry-After: 1, then answers")  \
+    X(MOCK_SLOW, "slow", "answers after 5 s (or when the server stops)")                 \
     X(MOCK_TRUNCATED, "truncated", "Content-Length larger than sent, connection closed") \
-    X(MOCK_MALFORMED, "malformed", "200 with malformed JSON")                          \
-    X(MOCK_NOT_SUCCESS, "not-success", "200 with success: false and errors")           \
-    X(MOCK_429_3040, "429-3040", "429, code 3040 (out of capacity)")                   \
-    X(MOCK_429_3036, "429-3036", "429, code 3036 (daily allocation used up)")          \
-    X(MOCK_413_3006, "413-3006", "413, code 3006 (request too large)")                 \
-    X(MOCK_400_5007, "400-5007", "400, code 5007 (no such model)")                     \
-    X(MOCK_401, "401", "401 authentication error")                                     \
-    X(MOCK_401_ECHO, "401-echo", "401 whose message quotes the Authorization header")  \
-    X(MOCK_403, "403", "403 forbidden")                                                \
-    X(MOCK_BAD_OUTPUT, "bad-output", "an output breaking the output schema")           \
-    X(MOCK_OVERSIZE, "oversize", "a 2 MiB answer with its Content-Length")             \
-    X(MOCK_OVERSIZE_CHUNKED, "oversize-chunked", "a 2 MiB answer, chunked")            \
-    X(MOCK_STREAM, "stream", "server-sent events ending with [DONE]")                  \
+    X(MOCK_MALFORMED, "malformed", "200 with malformed JSON")                            \
+    X(MOCK_NOT_SUCCESS, "not-success", "200 with success: false and errors")             \
+    X(MOCK_429_3040, "429-3040", "429, code 3040 (out of capacity)")                     \
+    X(MOCK_429_3036, "429-3036", "429, code 3036 (daily allocation used up)")            \
+    X(MOCK_413_3006, "413-3006", "413, code 3006 (request too large)")                   \
+    X(MOCK_400_5007, "400-5007", "400, code 5007 (no such model)")                       \
+    X(MOCK_401, "401", "401 authentication error")                                       \
+    X(MOCK_401_ECHO, "401-echo", "401 whose message quotes the Authorization header")    \
+    X(MOCK_403, "403", "403 forbidden")                                                  \
+    X(MOCK_BAD_OUTPUT, "bad-output", "an output breaking the output schema")             \
+    X(MOCK_OVERSIZE, "oversize", "a 2 MiB answer with its Content-Length")               \
+    X(MOCK_OVERSIZE_CHUNKED, "oversize-chunked", "a 2 MiB answer, chunked")              \
+    X(MOCK_STREAM, "stream", "server-sent events ending with [DONE]")                    \
     X(MOCK_STREAM_CUT, "stream-cut", "server-sent events, connection cut after two")
 
 typedef enum mock_scenario {
 #define MOCK_X_(e, n, d) e,
     MOCK_SCENARIO_MAP(MOCK_X_)
 #undef MOCK_X_
-    MOCK_SCENARIO_COUNT
+        MOCK_SCENARIO_COUNT
 } mock_scenario;
 
 /* The scenario named `name`, or -1. */
@@ -61,20 +61,23 @@ const char *mock_scenario_name(mock_scenario scenario);
 #define MOCK_DESCRIPTION "A grey cat sits on a wooden table."
 /* Events of the streamed answers, in order (the cut stream sends the first
  * MOCK_STREAM_CUT_AFTER). */
-#define MOCK_STREAM_PIECES {"A grey", " cat sits", " on a", " wooden table."}
+#define MOCK_STREAM_PIECES                               \
+    {                                                    \
+        "A grey", " cat sits", " on a", " wooden table." \
+    }
 #define MOCK_STREAM_PIECE_COUNT 4
-#define MOCK_STREAM_CUT_AFTER 2
+#define MOCK_STREAM_CUT_AFTER   2
 /* Size of the oversize answers. */
 #define MOCK_OVERSIZE_BYTES (2u * 1024u * 1024u)
 /* Longest wait of the slow scenario. */
 #define MOCK_SLOW_MS 5000
 
 typedef struct mock_options {
-    const char *card_path;     /* card whose input schema checks Workers AI bodies (required) */
-    const char *account_id;    /* expected account (default "test-account") */
-    const char *token;         /* expected bearer token; NULL: none required */
-    const char *openai_model;  /* expected OpenAI "model"; NULL: any non-empty string */
-    mock_scenario scenario;    /* default scenario (MOCK_OK = 0) */
+    const char *card_path;    /* card whose input schema checks Workers AI bodies (required) */
+    const char *account_id;   /* expected account (default "test-account") */
+    const char *token;        /* expected bearer token; NULL: none required */
+    const char *openai_model; /* expected OpenAI "model"; NULL: any non-empty string */
+    mock_scenario scenario;   /* default scenario (MOCK_OK = 0) */
 } mock_options;
 
 typedef struct mock_server mock_server;

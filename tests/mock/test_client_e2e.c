@@ -25,10 +25,10 @@
 #include "mock_server.h"
 
 /* Recognisable, so any leak into a message or output is found by strstr. */
-#define TOKEN "cardc-e2e-SECRET-token-5b7e1d"
-#define ACCOUNT "e2e-account"
+#define TOKEN        "cardc-e2e-SECRET-token-5b7e1d"
+#define ACCOUNT      "e2e-account"
 #define OPENAI_MODEL "llava-hf/llava-1.5-7b-hf"
-#define PROMPT "What is in this image?"
+#define PROMPT       "What is in this image?"
 
 typedef struct env {
     mock_server *srv;
@@ -114,8 +114,8 @@ static cardc_status fill_input(env *e, llava_1_5_7b_hf_input *in, bool also_mess
     if ((st = cardc_string_set(&obj->prompt, PROMPT, strlen(PROMPT), err)) != CARDC_OK)
         return st;
     obj->image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY;
-    if ((st = cardc_numbers_set_bytes(&obj->image.u.array, (const uint8_t *)e->image,
-                                      e->image_len, err)) != CARDC_OK)
+    if ((st = cardc_numbers_set_bytes(&obj->image.u.array, (const uint8_t *)e->image, e->image_len,
+                                      err)) != CARDC_OK)
         return st;
     obj->has_max_tokens = true;
     obj->max_tokens = 64;
@@ -220,9 +220,9 @@ static cardc_client_options retries(int n)
     return t;
 }
 
-#define EXPECT(r, code, what)                                                             \
-    CHECK_MSG((r).st == (code), "%s: status %s, want %s (%s)", what,                     \
-              cardc_status_name((r).st), cardc_status_name(code), (r).err.message)
+#define EXPECT(r, code, what)                                                                   \
+    CHECK_MSG((r).st == (code), "%s: status %s, want %s (%s)", what, cardc_status_name((r).st), \
+              cardc_status_name(code), (r).err.message)
 
 /* ---- Cases --------------------------------------------------------------- */
 
@@ -370,8 +370,7 @@ static void test_fault_code(env *e, cardc_backend b, const char *scenario, cardc
     snprintf(what, sizeof what, "%s %s", backend_name(b), scenario);
     EXPECT(r, want, what);
     if (requests)
-        CHECK_MSG(r.requests == requests, "%s: %zu requests, want %zu", what, r.requests,
-                  requests);
+        CHECK_MSG(r.requests == requests, "%s: %zu requests, want %zu", what, r.requests, requests);
     CHECK_MSG(r.err.message[0] != '\0', "%s: empty message", what);
     if (in_message)
         CHECK_MSG(strstr(r.err.message, in_message) != NULL, "%s: message \"%s\" lacks \"%s\"",
@@ -492,10 +491,12 @@ static void test_server_checks(env *e)
     if (!(c = make_client(&o)))
         return;
     cardc_error_clear(&err);
-    st = cardc_client_run_json(c, &(cardc_run_request){
-        .model_name = llava_1_5_7b_hf_model.name, .task_type = "image-to-text",
-        .input = no_image, .input_len = strlen(no_image)},
-        &output, &out_len, &ct, &err);
+    st = cardc_client_run_json(c,
+                               &(cardc_run_request){.model_name = llava_1_5_7b_hf_model.name,
+                                                    .task_type = "image-to-text",
+                                                    .input = no_image,
+                                                    .input_len = strlen(no_image)},
+                               &output, &out_len, &ct, &err);
     CHECK_MSG(st != CARDC_OK && st != CARDC_E_INVALID, "no image: %s", cardc_status_name(st));
     CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
     CHECK_MSG(strstr(why, "card's schema") != NULL, "the server says why: %s", why);
@@ -509,10 +510,13 @@ static void test_server_checks(env *e)
         return;
     output = ct = NULL;
     cardc_error_clear(&err);
-    st = cardc_client_run_json(c, &(cardc_run_request){
-        .model_name = llava_1_5_7b_hf_model.name, .task_type = "image-to-text",
-        .input = "{}", .input_len = 2, .raw_body = true},
-        &output, &out_len, &ct, &err);
+    st = cardc_client_run_json(c,
+                               &(cardc_run_request){.model_name = llava_1_5_7b_hf_model.name,
+                                                    .task_type = "image-to-text",
+                                                    .input = "{}",
+                                                    .input_len = 2,
+                                                    .raw_body = true},
+                               &output, &out_len, &ct, &err);
     CHECK_MSG(st == CARDC_E_AUTH, "wrong account: %s", cardc_status_name(st));
     CHECK(mock_server_check_failures(e->srv, why, sizeof why) == 1);
     CHECK_MSG(strstr(why, "someone-else") != NULL, "the server says why: %s", why);
@@ -573,16 +577,19 @@ static void test_stream(env *e, cardc_backend b, const char *scenario, bool body
     n = (size_t)snprintf(input, cap, "{\"prompt\":\"%s\",%s\"image\":[", PROMPT,
                          body_stream ? "\"stream\":true," : "");
     for (size_t i = 0; i < e->image_len; i++)
-        n += (size_t)snprintf(input + n, cap - n, "%s%u", i ? "," : "",
-                              (unsigned char)e->image[i]);
+        n += (size_t)snprintf(input + n, cap - n, "%s%u", i ? "," : "", (unsigned char)e->image[i]);
     n += (size_t)snprintf(input + n, cap - n, "]}");
     memset(&ev, 0, sizeof ev);
     ev.order_ok = true;
     cardc_error_clear(&err);
-    st = cardc_client_run_json(c, &(cardc_run_request){
-        .model_name = llava_1_5_7b_hf_model.name, .task_type = "image-to-text",
-        .input = input, .input_len = n, .stream = on_event, .stream_user = &ev},
-        &output, &out_len, &ct, &err);
+    st = cardc_client_run_json(c,
+                               &(cardc_run_request){.model_name = llava_1_5_7b_hf_model.name,
+                                                    .task_type = "image-to-text",
+                                                    .input = input,
+                                                    .input_len = n,
+                                                    .stream = on_event,
+                                                    .stream_user = &ev},
+                               &output, &out_len, &ct, &err);
     check_no_token(&err, what);
     if (cut) {
         CHECK_MSG(st != CARDC_OK && err.message[0], "%s: %s", what, cardc_status_name(st));
@@ -666,8 +673,7 @@ static void test_config(env *e)
     cardc_error_clear(&err);
     st = cardc_client_new(&o, &c, &err);
     CHECK_MSG(st == CARDC_E_CONFIG, "no account: %s", cardc_status_name(st));
-    CHECK_MSG(strstr(err.message, "CLOUDFLARE_ACCOUNT_ID") != NULL, "no account: %s",
-              err.message);
+    CHECK_MSG(strstr(err.message, "CLOUDFLARE_ACCOUNT_ID") != NULL, "no account: %s", err.message);
     check_no_token(&err, "no account");
     cardc_client_free(c);
 }

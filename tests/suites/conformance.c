@@ -80,8 +80,8 @@ static int run_dir(const char *dir, cardc_dialect dialect, unsigned flags,
                     ok = 0;
                     if (list)
                         printf("  FAIL %s: %s / %s: compile: %s (%s)\n", names[i],
-                               json_object_get_string(gd), json_object_get_string(td),
-                               err.message, err.pointer);
+                               json_object_get_string(gd), json_object_get_string(td), err.message,
+                               err.pointer);
                     fails++;
                     continue;
                 }

@@ -129,12 +129,10 @@ int main(int argc, char **argv)
             if (l < 6 || strcmp(de->d_name + l - 5, ".json"))
                 continue;
             int n = snprintf(file, sizeof file, "%s/%s", path, de->d_name);
-            CHECK_MSG(n >= 0 && (size_t)n < sizeof file, "path too long: %s/%s", path,
-                      de->d_name);
+            CHECK_MSG(n >= 0 && (size_t)n < sizeof file, "path too long: %s/%s", path, de->d_name);
             if (n < 0 || (size_t)n >= sizeof file)
                 continue;
-            CHECK_MSG(run_file(file, drafts[k].d, reg, &pass, &total) >= 0, "%s: unreadable",
-                      file);
+            CHECK_MSG(run_file(file, drafts[k].d, reg, &pass, &total) >= 0, "%s: unreadable", file);
         }
         closedir(d);
         cardc_registry_free(reg);

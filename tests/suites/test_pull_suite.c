@@ -102,9 +102,7 @@ static void mutate(const char *name, const char *text, size_t len)
                 n--;
             }
             break;
-        default: /* cut short */
-            n = at;
-            break;
+        default: /* cut short */ n = at; break;
         }
         ref = cardc__json_parse(buf, n, CARDC_JSON_DEFAULT_MAX_DEPTH, 0, &obj, &ref_off, msg,
                                 sizeof msg) == CARDC_OK;
@@ -114,13 +112,16 @@ static void mutate(const char *name, const char *text, size_t len)
             ;
         ok = tok == CARDC_TOK_END;
         mutants_total++;
-        CHECK_MSG(ok == ref, "%s, mutant %d: cardc_json_parse says %d (%s at %zu), the pull "
-                             "parser %d (%s at %zu)",
+        CHECK_MSG(ok == ref,
+                  "%s, mutant %d: cardc_json_parse says %d (%s at %zu), the pull "
+                  "parser %d (%s at %zu)",
                   name, m, ref, ref ? "" : msg, ref_off, ok, p.message, p.error_offset);
         if (!ok && !ref) {
             mutants_rejected++;
-            CHECK_MSG(p.error_offset == ref_off, "%s, mutant %d: error at %zu (%s), cardc_json_parse "
-                      "at %zu (%s)", name, m, p.error_offset, p.message, ref_off, msg);
+            CHECK_MSG(p.error_offset == ref_off,
+                      "%s, mutant %d: error at %zu (%s), cardc_json_parse "
+                      "at %zu (%s)",
+                      name, m, p.error_offset, p.message, ref_off, msg);
             /* json-c's own words differ in a few places ("number expected" for [1:]) */
             mutants_same_words += strcmp(p.message, msg) == 0;
         }
@@ -141,8 +142,9 @@ int main(int argc, char **argv)
     }
     dir = opendir(argv[1]);
     if (!dir) {
-        fprintf(stderr, "test_pull_suite: FAIL: cannot open %s (the shared JSONTestSuite is "
-                        "missing)\n",
+        fprintf(stderr,
+                "test_pull_suite: FAIL: cannot open %s (the shared JSONTestSuite is "
+                "missing)\n",
                 argv[1]);
         return 1;
     }
@@ -189,8 +191,7 @@ int main(int argc, char **argv)
             i_total++;
             i_accepted += ok;
             break;
-        default:
-            break;
+        default: break;
         }
     }
     closedir(dir);

@@ -40,8 +40,8 @@ static const cardc_unit *main_error(const cardc_result *r)
 {
     for (size_t i = 0; i < cardc_result_error_count(r); i++) {
         const cardc_unit *u = cardc_result_error(r, i);
-        if (strcmp(u->keyword, "oneOf") && strcmp(u->keyword, "anyOf") && strcmp(u->keyword, "allOf") &&
-            strcmp(u->keyword, "$ref"))
+        if (strcmp(u->keyword, "oneOf") && strcmp(u->keyword, "anyOf") &&
+            strcmp(u->keyword, "allOf") && strcmp(u->keyword, "$ref"))
             return u;
     }
     return cardc_result_error(r, 0);
@@ -101,10 +101,12 @@ static void expect_reject(cardc_schema *ref, const cardc_type *t, const char *pa
     memset(value, 0, sizeof value);
     CHECK_MSG(reference(ref, payload, ip, kl, msg) == 1, "%s: the validator accepts it", payload);
     cardc_status st = cardc_bind_decode(t, value, payload, strlen(payload), &o, &err);
-    CHECK_MSG(st == CARDC_E_INVALID, "%s: status %s (%s)", payload, cardc_status_name(st), err.message);
-    CHECK_MSG(strcmp(err.pointer, ip) == 0, "%s: pointer '%s', validator '%s'", payload, err.pointer, ip);
-    CHECK_MSG(strcmp(err.message, msg) == 0, "%s: message '%s', validator '%s'", payload, err.message,
-              msg);
+    CHECK_MSG(st == CARDC_E_INVALID, "%s: status %s (%s)", payload, cardc_status_name(st),
+              err.message);
+    CHECK_MSG(strcmp(err.pointer, ip) == 0, "%s: pointer '%s', validator '%s'", payload,
+              err.pointer, ip);
+    CHECK_MSG(strcmp(err.message, msg) == 0, "%s: message '%s', validator '%s'", payload,
+              err.message, msg);
     CHECK_MSG(cardc_result_error_count(r) > 0 && strcmp(main_error(r)->keyword_location, kl) == 0,
               "%s: keyword location differs from '%s'", payload, kl);
     CHECK_STR(err.source, "payload.json");
@@ -133,7 +135,8 @@ static void expect_roundtrip(const cardc_type *t, const void *v, const char *wan
         CHECK_STR(a, want);
     CHECK_MSG(cardc_bind_decode(t, copy, a, alen, NULL, &err) == CARDC_OK, "re-decode %s: %s", a,
               err.message);
-    CHECK_MSG(cardc_bind_encode(t, copy, &b, &blen, &err) == CARDC_OK, "re-encode: %s", err.message);
+    CHECK_MSG(cardc_bind_encode(t, copy, &b, &blen, &err) == CARDC_OK, "re-encode: %s",
+              err.message);
     CHECK_MSG(b && strcmp(a, b) == 0, "round trip differs: %s vs %s", a, b ? b : "(null)");
     cardc_bind_free(t, copy);
     free(a);
@@ -177,16 +180,19 @@ static void seed_valid(void)
     CHECK(v.u.object.has_raw && v.u.object.raw == false);
     CHECK(v.u.object.has_max_tokens && v.u.object.max_tokens == 512);
     CHECK(!v.u.object.has_temperature && !v.u.object.has_messages);
-    expect_roundtrip(IN_T, &v, "{\"prompt\":\"caption\",\"raw\":false,\"image\":[1,2,3],\"max_tokens\":512}");
+    expect_roundtrip(IN_T, &v,
+                     "{\"prompt\":\"caption\",\"raw\":false,\"image\":[1,2,3],\"max_tokens\":512}");
 
     /* present values are kept */
-    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"raw\":true,\"max_tokens\":7,\"temperature\":0.5}",
+    CHECK(dec(&v,
+              "{\"prompt\":\"p\",\"image\":[1],\"raw\":true,\"max_tokens\":7,\"temperature\":0.5}",
               &err) == CARDC_OK);
     CHECK(v.u.object.raw == true && v.u.object.max_tokens == 7 && v.u.object.temperature == 0.5);
 
     /* messages */
     CHECK(dec(&v,
-              "{\"messages\":[{\"role\":\"user\",\"content\":\"hi \\u00e9\\n\"},{\"content\":\"c\",\"role\":\"x\"}],"
+              "{\"messages\":[{\"role\":\"user\",\"content\":\"hi "
+              "\\u00e9\\n\"},{\"content\":\"c\",\"role\":\"x\"}],"
               "\"image\":\"iVBORw0KGgo=\"}",
               &err) == CARDC_OK);
     CHECK(v.u.object.has_messages && v.u.object.messages.count == 2);
@@ -200,19 +206,23 @@ static void seed_valid(void)
 
     /* numbers that are not all bytes: stored as doubles */
     CHECK(dec(&v, "{\"image\":[1.5,300]}", &err) == CARDC_OK);
-    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY && !v.u.object.image.u.array.bytes &&
-          v.u.object.image.u.array.values && v.u.object.image.u.array.count == 2 &&
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY &&
+          !v.u.object.image.u.array.bytes && v.u.object.image.u.array.values &&
+          v.u.object.image.u.array.count == 2 &&
           cardc_numbers_get(&v.u.object.image.u.array, 0) == 1.5 &&
           cardc_numbers_get(&v.u.object.image.u.array, 1) == 300);
     expect_roundtrip(IN_T, &v, "{\"raw\":false,\"image\":[1.5,300],\"max_tokens\":512}");
     CHECK(dec(&v, "{\"image\":[1.0,2]}", &err) == CARDC_OK);
     CHECK(v.u.object.image.u.array.values && v.u.object.image.u.array.count == 2);
     CHECK(dec(&v, "{\"image\":[]}", &err) == CARDC_OK);
-    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY && v.u.object.image.u.array.count == 0);
+    CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY &&
+          v.u.object.image.u.array.count == 0);
 
     /* max_tokens as JSON Schema integers */
-    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":5.0}", &err) == CARDC_OK && v.u.object.max_tokens == 5);
-    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":1e2}", &err) == CARDC_OK && v.u.object.max_tokens == 100);
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":5.0}", &err) == CARDC_OK &&
+          v.u.object.max_tokens == 5);
+    CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":1e2}", &err) == CARDC_OK &&
+          v.u.object.max_tokens == 100);
     CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":-9223372036854775808}", &err) == CARDC_OK &&
           v.u.object.max_tokens == INT64_MIN);
     CHECK(dec(&v, "{\"image\":[1],\"max_tokens\":12345678901234567.0}", &err) == CARDC_OK &&
@@ -345,8 +355,13 @@ static void seed_limits(void)
 
     /* malformed text: the strict parser's error, as `cardc validate` reports it */
     static const char *bad[] = {
-        "{\"prompt\":", "{\"prompt\":\"p\",\n \"image\":[1,]}", "", "{\"image\":[1]} x",
-        "\"\\ud800\"x", "{\"image\":[1],\"raw\":tru}", "{\"image\":\"\xff\"}",
+        "{\"prompt\":",
+        "{\"prompt\":\"p\",\n \"image\":[1,]}",
+        "",
+        "{\"image\":[1]} x",
+        "\"\\ud800\"x",
+        "{\"image\":[1],\"raw\":tru}",
+        "{\"image\":\"\xff\"}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cardc_error_clear(&ref);
@@ -357,7 +372,8 @@ static void seed_limits(void)
         CHECK_MSG(got == want && got != CARDC_OK, "%s: %s vs %s", bad[i], cardc_status_name(got),
                   cardc_status_name(want));
         CHECK_MSG(err.line == ref.line && err.column == ref.column && err.line > 0,
-                  "%s: at %d:%d, parser says %d:%d", bad[i], err.line, err.column, ref.line, ref.column);
+                  "%s: at %d:%d, parser says %d:%d", bad[i], err.line, err.column, ref.line,
+                  ref.column);
         CHECK_STR(err.message, ref.message);
         CHECK(all_zero(&v, sizeof v));
     }
@@ -406,8 +422,9 @@ static void seed_hand_built(void)
     cardc_error_clear(&err);
     CHECK_MSG(llava_1_5_7b_hf_input_validate(&v, &err) == CARDC_OK, "%s", err.message);
     CHECK(llava_1_5_7b_hf_input_encode(&v, &json, &len, &err) == CARDC_OK);
-    CHECK_STR(json, "{\"prompt\":\"caption / \\\"this\\\"\\u0001\",\"raw\":false,\"image\":[0,127,255],"
-                    "\"max_tokens\":512}");
+    CHECK_STR(json,
+              "{\"prompt\":\"caption / \\\"this\\\"\\u0001\",\"raw\":false,\"image\":[0,127,255],"
+              "\"max_tokens\":512}");
     free(json);
     json = NULL;
 
@@ -480,14 +497,17 @@ static const char misc_schema_json[] =
     "\"items\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"properties\":{\"id\":{\"type\":"
     "\"integer\"}},\"required\":[\"id\"]}},"
     "\"any\":{},"
-    "\"cond\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},\"if\":{\"properties\":"
+    "\"cond\":{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},\"if\":{"
+    "\"properties\":"
     "{\"a\":{\"const\":1}},\"required\":[\"a\"]},\"then\":{\"required\":[\"b\"]}},"
     "\"tree\":{\"$ref\":\"#/$defs/node\"}},"
     "\"required\":[\"color\"],\"additionalProperties\":false,"
     "\"$defs\":{\"node\":{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},"
-    "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/node\"}}},\"required\":[\"name\"]}}}";
+    "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/"
+    "node\"}}},\"required\":[\"name\"]}}}";
 
-static const cardc_schema_text misc_schema = {misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+static const cardc_schema_text misc_schema = {
+    misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct misc_tags_entry {
     cardc_string key;
@@ -497,7 +517,11 @@ typedef struct misc_tags {
     misc_tags_entry *items;
     size_t count;
 } misc_tags;
-typedef enum misc_color { MISC_COLOR_UNSET = 0, MISC_COLOR_RED = 1, MISC_COLOR_GREEN = 2 } misc_color;
+typedef enum misc_color {
+    MISC_COLOR_UNSET = 0,
+    MISC_COLOR_RED = 1,
+    MISC_COLOR_GREEN = 2
+} misc_color;
 typedef struct misc_item {
     int64_t id;
 } misc_item;
@@ -537,82 +561,147 @@ typedef struct misc {
 } misc;
 
 static const cardc_check tag_checks[] = {
-    {.op = CARDC_CHECK_MINIMUM, .number = 0, .keyword = "/properties/tags/additionalProperties/minimum"}};
-static const cardc_type tag_value_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
-    .pointer = "/properties/tags/additionalProperties", .size = sizeof(int64_t), .checks = tag_checks,
-    .check_count = 1, .schema = &misc_schema};
-static const cardc_type tags_type = {.kind = CARDC_KIND_MAP, .c_name = "misc_tags",
-    .pointer = "/properties/tags", .size = sizeof(misc_tags), .item = &tag_value_type,
-    .entry_size = sizeof(misc_tags_entry), .entry_value_offset = offsetof(misc_tags_entry, value),
-    .schema = &misc_schema};
+    {.op = CARDC_CHECK_MINIMUM,
+     .number = 0,
+     .keyword = "/properties/tags/additionalProperties/minimum"}};
+static const cardc_type tag_value_type = {.kind = CARDC_KIND_INT,
+                                          .c_name = "int64_t",
+                                          .pointer = "/properties/tags/additionalProperties",
+                                          .size = sizeof(int64_t),
+                                          .checks = tag_checks,
+                                          .check_count = 1,
+                                          .schema = &misc_schema};
+static const cardc_type tags_type = {.kind = CARDC_KIND_MAP,
+                                     .c_name = "misc_tags",
+                                     .pointer = "/properties/tags",
+                                     .size = sizeof(misc_tags),
+                                     .item = &tag_value_type,
+                                     .entry_size = sizeof(misc_tags_entry),
+                                     .entry_value_offset = offsetof(misc_tags_entry, value),
+                                     .schema = &misc_schema};
 static const char *const color_values[] = {"red", "green"};
-static const cardc_type color_type = {.kind = CARDC_KIND_ENUM, .c_name = "misc_color",
-    .pointer = "/properties/color", .size = sizeof(int), .enum_values = color_values, .enum_count = 2,
-    .schema = &misc_schema};
-static const cardc_type note_type = {.kind = CARDC_KIND_STRING, .flags = CARDC_TYPE_NULLABLE,
-    .c_name = "cardc_string", .pointer = "/properties/note", .size = sizeof(cardc_string),
-    .schema = &misc_schema};
-static const cardc_type id_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
-    .pointer = "/properties/items/items/properties/id", .size = sizeof(int64_t), .schema = &misc_schema};
+static const cardc_type color_type = {.kind = CARDC_KIND_ENUM,
+                                      .c_name = "misc_color",
+                                      .pointer = "/properties/color",
+                                      .size = sizeof(int),
+                                      .enum_values = color_values,
+                                      .enum_count = 2,
+                                      .schema = &misc_schema};
+static const cardc_type note_type = {.kind = CARDC_KIND_STRING,
+                                     .flags = CARDC_TYPE_NULLABLE,
+                                     .c_name = "cardc_string",
+                                     .pointer = "/properties/note",
+                                     .size = sizeof(cardc_string),
+                                     .schema = &misc_schema};
+static const cardc_type id_type = {.kind = CARDC_KIND_INT,
+                                   .c_name = "int64_t",
+                                   .pointer = "/properties/items/items/properties/id",
+                                   .size = sizeof(int64_t),
+                                   .schema = &misc_schema};
 static const cardc_field item_fields[] = {
     {"id", 2, offsetof(misc_item, id), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &id_type, NULL, true}};
-static const cardc_type item_type = {.kind = CARDC_KIND_OBJECT, .c_name = "misc_item",
-    .pointer = "/properties/items/items", .size = sizeof(misc_item), .fields = item_fields,
-    .field_count = 1, .schema = &misc_schema};
-static const cardc_type items_type = {.kind = CARDC_KIND_ARRAY, .c_name = "misc_items",
-    .pointer = "/properties/items", .size = sizeof(misc_items), .item = &item_type,
-    .schema = &misc_schema};
-static const cardc_type any_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
-    .c_name = "cardc_json", .pointer = "/properties/any", .size = sizeof(cardc_json),
-    .schema = &misc_schema};
-static const cardc_type a_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
-    .pointer = "/properties/cond/properties/a", .size = sizeof(int64_t), .schema = &misc_schema};
-static const cardc_field cond_fields[] = {
-    {"a", 1, offsetof(misc_cond, a), offsetof(misc_cond, has_a), CARDC_NO_OFFSET, &a_type, NULL, false}};
-static const cardc_type cond_type = {.kind = CARDC_KIND_OBJECT, .flags = CARDC_TYPE_RESIDUAL,
-    .c_name = "misc_cond", .pointer = "/properties/cond", .size = sizeof(misc_cond),
-    .fields = cond_fields, .field_count = 1, .schema = &misc_schema};
+static const cardc_type item_type = {.kind = CARDC_KIND_OBJECT,
+                                     .c_name = "misc_item",
+                                     .pointer = "/properties/items/items",
+                                     .size = sizeof(misc_item),
+                                     .fields = item_fields,
+                                     .field_count = 1,
+                                     .schema = &misc_schema};
+static const cardc_type items_type = {.kind = CARDC_KIND_ARRAY,
+                                      .c_name = "misc_items",
+                                      .pointer = "/properties/items",
+                                      .size = sizeof(misc_items),
+                                      .item = &item_type,
+                                      .schema = &misc_schema};
+static const cardc_type any_type = {.kind = CARDC_KIND_JSON,
+                                    .flags = CARDC_TYPE_RESIDUAL,
+                                    .c_name = "cardc_json",
+                                    .pointer = "/properties/any",
+                                    .size = sizeof(cardc_json),
+                                    .schema = &misc_schema};
+static const cardc_type a_type = {.kind = CARDC_KIND_INT,
+                                  .c_name = "int64_t",
+                                  .pointer = "/properties/cond/properties/a",
+                                  .size = sizeof(int64_t),
+                                  .schema = &misc_schema};
+static const cardc_field cond_fields[] = {{"a", 1, offsetof(misc_cond, a),
+                                           offsetof(misc_cond, has_a), CARDC_NO_OFFSET, &a_type,
+                                           NULL, false}};
+static const cardc_type cond_type = {.kind = CARDC_KIND_OBJECT,
+                                     .flags = CARDC_TYPE_RESIDUAL,
+                                     .c_name = "misc_cond",
+                                     .pointer = "/properties/cond",
+                                     .size = sizeof(misc_cond),
+                                     .fields = cond_fields,
+                                     .field_count = 1,
+                                     .schema = &misc_schema};
 static const cardc_type node_type;
-static const cardc_type node_children_type = {.kind = CARDC_KIND_ARRAY, .c_name = "misc_node_children",
-    .pointer = "/$defs/node/properties/children", .size = sizeof(misc_node_children),
-    .item = &node_type, .schema = &misc_schema};
-static const cardc_type name_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
-    .pointer = "/$defs/node/properties/name", .size = sizeof(cardc_string), .schema = &misc_schema};
-static const cardc_field node_fields[] = {
-    {"name", 4, offsetof(misc_node, name), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &name_type, NULL, true},
-    {"children", 8, offsetof(misc_node, children), offsetof(misc_node, has_children), CARDC_NO_OFFSET,
-     &node_children_type, NULL, false}};
-static const cardc_type node_type = {.kind = CARDC_KIND_OBJECT, .c_name = "misc_node",
-    .pointer = "/$defs/node", .size = sizeof(misc_node), .fields = node_fields, .field_count = 2,
-    .schema = &misc_schema};
+static const cardc_type node_children_type = {.kind = CARDC_KIND_ARRAY,
+                                              .c_name = "misc_node_children",
+                                              .pointer = "/$defs/node/properties/children",
+                                              .size = sizeof(misc_node_children),
+                                              .item = &node_type,
+                                              .schema = &misc_schema};
+static const cardc_type name_type = {.kind = CARDC_KIND_STRING,
+                                     .c_name = "cardc_string",
+                                     .pointer = "/$defs/node/properties/name",
+                                     .size = sizeof(cardc_string),
+                                     .schema = &misc_schema};
+static const cardc_field node_fields[] = {{"name", 4, offsetof(misc_node, name), CARDC_NO_OFFSET,
+                                           CARDC_NO_OFFSET, &name_type, NULL, true},
+                                          {"children", 8, offsetof(misc_node, children),
+                                           offsetof(misc_node, has_children), CARDC_NO_OFFSET,
+                                           &node_children_type, NULL, false}};
+static const cardc_type node_type = {.kind = CARDC_KIND_OBJECT,
+                                     .c_name = "misc_node",
+                                     .pointer = "/$defs/node",
+                                     .size = sizeof(misc_node),
+                                     .fields = node_fields,
+                                     .field_count = 2,
+                                     .schema = &misc_schema};
 static const cardc_field misc_fields[] = {
-    {"tags", 4, offsetof(misc, tags), offsetof(misc, has_tags), CARDC_NO_OFFSET, &tags_type, NULL, false},
-    {"color", 5, offsetof(misc, color), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &color_type, NULL, true},
-    {"note", 4, offsetof(misc, note), offsetof(misc, has_note), offsetof(misc, note_is_null), &note_type,
-     NULL, false},
-    {"items", 5, offsetof(misc, items), offsetof(misc, has_items), CARDC_NO_OFFSET, &items_type, NULL,
+    {"tags", 4, offsetof(misc, tags), offsetof(misc, has_tags), CARDC_NO_OFFSET, &tags_type, NULL,
      false},
-    {"any", 3, offsetof(misc, any), offsetof(misc, has_any), CARDC_NO_OFFSET, &any_type, NULL, false},
-    {"cond", 4, offsetof(misc, cond), offsetof(misc, has_cond), CARDC_NO_OFFSET, &cond_type, NULL, false},
-    {"tree", 4, offsetof(misc, tree), offsetof(misc, has_tree), CARDC_NO_OFFSET, &node_type, NULL, false},
+    {"color", 5, offsetof(misc, color), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &color_type, NULL, true},
+    {"note", 4, offsetof(misc, note), offsetof(misc, has_note), offsetof(misc, note_is_null),
+     &note_type, NULL, false},
+    {"items", 5, offsetof(misc, items), offsetof(misc, has_items), CARDC_NO_OFFSET, &items_type,
+     NULL, false},
+    {"any", 3, offsetof(misc, any), offsetof(misc, has_any), CARDC_NO_OFFSET, &any_type, NULL,
+     false},
+    {"cond", 4, offsetof(misc, cond), offsetof(misc, has_cond), CARDC_NO_OFFSET, &cond_type, NULL,
+     false},
+    {"tree", 4, offsetof(misc, tree), offsetof(misc, has_tree), CARDC_NO_OFFSET, &node_type, NULL,
+     false},
 };
 static const cardc_type misc_type = {.kind = CARDC_KIND_OBJECT,
-    .flags = CARDC_TYPE_CLOSED | CARDC_TYPE_RESIDUAL, .c_name = "misc", .pointer = "",
-    .size = sizeof(misc), .fields = misc_fields, .field_count = 7, .schema = &misc_schema};
+                                     .flags = CARDC_TYPE_CLOSED | CARDC_TYPE_RESIDUAL,
+                                     .c_name = "misc",
+                                     .pointer = "",
+                                     .size = sizeof(misc),
+                                     .fields = misc_fields,
+                                     .field_count = 7,
+                                     .schema = &misc_schema};
 
 /* A descriptor that disagrees with its schema (maxLength 3, the schema says
  * none): the engine must say so, not pick a side silently. */
-static const cardc_check wrong_checks[] = {{.op = CARDC_CHECK_MAX_LENGTH, .count = 3, .keyword = "/maxLength"}};
-static const cardc_type wrong_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
-    .pointer = "/$defs/node/properties/name", .size = sizeof(cardc_string), .checks = wrong_checks,
-    .check_count = 1, .schema = &misc_schema};
+static const cardc_check wrong_checks[] = {
+    {.op = CARDC_CHECK_MAX_LENGTH, .count = 3, .keyword = "/maxLength"}};
+static const cardc_type wrong_type = {.kind = CARDC_KIND_STRING,
+                                      .c_name = "cardc_string",
+                                      .pointer = "/$defs/node/properties/name",
+                                      .size = sizeof(cardc_string),
+                                      .checks = wrong_checks,
+                                      .check_count = 1,
+                                      .schema = &misc_schema};
 
 static void misc_cases(cardc_schema *ref)
 {
-    static const char ok[] =
-        "{\"color\":\"green\",\"tags\":{\"a\":1,\"b\":2,\"a\":3},\"note\":null,\"items\":[{\"id\":1},{\"id\":2}],"
-        "\"any\":{\"x\":[1,\"y\",null,2.5]},\"cond\":{\"a\":2},"
-        "\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"c\",\"children\":[{\"name\":\"g\"}]}]}}";
+    static const char ok[] = "{\"color\":\"green\",\"tags\":{\"a\":1,\"b\":2,\"a\":3},\"note\":"
+                             "null,\"items\":[{\"id\":1},{\"id\":2}],"
+                             "\"any\":{\"x\":[1,\"y\",null,2.5]},\"cond\":{\"a\":2},"
+                             "\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"c\",\"children\":["
+                             "{\"name\":\"g\"}]}]}}";
     misc v;
     cardc_error err;
 
@@ -627,13 +716,15 @@ static void misc_cases(cardc_schema *ref)
     CHECK(v.has_items && v.items.count == 2 && v.items.items[1].id == 2);
     CHECK(v.has_any && json_object_is_type(v.any.value, json_type_object));
     CHECK(v.has_cond && v.cond.has_a && v.cond.a == 2);
-    CHECK(v.has_tree && v.tree.children.count == 1 && v.tree.children.items[0].children.count == 1 &&
+    CHECK(v.has_tree && v.tree.children.count == 1 &&
+          v.tree.children.items[0].children.count == 1 &&
           strcmp(v.tree.children.items[0].children.items[0].name.data, "g") == 0 &&
           !v.tree.children.items[0].children.items[0].has_children);
-    expect_roundtrip(&misc_type, &v,
-                     "{\"tags\":{\"a\":3,\"b\":2},\"color\":\"green\",\"note\":null,\"items\":[{\"id\":1},"
-                     "{\"id\":2}],\"any\":{\"x\":[1,\"y\",null,2.5]},\"cond\":{\"a\":2},\"tree\":{\"name\":"
-                     "\"r\",\"children\":[{\"name\":\"c\",\"children\":[{\"name\":\"g\"}]}]}}");
+    expect_roundtrip(
+        &misc_type, &v,
+        "{\"tags\":{\"a\":3,\"b\":2},\"color\":\"green\",\"note\":null,\"items\":[{\"id\":1},"
+        "{\"id\":2}],\"any\":{\"x\":[1,\"y\",null,2.5]},\"cond\":{\"a\":2},\"tree\":{\"name\":"
+        "\"r\",\"children\":[{\"name\":\"c\",\"children\":[{\"name\":\"g\"}]}]}}");
 
     /* hand-built breakage */
     v.color = (misc_color)9;
@@ -663,14 +754,16 @@ static void misc_cases(cardc_schema *ref)
         "{\"color\":\"red\",\"items\":[{\"id\":1},{}]}",
         "{\"color\":\"red\",\"cond\":{\"a\":1}}",
         "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"children\":[]}]}}",
-        "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"x\",\"children\":[{\"name\":5}]}]}}",
+        "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"x\",\"children\":[{"
+        "\"name\":5}]}]}}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         expect_reject(ref, &misc_type, bad[i]);
 
     /* a repeated key: the last value counts, as for the validator */
     {
-        static const char dup[] = "{\"color\":\"red\",\"tags\":{\"a\":-1,\"b\":2,\"a\":1},\"note\":5,\"note\":\"x\"}";
+        static const char dup[] =
+            "{\"color\":\"red\",\"tags\":{\"a\":-1,\"b\":2,\"a\":1},\"note\":5,\"note\":\"x\"}";
         misc d;
         memset(&d, 0, sizeof d);
         cardc_error_clear(&err);
@@ -738,10 +831,12 @@ static void misc_cases(cardc_schema *ref)
 static const char pick_schema_json[] =
     "{\"type\":\"object\",\"properties\":{"
     "\"n\":{\"oneOf\":[{\"type\":\"number\"},{\"type\":\"integer\"}]},"
-    "\"s\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^a\"},{\"type\":\"string\",\"maxLength\":2}]},"
+    "\"s\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^a\"},{\"type\":\"string\",\"maxLength\":"
+    "2}]},"
     "\"e\":{\"oneOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
     "\"uniqueItems\":true}]}}}";
-static const cardc_schema_text pick_schema = {pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+static const cardc_schema_text pick_schema = {
+    pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct pick_n {
     int kind;
@@ -776,48 +871,95 @@ typedef struct pick {
     pick_e e;
 } pick;
 
-static const cardc_type pn0 = {.kind = CARDC_KIND_NUMBER, .c_name = "double",
-    .pointer = "/properties/n/oneOf/0", .size = sizeof(double), .schema = &pick_schema};
-static const cardc_type pn1 = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
-    .pointer = "/properties/n/oneOf/1", .size = sizeof(int64_t), .schema = &pick_schema};
+static const cardc_type pn0 = {.kind = CARDC_KIND_NUMBER,
+                               .c_name = "double",
+                               .pointer = "/properties/n/oneOf/0",
+                               .size = sizeof(double),
+                               .schema = &pick_schema};
+static const cardc_type pn1 = {.kind = CARDC_KIND_INT,
+                               .c_name = "int64_t",
+                               .pointer = "/properties/n/oneOf/1",
+                               .size = sizeof(int64_t),
+                               .schema = &pick_schema};
 static const cardc_branch pn_branches[] = {{"0", &pn0}, {"1", &pn1}};
-static const cardc_type pn = {.kind = CARDC_KIND_UNION, .flags = CARDC_TYPE_ONE_OF, .c_name = "pick_n",
-    .pointer = "/properties/n", .size = sizeof(pick_n), .branches = pn_branches, .branch_count = 2,
-    .union_offset = offsetof(pick_n, u), .schema = &pick_schema};
-static const cardc_check ps0_checks[] = {{.op = CARDC_CHECK_PATTERN, .text = "^a",
-    .keyword = "/properties/s/anyOf/0/pattern"}};
-static const cardc_type ps0 = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
-    .pointer = "/properties/s/anyOf/0", .size = sizeof(cardc_string), .checks = ps0_checks,
-    .check_count = 1, .schema = &pick_schema};
-static const cardc_check ps1_checks[] = {{.op = CARDC_CHECK_MAX_LENGTH, .count = 2,
-    .keyword = "/properties/s/anyOf/1/maxLength"}};
-static const cardc_type ps1 = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string",
-    .pointer = "/properties/s/anyOf/1", .size = sizeof(cardc_string), .checks = ps1_checks,
-    .check_count = 1, .schema = &pick_schema};
+static const cardc_type pn = {.kind = CARDC_KIND_UNION,
+                              .flags = CARDC_TYPE_ONE_OF,
+                              .c_name = "pick_n",
+                              .pointer = "/properties/n",
+                              .size = sizeof(pick_n),
+                              .branches = pn_branches,
+                              .branch_count = 2,
+                              .union_offset = offsetof(pick_n, u),
+                              .schema = &pick_schema};
+static const cardc_check ps0_checks[] = {
+    {.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/s/anyOf/0/pattern"}};
+static const cardc_type ps0 = {.kind = CARDC_KIND_STRING,
+                               .c_name = "cardc_string",
+                               .pointer = "/properties/s/anyOf/0",
+                               .size = sizeof(cardc_string),
+                               .checks = ps0_checks,
+                               .check_count = 1,
+                               .schema = &pick_schema};
+static const cardc_check ps1_checks[] = {
+    {.op = CARDC_CHECK_MAX_LENGTH, .count = 2, .keyword = "/properties/s/anyOf/1/maxLength"}};
+static const cardc_type ps1 = {.kind = CARDC_KIND_STRING,
+                               .c_name = "cardc_string",
+                               .pointer = "/properties/s/anyOf/1",
+                               .size = sizeof(cardc_string),
+                               .checks = ps1_checks,
+                               .check_count = 1,
+                               .schema = &pick_schema};
 static const cardc_branch ps_branches[] = {{"0", &ps0}, {"1", &ps1}};
-static const cardc_type ps = {.kind = CARDC_KIND_UNION, .c_name = "pick_s", .pointer = "/properties/s",
-    .size = sizeof(pick_s), .branches = ps_branches, .branch_count = 2,
-    .union_offset = offsetof(pick_s, u), .schema = &pick_schema};
-static const cardc_type pe0 = {.kind = CARDC_KIND_NULL, .c_name = "void",
-    .pointer = "/properties/e/oneOf/0", .size = 0, .schema = &pick_schema};
-static const cardc_type pe1_item = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
-    .pointer = "/properties/e/oneOf/1/items", .size = sizeof(int64_t), .schema = &pick_schema};
-static const cardc_check pe1_checks[] = {{.op = CARDC_CHECK_UNIQUE_ITEMS,
-    .keyword = "/properties/e/oneOf/1/uniqueItems"}};
-static const cardc_type pe1 = {.kind = CARDC_KIND_ARRAY, .c_name = "pick_e_1",
-    .pointer = "/properties/e/oneOf/1", .size = sizeof(pick_e_1), .checks = pe1_checks,
-    .check_count = 1, .item = &pe1_item, .schema = &pick_schema};
+static const cardc_type ps = {.kind = CARDC_KIND_UNION,
+                              .c_name = "pick_s",
+                              .pointer = "/properties/s",
+                              .size = sizeof(pick_s),
+                              .branches = ps_branches,
+                              .branch_count = 2,
+                              .union_offset = offsetof(pick_s, u),
+                              .schema = &pick_schema};
+static const cardc_type pe0 = {.kind = CARDC_KIND_NULL,
+                               .c_name = "void",
+                               .pointer = "/properties/e/oneOf/0",
+                               .size = 0,
+                               .schema = &pick_schema};
+static const cardc_type pe1_item = {.kind = CARDC_KIND_INT,
+                                    .c_name = "int64_t",
+                                    .pointer = "/properties/e/oneOf/1/items",
+                                    .size = sizeof(int64_t),
+                                    .schema = &pick_schema};
+static const cardc_check pe1_checks[] = {
+    {.op = CARDC_CHECK_UNIQUE_ITEMS, .keyword = "/properties/e/oneOf/1/uniqueItems"}};
+static const cardc_type pe1 = {.kind = CARDC_KIND_ARRAY,
+                               .c_name = "pick_e_1",
+                               .pointer = "/properties/e/oneOf/1",
+                               .size = sizeof(pick_e_1),
+                               .checks = pe1_checks,
+                               .check_count = 1,
+                               .item = &pe1_item,
+                               .schema = &pick_schema};
 static const cardc_branch pe_branches[] = {{"NULL", &pe0}, {"1", &pe1}};
-static const cardc_type pe = {.kind = CARDC_KIND_UNION, .flags = CARDC_TYPE_ONE_OF, .c_name = "pick_e",
-    .pointer = "/properties/e", .size = sizeof(pick_e), .branches = pe_branches, .branch_count = 2,
-    .union_offset = offsetof(pick_e, u), .schema = &pick_schema};
+static const cardc_type pe = {.kind = CARDC_KIND_UNION,
+                              .flags = CARDC_TYPE_ONE_OF,
+                              .c_name = "pick_e",
+                              .pointer = "/properties/e",
+                              .size = sizeof(pick_e),
+                              .branches = pe_branches,
+                              .branch_count = 2,
+                              .union_offset = offsetof(pick_e, u),
+                              .schema = &pick_schema};
 static const cardc_field pick_fields[] = {
     {"n", 1, offsetof(pick, n), offsetof(pick, has_n), CARDC_NO_OFFSET, &pn, NULL, false},
     {"s", 1, offsetof(pick, s), offsetof(pick, has_s), CARDC_NO_OFFSET, &ps, NULL, false},
     {"e", 1, offsetof(pick, e), offsetof(pick, has_e), CARDC_NO_OFFSET, &pe, NULL, false},
 };
-static const cardc_type pick_type = {.kind = CARDC_KIND_OBJECT, .c_name = "pick", .pointer = "",
-    .size = sizeof(pick), .fields = pick_fields, .field_count = 3, .schema = &pick_schema};
+static const cardc_type pick_type = {.kind = CARDC_KIND_OBJECT,
+                                     .c_name = "pick",
+                                     .pointer = "",
+                                     .size = sizeof(pick),
+                                     .fields = pick_fields,
+                                     .field_count = 3,
+                                     .schema = &pick_schema};
 
 static void pick_cases(cardc_schema *ref)
 {
@@ -825,8 +967,8 @@ static void pick_cases(cardc_schema *ref)
     cardc_error err;
 
     memset(&v, 0, sizeof v);
-#define PICK_OK(text)                                                                              \
-    (cardc_error_clear(&err),                                                                     \
+#define PICK_OK(text)         \
+    (cardc_error_clear(&err), \
      cardc_bind_decode(&pick_type, &v, text, strlen(text), NULL, &err) == CARDC_OK)
     CHECK(PICK_OK("{\"n\":5.5}") && v.n.kind == 1 && v.n.u.b0 == 5.5);
     CHECK(PICK_OK("{\"s\":\"abc\"}") && v.s.kind == 1 && strcmp(v.s.u.b0.data, "abc") == 0);
@@ -848,7 +990,8 @@ static void pick_cases(cardc_schema *ref)
 #undef PICK_OK
 
     static const char *const bad[] = {
-        "{\"n\":5}", "{\"n\":\"5\"}", "{\"s\":\"bcd\"}", "{\"e\":[1,1]}", "{\"e\":[1,1.5]}", "{\"e\":false}",
+        "{\"n\":5}",     "{\"n\":\"5\"}",   "{\"s\":\"bcd\"}",
+        "{\"e\":[1,1]}", "{\"e\":[1,1.5]}", "{\"e\":false}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         expect_reject(ref, &pick_type, bad[i]);
@@ -858,9 +1001,12 @@ static void pick_cases(cardc_schema *ref)
 
 static const char bytes_schema_json[] =
     "{\"type\":\"object\",\"properties\":{"
-    "\"loose\":{\"type\":\"array\",\"description\":\"8-bit unsigned integer values\",\"items\":{\"type\":\"number\"}},"
-    "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}}}";
-static const cardc_schema_text bytes_schema = {bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    "\"loose\":{\"type\":\"array\",\"description\":\"8-bit unsigned integer "
+    "values\",\"items\":{\"type\":\"number\"}},"
+    "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}"
+    "}}";
+static const cardc_schema_text bytes_schema = {
+    bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct bytes_obj {
     bool has_loose;
@@ -869,28 +1015,48 @@ typedef struct bytes_obj {
     cardc_bytes strict;
 } bytes_obj;
 
-static const cardc_type loose_item = {.kind = CARDC_KIND_NUMBER, .c_name = "double",
-    .pointer = "/properties/loose/items", .size = sizeof(double), .schema = &bytes_schema};
-static const cardc_type loose_type = {.kind = CARDC_KIND_BYTES, .flags = CARDC_TYPE_BYTE_ARRAY,
-    .c_name = "cardc_bytes", .pointer = "/properties/loose", .size = sizeof(cardc_bytes),
-    .item = &loose_item, .schema = &bytes_schema};
+static const cardc_type loose_item = {.kind = CARDC_KIND_NUMBER,
+                                      .c_name = "double",
+                                      .pointer = "/properties/loose/items",
+                                      .size = sizeof(double),
+                                      .schema = &bytes_schema};
+static const cardc_type loose_type = {.kind = CARDC_KIND_BYTES,
+                                      .flags = CARDC_TYPE_BYTE_ARRAY,
+                                      .c_name = "cardc_bytes",
+                                      .pointer = "/properties/loose",
+                                      .size = sizeof(cardc_bytes),
+                                      .item = &loose_item,
+                                      .schema = &bytes_schema};
 static const cardc_check strict_checks[] = {
     {.op = CARDC_CHECK_MINIMUM, .number = 0, .keyword = "/properties/strict/items/minimum"},
     {.op = CARDC_CHECK_MAXIMUM, .number = 255, .keyword = "/properties/strict/items/maximum"}};
-static const cardc_type strict_item = {.kind = CARDC_KIND_INT, .c_name = "int64_t",
-    .pointer = "/properties/strict/items", .size = sizeof(int64_t), .checks = strict_checks,
-    .check_count = 2, .schema = &bytes_schema};
-static const cardc_type strict_type = {.kind = CARDC_KIND_BYTES, .flags = CARDC_TYPE_BYTE_ARRAY,
-    .c_name = "cardc_bytes", .pointer = "/properties/strict", .size = sizeof(cardc_bytes),
-    .item = &strict_item, .schema = &bytes_schema};
+static const cardc_type strict_item = {.kind = CARDC_KIND_INT,
+                                       .c_name = "int64_t",
+                                       .pointer = "/properties/strict/items",
+                                       .size = sizeof(int64_t),
+                                       .checks = strict_checks,
+                                       .check_count = 2,
+                                       .schema = &bytes_schema};
+static const cardc_type strict_type = {.kind = CARDC_KIND_BYTES,
+                                       .flags = CARDC_TYPE_BYTE_ARRAY,
+                                       .c_name = "cardc_bytes",
+                                       .pointer = "/properties/strict",
+                                       .size = sizeof(cardc_bytes),
+                                       .item = &strict_item,
+                                       .schema = &bytes_schema};
 static const cardc_field bytes_fields[] = {
     {"loose", 5, offsetof(bytes_obj, loose), offsetof(bytes_obj, has_loose), CARDC_NO_OFFSET,
      &loose_type, NULL, false},
     {"strict", 6, offsetof(bytes_obj, strict), offsetof(bytes_obj, has_strict), CARDC_NO_OFFSET,
      &strict_type, NULL, false},
 };
-static const cardc_type bytes_type = {.kind = CARDC_KIND_OBJECT, .c_name = "bytes_obj", .pointer = "",
-    .size = sizeof(bytes_obj), .fields = bytes_fields, .field_count = 2, .schema = &bytes_schema};
+static const cardc_type bytes_type = {.kind = CARDC_KIND_OBJECT,
+                                      .c_name = "bytes_obj",
+                                      .pointer = "",
+                                      .size = sizeof(bytes_obj),
+                                      .fields = bytes_fields,
+                                      .field_count = 2,
+                                      .schema = &bytes_schema};
 
 static void bytes_cases(cardc_schema *ref)
 {
@@ -902,8 +1068,8 @@ static void bytes_cases(cardc_schema *ref)
 
     memset(&v, 0, sizeof v);
     cardc_error_clear(&err);
-    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[1,2.0,255,1e2],\"strict\":[0,2.0]}", 42, NULL,
-                            &err) == CARDC_OK);
+    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[1,2.0,255,1e2],\"strict\":[0,2.0]}", 42,
+                            NULL, &err) == CARDC_OK);
     CHECK(v.loose.len == 4 && v.loose.data[1] == 2 && v.loose.data[3] == 100 && v.strict.len == 2);
     expect_roundtrip(&bytes_type, &v, "{\"loose\":[1,2,255,100],\"strict\":[0,2]}");
 
@@ -926,15 +1092,21 @@ static void bytes_cases(cardc_schema *ref)
 
     /* valid for the schema, but not a byte: a limit, never a silent clamp */
     cardc_error_clear(&err);
-    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[1,1.5]}", 17, NULL, &err) == CARDC_E_LIMIT);
+    CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[1,1.5]}", 17, NULL, &err) ==
+          CARDC_E_LIMIT);
     CHECK_MSG(strstr(err.message, "1.5") && strstr(err.message, "byte"), "%s", err.message);
     cardc_error_clear(&err);
     CHECK(cardc_bind_decode(&bytes_type, &v, "{\"loose\":[256]}", 15, NULL, &err) == CARDC_E_LIMIT);
     CHECK(all_zero(&v, sizeof v));
 
     static const char *const bad[] = {
-        "{\"strict\":[256]}", "{\"strict\":[-1]}", "{\"strict\":[1.5]}", "{\"loose\":[\"a\"]}",
-        "{\"loose\":[1,2,{}]}", "{\"strict\":\"ab\"}", "{\"loose\":[256],\"strict\":[300]}",
+        "{\"strict\":[256]}",
+        "{\"strict\":[-1]}",
+        "{\"strict\":[1.5]}",
+        "{\"loose\":[\"a\"]}",
+        "{\"loose\":[1,2,{}]}",
+        "{\"strict\":\"ab\"}",
+        "{\"loose\":[256],\"strict\":[300]}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         expect_reject(ref, &bytes_type, bad[i]);
@@ -949,7 +1121,8 @@ static const char defs_schema_json[] =
     "\"nope\":{\"type\":\"string\",\"pattern\":\"^a\",\"default\":\"xyz\"},"
     "\"x\":{\"type\":\"integer\",\"default\":1}},"
     "\"dependentRequired\":{\"x\":[\"bar\"]}}";
-static const cardc_schema_text defs_schema = {defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
+static const cardc_schema_text defs_schema = {
+    defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
 
 typedef struct defs_obj {
     bool has_alpha;
@@ -964,20 +1137,47 @@ typedef struct defs_obj {
     int64_t x;
 } defs_obj;
 
-static const cardc_check alpha_checks[] = {{.op = CARDC_CHECK_MAXIMUM, .number = 3, .keyword = "/properties/alpha/maximum"}};
-static const cardc_type alpha_type = {.kind = CARDC_KIND_NUMBER, .c_name = "double", .pointer = "/properties/alpha",
-    .size = sizeof(double), .checks = alpha_checks, .check_count = 1, .schema = &defs_schema};
-static const cardc_check bar_checks[] = {{.op = CARDC_CHECK_MIN_LENGTH, .count = 4, .keyword = "/properties/bar/minLength"}};
-static const cardc_type bar_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string", .pointer = "/properties/bar",
-    .size = sizeof(cardc_string), .checks = bar_checks, .check_count = 1, .schema = &defs_schema};
-static const cardc_check good_checks[] = {{.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/good/pattern"}};
-static const cardc_type good_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string", .pointer = "/properties/good",
-    .size = sizeof(cardc_string), .checks = good_checks, .check_count = 1, .schema = &defs_schema};
-static const cardc_check nope_checks[] = {{.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/nope/pattern"}};
-static const cardc_type nope_type = {.kind = CARDC_KIND_STRING, .c_name = "cardc_string", .pointer = "/properties/nope",
-    .size = sizeof(cardc_string), .checks = nope_checks, .check_count = 1, .schema = &defs_schema};
-static const cardc_type x_type = {.kind = CARDC_KIND_INT, .c_name = "int64_t", .pointer = "/properties/x",
-    .size = sizeof(int64_t), .schema = &defs_schema};
+static const cardc_check alpha_checks[] = {
+    {.op = CARDC_CHECK_MAXIMUM, .number = 3, .keyword = "/properties/alpha/maximum"}};
+static const cardc_type alpha_type = {.kind = CARDC_KIND_NUMBER,
+                                      .c_name = "double",
+                                      .pointer = "/properties/alpha",
+                                      .size = sizeof(double),
+                                      .checks = alpha_checks,
+                                      .check_count = 1,
+                                      .schema = &defs_schema};
+static const cardc_check bar_checks[] = {
+    {.op = CARDC_CHECK_MIN_LENGTH, .count = 4, .keyword = "/properties/bar/minLength"}};
+static const cardc_type bar_type = {.kind = CARDC_KIND_STRING,
+                                    .c_name = "cardc_string",
+                                    .pointer = "/properties/bar",
+                                    .size = sizeof(cardc_string),
+                                    .checks = bar_checks,
+                                    .check_count = 1,
+                                    .schema = &defs_schema};
+static const cardc_check good_checks[] = {
+    {.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/good/pattern"}};
+static const cardc_type good_type = {.kind = CARDC_KIND_STRING,
+                                     .c_name = "cardc_string",
+                                     .pointer = "/properties/good",
+                                     .size = sizeof(cardc_string),
+                                     .checks = good_checks,
+                                     .check_count = 1,
+                                     .schema = &defs_schema};
+static const cardc_check nope_checks[] = {
+    {.op = CARDC_CHECK_PATTERN, .text = "^a", .keyword = "/properties/nope/pattern"}};
+static const cardc_type nope_type = {.kind = CARDC_KIND_STRING,
+                                     .c_name = "cardc_string",
+                                     .pointer = "/properties/nope",
+                                     .size = sizeof(cardc_string),
+                                     .checks = nope_checks,
+                                     .check_count = 1,
+                                     .schema = &defs_schema};
+static const cardc_type x_type = {.kind = CARDC_KIND_INT,
+                                  .c_name = "int64_t",
+                                  .pointer = "/properties/x",
+                                  .size = sizeof(int64_t),
+                                  .schema = &defs_schema};
 #define D_(f) offsetof(defs_obj, f), offsetof(defs_obj, has_##f), CARDC_NO_OFFSET
 static const cardc_field defs_fields[] = {
     {"alpha", 5, D_(alpha), &alpha_type, "5", false},
@@ -988,11 +1188,19 @@ static const cardc_field defs_fields[] = {
 };
 #undef D_
 static const uint16_t x_dep[] = {4, 1};
-static const cardc_check defs_checks[] = {{.op = CARDC_CHECK_DEPENDENT_REQUIRED, .fields = x_dep,
-    .field_count = 2, .keyword = "/dependentRequired"}};
-static const cardc_type defs_type = {.kind = CARDC_KIND_OBJECT, .c_name = "defs_obj", .pointer = "",
-    .size = sizeof(defs_obj), .checks = defs_checks, .check_count = 1, .fields = defs_fields,
-    .field_count = 5, .schema = &defs_schema};
+static const cardc_check defs_checks[] = {{.op = CARDC_CHECK_DEPENDENT_REQUIRED,
+                                           .fields = x_dep,
+                                           .field_count = 2,
+                                           .keyword = "/dependentRequired"}};
+static const cardc_type defs_type = {.kind = CARDC_KIND_OBJECT,
+                                     .c_name = "defs_obj",
+                                     .pointer = "",
+                                     .size = sizeof(defs_obj),
+                                     .checks = defs_checks,
+                                     .check_count = 1,
+                                     .fields = defs_fields,
+                                     .field_count = 5,
+                                     .schema = &defs_schema};
 
 static void defaults_cases(void)
 {
@@ -1001,12 +1209,14 @@ static void defaults_cases(void)
 
     memset(&v, 0, sizeof v);
     cardc_error_clear(&err);
-    CHECK_MSG(cardc_bind_decode(&defs_type, &v, "{}", 2, NULL, &err) == CARDC_OK, "%s", err.message);
+    CHECK_MSG(cardc_bind_decode(&defs_type, &v, "{}", 2, NULL, &err) == CARDC_OK, "%s",
+              err.message);
     CHECK(!v.has_alpha && !v.has_bar && !v.has_nope && !v.has_x);
     CHECK(v.has_good && strcmp(v.good.data, "abc") == 0);
     expect_roundtrip(&defs_type, &v, "{\"good\":\"abc\"}");
     cardc_error_clear(&err);
-    CHECK(cardc_bind_decode(&defs_type, &v, "{\"bar\":\"long enough\"}", 21, NULL, &err) == CARDC_OK);
+    CHECK(cardc_bind_decode(&defs_type, &v, "{\"bar\":\"long enough\"}", 21, NULL, &err) ==
+          CARDC_OK);
     CHECK(v.has_x && v.x == 1 && v.has_good);
     cardc_bind_free(&defs_type, &v);
     cardc_error_clear(&err);
@@ -1059,8 +1269,9 @@ static void agreement_cases(cardc_schema *ref, const cardc_type *t, const char *
                     cases++;
                     if (got != want && !(got == CARDC_E_LIMIT && want == CARDC_OK)) {
                         if (bad++ < 5)
-                            fprintf(stderr, "  disagreement on %s: engine %s (%s), reference %s\n", buf,
-                                    cardc_status_name(got), err.message, cardc_status_name(want));
+                            fprintf(stderr, "  disagreement on %s: engine %s (%s), reference %s\n",
+                                    buf, cardc_status_name(got), err.message,
+                                    cardc_status_name(want));
                     }
                     if (got != CARDC_OK && !all_zero(value, t->size))
                         bad++;
@@ -1090,8 +1301,10 @@ static void *thread_main(void *arg)
         memset(&v, 0, sizeof v);
         memset(&m, 0, sizeof m);
         cardc_error_clear(&err);
-        if (llava_1_5_7b_hf_input_decode(&v, "{\"prompt\":\"p\",\"image\":[1,2]}", 28, &err) != CARDC_OK ||
-            v.u.object.max_tokens != 512 || llava_1_5_7b_hf_input_encode(&v, &json, NULL, &err) != CARDC_OK)
+        if (llava_1_5_7b_hf_input_decode(&v, "{\"prompt\":\"p\",\"image\":[1,2]}", 28, &err) !=
+                CARDC_OK ||
+            v.u.object.max_tokens != 512 ||
+            llava_1_5_7b_hf_input_encode(&v, &json, NULL, &err) != CARDC_OK)
             (*fails)++;
         free(json);
         llava_1_5_7b_hf_input_free(&v);
@@ -1099,7 +1312,8 @@ static void *thread_main(void *arg)
             (*fails)++;
         cardc_bind_free(&misc_type, &m);
         cardc_error_clear(&err);
-        if (cardc_bind_decode(&misc_type, &m, misc_bad, strlen(misc_bad), NULL, &err) != CARDC_E_INVALID ||
+        if (cardc_bind_decode(&misc_type, &m, misc_bad, strlen(misc_bad), NULL, &err) !=
+                CARDC_E_INVALID ||
             strcmp(err.pointer, "/cond") != 0)
             (*fails)++;
     }
@@ -1122,30 +1336,51 @@ static void thread_cases(void)
 /* A side whose schema needs other documents: a remote "$ref" (at the root
  * and below it) and a custom meta-schema, all embedded as resources. */
 static const cardc_resource_text remote_resources[] = {
-    {"http://example.com/meta", "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
-                                "\"$id\":\"http://example.com/meta\",\"$vocabulary\":{"
-                                "\"https://json-schema.org/draft/2020-12/vocab/core\":true,"
-                                "\"https://json-schema.org/draft/2020-12/vocab/validation\":true,"
-                                "\"https://json-schema.org/draft/2020-12/vocab/applicator\":true}}"},
+    {"http://example.com/meta",
+     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
+     "\"$id\":\"http://example.com/meta\",\"$vocabulary\":{"
+     "\"https://json-schema.org/draft/2020-12/vocab/core\":true,"
+     "\"https://json-schema.org/draft/2020-12/vocab/validation\":true,"
+     "\"https://json-schema.org/draft/2020-12/vocab/applicator\":true}}"},
     {"http://example.com/small.json", "{\"type\":\"integer\",\"maximum\":9}"},
 };
 static const cardc_schema_text remote_schema = {
     "{\"$schema\":\"http://example.com/meta\",\"type\":\"object\",\"properties\":{\"n\":"
     "{\"$ref\":\"http://example.com/small.json\"}}}",
-    "remote.json", CARDC_DIALECT_2020_12, 0, remote_resources, 2};
-static const cardc_type remote_n_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
-    .c_name = "cardc_json", .pointer = "/properties/n", .size = sizeof(cardc_json), .schema = &remote_schema};
-static const cardc_type remote_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
-    .c_name = "cardc_json", .pointer = "", .size = sizeof(cardc_json), .schema = &remote_schema};
+    "remote.json",
+    CARDC_DIALECT_2020_12,
+    0,
+    remote_resources,
+    2};
+static const cardc_type remote_n_type = {.kind = CARDC_KIND_JSON,
+                                         .flags = CARDC_TYPE_RESIDUAL,
+                                         .c_name = "cardc_json",
+                                         .pointer = "/properties/n",
+                                         .size = sizeof(cardc_json),
+                                         .schema = &remote_schema};
+static const cardc_type remote_type = {.kind = CARDC_KIND_JSON,
+                                       .flags = CARDC_TYPE_RESIDUAL,
+                                       .c_name = "cardc_json",
+                                       .pointer = "",
+                                       .size = sizeof(cardc_json),
+                                       .schema = &remote_schema};
 
 /* A meta-schema nobody registered: the validator goes on with the dialect
  * given (as `cardc validate` does), and never crashes (an unknown
  * meta-schema once recursed without end in the compiler). */
 static const cardc_schema_text bare_schema = {
     "{\"$schema\":\"http://example.com/meta\",\"properties\":{\"n\":{\"type\":\"integer\"}}}",
-    "bare.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
-static const cardc_type bare_n_type = {.kind = CARDC_KIND_JSON, .flags = CARDC_TYPE_RESIDUAL,
-    .c_name = "cardc_json", .pointer = "/properties/n", .size = sizeof(cardc_json), .schema = &bare_schema};
+    "bare.json",
+    CARDC_DIALECT_2020_12,
+    0,
+    NULL,
+    0};
+static const cardc_type bare_n_type = {.kind = CARDC_KIND_JSON,
+                                       .flags = CARDC_TYPE_RESIDUAL,
+                                       .c_name = "cardc_json",
+                                       .pointer = "/properties/n",
+                                       .size = sizeof(cardc_json),
+                                       .schema = &bare_schema};
 
 static void resource_cases(void)
 {
@@ -1167,8 +1402,8 @@ static void resource_cases(void)
         cardc_status st;
         cardc_error_clear(&err);
         st = cardc_bind_decode(cases[i].t, &v, cases[i].json, strlen(cases[i].json), NULL, &err);
-        CHECK_MSG(st == cases[i].want, "resources %s: %s (%s)", cases[i].json, cardc_status_name(st),
-                  err.message);
+        CHECK_MSG(st == cases[i].want, "resources %s: %s (%s)", cases[i].json,
+                  cardc_status_name(st), err.message);
         if (st == CARDC_E_INVALID)
             CHECK_MSG(strstr(err.message, "internal") == NULL, "%s", err.message);
         cardc_bind_free(cases[i].t, &v);
@@ -1210,7 +1445,8 @@ int main(void)
         };
         agreement_cases(seed_ref, IN_T, seeds, 3);
         static const char *const mseeds[] = {
-            "{\"color\":\"red\",\"tags\":{\"a\":1},\"note\":\"n\",\"items\":[{\"id\":1}],\"any\":[1],"
+            "{\"color\":\"red\",\"tags\":{\"a\":1},\"note\":\"n\",\"items\":[{\"id\":1}],\"any\":["
+            "1],"
             "\"cond\":{\"a\":1,\"b\":0},\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"c\"}]}}",
         };
         agreement_cases(misc_ref, &misc_type, mseeds, 1);

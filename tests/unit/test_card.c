@@ -14,7 +14,6 @@
 
 #include "check.h"
 
-
 static const char *broken_dir;
 
 static char *path_in(const char *dir, const char *name)
@@ -264,8 +263,7 @@ static void test_broken_files(void)
     printf("broken cards in %s\n", broken_dir);
     expect_file_error("no-front-matter.md", CARDC_E_CARD, 1, 1, "",
                       "no YAML front matter (expected a first line '---')");
-    expect_file_error("unterminated.md", CARDC_E_CARD, 1, 1, "",
-                      "unterminated YAML front matter");
+    expect_file_error("unterminated.md", CARDC_E_CARD, 1, 1, "", "unterminated YAML front matter");
     /* "   id:" is indented one column deeper than "  name:". */
     expect_file_error("bad-indent.yaml", CARDC_E_YAML, 3, 4, "",
                       "did not find expected key (while parsing a block mapping at line 2, "
@@ -325,8 +323,7 @@ static struct json_object *types_member(const cardc_card *card, const char *key)
     return v;
 }
 
-#define CHECK_TYPE(card, key, type)                                                          \
-    CHECK(json_object_is_type(types_member(card, key), type))
+#define CHECK_TYPE(card, key, type) CHECK(json_object_is_type(types_member(card, key), type))
 
 static void test_typing(void)
 {
@@ -410,8 +407,8 @@ static void test_edges(void)
     printf("edge cases\n");
     expect_mem_error("inf.yaml", "model:\n  name: x\nlimit: .inf\n", NULL, CARDC_E_UNSUPPORTED, 3,
                      8, "has no JSON equivalent");
-    expect_mem_error("nan.yaml", "model:\n  name: x\nlimit: [1, .NaN]\n", NULL,
-                     CARDC_E_UNSUPPORTED, 3, 12, "has no JSON equivalent");
+    expect_mem_error("nan.yaml", "model:\n  name: x\nlimit: [1, .NaN]\n", NULL, CARDC_E_UNSUPPORTED,
+                     3, 12, "has no JSON equivalent");
     expect_mem_error("recursive.yaml", "model:\n  name: x\nloop: &l [1, *l]\n", NULL, CARDC_E_YAML,
                      3, 7, "recursive alias");
     expect_mem_error("deep.yaml", "model:\n  name: x\nd: [[[[[1]]]]]\n", &small, CARDC_E_LIMIT, 3,
@@ -420,10 +417,11 @@ static void test_edges(void)
     expect_mem_error("alias-deep.yaml", "model:\n  name: x\na: &a [[[1]]]\nb: [[*a]]\n", &small,
                      CARDC_E_LIMIT, 3, 4, "nesting deeper than 5 levels (max_depth) after alias");
     expect_mem_error("empty.yaml", "", NULL, CARDC_E_CARD, 1, 1, "holds no YAML document");
-    expect_mem_error("laughs-small.yaml",
-                     "model: {name: x}\na: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
-                     "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
-                     &small, CARDC_E_LIMIT, 3, 4, "more than 1000 nodes");
+    expect_mem_error(
+        "laughs-small.yaml",
+        "model: {name: x}\na: &a [1,2,3,4,5,6,7,8,9,10]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+        "c: [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\n",
+        &small, CARDC_E_LIMIT, 3, 4, "more than 1000 nodes");
     expect_mem_error("sequence.yaml", "- model\n- name\n", NULL, CARDC_E_CARD, 1, 1,
                      "not a model card: the YAML document is a sequence");
     expect_mem_error("empty.md", "---\n---\n# Title\n", NULL, CARDC_E_CARD, 1, 1,
@@ -436,8 +434,9 @@ static void test_edges(void)
                      "'model' must be a mapping, not an integer");
     expect_mem_error("name-int.md", FM("model:\n  name: 12\n"), NULL, CARDC_E_CARD, 3, 9,
                      "'model.name' must be a string, not an integer");
-    expect_mem_error("schema-map.md", FM("model:\n  name: x\njson_schema:\n  input: {type: object}\n"),
-                     NULL, CARDC_E_CARD, 5, 10, "json_schema.input must be a string");
+    expect_mem_error("schema-map.md",
+                     FM("model:\n  name: x\njson_schema:\n  input: {type: object}\n"), NULL,
+                     CARDC_E_CARD, 5, 10, "json_schema.input must be a string");
     expect_mem_error("schema-number.md", FM("model:\n  name: x\njson_schema:\n  output: '42'\n"),
                      NULL, CARDC_E_CARD, 5, 11, "not an integer");
     expect_mem_error("schema-nan.md",
@@ -468,17 +467,18 @@ static void test_edges(void)
                      "after the JSON value");
     expect_mem_error("json-ctrl.json", "{\"name\": \"a\tb\"}", NULL, CARDC_E_JSON, 1, 12,
                      "control character");
-    expect_mem_error("json-dup.json", "{\"name\": \"x\",\n  \"name\": \"y\"}", NULL,
-                     CARDC_E_JSON, 2, 3, "duplicate object key \"name\"");
+    expect_mem_error("json-dup.json", "{\"name\": \"x\",\n  \"name\": \"y\"}", NULL, CARDC_E_JSON,
+                     2, 3, "duplicate object key \"name\"");
     /* Cards refuse what json-c would store changed (payloads accept it). */
     expect_mem_error("json-surrogate.json", "{\"name\": \"x\", \"v\": \"\\ud800\"}", NULL,
                      CARDC_E_JSON, 1, 21, "unpaired surrogate");
-    expect_mem_error("json-nul-key.json", "{\"name\": \"x\", \"a\\u0000b\": 1}", NULL,
-                     CARDC_E_JSON, 1, 15, "object key contains \\u0000");
-    expect_mem_error("schema-dup.md",
-                     FM("model:\n  name: x\njson_schema:\n  input: '{\"type\": 1, \"t\\u0079pe\": 2}'\n"),
-                     NULL, CARDC_E_JSON, 5, 10,
-                     "duplicate object key \"type\" at line 1, column 13 of the schema text");
+    expect_mem_error("json-nul-key.json", "{\"name\": \"x\", \"a\\u0000b\": 1}", NULL, CARDC_E_JSON,
+                     1, 15, "object key contains \\u0000");
+    expect_mem_error(
+        "schema-dup.md",
+        FM("model:\n  name: x\njson_schema:\n  input: '{\"type\": 1, \"t\\u0079pe\": 2}'\n"), NULL,
+        CARDC_E_JSON, 5, 10,
+        "duplicate object key \"type\" at line 1, column 13 of the schema text");
     expect_mem_error("json-name.json", "{\n  \"name\": [\"x\"]\n}", NULL, CARDC_E_CARD, 2, 11,
                      "'name' must be a string, not a sequence");
     expect_mem_error("json-schema.json", "{\"name\": \"x\", \"schema\": {\"input\": 3}}", NULL,
@@ -504,9 +504,10 @@ static void test_edges(void)
     /* JSON layout: non-string property values become JSON text; no
      * task_type unless the card has one. */
     {
-        const char *j = "{\"name\": \"@cf/a/b\", \"task\": {\"name\": \"T\"}, \"properties\": "
-                        "[{\"property_id\": \"price\", \"value\": [{\"unit\": \"x/y\", \"price\": 1}]}],"
-                        "\n \"schema\": {\"input\": true, \"output\": {\"type\": \"string\"}}}";
+        const char *j =
+            "{\"name\": \"@cf/a/b\", \"task\": {\"name\": \"T\"}, \"properties\": "
+            "[{\"property_id\": \"price\", \"value\": [{\"unit\": \"x/y\", \"price\": 1}]}],"
+            "\n \"schema\": {\"input\": true, \"output\": {\"type\": \"string\"}}}";
 
         card = load_mem_ok("layout.json", j, strlen(j));
         if (card) {

@@ -196,11 +196,11 @@ static void test_workers(void)
          "{\"result\":null,\"success\":false,\"errors\":[{\"code\":3040,\"message\":"
          "\"Capacity temporarily exceeded, please try again.\"}],\"messages\":[]}",
          CARDC_E_RATE_LIMIT, "Capacity temporarily exceeded"},
-        {429,
-         "{\"success\":false,\"errors\":[{\"code\":3036,\"message\":\"Account limited\"}]}",
+        {429, "{\"success\":false,\"errors\":[{\"code\":3036,\"message\":\"Account limited\"}]}",
          CARDC_E_QUOTA, "code 3036: Account limited"},
         {429, "{\"success\":false,\"errors\":[]}", CARDC_E_RATE_LIMIT, "HTTP 429"},
-        {413, "{\"success\":false,\"errors\":[{\"code\":3006,\"message\":\"Request is too large\"}]}",
+        {413,
+         "{\"success\":false,\"errors\":[{\"code\":3006,\"message\":\"Request is too large\"}]}",
          CARDC_E_TOO_LARGE, "Request is too large"},
         {200, "{\"success\":false,\"errors\":[{\"code\":3006,\"message\":\"too large\"}]}",
          CARDC_E_TOO_LARGE, "too large"},
@@ -266,9 +266,12 @@ static void test_workers(void)
 
 static void test_base64_mime(void)
 {
-    static const char *const vec[][2] = {{"", ""},         {"f", "Zg=="},
-                                         {"fo", "Zm8="},     {"foo", "Zm9v"},
-                                         {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="},
+    static const char *const vec[][2] = {{"", ""},
+                                         {"f", "Zg=="},
+                                         {"fo", "Zm8="},
+                                         {"foo", "Zm9v"},
+                                         {"foob", "Zm9vYg=="},
+                                         {"fooba", "Zm9vYmE="},
                                          {"foobar", "Zm9vYmFy"}};
     static const uint8_t bin[] = {0x00, 0xff, 0xfe, 0x80, 0x7f};
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0};
@@ -328,9 +331,8 @@ static void test_openai_request(void)
     size_t len = 0;
     cardc_error e;
     struct json_object *doc;
-    const char *in =
-        "{\"prompt\":\"What is this?\",\"image\":[137,80,78,71,13,10,26,10,0,1],"
-        "\"temperature\":0.2,\"max_tokens\":64,\"raw\":false}";
+    const char *in = "{\"prompt\":\"What is this?\",\"image\":[137,80,78,71,13,10,26,10,0,1],"
+                     "\"temperature\":0.2,\"max_tokens\":64,\"raw\":false}";
     const char *msgs =
         "{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
         "{\"role\":\"user\",\"content\":\"Hi\"},{\"role\":\"assistant\",\"content\":\"Hello\"},"
@@ -397,10 +399,16 @@ static void test_openai_request(void)
     }
     /* Refused inputs. */
     {
-        static const char *const bad[] = {"{}", "[1]", "{\"image\":[1,256]}",
-                                          "{\"image\":[1,-1]}", "{\"image\":[1.5]}",
-                                          "{\"image\":{}}", "{\"prompt\":3}",
-                                          "{\"messages\":{}}", "{\"messages\":[1]}", "{"};
+        static const char *const bad[] = {"{}",
+                                          "[1]",
+                                          "{\"image\":[1,256]}",
+                                          "{\"image\":[1,-1]}",
+                                          "{\"image\":[1.5]}",
+                                          "{\"image\":{}}",
+                                          "{\"prompt\":3}",
+                                          "{\"messages\":{}}",
+                                          "{\"messages\":[1]}",
+                                          "{"};
         for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
             cardc_error_clear(&e);
             body = (char *)"unchanged";
@@ -453,7 +461,8 @@ static void test_openai_answer(void)
              CARDC_E_UNKNOWN_MODEL, "does not exist"},
             {404, "{\"error\":{\"message\":\"model \\\"x\\\" not found, try pulling it first\"}}",
              CARDC_E_UNKNOWN_MODEL, "try pulling"},
-            {401, "{\"error\":{\"message\":\"Invalid API Key\",\"type\":\"invalid_request_error\"}}",
+            {401,
+             "{\"error\":{\"message\":\"Invalid API Key\",\"type\":\"invalid_request_error\"}}",
              CARDC_E_AUTH, "Invalid API Key"},
             {429, "{\"error\":{\"message\":\"quota\",\"code\":\"insufficient_quota\"}}",
              CARDC_E_QUOTA, "quota"},
@@ -477,8 +486,8 @@ static void test_openai_answer(void)
                                       "image-to-text", &out, &n, &e);
             CHECK_MSG(st == cases[i].want, "case %zu: %s, want %s (%s)", i, cardc_status_name(st),
                       cardc_status_name(cases[i].want), e.message);
-            CHECK_MSG(strstr(e.message, cases[i].in_message) != NULL, "case %zu: message \"%s\"",
-                      i, e.message);
+            CHECK_MSG(strstr(e.message, cases[i].in_message) != NULL, "case %zu: message \"%s\"", i,
+                      e.message);
             CHECK(out == NULL);
         }
     }
@@ -674,14 +683,16 @@ static void test_secrets_and_local_failures(void)
     if (!c)
         return;
     cardc_error_clear(&e);
-    CHECK(cardc_client_run_json(c, &(cardc_run_request){
-        .model_name = "@cf/llava-hf/llava-1.5-7b-hf", .task_type = "image-to-text",
-        .input = "{\"image\":[1]}", .input_len = 13},
-        &out, &n, &ct, &e) == CARDC_E_NETWORK);
+    CHECK(cardc_client_run_json(c,
+                                &(cardc_run_request){.model_name = "@cf/llava-hf/llava-1.5-7b-hf",
+                                                     .task_type = "image-to-text",
+                                                     .input = "{\"image\":[1]}",
+                                                     .input_len = 13},
+                                &out, &n, &ct, &e) == CARDC_E_NETWORK);
     CHECK(out == NULL && n == 0 && ct == NULL);
     CHECK_MSG(strstr(e.message, "3 attempts") != NULL, "retries not counted: %s", e.message);
-    CHECK_MSG(strstr(e.message, TOKEN) == NULL && strstr(e.message, "[redacted]"),
-              "token in: %s", e.message);
+    CHECK_MSG(strstr(e.message, TOKEN) == NULL && strstr(e.message, "[redacted]"), "token in: %s",
+              e.message);
 
     /* An input that breaks the card's schema is refused before sending. */
     memset(&in, 0, sizeof in);
@@ -708,9 +719,9 @@ static void test_secrets_and_local_failures(void)
     }
     CHECK(cardc_client_run(c, &llava_1_5_7b_hf_model, &in, NULL, NULL) == CARDC_E_USAGE);
     CHECK(cardc_client_run(NULL, &llava_1_5_7b_hf_model, &in, &outv, NULL) == CARDC_E_USAGE);
-    CHECK(cardc_client_run_json(c, &(cardc_run_request){
-        .model_name = "m", .input = "{}", .input_len = 2}, NULL, &n, NULL, NULL) ==
-          CARDC_E_USAGE);
+    CHECK(cardc_client_run_json(
+              c, &(cardc_run_request){.model_name = "m", .input = "{}", .input_len = 2}, NULL, &n,
+              NULL, NULL) == CARDC_E_USAGE);
     {
         char *card = NULL;
         cardc_error_clear(&e);

@@ -40,11 +40,11 @@ static void clean(const char *what, cardc_status st, const cardc_error *err)
               "%s: the record is not clean after a success", what);
 }
 
-#define FAILS(call)                                                                                \
-    do {                                                                                           \
-        garbage(&err);                                                                             \
-        cardc_status st_ = (call);                                                                 \
-        failed(#call, st_, &err);                                                                  \
+#define FAILS(call)                \
+    do {                           \
+        garbage(&err);             \
+        cardc_status st_ = (call); \
+        failed(#call, st_, &err);  \
     } while (0)
 
 static void test_values_and_bind(void)

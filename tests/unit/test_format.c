@@ -15,13 +15,18 @@
 
 #include "check.h"
 
-
 /* Formats that must pass every suite case. */
 static const char *const required[] = {
-    "date-time", "date",     "time", "duration", "email",         "hostname",
-    "ipv4",      "ipv6",     "uri",  "uri-reference", "uuid",     "regex",
-    "json-pointer", "relative-json-pointer", "idn-hostname", "idn-email",
-    "iri", "iri-reference", "uri-template",
+    "date-time",    "date",
+    "time",         "duration",
+    "email",        "hostname",
+    "ipv4",         "ipv6",
+    "uri",          "uri-reference",
+    "uuid",         "regex",
+    "json-pointer", "relative-json-pointer",
+    "idn-hostname", "idn-email",
+    "iri",          "iri-reference",
+    "uri-template",
 };
 
 static int is_required(const char *format)
@@ -150,7 +155,8 @@ static void test_direct(void)
     CHECK(!cardc_format_check(CARDC_FORMAT_DATE_TIME, "2016-12-31T23:59:60+01:00", 25));
     CHECK(cardc_format_check(CARDC_FORMAT_TIME, "00:59:60+01:00", 14));
     /* Model-card style values. */
-    CHECK(cardc_format_check(CARDC_FORMAT_URI, "https://huggingface.co/llava-hf/llava-1.5-7b-hf", 47));
+    CHECK(cardc_format_check(CARDC_FORMAT_URI, "https://huggingface.co/llava-hf/llava-1.5-7b-hf",
+                             47));
     CHECK(cardc_format_check(CARDC_FORMAT_HOSTNAME, "xn--nxasmq6b.com", 16));
     CHECK(cardc_format_check(CARDC_FORMAT_IDN_HOSTNAME, "\xce\xb4\xce\xbf\xce\xba.com", 10));
     CHECK(!cardc_format_check(CARDC_FORMAT_IPV6, "fe80::1%eth0", 12));
@@ -180,10 +186,51 @@ static void test_direct(void)
 static void test_random(void)
 {
     static const char *const atoms[] = {
-        "a", "Z", "0", "9", "-", ".", ":", "::", "/", "@", "%", "%4", "%41", "[", "]", "{", "}",
-        "xn--", "P", "T", "1Y", "2M", "3D", "4H", "5S", "W", "+", "#", "~", "~0", "\"",
-        "\\", " ", "\xc3\xa9", "\xe3\x80\x82", "\xff", "\xe2\x80\x8c", "\xd7\x90",
-        "\xd9\xa0", "2020-01-01", "23:59:60Z", "1.2.3.4", "http://", "v1.", "",
+        "a",
+        "Z",
+        "0",
+        "9",
+        "-",
+        ".",
+        ":",
+        "::",
+        "/",
+        "@",
+        "%",
+        "%4",
+        "%41",
+        "[",
+        "]",
+        "{",
+        "}",
+        "xn--",
+        "P",
+        "T",
+        "1Y",
+        "2M",
+        "3D",
+        "4H",
+        "5S",
+        "W",
+        "+",
+        "#",
+        "~",
+        "~0",
+        "\"",
+        "\\",
+        " ",
+        "\xc3\xa9",
+        "\xe3\x80\x82",
+        "\xff",
+        "\xe2\x80\x8c",
+        "\xd7\x90",
+        "\xd9\xa0",
+        "2020-01-01",
+        "23:59:60Z",
+        "1.2.3.4",
+        "http://",
+        "v1.",
+        "",
     };
     uint32_t seed = 777;
     for (int n = 0; n < 20000; n++) {

@@ -11,7 +11,6 @@
 
 #include "check.h"
 
-
 /* Parses text and expects failure with `code` at line:column. */
 static void expect_error(const char *text, size_t len, cardc_status code, int line, int column,
                          const char *message_part, int src_line)
@@ -22,20 +21,19 @@ static void expect_error(const char *text, size_t len, cardc_status code, int li
 
     cardc_error_clear(&err);
     st = cardc_json_parse(text, len, "t.json", 0, &obj, &err);
-    if (st != code || obj != NULL || err.code != code || err.line != line ||
-        err.column != column || strcmp(err.source, "t.json") != 0 ||
-        (message_part && !strstr(err.message, message_part))) {
+    if (st != code || obj != NULL || err.code != code || err.line != line || err.column != column ||
+        strcmp(err.source, "t.json") != 0 || (message_part && !strstr(err.message, message_part))) {
         fprintf(stderr,
                 "%s:%d: parse of %.40s: got %s %d:%d \"%s\" (source \"%s\"), want %s %d:%d "
                 "\"%s\"\n",
-                __FILE__, src_line, text, cardc_status_name(st), err.line, err.column,
-                err.message, err.source, cardc_status_name(code), line, column,
+                __FILE__, src_line, text, cardc_status_name(st), err.line, err.column, err.message,
+                err.source, cardc_status_name(code), line, column,
                 message_part ? message_part : "");
         CHECK_FAIL();
     }
 }
 
-#define EXPECT_ERROR(text, code, line, col, part)                                       \
+#define EXPECT_ERROR(text, code, line, col, part) \
     expect_error(text, sizeof(text) - 1, code, line, col, part, __LINE__)
 
 static struct json_object *parse_ok(const char *text, size_t len, int src_line)
@@ -258,16 +256,15 @@ static void expect_locate(const char *text, const char *pointer, int found, int 
 
 static void test_locate(void)
 {
-    static const char doc[] =
-        "  {\n"
-        "    \"a/b\": 1,\n"
-        "    \"m~n\": {\"x\": [10, {\"y\": \"é\"}, [true]]},\n"
-        "    \"é\": \"ü\", \"arr\": [ 0 , \"s,]\" ,\n"
-        "      {\"k\": null} ],\n"
-        "    \"esc\\u00e9\\\"q\": 2,\n"
-        "    \"\": 3,\n"
-        "    \"dup\": 1, \"dup\": [4]\n"
-        "  }\n";
+    static const char doc[] = "  {\n"
+                              "    \"a/b\": 1,\n"
+                              "    \"m~n\": {\"x\": [10, {\"y\": \"é\"}, [true]]},\n"
+                              "    \"é\": \"ü\", \"arr\": [ 0 , \"s,]\" ,\n"
+                              "      {\"k\": null} ],\n"
+                              "    \"esc\\u00e9\\\"q\": 2,\n"
+                              "    \"\": 3,\n"
+                              "    \"dup\": 1, \"dup\": [4]\n"
+                              "  }\n";
 
     LOCATE(doc, "", 1, 1, 3);
     LOCATE(doc, "/a~1b", 1, 2, 12);
@@ -311,13 +308,14 @@ static void test_locate(void)
 
 static void test_dump(void)
 {
-    struct json_object *o =
-        PARSE_OK("{\"url\": \"http://x/y\", \"n\": 1.50, \"i\": -3, \"big\": 18446744073709551615,"
-                 " \"e\": {}, \"a\": [], \"s\": \"q\\\"\\\\\\n\\u0001é\", \"l\": [1, [true, null]]}");
+    struct json_object *o = PARSE_OK(
+        "{\"url\": \"http://x/y\", \"n\": 1.50, \"i\": -3, \"big\": 18446744073709551615,"
+        " \"e\": {}, \"a\": [], \"s\": \"q\\\"\\\\\\n\\u0001é\", \"l\": [1, [true, null]]}");
     char *s = cardc_json_dump(o, 0);
-    CHECK(s && strcmp(s, "{\"url\":\"http://x/y\",\"n\":1.50,\"i\":-3,\"big\":18446744073709551615,"
-                         "\"e\":{},\"a\":[],\"s\":\"q\\\"\\\\\\n\\u0001é\",\"l\":[1,[true,null]]}") ==
-                    0);
+    CHECK(s &&
+          strcmp(s,
+                 "{\"url\":\"http://x/y\",\"n\":1.50,\"i\":-3,\"big\":18446744073709551615,"
+                 "\"e\":{},\"a\":[],\"s\":\"q\\\"\\\\\\n\\u0001é\",\"l\":[1,[true,null]]}") == 0);
     free(s);
     s = cardc_json_dump(o, 1);
     CHECK(s && strcmp(s, "{\n"

@@ -9,7 +9,6 @@
 
 #include "check.h"
 
-
 static json_object *find(const char *uri)
 {
     for (size_t i = 0; i < cardc_metaschema_count; i++)
@@ -48,7 +47,8 @@ int main(void)
             fprintf(stderr, "missing or unparsable: %s\n", expected[i]);
             continue;
         }
-        CHECK(json_object_object_get_ex(doc, "$id", &id) || json_object_object_get_ex(doc, "id", &id));
+        CHECK(json_object_object_get_ex(doc, "$id", &id) ||
+              json_object_object_get_ex(doc, "id", &id));
         if (id) {
             const char *s = json_object_get_string(id);
             size_t n = strlen(expected[i]);

@@ -48,11 +48,11 @@ static void trace(const char *text, size_t len, int max_depth, char *out, size_t
     cardc_pull_free(&p);
 }
 
-#define CHECK_TRACE(text, want)                                                            \
-    do {                                                                                   \
-        char got_[4096];                                                                   \
-        trace(text, sizeof text - 1, 0, got_, sizeof got_);                                \
-        CHECK_STR(got_, want);                                                             \
+#define CHECK_TRACE(text, want)                             \
+    do {                                                    \
+        char got_[4096];                                    \
+        trace(text, sizeof text - 1, 0, got_, sizeof got_); \
+        CHECK_STR(got_, want);                              \
     } while (0)
 
 static void test_tokens(void)
@@ -90,8 +90,7 @@ static void test_tokens(void)
 
     /* NULL text of length 0 is an empty document; a freed parser can be reused. */
     cardc_pull_init(&p, NULL, 0, 0);
-    CHECK(cardc_pull_next(&p) == CARDC_TOK_ERROR && p.error == CARDC_E_JSON &&
-          p.error_offset == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_ERROR && p.error == CARDC_E_JSON && p.error_offset == 0);
     CHECK(cardc_pull_next(&p) == CARDC_TOK_ERROR);
     cardc_pull_free(&p);
     cardc_pull_init(&p, "[]", 2, 0);
@@ -108,8 +107,7 @@ static int string_of(const char *json, size_t len, char *out, size_t size, size_
     int ok;
 
     cardc_pull_init(&p, json, len, 0);
-    ok = cardc_pull_next(&p) == CARDC_TOK_STRING && p.str_len < size &&
-         p.str[p.str_len] == '\0';
+    ok = cardc_pull_next(&p) == CARDC_TOK_STRING && p.str_len < size && p.str[p.str_len] == '\0';
     if (ok) {
         memcpy(out, p.str, p.str_len + 1);
         *out_len = p.str_len;
@@ -119,13 +117,13 @@ static int string_of(const char *json, size_t len, char *out, size_t size, size_
     return ok;
 }
 
-#define CHECK_STRING(json, want)                                                           \
-    do {                                                                                   \
-        char s_[256];                                                                      \
-        size_t n_ = 0;                                                                     \
-        int ok_ = string_of(json, sizeof json - 1, s_, sizeof s_, &n_);                    \
-        CHECK_MSG(ok_ && n_ == sizeof want - 1 && memcmp(s_, want, n_) == 0,               \
-                  "%s does not decode as expected", json);                                 \
+#define CHECK_STRING(json, want)                                            \
+    do {                                                                    \
+        char s_[256];                                                       \
+        size_t n_ = 0;                                                      \
+        int ok_ = string_of(json, sizeof json - 1, s_, sizeof s_, &n_);     \
+        CHECK_MSG(ok_ &&n_ == sizeof want - 1 && memcmp(s_, want, n_) == 0, \
+                  "%s does not decode as expected", json);                  \
     } while (0)
 
 static void test_strings(void)
@@ -138,10 +136,12 @@ static void test_strings(void)
     /* Lone surrogates become U+FFFD, as cardc_json_parse stores them. */
     CHECK_STRING("\"\\uD800\"", "\xEF\xBF\xBD");
     CHECK_STRING("\"\\uDC00x\"", "\xEF\xBF\xBDx");
-    CHECK_STRING("\"\\uD800\\u0041\"", "\xEF\xBF\xBD" "A");
+    CHECK_STRING("\"\\uD800\\u0041\"", "\xEF\xBF\xBD"
+                                       "A");
     CHECK_STRING("\"\\uD800\\uD800\\uDC00\"", "\xEF\xBF\xBD\xF0\x90\x80\x80");
     CHECK_STRING("\"a\\u0000b\"", "a\0b");
-    CHECK_STRING("\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 raw\"", "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 raw");
+    CHECK_STRING("\"\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 raw\"",
+                 "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80 raw");
     CHECK_STRING("\"\x7F\"", "\x7F");
 
     /* Longer than the first scratch buffer, escapes at the end of runs. */
@@ -182,21 +182,55 @@ static void number_of(const char *lit, cardc_pull *p)
 
 static void test_numbers(void)
 {
-    static const char *const ints[] = {"0", "-0", "7", "-7", "255", "9007199254740993",
-                                       "123456789012345678", "9223372036854775807",
+    static const char *const ints[] = {"0",
+                                       "-0",
+                                       "7",
+                                       "-7",
+                                       "255",
+                                       "9007199254740993",
+                                       "123456789012345678",
+                                       "9223372036854775807",
                                        "-9223372036854775808"};
-    static const long long int_values[] = {0, 0, 7, -7, 255, 9007199254740993LL,
-                                           123456789012345678LL, 9223372036854775807LL,
+    static const long long int_values[] = {0,
+                                           0,
+                                           7,
+                                           -7,
+                                           255,
+                                           9007199254740993LL,
+                                           123456789012345678LL,
+                                           9223372036854775807LL,
                                            -9223372036854775807LL - 1};
     /* Each must come out exactly as strtod has it (correct rounding). */
-    static const char *const doubles[] = {
-        "9223372036854775808", "-9223372036854775809", "18446744073709551616",
-        "123456789012345678901234567890", "0.1", "-0.0", "1.5", "3.141592653589793",
-        "2.2250738585072014e-308", "4.9e-324", "1.7976931348623157e308", "1e22", "1e23",
-        "1E2", "1e+2", "25e-1", "0.3e1", "4.35", "0.000001", "123456.789e-3",
-        "9007199254740993.0", "12345678901234567890.5", "1e-400", "0e999999999999",
-        "123456789012345678901234567890e-10", "7.0e-10", "1.00000000000000011102230246251565",
-        "0.30000000000000004", "5e-324", "2.4703282292062328e-324"};
+    static const char *const doubles[] = {"9223372036854775808",
+                                          "-9223372036854775809",
+                                          "18446744073709551616",
+                                          "123456789012345678901234567890",
+                                          "0.1",
+                                          "-0.0",
+                                          "1.5",
+                                          "3.141592653589793",
+                                          "2.2250738585072014e-308",
+                                          "4.9e-324",
+                                          "1.7976931348623157e308",
+                                          "1e22",
+                                          "1e23",
+                                          "1E2",
+                                          "1e+2",
+                                          "25e-1",
+                                          "0.3e1",
+                                          "4.35",
+                                          "0.000001",
+                                          "123456.789e-3",
+                                          "9007199254740993.0",
+                                          "12345678901234567890.5",
+                                          "1e-400",
+                                          "0e999999999999",
+                                          "123456789012345678901234567890e-10",
+                                          "7.0e-10",
+                                          "1.00000000000000011102230246251565",
+                                          "0.30000000000000004",
+                                          "5e-324",
+                                          "2.4703282292062328e-324"};
     cardc_pull p;
 
     for (size_t k = 0; k < sizeof ints / sizeof *ints; k++) {
@@ -215,8 +249,7 @@ static void test_numbers(void)
         double want = strtod(doubles[k], NULL);
         number_of(doubles[k], &p);
         CHECK_MSG(!p.num_is_int && memcmp(&p.num_double, &want, sizeof want) == 0,
-                  "%s: is_int %d, %.17g, want %.17g", doubles[k], p.num_is_int, p.num_double,
-                  want);
+                  "%s: is_int %d, %.17g, want %.17g", doubles[k], p.num_is_int, p.num_double, want);
         cardc_pull_free(&p);
     }
 
@@ -291,7 +324,8 @@ static void test_depth(void)
 
 static void test_skip(void)
 {
-    static const char doc[] = "{\"a\": [1, {\"b\": [2, \"]\"]}, \"x\"], \"c\": 4, \"d\": {\"e\": {}}, \"f\": 5}";
+    static const char doc[] =
+        "{\"a\": [1, {\"b\": [2, \"]\"]}, \"x\"], \"c\": 4, \"d\": {\"e\": {}}, \"f\": 5}";
     cardc_pull p;
 
     cardc_pull_init(&p, doc, sizeof doc - 1, 0);
@@ -303,7 +337,8 @@ static void test_skip(void)
     CHECK(cardc_pull_next(&p) == CARDC_TOK_NUMBER);
     CHECK(cardc_pull_skip(&p) == 0 && p.tok == CARDC_TOK_NUMBER); /* a scalar: nothing to do */
     CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY && strcmp(p.str, "d") == 0);
-    CHECK(cardc_pull_skip(&p) == 0 && p.tok == CARDC_TOK_OBJECT_END && p.depth == 1); /* after KEY: the member's value */
+    CHECK(cardc_pull_skip(&p) == 0 && p.tok == CARDC_TOK_OBJECT_END &&
+          p.depth == 1); /* after KEY: the member's value */
     CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY && strcmp(p.str, "f") == 0);
     CHECK(cardc_pull_next(&p) == CARDC_TOK_NUMBER && p.num_int == 5);
     CHECK(cardc_pull_next(&p) == CARDC_TOK_OBJECT_END);
@@ -438,9 +473,8 @@ static void test_bytes(void)
         const char *doc;
         size_t offset;
     } syntax[] = {
-        {"{\"i\": [1,]}", 9},   {"{\"i\": [1 2]}", 9}, {"{\"i\": [01]}", 7},
-        {"{\"i\": [1,,2]}", 9}, {"{\"i\": [12x]}", 7}, {"{\"i\": [1, 2}", 11},
-        {"{\"i\": [-]}", 7},
+        {"{\"i\": [1,]}", 9},  {"{\"i\": [1 2]}", 9},  {"{\"i\": [01]}", 7}, {"{\"i\": [1,,2]}", 9},
+        {"{\"i\": [12x]}", 7}, {"{\"i\": [1, 2}", 11}, {"{\"i\": [-]}", 7},
     };
     uint8_t *data;
     size_t count;
@@ -449,8 +483,8 @@ static void test_bytes(void)
 
     CHECK(bytes_of("{\"i\": [0, 1,255 , 10\n,\t7,99,100]}", &data, &count, &tail, &after) == 1 &&
           count == 7 && tail && after == CARDC_TOK_ARRAY_END);
-    CHECK(data && data[0] == 0 && data[1] == 1 && data[2] == 255 && data[3] == 10 &&
-          data[4] == 7 && data[5] == 99 && data[6] == 100);
+    CHECK(data && data[0] == 0 && data[1] == 1 && data[2] == 255 && data[3] == 10 && data[4] == 7 &&
+          data[5] == 99 && data[6] == 100);
     free(data);
     CHECK(bytes_of("{\"i\": [ ]}", &data, &count, &tail, &after) == 1 && count == 0 && tail);
     free(data);
@@ -480,8 +514,7 @@ static void test_bytes(void)
         r = cardc_pull_bytes(&p, &data, &count);
         CHECK_MSG(r == -1 && !data && p.tok == CARDC_TOK_ERROR &&
                       p.error_offset == syntax[k].offset,
-                  "%.*s: bytes %d, error at %zu: %s", (int)len, doc, r, p.error_offset,
-                  p.message);
+                  "%.*s: bytes %d, error at %zu: %s", (int)len, doc, r, p.error_offset, p.message);
         cardc_pull_free(&p);
         /* the general path says the same */
         CHECK(cardc__json_parse(doc, len, 100, 0, &o, &off, ref_msg, sizeof ref_msg) != CARDC_OK);
@@ -603,8 +636,7 @@ static void test_errors(void)
         while ((tok = cardc_pull_next(&p)) > CARDC_TOK_END)
             ;
         CHECK_MSG(tok == CARDC_TOK_ERROR && p.error == cases[k].code &&
-                      p.error_offset == cases[k].offset &&
-                      strcmp(p.message, cases[k].message) == 0,
+                      p.error_offset == cases[k].offset && strcmp(p.message, cases[k].message) == 0,
                   "case %zu: got %d at %zu: %s", k, (int)p.error, p.error_offset, p.message);
         cardc_pull_free(&p);
         /* cardc_json_parse reports the same place in the same words. */
@@ -612,8 +644,8 @@ static void test_errors(void)
         json_object_put(o);
         CHECK_MSG(ref == cases[k].code && ref_off == cases[k].offset,
                   "case %zu: json_parse says %d at %zu: %s", k, (int)ref, ref_off, ref_msg);
-        CHECK_MSG(strcmp(ref_msg, cases[k].message) == 0, "case %zu: json_parse words it \"%s\"",
-                  k, ref_msg);
+        CHECK_MSG(strcmp(ref_msg, cases[k].message) == 0, "case %zu: json_parse words it \"%s\"", k,
+                  ref_msg);
     }
 }
 

@@ -11,7 +11,6 @@
 
 #include "check.h"
 
-
 /* Search result of pattern on subject (both NUL-terminated); -9 if the
  * pattern does not compile. */
 static int search(const char *pattern, const char *subject)
@@ -76,7 +75,10 @@ static void test_semantics(void)
     expect_match("^[^a\\S]$", "a", 0);
     expect_match("^[^a\\S]$", "b", 0);
     expect_match("\\bfoo\\b", "a foo.", 1);
-    expect_match("\\bfoo\\b", "\xc3\xa9" "foo", 1); /* e-acute is not a word char */
+    expect_match("\\bfoo\\b",
+                 "\xc3\xa9"
+                 "foo",
+                 1); /* e-acute is not a word char */
     expect_match("\\Bfoo", "xfoo", 1);
     /* Unanchored search; ^ and $ only at the ends; $ not before a final \n. */
     expect_match("b", "abc", 1);
@@ -85,8 +87,14 @@ static void test_semantics(void)
     expect_match("^abc$", "abc\n", 0);
     expect_match("^a.c$", "abc", 1);
     expect_match("^a.c$", "a\nc", 0);
-    expect_match("^a.c$", "a\xe2\x80\xa8" "c", 0); /* U+2028 */
-    expect_match("^a.c$", "a\xc2\x85" "c", 1);     /* U+0085 is not a terminator */
+    expect_match("^a.c$",
+                 "a\xe2\x80\xa8"
+                 "c",
+                 0); /* U+2028 */
+    expect_match("^a.c$",
+                 "a\xc2\x85"
+                 "c",
+                 1); /* U+0085 is not a terminator */
     expect_match("x$", "x\ny", 0);
     expect_match("^y", "x\ny", 0);
     /* Escapes. */
@@ -130,7 +138,10 @@ static void test_semantics(void)
         cardc_regex *re = cardc_regex_compile("b.c", 3, 0, 0, err, sizeof err);
         CHECK(re != NULL);
         CHECK(cardc_regex_search(re, "ab\0cd", 5) == 1);
-        CHECK(cardc_regex_search(re, "a\xff" "bxc", 5) == 1);
+        CHECK(cardc_regex_search(re,
+                                 "a\xff"
+                                 "bxc",
+                                 5) == 1);
         CHECK(cardc_regex_search(re, "\xff\xfe", 2) == 0);
         CHECK(strcmp(cardc_regex_pattern(re), "b.c") == 0);
         CHECK(cardc_regex_search(re, NULL, 0) == 0);
@@ -211,10 +222,10 @@ static void test_limits(void)
 static void test_random_patterns(void)
 {
     static const char *const atoms[] = {
-        "a", "\\", "\\d", "\\S", "\\u", "\\u{", "\\x", "\\c", "\\p{", "\\k<", "\\1",
-        "(", ")", "(?", "(?<", "(?<=", "(?:", "(*", "[", "]", "[^", "^", "$", ".", "*", "+",
-        "?", "{", "}", "{2,", "|", "-", "\xc3\xa9", "\xff", "\xe2\x80", "0", "9", "}", ">",
-        "=", "!", "L", "\\b", "\\v", "\\0",
+        "a", "\\", "\\d", "\\S",  "\\u", "\\u{", "\\x", "\\c", "\\p{",     "\\k<", "\\1",      "(",
+        ")", "(?", "(?<", "(?<=", "(?:", "(*",   "[",   "]",   "[^",       "^",    "$",        ".",
+        "*", "+",  "?",   "{",    "}",   "{2,",  "|",   "-",   "\xc3\xa9", "\xff", "\xe2\x80", "0",
+        "9", "}",  ">",   "=",    "!",   "L",    "\\b", "\\v", "\\0",
     };
     uint32_t seed = 12345;
     int compiled = 0;
@@ -274,8 +285,8 @@ static int eval_pattern_group(json_object *schema, json_object *data, int *verdi
             return 0;
         }
         const char *p = json_object_get_string(pattern);
-        cardc_regex *re = cardc_regex_compile(p, (size_t)json_object_get_string_len(pattern),
-                                              0, 0, err, sizeof err);
+        cardc_regex *re = cardc_regex_compile(p, (size_t)json_object_get_string_len(pattern), 0, 0,
+                                              err, sizeof err);
         if (!re) {
             fprintf(stderr, "suite pattern /%s/: %s\n", p, err);
             return -1;
@@ -294,9 +305,11 @@ static int eval_pattern_group(json_object *schema, json_object *data, int *verdi
         *verdict = 1;
         if (!json_object_is_type(data, json_type_object))
             return 0;
-        json_object_object_foreach(data, key, value) {
+        json_object_object_foreach(data, key, value)
+        {
             int matched = 0;
-            json_object_object_foreach(pprops, p, sub) {
+            json_object_object_foreach(pprops, p, sub)
+            {
                 cardc_regex *re = cardc_regex_compile(p, strlen(p), 0, 0, err, sizeof err);
                 if (!re) {
                     fprintf(stderr, "suite pattern /%s/: %s\n", p, err);
@@ -387,8 +400,8 @@ int main(int argc, char **argv)
     run_suite_file(path, eval_pattern_group);
     snprintf(path, sizeof path, "%s/%s/format/ecmascript-regex.json", argv[1], base);
     run_suite_file(path, eval_format_regex);
-    snprintf(path, sizeof path, "%s/JSON-Schema-Test-Suite/tests/draft7/optional/ecmascript-regex.json",
-             argv[1]);
+    snprintf(path, sizeof path,
+             "%s/JSON-Schema-Test-Suite/tests/draft7/optional/ecmascript-regex.json", argv[1]);
     run_suite_file(path, eval_pattern_group);
     printf("suite ECMA regex cases: %d/%d passed\n", suite_passed, suite_total);
     return check_summary();

@@ -12,7 +12,6 @@
 
 #include "check.h"
 
-
 struct fixture {
     cardc_schema *schema;
     cardc_result *result;
@@ -21,9 +20,9 @@ struct fixture {
 /* Expected outcome of one payload: NULL fields are not checked. */
 struct expect {
     int valid;
-    const char *instance;  /* instance location of some error */
-    const char *keyword;   /* keyword location suffix of that error */
-    const char *message;   /* exact message of that error */
+    const char *instance; /* instance location of some error */
+    const char *keyword;  /* keyword location suffix of that error */
+    const char *message;  /* exact message of that error */
 };
 
 static const cardc_unit *find_error(const cardc_result *r, const struct expect *e)
@@ -65,13 +64,14 @@ static void expect_payload(struct fixture *f, const char *what, const char *payl
     }
     cardc_status st = cardc_validate(f->schema, doc, NULL, f->result, &err);
     CHECK_MSG(st == (e.valid ? CARDC_OK : CARDC_E_INVALID), "%s: got status %s, expected %s", what,
-          cardc_status_name(st), e.valid ? "ok" : "invalid");
-    CHECK_MSG(cardc_result_valid(f->result) == (e.valid != 0), "%s: result verdict disagrees", what);
+              cardc_status_name(st), e.valid ? "ok" : "invalid");
+    CHECK_MSG(cardc_result_valid(f->result) == (e.valid != 0), "%s: result verdict disagrees",
+              what);
     if (!e.valid && (e.instance || e.keyword || e.message)) {
         const cardc_unit *u = find_error(f->result, &e);
         CHECK_MSG(u != NULL, "%s: no error at '%s' [...%s] with message '%s'; got:", what,
-              e.instance ? e.instance : "*", e.keyword ? e.keyword : "*",
-              e.message ? e.message : "*");
+                  e.instance ? e.instance : "*", e.keyword ? e.keyword : "*",
+                  e.message ? e.message : "*");
         if (!u)
             dump_errors(f->result);
     }
@@ -105,16 +105,18 @@ static void content_length_cases(struct fixture *f)
             char what[64];
             if (!payload)
                 abort();
-            snprintf(payload, len, "{\"messages\":[{\"role\":\"user\",\"content\":%s}],\"image\":[1]}",
-                     content);
+            snprintf(payload, len,
+                     "{\"messages\":[{\"role\":\"user\",\"content\":%s}],\"image\":[1]}", content);
             snprintf(what, sizeof what, "content of %zu %zu-byte characters", count, c + 2);
             if (count == 6144)
                 expect_payload(f, what, payload, (struct expect){1, NULL, NULL, NULL});
             else
-                expect_payload(f, what, payload,
-                               (struct expect){0, "/messages/0/content",
-                                               "/oneOf/1/properties/messages/items/properties/content/maxLength",
-                                               "must be at most 6144 characters, got 6145"});
+                expect_payload(
+                    f, what, payload,
+                    (struct expect){
+                        0, "/messages/0/content",
+                        "/oneOf/1/properties/messages/items/properties/content/maxLength",
+                        "must be at most 6144 characters, got 6145"});
             free(payload);
             free(content);
         }
@@ -135,28 +137,32 @@ static void defaults_cases(struct fixture *f)
         CHECK_MSG(0, "defaults payload does not parse");
         return;
     }
-    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK, "defaults: not valid");
-    CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) && json_object_is_type(v, json_type_boolean) &&
-              !json_object_get_boolean(v),
-          "defaults: raw:false not applied: %s", json_object_to_json_string(doc));
-    CHECK_MSG(json_object_object_get_ex(doc, "max_tokens", &v) && json_object_is_type(v, json_type_int) &&
-              json_object_get_int64(v) == 512,
-          "defaults: max_tokens:512 not applied: %s", json_object_to_json_string(doc));
+    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK,
+              "defaults: not valid");
+    CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) &&
+                  json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v),
+              "defaults: raw:false not applied: %s", json_object_to_json_string(doc));
+    CHECK_MSG(json_object_object_get_ex(doc, "max_tokens", &v) &&
+                  json_object_is_type(v, json_type_int) && json_object_get_int64(v) == 512,
+              "defaults: max_tokens:512 not applied: %s", json_object_to_json_string(doc));
     json_object_put(doc);
 
     /* A present value is never overwritten, and the binary branch gets nothing. */
     payload = "{\"prompt\":\"caption\",\"image\":[1],\"raw\":true,\"max_tokens\":7}";
     cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err);
-    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK, "defaults 2: not valid");
-    CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) && json_object_get_boolean(v), "raw overwritten");
+    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK,
+              "defaults 2: not valid");
+    CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) && json_object_get_boolean(v),
+              "raw overwritten");
     CHECK_MSG(json_object_object_get_ex(doc, "max_tokens", &v) && json_object_get_int64(v) == 7,
-          "max_tokens overwritten");
+              "max_tokens overwritten");
     json_object_put(doc);
 
     /* Without the option the instance is left alone. */
     payload = "{\"prompt\":\"caption\",\"image\":[1]}";
     cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err);
-    CHECK_MSG(cardc_validate(f->schema, doc, NULL, f->result, &err) == CARDC_OK, "defaults 3: not valid");
+    CHECK_MSG(cardc_validate(f->schema, doc, NULL, f->result, &err) == CARDC_OK,
+              "defaults 3: not valid");
     CHECK_MSG(!json_object_object_get_ex(doc, "raw", NULL), "raw added without the option");
     json_object_put(doc);
 }
@@ -187,11 +193,11 @@ int main(int argc, char **argv)
     }
 
     /* Top-level oneOf: raw binary, or the parameters object. */
-    expect_payload(&f, "binary branch", "\"\\u0089PNG\\r\\n\"", (struct expect){1, NULL, NULL, NULL});
+    expect_payload(&f, "binary branch", "\"\\u0089PNG\\r\\n\"",
+                   (struct expect){1, NULL, NULL, NULL});
     expect_payload(&f, "object branch", "{\"prompt\":\"hi\",\"image\":[0,255]}",
                    (struct expect){1, NULL, NULL, NULL});
-    expect_payload(&f, "neither branch", "42",
-                   (struct expect){0, "", "/oneOf", NULL});
+    expect_payload(&f, "neither branch", "42", (struct expect){0, "", "/oneOf", NULL});
 
     /* image: byte array or binary string; nothing else. */
     expect_payload(&f, "image as bytes", "{\"prompt\":\"p\",\"image\":[137,80,78,71]}",
@@ -205,9 +211,10 @@ int main(int argc, char **argv)
                                    "must be of type number, got string \"2\""});
 
     /* prompt xor messages, with the card's errorMessage. */
-    expect_payload(&f, "prompt and messages",
-                   "{\"prompt\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":\"c\"}],\"image\":[1]}",
-                   (struct expect){0, "", NULL, "\"prompt\" and \"messages\" are mutually exclusive"});
+    expect_payload(
+        &f, "prompt and messages",
+        "{\"prompt\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":\"c\"}],\"image\":[1]}",
+        (struct expect){0, "", NULL, "\"prompt\" and \"messages\" are mutually exclusive"});
     expect_payload(&f, "messages only",
                    "{\"messages\":[{\"role\":\"user\",\"content\":\"c\"}],\"image\":[1]}",
                    (struct expect){1, NULL, NULL, NULL});
@@ -248,8 +255,8 @@ int main(int argc, char **argv)
         {"{\"image\":[1],\"messages\":[\"hi\"]}", "/messages/0", "/properties/messages/items/type"},
         {"{\"image\":[1],\"messages\":[{\"role\":1,\"content\":\"c\"}]}", "/messages/0/role",
          "/items/properties/role/type"},
-        {"{\"image\":[1],\"messages\":[{\"role\":\"user\",\"content\":null}]}", "/messages/0/content",
-         "/items/properties/content/type"},
+        {"{\"image\":[1],\"messages\":[{\"role\":\"user\",\"content\":null}]}",
+         "/messages/0/content", "/items/properties/content/type"},
         {"{\"image\":true}", "/image", "/properties/image/oneOf"},
         {"{\"image\":[1],\"max_tokens\":\"512\"}", "/max_tokens", "/properties/max_tokens/type"},
     };
@@ -258,8 +265,9 @@ int main(int argc, char **argv)
                        (struct expect){0, wrong[i].instance, wrong[i].keyword, NULL});
 
     /* Required image; required role and content in messages. */
-    expect_payload(&f, "missing image", "{\"prompt\":\"p\"}",
-                   (struct expect){0, "", "/oneOf/1/required", "must have required property \"image\""});
+    expect_payload(
+        &f, "missing image", "{\"prompt\":\"p\"}",
+        (struct expect){0, "", "/oneOf/1/required", "must have required property \"image\""});
     expect_payload(&f, "missing content", "{\"messages\":[{\"role\":\"user\"}],\"image\":[1]}",
                    (struct expect){0, "/messages/0", "/items/required",
                                    "must have required property \"content\""});

@@ -11,7 +11,6 @@
 
 #include "check.h"
 
-
 /* The seed card's input schema (schemas/llava-1.5-7b-hf.md). */
 static const char *seed_schema =
     "{\"oneOf\":[{\"type\":\"string\",\"format\":\"binary\"},{\"type\":\"object\","
@@ -78,20 +77,27 @@ static void test_messages(cardc_result *r)
     doc[0] = '"';
     doc[7001] = '"';
     doc[7002] = '\0';
-    CHECK_STR(first_msg("{\"maxLength\":6144}", doc, r), "must be at most 6144 characters, got 7000");
+    CHECK_STR(first_msg("{\"maxLength\":6144}", doc, r),
+              "must be at most 6144 characters, got 7000");
     free(big);
-    CHECK_STR(first_msg("{\"minLength\":2}", "\"\xc3\xa9\"", r), "must be at least 2 characters, got 1");
-    CHECK_STR(first_msg("{\"maxLength\":3}", "\"abcdefghijk\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80xyz\"", r),
-              "must be at most 3 characters, got 17");
-    CHECK_STR(first_msg("{\"type\":\"integer\"}", "5.5", r), "must be of type integer, got number 5.5");
+    CHECK_STR(first_msg("{\"minLength\":2}", "\"\xc3\xa9\"", r),
+              "must be at least 2 characters, got 1");
+    CHECK_STR(
+        first_msg("{\"maxLength\":3}", "\"abcdefghijk\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80xyz\"", r),
+        "must be at most 3 characters, got 17");
+    CHECK_STR(first_msg("{\"type\":\"integer\"}", "5.5", r),
+              "must be of type integer, got number 5.5");
     CHECK_STR(first_msg("{\"type\":[\"string\",\"null\"]}", "{}", r),
               "must be of type null or string, got object");
-    CHECK_STR(first_msg("{\"required\":[\"image\"]}", "{}", r), "must have required property \"image\"");
-    CHECK_STR(first_msg("{\"properties\":{\"a\":{}},\"additionalProperties\":false}", "{\"a\":1,\"foo\":2}", r),
+    CHECK_STR(first_msg("{\"required\":[\"image\"]}", "{}", r),
+              "must have required property \"image\"");
+    CHECK_STR(first_msg("{\"properties\":{\"a\":{}},\"additionalProperties\":false}",
+                        "{\"a\":1,\"foo\":2}", r),
               "must not have additional property \"foo\"");
     CHECK_STR(cardc_result_error(r, 0)->instance_location, "");
     CHECK_STR(cardc_result_error(r, 0)->keyword_location, "/additionalProperties");
-    CHECK_STR(first_msg("{\"enum\":[\"a\",\"b\"]}", "\"c\"", r), "must be one of \"a\", \"b\", got \"c\"");
+    CHECK_STR(first_msg("{\"enum\":[\"a\",\"b\"]}", "\"c\"", r),
+              "must be one of \"a\", \"b\", got \"c\"");
     CHECK_STR(first_msg("{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"boolean\"}]}", "1", r),
               "must match exactly one schema in oneOf, matched 0 of 2");
     CHECK_STR(first_msg("{\"oneOf\":[{\"type\":\"number\"},{\"minimum\":0}]}", "1", r),
@@ -99,13 +105,16 @@ static void test_messages(cardc_result *r)
     CHECK(cardc_result_error_count(r) == 1);
     CHECK_STR(first_msg("{\"minimum\":3}", "1", r), "must be >= 3, got 1");
     CHECK_STR(first_msg("{\"exclusiveMaximum\":3}", "3", r), "must be < 3, got 3");
-    CHECK_STR(first_msg("{\"multipleOf\":0.01}", "0.015", r), "must be a multiple of 0.01, got 0.015");
+    CHECK_STR(first_msg("{\"multipleOf\":0.01}", "0.015", r),
+              "must be a multiple of 0.01, got 0.015");
     CHECK_STR(first_msg("{\"not\":{\"type\":\"string\"}}", "\"a\"", r),
               "must not be valid against the schema in \"not\"");
-    CHECK_STR(first_msg("{\"const\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\"}", "1", r),
-              "must be equal to \"abcdefghijklmnopqrstuvwxyzabcdefghijklmn...\", got integer 1");
+    CHECK_STR(
+        first_msg("{\"const\":\"abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz\"}", "1", r),
+        "must be equal to \"abcdefghijklmnopqrstuvwxyzabcdefghijklmn...\", got integer 1");
     CHECK_STR(first_msg("{\"maxItems\":1}", "[1,2]", r), "must have at most 1 item, got 2");
-    CHECK_STR(first_msg("{\"minProperties\":2}", "{\"a\":1}", r), "must have at least 2 properties, got 1");
+    CHECK_STR(first_msg("{\"minProperties\":2}", "{\"a\":1}", r),
+              "must have at least 2 properties, got 1");
     CHECK_STR(first_msg("{\"uniqueItems\":true}", "[1,2,1.0]", r),
               "must not have duplicate items, items 0 and 2 are equal");
     {
@@ -121,10 +130,12 @@ static void test_messages(cardc_result *r)
         doc[strlen(doc) - 12] = '8';
         CHECK(run("{\"uniqueItems\":true}", doc, 0, r) == CARDC_OK);
     }
-    CHECK_STR(first_msg("{\"pattern\":\"^a\"}", "\"b\"", r), "must match pattern \"^a\", got \"b\"");
+    CHECK_STR(first_msg("{\"pattern\":\"^a\"}", "\"b\"", r),
+              "must match pattern \"^a\", got \"b\"");
     CHECK_STR(first_msg("{\"contains\":{\"type\":\"string\"}}", "[1]", r),
               "must contain at least 1 matching item, got 0");
-    CHECK_STR(first_msg("{\"dependentRequired\":{\"a\":[\"b\"]},\"$schema\":\"https://json-schema.org/draft/2020-12/schema\"}",
+    CHECK_STR(first_msg("{\"dependentRequired\":{\"a\":[\"b\"]},\"$schema\":\"https://"
+                        "json-schema.org/draft/2020-12/schema\"}",
                         "{\"a\":1}", r),
               "must have property \"b\" when property \"a\" is present");
     CHECK(cardc_result_error(r, 0)->code == CARDC_V_DEPENDENT_REQUIRED);
@@ -133,17 +144,24 @@ static void test_messages(cardc_result *r)
     CHECK(run("{\"multipleOf\":0.0001}", "0.0075", 0, r) == CARDC_OK);
     CHECK(run("{\"multipleOf\":0.1}", "0.3", 0, r) == CARDC_OK);
     CHECK(run("{\"multipleOf\":2}", "9007199254740993", 0, r) == CARDC_E_INVALID);
-    CHECK(run("{\"type\":\"integer\",\"maximum\":18446744073709551615}", "18446744073709551615", 0, r) == CARDC_OK);
-    CHECK(run("{\"type\":\"integer\",\"minimum\":9223372036854775807}", "9223372036854775806", 0, r) == CARDC_E_INVALID);
+    CHECK(run("{\"type\":\"integer\",\"maximum\":18446744073709551615}", "18446744073709551615", 0,
+              r) == CARDC_OK);
+    CHECK(run("{\"type\":\"integer\",\"minimum\":9223372036854775807}", "9223372036854775806", 0,
+              r) == CARDC_E_INVALID);
     /* escaping in locations */
-    CHECK(run("{\"properties\":{\"~a/b\":{\"type\":\"number\"}}}", "{\"~a/b\":\"x\"}", 0, r) == CARDC_E_INVALID);
+    CHECK(run("{\"properties\":{\"~a/b\":{\"type\":\"number\"}}}", "{\"~a/b\":\"x\"}", 0, r) ==
+          CARDC_E_INVALID);
     CHECK_STR(cardc_result_error(r, 0)->instance_location, "/~0a~1b");
     CHECK_STR(cardc_result_error(r, 0)->keyword_location, "/properties/~0a~1b/type");
     /* keyword location goes through $ref, absolute location does not */
-    CHECK(run("{\"$id\":\"http://example.com/s\",\"$defs\":{\"p\":{\"minimum\":1}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/p\"}},"
-              "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\"}", "{\"a\":0}", 0, r) == CARDC_E_INVALID);
+    CHECK(
+        run("{\"$id\":\"http://example.com/"
+            "s\",\"$defs\":{\"p\":{\"minimum\":1}},\"properties\":{\"a\":{\"$ref\":\"#/$defs/p\"}},"
+            "\"$schema\":\"https://json-schema.org/draft/2020-12/schema\"}",
+            "{\"a\":0}", 0, r) == CARDC_E_INVALID);
     CHECK_STR(cardc_result_error(r, 0)->keyword_location, "/properties/a/$ref/minimum");
-    CHECK_STR(cardc_result_error(r, 0)->absolute_keyword_location, "http://example.com/s#/$defs/p/minimum");
+    CHECK_STR(cardc_result_error(r, 0)->absolute_keyword_location,
+              "http://example.com/s#/$defs/p/minimum");
 }
 
 static void test_seed(cardc_result *r)
@@ -156,14 +174,17 @@ static void test_seed(cardc_result *r)
     for (i = 0; i < cardc_result_error_count(r); i++) {
         const cardc_unit *u = cardc_result_error(r, i);
         CHECK(strcmp(u->message, "must be of type string, got object") != 0);
-        if (!strcmp(u->instance_location, "/prompt") && !strcmp(u->message, "must be of type string, got integer 5"))
+        if (!strcmp(u->instance_location, "/prompt") &&
+            !strcmp(u->message, "must be of type string, got integer 5"))
             saw_prompt = 1;
     }
     CHECK(saw_prompt);
     /* the seed's errorMessage for "not" */
-    CHECK(run(seed_schema, "{\"prompt\":\"x\",\"messages\":[],\"image\":[1]}", 0, r) == CARDC_E_INVALID);
+    CHECK(run(seed_schema, "{\"prompt\":\"x\",\"messages\":[],\"image\":[1]}", 0, r) ==
+          CARDC_E_INVALID);
     CHECK(cardc_result_error_count(r) == 2);
-    CHECK_STR(cardc_result_error(r, 1)->message, "\"prompt\" and \"messages\" are mutually exclusive");
+    CHECK_STR(cardc_result_error(r, 1)->message,
+              "\"prompt\" and \"messages\" are mutually exclusive");
     CHECK_STR(cardc_result_error(r, 1)->keyword, "errorMessage");
     CHECK(cardc_result_error(r, 1)->code == CARDC_V_ERROR_MESSAGE);
     /* too long message content, error inside the object branch */
@@ -172,12 +193,14 @@ static void test_seed(cardc_result *r)
         char *doc = malloc(n + 100);
         strcpy(doc, "{\"image\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"");
         memset(doc + strlen(doc), 'a', n);
-        strcpy(doc + strlen("{\"image\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"") + n, "\"}]}");
+        strcpy(doc + strlen("{\"image\":\"x\",\"messages\":[{\"role\":\"user\",\"content\":\"") + n,
+               "\"}]}");
         CHECK(run(seed_schema, doc, 0, r) == CARDC_E_INVALID);
         CHECK(cardc_result_error_count(r) == 2);
         CHECK_STR(cardc_result_error(r, 1)->instance_location, "/messages/0/content");
         CHECK_STR(cardc_result_error(r, 1)->message, "must be at most 6144 characters, got 7000");
-        CHECK_STR(cardc_result_error(r, 1)->keyword_location, "/oneOf/1/properties/messages/items/properties/content/maxLength");
+        CHECK_STR(cardc_result_error(r, 1)->keyword_location,
+                  "/oneOf/1/properties/messages/items/properties/content/maxLength");
         free(doc);
     }
     CHECK(run(seed_schema, "\"binary-data\"", 0, r) == CARDC_OK);
@@ -185,14 +208,18 @@ static void test_seed(cardc_result *r)
 
 static void test_error_message(cardc_result *r)
 {
-    CHECK(run("{\"type\":\"object\",\"required\":[\"a\"],\"errorMessage\":\"bad object\"}", "{}", 0, r) == CARDC_E_INVALID);
+    CHECK(run("{\"type\":\"object\",\"required\":[\"a\"],\"errorMessage\":\"bad object\"}", "{}", 0,
+              r) == CARDC_E_INVALID);
     CHECK(cardc_result_error_count(r) == 1);
     CHECK_STR(cardc_result_error(r, 0)->message, "bad object");
     CHECK_STR(cardc_result_error(r, 0)->keyword_location, "/errorMessage");
-    CHECK(run("{\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}},\"required\":[\"c\",\"d\"],"
+    CHECK(run("{\"properties\":{\"a\":{\"type\":\"string\"},\"b\":{\"type\":\"string\"}},"
+              "\"required\":[\"c\",\"d\"],"
               "\"minProperties\":9,"
-              "\"errorMessage\":{\"properties\":{\"a\":\"a must be a string\"},\"required\":{\"c\":\"c is needed\"},"
-              "\"_\":\"something else is wrong\"}}", "{\"a\":1,\"b\":2}", 0, r) == CARDC_E_INVALID);
+              "\"errorMessage\":{\"properties\":{\"a\":\"a must be a "
+              "string\"},\"required\":{\"c\":\"c is needed\"},"
+              "\"_\":\"something else is wrong\"}}",
+              "{\"a\":1,\"b\":2}", 0, r) == CARDC_E_INVALID);
     {
         size_t i, n = cardc_result_error_count(r);
         int a = 0, c = 0, rest = 0;
@@ -205,7 +232,8 @@ static void test_error_message(cardc_result *r)
         CHECK(a == 1 && c == 1 && rest == 1 && n == 3);
     }
     /* keyword map leaves other keywords alone */
-    CHECK(run("{\"minimum\":5,\"multipleOf\":2,\"errorMessage\":{\"minimum\":\"too small\"}}", "3", 0, r) == CARDC_E_INVALID);
+    CHECK(run("{\"minimum\":5,\"multipleOf\":2,\"errorMessage\":{\"minimum\":\"too small\"}}", "3",
+              0, r) == CARDC_E_INVALID);
     CHECK(cardc_result_error_count(r) == 2);
     CHECK_STR(cardc_result_error(r, 0)->message, "must be a multiple of 2, got 3");
     CHECK_STR(cardc_result_error(r, 1)->message, "too small");
@@ -236,7 +264,8 @@ static void test_defaults(cardc_result *r)
     cardc_schema_free(s);
     /* only from the branch that matched */
     s = compile("{\"anyOf\":[{\"required\":[\"a\"],\"properties\":{\"x\":{\"default\":1}}},"
-                "{\"required\":[\"b\"],\"properties\":{\"y\":{\"default\":{\"deep\":[1]}}}}]}", &st, NULL);
+                "{\"required\":[\"b\"],\"properties\":{\"y\":{\"default\":{\"deep\":[1]}}}}]}",
+                &st, NULL);
     i = json_tokener_parse("{\"b\":1}");
     CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_OK);
     CHECK(!json_object_object_get_ex(i, "x", NULL));
@@ -291,14 +320,18 @@ static void test_limits(cardc_result *r)
     cardc_error_clear(&err);
     CHECK(cardc_validate(s, a, NULL, r, &err) == CARDC_E_LIMIT);
     cardc_schema_free(s);
-    s = compile("{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#\"}]}", &st, NULL);
+    s = compile("{\"$schema\":\"https://json-schema.org/draft/2020-12/"
+                "schema\",\"anyOf\":[{\"$ref\":\"#\"},{\"$ref\":\"#\"}]}",
+                &st, NULL);
     CHECK(cardc_validate(s, a, NULL, r, NULL) == CARDC_E_LIMIT);
     cardc_schema_free(s);
     json_object_put(a);
 
     /* cyclic references */
-    s = compile("{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
-                "\"b\":{\"$ref\":\"#/definitions/a\"}}}", &st, NULL);
+    s = compile(
+        "{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+        "\"b\":{\"$ref\":\"#/definitions/a\"}}}",
+        &st, NULL);
     CHECK(s != NULL);
     a = json_tokener_parse("[1]");
     CHECK(cardc_validate(s, a, NULL, r, NULL) == CARDC_E_LIMIT);
@@ -311,7 +344,8 @@ static void test_limits(cardc_result *r)
         int k;
         strcpy(doc, "{\"$ref\":\"#/$defs/d0\",\"$defs\":{");
         for (k = 0; k < 40; k++)
-            sprintf(doc + strlen(doc), "%s\"d%d\":{\"allOf\":[{\"$ref\":\"#/$defs/d%d\"},{\"$ref\":\"#/$defs/d%d\"}]}",
+            sprintf(doc + strlen(doc),
+                    "%s\"d%d\":{\"allOf\":[{\"$ref\":\"#/$defs/d%d\"},{\"$ref\":\"#/$defs/d%d\"}]}",
                     k ? "," : "", k, k + 1, k + 1);
         strcat(doc, ",\"d40\":{\"type\":\"integer\"}}}");
         s = compile(doc, &st, NULL);
@@ -325,7 +359,8 @@ static void test_limits(cardc_result *r)
     }
 
     /* unresolvable ref: compile-time error naming the ref and its pointer */
-    s = compile("{\"properties\":{\"a\":{\"$ref\":\"http://nowhere.example/x.json#/y\"}}}", &st, &err);
+    s = compile("{\"properties\":{\"a\":{\"$ref\":\"http://nowhere.example/x.json#/y\"}}}", &st,
+                &err);
     CHECK(s == NULL && st == CARDC_E_REF);
     CHECK(strstr(err.message, "http://nowhere.example/x.json#/y") != NULL);
     CHECK_STR(err.pointer, "/properties/a/$ref");
@@ -339,7 +374,8 @@ static void test_limits(cardc_result *r)
 
     /* regex limit -> CARDC_E_LIMIT naming the pattern and location */
     {
-        struct json_object *doc = json_tokener_parse("{\"properties\":{\"s\":{\"pattern\":\"^(a+)+$\"}}}");
+        struct json_object *doc =
+            json_tokener_parse("{\"properties\":{\"s\":{\"pattern\":\"^(a+)+$\"}}}");
         cardc_schema_options so;
         char inst[200];
         cardc_schema_options_init(&so);
@@ -393,16 +429,19 @@ static void test_registry(cardc_result *r)
     cardc_schema *s = NULL;
     cardc_error err;
     struct json_object *doc = json_tokener_parse(
-        "{\"$id\":\"http://example.com/root.json\",\"$defs\":{\"e\":{\"$id\":\"embedded.json\",\"type\":\"string\"}}}");
-    struct json_object *schema = json_tokener_parse(
-        "{\"properties\":{\"a\":{\"$ref\":\"http://example.com/embedded.json\"},\"b\":{\"$ref\":\"other.json\"}}}");
+        "{\"$id\":\"http://example.com/"
+        "root.json\",\"$defs\":{\"e\":{\"$id\":\"embedded.json\",\"type\":\"string\"}}}");
+    struct json_object *schema =
+        json_tokener_parse("{\"properties\":{\"a\":{\"$ref\":\"http://example.com/"
+                           "embedded.json\"},\"b\":{\"$ref\":\"other.json\"}}}");
     struct json_object *other = json_tokener_parse("{\"minimum\":10}");
     struct json_object *inst = json_tokener_parse("{\"a\":1,\"b\":5}");
 
     cardc_error_clear(&err);
     CHECK(cardc_registry_new(&reg, &err) == CARDC_OK);
     CHECK(cardc_registry_add(reg, "http://example.com/root.json", doc, &err) == CARDC_OK);
-    CHECK(cardc_registry_add(reg, "http://example.com/schemas/other.json", other, &err) == CARDC_OK);
+    CHECK(cardc_registry_add(reg, "http://example.com/schemas/other.json", other, &err) ==
+          CARDC_OK);
     json_object_put(doc);
     json_object_put(other);
     cardc_schema_options_init(&so);
@@ -412,7 +451,8 @@ static void test_registry(cardc_result *r)
     cardc_registry_free(reg); /* the compiled schema keeps what it needs */
     CHECK(cardc_validate(s, inst, NULL, r, NULL) == CARDC_E_INVALID);
     CHECK(cardc_result_error_count(r) == 2);
-    CHECK_STR(cardc_result_error(r, 0)->absolute_keyword_location, "http://example.com/embedded.json#/type");
+    CHECK_STR(cardc_result_error(r, 0)->absolute_keyword_location,
+              "http://example.com/embedded.json#/type");
     CHECK_STR(cardc_result_error(r, 1)->absolute_keyword_location,
               "http://example.com/schemas/other.json#/minimum");
     CHECK(cardc_schema_dialect(s) == CARDC_DIALECT_DRAFT7);
@@ -421,7 +461,8 @@ static void test_registry(cardc_result *r)
         const struct json_object *d = NULL;
         bool builtin = true;
         CHECK(cardc_schema_document_count(s) == 3);
-        CHECK_STR(cardc_schema_document(s, 0, &d, &builtin), "http://example.com/schemas/main.json");
+        CHECK_STR(cardc_schema_document(s, 0, &d, &builtin),
+                  "http://example.com/schemas/main.json");
         CHECK(d == schema && !builtin);
         CHECK_STR(cardc_schema_document(s, 1, NULL, &builtin), "http://example.com/root.json");
         CHECK(!builtin);
@@ -433,7 +474,8 @@ static void test_registry(cardc_result *r)
     {
         bool builtin = false;
         CHECK(s && cardc_schema_document_count(s) == 2);
-        CHECK_STR(cardc_schema_document(s, 1, NULL, &builtin), "http://json-schema.org/draft-07/schema");
+        CHECK_STR(cardc_schema_document(s, 1, NULL, &builtin),
+                  "http://json-schema.org/draft-07/schema");
         CHECK(builtin);
     }
     cardc_schema_free(s);
@@ -448,7 +490,8 @@ static void test_registry(cardc_result *r)
 static void test_reuse_and_output(cardc_result *r)
 {
     struct json_object *out, *v, *errs;
-    CHECK(run("{\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"minimum\":3}]}}}", "{\"a\":1}", 0, r) == CARDC_E_INVALID);
+    CHECK(run("{\"properties\":{\"a\":{\"anyOf\":[{\"type\":\"string\"},{\"minimum\":3}]}}}",
+              "{\"a\":1}", 0, r) == CARDC_E_INVALID);
     CHECK(!cardc_result_valid(r));
     CHECK(cardc_result_error_count(r) == 2);
     CHECK(cardc_result_output(r, CARDC_OUTPUT_FLAG, &out, NULL) == CARDC_OK);
@@ -469,14 +512,17 @@ static void test_reuse_and_output(cardc_result *r)
     CHECK(cardc_result_valid(r) && cardc_result_error_count(r) == 0);
     CHECK(cardc_result_annotation_count(r) == 1);
     CHECK_STR(cardc_result_annotation(r, 0)->keyword, "title");
-    CHECK_STR(json_object_get_string((struct json_object *)cardc_result_annotation(r, 0)->annotation), "t");
+    CHECK_STR(
+        json_object_get_string((struct json_object *)cardc_result_annotation(r, 0)->annotation),
+        "t");
     /* annotations of failing subschemas are dropped */
     CHECK(run("{\"anyOf\":[{\"title\":\"no\",\"type\":\"string\"},{\"title\":\"yes\"}]}", "1",
               CARDC_VALIDATE_ANNOTATIONS, r) == CARDC_OK);
     CHECK(cardc_result_annotation_count(r) == 1);
     CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/anyOf/1/title");
     /* "if" keeps its annotations when it passes; "not" never has any */
-    CHECK(run("{\"if\":{\"title\":\"cond\"},\"then\":{\"description\":\"d\"},\"not\":{\"title\":\"n\",\"type\":\"string\"}}",
+    CHECK(run("{\"if\":{\"title\":\"cond\"},\"then\":{\"description\":\"d\"},\"not\":{\"title\":"
+              "\"n\",\"type\":\"string\"}}",
               "1", CARDC_VALIDATE_ANNOTATIONS, r) == CARDC_OK);
     CHECK(cardc_result_annotation_count(r) == 2);
     CHECK_STR(cardc_result_annotation(r, 0)->keyword_location, "/if/title");
@@ -496,8 +542,9 @@ static void *work(void *arg)
     int k;
     cardc_result_new(&r, NULL);
     for (k = 0; k < 300; k++) {
-        struct json_object *i = json_tokener_parse(
-            k % 2 ? "{\"prompt\":5,\"image\":[1],\"messages\":[]}" : "{\"prompt\":\"x\",\"image\":[1]}");
+        struct json_object *i =
+            json_tokener_parse(k % 2 ? "{\"prompt\":5,\"image\":[1],\"messages\":[]}"
+                                     : "{\"prompt\":\"x\",\"image\":[1]}");
         cardc_validate_options o;
         cardc_status st;
         cardc_validate_options_init(&o);

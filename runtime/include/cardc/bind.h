@@ -94,20 +94,20 @@ typedef enum cardc_kind {
     CARDC_KIND_NUMBER,   /* double */
     CARDC_KIND_STRING,   /* cardc_string */
     CARDC_KIND_ENUM,     /* int: 1 + index into enum_values; 0 = unset */
-    CARDC_KIND_BYTES,    /* cardc_bytes, from a binary string (or a byte array: CARDC_TYPE_BYTE_ARRAY) */
-    CARDC_KIND_NUMBERS,  /* cardc_numbers */
-    CARDC_KIND_ARRAY,    /* { T *items; size_t count; } */
-    CARDC_KIND_OBJECT,   /* struct of fields */
-    CARDC_KIND_MAP,      /* { entry *items; size_t count; }, entry = { cardc_string key; T value; } */
-    CARDC_KIND_UNION,    /* { int kind; union {...} u; } */
-    CARDC_KIND_JSON      /* cardc_json */
+    CARDC_KIND_BYTES, /* cardc_bytes, from a binary string (or a byte array: CARDC_TYPE_BYTE_ARRAY) */
+    CARDC_KIND_NUMBERS, /* cardc_numbers */
+    CARDC_KIND_ARRAY,   /* { T *items; size_t count; } */
+    CARDC_KIND_OBJECT,  /* struct of fields */
+    CARDC_KIND_MAP,   /* { entry *items; size_t count; }, entry = { cardc_string key; T value; } */
+    CARDC_KIND_UNION, /* { int kind; union {...} u; } */
+    CARDC_KIND_JSON   /* cardc_json */
 } cardc_kind;
 
 /* cardc_type.flags */
 enum {
-    CARDC_TYPE_NULLABLE = 1u << 0,   /* null is also accepted (the owner's _is_null flag) */
-    CARDC_TYPE_CLOSED = 1u << 1,     /* OBJECT: unknown keys rejected (additionalProperties: false) */
-    CARDC_TYPE_ONE_OF = 1u << 2,     /* UNION: exactly one branch (else anyOf: first that matches) */
+    CARDC_TYPE_NULLABLE = 1u << 0, /* null is also accepted (the owner's _is_null flag) */
+    CARDC_TYPE_CLOSED = 1u << 1,   /* OBJECT: unknown keys rejected (additionalProperties: false) */
+    CARDC_TYPE_ONE_OF = 1u << 2,   /* UNION: exactly one branch (else anyOf: first that matches) */
     CARDC_TYPE_BYTE_ARRAY = 1u << 3, /* BYTES: JSON form is an array of 0..255 */
     CARDC_TYPE_RESIDUAL = 1u << 4    /* the schema has keywords the engine does not check inline:
                                         decode/validate also run the JSON Schema validator */
@@ -120,12 +120,12 @@ typedef enum cardc_check_op {
     CARDC_CHECK_EXCLUSIVE_MINIMUM, /* number > number */
     CARDC_CHECK_MAXIMUM,
     CARDC_CHECK_EXCLUSIVE_MAXIMUM,
-    CARDC_CHECK_MULTIPLE_OF,       /* text: the divisor's JSON literal (exact decimal arithmetic) */
-    CARDC_CHECK_MIN_LENGTH,        /* count: code points */
+    CARDC_CHECK_MULTIPLE_OF, /* text: the divisor's JSON literal (exact decimal arithmetic) */
+    CARDC_CHECK_MIN_LENGTH,  /* count: code points */
     CARDC_CHECK_MAX_LENGTH,
-    CARDC_CHECK_PATTERN,           /* text: ECMA-262 pattern */
-    CARDC_CHECK_FORMAT,            /* text: format name (asserted only when the model was generated with --assert-format) */
-    CARDC_CHECK_MIN_ITEMS,         /* count */
+    CARDC_CHECK_PATTERN, /* text: ECMA-262 pattern */
+    CARDC_CHECK_FORMAT, /* text: format name (asserted only when the model was generated with --assert-format) */
+    CARDC_CHECK_MIN_ITEMS, /* count */
     CARDC_CHECK_MAX_ITEMS,
     CARDC_CHECK_UNIQUE_ITEMS,
     CARDC_CHECK_MIN_PROPERTIES,
@@ -143,7 +143,7 @@ typedef struct cardc_check {
     const char *text;
     const uint16_t *fields; /* indexes into the object's fields */
     size_t field_count;
-    const char *keyword;    /* schema pointer of the keyword, relative to the model's schema root */
+    const char *keyword; /* schema pointer of the keyword, relative to the model's schema root */
 } cardc_check;
 
 typedef struct cardc_type cardc_type;
@@ -151,9 +151,9 @@ typedef struct cardc_type cardc_type;
 typedef struct cardc_field {
     const char *json_name; /* the property name in JSON (UTF-8) */
     size_t json_name_len;
-    size_t offset;         /* of the value */
-    size_t has_offset;     /* of `bool has_x`, or CARDC_NO_OFFSET when required */
-    size_t null_offset;    /* of `bool x_is_null`, or CARDC_NO_OFFSET */
+    size_t offset;      /* of the value */
+    size_t has_offset;  /* of `bool has_x`, or CARDC_NO_OFFSET when required */
+    size_t null_offset; /* of `bool x_is_null`, or CARDC_NO_OFFSET */
     const cardc_type *type;
     const char *default_json; /* "default" as JSON text, or NULL */
     bool required;
@@ -166,10 +166,10 @@ typedef struct cardc_branch {
 
 struct cardc_type {
     cardc_kind kind;
-    unsigned flags;            /* CARDC_TYPE_* */
-    const char *c_name;        /* C type name, for messages */
-    const char *pointer;       /* JSON Pointer of the schema, relative to the model's schema root */
-    size_t size;               /* sizeof the C representation */
+    unsigned flags;      /* CARDC_TYPE_* */
+    const char *c_name;  /* C type name, for messages */
+    const char *pointer; /* JSON Pointer of the schema, relative to the model's schema root */
+    size_t size;         /* sizeof the C representation */
     const cardc_check *checks;
     size_t check_count;
     /* OBJECT */
@@ -183,7 +183,7 @@ struct cardc_type {
     /* UNION */
     const cardc_branch *branches;
     size_t branch_count;
-    size_t union_offset;       /* offset of `u` after the int kind */
+    size_t union_offset; /* offset of `u` after the int kind */
     /* ENUM */
     const char *const *enum_values;
     size_t enum_count;
@@ -218,10 +218,10 @@ enum {
 };
 
 typedef struct cardc_decode_options {
-    unsigned flags;         /* CARDC_DECODE_* */
-    int max_depth;          /* 0 = CARDC_JSON_DEFAULT_MAX_DEPTH */
-    cardc_result *result;   /* optional: receives every error, as `cardc validate` reports them */
-    const char *source;     /* name of the text in errors ("request.json"); may be NULL */
+    unsigned flags;       /* CARDC_DECODE_* */
+    int max_depth;        /* 0 = CARDC_JSON_DEFAULT_MAX_DEPTH */
+    cardc_result *result; /* optional: receives every error, as `cardc validate` reports them */
+    const char *source;   /* name of the text in errors ("request.json"); may be NULL */
 } cardc_decode_options;
 
 /* Sets *value (t->size bytes) to its initial state: zero, then the schema's
@@ -258,9 +258,9 @@ cardc_status cardc_bind_validate(const cardc_type *t, const void *value, cardc_r
 
 /* Typed entry points of one side of a model, for dynamic use. */
 typedef struct cardc_model_side {
-    const cardc_type *type;     /* NULL when the card has no schema for this side */
-    size_t size;                /* sizeof the generated struct */
-    const char *content_type;   /* "application/json", "image/png", "text/event-stream", ... */
+    const cardc_type *type;   /* NULL when the card has no schema for this side */
+    size_t size;              /* sizeof the generated struct */
+    const char *content_type; /* "application/json", "image/png", "text/event-stream", ... */
     cardc_status (*init)(void *value, cardc_error *err);
     void (*free)(void *value);
     cardc_status (*decode)(void *value, const char *json, size_t len, cardc_error *err);
@@ -269,12 +269,12 @@ typedef struct cardc_model_side {
 } cardc_model_side;
 
 typedef struct cardc_model {
-    const char *name;        /* "@cf/llava-hf/llava-1.5-7b-hf" */
-    const char *c_name;      /* "llava_1_5_7b_hf" */
-    const char *task_name;   /* "Image-to-Text" */
-    const char *task_type;   /* "image-to-text", or NULL */
+    const char *name;      /* "@cf/llava-hf/llava-1.5-7b-hf" */
+    const char *c_name;    /* "llava_1_5_7b_hf" */
+    const char *task_name; /* "Image-to-Text" */
+    const char *task_type; /* "image-to-text", or NULL */
     const char *description;
-    const char *card;        /* the card file cardc gen read */
+    const char *card; /* the card file cardc gen read */
     cardc_model_side input;
     cardc_model_side output;
 } cardc_model;

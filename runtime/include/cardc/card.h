@@ -47,8 +47,8 @@ typedef struct cardc_card_options {
 /* Loads the card at `path`. opts may be NULL.
  * Ownership: on success *out is the caller's, release with cardc_card_free().
  * Errors carry path:line:column and a message. */
-cardc_status cardc_card_load(const char *path, const cardc_card_options *opts,
-                             cardc_card **out, cardc_error *err);
+cardc_status cardc_card_load(const char *path, const cardc_card_options *opts, cardc_card **out,
+                             cardc_error *err);
 
 /* Same, from memory; `source` names the text in errors (may be NULL).
  * Borrows text; the card keeps its own copies. */
@@ -62,19 +62,18 @@ void cardc_card_free(cardc_card *card);
 /* Metadata. Each returns a borrowed string, or NULL when the card lacks it. */
 cardc_card_format cardc_card_get_format(const cardc_card *card);
 const char *cardc_card_source(const cardc_card *card);
-const char *cardc_card_name(const cardc_card *card);        /* "@cf/llava-hf/llava-1.5-7b-hf" */
+const char *cardc_card_name(const cardc_card *card); /* "@cf/llava-hf/llava-1.5-7b-hf" */
 const char *cardc_card_id(const cardc_card *card);
 const char *cardc_card_description(const cardc_card *card);
 const char *cardc_card_task_id(const cardc_card *card);
 const char *cardc_card_task_name(const cardc_card *card);
 const char *cardc_card_task_description(const cardc_card *card);
-const char *cardc_card_task_type(const cardc_card *card);   /* "image-to-text" */
+const char *cardc_card_task_type(const cardc_card *card); /* "image-to-text" */
 
 /* Properties (model.properties: property_id/value pairs), in card order.
  * Borrowed strings. Returns 0 and leaves key/value untouched when out of range. */
 size_t cardc_card_property_count(const cardc_card *card);
-int cardc_card_property(const cardc_card *card, size_t index, const char **key,
-                        const char **value);
+int cardc_card_property(const cardc_card *card, size_t index, const char **key, const char **value);
 
 /* The whole card as a JSON tree (front matter converted with YAML 1.2 core
  * schema typing; schema texts left as strings). Borrowed. */
@@ -88,8 +87,7 @@ cardc_status cardc_card_schema(const cardc_card *card, cardc_side side,
 
 /* Where a side's schema text starts in the card file (1-based line/column of
  * the YAML scalar or the JSON object), for diagnostics; 0 when unknown. */
-void cardc_card_schema_position(const cardc_card *card, cardc_side side, int *line,
-                                int *column);
+void cardc_card_schema_position(const cardc_card *card, cardc_side side, int *line, int *column);
 
 /* One entry of a card's "price" property. unit and currency are borrowed
  * from the card ("per M input tokens", "USD"), NULL when it omits them. */
@@ -125,8 +123,7 @@ cardc_status cardc_yaml_parse(const char *text, size_t len, const char *source, 
 
 /* 1-based line/column of the value at JSON Pointer `pointer` in a YAML text
  * (the nearest existing ancestor when absent). Returns 1 when found. */
-int cardc_yaml_locate(const char *text, size_t len, const char *pointer, int *line,
-                      int *column);
+int cardc_yaml_locate(const char *text, size_t len, const char *pointer, int *line, int *column);
 
 #ifdef __cplusplus
 }

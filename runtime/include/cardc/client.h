@@ -43,17 +43,18 @@ typedef struct cardc_client_options {
     /* Workers AI: default "https://api.cloudflare.com/client/v4".
      * OpenAI: default $OPENAI_BASE_URL (e.g. "http://localhost:8000/v1"). */
     const char *base_url;
-    const char *account_id;     /* Workers AI; default $CLOUDFLARE_ACCOUNT_ID */
-    const char *api_token;      /* default $CLOUDFLARE_API_TOKEN (Workers AI) or $OPENAI_API_KEY (OpenAI, optional) */
-    const char *model;          /* model name sent to the server; default: the card's model name
+    const char *account_id; /* Workers AI; default $CLOUDFLARE_ACCOUNT_ID */
+    const char *
+        api_token; /* default $CLOUDFLARE_API_TOKEN (Workers AI) or $OPENAI_API_KEY (OpenAI, optional) */
+    const char *model;         /* model name sent to the server; default: the card's model name
                                    (OpenAI backend: e.g. "llava-hf/llava-1.5-7b-hf") */
-    long connect_timeout_ms;    /* default 10,000 */
-    long timeout_ms;            /* whole request, default 120,000 */
-    int max_retries;            /* default 3 */
-    long retry_base_ms;         /* first backoff, doubled each retry, with jitter; default 500 */
-    long retry_max_ms;          /* backoff and Retry-After cap; default 30,000 */
-    size_t max_response_bytes;  /* default 64 MiB */
-    const char *ca_file;        /* extra CA bundle (PEM); verification stays on */
+    long connect_timeout_ms;   /* default 10,000 */
+    long timeout_ms;           /* whole request, default 120,000 */
+    int max_retries;           /* default 3 */
+    long retry_base_ms;        /* first backoff, doubled each retry, with jitter; default 500 */
+    long retry_max_ms;         /* backoff and Retry-After cap; default 30,000 */
+    size_t max_response_bytes; /* default 64 MiB */
+    const char *ca_file;       /* extra CA bundle (PEM); verification stays on */
 } cardc_client_options;
 
 /* Fills opts with the defaults (Workers AI backend, everything else unset). */
@@ -102,7 +103,7 @@ typedef struct cardc_run_request {
     const char *task_type;
     const char *input; /* JSON text, already validated by the caller */
     size_t input_len;
-    bool raw_body; /* send input as application/octet-stream instead of JSON */
+    bool raw_body;          /* send input as application/octet-stream instead of JSON */
     cardc_stream_fn stream; /* non-NULL: ask for an event stream, events go here */
     void *stream_user;
 } cardc_run_request;

@@ -22,42 +22,42 @@ extern "C" {
 
 /* X(enumerator, stable name, description). The stable names are part of the
  * API: tools and CI logs may match on them. Append only. */
-#define CARDC_STATUS_MAP(X)                                                    \
-    X(CARDC_OK, "ok", "success")                                               \
-    X(CARDC_E_INVALID, "invalid", "the instance does not match the schema")   \
-    X(CARDC_E_NOMEM, "nomem", "out of memory")                                 \
-    X(CARDC_E_IO, "io", "cannot read or write a file")                         \
-    X(CARDC_E_USAGE, "usage", "invalid argument")                              \
-    X(CARDC_E_JSON, "json", "malformed JSON")                                  \
-    X(CARDC_E_UTF8, "utf8", "invalid UTF-8")                                   \
-    X(CARDC_E_YAML, "yaml", "malformed YAML")                                  \
-    X(CARDC_E_CARD, "card", "malformed model card")                            \
-    X(CARDC_E_NO_SCHEMA, "no-schema", "the card has no schema for this side")  \
-    X(CARDC_E_SCHEMA, "schema", "invalid JSON Schema")                         \
-    X(CARDC_E_REF, "ref", "unresolvable $ref")                                 \
-    X(CARDC_E_REGEX, "regex", "invalid regular expression")                    \
-    X(CARDC_E_LIMIT, "limit", "a configured limit was exceeded")               \
-    X(CARDC_E_UNSUPPORTED, "unsupported", "unsupported feature")               \
-    X(CARDC_E_CONFIG, "config", "missing or invalid client configuration")     \
-    X(CARDC_E_NETWORK, "network", "cannot reach the server")                   \
-    X(CARDC_E_TIMEOUT, "timeout", "the server did not answer in time")         \
-    X(CARDC_E_AUTH, "auth", "authentication or permission refused (401/403)") \
+#define CARDC_STATUS_MAP(X)                                                           \
+    X(CARDC_OK, "ok", "success")                                                      \
+    X(CARDC_E_INVALID, "invalid", "the instance does not match the schema")           \
+    X(CARDC_E_NOMEM, "nomem", "out of memory")                                        \
+    X(CARDC_E_IO, "io", "cannot read or write a file")                                \
+    X(CARDC_E_USAGE, "usage", "invalid argument")                                     \
+    X(CARDC_E_JSON, "json", "malformed JSON")                                         \
+    X(CARDC_E_UTF8, "utf8", "invalid UTF-8")                                          \
+    X(CARDC_E_YAML, "yaml", "malformed YAML")                                         \
+    X(CARDC_E_CARD, "card", "malformed model card")                                   \
+    X(CARDC_E_NO_SCHEMA, "no-schema", "the card has no schema for this side")         \
+    X(CARDC_E_SCHEMA, "schema", "invalid JSON Schema")                                \
+    X(CARDC_E_REF, "ref", "unresolvable $ref")                                        \
+    X(CARDC_E_REGEX, "regex", "invalid regular expression")                           \
+    X(CARDC_E_LIMIT, "limit", "a configured limit was exceeded")                      \
+    X(CARDC_E_UNSUPPORTED, "unsupported", "unsupported feature")                      \
+    X(CARDC_E_CONFIG, "config", "missing or invalid client configuration")            \
+    X(CARDC_E_NETWORK, "network", "cannot reach the server")                          \
+    X(CARDC_E_TIMEOUT, "timeout", "the server did not answer in time")                \
+    X(CARDC_E_AUTH, "auth", "authentication or permission refused (401/403)")         \
     X(CARDC_E_RATE_LIMIT, "rate-limit", "too many requests or out of capacity (429)") \
-    X(CARDC_E_QUOTA, "quota", "account quota used up (429, code 3036)")        \
-    X(CARDC_E_TOO_LARGE, "too-large", "request or response too large")         \
-    X(CARDC_E_UNKNOWN_MODEL, "unknown-model", "the server does not know the model") \
+    X(CARDC_E_QUOTA, "quota", "account quota used up (429, code 3036)")               \
+    X(CARDC_E_TOO_LARGE, "too-large", "request or response too large")                \
+    X(CARDC_E_UNKNOWN_MODEL, "unknown-model", "the server does not know the model")   \
     X(CARDC_E_BACKEND, "backend", "the server reported an error")
 
 typedef enum cardc_status {
 #define CARDC_X_(e, n, d) e,
     CARDC_STATUS_MAP(CARDC_X_)
 #undef CARDC_X_
-    CARDC_STATUS_COUNT_
+        CARDC_STATUS_COUNT_
 } cardc_status;
 
 /* Sizes of the fixed buffers. Longer texts are truncated with "..." kept at
  * the end that matters (the start of a path is dropped, not its tail). */
-#define CARDC_ERROR_SOURCE_MAX 256
+#define CARDC_ERROR_SOURCE_MAX  256
 #define CARDC_ERROR_POINTER_MAX 256
 #define CARDC_ERROR_MESSAGE_MAX 512
 

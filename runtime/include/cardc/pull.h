@@ -30,15 +30,15 @@ extern "C" {
 #endif
 
 typedef enum cardc_token {
-    CARDC_TOK_ERROR = -1,  /* see error/error_offset/message */
-    CARDC_TOK_END = 0,     /* the single top-level value is complete */
+    CARDC_TOK_ERROR = -1, /* see error/error_offset/message */
+    CARDC_TOK_END = 0,    /* the single top-level value is complete */
     CARDC_TOK_OBJECT_BEGIN,
     CARDC_TOK_OBJECT_END,
     CARDC_TOK_ARRAY_BEGIN,
     CARDC_TOK_ARRAY_END,
-    CARDC_TOK_KEY,         /* str/str_len hold the decoded key */
-    CARDC_TOK_STRING,      /* str/str_len hold the decoded string */
-    CARDC_TOK_NUMBER,      /* see num_* */
+    CARDC_TOK_KEY,    /* str/str_len hold the decoded key */
+    CARDC_TOK_STRING, /* str/str_len hold the decoded string */
+    CARDC_TOK_NUMBER, /* see num_* */
     CARDC_TOK_TRUE,
     CARDC_TOK_FALSE,
     CARDC_TOK_NULL
@@ -49,37 +49,37 @@ typedef enum cardc_token {
 /* Parser state. Fields marked "out" are valid after cardc_pull_next()
  * returns the matching token; treat the rest as private. */
 typedef struct cardc_pull {
-    const char *text;        /* borrowed input */
+    const char *text; /* borrowed input */
     size_t len;
-    size_t pos;              /* next byte to read */
-    size_t tok_offset;       /* out: byte offset where the last token starts */
-    cardc_token tok;         /* out: last token */
+    size_t pos;        /* next byte to read */
+    size_t tok_offset; /* out: byte offset where the last token starts */
+    cardc_token tok;   /* out: last token */
 
-    const char *str;         /* out (KEY/STRING): decoded UTF-8, NUL-terminated;
+    const char *str; /* out (KEY/STRING): decoded UTF-8, NUL-terminated;
                                 valid until the next call on the parser. A lone
                                 surrogate escape decodes as U+FFFD, as
                                 cardc_json_parse stores it */
-    size_t str_len;          /* out: bytes, may include NUL characters */
+    size_t str_len;  /* out: bytes, may include NUL characters */
 
-    const char *num_text;    /* out (NUMBER): the literal in the input */
+    const char *num_text; /* out (NUMBER): the literal in the input */
     size_t num_len;
-    int num_is_int;          /* out: integer literal (no fraction/exponent) that fits int64 */
-    int64_t num_int;         /* out: value when num_is_int */
-    double num_double;       /* out: value as a double (always set, correctly
+    int num_is_int;    /* out: integer literal (no fraction/exponent) that fits int64 */
+    int64_t num_int;   /* out: value when num_is_int */
+    double num_double; /* out: value as a double (always set, correctly
                                 rounded; +-inf beyond the double range: 1e400) */
 
-    int depth;               /* current container depth */
+    int depth; /* current container depth */
     int max_depth;
-    unsigned state;          /* private: what may come next */
-    unsigned char *stack;    /* private: container kinds by depth */
+    unsigned state;       /* private: what may come next */
+    unsigned char *stack; /* private: container kinds by depth */
     unsigned char inline_stack[CARDC_PULL_INLINE_DEPTH];
-    int stack_cap;           /* private: entries stack has room for */
-    char *scratch;           /* private: decoded strings with escapes */
+    int stack_cap; /* private: entries stack has room for */
+    char *scratch; /* private: decoded strings with escapes */
     size_t scratch_cap;
 
-    cardc_status error;      /* out (ERROR): CARDC_E_JSON, CARDC_E_UTF8, CARDC_E_LIMIT, CARDC_E_NOMEM */
-    size_t error_offset;     /* out (ERROR): byte offset of the problem */
-    char message[128];       /* out (ERROR): what is wrong ("unexpected character ','") */
+    cardc_status error;  /* out (ERROR): CARDC_E_JSON, CARDC_E_UTF8, CARDC_E_LIMIT, CARDC_E_NOMEM */
+    size_t error_offset; /* out (ERROR): byte offset of the problem */
+    char message[128];   /* out (ERROR): what is wrong ("unexpected character ','") */
 } cardc_pull;
 
 /* Starts parsing text[0..len). max_depth <= 0 means

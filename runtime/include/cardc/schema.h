@@ -65,12 +65,12 @@ void cardc_registry_free(cardc_registry *registry);
 cardc_status cardc_registry_add(cardc_registry *registry, const char *uri,
                                 struct json_object *document, cardc_error *err);
 /* Parses the JSON file at `path` and registers it under `uri`. */
-cardc_status cardc_registry_add_file(cardc_registry *registry, const char *uri,
-                                     const char *path, cardc_error *err);
+cardc_status cardc_registry_add_file(cardc_registry *registry, const char *uri, const char *path,
+                                     cardc_error *err);
 /* Registers every *.json file below `dir` as base_uri + relative path
  * ("http://localhost:1234/" + "nested/foo.json"). */
-cardc_status cardc_registry_add_dir(cardc_registry *registry, const char *base_uri,
-                                    const char *dir, cardc_error *err);
+cardc_status cardc_registry_add_dir(cardc_registry *registry, const char *base_uri, const char *dir,
+                                    cardc_error *err);
 
 /* ---- Compiling --------------------------------------------------------- */
 
@@ -99,8 +99,8 @@ void cardc_schema_options_init(cardc_schema_options *opts);
  * Fails with CARDC_E_SCHEMA (err->pointer = keyword), CARDC_E_REF (the
  * unresolvable reference in the message) or CARDC_E_REGEX. */
 cardc_status cardc_schema_compile(const struct json_object *schema,
-                                  const cardc_schema_options *opts,
-                                  cardc_schema **out, cardc_error *err);
+                                  const cardc_schema_options *opts, cardc_schema **out,
+                                  cardc_error *err);
 /* NULL is accepted. */
 void cardc_schema_free(cardc_schema *schema);
 
@@ -121,50 +121,50 @@ const char *cardc_schema_document(const cardc_schema *schema, size_t index,
 
 /* Stable machine codes of validation failures; X(enumerator, name). The names
  * are API (they appear in JSON output as "code"). Append only. */
-#define CARDC_VCODE_MAP(X)                                 \
-    X(CARDC_V_FALSE_SCHEMA, "false-schema")                \
-    X(CARDC_V_TYPE, "type")                                \
-    X(CARDC_V_ENUM, "enum")                                \
-    X(CARDC_V_CONST, "const")                              \
-    X(CARDC_V_MULTIPLE_OF, "multiple-of")                  \
-    X(CARDC_V_MAXIMUM, "maximum")                          \
-    X(CARDC_V_EXCLUSIVE_MAXIMUM, "exclusive-maximum")      \
-    X(CARDC_V_MINIMUM, "minimum")                          \
-    X(CARDC_V_EXCLUSIVE_MINIMUM, "exclusive-minimum")      \
-    X(CARDC_V_MAX_LENGTH, "max-length")                    \
-    X(CARDC_V_MIN_LENGTH, "min-length")                    \
-    X(CARDC_V_PATTERN, "pattern")                          \
-    X(CARDC_V_FORMAT, "format")                            \
-    X(CARDC_V_MAX_ITEMS, "max-items")                      \
-    X(CARDC_V_MIN_ITEMS, "min-items")                      \
-    X(CARDC_V_UNIQUE_ITEMS, "unique-items")                \
-    X(CARDC_V_CONTAINS, "contains")                        \
-    X(CARDC_V_MIN_CONTAINS, "min-contains")                \
-    X(CARDC_V_MAX_CONTAINS, "max-contains")                \
-    X(CARDC_V_MAX_PROPERTIES, "max-properties")            \
-    X(CARDC_V_MIN_PROPERTIES, "min-properties")            \
-    X(CARDC_V_REQUIRED, "required")                        \
-    X(CARDC_V_DEPENDENT_REQUIRED, "dependent-required")    \
-    X(CARDC_V_ADDITIONAL_PROPERTIES, "additional-properties") \
+#define CARDC_VCODE_MAP(X)                                      \
+    X(CARDC_V_FALSE_SCHEMA, "false-schema")                     \
+    X(CARDC_V_TYPE, "type")                                     \
+    X(CARDC_V_ENUM, "enum")                                     \
+    X(CARDC_V_CONST, "const")                                   \
+    X(CARDC_V_MULTIPLE_OF, "multiple-of")                       \
+    X(CARDC_V_MAXIMUM, "maximum")                               \
+    X(CARDC_V_EXCLUSIVE_MAXIMUM, "exclusive-maximum")           \
+    X(CARDC_V_MINIMUM, "minimum")                               \
+    X(CARDC_V_EXCLUSIVE_MINIMUM, "exclusive-minimum")           \
+    X(CARDC_V_MAX_LENGTH, "max-length")                         \
+    X(CARDC_V_MIN_LENGTH, "min-length")                         \
+    X(CARDC_V_PATTERN, "pattern")                               \
+    X(CARDC_V_FORMAT, "format")                                 \
+    X(CARDC_V_MAX_ITEMS, "max-items")                           \
+    X(CARDC_V_MIN_ITEMS, "min-items")                           \
+    X(CARDC_V_UNIQUE_ITEMS, "unique-items")                     \
+    X(CARDC_V_CONTAINS, "contains")                             \
+    X(CARDC_V_MIN_CONTAINS, "min-contains")                     \
+    X(CARDC_V_MAX_CONTAINS, "max-contains")                     \
+    X(CARDC_V_MAX_PROPERTIES, "max-properties")                 \
+    X(CARDC_V_MIN_PROPERTIES, "min-properties")                 \
+    X(CARDC_V_REQUIRED, "required")                             \
+    X(CARDC_V_DEPENDENT_REQUIRED, "dependent-required")         \
+    X(CARDC_V_ADDITIONAL_PROPERTIES, "additional-properties")   \
     X(CARDC_V_UNEVALUATED_PROPERTIES, "unevaluated-properties") \
-    X(CARDC_V_ADDITIONAL_ITEMS, "additional-items")        \
-    X(CARDC_V_UNEVALUATED_ITEMS, "unevaluated-items")      \
-    X(CARDC_V_PROPERTY_NAMES, "property-names")            \
-    X(CARDC_V_NOT, "not")                                  \
-    X(CARDC_V_ONE_OF, "one-of")                            \
-    X(CARDC_V_ANY_OF, "any-of")                            \
-    X(CARDC_V_ALL_OF, "all-of")                            \
-    X(CARDC_V_IF, "if")                                    \
-    X(CARDC_V_CONTENT, "content")                          \
-    X(CARDC_V_ERROR_MESSAGE, "error-message")              \
-    X(CARDC_V_INVALID_UTF8, "invalid-utf8")                \
+    X(CARDC_V_ADDITIONAL_ITEMS, "additional-items")             \
+    X(CARDC_V_UNEVALUATED_ITEMS, "unevaluated-items")           \
+    X(CARDC_V_PROPERTY_NAMES, "property-names")                 \
+    X(CARDC_V_NOT, "not")                                       \
+    X(CARDC_V_ONE_OF, "one-of")                                 \
+    X(CARDC_V_ANY_OF, "any-of")                                 \
+    X(CARDC_V_ALL_OF, "all-of")                                 \
+    X(CARDC_V_IF, "if")                                         \
+    X(CARDC_V_CONTENT, "content")                               \
+    X(CARDC_V_ERROR_MESSAGE, "error-message")                   \
+    X(CARDC_V_INVALID_UTF8, "invalid-utf8")                     \
     X(CARDC_V_REGEX_LIMIT, "regex-limit")
 
 typedef enum cardc_vcode {
 #define CARDC_X_(e, n) e,
     CARDC_VCODE_MAP(CARDC_X_)
 #undef CARDC_X_
-    CARDC_VCODE_COUNT_
+        CARDC_VCODE_COUNT_
 } cardc_vcode;
 
 /* "max-length", ...; static string, "unknown" when out of range. */

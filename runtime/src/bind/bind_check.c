@@ -30,16 +30,11 @@ static int int_literal(const char *s, int64_t *out)
 static int number_bound(const cardc_check *c, double v)
 {
     switch (c->op) {
-    case CARDC_CHECK_MINIMUM:
-        return v >= c->number;
-    case CARDC_CHECK_EXCLUSIVE_MINIMUM:
-        return v > c->number;
-    case CARDC_CHECK_MAXIMUM:
-        return v <= c->number;
-    case CARDC_CHECK_EXCLUSIVE_MAXIMUM:
-        return v < c->number;
-    default:
-        return 1;
+    case CARDC_CHECK_MINIMUM: return v >= c->number;
+    case CARDC_CHECK_EXCLUSIVE_MINIMUM: return v > c->number;
+    case CARDC_CHECK_MAXIMUM: return v <= c->number;
+    case CARDC_CHECK_EXCLUSIVE_MAXIMUM: return v < c->number;
+    default: return 1;
     }
 }
 
@@ -75,9 +70,7 @@ int cardc__bind_check_int(const cardc_type *t, int64_t v, int *defer)
                 *defer = 1;
             }
             break;
-        default:
-            defer_literal_checks(c, defer);
-            break;
+        default: defer_literal_checks(c, defer); break;
         }
     }
     return 1;
@@ -107,9 +100,7 @@ int cardc__bind_check_number(const cardc_type *t, double v, int *defer)
                 *defer = 1;
             }
             break;
-        default:
-            defer_literal_checks(c, defer);
-            break;
+        default: defer_literal_checks(c, defer); break;
         }
     }
     return 1;
@@ -133,17 +124,13 @@ int cardc__bind_check_string(const cardc_type *t, const char *s, size_t len, int
             if (c->op == CARDC_CHECK_MIN_LENGTH ? cps < c->count : cps > c->count)
                 return 0;
             break;
-        case CARDC_CHECK_PATTERN:
-            *defer = 1;
-            break;
+        case CARDC_CHECK_PATTERN: *defer = 1; break;
         case CARDC_CHECK_FORMAT:
             /* an annotation unless the model asserts formats */
             if (t->schema && (t->schema->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT))
                 *defer = 1;
             break;
-        default:
-            defer_literal_checks(c, defer);
-            break;
+        default: defer_literal_checks(c, defer); break;
         }
     }
     return 1;
@@ -169,9 +156,7 @@ int cardc__bind_check_count(const cardc_type *t, size_t count, int *defer)
             if (count > 1)
                 *defer = 1;
             break;
-        default:
-            defer_literal_checks(c, defer);
-            break;
+        default: defer_literal_checks(c, defer); break;
         }
     }
     return 1;
@@ -225,32 +210,24 @@ static int broken(cardc_error *err, strbuf *path, const cardc_type *t, const cha
 static int json_class(const cardc_type *t, const void *v)
 {
     switch (t->kind) {
-    case CARDC_KIND_NULL:
-        return 1;
-    case CARDC_KIND_BOOL:
-        return 2;
+    case CARDC_KIND_NULL: return 1;
+    case CARDC_KIND_BOOL: return 2;
     case CARDC_KIND_INT:
-    case CARDC_KIND_NUMBER:
-        return 3;
+    case CARDC_KIND_NUMBER: return 3;
     case CARDC_KIND_STRING:
-    case CARDC_KIND_ENUM:
-        return 4;
-    case CARDC_KIND_BYTES:
-        return (t->flags & CARDC_TYPE_BYTE_ARRAY) ? 5 : 4;
+    case CARDC_KIND_ENUM: return 4;
+    case CARDC_KIND_BYTES: return (t->flags & CARDC_TYPE_BYTE_ARRAY) ? 5 : 4;
     case CARDC_KIND_NUMBERS:
-    case CARDC_KIND_ARRAY:
-        return 5;
+    case CARDC_KIND_ARRAY: return 5;
     case CARDC_KIND_OBJECT:
-    case CARDC_KIND_MAP:
-        return 6;
+    case CARDC_KIND_MAP: return 6;
     case CARDC_KIND_UNION: {
         int k = bind_union_kind(v);
         if (k >= 1 && (size_t)k <= t->branch_count)
             return json_class(t->branches[k - 1].type, BIND_CAT(v, t->union_offset));
         return 0;
     }
-    default:
-        return 0; /* JSON: anything */
+    default: return 0; /* JSON: anything */
     }
 }
 
@@ -263,10 +240,8 @@ int cardc__bind_admits_class(const cardc_type *t, int cls)
             if (cardc__bind_admits_class(t->branches[i].type, cls))
                 return 1;
         return 0;
-    case CARDC_KIND_JSON:
-        return 1;
-    default:
-        return json_class(t, NULL) == cls || ((t->flags & CARDC_TYPE_NULLABLE) && cls == 1);
+    case CARDC_KIND_JSON: return 1;
+    default: return json_class(t, NULL) == cls || ((t->flags & CARDC_TYPE_NULLABLE) && cls == 1);
     }
 }
 
@@ -320,7 +295,8 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
         else if (r == 0 && ok > 0)
             ok = 0;
     }
-    if (ok > 0 && (!cardc__bind_check_presence(t, present) || !cardc__bind_check_count(t, count, defer)))
+    if (ok > 0 &&
+        (!cardc__bind_check_presence(t, present) || !cardc__bind_check_count(t, count, defer)))
         ok = 0;
     if (present != small)
         free(present);
@@ -339,7 +315,8 @@ static int check_value_numbers(const cardc_type *t, const void *v, int *defer, c
         return check_items_bytes(t, n->bytes, n->count, defer);
     for (size_t i = 0; i < n->count; i++) {
         if (!isfinite(n->values[i]))
-            return broken(err, path, t, "a number must be finite (NaN and infinity have no JSON form)");
+            return broken(err, path, t,
+                          "a number must be finite (NaN and infinity have no JSON form)");
         if (t->item && t->item->check_count &&
             !(t->item->kind == CARDC_KIND_INT
                   ? (n->values[i] == floor(n->values[i]) &&
@@ -411,7 +388,8 @@ static int check_value_union(const cardc_type *t, const void *v, int *defer, car
     if (t->flags & CARDC_TYPE_ONE_OF) {
         int cls = json_class(bt, bv);
         for (size_t i = 0; i < t->branch_count; i++)
-            if (i != (size_t)(k - 1) && (cls == 0 || cardc__bind_admits_class(t->branches[i].type, cls)))
+            if (i != (size_t)(k - 1) &&
+                (cls == 0 || cardc__bind_admits_class(t->branches[i].type, cls)))
                 *defer = 1;
     }
     return 1;
@@ -429,8 +407,7 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
         *defer = 1;
     switch (t->kind) {
     case CARDC_KIND_NULL:
-    case CARDC_KIND_BOOL:
-        return 1;
+    case CARDC_KIND_BOOL: return 1;
     case CARDC_KIND_INT: {
         int64_t i;
         memcpy(&i, v, sizeof i);
@@ -440,7 +417,8 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
         double d;
         memcpy(&d, v, sizeof d);
         if (!isfinite(d))
-            return broken(err, path, t, "a number must be finite (NaN and infinity have no JSON form)");
+            return broken(err, path, t,
+                          "a number must be finite (NaN and infinity have no JSON form)");
         return cardc__bind_check_number(t, d, defer);
     }
     case CARDC_KIND_STRING: {
@@ -467,25 +445,19 @@ int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, card
             return cardc__bind_check_count(t, b->len, defer) &&
                    check_items_bytes(t, b->data, b->len, defer);
         if (b->len && !utf8_count(b->data, b->len, NULL))
-            return broken(err, path, t,
-                          "bytes of a binary string must be valid UTF-8 to be sent as a JSON string; "
-                          "binary data needs the byte-array form");
+            return broken(
+                err, path, t,
+                "bytes of a binary string must be valid UTF-8 to be sent as a JSON string; "
+                "binary data needs the byte-array form");
         return cardc__bind_check_string(t, (const char *)(b->data ? b->data : (const uint8_t *)""),
                                         b->len, defer);
     }
-    case CARDC_KIND_NUMBERS:
-        return check_value_numbers(t, v, defer, err, path);
-    case CARDC_KIND_ARRAY:
-        return check_value_array(t, v, defer, err, path, stk);
-    case CARDC_KIND_MAP:
-        return check_value_map(t, v, defer, err, path, stk);
-    case CARDC_KIND_OBJECT:
-        return check_object(t, v, defer, err, path, stk);
-    case CARDC_KIND_UNION:
-        return check_value_union(t, v, defer, err, path, stk);
-    case CARDC_KIND_JSON:
-        *defer = 1;
-        return 1;
+    case CARDC_KIND_NUMBERS: return check_value_numbers(t, v, defer, err, path);
+    case CARDC_KIND_ARRAY: return check_value_array(t, v, defer, err, path, stk);
+    case CARDC_KIND_MAP: return check_value_map(t, v, defer, err, path, stk);
+    case CARDC_KIND_OBJECT: return check_object(t, v, defer, err, path, stk);
+    case CARDC_KIND_UNION: return check_value_union(t, v, defer, err, path, stk);
+    case CARDC_KIND_JSON: *defer = 1; return 1;
     }
     return broken(err, path, t, "unknown kind in type descriptor");
 }

@@ -16,13 +16,21 @@
 #include "common/textpos.h"
 
 /* Failures that are not the schema's verdict: they abort the whole decode. */
-enum { HARD_NONE, HARD_PULL, HARD_INT_LIMIT, HARD_NUM_LIMIT, HARD_NOMEM, HARD_DEFAULT, HARD_STACK,
-       HARD_BYTE_LIMIT };
+enum {
+    HARD_NONE,
+    HARD_PULL,
+    HARD_INT_LIMIT,
+    HARD_NUM_LIMIT,
+    HARD_NOMEM,
+    HARD_DEFAULT,
+    HARD_STACK,
+    HARD_BYTE_LIMIT
+};
 
 typedef struct dctx {
     cardc_pull p;
-    int defer;       /* the validator must confirm the verdict */
-    int hard;        /* HARD_* */
+    int defer; /* the validator must confirm the verdict */
+    int hard;  /* HARD_* */
     size_t hard_offset;
     const char *hard_text; /* the number literal C cannot hold */
     size_t hard_len;
@@ -61,21 +69,14 @@ static int next(dctx *c)
 static int tok_class(cardc_token tok)
 {
     switch (tok) {
-    case CARDC_TOK_NULL:
-        return 1;
+    case CARDC_TOK_NULL: return 1;
     case CARDC_TOK_TRUE:
-    case CARDC_TOK_FALSE:
-        return 2;
-    case CARDC_TOK_NUMBER:
-        return 3;
-    case CARDC_TOK_STRING:
-        return 4;
-    case CARDC_TOK_ARRAY_BEGIN:
-        return 5;
-    case CARDC_TOK_OBJECT_BEGIN:
-        return 6;
-    default:
-        return 0;
+    case CARDC_TOK_FALSE: return 2;
+    case CARDC_TOK_NUMBER: return 3;
+    case CARDC_TOK_STRING: return 4;
+    case CARDC_TOK_ARRAY_BEGIN: return 5;
+    case CARDC_TOK_OBJECT_BEGIN: return 6;
+    default: return 0;
     }
 }
 
@@ -543,8 +544,8 @@ static struct json_object *json_value(dctx *c, int *ok)
         *ok = 0;
         return NULL;
     }
-    st = cardc__json_parse(c->p.text + start, c->p.pos - start, c->p.max_depth, 0, &o, NULL,
-                           NULL, 0);
+    st = cardc__json_parse(c->p.text + start, c->p.pos - start, c->p.max_depth, 0, &o, NULL, NULL,
+                           0);
     if (st != CARDC_OK) {
         hard(c, st == CARDC_E_NOMEM ? HARD_NOMEM : HARD_PULL);
         *ok = 0;
@@ -585,8 +586,8 @@ static int decode_union(dctx *c, const cardc_type *t, void *dst, const cardc_pul
         if (r == 1 && c->defer && !c->no_checks) {
             /* the branch's own verdict needs the validator: ask it about
              * just this value's text */
-            int v = cardc__bind_validate_text(c->diag, bt, c->p.text + start, c->p.pos - start, NULL,
-                                              c->max_depth, c->err);
+            int v = cardc__bind_validate_text(c->diag, bt, c->p.text + start, c->p.pos - start,
+                                              NULL, c->max_depth, c->err);
             if (v < 0)
                 r = hard(c, HARD_DEFAULT);
             else if (v == 0)
@@ -638,8 +639,7 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     if ((t->flags & CARDC_TYPE_RESIDUAL) && !c->no_checks)
         c->defer = 1;
     switch (t->kind) {
-    case CARDC_KIND_NULL:
-        return tok == CARDC_TOK_NULL;
+    case CARDC_KIND_NULL: return tok == CARDC_TOK_NULL;
     case CARDC_KIND_BOOL:
         if (tok != CARDC_TOK_TRUE && tok != CARDC_TOK_FALSE)
             break;
@@ -681,7 +681,8 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
         if (tok != CARDC_TOK_STRING)
             break;
         int k = cardc__bind_enum_index(t, c->p.str, c->p.str_len);
-        if (k < 0 || (!c->no_checks && !cardc__bind_check_string(t, c->p.str, c->p.str_len, &c->defer)))
+        if (k < 0 ||
+            (!c->no_checks && !cardc__bind_check_string(t, c->p.str, c->p.str_len, &c->defer)))
             return 0;
         memcpy(dst, &(int){k + 1}, sizeof(int));
         return 1;
@@ -719,8 +720,7 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
         if (tok != CARDC_TOK_OBJECT_BEGIN)
             break;
         return decode_map(c, t, dst);
-    case CARDC_KIND_UNION:
-        return decode_union(c, t, dst, m);
+    case CARDC_KIND_UNION: return decode_union(c, t, dst, m);
     case CARDC_KIND_JSON: {
         int ok = 1;
         struct json_object *o = json_value(c, &ok);
@@ -785,8 +785,7 @@ static int over_max_properties(const cardc_type *t, size_t count)
     return 0;
 }
 
-cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse,
-                                        cardc_error *err)
+cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse, cardc_error *err)
 {
     unsigned char small[64] = {0}, *present = small;
     size_t count = 0;
@@ -896,9 +895,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
         st = cardc__bind_explain(&diag, t, json, len, source, result, c.max_depth, err);
     } else if (st == CARDC_OK) {
         switch (c.hard) {
-        case HARD_NOMEM:
-            st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
-            break;
+        case HARD_NOMEM: st = cardc__error(err, CARDC_E_NOMEM, "out of memory"); break;
         case HARD_INT_LIMIT:
         case HARD_NUM_LIMIT:
         case HARD_BYTE_LIMIT: {
@@ -913,7 +910,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
             snprintf(msg, sizeof msg, "%s %.*s is valid for the schema but does not fit in %s",
                      c.hard == HARD_INT_LIMIT ? "integer" : "number",
                      c.hard_len > 64 ? 64 : (int)c.hard_len, c.hard_text ? c.hard_text : "",
-                     c.hard == HARD_INT_LIMIT    ? "int64_t"
+                     c.hard == HARD_INT_LIMIT   ? "int64_t"
                      : c.hard == HARD_NUM_LIMIT ? "a double"
                                                 : "a byte (0..255)");
             st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s", msg);
@@ -923,9 +920,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
             st = fail_at(err, CARDC_E_LIMIT, json, len, c.hard_offset, source, "%s",
                          "value nested too deeply for the thread's stack");
             break;
-        case HARD_DEFAULT:
-            st = err && err->code ? err->code : CARDC_E_SCHEMA;
-            break;
+        case HARD_DEFAULT: st = err && err->code ? err->code : CARDC_E_SCHEMA; break;
         default: {
             /* malformed text: the strict parser's report, as `cardc validate` prints it */
             struct json_object *doc = NULL;

@@ -105,7 +105,8 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
     cardc_status st;
 
     if (!t->schema || !t->schema->json) {
-        cardc__error(err, CARDC_E_SCHEMA, "type %s carries no schema text", t->c_name ? t->c_name : "?");
+        cardc__error(err, CARDC_E_SCHEMA, "type %s carries no schema text",
+                     t->c_name ? t->c_name : "?");
         return NULL;
     }
     for (size_t i = 0; i < d->ncompiled; i++)
@@ -159,8 +160,9 @@ static int parse(const char *text, size_t len, int max_depth, struct json_object
 {
     char msg[128];
     size_t off = 0;
-    cardc_status st = cardc__json_parse(text, len, max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH,
-                                        0, doc, &off, msg, sizeof msg);
+    cardc_status st =
+        cardc__json_parse(text, len, max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH, 0,
+                          doc, &off, msg, sizeof msg);
     if (st != CARDC_OK) {
         cardc__error(err, st, "%s", msg);
         if (err)

@@ -214,8 +214,8 @@ static int write_value_array(strbuf *b, const cardc_type *t, const void *v, card
         if (i)
             strbuf_add(b, ",", 1);
         strbuf_printf(path, "/%zu", i);
-        int r = cardc__bind_write(b, t->item, (const char *)a->items + i * t->item->size, err,
-                                  path, stk);
+        int r = cardc__bind_write(b, t->item, (const char *)a->items + i * t->item->size, err, path,
+                                  stk);
         strbuf_truncate(path, mark);
         if (r < 0)
             return -1;
@@ -250,8 +250,8 @@ static int write_value_map(strbuf *b, const cardc_type *t, const void *v, cardc_
     return 0;
 }
 
-int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                      strbuf *path, bind_stack *stk)
+int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err, strbuf *path,
+                      bind_stack *stk)
 {
     if (cardc__bind_stack_exhausted(stk)) {
         cardc__error(err, CARDC_E_LIMIT, "value nested too deeply for the thread's stack");
@@ -259,9 +259,7 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
         return -1;
     }
     switch (t->kind) {
-    case CARDC_KIND_NULL:
-        strbuf_add(b, "null", 4);
-        return 0;
+    case CARDC_KIND_NULL: strbuf_add(b, "null", 4); return 0;
     case CARDC_KIND_BOOL: {
         bool x;
         memcpy(&x, v, sizeof x);
@@ -301,20 +299,16 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
         }
         return write_text(b, (const char *)x->data, x->len, 1, err, path);
     }
-    case CARDC_KIND_NUMBERS:
-        return write_value_numbers(b, v, err, path);
-    case CARDC_KIND_ARRAY:
-        return write_value_array(b, t, v, err, path, stk);
-    case CARDC_KIND_MAP:
-        return write_value_map(b, t, v, err, path, stk);
-    case CARDC_KIND_OBJECT:
-        return write_object(b, t, v, err, path, stk);
+    case CARDC_KIND_NUMBERS: return write_value_numbers(b, v, err, path);
+    case CARDC_KIND_ARRAY: return write_value_array(b, t, v, err, path, stk);
+    case CARDC_KIND_MAP: return write_value_map(b, t, v, err, path, stk);
+    case CARDC_KIND_OBJECT: return write_object(b, t, v, err, path, stk);
     case CARDC_KIND_UNION: {
         int k = bind_union_kind(v);
         if (k < 1 || (size_t)k > t->branch_count)
             return refuse(err, path, "union kind is NONE or out of range");
-        return cardc__bind_write(b, t->branches[k - 1].type, BIND_CAT(v, t->union_offset), err, path,
-                                 stk);
+        return cardc__bind_write(b, t->branches[k - 1].type, BIND_CAT(v, t->union_offset), err,
+                                 path, stk);
     }
     case CARDC_KIND_JSON: {
         const cardc_json *j = v;
@@ -379,8 +373,8 @@ static cardc_status check_and_write(const cardc_type *t, const void *v, cardc_re
     return st;
 }
 
-static cardc_status bind_encode_body(const cardc_type *t, const void *value, char **json, size_t *len,
-                                     cardc_error *err)
+static cardc_status bind_encode_body(const cardc_type *t, const void *value, char **json,
+                                     size_t *len, cardc_error *err)
 {
     if (!t || !value || !json)
         return cardc__error(err, CARDC_E_USAGE, "cardc_bind_encode: NULL argument");

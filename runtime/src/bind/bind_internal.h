@@ -11,7 +11,7 @@
 #include "common/strbuf.h"
 
 /* Storage helpers: descriptors address members by byte offset. */
-#define BIND_AT(base, off) ((void *)((char *)(base) + (off)))
+#define BIND_AT(base, off)  ((void *)((char *)(base) + (off)))
 #define BIND_CAT(base, off) ((const void *)((const char *)(base) + (off)))
 
 /* { T *items; size_t count; }, the layout of ARRAY and MAP values. */
@@ -83,8 +83,8 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
 
 /* Appends v as compact JSON. Returns 0, or -1 with err filled for values
  * that have no JSON form (NaN, invalid UTF-8, broken structure). */
-int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                      strbuf *path, bind_stack *stk);
+int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err, strbuf *path,
+                      bind_stack *stk);
 
 /* ---- the validator (bind_diag.c) ---- */
 

@@ -16,7 +16,7 @@
 
 /* Checked against the thread's real stack once use passes STACK_CHECK;
  * without that information the budget is STACK_BUDGET (as the validator). */
-#define STACK_CHECK (64u << 10)
+#define STACK_CHECK  (64u << 10)
 #define STACK_BUDGET (6u << 20)
 #define STACK_MARGIN (256u << 10)
 
@@ -50,7 +50,8 @@ int cardc__bind_stack_exhausted(bind_stack *s)
         void *lo = NULL;
         size_t sz = 0;
         if (pthread_getattr_np(pthread_self(), &a) == 0) {
-            if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo && s->base > (uintptr_t)lo + STACK_MARGIN)
+            if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
+                s->base > (uintptr_t)lo + STACK_MARGIN)
                 s->limit = (size_t)(s->base - (uintptr_t)lo) - STACK_MARGIN;
             pthread_attr_destroy(&a);
         }

@@ -134,19 +134,13 @@ cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, si
 void cardc__bind_release(const cardc_type *t, void *v)
 {
     switch (t->kind) {
-    case CARDC_KIND_STRING:
-        free(((cardc_string *)v)->data);
-        break;
-    case CARDC_KIND_BYTES:
-        free(((cardc_bytes *)v)->data);
-        break;
+    case CARDC_KIND_STRING: free(((cardc_string *)v)->data); break;
+    case CARDC_KIND_BYTES: free(((cardc_bytes *)v)->data); break;
     case CARDC_KIND_NUMBERS:
         free(((cardc_numbers *)v)->bytes);
         free(((cardc_numbers *)v)->values);
         break;
-    case CARDC_KIND_JSON:
-        json_object_put(((cardc_json *)v)->value);
-        break;
+    case CARDC_KIND_JSON: json_object_put(((cardc_json *)v)->value); break;
     case CARDC_KIND_ARRAY: {
         bind_vec *a = v;
         if (a->items)
@@ -177,8 +171,7 @@ void cardc__bind_release(const cardc_type *t, void *v)
             cardc__bind_release(t->branches[k - 1].type, BIND_AT(v, t->union_offset));
         break;
     }
-    default:
-        break;
+    default: break;
     }
 }
 

@@ -372,8 +372,8 @@ static cardc_status read_metadata(const loader *L, const struct json_object *hol
     snprintf(ptr, sizeof ptr, "%s/task", prefix);
     if ((st = str_field(L, holder, "name", prefix, "/name", &card->name)) != CARDC_OK ||
         (st = str_field(L, holder, "id", prefix, "/id", &card->id)) != CARDC_OK ||
-        (st = str_field(L, holder, "description", prefix, "/description",
-                        &card->description)) != CARDC_OK ||
+        (st = str_field(L, holder, "description", prefix, "/description", &card->description)) !=
+            CARDC_OK ||
         (st = get_mapping(L, holder, "task", ptr, &task)) != CARDC_OK ||
         (st = str_field(L, task, "id", prefix, "/task/id", &card->task_id)) != CARDC_OK ||
         (st = str_field(L, task, "name", prefix, "/task/name", &card->task_name)) != CARDC_OK ||
@@ -421,8 +421,8 @@ static int leading_spaces(const loader *L, size_t i)
  * (line of '|') + sline. Returns 0 for any other scalar style (quoted
  * scalars have escapes, folded ones join lines) or when the position falls
  * outside the block; the caller then keeps the scalar's start. */
-static int literal_block_position(const loader *L, int mark_line, int mark_col, int sline,
-                                  int scol, int *line, int *column)
+static int literal_block_position(const loader *L, int mark_line, int mark_col, int sline, int scol,
+                                  int *line, int *column)
 {
     size_t at = line_start(L, mark_line), first, target;
     int col, indent;
@@ -469,8 +469,7 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
                        side_names[side], type_name(text));
     s = json_object_get_string(text);
     len = (size_t)json_object_get_string_len(text);
-    st = cardc__json_parse(s, len, L->max_depth, CARD_JSON_FLAGS, &schema, &off, msg,
-                           sizeof msg);
+    st = cardc__json_parse(s, len, L->max_depth, CARD_JSON_FLAGS, &schema, &off, msg, sizeof msg);
     if (st == CARDC_E_NOMEM)
         return cardc__error(L->err, st, "out of memory");
     if (st != CARDC_OK) {
@@ -511,8 +510,7 @@ static cardc_status schema_from_text(const loader *L, cardc_side side, struct js
     return CARDC_OK;
 }
 
-static cardc_status schema_from_object(const loader *L, cardc_side side,
-                                       struct json_object *schema)
+static cardc_status schema_from_object(const loader *L, cardc_side side, struct json_object *schema)
 {
     cardc_card *card = L->card;
     char ptr[64];
@@ -593,8 +591,8 @@ static int is_marker(const char *text, size_t len, size_t i, size_t *next, int c
 {
     size_t n = line_content(text, len, i, next);
 
-    return n == 3 && (memcmp(text + i, "---", 3) == 0 ||
-                      (closing && memcmp(text + i, "...", 3) == 0));
+    return n == 3 &&
+           (memcmp(text + i, "---", 3) == 0 || (closing && memcmp(text + i, "...", 3) == 0));
 }
 
 /* Plain text that libyaml cannot parse is far more often Markdown without
@@ -610,10 +608,12 @@ static int looks_like_yaml(const char *text, size_t len)
             i++, n--;
         if (n == 0 || text[i] == '#')
             continue;
-        if (text[i] == '%' || (n >= 2 && text[i] == '-' && (text[i + 1] == ' ' || text[i + 1] == '-')))
+        if (text[i] == '%' ||
+            (n >= 2 && text[i] == '-' && (text[i + 1] == ' ' || text[i + 1] == '-')))
             return 1;
         for (k = 0; k < n; k++) {
-            if (text[i + k] == ':' && (k + 1 == n || text[i + k + 1] == ' ' || text[i + k + 1] == '\t'))
+            if (text[i + k] == ':' &&
+                (k + 1 == n || text[i + k + 1] == ' ' || text[i + k + 1] == '\t'))
                 return k > 0;
             if (text[i + k] == ' ' && k + 1 < n && text[i + k + 1] == '#')
                 return 0;
@@ -668,15 +668,16 @@ static cardc_status load_json(loader *L)
     int line, column;
     cardc_status st;
 
-    st = cardc__json_parse(L->text, L->len, L->max_depth, CARD_JSON_FLAGS, &card->doc, &off,
-                           msg, sizeof msg);
+    st = cardc__json_parse(L->text, L->len, L->max_depth, CARD_JSON_FLAGS, &card->doc, &off, msg,
+                           sizeof msg);
     if (st == CARDC_E_NOMEM)
         return cardc__error(L->err, st, "out of memory");
     if (st != CARDC_OK) {
         cardc__text_position(L->text, L->len, off, 0, &line, &column);
         cardc__error_at(L->err, st, L->source, line, column,
-                        st == CARDC_E_LIMIT ? "JSON card nests deeper than the limit (max_depth): %s"
-                                            : "invalid JSON card: %s",
+                        st == CARDC_E_LIMIT
+                            ? "JSON card nests deeper than the limit (max_depth): %s"
+                            : "invalid JSON card: %s",
                         msg);
         if (L->err)
             L->err->offset = off;
@@ -761,15 +762,13 @@ static cardc_status card_load_mem_body(const char *text, size_t len, const char 
 }
 
 cardc_status cardc_card_load_mem(const char *text, size_t len, const char *source,
-                                 const cardc_card_options *opts, cardc_card **out,
-                                 cardc_error *err)
+                                 const cardc_card_options *opts, cardc_card **out, cardc_error *err)
 {
     cardc__error_enter(err);
     return cardc__error_leave(err, card_load_mem_body(text, len, source, opts, out, err));
 }
 
-static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len,
-                             cardc_error *err)
+static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len, cardc_error *err)
 {
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
@@ -808,8 +807,8 @@ static cardc_status read_all(FILE *f, const char *path, char **text, size_t *len
     return CARDC_OK;
 }
 
-static cardc_status card_load_body(const char *path, const cardc_card_options *opts, cardc_card **out,
-                                   cardc_error *err)
+static cardc_status card_load_body(const char *path, const cardc_card_options *opts,
+                                   cardc_card **out, cardc_error *err)
 {
     int is_stdin;
     FILE *f;
@@ -866,10 +865,10 @@ cardc_card_format cardc_card_get_format(const cardc_card *card)
     return card ? card->format : (cardc_card_format)0;
 }
 
-#define GETTER(fn, field)                                                                    \
-    const char *fn(const cardc_card *card)                                                   \
-    {                                                                                        \
-        return card ? card->field : NULL;                                                    \
+#define GETTER(fn, field)                  \
+    const char *fn(const cardc_card *card) \
+    {                                      \
+        return card ? card->field : NULL;  \
     }
 
 GETTER(cardc_card_source, source)
@@ -887,8 +886,7 @@ size_t cardc_card_property_count(const cardc_card *card)
     return card ? card->prop_count : 0;
 }
 
-int cardc_card_property(const cardc_card *card, size_t index, const char **key,
-                        const char **value)
+int cardc_card_property(const cardc_card *card, size_t index, const char **key, const char **value)
 {
     if (!card || index >= card->prop_count)
         return 0;

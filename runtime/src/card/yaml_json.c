@@ -24,8 +24,8 @@ enum { NODE_NEW = 0, NODE_VISITING, NODE_DONE };
 
 /* Per document node, indexed by libyaml node id (1-based). */
 typedef struct node_info {
-    size_t size;   /* nodes after alias expansion, saturated at max_nodes + 1 */
-    int height;    /* nested sequences/mappings, this one included */
+    size_t size; /* nodes after alias expansion, saturated at max_nodes + 1 */
+    int height;  /* nested sequences/mappings, this one included */
     unsigned char state;
     unsigned char refs;         /* parents referring to it, saturated at 2 */
     unsigned char explicit_tag; /* plain scalar written with a tag */
@@ -290,7 +290,8 @@ static int report_too_many(conv *c, int root)
         if (n->type == YAML_SEQUENCE_NODE) {
             yaml_node_item_t *it;
 
-            for (it = n->data.sequence.items.start; it < n->data.sequence.items.top && !next; it++) {
+            for (it = n->data.sequence.items.start; it < n->data.sequence.items.top && !next;
+                 it++) {
                 if (c->info[*it].size <= budget) {
                     budget -= c->info[*it].size;
                     continue;
@@ -350,9 +351,9 @@ static int one_of(const char *s, size_t len, const char *const *words)
 static const char *const null_words[] = {"~", "null", "Null", "NULL", NULL};
 static const char *const true_words[] = {"true", "True", "TRUE", NULL};
 static const char *const false_words[] = {"false", "False", "FALSE", NULL};
-static const char *const special_words[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
-                                            "-.inf", "-.Inf", "-.INF", ".nan", ".NaN", ".NAN",
-                                            NULL};
+static const char *const special_words[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf",
+                                            "+.INF", "-.inf", "-.Inf", "-.INF", ".nan",
+                                            ".NaN",  ".NAN",  NULL};
 
 #define DIGITS "0123456789"
 
@@ -433,9 +434,8 @@ static int make_int(conv *c, const yaml_node_t *n, struct json_object **out)
     if (errno == ERANGE || (neg && u > (unsigned long long)INT64_MAX + 1))
         return fail_at(c, CARDC_E_YAML, &n->start_mark, "integer %s is out of range", s);
     if (neg)
-        *out = json_object_new_int64(u == (unsigned long long)INT64_MAX + 1
-                                         ? INT64_MIN
-                                         : -(int64_t)u);
+        *out =
+            json_object_new_int64(u == (unsigned long long)INT64_MAX + 1 ? INT64_MIN : -(int64_t)u);
     else if (u > (unsigned long long)INT64_MAX)
         *out = json_object_new_uint64((uint64_t)u);
     else
@@ -461,7 +461,8 @@ static int tag_is(const yaml_node_t *n, const char *suffix)
     static const char prefix[] = "tag:yaml.org,2002:";
     const char *tag = (const char *)n->tag;
 
-    return strncmp(tag, prefix, sizeof prefix - 1) == 0 && strcmp(tag + sizeof prefix - 1, suffix) == 0;
+    return strncmp(tag, prefix, sizeof prefix - 1) == 0 &&
+           strcmp(tag + sizeof prefix - 1, suffix) == 0;
 }
 
 static int scalar_value(conv *c, int id, const yaml_node_t *n, struct json_object **out)
@@ -498,14 +499,11 @@ static int scalar_value(conv *c, int id, const yaml_node_t *n, struct json_objec
         return fail_at(c, CARDC_E_UNSUPPORTED, &n->start_mark,
                        "YAML value %s (infinity or NaN) has no JSON equivalent", s);
     if (want != K_STR && k != want)
-        return fail_at(c, CARDC_E_YAML, &n->start_mark, "value '%s' does not match its tag %s",
-                       s, (const char *)n->tag);
+        return fail_at(c, CARDC_E_YAML, &n->start_mark, "value '%s' does not match its tag %s", s,
+                       (const char *)n->tag);
     switch (want) {
-    case K_NULL:
-        return 1;
-    case K_BOOL:
-        *out = json_object_new_boolean(one_of(s, len, true_words));
-        break;
+    case K_NULL: return 1;
+    case K_BOOL: *out = json_object_new_boolean(one_of(s, len, true_words)); break;
     case K_INT:
         if (!make_int(c, n, out))
             return 0;
@@ -514,9 +512,7 @@ static int scalar_value(conv *c, int id, const yaml_node_t *n, struct json_objec
         if (!make_float(c, n, out))
             return 0;
         break;
-    default:
-        *out = json_object_new_string_len(s, (int)len);
-        break;
+    default: *out = json_object_new_string_len(s, (int)len); break;
     }
     if (!*out)
         return fail_at(c, CARDC_E_NOMEM, &n->start_mark, "out of memory");
@@ -607,14 +603,10 @@ static int build(conv *c, int id, struct json_object **out)
         return fail_at(c, CARDC_E_LIMIT, &n->start_mark,
                        "YAML aliases expand to more than %zu nodes (max_nodes)", c->in->max_nodes);
     switch (n->type) {
-    case YAML_SCALAR_NODE:
-        return scalar_value(c, id, n, out);
-    case YAML_SEQUENCE_NODE:
-        return build_sequence(c, n, out);
-    case YAML_MAPPING_NODE:
-        return build_mapping(c, n, out);
-    default:
-        return fail_at(c, CARDC_E_YAML, &n->start_mark, "empty YAML node");
+    case YAML_SCALAR_NODE: return scalar_value(c, id, n, out);
+    case YAML_SEQUENCE_NODE: return build_sequence(c, n, out);
+    case YAML_MAPPING_NODE: return build_mapping(c, n, out);
+    default: return fail_at(c, CARDC_E_YAML, &n->start_mark, "empty YAML node");
     }
 }
 
@@ -632,19 +624,17 @@ static cardc_status parser_error(const cardc__yaml_input *in, const yaml_parser_
         int utf8 = strstr(problem, "UTF-8") || strstr(problem, "Unicode");
 
         cardc__text_position(in->text, in->len, p->problem_offset, 1, &line, &col);
-        cardc__error_at(err, utf8 ? CARDC_E_UTF8 : CARDC_E_YAML, in->source,
-                        line + in->line_base, col, "%s (#x%X)", problem, (unsigned)p->problem_value);
+        cardc__error_at(err, utf8 ? CARDC_E_UTF8 : CARDC_E_YAML, in->source, line + in->line_base,
+                        col, "%s (#x%X)", problem, (unsigned)p->problem_value);
         if (err)
             err->offset = p->problem_offset;
         return utf8 ? CARDC_E_UTF8 : CARDC_E_YAML;
     }
     if (p->context)
-        return cardc__error_at(err, CARDC_E_YAML, in->source,
-                               (int)p->problem_mark.line + 1 + in->line_base,
-                               (int)p->problem_mark.column + 1, "%s (%s at line %d, column %d)",
-                               problem, p->context,
-                               (int)p->context_mark.line + 1 + in->line_base,
-                               (int)p->context_mark.column + 1);
+        return cardc__error_at(
+            err, CARDC_E_YAML, in->source, (int)p->problem_mark.line + 1 + in->line_base,
+            (int)p->problem_mark.column + 1, "%s (%s at line %d, column %d)", problem, p->context,
+            (int)p->context_mark.line + 1 + in->line_base, (int)p->context_mark.column + 1);
     return cardc__error_at(err, CARDC_E_YAML, in->source,
                            (int)p->problem_mark.line + 1 + in->line_base,
                            (int)p->problem_mark.column + 1, "%s", problem);

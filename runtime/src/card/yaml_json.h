@@ -21,7 +21,7 @@ struct json_object;
 typedef struct cardc__yaml cardc__yaml;
 
 typedef struct cardc__yaml_input {
-    const char *text;   /* UTF-8 without BOM; need not be NUL-terminated */
+    const char *text; /* UTF-8 without BOM; need not be NUL-terminated */
     size_t len;
     const char *source; /* names the text in errors */
     int line_base;      /* lines of the file before text (front matter: 1) */

@@ -9,7 +9,7 @@
 #include "cardc/card.h"
 #include "common/errors_internal.h"
 
-#define PAYLOAD_MAX_NODES 10000000
+#define PAYLOAD_MAX_NODES     10000000
 #define PAYLOAD_DEFAULT_DEPTH 1000
 /* The converter recurses once per level. */
 #define PAYLOAD_MAX_DEPTH 10000
@@ -17,7 +17,11 @@
 static cardc__yaml_input payload_input(const char *text, size_t len, const char *source,
                                        int max_depth)
 {
-    cardc__yaml_input in = {text, len, source ? source : "<yaml>", 0, PAYLOAD_MAX_NODES,
+    cardc__yaml_input in = {text,
+                            len,
+                            source ? source : "<yaml>",
+                            0,
+                            PAYLOAD_MAX_NODES,
                             max_depth > 0 ? max_depth : PAYLOAD_DEFAULT_DEPTH};
 
     if (in.max_depth > PAYLOAD_MAX_DEPTH)
@@ -39,8 +43,7 @@ cardc_status cardc_yaml_parse(const char *text, size_t len, const char *source, 
     return st;
 }
 
-int cardc_yaml_locate(const char *text, size_t len, const char *pointer, int *line,
-                      int *column)
+int cardc_yaml_locate(const char *text, size_t len, const char *pointer, int *line, int *column)
 {
     cardc__yaml_input in = payload_input(text, len, "<yaml>", 0);
     cardc__yaml *yaml = NULL;

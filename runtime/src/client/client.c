@@ -247,8 +247,8 @@ static cardc_status client_new_body(const cardc_client_options *opts, cardc_clie
                       err);
     *out = NULL;
     if (!opts)
-        return finish(NULL, cardc__error(&e, CARDC_E_USAGE, "cardc_client_new: opts is NULL"),
-                      &e, err);
+        return finish(NULL, cardc__error(&e, CARDC_E_USAGE, "cardc_client_new: opts is NULL"), &e,
+                      err);
     c = calloc(1, sizeof *c);
     if (!c)
         return finish(NULL, cardc__error(&e, CARDC_E_NOMEM, "out of memory"), &e, err);
@@ -264,8 +264,8 @@ static cardc_status client_new_body(const cardc_client_options *opts, cardc_clie
      * once. */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         client_release(c);
-        return finish(NULL, cardc__error(&e, CARDC_E_NETWORK, "libcurl failed to initialise"),
-                      &e, err);
+        return finish(NULL, cardc__error(&e, CARDC_E_NETWORK, "libcurl failed to initialise"), &e,
+                      err);
     }
     *out = c;
     return CARDC_OK;
@@ -394,8 +394,8 @@ static void run_call_free(run_call *k)
     free(k->content_type);
 }
 
-static cardc_status prepare_workers(cardc_client *c, const cardc_run_request *rq,
-                                    const char *name, run_call *k, cardc_error *e)
+static cardc_status prepare_workers(cardc_client *c, const cardc_run_request *rq, const char *name,
+                                    run_call *k, cardc_error *e)
 {
     cardc_status st;
     k->url = cardc__workers_run_url(c->base_url, c->account_id, name);
@@ -406,7 +406,8 @@ static cardc_status prepare_workers(cardc_client *c, const cardc_run_request *rq
     if (!rq->stream)
         return CARDC_OK;
     if (!rq->raw_body) {
-        if ((st = with_stream_true(rq->input, rq->input_len, &k->body, &k->body_len, e)) != CARDC_OK)
+        if ((st = with_stream_true(rq->input, rq->input_len, &k->body, &k->body_len, e)) !=
+            CARDC_OK)
             return st;
         k->req.body = k->body;
         k->req.body_len = k->body_len;
@@ -416,8 +417,8 @@ static cardc_status prepare_workers(cardc_client *c, const cardc_run_request *rq
     return CARDC_OK;
 }
 
-static cardc_status prepare_openai(cardc_client *c, const cardc_run_request *rq,
-                                   const char *name, run_call *k, cardc_error *e)
+static cardc_status prepare_openai(cardc_client *c, const cardc_run_request *rq, const char *name,
+                                   run_call *k, cardc_error *e)
 {
     cardc_status st;
     k->url = cardc__openai_url(c->base_url);
@@ -595,7 +596,8 @@ cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request
                                    cardc_error *err)
 {
     cardc__error_enter(err);
-    return cardc__error_leave(err, client_run_json_body(client, req, output, output_len, content_type, err));
+    return cardc__error_leave(
+        err, client_run_json_body(client, req, output, output_len, content_type, err));
 }
 
 /* ---- The typed call ---------------------------------------------------------- */
@@ -695,8 +697,8 @@ static cardc_status check_run_args(cardc_client *client, const cardc_model *mode
     return CARDC_OK;
 }
 
-static cardc_status client_run_body(cardc_client *client, const cardc_model *model, const void *input,
-                                    void *output, cardc_error *err)
+static cardc_status client_run_body(cardc_client *client, const cardc_model *model,
+                                    const void *input, void *output, cardc_error *err)
 {
     cardc_error e;
     cardc_run_request rq;
@@ -778,8 +780,7 @@ static cardc_status client_run_stream_body(cardc_client *client, const cardc_mod
      * the same output validation a typed run does. */
     if (st == CARDC_OK && answer) {
         if (!is_json_type(ct, answer, answer_len)) {
-            st = cardc__error(&e, CARDC_E_BACKEND,
-                              "the server answered %.100s to a stream request",
+            st = cardc__error(&e, CARDC_E_BACKEND, "the server answered %.100s to a stream request",
                               ct ? ct : "no Content-Type");
         } else if (model->output.type) {
             void *tmp = calloc(1, model->output.size ? model->output.size : 1);
@@ -896,8 +897,7 @@ static cardc_status client_fetch_schema_body(cardc_client *client, const char *m
                  !is_json_type(resp.content_type, resp.body ? resp.body : "", resp.len))
             st = cardc__workers_status_error(resp.status, resp.body, resp.len, &e);
         else
-            st = cardc__workers_unwrap(resp.status, resp.body, resp.len, &result, &result_len,
-                                       &e);
+            st = cardc__workers_unwrap(resp.status, resp.body, resp.len, &result, &result_len, &e);
     }
     if (st == CARDC_OK)
         st = build_card(model_name, result, result_len, card_json, &e);

@@ -25,8 +25,7 @@ static uint64_t xorshift(uint64_t *s)
     return *s = x;
 }
 
-long cardc__backoff_ms(long base_ms, long cap_ms, int attempt, long retry_after_ms,
-                       uint64_t *rng)
+long cardc__backoff_ms(long base_ms, long cap_ms, int attempt, long retry_after_ms, uint64_t *rng)
 {
     long d = base_ms < 0 ? 0 : base_ms, half;
 
@@ -191,15 +190,13 @@ static int curl_retryable(CURLcode rc, CURL *h)
     case CURLE_SEND_ERROR:
     case CURLE_RECV_ERROR:
     case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-        return 1;
+    case CURLE_PARTIAL_FILE: return 1;
     case CURLE_OPERATION_TIMEDOUT:
         /* A connect timeout is a connection error; a server that accepted
          * the request and is slow would only be slow again. */
         curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
         return connect_us == 0;
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -227,8 +224,8 @@ static cardc_status transfer_error(const cardc_client *c, const cardc__http_requ
 
     if (req->sse && events > 0)
         return cardc__error(err, CARDC_E_NETWORK,
-                            "the event stream from %s broke after %zu events: %s", req->url,
-                            events, why);
+                            "the event stream from %s broke after %zu events: %s", req->url, events,
+                            why);
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
         curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
@@ -240,8 +237,8 @@ static cardc_status transfer_error(const cardc_client *c, const cardc__http_requ
                             req->url, c->timeout_ms);
     case CURLE_FILESIZE_EXCEEDED:
         return cardc__error(err, CARDC_E_TOO_LARGE,
-                            "the answer from %s is larger than max_response_bytes (%zu)",
-                            req->url, c->max_response_bytes);
+                            "the answer from %s is larger than max_response_bytes (%zu)", req->url,
+                            c->max_response_bytes);
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
     case CURLE_SSL_CACERT_BADFILE:
@@ -279,10 +276,10 @@ static cardc_status setup(const cardc_client *c, const cardc__http_request *req,
 {
     CURLcode rc = CURLE_OK;
 
-#define SET_(opt, val)                                                                          \
-    do {                                                                                        \
-        if (rc == CURLE_OK)                                                                     \
-            rc = curl_easy_setopt(h, opt, val);                                                 \
+#define SET_(opt, val)                          \
+    do {                                        \
+        if (rc == CURLE_OK)                     \
+            rc = curl_easy_setopt(h, opt, val); \
     } while (0)
     SET_(CURLOPT_URL, req->url);
     SET_(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM timeouts: threads */
@@ -350,8 +347,8 @@ static cardc_status transfer_limits(const cardc_client *c, const cardc__http_req
 {
     if (x->too_large || rc == CURLE_FILESIZE_EXCEEDED)
         return cardc__error(err, CARDC_E_TOO_LARGE,
-                            "the answer from %s is larger than max_response_bytes (%zu)",
-                            req->url, c->max_response_bytes);
+                            "the answer from %s is larger than max_response_bytes (%zu)", req->url,
+                            c->max_response_bytes);
     if (x->sse_failed)
         return req->sse->too_large
                    ? cardc__error(err, CARDC_E_TOO_LARGE,
@@ -426,8 +423,8 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
             x.mode = decide_mode(&x);
         if ((status == 429 || status >= 500) && attempt < c->max_retries &&
             (!req->retryable || req->retryable(status, x.body.s, x.body.len))) {
-            sleep_ms(cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt,
-                                       x.retry_after_ms, &rng));
+            sleep_ms(cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt, x.retry_after_ms,
+                                       &rng));
             continue;
         }
         resp->status = status;

@@ -10,7 +10,7 @@
 #include "common/strbuf.h"
 
 #define CARDC__WORKERS_AI_DEFAULT_BASE "https://api.cloudflare.com/client/v4"
-#define CARDC__MAX_RETRIES_CEILING 10
+#define CARDC__MAX_RETRIES_CEILING     10
 
 /* Read-only after cardc_client_new: that is what makes sharing a client
  * between threads safe. */
@@ -61,9 +61,9 @@ typedef struct cardc__sse {
     strbuf line;
     strbuf data;
     int has_data;
-    int last_cr;  /* the previous chunk ended in CR: a following LF is no new line */
-    int done;     /* saw data: [DONE] */
-    int stopped;  /* fn asked to stop */
+    int last_cr; /* the previous chunk ended in CR: a following LF is no new line */
+    int done;    /* saw data: [DONE] */
+    int stopped; /* fn asked to stop */
     int too_large;
     size_t events; /* delivered */
 } cardc__sse;
@@ -76,13 +76,13 @@ void cardc__sse_free(cardc__sse *p);
 /* ---- client_http.c -------------------------------------------------------- */
 
 typedef struct cardc__http_request {
-    const char *method;       /* "GET" or "POST" */
+    const char *method; /* "GET" or "POST" */
     const char *url;
     const char *content_type; /* of body; NULL for GET */
     const char *body;
     size_t body_len;
-    const char *accept;       /* NULL: none */
-    int bearer;               /* send Authorization: Bearer client->api_token */
+    const char *accept; /* NULL: none */
+    int bearer;         /* send Authorization: Bearer client->api_token */
     /* Streaming: a 2xx text/event-stream answer goes to sse as it arrives
      * and is not kept in the response body. NULL: buffer everything. */
     cardc__sse *sse;
@@ -94,11 +94,11 @@ typedef struct cardc__http_request {
 
 typedef struct cardc__http_response {
     long status;
-    char *body;          /* heap, NUL-terminated; NULL when empty or streamed */
+    char *body; /* heap, NUL-terminated; NULL when empty or streamed */
     size_t len;
-    char *content_type;  /* heap or NULL */
-    int streamed;        /* the body went to the SSE parser */
-    int attempts;        /* requests sent */
+    char *content_type; /* heap or NULL */
+    int streamed;       /* the body went to the SSE parser */
+    int attempts;       /* requests sent */
 } cardc__http_response;
 
 /* Sends the request, retrying connection errors, connect timeouts, 429 and
@@ -113,8 +113,7 @@ void cardc__http_response_free(cardc__http_response *resp);
  * capped at cap, with "equal jitter": a uniform draw from [d/2, d]. A
  * Retry-After (retry_after_ms >= 0) replaces it, capped at cap too.
  * *rng is the caller's xorshift state (never 0). */
-long cardc__backoff_ms(long base_ms, long cap_ms, int attempt, long retry_after_ms,
-                       uint64_t *rng);
+long cardc__backoff_ms(long base_ms, long cap_ms, int attempt, long retry_after_ms, uint64_t *rng);
 
 /* Retry-After value (delta-seconds or an HTTP date) in milliseconds from
  * now_s (seconds since the epoch); -1 when unparseable. */
@@ -156,15 +155,13 @@ const char *cardc__mime_sniff(const uint8_t *data, size_t len);
  * string) as a base64 data URL in the last user message, `temperature`,
  * `max_tokens` (and top_p, seed, frequency/presence_penalty) passed
  * through. raw_body: input[0..len) is the image itself. Heap JSON text. */
-cardc_status cardc__openai_request(const char *model, const char *input, size_t len,
-                                   int raw_body, int stream, char **body, size_t *body_len,
-                                   cardc_error *err);
+cardc_status cardc__openai_request(const char *model, const char *input, size_t len, int raw_body,
+                                   int stream, char **body, size_t *body_len, cardc_error *err);
 /* The answer's choices[0].message.content as {"description": text} when
  * task_type is "image-to-text", else {"response": text}. Error statuses are
  * mapped like Workers AI's, with the server's error message. */
-cardc_status cardc__openai_answer(long status, const char *body, size_t len,
-                                  const char *task_type, char **out, size_t *out_len,
-                                  cardc_error *err);
+cardc_status cardc__openai_answer(long status, const char *body, size_t len, const char *task_type,
+                                  char **out, size_t *out_len, cardc_error *err);
 /* One streamed chunk's choices[0].delta.content as {"response": text} in
  * *out (heap); *out NULL when the chunk carries no text. */
 cardc_status cardc__openai_chunk(const char *data, size_t len, char **out, size_t *out_len,

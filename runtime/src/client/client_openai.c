@@ -58,8 +58,8 @@ static cardc_status image_bytes(struct json_object *image, uint8_t **out, size_t
         for (size_t i = 0; i < n; i++) {
             struct json_object *v = json_object_array_get_idx(image, i);
             int64_t b;
-            if (!json_object_is_type(v, json_type_int) ||
-                (b = json_object_get_int64(v)) < 0 || b > 255) {
+            if (!json_object_is_type(v, json_type_int) || (b = json_object_get_int64(v)) < 0 ||
+                b > 255) {
                 free(*out);
                 *out = NULL;
                 return cardc__error(err, CARDC_E_USAGE, "image[%zu] is not a byte (0..255)", i);
@@ -69,8 +69,7 @@ static cardc_status image_bytes(struct json_object *image, uint8_t **out, size_t
         *len = n;
         return CARDC_OK;
     }
-    return cardc__error(err, CARDC_E_USAGE,
-                        "image must be an array of bytes or a binary string");
+    return cardc__error(err, CARDC_E_USAGE, "image must be an array of bytes or a binary string");
 }
 
 static struct json_object *image_part(const uint8_t *data, size_t len)
@@ -194,12 +193,11 @@ static cardc_status build_messages(struct json_object *in, struct json_object *i
     return CARDC_OK;
 }
 
-cardc_status cardc__openai_request(const char *model, const char *input, size_t len,
-                                   int raw_body, int stream, char **body, size_t *body_len,
-                                   cardc_error *err)
+cardc_status cardc__openai_request(const char *model, const char *input, size_t len, int raw_body,
+                                   int stream, char **body, size_t *body_len, cardc_error *err)
 {
-    static const char *const passed[] = {"temperature", "max_tokens", "top_p", "seed",
-                                         "frequency_penalty", "presence_penalty"};
+    static const char *const passed[] = {"temperature", "max_tokens",        "top_p",
+                                         "seed",        "frequency_penalty", "presence_penalty"};
     struct json_object *in = NULL, *root = NULL, *messages = NULL, *img = NULL, *v;
     uint8_t *bytes = NULL;
     size_t nbytes = 0;
@@ -324,7 +322,8 @@ static cardc_status text_of(struct json_object *content, strbuf *text, cardc_err
         /* Content parts: the text ones, in order. */
         for (size_t i = 0; i < json_object_array_length(content); i++) {
             struct json_object *p = json_object_array_get_idx(content, i), *t;
-            if (json_object_object_get_ex(p, "text", &t) && json_object_is_type(t, json_type_string))
+            if (json_object_object_get_ex(p, "text", &t) &&
+                json_object_is_type(t, json_type_string))
                 strbuf_add(text, json_object_get_string(t), (size_t)json_object_get_string_len(t));
         }
     } else {
@@ -368,9 +367,8 @@ static struct json_object *first_choice(struct json_object *doc, const char *mem
     return m;
 }
 
-cardc_status cardc__openai_answer(long status, const char *body, size_t len,
-                                  const char *task_type, char **out, size_t *out_len,
-                                  cardc_error *err)
+cardc_status cardc__openai_answer(long status, const char *body, size_t len, const char *task_type,
+                                  char **out, size_t *out_len, cardc_error *err)
 {
     struct json_object *doc = NULL, *msg, *content = NULL;
     cardc_error pe;
@@ -395,13 +393,12 @@ cardc_status cardc__openai_answer(long status, const char *body, size_t len,
     msg = first_choice(doc, "message");
     if (!msg || !json_object_object_get_ex(msg, "content", &content)) {
         json_object_put(doc);
-        return cardc__error(err, CARDC_E_BACKEND,
-                            "the answer has no choices[0].message.content");
+        return cardc__error(err, CARDC_E_BACKEND, "the answer has no choices[0].message.content");
     }
     st = text_of(content, &text, err);
     if (st == CARDC_OK)
         st = wrap_text(task_type && strcmp(task_type, "image-to-text") == 0 ? "description"
-                                                                              : "response",
+                                                                            : "response",
                        text.s, text.len, out, out_len, err);
     cardc__strbuf_free(&text);
     json_object_put(doc);

@@ -9,7 +9,8 @@
 #define CARDC_PRINTF_(a, b)
 #endif
 /* Fills err (if non-NULL and not already holding an error) and returns code. */
-cardc_status cardc__error(cardc_error *err, cardc_status code, const char *fmt, ...) CARDC_PRINTF_(3, 4);
+cardc_status cardc__error(cardc_error *err, cardc_status code, const char *fmt, ...)
+    CARDC_PRINTF_(3, 4);
 /* Same, with source file/line/column. */
 cardc_status cardc__error_at(cardc_error *err, cardc_status code, const char *source, int line,
                              int column, const char *fmt, ...) CARDC_PRINTF_(6, 7);

@@ -21,8 +21,8 @@ size_t cardc__line_break_len(const char *text, size_t len, size_t i, int yaml_br
     return 0;
 }
 
-void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_breaks,
-                          int *line, int *column)
+void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_breaks, int *line,
+                          int *column)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;

@@ -9,8 +9,8 @@
  * Line breaks are "\n", "\r\n" and "\r"; with yaml_breaks also U+0085,
  * U+2028 and U+2029, because libyaml counts those too and positions must
  * agree with its marks. An offset past the end is clamped to len. */
-void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_breaks,
-                          int *line, int *column);
+void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_breaks, int *line,
+                          int *column);
 
 /* Length in bytes of the line break at text[i] (0 if none), by the rules
  * above. */

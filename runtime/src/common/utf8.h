@@ -150,7 +150,6 @@ static inline int utf8_count(const unsigned char *s, size_t n, size_t *cps)
     return 1;
 }
 
-
 /* 0-15 for a hex digit, -1 for anything else (any int, char or byte). */
 static inline int hexval(int c)
 {

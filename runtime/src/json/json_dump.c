@@ -48,12 +48,8 @@ static void put_scalar(strbuf *b, const struct json_object *o)
     char num[32];
 
     switch (json_object_get_type(o)) {
-    case json_type_null:
-        strbuf_str(b, "null");
-        break;
-    case json_type_boolean:
-        strbuf_str(b, json_object_get_boolean(o) ? "true" : "false");
-        break;
+    case json_type_null: strbuf_str(b, "null"); break;
+    case json_type_boolean: strbuf_str(b, json_object_get_boolean(o) ? "true" : "false"); break;
     case json_type_int: {
         int64_t v = json_object_get_int64(o);
         if (v == INT64_MAX) /* may be a uint64 above INT64_MAX */
@@ -66,14 +62,14 @@ static void put_scalar(strbuf *b, const struct json_object *o)
     case json_type_double:
         /* json-c keeps a parsed double's original text and prints it back;
          * its printer caches into the object, hence the cast. */
-        strbuf_str(b, json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN));
+        strbuf_str(b,
+                   json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN));
         break;
     case json_type_string:
         put_string(b, json_object_get_string((struct json_object *)o),
                    (size_t)json_object_get_string_len(o));
         break;
-    default:
-        break;
+    default: break;
     }
 }
 

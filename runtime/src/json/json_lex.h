@@ -106,14 +106,14 @@ static inline cardc_status jlex_stray(const unsigned char *t, size_t n, size_t i
 /* A number literal as RFC 8259 spells it:
  * -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)? */
 typedef struct jlex_number {
-    size_t end;          /* one past the literal */
+    size_t end; /* one past the literal */
     int negative;
-    int integer;         /* no fraction, no exponent */
-    size_t int_digits;   /* digits before the point */
-    uint64_t int_value;  /* their value, when int_digits <= 19 */
-    size_t frac_at;      /* first digit after the point */
+    int integer;        /* no fraction, no exponent */
+    size_t int_digits;  /* digits before the point */
+    uint64_t int_value; /* their value, when int_digits <= 19 */
+    size_t frac_at;     /* first digit after the point */
     size_t frac_digits;
-    size_t exp_at;       /* first exponent digit (0: no exponent) */
+    size_t exp_at; /* first exponent digit (0: no exponent) */
     int exp_negative;
 } jlex_number;
 

@@ -36,9 +36,9 @@ typedef struct scan_issue {
     char message[160];
 } scan_issue;
 
-#define ISSUE(iss, off, st, ...)                                                        \
-    ((iss)->offset = (off), (iss)->code = (st),                                         \
-     snprintf((iss)->message, sizeof (iss)->message, __VA_ARGS__), 1)
+#define ISSUE(iss, off, st, ...)                \
+    ((iss)->offset = (off), (iss)->code = (st), \
+     snprintf((iss)->message, sizeof(iss)->message, __VA_ARGS__), 1)
 
 /* Scans a string starting at the opening quote t[*pos]. */
 static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned flags,
@@ -85,8 +85,8 @@ static int scan_string(const unsigned char *t, size_t n, size_t *pos, unsigned f
                              "invalid escape sequence: backslash followed by %s", what);
             }
         } else if (c < 0x20) {
-            return ISSUE(iss, i, CARDC_E_JSON,
-                         "unescaped control character U+%04X in a string", (unsigned)c);
+            return ISSUE(iss, i, CARDC_E_JSON, "unescaped control character U+%04X in a string",
+                         (unsigned)c);
         } else if (c >= 0x80) {
             uint32_t cp;
             size_t len = utf8_decode(t + i, n - i, &cp);
@@ -378,14 +378,10 @@ static const char *grammar_message(enum json_tokener_error e)
     switch (e) {
     case json_tokener_error_parse_object_key_name:
         return "object key (a double-quoted string) expected";
-    case json_tokener_error_parse_object_key_sep:
-        return "':' expected after object key";
-    case json_tokener_error_parse_object_value_sep:
-        return "',' or '}' expected";
-    case json_tokener_error_parse_array:
-        return "',' or ']' expected";
-    default:
-        return json_tokener_error_desc(e);
+    case json_tokener_error_parse_object_key_sep: return "':' expected after object key";
+    case json_tokener_error_parse_object_value_sep: return "',' or '}' expected";
+    case json_tokener_error_parse_array: return "',' or ']' expected";
+    default: return json_tokener_error_desc(e);
     }
 }
 
@@ -414,7 +410,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     /* json-c takes an int length, and we feed one extra byte at the end. */
     if (len >= (size_t)INT_MAX) {
         (void)ISSUE(&gram, 0, CARDC_E_LIMIT, "document too large (%zu bytes, at most %d)", len,
-              INT_MAX - 1);
+                    INT_MAX - 1);
         return report(err_offset, msg, msgsize, &gram);
     }
     lex_bad = strict_scan(t, len, max_depth, flags, &lex);
@@ -459,13 +455,13 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
         /* Strict json-c reports "1 2" as an unexpected '2'. */
         char what[24];
         jlex_describe_char(t, len, jend, what, sizeof what);
-        gram_bad = ISSUE(&gram, jend, CARDC_E_JSON, "unexpected character %s after the JSON value",
-                         what);
+        gram_bad =
+            ISSUE(&gram, jend, CARDC_E_JSON, "unexpected character %s after the JSON value", what);
     } else if (jerr != json_tokener_success) {
         char what[48] = "";
-        cardc_status code = jerr == json_tokener_error_depth           ? CARDC_E_LIMIT
+        cardc_status code = jerr == json_tokener_error_depth               ? CARDC_E_LIMIT
                             : jerr == json_tokener_error_parse_utf8_string ? CARDC_E_UTF8
-                                                                          : CARDC_E_JSON;
+                                                                           : CARDC_E_JSON;
         if (code == CARDC_E_LIMIT)
             snprintf(what, sizeof what, " (the limit is %d levels)", max_depth);
         else if (jerr == json_tokener_error_parse_unexpected && jend < len) {

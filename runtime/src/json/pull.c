@@ -262,7 +262,9 @@ static int read_string(cardc_pull *p, size_t start)
                 continue;
             }
             switch (e) {
-            case '"': case '\\': case '/': p->scratch[o] = (char)e; break;
+            case '"':
+            case '\\':
+            case '/': p->scratch[o] = (char)e; break;
             case 'b': p->scratch[o] = '\b'; break;
             case 'f': p->scratch[o] = '\f'; break;
             case 'n': p->scratch[o] = '\n'; break;
@@ -276,8 +278,8 @@ static int read_string(cardc_pull *p, size_t start)
             o++;
             i += 2;
         } else if (c < 0x20) {
-            return (int)fail(p, i, CARDC_E_JSON,
-                             "unescaped control character U+%04X in a string", (unsigned)c);
+            return (int)fail(p, i, CARDC_E_JSON, "unescaped control character U+%04X in a string",
+                             (unsigned)c);
         } else {
             uint32_t cp;
             size_t l = utf8_decode(t + i, n - i, &cp);
@@ -304,8 +306,7 @@ static const double pow10_exact[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1
  * fast path (a mantissa of at most 2^53 times or over an exactly
  * representable power of ten: one rounding) covers plain decimals;
  * everything else goes to strtod. -1 when out of memory. */
-static int literal_double(const unsigned char *t, size_t start, const jlex_number *num,
-                          double *out)
+static int literal_double(const unsigned char *t, size_t start, const jlex_number *num, double *out)
 {
     if (num->int_digits + num->frac_digits <= 19) {
         uint64_t m = num->int_value;
@@ -408,10 +409,8 @@ static cardc_token read_value(cardc_pull *p, size_t i)
     if (i >= p->len)
         return fail(p, p->len, CARDC_E_JSON, "%s", jlex_end_of_data);
     switch (t[i]) {
-    case '{':
-        return open_container(p, i, KIND_OBJECT);
-    case '[':
-        return open_container(p, i, KIND_ARRAY);
+    case '{': return open_container(p, i, KIND_OBJECT);
+    case '[': return open_container(p, i, KIND_ARRAY);
     case '"':
         if (read_string(p, i) < 0)
             return CARDC_TOK_ERROR;
@@ -419,11 +418,18 @@ static cardc_token read_value(cardc_pull *p, size_t i)
         p->tok = CARDC_TOK_STRING;
         p->tok_offset = i;
         return CARDC_TOK_STRING;
-    case '-': case '0': case '1': case '2': case '3': case '4':
-    case '5': case '6': case '7': case '8': case '9':
-        return read_number(p, i);
-    default:
-        break;
+    case '-':
+    case '0':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
+    case '9': return read_number(p, i);
+    default: break;
     }
     if (!jlex_is_alnum(t[i]) && t[i] != '_')
         return fail_expected(p, i, NULL);
@@ -444,9 +450,9 @@ static cardc_token read_key(cardc_pull *p, size_t i)
     return CARDC_TOK_KEY;
 }
 
-#define SKIP_WS(t, n, i)                         \
-    while ((i) < (n) && jlex_is_ws((t)[(i)]))   \
-        (i)++
+#define SKIP_WS(t, n, i)                      \
+    while ((i) < (n) && jlex_is_ws((t)[(i)])) \
+    (i)++
 
 cardc_token cardc_pull_next(cardc_pull *p)
 {
@@ -455,9 +461,7 @@ cardc_token cardc_pull_next(cardc_pull *p)
     char what[24];
 
     switch (p->state) {
-    case ST_VALUE:
-        SKIP_WS(t, n, i);
-        break;
+    case ST_VALUE: SKIP_WS(t, n, i); break;
     case ST_ARRAY_FIRST:
         SKIP_WS(t, n, i);
         if (i < n && t[i] == ']')
@@ -518,10 +522,8 @@ cardc_token cardc_pull_next(cardc_pull *p)
         }
         p->state = ST_END;
         return token(p, CARDC_TOK_END, n, n);
-    case ST_END:
-        return CARDC_TOK_END;
-    default:
-        return CARDC_TOK_ERROR;
+    case ST_END: return CARDC_TOK_END;
+    default: return CARDC_TOK_ERROR;
     }
     return read_value(p, i);
 }

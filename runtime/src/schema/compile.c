@@ -253,11 +253,11 @@ cardc_dialect cardc_dialect_from_name(const char *name)
     static const struct {
         const char *n;
         cardc_dialect d;
-    } t[] = {{"draft4", CARDC_DIALECT_DRAFT4},     {"draft-04", CARDC_DIALECT_DRAFT4},
-             {"draft6", CARDC_DIALECT_DRAFT6},     {"draft-06", CARDC_DIALECT_DRAFT6},
-             {"draft7", CARDC_DIALECT_DRAFT7},     {"draft-07", CARDC_DIALECT_DRAFT7},
-             {"2019-09", CARDC_DIALECT_2019_09},   {"draft2019-09", CARDC_DIALECT_2019_09},
-             {"2020-12", CARDC_DIALECT_2020_12},   {"draft2020-12", CARDC_DIALECT_2020_12}};
+    } t[] = {{"draft4", CARDC_DIALECT_DRAFT4},   {"draft-04", CARDC_DIALECT_DRAFT4},
+             {"draft6", CARDC_DIALECT_DRAFT6},   {"draft-06", CARDC_DIALECT_DRAFT6},
+             {"draft7", CARDC_DIALECT_DRAFT7},   {"draft-07", CARDC_DIALECT_DRAFT7},
+             {"2019-09", CARDC_DIALECT_2019_09}, {"draft2019-09", CARDC_DIALECT_2019_09},
+             {"2020-12", CARDC_DIALECT_2020_12}, {"draft2020-12", CARDC_DIALECT_2020_12}};
     size_t i;
     if (!name)
         return CARDC_DIALECT_AUTO;
@@ -377,7 +377,8 @@ static unsigned vocab_of(struct json_object *meta)
     int is2019 = 0;
     if (!v || !json_object_is_type(v, json_type_object))
         return V_ALL;
-    json_object_object_foreach(v, k, val) {
+    json_object_object_foreach(v, k, val)
+    {
         (void)val;
         if (strstr(k, "2019-09"))
             is2019 = 1;
@@ -402,13 +403,21 @@ static int index_schema(cctx *c, struct json_object *obj, const char *base, cons
 static int index_children(cctx *c, struct json_object *obj, const char *base, const char *ptr,
                           uint8_t d, unsigned vocab, cresource *res, int depth)
 {
-    static const char *const single[] = {"additionalItems", "additionalProperties", "contains",
-                                         "not", "if", "then", "else", "propertyNames",
-                                         "unevaluatedItems", "unevaluatedProperties",
-                                         "contentSchema", "items"};
+    static const char *const single[] = {"additionalItems",
+                                         "additionalProperties",
+                                         "contains",
+                                         "not",
+                                         "if",
+                                         "then",
+                                         "else",
+                                         "propertyNames",
+                                         "unevaluatedItems",
+                                         "unevaluatedProperties",
+                                         "contentSchema",
+                                         "items"};
     static const char *const arrays[] = {"allOf", "anyOf", "oneOf", "prefixItems", "items"};
-    static const char *const maps[] = {"properties", "patternProperties", "$defs", "definitions",
-                                       "dependentSchemas", "dependencies"};
+    static const char *const maps[] = {"properties",  "patternProperties", "$defs",
+                                       "definitions", "dependentSchemas",  "dependencies"};
     size_t k;
 
     for (k = 0; k < sizeof single / sizeof single[0]; k++) {
@@ -434,8 +443,8 @@ static int index_children(cctx *c, struct json_object *obj, const char *base, co
         n = json_object_array_length(v);
         for (i = 0; i < n; i++) {
             char *q = ptr_idx(p, i);
-            int ok = q && index_schema(c, json_object_array_get_idx(v, i), base, q, d, vocab,
-                                       res, depth + 1);
+            int ok = q && index_schema(c, json_object_array_get_idx(v, i), base, q, d, vocab, res,
+                                       depth + 1);
             free(q);
             if (!ok) {
                 free(p);
@@ -453,7 +462,8 @@ static int index_children(cctx *c, struct json_object *obj, const char *base, co
         if (!p)
             return oom(c);
         {
-            json_object_object_foreach(v, key, val) {
+            json_object_object_foreach(v, key, val)
+            {
                 char *q;
                 int ok;
                 if (!json_object_is_type(val, json_type_object) &&
@@ -505,8 +515,7 @@ static int schema_dialect(cctx *c, struct json_object *obj, const char *base, ui
 
 /* 2019-09+: "$anchor", "$dynamicAnchor", "$recursiveAnchor" (at a
  * resource root). */
-static int index_anchors(cctx *c, struct json_object *obj, sinfo *info, cresource *res,
-                         bool root)
+static int index_anchors(cctx *c, struct json_object *obj, sinfo *info, cresource *res, bool root)
 {
     uint8_t d = info->dialect;
     struct json_object *v = get(obj, "$anchor");
@@ -680,8 +689,7 @@ static sinfo *find_resource(cctx *c, const char *uri, uint8_t dialect)
             struct json_object *m = json_tokener_parse(cardc_metaschemas[k].text);
             sinfo *r;
             if (!m)
-                return fail(c, CARDC_E_SCHEMA, "", "built-in meta-schema %s is corrupt", uri),
-                       NULL;
+                return fail(c, CARDC_E_SCHEMA, "", "built-in meta-schema %s is corrupt", uri), NULL;
             r = index_doc(c, m, uri, dialect, true);
             json_object_put(m);
             if (!r)
@@ -733,7 +741,7 @@ static sinfo *resolve(cctx *c, const char *abs, uint8_t dialect)
         sinfo *found;
         if (!dec)
             return oom(c), NULL;
-        for (tok = dec + 1;; ) {
+        for (tok = dec + 1;;) {
             char *end = strchr(tok, '/'), *w, *q;
             if (end)
                 *end = '\0';
@@ -905,10 +913,8 @@ int cardc__json_equal(const struct json_object *ca, const struct json_object *cb
     if (ta != tb)
         return 0;
     switch (ta) {
-    case json_type_null:
-        return 1;
-    case json_type_boolean:
-        return json_object_get_boolean(a) == json_object_get_boolean(b);
+    case json_type_null: return 1;
+    case json_type_boolean: return json_object_get_boolean(a) == json_object_get_boolean(b);
     case json_type_string:
         return json_object_get_string_len(a) == json_object_get_string_len(b) &&
                !memcmp(json_object_get_string(a), json_object_get_string(b),
@@ -918,7 +924,8 @@ int cardc__json_equal(const struct json_object *ca, const struct json_object *cb
         if (n != json_object_array_length(b))
             return 0;
         for (i = 0; i < n; i++)
-            if (!cardc__json_equal(json_object_array_get_idx(a, i), json_object_array_get_idx(b, i)))
+            if (!cardc__json_equal(json_object_array_get_idx(a, i),
+                                   json_object_array_get_idx(b, i)))
                 return 0;
         return 1;
     }
@@ -926,7 +933,8 @@ int cardc__json_equal(const struct json_object *ca, const struct json_object *cb
         if (json_object_object_length(a) != json_object_object_length(b))
             return 0;
         {
-            json_object_object_foreach(a, k, va) {
+            json_object_object_foreach(a, k, va)
+            {
                 struct json_object *vb;
                 if (!json_object_object_get_ex(b, k, &vb) || !cardc__json_equal(va, vb))
                     return 0;
@@ -934,8 +942,7 @@ int cardc__json_equal(const struct json_object *ca, const struct json_object *cb
         }
         return 1;
     }
-    default:
-        return 0;
+    default: return 0;
     }
 }
 
@@ -1060,8 +1067,8 @@ static int type_bits(const char *t, uint32_t *bits)
     static const struct {
         const char *n;
         uint32_t b;
-    } tt[] = {{"null", T_NULL},     {"boolean", T_BOOLEAN}, {"object", T_OBJECT},
-              {"array", T_ARRAY},   {"number", T_NUMBER},   {"string", T_STRING},
+    } tt[] = {{"null", T_NULL},      {"boolean", T_BOOLEAN}, {"object", T_OBJECT},
+              {"array", T_ARRAY},    {"number", T_NUMBER},   {"string", T_STRING},
               {"integer", T_INTEGER}};
     size_t i;
     for (i = 0; i < sizeof tt / sizeof tt[0]; i++)
@@ -1082,7 +1089,11 @@ static cardc_regex *regex(cctx *c, sinfo *si, const char *kw, const char *key, c
     re = cardc_regex_compile(pat, strlen(pat), ml, dl, eb, sizeof eb);
     if (!re) {
         char *p = kwptr(si, kw), *q = (p && key) ? ptr_add(p, key) : NULL;
-        fail(c, CARDC_E_REGEX, q ? q : p ? p : "", "invalid regular expression \"%s\": %s", pat, eb);
+        fail(c, CARDC_E_REGEX,
+             q   ? q
+             : p ? p
+                 : "",
+             "invalid regular expression \"%s\": %s", pat, eb);
         free(p);
         free(q);
         return NULL;
@@ -1194,7 +1205,8 @@ static int compile_errmsg(cctx *c, cnode *n, sinfo *si, struct json_object *v)
     if (!m->kw || !m->kw_msg)
         return oom(c);
     {
-        json_object_object_foreach(v, k, val) {
+        json_object_object_foreach(v, k, val)
+        {
             if (!strcmp(k, "properties") && json_object_is_type(val, json_type_object))
                 m->properties = val;
             else if (!strcmp(k, "items") && json_object_is_type(val, json_type_array))
@@ -1256,7 +1268,8 @@ static int keyed_subschemas(cctx *c, sinfo *si, struct json_object *v, const cha
     p->n = cnt;
     if (!p->keys || !p->nodes || (!deps && !p->defaults))
         return oom(c), 0;
-    json_object_object_foreach(v, key, sub) {
+    json_object_object_foreach(v, key, sub)
+    {
         if (deps && json_object_is_type(sub, json_type_array))
             continue;
         p->keys[k].s = key;
@@ -1288,7 +1301,7 @@ typedef struct kwctx {
     sinfo *si;
     struct json_object *o; /* the schema object */
     ibuf *b;
-    unsigned voc; /* vocabularies in force (V_ALL before 2019-09) */
+    unsigned voc;             /* vocabularies in force (V_ALL before 2019-09) */
     long props, pprops, addl; /* instruction index of "properties", ... or -1 */
     size_t prefix;            /* number of positional item schemas */
     bool items_array;         /* pre-2020 "items" was an array */
@@ -1321,7 +1334,8 @@ static int kw_defs(kwctx *k, const kwrule *r, struct json_object *v)
      * (bad $ref, bad pattern) show up at compile time. */
     if (!json_object_is_type(v, json_type_object))
         return KW_OK;
-    json_object_object_foreach(v, key, sub) {
+    json_object_object_foreach(v, key, sub)
+    {
         if ((json_object_is_type(sub, json_type_object) ||
              json_object_is_type(sub, json_type_boolean)) &&
             !child(k->c, k->si, sub, r->kw, key, -1))
@@ -1518,7 +1532,8 @@ static int kw_dependent_required(kwctx *k, const kwrule *r, struct json_object *
     cinstr *in;
     if (!json_object_is_type(v, json_type_object))
         return KW_OK;
-    json_object_object_foreach(v, key, dep) {
+    json_object_object_foreach(v, key, dep)
+    {
         (void)key;
         if (json_object_is_type(dep, json_type_array))
             cnt++;
@@ -1534,13 +1549,13 @@ static int kw_dependent_required(kwctx *k, const kwrule *r, struct json_object *
     if (!in->u.depreq.keys || !in->u.depreq.nlist || !in->u.depreq.lists)
         return oom(k->c);
     {
-        json_object_object_foreach(v, key2, dep2) {
+        json_object_object_foreach(v, key2, dep2)
+        {
             if (!json_object_is_type(dep2, json_type_array))
                 continue;
             in->u.depreq.keys[i].s = key2;
             in->u.depreq.keys[i].len = strlen(key2);
-            if (!keys_of(k->c, k->si, r->kw, dep2, &in->u.depreq.lists[i],
-                         &in->u.depreq.nlist[i]))
+            if (!keys_of(k->c, k->si, r->kw, dep2, &in->u.depreq.lists[i], &in->u.depreq.nlist[i]))
                 return KW_FAIL;
             i++;
         }
@@ -1555,7 +1570,8 @@ static int kw_dependent_schemas(kwctx *k, const kwrule *r, struct json_object *v
     cinstr *in;
     if (!json_object_is_type(v, json_type_object))
         return KW_OK;
-    json_object_object_foreach(v, key, dep) {
+    json_object_object_foreach(v, key, dep)
+    {
         (void)key;
         if (!json_object_is_type(dep, json_type_array))
             cnt++;
@@ -1629,7 +1645,8 @@ static int kw_pattern_properties(kwctx *k, const kwrule *r, struct json_object *
     in->u.pprops.n = cnt;
     if (!in->u.pprops.res || !in->u.pprops.nodes)
         return oom(k->c);
-    json_object_object_foreach(v, key, sub) {
+    json_object_object_foreach(v, key, sub)
+    {
         if (!(in->u.pprops.res[i] = regex(k->c, k->si, r->kw, key, key)) ||
             !(in->u.pprops.nodes[i] = child(k->c, k->si, sub, r->kw, key, -1)))
             return KW_FAIL;
@@ -1704,7 +1721,8 @@ static int kw_contains_bounded(kwctx *k, const kwrule *r, struct json_object *v)
     if (!(k->voc & V_VALIDATION))
         return KW_OK;
     in = &k->b->v[k->b->n - 1];
-    if ((w = get(k->o, "minContains")) && !count_of(k->c, k->si, "minContains", w, &in->u.contains.min))
+    if ((w = get(k->o, "minContains")) &&
+        !count_of(k->c, k->si, "minContains", w, &in->u.contains.min))
         return KW_FAIL;
     if ((w = get(k->o, "maxContains"))) {
         if (!count_of(k->c, k->si, "maxContains", w, &in->u.contains.max))
@@ -1716,46 +1734,64 @@ static int kw_contains_bounded(kwctx *k, const kwrule *r, struct json_object *v)
 
 /* ---- the dialects' keyword tables (compile order) ---- */
 
-#define A V_APPLICATOR
+#define A   V_APPLICATOR
 #define VAL V_VALIDATION
-#define DEFS_RULES {"$defs", 0, kw_defs, OP_ANNOTATION, false}, \
-                   {"definitions", 0, kw_defs, OP_ANNOTATION, false}
-#define COUNT_RULES {"maxLength", VAL, kw_count, OP_MAX_LENGTH, false}, \
-                    {"minLength", VAL, kw_count, OP_MIN_LENGTH, false}, \
-                    {"maxItems", VAL, kw_count, OP_MAX_ITEMS, false}, \
-                    {"minItems", VAL, kw_count, OP_MIN_ITEMS, false}, \
-                    {"maxProperties", VAL, kw_count, OP_MAX_PROPS, false}, \
-                    {"minProperties", VAL, kw_count, OP_MIN_PROPS, false}
-#define BOUND_RULES {"maximum", VAL, kw_bound, OP_MAXIMUM, false}, \
-                    {"exclusiveMaximum", VAL, kw_bound, OP_EXCL_MAXIMUM, false}, \
-                    {"minimum", VAL, kw_bound, OP_MINIMUM, false}, \
-                    {"exclusiveMinimum", VAL, kw_bound, OP_EXCL_MINIMUM, false}
-#define LIST_RULES {"allOf", A, kw_schema_list, OP_ALL_OF, false}, \
-                   {"anyOf", A, kw_schema_list, OP_ANY_OF, false}, \
-                   {"oneOf", A, kw_schema_list, OP_ONE_OF, false}
-#define PROPERTY_RULES {"properties", A, kw_properties, OP_PROPERTIES, false}, \
-                       {"patternProperties", A, kw_pattern_properties, OP_PATTERN_PROPS, false}, \
-                       {"additionalProperties", A, kw_additional_properties, \
-                        OP_ADDITIONAL_PROPS, false}
-#define UNEVALUATED_RULES {"unevaluatedItems", V_UNEVALUATED | A, kw_subschema, \
-                           OP_UNEVAL_ITEMS, false}, \
-                          {"unevaluatedProperties", V_UNEVALUATED | A, kw_subschema, \
-                           OP_UNEVAL_PROPS, false}
+#define DEFS_RULES                                      \
+    {"$defs", 0, kw_defs, OP_ANNOTATION, false},        \
+    {                                                   \
+        "definitions", 0, kw_defs, OP_ANNOTATION, false \
+    }
+#define COUNT_RULES                                            \
+    {"maxLength", VAL, kw_count, OP_MAX_LENGTH, false},        \
+        {"minLength", VAL, kw_count, OP_MIN_LENGTH, false},    \
+        {"maxItems", VAL, kw_count, OP_MAX_ITEMS, false},      \
+        {"minItems", VAL, kw_count, OP_MIN_ITEMS, false},      \
+        {"maxProperties", VAL, kw_count, OP_MAX_PROPS, false}, \
+    {                                                          \
+        "minProperties", VAL, kw_count, OP_MIN_PROPS, false    \
+    }
+#define BOUND_RULES                                                  \
+    {"maximum", VAL, kw_bound, OP_MAXIMUM, false},                   \
+        {"exclusiveMaximum", VAL, kw_bound, OP_EXCL_MAXIMUM, false}, \
+        {"minimum", VAL, kw_bound, OP_MINIMUM, false},               \
+    {                                                                \
+        "exclusiveMinimum", VAL, kw_bound, OP_EXCL_MINIMUM, false    \
+    }
+#define LIST_RULES                                      \
+    {"allOf", A, kw_schema_list, OP_ALL_OF, false},     \
+        {"anyOf", A, kw_schema_list, OP_ANY_OF, false}, \
+    {                                                   \
+        "oneOf", A, kw_schema_list, OP_ONE_OF, false    \
+    }
+#define PROPERTY_RULES                                                                  \
+    {"properties", A, kw_properties, OP_PROPERTIES, false},                             \
+        {"patternProperties", A, kw_pattern_properties, OP_PATTERN_PROPS, false},       \
+    {                                                                                   \
+        "additionalProperties", A, kw_additional_properties, OP_ADDITIONAL_PROPS, false \
+    }
+#define UNEVALUATED_RULES                                                                \
+    {"unevaluatedItems", V_UNEVALUATED | A, kw_subschema, OP_UNEVAL_ITEMS, false},       \
+    {                                                                                    \
+        "unevaluatedProperties", V_UNEVALUATED | A, kw_subschema, OP_UNEVAL_PROPS, false \
+    }
 
 /* The assertions draft-06 through 2020-12 share, in order. */
-#define ASSERTION_RULES {"type", VAL, kw_type, OP_TYPE, false}, \
-                        {"const", VAL, kw_value, OP_CONST, true}, \
-                        {"enum", VAL, kw_value, OP_ENUM, false}, \
-                        {"multipleOf", VAL, kw_multiple_of, OP_MULTIPLE_OF, false}, \
-                        BOUND_RULES, \
-                        COUNT_RULES, \
-                        {"pattern", VAL, kw_pattern, OP_PATTERN, false}, \
-                        {"format", 0, kw_format, OP_FORMAT, false}, \
-                        {"uniqueItems", VAL, kw_unique_items, OP_UNIQUE_ITEMS, false}, \
-                        {"required", VAL, kw_required, OP_REQUIRED, false}, \
-                        {"dependencies", VAL, kw_dependent_required, OP_DEP_REQUIRED, false}
-#define LEGACY_ITEMS_RULES {"items", A, kw_items_legacy, OP_ITEMS, false}, \
-                           {"additionalItems", A, kw_additional_items, OP_ITEMS, false}
+#define ASSERTION_RULES                                                                       \
+    {"type", VAL, kw_type, OP_TYPE, false}, {"const", VAL, kw_value, OP_CONST, true},         \
+        {"enum", VAL, kw_value, OP_ENUM, false},                                              \
+        {"multipleOf", VAL, kw_multiple_of, OP_MULTIPLE_OF, false}, BOUND_RULES, COUNT_RULES, \
+        {"pattern", VAL, kw_pattern, OP_PATTERN, false},                                      \
+        {"format", 0, kw_format, OP_FORMAT, false},                                           \
+        {"uniqueItems", VAL, kw_unique_items, OP_UNIQUE_ITEMS, false},                        \
+        {"required", VAL, kw_required, OP_REQUIRED, false},                                   \
+    {                                                                                         \
+        "dependencies", VAL, kw_dependent_required, OP_DEP_REQUIRED, false                    \
+    }
+#define LEGACY_ITEMS_RULES                                         \
+    {"items", A, kw_items_legacy, OP_ITEMS, false},                \
+    {                                                              \
+        "additionalItems", A, kw_additional_items, OP_ITEMS, false \
+    }
 
 static const kwrule draft4_rules[] = {
     DEFS_RULES,
@@ -1858,9 +1894,14 @@ static const struct {
     const kwrule *rules;
     size_t n;
 } dialect_rules[] = {
-#define RULES(t) {t, sizeof t / sizeof t[0]}
-    [CARDC_DIALECT_AUTO] = RULES(draft7_rules),   [CARDC_DIALECT_DRAFT4] = RULES(draft4_rules),
-    [CARDC_DIALECT_DRAFT6] = RULES(draft6_rules), [CARDC_DIALECT_DRAFT7] = RULES(draft7_rules),
+#define RULES(t)                  \
+    {                             \
+        t, sizeof t / sizeof t[0] \
+    }
+    [CARDC_DIALECT_AUTO] = RULES(draft7_rules),
+    [CARDC_DIALECT_DRAFT4] = RULES(draft4_rules),
+    [CARDC_DIALECT_DRAFT6] = RULES(draft6_rules),
+    [CARDC_DIALECT_DRAFT7] = RULES(draft7_rules),
     [CARDC_DIALECT_2019_09] = RULES(draft2019_rules),
     [CARDC_DIALECT_2020_12] = RULES(draft2020_rules),
 #undef RULES
@@ -1886,9 +1927,9 @@ static int compile_keywords(kwctx *k)
 /* Annotation-only keywords go after the assertions (n->n_core). */
 static int compile_annotations(kwctx *k)
 {
-    static const char *const ann_kws[] = {"title", "description", "default", "readOnly",
-                                          "writeOnly", "deprecated", "examples",
-                                          "contentMediaType", "contentEncoding", "contentSchema"};
+    static const char *const ann_kws[] = {
+        "title",      "description", "default",          "readOnly",        "writeOnly",
+        "deprecated", "examples",    "contentMediaType", "contentEncoding", "contentSchema"};
     size_t i;
     if (k->si->dialect <= CARDC_DIALECT_DRAFT7 && has(k->o, "$ref"))
         return 1;
@@ -1989,12 +2030,8 @@ static void free_instr(cinstr *in)
     size_t k;
     free(in->abs);
     switch (in->op) {
-    case OP_MULTIPLE_OF:
-        free(in->u.num.dec.digits);
-        break;
-    case OP_REQUIRED:
-        free(in->u.req.keys);
-        break;
+    case OP_MULTIPLE_OF: free(in->u.num.dec.digits); break;
+    case OP_REQUIRED: free(in->u.req.keys); break;
     case OP_DEP_REQUIRED:
         if (in->u.depreq.lists)
             for (k = 0; k < in->u.depreq.n; k++)
@@ -2016,11 +2053,8 @@ static void free_instr(cinstr *in)
     case OP_ALL_OF:
     case OP_ANY_OF:
     case OP_ONE_OF:
-    case OP_PREFIX_ITEMS:
-        free(in->u.list.nodes);
-        break;
-    default:
-        break;
+    case OP_PREFIX_ITEMS: free(in->u.list.nodes); break;
+    default: break;
     }
 }
 
@@ -2094,7 +2128,7 @@ static bool probe_type_layout(void)
 {
     struct json_object *v[6];
     static const enum json_type types[6] = {json_type_boolean, json_type_double, json_type_int,
-                                            json_type_object, json_type_array, json_type_string};
+                                            json_type_object,  json_type_array,  json_type_string};
     bool ok = true;
     size_t i;
     v[0] = json_object_new_boolean(1);
@@ -2118,8 +2152,9 @@ static bool probe_type_layout(void)
     return ok;
 }
 
-static cardc_status schema_compile_body(const struct json_object *schema, const cardc_schema_options *opts,
-                                        cardc_schema **out, cardc_error *err)
+static cardc_status schema_compile_body(const struct json_object *schema,
+                                        const cardc_schema_options *opts, cardc_schema **out,
+                                        cardc_error *err)
 {
     cctx c;
     cardc_schema *s;
@@ -2144,7 +2179,8 @@ static cardc_status schema_compile_body(const struct json_object *schema, const 
     c.opts = opts;
     c.err = err;
     c.uris.str = 1;
-    d = (uint8_t)((opts && opts->dialect != CARDC_DIALECT_AUTO) ? opts->dialect : CARDC_DIALECT_DRAFT7);
+    d = (uint8_t)((opts && opts->dialect != CARDC_DIALECT_AUTO) ? opts->dialect
+                                                                : CARDC_DIALECT_DRAFT7);
     base = cardc__uri_resolve("", (opts && opts->base_uri) ? opts->base_uri : "");
     if (!base) {
         oom(&c);
@@ -2184,8 +2220,9 @@ fail:
     return c.st;
 }
 
-cardc_status cardc_schema_compile(const struct json_object *schema, const cardc_schema_options *opts,
-                                  cardc_schema **out, cardc_error *err)
+cardc_status cardc_schema_compile(const struct json_object *schema,
+                                  const cardc_schema_options *opts, cardc_schema **out,
+                                  cardc_error *err)
 {
     cardc__error_enter(err);
     return cardc__error_leave(err, schema_compile_body(schema, opts, out, err));

@@ -105,9 +105,8 @@ static int days_in_month(int year, int month)
 static int parse_date(const char *s, size_t len, size_t *i)
 {
     int y, m, d;
-    if (!digits(s, len, i, 4, &y) || *i >= len || s[(*i)++] != '-' ||
-        !digits(s, len, i, 2, &m) || *i >= len || s[(*i)++] != '-' ||
-        !digits(s, len, i, 2, &d))
+    if (!digits(s, len, i, 4, &y) || *i >= len || s[(*i)++] != '-' || !digits(s, len, i, 2, &m) ||
+        *i >= len || s[(*i)++] != '-' || !digits(s, len, i, 2, &d))
         return 0;
     return m >= 1 && m <= 12 && d >= 1 && d <= days_in_month(y, m);
 }
@@ -115,9 +114,8 @@ static int parse_date(const char *s, size_t len, size_t *i)
 static int parse_time(const char *s, size_t len, size_t *i)
 {
     int h, m, sec, oh = 0, om = 0, sign = 0;
-    if (!digits(s, len, i, 2, &h) || *i >= len || s[(*i)++] != ':' ||
-        !digits(s, len, i, 2, &m) || *i >= len || s[(*i)++] != ':' ||
-        !digits(s, len, i, 2, &sec))
+    if (!digits(s, len, i, 2, &h) || *i >= len || s[(*i)++] != ':' || !digits(s, len, i, 2, &m) ||
+        *i >= len || s[(*i)++] != ':' || !digits(s, len, i, 2, &sec))
         return 0;
     if (h > 23 || m > 59 || sec > 60)
         return 0;
@@ -412,8 +410,7 @@ static int pc_encode(const uint32_t *in, size_t n_in, char *out, size_t cap)
             if (in[j] == n) {
                 uint32_t q = delta;
                 for (uint32_t k = PC_BASE;; k += PC_BASE) {
-                    uint32_t t =
-                        k <= bias ? PC_TMIN : (k >= bias + PC_TMAX ? PC_TMAX : k - bias);
+                    uint32_t t = k <= bias ? PC_TMIN : (k >= bias + PC_TMAX ? PC_TMAX : k - bias);
                     if (q < t)
                         break;
                     uint32_t d = t + (q - t) % (PC_BASE - t);
@@ -441,29 +438,31 @@ static int pc_encode(const uint32_t *in, size_t n_in, char *out, size_t cap)
  * pcre2 has no Bidi_Class, Joining_Type or Canonical_Combining_Class, so
  * those come from scripts and general categories: best effort. */
 #define RX_NSM "[\\p{Mn}\\p{Me}]"
-#define RX_AN "[\\u0600-\\u0605\\u0660-\\u0669\\u066b\\u066c\\u06dd\\u0890\\u0891\\u08e2]"
-#define RX_EN "[0-9\\u00b2\\u00b3\\u00b9\\u06f0-\\u06f9\\u2070\\u2074-\\u2079\\u2080-\\u2089\\uff10-\\uff19]"
-#define RX_RTL_SCRIPTS \
-    "[\\p{sc=Hebrew}\\p{sc=Arabic}\\p{sc=Syriac}\\p{sc=Thaana}\\p{sc=Nko}\\p{sc=Samaritan}" \
-    "\\p{sc=Mandaic}\\p{sc=Adlam}\\p{sc=Hanifi_Rohingya}\\p{sc=Mende_Kikakui}" \
-    "\\p{sc=Imperial_Aramaic}\\p{sc=Phoenician}\\p{sc=Kharoshthi}\\p{sc=Avestan}" \
-    "\\p{sc=Manichaean}\\p{sc=Psalter_Pahlavi}\\p{sc=Sogdian}\\p{sc=Old_Sogdian}" \
+#define RX_AN  "[\\u0600-\\u0605\\u0660-\\u0669\\u066b\\u066c\\u06dd\\u0890\\u0891\\u08e2]"
+#define RX_EN                                                                               \
+    "[0-9\\u00b2\\u00b3\\u00b9\\u06f0-\\u06f9\\u2070\\u2074-\\u2079\\u2080-\\u2089\\uff10-" \
+    "\\uff19]"
+#define RX_RTL_SCRIPTS                                                                        \
+    "[\\p{sc=Hebrew}\\p{sc=Arabic}\\p{sc=Syriac}\\p{sc=Thaana}\\p{sc=Nko}\\p{sc=Samaritan}"   \
+    "\\p{sc=Mandaic}\\p{sc=Adlam}\\p{sc=Hanifi_Rohingya}\\p{sc=Mende_Kikakui}"                \
+    "\\p{sc=Imperial_Aramaic}\\p{sc=Phoenician}\\p{sc=Kharoshthi}\\p{sc=Avestan}"             \
+    "\\p{sc=Manichaean}\\p{sc=Psalter_Pahlavi}\\p{sc=Sogdian}\\p{sc=Old_Sogdian}"             \
     "\\p{sc=Yezidi}\\p{sc=Nabataean}\\p{sc=Palmyrene}\\p{sc=Hatran}\\p{sc=Old_South_Arabian}" \
-    "\\p{sc=Old_North_Arabian}\\p{sc=Inscriptional_Parthian}\\p{sc=Inscriptional_Pahlavi}" \
+    "\\p{sc=Old_North_Arabian}\\p{sc=Inscriptional_Parthian}\\p{sc=Inscriptional_Pahlavi}"    \
     "\\p{sc=Lydian}\\p{sc=Cypriot}\\p{sc=Old_Hungarian}\\p{sc=Chorasmian}\\p{sc=Elymaic}]"
 #define RX_RAL "(?:(?!" RX_NSM "|" RX_AN "|" RX_EN ")" RX_RTL_SCRIPTS ")"
-#define RX_L "(?:(?!" RX_NSM "|" RX_AN "|" RX_EN "|" RX_RAL ")[\\p{L}\\p{Mc}\\p{Nd}\\p{Nl}\\p{No}])"
-#define RX_VIRAMA \
+#define RX_L   "(?:(?!" RX_NSM "|" RX_AN "|" RX_EN "|" RX_RAL ")[\\p{L}\\p{Mc}\\p{Nd}\\p{Nl}\\p{No}])"
+#define RX_VIRAMA                                                                           \
     "[\\u094d\\u09cd\\u0a4d\\u0acd\\u0b4d\\u0bcd\\u0c4d\\u0ccd\\u0d3b\\u0d3c\\u0d4d\\u0dca" \
-    "\\u0e3a\\u0eba\\u0f84\\u1039\\u103a\\u1714\\u1715\\u1734\\u17d2\\u1a60\\u1b44\\u1baa" \
-    "\\u1bab\\u1bf2\\u1bf3\\u2d7f\\ua806\\ua82c\\ua8c4\\ua953\\ua9c0\\uaaf6\\uabed" \
-    "\\u{10a3f}\\u{11046}\\u{11070}\\u{1107f}\\u{110b9}\\u{11133}\\u{11134}\\u{111c0}" \
-    "\\u{11235}\\u{112ea}\\u{1134d}\\u{11442}\\u{114c2}\\u{115bf}\\u{1163f}\\u{116b6}" \
-    "\\u{1172b}\\u{11839}\\u{1193d}\\u{1193e}\\u{119e0}\\u{11a34}\\u{11a47}\\u{11a99}" \
+    "\\u0e3a\\u0eba\\u0f84\\u1039\\u103a\\u1714\\u1715\\u1734\\u17d2\\u1a60\\u1b44\\u1baa"  \
+    "\\u1bab\\u1bf2\\u1bf3\\u2d7f\\ua806\\ua82c\\ua8c4\\ua953\\ua9c0\\uaaf6\\uabed"         \
+    "\\u{10a3f}\\u{11046}\\u{11070}\\u{1107f}\\u{110b9}\\u{11133}\\u{11134}\\u{111c0}"      \
+    "\\u{11235}\\u{112ea}\\u{1134d}\\u{11442}\\u{114c2}\\u{115bf}\\u{1163f}\\u{116b6}"      \
+    "\\u{1172b}\\u{11839}\\u{1193d}\\u{1193e}\\u{119e0}\\u{11a34}\\u{11a47}\\u{11a99}"      \
     "\\u{11c3f}\\u{11d44}\\u{11d45}\\u{11d97}]"
-#define RX_JOINING                                                                     \
-    "(?:(?=\\p{L})[\\p{sc=Arabic}\\p{sc=Syriac}\\p{sc=Nko}\\p{sc=Mongolian}"           \
-    "\\p{sc=Phags_Pa}\\p{sc=Mandaic}\\p{sc=Manichaean}\\p{sc=Psalter_Pahlavi}"          \
+#define RX_JOINING                                                             \
+    "(?:(?=\\p{L})[\\p{sc=Arabic}\\p{sc=Syriac}\\p{sc=Nko}\\p{sc=Mongolian}"   \
+    "\\p{sc=Phags_Pa}\\p{sc=Mandaic}\\p{sc=Manichaean}\\p{sc=Psalter_Pahlavi}" \
     "\\p{sc=Adlam}\\p{sc=Hanifi_Rohingya}\\p{sc=Sogdian}])"
 #define RX_TRANSPARENT "(?:(?![\\u200c\\u200d])[\\p{Mn}\\p{Me}\\p{Cf}])"
 
@@ -563,10 +562,9 @@ static int ulabel_ok(struct idna *c, const char *s, size_t len)
     if (len >= 4 && s[2] == '-' && s[3] == '-')
         return 0;
     if (idna_search(c, RX_LEADING_MARK, s, len) ||
-        idna_search(c, RX_DISALLOWED_EXCEPTION, s, len) ||
-        idna_search(c, RX_NOT_PVALID, s, len) || idna_search(c, RX_BAD_MIDDLE_DOT, s, len) ||
-        idna_search(c, RX_BAD_KERAIA, s, len) || idna_search(c, RX_BAD_GERESH, s, len) ||
-        idna_search(c, RX_BAD_ZWJ, s, len))
+        idna_search(c, RX_DISALLOWED_EXCEPTION, s, len) || idna_search(c, RX_NOT_PVALID, s, len) ||
+        idna_search(c, RX_BAD_MIDDLE_DOT, s, len) || idna_search(c, RX_BAD_KERAIA, s, len) ||
+        idna_search(c, RX_BAD_GERESH, s, len) || idna_search(c, RX_BAD_ZWJ, s, len))
         return 0;
     if (idna_search(c, RX_KATAKANA_DOT, s, len) && !idna_search(c, RX_HIRA_KATA_HAN, s, len))
         return 0;
@@ -944,8 +942,8 @@ static int check_uri(const char *s, size_t len, int absolute, int iri)
     int has_scheme = 0;
     if (len && is_alpha(s[0])) {
         size_t k = 1;
-        while (k < len && (is_alpha(s[k]) || is_digit(s[k]) || s[k] == '+' || s[k] == '-' ||
-                           s[k] == '.'))
+        while (k < len &&
+               (is_alpha(s[k]) || is_digit(s[k]) || s[k] == '+' || s[k] == '-' || s[k] == '.'))
             k++;
         if (k < len && s[k] == ':') {
             has_scheme = 1;
@@ -1099,46 +1097,26 @@ int cardc_format_check(cardc_format_kind kind, const char *s, size_t len)
         return kind == CARDC_FORMAT_UNKNOWN || kind == CARDC_FORMAT_BINARY;
     switch (kind) {
     case CARDC_FORMAT_UNKNOWN:
-    case CARDC_FORMAT_BINARY:
-        return 1;
-    case CARDC_FORMAT_DATE_TIME:
-        return check_date_time(s, len);
-    case CARDC_FORMAT_DATE:
-        return check_date(s, len);
-    case CARDC_FORMAT_TIME:
-        return check_time(s, len);
-    case CARDC_FORMAT_DURATION:
-        return check_duration(s, len);
-    case CARDC_FORMAT_EMAIL:
-        return check_email(s, len, 0);
-    case CARDC_FORMAT_IDN_EMAIL:
-        return check_email(s, len, 1);
-    case CARDC_FORMAT_HOSTNAME:
-        return check_host(s, len, 0);
-    case CARDC_FORMAT_IDN_HOSTNAME:
-        return check_host(s, len, 1);
-    case CARDC_FORMAT_IPV4:
-        return check_ipv4(s, len);
-    case CARDC_FORMAT_IPV6:
-        return check_ipv6(s, len);
-    case CARDC_FORMAT_URI:
-        return check_uri(s, len, 1, 0);
-    case CARDC_FORMAT_URI_REFERENCE:
-        return check_uri(s, len, 0, 0);
-    case CARDC_FORMAT_IRI:
-        return check_uri(s, len, 1, 1);
-    case CARDC_FORMAT_IRI_REFERENCE:
-        return check_uri(s, len, 0, 1);
-    case CARDC_FORMAT_URI_TEMPLATE:
-        return check_uri_template(s, len);
-    case CARDC_FORMAT_UUID:
-        return check_uuid(s, len);
-    case CARDC_FORMAT_REGEX:
-        return cardc_regex_valid(s, len, NULL, 0);
-    case CARDC_FORMAT_JSON_POINTER:
-        return check_json_pointer_at(s, len, 0);
-    case CARDC_FORMAT_RELATIVE_JSON_POINTER:
-        return check_relative_json_pointer(s, len);
+    case CARDC_FORMAT_BINARY: return 1;
+    case CARDC_FORMAT_DATE_TIME: return check_date_time(s, len);
+    case CARDC_FORMAT_DATE: return check_date(s, len);
+    case CARDC_FORMAT_TIME: return check_time(s, len);
+    case CARDC_FORMAT_DURATION: return check_duration(s, len);
+    case CARDC_FORMAT_EMAIL: return check_email(s, len, 0);
+    case CARDC_FORMAT_IDN_EMAIL: return check_email(s, len, 1);
+    case CARDC_FORMAT_HOSTNAME: return check_host(s, len, 0);
+    case CARDC_FORMAT_IDN_HOSTNAME: return check_host(s, len, 1);
+    case CARDC_FORMAT_IPV4: return check_ipv4(s, len);
+    case CARDC_FORMAT_IPV6: return check_ipv6(s, len);
+    case CARDC_FORMAT_URI: return check_uri(s, len, 1, 0);
+    case CARDC_FORMAT_URI_REFERENCE: return check_uri(s, len, 0, 0);
+    case CARDC_FORMAT_IRI: return check_uri(s, len, 1, 1);
+    case CARDC_FORMAT_IRI_REFERENCE: return check_uri(s, len, 0, 1);
+    case CARDC_FORMAT_URI_TEMPLATE: return check_uri_template(s, len);
+    case CARDC_FORMAT_UUID: return check_uuid(s, len);
+    case CARDC_FORMAT_REGEX: return cardc_regex_valid(s, len, NULL, 0);
+    case CARDC_FORMAT_JSON_POINTER: return check_json_pointer_at(s, len, 0);
+    case CARDC_FORMAT_RELATIVE_JSON_POINTER: return check_relative_json_pointer(s, len);
     }
     return 1;
 }

@@ -18,12 +18,11 @@
 /* ECMA-262 WhiteSpace and LineTerminator code points, as the body of a
  * character class. pcre2's \s without UCP is ASCII-only, and with UCP it
  * misses U+FEFF, so \s/\S are spelled out. */
-#define ECMA_SPACE \
+#define ECMA_SPACE                                                              \
     "\\x{9}-\\x{d}\\x{20}\\x{a0}\\x{1680}\\x{2000}-\\x{200a}\\x{2028}\\x{2029}" \
     "\\x{202f}\\x{205f}\\x{3000}\\x{feff}"
 #define ECMA_NONDIGIT "\\x{0}-\\x{2f}\\x{3a}-\\x{10ffff}"
-#define ECMA_NONWORD \
-    "\\x{0}-\\x{2f}\\x{3a}-\\x{40}\\x{5b}-\\x{5e}\\x{60}\\x{7b}-\\x{10ffff}"
+#define ECMA_NONWORD  "\\x{0}-\\x{2f}\\x{3a}-\\x{40}\\x{5b}-\\x{5e}\\x{60}\\x{7b}-\\x{10ffff}"
 /* ECMA "." excludes exactly the four line terminators, whatever pcre2's
  * newline convention says. */
 #define ECMA_DOT "[^\\n\\r\\x{2028}\\x{2029}]"
@@ -125,27 +124,85 @@ static long hex4(const struct xlat *x, size_t i)
 /* General_Category names ECMA accepts (long names and aliases) mapped to the
  * short names pcre2 10.42 knows. */
 static const char *const gc_names[][2] = {
-    {"Other", "C"}, {"Control", "Cc"}, {"cntrl", "Cc"}, {"Format", "Cf"},
-    {"Unassigned", "Cn"}, {"Private_Use", "Co"}, {"Surrogate", "Cs"},
-    {"Letter", "L"}, {"Cased_Letter", "L&"}, {"LC", "L&"},
-    {"Lowercase_Letter", "Ll"}, {"Modifier_Letter", "Lm"}, {"Other_Letter", "Lo"},
-    {"Titlecase_Letter", "Lt"}, {"Uppercase_Letter", "Lu"}, {"Mark", "M"},
-    {"Combining_Mark", "M"}, {"Spacing_Mark", "Mc"}, {"Enclosing_Mark", "Me"},
-    {"Nonspacing_Mark", "Mn"}, {"Number", "N"}, {"Decimal_Number", "Nd"},
-    {"digit", "Nd"}, {"Letter_Number", "Nl"}, {"Other_Number", "No"},
-    {"Punctuation", "P"}, {"punct", "P"}, {"Connector_Punctuation", "Pc"},
-    {"Dash_Punctuation", "Pd"}, {"Close_Punctuation", "Pe"},
-    {"Final_Punctuation", "Pf"}, {"Initial_Punctuation", "Pi"},
-    {"Other_Punctuation", "Po"}, {"Open_Punctuation", "Ps"}, {"Symbol", "S"},
-    {"Currency_Symbol", "Sc"}, {"Modifier_Symbol", "Sk"}, {"Math_Symbol", "Sm"},
-    {"Other_Symbol", "So"}, {"Separator", "Z"}, {"Line_Separator", "Zl"},
-    {"Paragraph_Separator", "Zp"}, {"Space_Separator", "Zs"},
-    {"C", "C"}, {"Cc", "Cc"}, {"Cf", "Cf"}, {"Cn", "Cn"}, {"Co", "Co"}, {"Cs", "Cs"},
-    {"L", "L"}, {"Ll", "Ll"}, {"Lm", "Lm"}, {"Lo", "Lo"}, {"Lt", "Lt"}, {"Lu", "Lu"},
-    {"M", "M"}, {"Mc", "Mc"}, {"Me", "Me"}, {"Mn", "Mn"}, {"N", "N"}, {"Nd", "Nd"},
-    {"Nl", "Nl"}, {"No", "No"}, {"P", "P"}, {"Pc", "Pc"}, {"Pd", "Pd"}, {"Pe", "Pe"},
-    {"Pf", "Pf"}, {"Pi", "Pi"}, {"Po", "Po"}, {"Ps", "Ps"}, {"S", "S"}, {"Sc", "Sc"},
-    {"Sk", "Sk"}, {"Sm", "Sm"}, {"So", "So"}, {"Z", "Z"}, {"Zl", "Zl"}, {"Zp", "Zp"},
+    {"Other", "C"},
+    {"Control", "Cc"},
+    {"cntrl", "Cc"},
+    {"Format", "Cf"},
+    {"Unassigned", "Cn"},
+    {"Private_Use", "Co"},
+    {"Surrogate", "Cs"},
+    {"Letter", "L"},
+    {"Cased_Letter", "L&"},
+    {"LC", "L&"},
+    {"Lowercase_Letter", "Ll"},
+    {"Modifier_Letter", "Lm"},
+    {"Other_Letter", "Lo"},
+    {"Titlecase_Letter", "Lt"},
+    {"Uppercase_Letter", "Lu"},
+    {"Mark", "M"},
+    {"Combining_Mark", "M"},
+    {"Spacing_Mark", "Mc"},
+    {"Enclosing_Mark", "Me"},
+    {"Nonspacing_Mark", "Mn"},
+    {"Number", "N"},
+    {"Decimal_Number", "Nd"},
+    {"digit", "Nd"},
+    {"Letter_Number", "Nl"},
+    {"Other_Number", "No"},
+    {"Punctuation", "P"},
+    {"punct", "P"},
+    {"Connector_Punctuation", "Pc"},
+    {"Dash_Punctuation", "Pd"},
+    {"Close_Punctuation", "Pe"},
+    {"Final_Punctuation", "Pf"},
+    {"Initial_Punctuation", "Pi"},
+    {"Other_Punctuation", "Po"},
+    {"Open_Punctuation", "Ps"},
+    {"Symbol", "S"},
+    {"Currency_Symbol", "Sc"},
+    {"Modifier_Symbol", "Sk"},
+    {"Math_Symbol", "Sm"},
+    {"Other_Symbol", "So"},
+    {"Separator", "Z"},
+    {"Line_Separator", "Zl"},
+    {"Paragraph_Separator", "Zp"},
+    {"Space_Separator", "Zs"},
+    {"C", "C"},
+    {"Cc", "Cc"},
+    {"Cf", "Cf"},
+    {"Cn", "Cn"},
+    {"Co", "Co"},
+    {"Cs", "Cs"},
+    {"L", "L"},
+    {"Ll", "Ll"},
+    {"Lm", "Lm"},
+    {"Lo", "Lo"},
+    {"Lt", "Lt"},
+    {"Lu", "Lu"},
+    {"M", "M"},
+    {"Mc", "Mc"},
+    {"Me", "Me"},
+    {"Mn", "Mn"},
+    {"N", "N"},
+    {"Nd", "Nd"},
+    {"Nl", "Nl"},
+    {"No", "No"},
+    {"P", "P"},
+    {"Pc", "Pc"},
+    {"Pd", "Pd"},
+    {"Pe", "Pe"},
+    {"Pf", "Pf"},
+    {"Pi", "Pi"},
+    {"Po", "Po"},
+    {"Ps", "Ps"},
+    {"S", "S"},
+    {"Sc", "Sc"},
+    {"Sk", "Sk"},
+    {"Sm", "Sm"},
+    {"So", "So"},
+    {"Z", "Z"},
+    {"Zl", "Zl"},
+    {"Zp", "Zp"},
     {"Zs", "Zs"},
 };
 
@@ -262,8 +319,9 @@ static size_t xlat_unicode_escape(struct xlat *x, size_t i, size_t at)
         x->src[next + 1] == 'u') {
         long lo = hex4(x, next + 2);
         if (lo >= 0xDC00 && lo <= 0xDFFF) {
-            emit_cp(x, 0x10000ul + (((unsigned long)v - 0xD800) << 10) +
-                           ((unsigned long)lo - 0xDC00), at);
+            emit_cp(x,
+                    0x10000ul + (((unsigned long)v - 0xD800) << 10) + ((unsigned long)lo - 0xDC00),
+                    at);
             return next + 6;
         }
     }
@@ -306,18 +364,10 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
     char c = x->src[i + 1];
     switch (c) {
     /* ASCII-only in ECMA; spelled out rather than trusting pcre2's tables. */
-    case 'd':
-        emit(x, in_class ? "0-9" : "[0-9]", at);
-        return i + 2;
-    case 'D':
-        emit(x, in_class ? ECMA_NONDIGIT : "[" ECMA_NONDIGIT "]", at);
-        return i + 2;
-    case 'w':
-        emit(x, in_class ? "A-Za-z0-9_" : "[A-Za-z0-9_]", at);
-        return i + 2;
-    case 'W':
-        emit(x, in_class ? ECMA_NONWORD : "[" ECMA_NONWORD "]", at);
-        return i + 2;
+    case 'd': emit(x, in_class ? "0-9" : "[0-9]", at); return i + 2;
+    case 'D': emit(x, in_class ? ECMA_NONDIGIT : "[" ECMA_NONDIGIT "]", at); return i + 2;
+    case 'w': emit(x, in_class ? "A-Za-z0-9_" : "[A-Za-z0-9_]", at); return i + 2;
+    case 'W': emit(x, in_class ? ECMA_NONWORD : "[" ECMA_NONWORD "]", at); return i + 2;
     case 'B':
         if (in_class) {
             fail(x, at, "invalid escape \\B in character class");
@@ -325,24 +375,19 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
         }
         emit_n(x, x->src + i, 2, at);
         return i + 2;
-    case 'b':
-        emit(x, in_class ? "\\x{8}" : "\\b", at);
-        return i + 2;
-    case 's':
-        emit(x, in_class ? ECMA_SPACE : "[" ECMA_SPACE "]", at);
-        return i + 2;
+    case 'b': emit(x, in_class ? "\\x{8}" : "\\b", at); return i + 2;
+    case 's': emit(x, in_class ? ECMA_SPACE : "[" ECMA_SPACE "]", at); return i + 2;
     case 'S':
         if (in_class)
             *nonspace = 1;
         else
             emit(x, "[^" ECMA_SPACE "]", at);
         return i + 2;
-    case 'f': case 'n': case 'r': case 't':
-        emit_n(x, x->src + i, 2, at);
-        return i + 2;
-    case 'v': /* pcre2's \v is a class of vertical space */
-        emit(x, "\\x{b}", at);
-        return i + 2;
+    case 'f':
+    case 'n':
+    case 'r':
+    case 't': emit_n(x, x->src + i, 2, at); return i + 2;
+    case 'v': /* pcre2's \v is a class of vertical space */ emit(x, "\\x{b}", at); return i + 2;
     case 'c': {
         char l = i + 2 < x->len ? x->src[i + 2] : '\0';
         if (!((l >= 'A' && l <= 'Z') || (l >= 'a' && l <= 'z'))) {
@@ -359,7 +404,14 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
         }
         emit(x, "\\x{0}", at);
         return i + 2;
-    case '1': case '2': case '3': case '4': case '5': case '6': case '7': case '8':
+    case '1':
+    case '2':
+    case '3':
+    case '4':
+    case '5':
+    case '6':
+    case '7':
+    case '8':
     case '9': {
         if (in_class) {
             fail(x, at, "invalid escape in character class");
@@ -383,14 +435,11 @@ static size_t xlat_escape(struct xlat *x, size_t i, int in_class, int *nonspace)
         emit_cp(x, (unsigned long)(h1 * 16 + h2), at);
         return i + 4;
     }
-    case 'u':
-        return xlat_unicode_escape(x, i, at);
-    case 'p': case 'P':
-        return xlat_property(x, i + 1, at);
-    case 'k':
-        return xlat_named_reference(x, i, in_class, at);
-    default:
-        break;
+    case 'u': return xlat_unicode_escape(x, i, at);
+    case 'p':
+    case 'P': return xlat_property(x, i + 1, at);
+    case 'k': return xlat_named_reference(x, i, in_class, at);
+    default: break;
     }
     if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')) {
         /* \a, \e, \h, \K, \Q, \R, \X, ...: pcre2 extensions, not ECMA-262. */
@@ -529,15 +578,9 @@ static int translate(struct xlat *x)
     while (i < x->len && !x->failed && !x->out.oom) {
         char c = x->src[i];
         switch (c) {
-        case '\\':
-            i = xlat_escape(x, i, 0, &nonspace);
-            break;
-        case '[':
-            i = xlat_class(x, i);
-            break;
-        case '(':
-            i = xlat_group(x, i);
-            break;
+        case '\\': i = xlat_escape(x, i, 0, &nonspace); break;
+        case '[': i = xlat_class(x, i); break;
+        case '(': i = xlat_group(x, i); break;
         case '.':
             emit(x, ECMA_DOT, i);
             i++;
@@ -602,10 +645,9 @@ static int contains(const char *s, size_t n, const char *lit, size_t ln)
 
 /* ---- compile / search ------------------------------------------------- */
 
-static const uint32_t compile_options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY |
-                                        PCRE2_ALLOW_EMPTY_CLASS | PCRE2_MATCH_UNSET_BACKREF |
-                                        PCRE2_NEVER_BACKSLASH_C | PCRE2_NEVER_UCP |
-                                        PCRE2_MATCH_INVALID_UTF;
+static const uint32_t compile_options = PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALLOW_EMPTY_CLASS |
+                                        PCRE2_MATCH_UNSET_BACKREF | PCRE2_NEVER_BACKSLASH_C |
+                                        PCRE2_NEVER_UCP | PCRE2_MATCH_INVALID_UTF;
 
 /* Translates and compiles; on failure returns NULL with *errcode set to the
  * pcre2 error (or 0 for a translation error / out of memory) and errbuf. */
@@ -628,7 +670,8 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     }
     int ec;
     PCRE2_SIZE eo;
-    pcre2_code *code = pcre2_compile((PCRE2_SPTR)x.out.s, x.out.len, compile_options, &ec, &eo, NULL);
+    pcre2_code *code =
+        pcre2_compile((PCRE2_SPTR)x.out.s, x.out.len, compile_options, &ec, &eo, NULL);
     if (!code) {
         *errcode = ec;
         if (errbuf && errlen) {
@@ -721,19 +764,14 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
     if (!s)
         s = ""; /* memcmp/pcre2 want a real pointer even for 0 bytes */
     switch (re->fast) {
-    case FAST_ALWAYS:
-        return 1;
-    case FAST_CONTAINS:
-        return contains(s, len, re->literal, re->literal_len);
-    case FAST_PREFIX:
-        return len >= re->literal_len && memcmp(s, re->literal, re->literal_len) == 0;
+    case FAST_ALWAYS: return 1;
+    case FAST_CONTAINS: return contains(s, len, re->literal, re->literal_len);
+    case FAST_PREFIX: return len >= re->literal_len && memcmp(s, re->literal, re->literal_len) == 0;
     case FAST_SUFFIX:
         return len >= re->literal_len &&
                memcmp(s + len - re->literal_len, re->literal, re->literal_len) == 0;
-    case FAST_EXACT:
-        return len == re->literal_len && memcmp(s, re->literal, len) == 0;
-    case FAST_NONE:
-        break;
+    case FAST_EXACT: return len == re->literal_len && memcmp(s, re->literal, len) == 0;
+    case FAST_NONE: break;
     }
     /* Per-call match data keeps the compiled regex immutable and shareable. */
     pcre2_match_data *md = pcre2_match_data_create(1, NULL);

@@ -135,8 +135,8 @@ typedef struct cnum {
 typedef struct cinstr {
     uint8_t op;
     uint8_t kwlen;
-    const char *kw;  /* keyword name (static string) */
-    char *abs;       /* cold: absolute keyword location "uri#/ptr/kw" */
+    const char *kw; /* keyword name (static string) */
+    char *abs;      /* cold: absolute keyword location "uri#/ptr/kw" */
     union {
         uint32_t types;
         struct json_object *value; /* const, enum (array), annotation */
@@ -193,7 +193,7 @@ typedef struct cinstr {
             cnode *if_, *then_, *else_;
         } cond;
         struct {
-            cnode *node; /* static target */
+            cnode *node;        /* static target */
             const char *anchor; /* dynamic anchor name, or NULL (plain $ref) */
         } ref;
         cnode *node;
@@ -207,7 +207,7 @@ typedef struct cresource {
     size_t ndyn;
     char **dyn_names;
     cnode **dyn_nodes;
-    cnode *root;         /* node of the resource root, when compiled */
+    cnode *root;           /* node of the resource root, when compiled */
     bool recursive_anchor; /* 2019-09 "$recursiveAnchor": true at the root */
     bool ready;            /* compile-time: dynamic anchors resolved to nodes */
     struct cresource *next;
@@ -248,11 +248,11 @@ struct cnode {
 struct cardc_schema {
     cnode *root;
     cardc_dialect dialect;
-    bool track;          /* some node uses unevaluated* */
+    bool track; /* some node uses unevaluated* */
     /* json-c keeps a value's type as the first member of its (private)
      * struct; verified at compile time, then read directly in hot loops. */
     bool peek_type;
-    cnode *nodes;        /* allocation list */
+    cnode *nodes; /* allocation list */
     cresource *resources;
     struct json_object **docs; /* references held: the root, then what $ref/$schema reached */
     char **doc_uris;           /* their retrieval URIs, parallel to docs */
@@ -274,10 +274,10 @@ int cardc__json_equal(const struct json_object *a, const struct json_object *b);
 /* ---- result ---- */
 typedef struct runit {
     cardc_unit u;
-    char *buf;           /* strings of u (one allocation) */
-    uint32_t ilevel;     /* instance depth */
-    uint32_t klevel;     /* evaluation path depth of the keyword */
-    char *param;         /* e.g. the missing property of "required" */
+    char *buf;               /* strings of u (one allocation) */
+    uint32_t ilevel;         /* instance depth */
+    uint32_t klevel;         /* evaluation path depth of the keyword */
+    char *param;             /* e.g. the missing property of "required" */
     struct json_object *ann; /* owned reference */
 } runit;
 

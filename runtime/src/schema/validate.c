@@ -41,7 +41,7 @@ void cardc_validate_options_init(cardc_validate_options *o)
 }
 
 #if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
+#define NOINLINE      __attribute__((noinline))
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define NOINLINE
@@ -50,10 +50,10 @@ void cardc_validate_options_init(cardc_validate_options *o)
 
 /* Stack use is checked against the thread's real stack once it passes
  * STACK_CHECK; without that information the budget is STACK_BUDGET. */
-#define STACK_CHECK (64u << 10)
-#define STACK_BUDGET (6u << 20)
-#define STACK_MARGIN (256u << 10)
-#define EVAL_BASE 10000000u
+#define STACK_CHECK    (64u << 10)
+#define STACK_BUDGET   (6u << 20)
+#define STACK_MARGIN   (256u << 10)
+#define EVAL_BASE      10000000u
 #define EVAL_PER_VALUE 1000u
 
 typedef struct seg {
@@ -140,7 +140,7 @@ static int nomem(vctx *c)
 
 /* Room for one more element in arr (n used of cap); small: the buffer inside
  * vctx the array starts in, if any. */
-#define GROWS(c, arr, n, cap, small)                                      \
+#define GROWS(c, arr, n, cap, small) \
     ((n) < (cap) ? 1 : grow((void **)&(arr), &(cap), sizeof *(arr), small) ? 1 : (nomem(c), 0))
 #define GROW(c, arr, n, cap) GROWS(c, arr, n, cap, NULL)
 
@@ -249,12 +249,8 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
     if (b->len > limit)
         return;
     switch (json_object_get_type(v)) {
-    case json_type_null:
-        strbuf_str(b, "null");
-        break;
-    case json_type_boolean:
-        strbuf_str(b, json_object_get_boolean(v) ? "true" : "false");
-        break;
+    case json_type_null: strbuf_str(b, "null"); break;
+    case json_type_boolean: strbuf_str(b, json_object_get_boolean(v) ? "true" : "false"); break;
     case json_type_int:
     case json_type_double:
         cardc__num_text(v, t, sizeof t);
@@ -301,7 +297,8 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
         int first = 1;
         strbuf_add(b, "{", 1);
         {
-            json_object_object_foreach(v, k, val) {
+            json_object_object_foreach(v, k, val)
+            {
                 struct json_object *ks;
                 if (!first)
                     strbuf_add(b, ",", 1);
@@ -585,7 +582,7 @@ static ALWAYS_INLINE uint32_t quick_ok(struct json_object *v, uint32_t mask, boo
  * ~640 instructions per validation). Doubles that need the integer test and
  * NULL elements leave the hot loop for quick_ok(). */
 static NOINLINE size_t quick_run(const struct array_list *al, size_t from, size_t to, uint32_t mask,
-                        bool peek)
+                                 bool peek)
 {
     struct json_object *const *a = (struct json_object *const *)al->array;
     unsigned pass = 0;
@@ -768,7 +765,8 @@ static int via_ref(vctx *c, const cnode *target, struct json_object *inst, evset
     return r;
 }
 
-static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v, const char *key, size_t kl)
+static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, struct json_object *v,
+                                     const char *key, size_t kl)
 {
     c->values++;
     if (n->quick && !c->ann && quick_ok(v, n->quick, c->s->peek_type))
@@ -836,8 +834,8 @@ static int regex_match(vctx *c, const cinstr *in, const cardc_regex *re, const c
 
 static void sb_types(strbuf *b, uint32_t t)
 {
-    static const char *const names[] = {"null", "boolean", "object", "array",
-                                        "number", "string", "integer"};
+    static const char *const names[] = {"null",   "boolean", "object", "array",
+                                        "number", "string",  "integer"};
     const char *list[7];
     size_t k = 0, i;
     for (i = 0; i < 7; i++)
@@ -946,7 +944,8 @@ static int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
         sb_zu(&m, t->secondok);
         strbuf_str(&m, ")");
     } else {
-        strbuf_str(&m, one ? "must match exactly one schema in " : "must match at least one schema in ");
+        strbuf_str(&m, one ? "must match exactly one schema in "
+                           : "must match at least one schema in ");
         strbuf_str(&m, in->kw);
         strbuf_str(&m, ", matched 0 of ");
         sb_zu(&m, t->n);
@@ -1055,7 +1054,8 @@ fatal:
 /* Records an annotation; takes ownership of `copy`. */
 static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy);
 
-static NOINLINE int add_annotation(vctx *c, const char *kw, const char *abs, struct json_object *value)
+static NOINLINE int add_annotation(vctx *c, const char *kw, const char *abs,
+                                   struct json_object *value)
 {
     struct json_object *copy = NULL;
 
@@ -1109,7 +1109,8 @@ static int add_annotation_own(vctx *c, const char *kw, const char *abs, struct j
     return 1;
 }
 
-static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                            evset *ev)
 {
     strbuf m = {0};
     (void)ev;
@@ -1125,10 +1126,12 @@ static NOINLINE int op_type(vctx *c, const cinstr *in, struct json_object *inst,
     return 1;
 }
 
-static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                             evset *ev)
 {
     strbuf m = {0};
-    (void)ev; (void)t;
+    (void)ev;
+    (void)t;
     if (cardc__json_equal(inst, in->u.value))
         return 1;
     if (REC(c)) {
@@ -1141,12 +1144,14 @@ static NOINLINE int op_const(vctx *c, const cinstr *in, struct json_object *inst
     return 1;
 }
 
-static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                            evset *ev)
 {
     strbuf m = {0};
     size_t i;
     size_t n = json_object_array_length(in->u.value);
-    (void)ev; (void)t;
+    (void)ev;
+    (void)t;
     for (i = 0; i < n; i++)
         if (cardc__json_equal(inst, json_object_array_get_idx(in->u.value, i)))
             return 1;
@@ -1167,7 +1172,8 @@ static NOINLINE int op_enum(vctx *c, const cinstr *in, struct json_object *inst,
     return kw_error(c, in, CARDC_V_ENUM, &m, NULL);
 }
 
-static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                   evset *ev)
 {
     strbuf m = {0};
     (void)ev;
@@ -1183,7 +1189,8 @@ static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object
     return 1;
 }
 
-static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                               evset *ev)
 {
     strbuf m = {0};
     long double x;
@@ -1195,10 +1202,26 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
         return 1;
     x = inst_num(inst);
     switch ((cop)in->op) {
-    case OP_MAXIMUM: ok = x <= in->u.num.v; rel = "<="; code = CARDC_V_MAXIMUM; break;
-    case OP_EXCL_MAXIMUM: ok = x < in->u.num.v; rel = "<"; code = CARDC_V_EXCLUSIVE_MAXIMUM; break;
-    case OP_MINIMUM: ok = x >= in->u.num.v; rel = ">="; code = CARDC_V_MINIMUM; break;
-    default: ok = x > in->u.num.v; rel = ">"; code = CARDC_V_EXCLUSIVE_MINIMUM; break;
+    case OP_MAXIMUM:
+        ok = x <= in->u.num.v;
+        rel = "<=";
+        code = CARDC_V_MAXIMUM;
+        break;
+    case OP_EXCL_MAXIMUM:
+        ok = x < in->u.num.v;
+        rel = "<";
+        code = CARDC_V_EXCLUSIVE_MAXIMUM;
+        break;
+    case OP_MINIMUM:
+        ok = x >= in->u.num.v;
+        rel = ">=";
+        code = CARDC_V_MINIMUM;
+        break;
+    default:
+        ok = x > in->u.num.v;
+        rel = ">";
+        code = CARDC_V_EXCLUSIVE_MINIMUM;
+        break;
     }
     if (ok)
         return 1;
@@ -1211,7 +1234,8 @@ static NOINLINE int op_maximum(vctx *c, const cinstr *in, struct json_object *in
     return kw_error(c, in, code, &m, NULL);
 }
 
-static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                  evset *ev)
 {
     strbuf m = {0};
     size_t cps;
@@ -1233,7 +1257,8 @@ static NOINLINE int op_max_length(vctx *c, const cinstr *in, struct json_object 
     return kw_error(c, in, max ? CARDC_V_MAX_LENGTH : CARDC_V_MIN_LENGTH, &m, NULL);
 }
 
-static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                               evset *ev)
 {
     strbuf m = {0};
     int r;
@@ -1261,7 +1286,8 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
     return kw_error(c, in, CARDC_V_PATTERN, &m, NULL);
 }
 
-static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                              evset *ev)
 {
     strbuf m = {0};
     size_t cps;
@@ -1283,7 +1309,8 @@ static NOINLINE int op_format(vctx *c, const cinstr *in, struct json_object *ins
     return kw_error(c, in, CARDC_V_FORMAT, &m, NULL);
 }
 
-static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                 evset *ev)
 {
     strbuf m = {0};
     bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
@@ -1299,8 +1326,8 @@ static NOINLINE int op_max_items(vctx *c, const cinstr *in, struct json_object *
         return 1;
     if (REC(c))
         strbuf_printf(&m, "must have at %s %llu %s%s, got %zu", max ? "most" : "least",
-                  (unsigned long long)in->u.count, arr ? "item" : "propert",
-                  arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
+                      (unsigned long long)in->u.count, arr ? "item" : "propert",
+                      arr ? (in->u.count == 1 ? "" : "s") : (in->u.count == 1 ? "y" : "ies"), n);
     return kw_error(c, in, codes[(arr ? 0 : 2) + (max ? 0 : 1)], &m, NULL);
 }
 
@@ -1309,10 +1336,8 @@ static uint64_t jhash(struct json_object *v)
 {
     uint64_t h;
     switch (json_object_get_type(v)) {
-    case json_type_null:
-        return 0x9e3779b97f4a7c15u;
-    case json_type_boolean:
-        return json_object_get_boolean(v) ? 0x51u : 0x52u;
+    case json_type_null: return 0x9e3779b97f4a7c15u;
+    case json_type_boolean: return json_object_get_boolean(v) ? 0x51u : 0x52u;
     case json_type_int:
     case json_type_double: {
         double d = (double)inst_num(v);
@@ -1339,7 +1364,8 @@ static uint64_t jhash(struct json_object *v)
     }
     case json_type_object: {
         h = 0x7654321u;
-        json_object_object_foreach(v, key, val) {
+        json_object_object_foreach(v, key, val)
+        {
             uint64_t kh = 1469598103934665603u;
             const unsigned char *p = (const unsigned char *)key;
             while (*p)
@@ -1409,7 +1435,8 @@ static int find_duplicate(struct json_object *arr, size_t *pi, size_t *pj)
     return found;
 }
 
-static NOINLINE int op_unique_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_unique_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                    evset *ev)
 {
     size_t i = 0, j = 0;
     int r;
@@ -1425,7 +1452,8 @@ static NOINLINE int op_unique_items(vctx *c, const cinstr *in, struct json_objec
                    "must not have duplicate items, items %zu and %zu are equal", i, j);
 }
 
-static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                evset *ev)
 {
     strbuf m = {0};
     size_t i;
@@ -1438,8 +1466,8 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
             continue;
         ok = 0;
         if (REC(c)) {
-            struct json_object *k = json_object_new_string_len(in->u.req.keys[i].s,
-                                                               (int)in->u.req.keys[i].len);
+            struct json_object *k =
+                json_object_new_string_len(in->u.req.keys[i].s, (int)in->u.req.keys[i].len);
             strbuf_str(&m, "must have required property ");
             dump(&m, k, 64);
             json_object_put(k);
@@ -1453,7 +1481,8 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
     return ok;
 }
 
-static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                    evset *ev)
 {
     strbuf m = {0};
     size_t i;
@@ -1490,7 +1519,8 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
     return ok;
 }
 
-static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                           evset *ev)
 {
     const cnode *target = in->u.ref.node;
     (void)t;
@@ -1517,7 +1547,8 @@ static NOINLINE int op_ref(vctx *c, const cinstr *in, struct json_object *inst, 
     return via_ref(c, target, inst, ev, in->kw, in->kwlen);
 }
 
-static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                              evset *ev)
 {
     size_t i;
     int r;
@@ -1542,17 +1573,20 @@ static NOINLINE int op_all_of(vctx *c, const cinstr *in, struct json_object *ins
     return ok;
 }
 
-static NOINLINE int op_any_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_any_of(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                              evset *ev)
 {
     (void)t;
     return op_anyone(c, in, inst, ev);
 }
 
-static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                           evset *ev)
 {
     int r;
     size_t a0 = c->r ? c->r->nann : 0, d0 = c->ndefs;
-    (void)ev; (void)t;
+    (void)ev;
+    (void)t;
     if (!kpush(c, "not", 3))
         return -1;
     c->quiet++;
@@ -1572,7 +1606,8 @@ static NOINLINE int op_not(vctx *c, const cinstr *in, struct json_object *inst, 
     return err_fmt(c, in, CARDC_V_NOT, NULL, "must not be valid against the schema in \"not\"");
 }
 
-static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                          evset *ev)
 {
     int r;
     const cnode *next;
@@ -1599,7 +1634,8 @@ static NOINLINE int op_if(vctx *c, const cinstr *in, struct json_object *inst, u
     return err_fmt(c, in, CARDC_V_IF, NULL, "must match \"%s\" schema", which);
 }
 
-static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                   evset *ev)
 {
     size_t i;
     int r;
@@ -1625,7 +1661,8 @@ static NOINLINE int op_dep_schemas(vctx *c, const cinstr *in, struct json_object
     return ok;
 }
 
-static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                  evset *ev)
 {
     size_t i;
     int r;
@@ -1643,7 +1680,8 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
         const ckey *keys = in->u.props.keys;
         const size_t np = in->u.props.n;
         const bool quick = !c->ann, peek = c->s->peek_type;
-        json_object_object_foreach(inst, k, v) {
+        json_object_object_foreach(inst, k, v)
+        {
             /* first byte before key_eq: most schema keys differ there */
             for (i = 0; i < np; i++)
                 if (keys[i].s[0] == k[0] && key_eq(keys[i].s, k))
@@ -1694,8 +1732,7 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
     c->nkp--;
     if (c->defaults && ok) {
         for (i = 0; i < in->u.props.n; i++) {
-            if (!in->u.props.defaults[i] ||
-                has_member(inst, &in->u.props.keys[i]))
+            if (!in->u.props.defaults[i] || has_member(inst, &in->u.props.keys[i]))
                 continue;
             if (!GROW(c, c->defs, c->ndefs, c->capdefs))
                 return -1;
@@ -1708,7 +1745,8 @@ static NOINLINE int op_properties(vctx *c, const cinstr *in, struct json_object 
     return ok;
 }
 
-static NOINLINE int op_pattern_props(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_pattern_props(vctx *c, const cinstr *in, struct json_object *inst,
+                                     uint32_t t, evset *ev)
 {
     size_t i;
     int r;
@@ -1719,7 +1757,8 @@ static NOINLINE int op_pattern_props(vctx *c, const cinstr *in, struct json_obje
     if (!kpush(c, "patternProperties", 17))
         return -1;
     {
-        json_object_object_foreach(inst, k, v) {
+        json_object_object_foreach(inst, k, v)
+        {
             size_t kl = strlen(k);
             for (i = 0; i < in->u.pprops.n; i++) {
                 r = regex_match(c, in, in->u.pprops.res[i], k, kl);
@@ -1752,7 +1791,8 @@ pp_done:
     return ok;
 }
 
-static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_object *inst,
+                                        uint32_t t, evset *ev)
 {
     size_t i;
     int r;
@@ -1763,7 +1803,8 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
     if (!(t & T_OBJECT))
         return 1;
     {
-        json_object_object_foreach(inst, k, v) {
+        json_object_object_foreach(inst, k, v)
+        {
             size_t kl = strlen(k);
             bool extra;
             if (uneval) {
@@ -1814,7 +1855,8 @@ static NOINLINE int op_additional_props(vctx *c, const cinstr *in, struct json_o
     return ok;
 }
 
-static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_object *inst,
+                                      uint32_t t, evset *ev)
 {
     int r;
     int ok = 1;
@@ -1824,7 +1866,8 @@ static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_obj
     if (!kpush(c, "propertyNames", 13))
         return -1;
     {
-        json_object_object_foreach(inst, k, v) {
+        json_object_object_foreach(inst, k, v)
+        {
             size_t kl = strlen(k);
             struct json_object *ks = json_object_new_string_len(k, (int)kl);
             (void)v;
@@ -1845,7 +1888,8 @@ static NOINLINE int op_property_names(vctx *c, const cinstr *in, struct json_obj
     return ok;
 }
 
-static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                    evset *ev)
 {
     size_t i;
     int r;
@@ -1874,8 +1918,8 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
             return err_fmt(c, in, CARDC_V_UNEVALUATED_ITEMS, NULL,
                            "must not have unevaluated items, got %zu (first at index %zu)", bad,
                            first);
-        return err_fmt(c, in, CARDC_V_ADDITIONAL_ITEMS, NULL, "must have at most %zu items, got %zu",
-                       from, n);
+        return err_fmt(c, in, CARDC_V_ADDITIONAL_ITEMS, NULL,
+                       "must have at most %zu items, got %zu", from, n);
     }
     if (!kpush(c, in->kw, in->kwlen))
         return -1;
@@ -1894,7 +1938,8 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
             continue;
         if (prefix && !kpush_idx(c, i))
             return -1;
-        r = descend_idx(c, prefix ? in->u.list.nodes[i] : sub, json_object_array_get_idx(inst, i), i);
+        r = descend_idx(c, prefix ? in->u.list.nodes[i] : sub, json_object_array_get_idx(inst, i),
+                        i);
         if (prefix)
             c->nkp--;
         if (r < 0)
@@ -1911,7 +1956,8 @@ static NOINLINE int op_prefix_items(vctx *c, const cinstr *in, struct json_objec
     return ok;
 }
 
-static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
+static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t,
+                                evset *ev)
 {
     size_t i;
     int r;
@@ -1946,10 +1992,9 @@ static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *i
                        hits);
     }
     if (in->u.contains.has_max && hits > in->u.contains.max) {
-        return err_fmt(c, in, CARDC_V_MAX_CONTAINS, NULL,
-                       "must contain at most %llu matching item%s, got %zu",
-                       (unsigned long long)in->u.contains.max, in->u.contains.max == 1 ? "" : "s",
-                       hits);
+        return err_fmt(
+            c, in, CARDC_V_MAX_CONTAINS, NULL, "must contain at most %llu matching item%s, got %zu",
+            (unsigned long long)in->u.contains.max, in->u.contains.max == 1 ? "" : "s", hits);
     }
     return 1;
 }
@@ -1957,69 +2002,44 @@ static NOINLINE int op_contains(vctx *c, const cinstr *in, struct json_object *i
 static int exec(vctx *c, const cinstr *in, struct json_object *inst, uint32_t t, evset *ev)
 {
     switch ((cop)in->op) {
-    case OP_TYPE:
-        return op_type(c, in, inst, t, ev);
-    case OP_CONST:
-        return op_const(c, in, inst, t, ev);
-    case OP_ENUM:
-        return op_enum(c, in, inst, t, ev);
-    case OP_MULTIPLE_OF:
-        return op_multiple_of(c, in, inst, t, ev);
+    case OP_TYPE: return op_type(c, in, inst, t, ev);
+    case OP_CONST: return op_const(c, in, inst, t, ev);
+    case OP_ENUM: return op_enum(c, in, inst, t, ev);
+    case OP_MULTIPLE_OF: return op_multiple_of(c, in, inst, t, ev);
     case OP_MAXIMUM:
     case OP_EXCL_MAXIMUM:
     case OP_MINIMUM:
-    case OP_EXCL_MINIMUM:
-        return op_maximum(c, in, inst, t, ev);
+    case OP_EXCL_MINIMUM: return op_maximum(c, in, inst, t, ev);
     case OP_MAX_LENGTH:
-    case OP_MIN_LENGTH:
-        return op_max_length(c, in, inst, t, ev);
-    case OP_PATTERN:
-        return op_pattern(c, in, inst, t, ev);
-    case OP_FORMAT:
-        return op_format(c, in, inst, t, ev);
+    case OP_MIN_LENGTH: return op_max_length(c, in, inst, t, ev);
+    case OP_PATTERN: return op_pattern(c, in, inst, t, ev);
+    case OP_FORMAT: return op_format(c, in, inst, t, ev);
     case OP_MAX_ITEMS:
     case OP_MIN_ITEMS:
     case OP_MAX_PROPS:
-    case OP_MIN_PROPS:
-        return op_max_items(c, in, inst, t, ev);
-    case OP_UNIQUE_ITEMS:
-        return op_unique_items(c, in, inst, t, ev);
-    case OP_REQUIRED:
-        return op_required(c, in, inst, t, ev);
-    case OP_DEP_REQUIRED:
-        return op_dep_required(c, in, inst, t, ev);
+    case OP_MIN_PROPS: return op_max_items(c, in, inst, t, ev);
+    case OP_UNIQUE_ITEMS: return op_unique_items(c, in, inst, t, ev);
+    case OP_REQUIRED: return op_required(c, in, inst, t, ev);
+    case OP_DEP_REQUIRED: return op_dep_required(c, in, inst, t, ev);
     case OP_REF:
     case OP_DYNAMIC_REF:
-    case OP_RECURSIVE_REF:
-        return op_ref(c, in, inst, t, ev);
-    case OP_ALL_OF:
-        return op_all_of(c, in, inst, t, ev);
+    case OP_RECURSIVE_REF: return op_ref(c, in, inst, t, ev);
+    case OP_ALL_OF: return op_all_of(c, in, inst, t, ev);
     case OP_ANY_OF:
-    case OP_ONE_OF:
-        return op_any_of(c, in, inst, t, ev);
-    case OP_NOT:
-        return op_not(c, in, inst, t, ev);
-    case OP_IF:
-        return op_if(c, in, inst, t, ev);
-    case OP_DEP_SCHEMAS:
-        return op_dep_schemas(c, in, inst, t, ev);
-    case OP_PROPERTIES:
-        return op_properties(c, in, inst, t, ev);
-    case OP_PATTERN_PROPS:
-        return op_pattern_props(c, in, inst, t, ev);
+    case OP_ONE_OF: return op_any_of(c, in, inst, t, ev);
+    case OP_NOT: return op_not(c, in, inst, t, ev);
+    case OP_IF: return op_if(c, in, inst, t, ev);
+    case OP_DEP_SCHEMAS: return op_dep_schemas(c, in, inst, t, ev);
+    case OP_PROPERTIES: return op_properties(c, in, inst, t, ev);
+    case OP_PATTERN_PROPS: return op_pattern_props(c, in, inst, t, ev);
     case OP_ADDITIONAL_PROPS:
-    case OP_UNEVAL_PROPS:
-        return op_additional_props(c, in, inst, t, ev);
-    case OP_PROPERTY_NAMES:
-        return op_property_names(c, in, inst, t, ev);
+    case OP_UNEVAL_PROPS: return op_additional_props(c, in, inst, t, ev);
+    case OP_PROPERTY_NAMES: return op_property_names(c, in, inst, t, ev);
     case OP_PREFIX_ITEMS:
     case OP_ITEMS:
-    case OP_UNEVAL_ITEMS:
-        return op_prefix_items(c, in, inst, t, ev);
-    case OP_CONTAINS:
-        return op_contains(c, in, inst, t, ev);
-    case OP_ANNOTATION:
-        return 1;
+    case OP_UNEVAL_ITEMS: return op_prefix_items(c, in, inst, t, ev);
+    case OP_CONTAINS: return op_contains(c, in, inst, t, ev);
+    case OP_ANNOTATION: return 1;
     }
     return 1;
 }
@@ -2117,7 +2137,7 @@ static NOINLINE int apply_errmsg(vctx *c, const cnode *n, size_t e0)
     const cerrmsg *em = n->errmsg;
     size_t total = r->nerr - e0, i, out = 0, ngroups = 0;
     runit *old;
-    char (*keys)[128];
+    char(*keys)[128];
     char *abs;
 
     if (!total)
@@ -2206,7 +2226,8 @@ static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json
         if (!a)
             return nomem(c);
         {
-            json_object_object_foreach(inst, k, v) {
+            json_object_object_foreach(inst, k, v)
+            {
                 size_t kl = strlen(k);
                 int match = 0;
                 (void)v;
@@ -2251,8 +2272,7 @@ static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json
             return 0;
         a = json_object_new_boolean(1);
         break;
-    default:
-        return 0;
+    default: return 0;
     }
     if (!a)
         return nomem(c);
@@ -2313,7 +2333,8 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
         if (used > STACK_CHECK && stack_exhausted(c, used))
             return fatal(c, CARDC_E_LIMIT,
                          "schema or instance nested too deeply for the thread's stack "
-                         "(instance depth %zu)", c->nip);
+                         "(instance depth %zu)",
+                         c->nip);
     }
     if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
         if (!GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small))
@@ -2401,7 +2422,7 @@ static cardc_status validate_body(const cardc_schema *s, struct json_object *ins
     if (c.fast)
         c.max_errors = 1;
     c.max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
-                                                 : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
+                                                : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
     c.stack_base = (uintptr_t)&base;
     c.ip = c.ip_small;
     c.capip = sizeof c.ip_small / sizeof c.ip_small[0];
