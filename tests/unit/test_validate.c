@@ -244,21 +244,18 @@ static void test_defaults(cardc_result *r)
     cardc_status st;
     cardc_schema *s = compile(seed_schema, &st, NULL);
     struct json_object *i = json_tokener_parse("{\"prompt\":\"x\",\"image\":[1]}"), *v;
-    cardc_validate_options o;
-    cardc_validate_options_init(&o);
-    o.flags = CARDC_VALIDATE_APPLY_DEFAULTS;
-    CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_OK);
+    CHECK(cardc_validate_apply_defaults(s, i, NULL, r, NULL) == CARDC_OK);
     CHECK(json_object_object_get_ex(i, "raw", &v) && json_object_is_type(v, json_type_boolean) &&
           !json_object_get_boolean(v));
     CHECK(json_object_object_get_ex(i, "max_tokens", &v) && json_object_get_int(v) == 512);
     json_object_put(i);
-    /* no defaults without the flag, nor on failure */
+    /* no defaults from plain validation, nor on failure */
     i = json_tokener_parse("{\"prompt\":\"x\",\"image\":[1]}");
     CHECK(cardc_validate(s, i, NULL, r, NULL) == CARDC_OK);
     CHECK(!json_object_object_get_ex(i, "raw", NULL));
     json_object_put(i);
     i = json_tokener_parse("{\"prompt\":\"x\"}");
-    CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_E_INVALID);
+    CHECK(cardc_validate_apply_defaults(s, i, NULL, r, NULL) == CARDC_E_INVALID);
     CHECK(!json_object_object_get_ex(i, "raw", NULL));
     json_object_put(i);
     cardc_schema_free(s);
@@ -267,7 +264,7 @@ static void test_defaults(cardc_result *r)
                 "{\"required\":[\"b\"],\"properties\":{\"y\":{\"default\":{\"deep\":[1]}}}}]}",
                 &st, NULL);
     i = json_tokener_parse("{\"b\":1}");
-    CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_OK);
+    CHECK(cardc_validate_apply_defaults(s, i, NULL, r, NULL) == CARDC_OK);
     CHECK(!json_object_object_get_ex(i, "x", NULL));
     CHECK(json_object_object_get_ex(i, "y", &v) && json_object_is_type(v, json_type_object));
     json_object_put(i);
@@ -406,9 +403,12 @@ static void test_limits(cardc_result *r)
     CHECK(cardc_validate(s, a, &o, r, NULL) == CARDC_E_INVALID);
     CHECK(cardc_result_error_count(r) == 2 && cardc_result_truncated(r));
     o.max_errors = 0;
+    /* fast mode: the verdict only, no error built; err still says invalid */
     o.flags = CARDC_VALIDATE_FAST;
-    CHECK(cardc_validate(s, a, &o, r, NULL) == CARDC_E_INVALID);
-    CHECK(cardc_result_error_count(r) == 1);
+    cardc_error_clear(&err);
+    CHECK(cardc_validate(s, a, &o, r, &err) == CARDC_E_INVALID);
+    CHECK(cardc_result_error_count(r) == 0 && !cardc_result_valid(r));
+    CHECK(err.code == CARDC_E_INVALID && err.message[0]);
     CHECK(cardc_validate(s, a, NULL, NULL, NULL) == CARDC_E_INVALID);
     json_object_put(a);
     cardc_schema_free(s);
@@ -548,8 +548,8 @@ static void *work(void *arg)
         cardc_validate_options o;
         cardc_status st;
         cardc_validate_options_init(&o);
-        o.flags = CARDC_VALIDATE_ANNOTATIONS | CARDC_VALIDATE_APPLY_DEFAULTS;
-        st = cardc_validate(w->s, i, &o, r, NULL);
+        o.flags = CARDC_VALIDATE_ANNOTATIONS;
+        st = cardc_validate_apply_defaults(w->s, i, &o, r, NULL);
         if (k % 2 ? (st != CARDC_E_INVALID || cardc_result_error_count(r) != 3)
                   : (st != CARDC_OK || !json_object_object_get_ex(i, "max_tokens", NULL)))
             w->bad++;

@@ -500,8 +500,9 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     return report(err_offset, msg, msgsize, &gram);
 }
 
-static cardc_status json_parse_body(const char *text, size_t len, const char *source, int max_depth,
-                                    struct json_object **out, cardc_error *err)
+cardc_status cardc__json_parse_report(const char *text, size_t len, const char *source,
+                                      int max_depth, unsigned flags, struct json_object **out,
+                                      cardc_error *err)
 {
     char msg[CARDC_ERROR_MESSAGE_MAX];
     size_t off = 0;
@@ -521,8 +522,7 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
         max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
     if (max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
         max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
-    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed. */
-    st = cardc__json_parse(text, len, max_depth, 0, out, &off, msg, sizeof msg);
+    st = cardc__json_parse(text, len, max_depth, flags, out, &off, msg, sizeof msg);
     if (st == CARDC_OK || !err || err->code != CARDC_OK)
         return st;
     /* Size and memory failures are not at a place in the text. */
@@ -538,5 +538,7 @@ cardc_status cardc_json_parse(const char *text, size_t len, const char *source, 
                               struct json_object **out, cardc_error *err)
 {
     cardc__error_enter(err);
-    return cardc__error_leave(err, json_parse_body(text, len, source, max_depth, out, err));
+    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed. */
+    return cardc__error_leave(err,
+                              cardc__json_parse_report(text, len, source, max_depth, 0, out, err));
 }

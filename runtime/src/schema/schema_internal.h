@@ -40,6 +40,7 @@
 #include <json-c/json.h>
 
 #include "cardc/schema.h"
+#include "json/doc.h"
 #include "schema/format.h"
 #include "schema/regex.h"
 
@@ -59,15 +60,15 @@ struct json_object *cardc__registry_find(const cardc_registry *reg, const char *
 
 /* ---- compiled schema ---- */
 
-/* Type bits ("integer" is a subset of "number"). */
+/* Type bits ("integer" is a subset of "number"): the document's (doc.h). */
 enum {
-    T_NULL = 1u << 0,
-    T_BOOLEAN = 1u << 1,
-    T_OBJECT = 1u << 2,
-    T_ARRAY = 1u << 3,
-    T_NUMBER = 1u << 4,
-    T_STRING = 1u << 5,
-    T_INTEGER = 1u << 6
+    T_NULL = DT_NULL,
+    T_BOOLEAN = DT_BOOLEAN,
+    T_OBJECT = DT_OBJECT,
+    T_ARRAY = DT_ARRAY,
+    T_NUMBER = DT_NUMBER,
+    T_STRING = DT_STRING,
+    T_INTEGER = DT_INTEGER
 };
 
 typedef enum cop {
@@ -116,7 +117,30 @@ typedef struct cnode cnode;
 typedef struct ckey {
     const char *s; /* borrowed from the schema document */
     size_t len;
+    uint32_t hash; /* cardc__doc_hash, as the document's keys carry */
 } ckey;
+
+/* Names a keyword looks up in instance objects ("properties", "required",
+ * ...), with a hash table from a member's precomputed hash to the name. */
+typedef struct ckeys {
+    size_t n;
+    ckey *keys;    /* in the schema's order */
+    uint32_t mask; /* table size - 1 */
+    uint32_t *tab; /* key index + 1, 0 = empty */
+} ckeys;
+
+/* Index in t of the name s[0..n) whose hash is h, or -1. */
+static inline long ckeys_find(const ckeys *t, const char *s, size_t n, uint32_t h)
+{
+    for (uint32_t at = h & t->mask;; at = (at + 1) & t->mask) {
+        uint32_t k = t->tab[at];
+        if (!k)
+            return -1;
+        const ckey *c = &t->keys[k - 1];
+        if (c->hash == h && c->len == n && memcmp(c->s, s, n) == 0)
+            return (long)k - 1;
+    }
+}
 
 /* A decimal number: value = digits * 10^exp (digits without sign/leading
  * zeros); used for exact multipleOf. */
@@ -128,9 +152,21 @@ typedef struct cdecimal {
 
 typedef struct cnum {
     long double v;
-    struct json_object *json; /* the keyword's value, for messages */
-    cdecimal dec;             /* multipleOf only */
+    cardc_dval val; /* the keyword's value, for messages */
+    cdecimal dec;   /* multipleOf only */
 } cnum;
+
+/* const and enum: the value(s) as a document, and for a long enum a hash
+ * table of its values. */
+typedef struct cconst {
+    cardc_doc doc;
+    size_t n;                /* enum: values */
+    const cardc_dval **vals; /* enum: each value */
+    uint32_t mask;           /* enum table size - 1, 0 without one */
+    uint32_t *tab;           /* value index + 1, 0 empty */
+    uint64_t *hash;          /* enum: each value's cardc__dhash */
+    uint32_t types;          /* enum: type bits of the values */
+} cconst;
 
 typedef struct cinstr {
     uint8_t op;
@@ -139,7 +175,8 @@ typedef struct cinstr {
     char *abs;      /* cold: absolute keyword location "uri#/ptr/kw" */
     union {
         uint32_t types;
-        struct json_object *value; /* const, enum (array), annotation */
+        cconst *cval;              /* const, enum */
+        struct json_object *value; /* annotation */
         cnum num;
         uint64_t count;
         struct {
@@ -150,19 +187,14 @@ typedef struct cinstr {
             struct json_object *name;
             bool assert_;
         } format;
-        struct {
-            size_t n;
-            ckey *keys;
-        } req;
+        ckeys req;
         struct cprops {
-            size_t n;
-            ckey *keys;
+            ckeys k;
             cnode **nodes;
             struct json_object **defaults; /* properties: child "default" or NULL */
         } props;
         struct {
-            size_t n;
-            ckey *keys;
+            ckeys k;
             size_t *nlist;
             ckey **lists;
         } depreq;
@@ -248,10 +280,8 @@ struct cnode {
 struct cardc_schema {
     cnode *root;
     cardc_dialect dialect;
-    bool track; /* some node uses unevaluated* */
-    /* json-c keeps a value's type as the first member of its (private)
-     * struct; verified at compile time, then read directly in hot loops. */
-    bool peek_type;
+    bool track;   /* some node uses unevaluated* */
+    bool dynamic; /* some node uses $dynamicRef or $recursiveRef: keep the scope */
     cnode *nodes; /* allocation list */
     cresource *resources;
     struct json_object **docs; /* references held: the root, then what $ref/$schema reached */
@@ -264,12 +294,34 @@ struct cardc_schema {
     size_t nstrs;
 };
 
+/* compile_tables.c: builds t's hash table (and each key's hash); 0 when
+ * out of memory. */
+int cardc__ckeys_index(ckeys *t);
+void cardc__ckeys_free(ckeys *t);
+/* A const's value, or an enum's values (v an array), as a document; NULL
+ * when out of memory. */
+cconst *cardc__cconst_new(const struct json_object *v, bool is_enum);
+void cardc__cconst_free(cconst *cv);
+/* A number keyword's value as a document slot, for messages. */
+void cardc__cnum_value(cardc_dval *out, const struct json_object *v);
+
 /* Shortest decimal text of a JSON number (exact for integers). */
 void cardc__num_text(const struct json_object *v, char *buf, size_t n);
+/* The same for a document number (DK_INT, DK_UINT, DK_DOUBLE). */
+void cardc__dnum_text(const cardc_dval *v, char *buf, size_t n);
 /* Parses decimal text into d (heap digits); 0 when not a finite number. */
 int cardc__decimal_parse(const char *text, cdecimal *d);
 /* JSON equality (1 == 1.0, objects unordered). */
 int cardc__json_equal(const struct json_object *a, const struct json_object *b);
+
+/* Validates the document doc (its root) against s: the engine behind
+ * cardc_validate, cardc_validate_apply_defaults and cardc_validate_text.
+ * A document parsed from text gives every error its line and column; one
+ * built with its json-c objects kept (doc->src) gets its defaults filled
+ * there when CARDC__VALIDATE_DEFAULTS is in opts->flags. */
+cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
+                                 const cardc_validate_options *opts, cardc_result *result,
+                                 cardc_error *err);
 
 /* ---- result ---- */
 typedef struct runit {
@@ -284,6 +336,7 @@ typedef struct runit {
 struct cardc_result {
     bool valid;
     bool truncated;
+    cardc_doc doc; /* cardc_validate_text's, kept for the next call */
     runit *err;
     size_t nerr, caperr;
     runit *ann;
