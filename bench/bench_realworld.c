@@ -163,8 +163,7 @@ static int load_instances(bench *b, char *text, size_t len, const char *name)
             else if (b->mode == MODE_JSONC)
                 st = cardc_json_parse(in->text, in->len, name, 0, &in->tree, &err);
             if (st != CARDC_OK) {
-                fprintf(stderr, "bench_realworld: %s: instance %zu: %s\n", name, b->n,
-                        err.message);
+                fprintf(stderr, "bench_realworld: %s: instance %zu: %s\n", name, b->n, err.message);
                 return -1;
             }
         }
@@ -236,8 +235,8 @@ static int run_schema(bench *b, const char *dir, const char *name, int passes, i
         goto out;
     if (profile > 0) {
         valid = profile_passes(b, profile);
-        printf("{\"schema\":\"%s\",\"instances\":%zu,\"passes\":%d,\"valid\":%zu}\n", name,
-               b->n, profile, valid);
+        printf("{\"schema\":\"%s\",\"instances\":%zu,\"passes\":%d,\"valid\":%zu}\n", name, b->n,
+               profile, valid);
         rc = valid == b->n * (size_t)profile ? 0 : 1;
         goto out;
     }

@@ -36,8 +36,9 @@ static int compare(const char *name, const char *text, size_t len, int max_depth
     cardc__doc_init(&doc);
     s1 = cardc__json_parse_report(text, len, name, max_depth, jflags, &tree, &e1);
     s2 = cardc__doc_parse_into(&doc, text, len, name, max_depth, flags, &e2);
-    CHECK_MSG(s1 == s2, "%s (depth %d, flags %u): cardc_json_parse says %s (%s), the document %s (%s)",
-              name, max_depth, flags, cardc_status_name(s1), e1.message, cardc_status_name(s2),
+    CHECK_MSG(s1 == s2,
+              "%s (depth %d, flags %u): cardc_json_parse says %s (%s), the document %s (%s)", name,
+              max_depth, flags, cardc_status_name(s1), e1.message, cardc_status_name(s2),
               e2.message);
     if (s1 == CARDC_OK && s2 == CARDC_OK) {
         CHECK_MSG(cardc__doc_same_as_json(&doc, &doc.v[0], tree), "%s: values differ", name);
@@ -171,7 +172,7 @@ int main(int argc, char **argv)
     run_dir(path);
     extra_cases();
     CHECK_MSG(files > 300, "only %d files read from %s", files, argv[1]);
-    printf("%d files (%d accepted), %d mutants: the document agrees with cardc_json_parse\n",
-           files, accepted, mutants);
+    printf("%d files (%d accepted), %d mutants: the document agrees with cardc_json_parse\n", files,
+           accepted, mutants);
     return check_summary();
 }

@@ -14,7 +14,6 @@
 
 #include <json-c/json.h>
 
-#include "common/utf8.h"
 #include "json/doc.h"
 
 const cardc_dval *cardc__darray_at(const cardc_doc *d, const cardc_dval *arr, size_t i,
@@ -50,6 +49,7 @@ typedef struct builder {
     build_frame *st;
     size_t depth, cap;
     cardc_status st_code;
+    build_frame small[16];
 } builder;
 
 static cardc_dval *add_slot(builder *b)
@@ -84,7 +84,9 @@ static cardc_dval *add_slot(builder *b)
     return &d->v[d->n++];
 }
 
-/* Copies s[0..n) into the own bytes; sets at, len and the string flags. */
+/* Copies s[0..n) into the own bytes; sets at and len. The string flags
+ * stay 0 (not known to be UTF-8): json-c strings built through its API may
+ * be anything, and the validator checks the few it counts or matches. */
 static bool add_bytes(builder *b, cardc_dval *v, const char *s, size_t n)
 {
     cardc_doc *d = b->d;
@@ -109,28 +111,21 @@ static bool add_bytes(builder *b, cardc_dval *v, const char *s, size_t n)
     v->u.s.at = (uint32_t)d->nown;
     v->u.s.len = (uint32_t)n;
     d->nown += n;
-    {
-        size_t cps;
-        bool ascii = true;
-        for (size_t k = 0; k < n && ascii; k++)
-            ascii = (unsigned char)s[k] < 0x80;
-        if (ascii)
-            v->flags |= DF_ASCII | DF_UTF8;
-        else if (utf8_count((const unsigned char *)s, n, &cps))
-            v->flags |= DF_UTF8;
-    }
     return true;
 }
 
 static bool push_frame(builder *b, struct json_object *obj, uint32_t slot)
 {
     if (b->depth == b->cap) {
-        size_t nc = b->cap ? b->cap * 2 : 32;
-        build_frame *s = realloc(b->st, nc * sizeof *s);
+        size_t nc = b->cap * 2;
+        build_frame *s =
+            b->st == b->small ? malloc(nc * sizeof *s) : realloc(b->st, nc * sizeof *s);
         if (!s) {
             b->st_code = CARDC_E_NOMEM;
             return false;
         }
+        if (b->st == b->small)
+            memcpy(s, b->small, sizeof b->small);
         b->st = s;
         b->cap = nc;
     }
@@ -207,10 +202,16 @@ static void close_frame(builder *b)
 
 cardc_status cardc__doc_from_json(cardc_doc *doc, const struct json_object *value, bool keep_src)
 {
-    builder b = {doc, keep_src, NULL, 0, 0, CARDC_OK};
+    builder b;
 
     doc->n = doc->nown = 0;
     doc->len = 0;
+    b.d = doc;
+    b.keep_src = keep_src;
+    b.st = b.small;
+    b.depth = 0;
+    b.cap = sizeof b.small / sizeof b.small[0];
+    b.st_code = CARDC_OK;
     if (!keep_src && doc->src) {
         free(doc->src);
         doc->src = NULL;
@@ -242,7 +243,8 @@ cardc_status cardc__doc_from_json(cardc_doc *doc, const struct json_object *valu
             }
         }
     }
-    free(b.st);
+    if (b.st != b.small)
+        free(b.st);
     doc->base[0] = doc->own;
     doc->base[1] = NULL;
     if (b.st_code != CARDC_OK)
@@ -323,7 +325,8 @@ static bool same_number(const cardc_dval *v, struct json_object *o)
 {
     if (json_object_is_type(o, json_type_double)) {
         double x = json_object_get_double(o);
-        return v->kind == DK_DOUBLE && (memcmp(&x, &v->u.d, sizeof x) == 0 || (x != x && v->u.d != v->u.d));
+        return v->kind == DK_DOUBLE &&
+               (memcmp(&x, &v->u.d, sizeof x) == 0 || (x != x && v->u.d != v->u.d));
     }
     int64_t i = json_object_get_int64(o);
     if (i == INT64_MAX && json_object_get_uint64(o) > (uint64_t)INT64_MAX)

@@ -143,9 +143,8 @@ void cardc__doc_release(cardc_doc *doc);
  * of cardc_json_parse, at the same line:column with the same message, with
  * `source` (NULL: "<string>") as their file. The document borrows text: it
  * must outlive every use of doc. */
-cardc_status cardc__doc_parse_into(cardc_doc *doc, const char *text, size_t len,
-                                   const char *source, int max_depth, unsigned flags,
-                                   cardc_error *err);
+cardc_status cardc__doc_parse_into(cardc_doc *doc, const char *text, size_t len, const char *source,
+                                   int max_depth, unsigned flags, cardc_error *err);
 
 /* The same into a new heap document. Ownership: *out is the caller's,
  * release with cardc__doc_free(); it borrows text. */
@@ -213,7 +212,7 @@ const cardc_dval *cardc__darray_at(const cardc_doc *d, const cardc_dval *arr, si
 
 /* An object's member named s[0..n) with hash h (cardc__doc_hash), or NULL. */
 static inline const cardc_dval *cardc__dobject_get(const cardc_doc *d, const cardc_dval *obj,
-                                                    const char *s, size_t n, uint32_t h)
+                                                   const char *s, size_t n, uint32_t h)
 {
     const cardc_dval *k = obj + 1;
     for (uint32_t m = 0; m < obj->u.c.n; m++) {

@@ -121,8 +121,9 @@ static inline size_t scan_plain(const unsigned char *t, size_t n, size_t i)
     while (i + 16 <= n) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
         /* signed: bytes >= 0x80 are negative, so "< 0x20" catches them too */
-        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-                                   _mm_cmplt_epi8(x, space));
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                         _mm_cmplt_epi8(x, space));
         unsigned m = (unsigned)_mm_movemask_epi8(hit);
         if (m)
             return i + (size_t)__builtin_ctz(m);
@@ -649,8 +650,8 @@ static bool dedupe(parser *p, frame *f)
     }
     for (size_t i = 0; i < m; i++) {
         const cardc_dval *key = &d->v[k];
-        mem[i] = (member){key_bytes(p, key), key->off, key->u.s.len, (uint32_t)k, (uint32_t)i,
-                          (uint32_t)i, false};
+        mem[i] = (member){key_bytes(p, key), key->off,    key->u.s.len, (uint32_t)k,
+                          (uint32_t)i,       (uint32_t)i, false};
         k += 1 + cardc__dsize(&d->v[k + 1]);
     }
     qsort(mem, m, sizeof *mem, member_cmp);
@@ -854,8 +855,8 @@ void cardc__doc_release(cardc_doc *doc)
 }
 
 /* Bad text: cardc_json_parse's parser says what and where. */
-static cardc_status report_bad_text(const char *text, size_t len, const char *source,
-                                    int max_depth, unsigned flags, cardc_error *err)
+static cardc_status report_bad_text(const char *text, size_t len, const char *source, int max_depth,
+                                    unsigned flags, cardc_error *err)
 {
     struct json_object *obj = NULL;
     unsigned jflags = flags & CARDC__DOC_REJECT_DUPLICATES ? CARDC__JSON_UNIQUE_KEYS : 0;
@@ -867,9 +868,8 @@ static cardc_status report_bad_text(const char *text, size_t len, const char *so
                            "internal: the validation parser refused text json-c accepted");
 }
 
-cardc_status cardc__doc_parse_into(cardc_doc *doc, const char *text, size_t len,
-                                   const char *source, int max_depth, unsigned flags,
-                                   cardc_error *err)
+cardc_status cardc__doc_parse_into(cardc_doc *doc, const char *text, size_t len, const char *source,
+                                   int max_depth, unsigned flags, cardc_error *err)
 {
     parser p;
 

@@ -1992,7 +1992,7 @@ static int finish_node(kwctx *k)
         n->ins[k->addl].u.addl.props = k->props >= 0 ? &n->ins[k->props] : NULL;
         n->ins[k->addl].u.addl.pprops = k->pprops >= 0 ? &n->ins[k->pprops] : NULL;
     }
-    return 1;
+    return cardc__fast_program(n) ? 1 : oom(k->c);
 }
 
 static int compile_node(cctx *c, cnode *n, sinfo *si)
@@ -2029,8 +2029,9 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
     ok = ok && compile_annotations(&k);
     ok = ok && (!(v = get(o, "errorMessage")) || compile_errmsg(c, n, si, v));
     ok = ok && finish_node(&k);
-    if (!ok) {
-        /* Instructions built so far are freed with the schema: park them. */
+    if (!ok && !n->ins) {
+        /* Instructions built so far are freed with the schema: park them
+         * (finish_node may have moved them already). */
         n->ins = calloc(k.b->n ? k.b->n : 1, sizeof *n->ins);
         if (n->ins) {
             memcpy(n->ins, k.b->v, k.b->n * sizeof *n->ins);
@@ -2089,6 +2090,7 @@ void cardc_schema_free(cardc_schema *s)
         s->nodes = n->next_alloc;
         for (i = 0; i < n->n; i++)
             free_instr(&n->ins[i]);
+        cardc__fast_free(n);
         free(n->ins);
         free(n->abs);
         if (n->errmsg) {
@@ -2187,6 +2189,10 @@ static cardc_status schema_compile_body(const struct json_object *schema,
         n->ins = NULL;
         if (!compile_node(&c, n, si))
             goto fail;
+    }
+    if (!cardc__mark_cyclic_refs(s)) {
+        oom(&c);
+        goto fail;
     }
     s->strs = c.strs;
     s->nstrs = c.nstrs;

@@ -29,7 +29,8 @@ typedef struct rx_set {
 
 typedef struct rx_item {
     rx_set set;
-    uint32_t min, max; /* max UINT32_MAX: unbounded */
+    uint32_t min, max;  /* max UINT32_MAX: unbounded */
+    uint8_t ascii[128]; /* the set's ASCII members, one byte each (matching) */
 } rx_item;
 
 #define RX_MAX_ITEMS 32
@@ -247,13 +248,15 @@ rx_simple *cardc__rx_simple_compile(const char *p, size_t n)
         rx->end = true, n--;
     while (i < n) {
         rx_item *it = &rx->item[rx->n];
-        if (rx->n == RX_MAX_ITEMS || !parse_atom(p, n, &i, &it->set) ||
-            !parse_count(p, n, &i, it))
+        if (rx->n == RX_MAX_ITEMS || !parse_atom(p, n, &i, &it->set) || !parse_count(p, n, &i, it))
             goto no;
         rx->n++;
     }
     if (rx->n == 0 || !deterministic(rx))
         goto no;
+    for (size_t k = 0; k < rx->n; k++)
+        for (unsigned b = 0; b < 128; b++)
+            rx->item[k].ascii[b] = (rx->item[k].set.bits[b >> 6] >> (b & 63)) & 1;
     return rx;
 no:
     free(rx);
@@ -316,8 +319,16 @@ int cardc__rx_simple_match(const rx_simple *rx, const char *str, size_t n)
     for (size_t k = 0; k < rx->n; k++) {
         const rx_item *it = &rx->item[k];
         uint32_t count = 0;
-        while (count < it->max && i < n && take(&it->set, s, n, &i))
+        while (count < it->max && i < n) {
+            if (s[i] < 0x80) { /* the common case, one table load */
+                if (!it->ascii[s[i]])
+                    break;
+                i++;
+            } else if (!take(&it->set, s, n, &i)) {
+                break;
+            }
             count++;
+        }
         if (count < it->min)
             return 0;
     }

@@ -109,7 +109,11 @@ typedef enum cop {
     OP_CONTAINS,
     OP_ANNOTATION,
     OP_UNEVAL_ITEMS,
-    OP_UNEVAL_PROPS
+    OP_UNEVAL_PROPS,
+    /* Only in a node's fast program (compile_fast.c): properties,
+     * patternProperties, additionalProperties and required in one pass
+     * over the members. */
+    OP_OBJECT
 } cop;
 
 typedef struct cnode cnode;
@@ -129,6 +133,25 @@ typedef struct ckeys {
     uint32_t *tab; /* key index + 1, 0 = empty */
 } ckeys;
 
+/* Whether a[0..n) and b[0..n) are the same bytes: names are short, and a
+ * call to memcmp cost more than the comparison (cmake-presets: 6% of its
+ * validation in memcmp's entry). */
+static inline bool same_bytes(const char *a, const char *b, size_t n)
+{
+    while (n >= 8) {
+        uint64_t x, y;
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        if (x != y)
+            return false;
+        a += 8, b += 8, n -= 8;
+    }
+    while (n--)
+        if (*a++ != *b++)
+            return false;
+    return true;
+}
+
 /* Index in t of the name s[0..n) whose hash is h, or -1. */
 static inline long ckeys_find(const ckeys *t, const char *s, size_t n, uint32_t h)
 {
@@ -137,7 +160,7 @@ static inline long ckeys_find(const ckeys *t, const char *s, size_t n, uint32_t 
         if (!k)
             return -1;
         const ckey *c = &t->keys[k - 1];
-        if (c->hash == h && c->len == n && memcmp(c->s, s, n) == 0)
+        if (c->hash == h && c->len == n && same_bytes(c->s, s, n))
             return (long)k - 1;
     }
 }
@@ -167,6 +190,8 @@ typedef struct cconst {
     uint64_t *hash;          /* enum: each value's cardc__dhash */
     uint32_t types;          /* enum: type bits of the values */
 } cconst;
+
+typedef struct cobject cobject;
 
 typedef struct cinstr {
     uint8_t op;
@@ -227,7 +252,11 @@ typedef struct cinstr {
         struct {
             cnode *node;        /* static target */
             const char *anchor; /* dynamic anchor name, or NULL (plain $ref) */
+            /* the target can lead back to this node without moving in the
+             * instance: the validator guards it against endless loops */
+            bool cyclic;
         } ref;
+        cobject *obj; /* OP_OBJECT */
         cnode *node;
     } u;
 } cinstr;
@@ -275,7 +304,37 @@ struct cnode {
     cresource *res;
     cerrmsg *errmsg;
     cnode *next_alloc;
+    /* The fast program (compile_fast.c), run when nothing is recorded: a
+     * "type" first instruction as a mask checked on entry (0: none), then
+     * the other core instructions with the object keywords fused. */
+    uint32_t type_mask;
+    size_t nfast;
+    const cinstr **fast;
+    cinstr *object; /* the OP_OBJECT instruction fast points to, or NULL */
+    /* What the fast programs evaluate instead: for a node that is only a
+     * "$ref" (one that cannot loop), its target's; itself otherwise. */
+    const cnode *fast_target;
+    uint32_t mark; /* scratch of compile-time graph walks */
 };
+
+/* OP_OBJECT's plan: one hash lookup per member decides everything. */
+struct cobject {
+    ckeys keys;           /* properties' names, then required names not among them */
+    size_t nprops;        /* keys [0, nprops) are properties */
+    cnode **sub;          /* per property: its subschema */
+    uint64_t reqmask;     /* the required names' bits (indices < 64) */
+    const cinstr *pprops; /* patternProperties, or NULL */
+    const cnode *addl;    /* additionalProperties' subschema, or NULL */
+};
+
+/* compile_fast.c: builds node n's fast program; 0 when out of memory. */
+int cardc__fast_program(cnode *n);
+void cardc__fast_free(cnode *n);
+/* Marks the references that can lead back to their own node without
+ * moving in the instance (an in-place cycle); 0 when out of memory. Then
+ * sets every node's fast_target, and gives a node that is only a "$ref"
+ * its target's quick and types. */
+int cardc__mark_cyclic_refs(cardc_schema *s);
 
 struct cardc_schema {
     cnode *root;

@@ -48,11 +48,20 @@ void cardc_validate_options_init(cardc_validate_options *o)
         memset(o, 0, sizeof *o);
 }
 
-NOINLINE int cardc__v_grow(void **arr, size_t *cap, size_t elem, void *small)
+NOINLINE int cardc__v_grow(vctx *c, void **arr, size_t *cap, size_t elem, void *small,
+                           size_t nsmall)
 {
     size_t nc = *cap ? *cap * 2 : 32;
     void *v;
-    if (small && *arr == small) {
+    if (!*cap && small) {
+        *arr = small;
+        *cap = nsmall;
+        return 1;
+    }
+    c->heap = true;
+    if (!*cap) {
+        v = malloc(nc * elem);
+    } else if (small && *arr == small) {
         v = malloc(nc * elem);
         if (v)
             memcpy(v, small, *cap * elem);
@@ -113,12 +122,60 @@ static const vop ops[] = {
     [OP_ANNOTATION] = NULL,
     [OP_UNEVAL_ITEMS] = cardc__v_items,
     [OP_UNEVAL_PROPS] = cardc__v_additional,
+    [OP_OBJECT] = cardc__v_object,
+};
+
+/* The fast programs' dispatch (validate_fast.c where the recording
+ * version would keep paths or quiet counts for nothing). */
+static const vop fast_ops[] = {
+    [OP_TYPE] = cardc__v_type,
+    [OP_CONST] = cardc__v_const,
+    [OP_ENUM] = cardc__v_enum,
+    [OP_MULTIPLE_OF] = cardc__v_multiple_of,
+    [OP_MAXIMUM] = cardc__v_bound,
+    [OP_EXCL_MAXIMUM] = cardc__v_bound,
+    [OP_MINIMUM] = cardc__v_bound,
+    [OP_EXCL_MINIMUM] = cardc__v_bound,
+    [OP_MAX_LENGTH] = cardc__v_length,
+    [OP_MIN_LENGTH] = cardc__v_length,
+    [OP_PATTERN] = cardc__v_pattern,
+    [OP_FORMAT] = cardc__v_format,
+    [OP_MAX_ITEMS] = cardc__v_count,
+    [OP_MIN_ITEMS] = cardc__v_count,
+    [OP_UNIQUE_ITEMS] = cardc__v_unique,
+    [OP_MAX_PROPS] = cardc__v_count,
+    [OP_MIN_PROPS] = cardc__v_count,
+    [OP_REQUIRED] = cardc__v_required,
+    [OP_DEP_REQUIRED] = cardc__v_dep_required,
+    [OP_REF] = cardc__v_ref_fast,
+    [OP_DYNAMIC_REF] = cardc__v_ref,
+    [OP_RECURSIVE_REF] = cardc__v_ref,
+    [OP_ALL_OF] = cardc__v_all_of_fast,
+    [OP_ANY_OF] = cardc__v_any_one_of_fast,
+    [OP_ONE_OF] = cardc__v_any_one_of_fast,
+    [OP_NOT] = cardc__v_not_fast,
+    [OP_IF] = cardc__v_if_fast,
+    [OP_DEP_SCHEMAS] = cardc__v_dep_schemas,
+    [OP_PROPERTIES] = cardc__v_properties,
+    [OP_PATTERN_PROPS] = cardc__v_pattern_props,
+    [OP_ADDITIONAL_PROPS] = cardc__v_additional,
+    [OP_PROPERTY_NAMES] = cardc__v_property_names_fast,
+    [OP_PREFIX_ITEMS] = cardc__v_items_fast,
+    [OP_ITEMS] = cardc__v_items_fast,
+    [OP_CONTAINS] = cardc__v_contains_fast,
+    [OP_ANNOTATION] = NULL,
+    [OP_UNEVAL_ITEMS] = cardc__v_items,
+    [OP_UNEVAL_PROPS] = cardc__v_additional,
+    [OP_OBJECT] = cardc__v_object,
 };
 
 /* ---- nodes ---- */
 
-static NOINLINE int stack_exhausted(vctx *c, uintptr_t used)
+/* A frame outside [stack_lo, stack_hi]: measured against the thread's
+ * real stack (asked once), the window widened to it. -1 when exhausted. */
+static NOINLINE int stack_guard(vctx *c, uintptr_t h)
 {
+    uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
     if (!c->stack_limit) {
         c->stack_limit = STACK_BUDGET;
 #if defined(__linux__)
@@ -134,8 +191,23 @@ static NOINLINE int stack_exhausted(vctx *c, uintptr_t used)
             }
         }
 #endif
+        c->stack_lo = c->stack_base > c->stack_limit ? c->stack_base - c->stack_limit : 0;
+        c->stack_hi = c->stack_base + c->stack_limit;
     }
-    return used > c->stack_limit;
+    if (used <= c->stack_limit)
+        return 0;
+    return cardc__v_fatal(c, CARDC_E_LIMIT,
+                          "schema or instance nested too deeply for the thread's stack "
+                          "(instance depth %zu)",
+                          c->nip);
+}
+
+static NOINLINE int budget_exceeded(vctx *c)
+{
+    return cardc__v_fatal(c, CARDC_E_LIMIT,
+                          "evaluation budget exceeded (%llu schema evaluations): the schema "
+                          "branches without consuming the instance",
+                          (unsigned long long)c->evals);
 }
 
 /* The guards every node evaluation passes: the work budget and the
@@ -148,17 +220,10 @@ static ALWAYS_INLINE int guards(vctx *c)
     char here;
     uintptr_t h = (uintptr_t)&here;
 #endif
-    uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
     if (++c->evals > c->eval_limit)
-        return cardc__v_fatal(c, CARDC_E_LIMIT,
-                              "evaluation budget exceeded (%llu schema evaluations): the schema "
-                              "branches without consuming the instance",
-                              (unsigned long long)c->evals);
-    if (used > STACK_CHECK && stack_exhausted(c, used))
-        return cardc__v_fatal(c, CARDC_E_LIMIT,
-                              "schema or instance nested too deeply for the thread's stack "
-                              "(instance depth %zu)",
-                              c->nip);
+        return budget_exceeded(c);
+    if (h < c->stack_lo || h > c->stack_hi)
+        return stack_guard(c, h);
     return 0;
 }
 
@@ -234,30 +299,74 @@ static NOINLINE int node_full(vctx *c, const cnode *n, const cardc_dval *inst, e
     return ok;
 }
 
-int cardc__v_node(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+/* A node's fast program (compile_fast.c): when nothing is recorded, only
+ * the verdict matters, so it stops at the first failure. */
+static ALWAYS_INLINE int node_fast(vctx *c, const cnode *n, const cardc_dval *inst)
 {
-    size_t k0 = c->nkp;
+    const cinstr *const *p = n->fast, *const *end = p + n->nfast;
+    uint32_t t = inst->types;
+    if (n->type_mask && !(t & n->type_mask))
+        return 0;
+    for (; p < end; p++) {
+        int r = fast_ops[(*p)->op](c, *p, inst, t, NULL);
+        if (r != 1)
+            return r;
+    }
+    return 1;
+}
+
+/* A node's instructions in order, recording (evaluated sets, annotations,
+ * defaults, errorMessage). */
+static NOINLINE int node_slow(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+{
+    if (c->full || n->errmsg)
+        return node_full(c, n, inst, ev);
+    return run_instructions(c, n, inst, NULL);
+}
+
+/* With $dynamicRef/$recursiveRef about, the resources entered so far
+ * (the dynamic scope) are kept on a stack. */
+static NOINLINE int node_scoped(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+{
     bool pushed = false;
     int ok;
-
-    if (n->kind != NODE_SCHEMA)
-        return n->kind == NODE_TRUE ? 1 : cardc__v_false_schema(c, n);
-    if (guards(c) < 0)
-        return -1;
-    if (c->s->dynamic && n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
-        if (!V_GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small))
+    if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
+        if (!V_GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small, V_SMALL_SCOPE))
             return -1;
         c->scope[c->nscope++] = n->res;
         pushed = true;
     }
-    if (c->s->track || c->ann || c->defaults || n->errmsg)
-        ok = node_full(c, n, inst, ev);
-    else
-        ok = run_instructions(c, n, inst, NULL);
-    c->nkp = k0;
+    ok = !c->rec && !c->full ? node_fast(c, n, inst) : node_slow(c, n, inst, ev);
     if (pushed)
         c->nscope--;
     return ok;
+}
+
+/* Anything but the fast program: the dynamic scope, recording, the
+ * evaluated sets, annotations, defaults. */
+static NOINLINE int node_other(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+{
+    size_t k0 = c->nkp;
+    int ok;
+    if (c->s->dynamic)
+        ok = node_scoped(c, n, inst, ev);
+    else
+        ok = node_slow(c, n, inst, ev);
+    c->nkp = k0;
+    return ok;
+}
+
+int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+{
+    if (guards(c) < 0)
+        return -1;
+    /* The fast programs only where nothing is recorded at all: inside a
+     * recording validation even quiet branches keep the instruction order,
+     * so a regex limit reached there reports what it always did. Their
+     * keyword paths stay balanced, so nothing is restored here. */
+    if (c->slow)
+        return node_other(c, n, inst, ev);
+    return node_fast(c, n, inst);
 }
 
 static NOINLINE int inplace_track(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
@@ -277,7 +386,7 @@ int cardc__v_inplace(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
 {
     if (ev && ev->m)
         return inplace_track(c, n, inst, ev);
-    return cardc__v_node(c, n, inst, NULL);
+    return cardc__v_node(c, c->slow ? n : n->fast_target, inst, NULL);
 }
 
 /* Cycles need a reference: a node entered through one at the same
@@ -291,7 +400,7 @@ static NOINLINE int ref_loop(vctx *c, const cnode *n)
             return cardc__v_fatal(c, CARDC_E_LIMIT,
                                   "schema recursion without progress at %s (infinite $ref loop)",
                                   n->abs);
-    if (!V_GROWS(c, c->acts, c->nact, c->capact, c->acts_small))
+    if (!V_GROWS(c, c->acts, c->nact, c->capact, c->acts_small, V_SMALL_ACTS))
         return -1;
     c->acts[c->nact].node = n;
     c->acts[c->nact].ilevel = c->nip;
@@ -322,42 +431,57 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
                      uintptr_t stack_base)
 {
     unsigned flags = opts ? opts->flags : 0;
-    /* the small stacks need no clearing */
-    memset(c, 0, offsetof(vctx, ip_small));
+    /* one store each (a memset call cost a third of validating `true`) */
+    c->fatal = CARDC_OK;
+    c->heap = false;
+    c->quiet = c->mute = 0;
+    c->stack_limit = 0;
+    c->evals = 0;
+    c->match_data = NULL;
+    c->nip = c->nkp = 0;
+    c->ip = c->ip_small;
+    c->capip = V_SMALL_IP;
+    c->kp = c->kp_small;
+    c->capkp = V_SMALL_KP;
+    c->nscope = c->capscope = c->nact = c->capact = c->ndefs = c->capdefs = 0;
     c->s = s;
     c->doc = doc;
     c->r = result;
     c->err = err;
     c->fast = (flags & CARDC_VALIDATE_FAST) || !result;
-    c->rec = result && !c->fast;
-    c->ann = result && !c->fast && (flags & CARDC_VALIDATE_ANNOTATIONS);
+    c->rec = !c->fast;
+    c->ann = c->rec && (flags & CARDC_VALIDATE_ANNOTATIONS);
     c->defaults = (flags & CARDC__VALIDATE_DEFAULTS) && doc->src;
-    c->max_errors = (opts && opts->max_errors) ? opts->max_errors : 100;
-    c->max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
-                                                 : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
+    c->full = c->ann || c->defaults || s->track;
+    c->slow = c->rec || c->full || s->dynamic;
+    c->max_errors = 100;
+    c->max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
+    if (opts) {
+        if (opts->max_errors)
+            c->max_errors = opts->max_errors;
+        if (opts->max_depth > 0)
+            c->max_depth = (size_t)opts->max_depth;
+    }
     c->stack_base = stack_base;
+    c->stack_lo = stack_base > STACK_CHECK ? stack_base - STACK_CHECK : 0;
+    c->stack_hi = stack_base + STACK_CHECK;
     c->eval_limit = EVAL_BASE + EVAL_PER_VALUE;
-    c->ip = c->ip_small;
-    c->capip = sizeof c->ip_small / sizeof c->ip_small[0];
-    c->kp = c->kp_small;
-    c->capkp = sizeof c->kp_small / sizeof c->kp_small[0];
-    c->scope = c->scope_small;
-    c->capscope = sizeof c->scope_small / sizeof c->scope_small[0];
-    c->acts = c->acts_small;
-    c->capact = sizeof c->acts_small / sizeof c->acts_small[0];
 }
 
 static void ctx_free(vctx *c)
 {
-    if (c->ip != c->ip_small)
+    if (!c->heap)
+        return;
+    if (c->capip > V_SMALL_IP)
         free(c->ip);
-    if (c->kp != c->kp_small)
+    if (c->capkp > V_SMALL_KP)
         free(c->kp);
-    if (c->scope != c->scope_small)
+    if (c->capscope > V_SMALL_SCOPE)
         free(c->scope);
-    if (c->acts != c->acts_small)
+    if (c->capact > V_SMALL_ACTS)
         free(c->acts);
-    free(c->defs);
+    if (c->capdefs)
+        free(c->defs);
     cardc_regex_scratch_free(c->match_data);
 }
 
@@ -376,20 +500,48 @@ static int fill_defaults(vctx *c)
     return 1;
 }
 
+/* Back to the state of a fresh validation (the stacks keep their memory). */
+static void ctx_restart(vctx *c)
+{
+    c->fatal = CARDC_OK;
+    c->quiet = c->mute = 0;
+    c->evals = 0;
+    c->eval_limit = EVAL_BASE + EVAL_PER_VALUE;
+    c->nip = c->nkp = c->nscope = c->nact = c->ndefs = 0;
+}
+
 cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
                                  const cardc_validate_options *opts, cardc_result *result,
                                  cardc_error *err)
 {
     vctx c;
     char base;
-    int r;
+    int r = 0;
 
     if (!s)
         return cardc__error(err, CARDC_E_USAGE, "cardc_validate: schema is NULL");
     ctx_init(&c, s, doc, opts, result, err, (uintptr_t)&base);
-    if (result)
+    if (result && (result->nerr || result->nann || result->truncated))
         cardc__result_clear(result);
-    r = cardc__v_node(&c, s->root, &doc->v[0], NULL);
+    if (c.rec && !c.full) {
+        /* Exhaustive, but most instances are valid: a fast pass first,
+         * recording nothing; only a failure is evaluated again with its
+         * errors (then in the instructions' order). */
+        c.rec = false;
+        c.fast = true;
+        c.slow = s->dynamic;
+        c.err = NULL;
+        r = cardc__v_node(&c, s->root, &doc->v[0], NULL);
+        if (r != 1) {
+            ctx_restart(&c);
+            c.rec = true;
+            c.fast = false;
+            c.slow = true;
+            c.err = err;
+        }
+    }
+    if (r != 1)
+        r = cardc__v_node(&c, s->root, &doc->v[0], NULL);
     if (r == 1 && c.defaults)
         r = fill_defaults(&c);
     ctx_free(&c);
@@ -424,13 +576,20 @@ static void record_invalid(cardc_error *err, const cardc_result *result)
     }
 }
 
+/* A result keeps a small document's buffers for the next call. */
+static void doc_done(cardc_doc *doc, const cardc_doc *local)
+{
+    if (doc == local || doc->cap > RESULT_DOC_SLOTS || doc->capown > RESULT_DOC_BYTES)
+        cardc__doc_release(doc);
+}
+
 /* json-c in: the tree is copied into a document (doc.c says why). */
 static cardc_status validate_json(const cardc_schema *s, const struct json_object *instance,
                                   const cardc_validate_options *opts, unsigned extra,
                                   cardc_result *result, cardc_error *err)
 {
     cardc_validate_options o;
-    cardc_doc doc;
+    cardc_doc local, *doc = result ? &result->doc : &local;
     cardc_status st;
 
     if (!s)
@@ -439,13 +598,14 @@ static cardc_status validate_json(const cardc_schema *s, const struct json_objec
     if (opts)
         o = *opts;
     o.flags = (o.flags & ~CARDC__VALIDATE_DEFAULTS) | extra;
-    cardc__doc_init(&doc);
-    st = cardc__doc_from_json(&doc, instance, extra != 0);
+    if (!result)
+        cardc__doc_init(&local);
+    st = cardc__doc_from_json(doc, instance, extra != 0);
     if (st == CARDC_OK)
-        st = cardc__validate_doc(s, &doc, &o, result, err);
+        st = cardc__validate_doc(s, doc, &o, result, err);
     else
         cardc__error(err, st, st == CARDC_E_NOMEM ? "out of memory" : "instance too large");
-    cardc__doc_release(&doc);
+    doc_done(doc, &local);
     return st;
 }
 
@@ -493,9 +653,7 @@ static cardc_status validate_text_body(const cardc_schema *s, const char *text, 
         st = cardc__validate_doc(s, doc, opts, result, err);
     else if (result)
         cardc__result_clear(result), result->valid = false;
-    /* a result keeps a small document's buffers for the next payload */
-    if (doc == &local || doc->cap > RESULT_DOC_SLOTS || doc->capown > RESULT_DOC_BYTES)
-        cardc__doc_release(doc);
+    doc_done(doc, &local);
     return st;
 }
 

@@ -231,8 +231,7 @@ fatal:
 
 /* Branch errors only matter when the keyword fails: run quietly first and
  * replay with details on failure (annotations need the detailed run). */
-int cardc__v_any_one_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                        evset *ev)
+int cardc__v_any_one_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     int r;
     (void)t;
@@ -304,8 +303,7 @@ int cardc__v_if(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, e
 
 /* ---- objects ---- */
 
-int cardc__v_dep_schemas(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                         evset *ev)
+int cardc__v_dep_schemas(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     size_t i;
     int r, ok = 1;
@@ -430,8 +428,7 @@ int cardc__v_properties(vctx *c, const cinstr *in, const cardc_dval *inst, uint3
     return ok;
 }
 
-int cardc__v_pattern_props(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                           evset *ev)
+int cardc__v_pattern_props(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     const cardc_dval *k = inst + 1;
     int r, ok = 1;
@@ -497,19 +494,19 @@ int cardc__v_additional(vctx *c, const cinstr *in, const cardc_dval *inst, uint3
         return 1;
     for (uint32_t m = 0; m < inst->u.c.n; m++, k = next_member(k)) {
         const char *name = cardc__dstr(c->doc, k);
-        int extra = uneval ? !(ev && ev->m && m < ev->n && ev->m[m]) : is_additional(c, in, k, name);
+        int extra =
+            uneval ? !(ev && ev->m && m < ev->n && ev->m[m]) : is_additional(c, in, k, name);
         if (extra < 0)
             return -1;
         if (!extra)
             continue;
         if (sub->kind == NODE_FALSE) {
             ok = 0;
-            if (cardc__v_err_key(c, in,
-                                 uneval ? CARDC_V_UNEVALUATED_PROPERTIES
-                                        : CARDC_V_ADDITIONAL_PROPERTIES,
-                                 uneval ? "must not have unevaluated property "
-                                        : "must not have additional property ",
-                                 name, k->u.s.len) < 0)
+            if (cardc__v_err_key(
+                    c, in, uneval ? CARDC_V_UNEVALUATED_PROPERTIES : CARDC_V_ADDITIONAL_PROPERTIES,
+                    uneval ? "must not have unevaluated property "
+                           : "must not have additional property ",
+                    name, k->u.s.len) < 0)
                 return -1;
         } else {
             if (!kpush(c, in->kw, in->kwlen))
@@ -561,7 +558,7 @@ int cardc__v_property_names(vctx *c, const cinstr *in, const cardc_dval *inst, u
 
 /* First index in [from, to) of a DK_ARRAY whose element the type mask
  * rejects, or to: a tight loop over the elements' type bits. */
-static size_t quick_run(const cardc_dval *arr, size_t from, size_t to, uint32_t mask)
+size_t cardc__v_quick_run(const cardc_dval *arr, size_t from, size_t to, uint32_t mask)
 {
     const cardc_dval *e = arr + 1;
     size_t i;
@@ -625,7 +622,7 @@ int cardc__v_items(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t
     if (sub && sub->quick && !c->ann && in->op == OP_ITEMS) {
         /* type-only items (byte arrays): only a failing element goes the
          * slow way, for its error */
-        i = quick_run(inst, from, to, sub->quick);
+        i = cardc__v_quick_run(inst, from, to, sub->quick);
         c->eval_limit += EVAL_PER_VALUE * (i - from);
         if (ev && ev->m)
             for (size_t k = from; k < i && k < ev->n; k++)
@@ -689,9 +686,8 @@ int cardc__v_contains(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_
             "must contain at least %llu matching item%s, got %zu",
             (unsigned long long)in->u.contains.min, in->u.contains.min == 1 ? "" : "s", hits);
     if (in->u.contains.has_max && hits > in->u.contains.max)
-        return cardc__v_err_fmt(c, in, CARDC_V_MAX_CONTAINS, NULL,
-                                "must contain at most %llu matching item%s, got %zu",
-                                (unsigned long long)in->u.contains.max,
-                                in->u.contains.max == 1 ? "" : "s", hits);
+        return cardc__v_err_fmt(
+            c, in, CARDC_V_MAX_CONTAINS, NULL, "must contain at most %llu matching item%s, got %zu",
+            (unsigned long long)in->u.contains.max, in->u.contains.max == 1 ? "" : "s", hits);
     return 1;
 }

@@ -130,8 +130,7 @@ static int multiple_of(const cardc_dval *v, const cnum *div)
     }
 }
 
-int cardc__v_multiple_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                         evset *ev)
+int cardc__v_multiple_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     strbuf m = {0};
     (void)ev;
@@ -385,8 +384,7 @@ int cardc__v_required(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_
     return ok;
 }
 
-int cardc__v_dep_required(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                          evset *ev)
+int cardc__v_dep_required(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     strbuf m = {0};
     size_t i, j;

@@ -48,39 +48,54 @@ typedef struct act {
     size_t ilevel;
 } act;
 
+/* Elements of the stacks inside vctx (the heap takes over beyond). */
+#define V_SMALL_IP    32
+#define V_SMALL_KP    64
+#define V_SMALL_SCOPE 16
+#define V_SMALL_ACTS  64
+
 typedef struct vctx {
+    /* set up by every validation */
     const cardc_schema *s;
     const cardc_doc *doc;
     cardc_result *r;
     cardc_error *err;
-    cardc_status fatal;
     bool rec;      /* errors are recorded (a result, exhaustive mode) */
     bool fast;     /* stop at the first failure */
     bool ann;      /* collect annotations */
     bool defaults; /* collect defaults */
-    int quiet;     /* > 0: inside a subschema whose errors are discarded */
-    int mute;      /* > 0: inside "not", whose annotations are discarded too */
+    bool full;     /* ann, defaults or unevaluated*: nodes take the slow path */
+    bool slow;     /* rec, full or a dynamic scope: no fast programs */
     size_t max_errors;
     size_t max_depth;
-    uintptr_t stack_base;
+    uint64_t eval_limit;
+    /* The thread's stack: frames below lo or above hi are checked against
+     * its real size (stack_guard). */
+    uintptr_t stack_base, stack_lo, stack_hi;
+    /* zero at the start: the stacks' pointers mean nothing while their
+     * capacity is 0 */
+    cardc_status fatal;
+    bool heap;          /* some stack or scratch left vctx: ctx_free has work */
+    int quiet;          /* > 0: inside a subschema whose errors are discarded */
+    int mute;           /* > 0: inside "not", whose annotations are discarded too */
     size_t stack_limit; /* 0 until computed */
-    uint64_t evals, eval_limit;
+    uint64_t evals;
     void *match_data; /* pcre2's, made on the first regex match */
-    seg *ip;
     size_t nip, capip;
-    seg *kp;
     size_t nkp, capkp;
-    const cresource **scope;
     size_t nscope, capscope;
-    act *acts;
     size_t nact, capact;
-    pdefault *defs;
     size_t ndefs, capdefs;
+    seg *ip;
+    seg *kp;
+    const cresource **scope;
+    act *acts;
+    pdefault *defs;
     /* first slots of the stacks: most validations never touch the heap */
-    seg ip_small[32];
-    seg kp_small[64];
-    const cresource *scope_small[16];
-    act acts_small[64];
+    seg ip_small[V_SMALL_IP];
+    seg kp_small[V_SMALL_KP];
+    const cresource *scope_small[V_SMALL_SCOPE];
+    act acts_small[V_SMALL_ACTS];
 } vctx;
 
 /* Evaluated properties / items of one instance (only with unevaluated*). */
@@ -92,12 +107,23 @@ typedef struct evset {
 #define REC(c) ((c)->rec && !(c)->quiet)
 
 /* ---- validate.c ---- */
-int cardc__v_node(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev);
+/* A schema node (NODE_SCHEMA); 1 passes, 0 fails, -1 stop. */
+int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev);
+NOINLINE int cardc__v_false_schema(vctx *c, const cnode *n);
+
+/* Any node: true and false are decided without a call. */
+static inline int cardc__v_node(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+{
+    if (n->kind == NODE_SCHEMA)
+        return cardc__v_node_schema(c, n, inst, ev);
+    return n->kind == NODE_TRUE ? 1 : cardc__v_false_schema(c, n);
+}
 /* A subschema on the same instance; its evaluated set joins ev when it passes. */
 int cardc__v_inplace(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev);
 int cardc__v_via_ref(vctx *c, const cnode *target, const cardc_dval *inst, evset *ev,
                      const char *kw, size_t kwl);
-NOINLINE int cardc__v_grow(void **arr, size_t *cap, size_t elem, void *small);
+NOINLINE int cardc__v_grow(vctx *c, void **arr, size_t *cap, size_t elem, void *small,
+                           size_t nsmall);
 int cardc__v_depth_error(vctx *c);
 
 /* ---- validate_report.c ---- */
@@ -115,7 +141,6 @@ NOINLINE int cardc__v_err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const
 NOINLINE int cardc__v_err_key(vctx *c, const cinstr *in, cardc_vcode code, const char *prefix,
                               const char *k, size_t kl);
 int cardc__v_bad_utf8(vctx *c, const cinstr *in);
-NOINLINE int cardc__v_false_schema(vctx *c, const cnode *n);
 /* Messages: decimal text, JSON of a value (cut after ~40 characters), "got
  * TYPE VALUE", type lists. */
 void cardc__v_sb_zu(strbuf *b, uint64_t v);
@@ -126,8 +151,7 @@ void cardc__v_sb_types(strbuf *b, uint32_t t);
 NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0);
 NOINLINE int cardc__v_add_annotation(vctx *c, const char *kw, const char *abs,
                                      struct json_object *value);
-int cardc__v_add_annotation_own(vctx *c, const char *kw, const char *abs,
-                                struct json_object *copy);
+int cardc__v_add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy);
 NOINLINE int cardc__v_applicator_annotation(vctx *c, const cinstr *in, const cardc_dval *inst,
                                             uint32_t t);
 NOINLINE int cardc__v_annotate(vctx *c, const cnode *n);
@@ -151,6 +175,19 @@ int cardc__v_unique(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset 
 int cardc__v_required(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
 int cardc__v_dep_required(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
 int cardc__v_ref(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+/* validate_fast.c */
+int cardc__v_ref_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_object(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_all_of_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_any_one_of_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_not_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_if_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_items_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_contains_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+int cardc__v_property_names_fast(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
+/* First index in [from, to) of an array whose element the type mask
+ * rejects, or to. */
+size_t cardc__v_quick_run(const cardc_dval *arr, size_t from, size_t to, uint32_t mask);
 int cardc__v_all_of(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
 int cardc__v_any_one_of(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
 int cardc__v_not(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
@@ -169,18 +206,20 @@ int cardc__v_regex(vctx *c, const cinstr *in, const cardc_regex *re, const char 
 
 /* ---- paths ---- */
 
-/* Room for one more element in arr (n used of cap); small: the buffer inside
- * vctx the array starts in, if any. */
-#define V_GROWS(c, arr, n, cap, small)                                              \
-    ((n) < (cap) ? 1                                                                \
-     : cardc__v_grow((void **)&(arr), &(cap), sizeof *(arr), small) ? 1             \
-                                                                    : (cardc__v_nomem(c), 0))
-#define V_GROW(c, arr, n, cap) V_GROWS(c, arr, n, cap, NULL)
+/* Room for one more element in arr (n used of cap). An array starts with
+ * capacity 0 (its pointer unset): its first element goes to small (nsmall
+ * elements inside vctx, if any), then to the heap. */
+#define V_GROWS(c, arr, n, cap, small, nsmall)                                 \
+    ((n) < (cap) ? 1                                                           \
+     : cardc__v_grow(c, (void **)&(arr), &(cap), sizeof *(arr), small, nsmall) \
+         ? 1                                                                   \
+         : (cardc__v_nomem(c), 0))
+#define V_GROW(c, arr, n, cap) V_GROWS(c, arr, n, cap, NULL, 0)
 
 static ALWAYS_INLINE int seg_push(vctx *c, seg **v, size_t *nv, size_t *cap, seg *small,
-                                  const char *s, size_t n)
+                                  size_t nsmall, const char *s, size_t n)
 {
-    if (!V_GROWS(c, *v, *nv, *cap, small))
+    if (!V_GROWS(c, *v, *nv, *cap, small, nsmall))
         return 0;
     (*v)[*nv].s = s;
     (*v)[*nv].n = n;
@@ -190,22 +229,22 @@ static ALWAYS_INLINE int seg_push(vctx *c, seg **v, size_t *nv, size_t *cap, seg
 
 static ALWAYS_INLINE int ipush_key(vctx *c, const char *k, size_t n)
 {
-    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, k, n);
+    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, V_SMALL_IP, k, n);
 }
 
 static ALWAYS_INLINE int ipush_idx(vctx *c, size_t i)
 {
-    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, NULL, i);
+    return seg_push(c, &c->ip, &c->nip, &c->capip, c->ip_small, V_SMALL_IP, NULL, i);
 }
 
 static ALWAYS_INLINE int kpush(vctx *c, const char *k, size_t n)
 {
-    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, k, n);
+    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, V_SMALL_KP, k, n);
 }
 
 static ALWAYS_INLINE int kpush_idx(vctx *c, size_t i)
 {
-    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, NULL, i);
+    return seg_push(c, &c->kp, &c->nkp, &c->capkp, c->kp_small, V_SMALL_KP, NULL, i);
 }
 
 /* ---- descending ---- */
@@ -217,8 +256,8 @@ static ALWAYS_INLINE bool quick_pass(const vctx *c, const cnode *n, const cardc_
 }
 
 /* Validates member value v (named key) against n. */
-static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, const cardc_dval *v,
-                                     const char *key, size_t kl)
+static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, const cardc_dval *v, const char *key,
+                                     size_t kl)
 {
     int r;
     c->eval_limit += EVAL_PER_VALUE;
@@ -228,7 +267,7 @@ static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, const cardc_dval *
         return cardc__v_depth_error(c);
     if (!ipush_key(c, key, kl))
         return -1;
-    r = cardc__v_node(c, n, v, NULL);
+    r = cardc__v_node(c, c->slow ? n : n->fast_target, v, NULL);
     c->nip--;
     return r;
 }
@@ -244,7 +283,7 @@ static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, const cardc_dval *
         return cardc__v_depth_error(c);
     if (!ipush_idx(c, i))
         return -1;
-    r = cardc__v_node(c, n, v, NULL);
+    r = cardc__v_node(c, c->slow ? n : n->fast_target, v, NULL);
     c->nip--;
     return r;
 }

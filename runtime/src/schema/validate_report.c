@@ -293,6 +293,8 @@ int cardc__v_record(vctx *c, const char *kw, const char *abs, cardc_vcode code, 
 
 int cardc__v_kw_error(vctx *c, const cinstr *in, cardc_vcode code, strbuf *m, const char *param)
 {
+    if (!REC(c) && !m->s)
+        return c->fatal ? -1 : 0;
     cardc__v_record(c, in->kw, in->abs, code, m, param);
     return c->fatal ? -1 : 0;
 }
@@ -379,6 +381,8 @@ static NOINLINE int regex_limit(vctx *c, const cinstr *in, const cardc_regex *re
 int cardc__v_regex(vctx *c, const cinstr *in, const cardc_regex *re, const char *s, size_t n)
 {
     int r = cardc_regex_search_with(re, s, n, &c->match_data);
+    if (c->match_data)
+        c->heap = true;
     if (r == -1)
         return regex_limit(c, in, re, s, n);
     if (r < 0)
@@ -528,7 +532,6 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
     return c->fatal ? -1 : 0;
 }
 
-
 /* ---- annotations ---- */
 
 int cardc__v_add_annotation_own(vctx *c, const char *kw, const char *abs, struct json_object *copy)
@@ -601,7 +604,8 @@ static int annotated_name(vctx *c, const cinstr *in, const char *k, size_t kl, u
         match = r;
     }
     if (in->op == OP_ADDITIONAL_PROPS)
-        match = !match && !(in->u.addl.props && ckeys_find(&in->u.addl.props->u.props.k, k, kl, h) >= 0);
+        match = !match &&
+                !(in->u.addl.props && ckeys_find(&in->u.addl.props->u.props.k, k, kl, h) >= 0);
     return match;
 }
 
