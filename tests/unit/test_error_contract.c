@@ -58,6 +58,14 @@ static void test_values_and_bind(void)
     FAILS(cardc_bytes_set(NULL, "x", 1, &err));
     FAILS(cardc_numbers_set_bytes(NULL, (const uint8_t *)"x", 1, &err));
     FAILS(cardc_numbers_set_values(NULL, NULL, 1, &err));
+    {
+        cardc_members m = {0};
+        FAILS(cardc_members_set(NULL, "x", 1, "1", 1, &err));
+        FAILS(cardc_members_set(&m, "x", 1, "[", 1, &err));
+        FAILS(cardc_members_set(&m, "\xff", 1, "1", 1, &err));
+        clean("members_set", cardc_members_set(&m, "x", 1, "1", 1, &err), &err);
+        cardc_bind_free(&cardc_members_type, &m);
+    }
     FAILS(cardc_bind_init(NULL, &in, &err));
     FAILS(cardc_bind_decode(&llava_1_5_7b_hf_input_type, &in, "{", 1, NULL, &err));
     FAILS(cardc_bind_decode(&llava_1_5_7b_hf_input_type, &in, "{}", 2, NULL, &err));
