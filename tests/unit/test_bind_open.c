@@ -74,11 +74,11 @@ typedef struct opens {
     cardc_members additional;
 } opens;
 
-#define INT_TYPE(name, ptr)                                                                  \
-    static const cardc_type name = {.kind = CARDC_KIND_INT,                                  \
-                                    .c_name = "int64_t",                                     \
-                                    .pointer = ptr,                                          \
-                                    .size = sizeof(int64_t),                                 \
+#define INT_TYPE(name, ptr)                                  \
+    static const cardc_type name = {.kind = CARDC_KIND_INT,  \
+                                    .c_name = "int64_t",     \
+                                    .pointer = ptr,          \
+                                    .size = sizeof(int64_t), \
                                     .schema = &open_schema}
 INT_TYPE(open_a_type, "/properties/open/properties/a");
 INT_TYPE(typed_a_type, "/properties/typed/properties/a");
@@ -87,9 +87,8 @@ INT_TYPE(xy_x_type, "/properties/pick/anyOf/1/properties/x");
 
 static const cardc_check open_checks[] = {
     {.op = CARDC_CHECK_MAX_PROPERTIES, .count = 3, .keyword = "/properties/open/maxProperties"}};
-static const cardc_field open_fields[] = {{"a", 1, offsetof(open_obj, a),
-                                           offsetof(open_obj, has_a), CARDC_NO_OFFSET,
-                                           &open_a_type, NULL, false}};
+static const cardc_field open_fields[] = {{"a", 1, offsetof(open_obj, a), offsetof(open_obj, has_a),
+                                           CARDC_NO_OFFSET, &open_a_type, NULL, false}};
 static const cardc_type open_type = {.kind = CARDC_KIND_OBJECT,
                                      .c_name = "open_obj",
                                      .pointer = "/properties/open",
@@ -150,11 +149,10 @@ static const cardc_type y_type = {.kind = CARDC_KIND_STRING,
                                   .pointer = "/properties/pick/anyOf/1/properties/y",
                                   .size = sizeof(cardc_string),
                                   .schema = &open_schema};
-static const cardc_field xy_fields[] = {
-    {"x", 1, offsetof(pick_xy, x), offsetof(pick_xy, has_x), CARDC_NO_OFFSET, &xy_x_type, NULL,
-     false},
-    {"y", 1, offsetof(pick_xy, y), offsetof(pick_xy, has_y), CARDC_NO_OFFSET, &y_type, NULL,
-     false}};
+static const cardc_field xy_fields[] = {{"x", 1, offsetof(pick_xy, x), offsetof(pick_xy, has_x),
+                                         CARDC_NO_OFFSET, &xy_x_type, NULL, false},
+                                        {"y", 1, offsetof(pick_xy, y), offsetof(pick_xy, has_y),
+                                         CARDC_NO_OFFSET, &y_type, NULL, false}};
 static const cardc_type pick_xy_type = {.kind = CARDC_KIND_OBJECT,
                                         .c_name = "pick_xy",
                                         .pointer = "/properties/pick/anyOf/1",
@@ -175,12 +173,12 @@ static const cardc_type pick_type = {.kind = CARDC_KIND_UNION,
                                      .schema = &open_schema};
 
 static const cardc_field opens_fields[] = {
-    {"open", 4, offsetof(opens, open), offsetof(opens, has_open), CARDC_NO_OFFSET, &open_type,
-     NULL, false},
+    {"open", 4, offsetof(opens, open), offsetof(opens, has_open), CARDC_NO_OFFSET, &open_type, NULL,
+     false},
     {"typed", 5, offsetof(opens, typed), offsetof(opens, has_typed), CARDC_NO_OFFSET, &typed_type,
      NULL, false},
-    {"pick", 4, offsetof(opens, pick), offsetof(opens, has_pick), CARDC_NO_OFFSET, &pick_type,
-     NULL, false}};
+    {"pick", 4, offsetof(opens, pick), offsetof(opens, has_pick), CARDC_NO_OFFSET, &pick_type, NULL,
+     false}};
 static const cardc_type opens_type = {.kind = CARDC_KIND_OBJECT,
                                       .c_name = "opens",
                                       .pointer = "",
@@ -200,8 +198,8 @@ static cardc_schema *reference_schema(void)
     cardc_error err;
 
     cardc_error_clear(&err);
-    if (cardc_json_parse(open_schema_json, strlen(open_schema_json), "open.json", 0, &doc,
-                         &err) != CARDC_OK ||
+    if (cardc_json_parse(open_schema_json, strlen(open_schema_json), "open.json", 0, &doc, &err) !=
+            CARDC_OK ||
         cardc_schema_compile(doc, NULL, &s, &err) != CARDC_OK) {
         fprintf(stderr, "FAIL: cannot compile the test schema: %s\n", err.message);
         exit(1);
@@ -242,8 +240,8 @@ static void expect_kept(cardc_schema *ref, const char *text, const char *want)
     CHECK_MSG(reference_valid(ref, text, ptr, sizeof ptr), "%s: the validator rejects it", text);
     CHECK_MSG(cardc_bind_decode(&opens_type, &v, text, strlen(text), NULL, &err) == CARDC_OK,
               "decode %s: %s", text, err.message);
-    CHECK_MSG(cardc_bind_encode(&opens_type, &v, &a, NULL, &err) == CARDC_OK, "encode %s: %s",
-              text, err.message);
+    CHECK_MSG(cardc_bind_encode(&opens_type, &v, &a, NULL, &err) == CARDC_OK, "encode %s: %s", text,
+              err.message);
     if (a) {
         CHECK_MSG(strcmp(a, want) == 0, "%s encoded as %s, want %s", text, a, want);
         CHECK_MSG(reference_valid(ref, a, ptr, sizeof ptr), "%s: encoded %s is invalid", text, a);
@@ -297,7 +295,8 @@ static void decode_keeps(cardc_schema *ref)
           strcmp(v.open.additional.items[1].name.data, "y") == 0);
     CHECK(cardc_members_get(&v.open.additional, "y") == &v.open.additional.items[1].value);
     CHECK(cardc_members_get(&v.open.additional, "a") == NULL);
-    CHECK(cardc_members_get(NULL, "y") == NULL && cardc_members_get(&v.open.additional, NULL) == NULL);
+    CHECK(cardc_members_get(NULL, "y") == NULL &&
+          cardc_members_get(&v.open.additional, NULL) == NULL);
     /* typed: the additionalProperties schema's type */
     CHECK(v.has_typed && v.typed.additional.count == 2 &&
           strcmp(v.typed.additional.items[0].key.data, "n") == 0 &&
