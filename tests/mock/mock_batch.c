@@ -223,8 +223,7 @@ static enum MHD_Result poll_batch(mock_server *s, struct MHD_Connection *c, cons
     if (fault == 500)
         return send_cf_error(c, 500, 3043, "Internal server error", NULL);
     if (fault == 429)
-        return send_cf_error(c, 429, 3040, "Capacity temporarily exceeded, please try again.",
-                             "1");
+        return send_cf_error(c, 429, 3040, "Capacity temporarily exceeded, please try again.", "1");
     if (status)
         return send_json(c, 200, status_result(status, id, NULL), NULL);
     if (!answer) {
@@ -243,8 +242,7 @@ enum MHD_Result mock_batch_answer(mock_server *s, struct MHD_Connection *c, cons
     enum MHD_Result ret;
 
     cardc_error_clear(&err);
-    if (cardc_json_parse(rq->body ? rq->body : "", rq->len, "<batch>", 0, &doc, &err) !=
-            CARDC_OK ||
+    if (cardc_json_parse(rq->body ? rq->body : "", rq->len, "<batch>", 0, &doc, &err) != CARDC_OK ||
         !json_object_is_type(doc, json_type_object)) {
         note_failure(s, "a batch request that is no JSON object");
         json_object_put(doc);

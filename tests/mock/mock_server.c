@@ -413,7 +413,7 @@ static bool check_data_url(mock_server *s, const char *url)
 /* An OpenAI chat request: model, messages with an image data URL, the
  * optional numbers. Returns the parsed body (the caller's) or NULL, with the
  * failure noted. */
-static json_object *check_chat(mock_server *s, const request *rq)
+static json_object *check_chat(mock_server *s, const request *rq, const char *want_model)
 {
     json_object *doc = NULL, *v, *messages;
     cardc_error err;
@@ -432,9 +432,9 @@ static json_object *check_chat(mock_server *s, const request *rq)
         note_failure(s, "chat request without a model");
         goto fail;
     }
-    if (s->openai_model && strcmp(json_object_get_string(v), s->openai_model) != 0) {
+    if (want_model && strcmp(json_object_get_string(v), want_model) != 0) {
         note_failure(s, "chat request for model \"%s\", expected \"%s\"", json_object_get_string(v),
-                     s->openai_model);
+                     want_model);
         goto fail;
     }
     if (json_object_object_get_ex(doc, "max_tokens", &v) && !json_object_is_type(v, json_type_int))
@@ -807,7 +807,8 @@ static enum MHD_Result answer_schema(mock_server *s, struct MHD_Connection *c, c
 }
 
 static enum MHD_Result answer_chat(mock_server *s, struct MHD_Connection *c, const char *method,
-                                   const request *rq, mock_scenario sc, unsigned nth)
+                                   const char *want_model, const request *rq, mock_scenario sc,
+                                   unsigned nth)
 {
     json_object *doc, *v;
     bool stream = false;
@@ -822,7 +823,7 @@ static enum MHD_Result answer_chat(mock_server *s, struct MHD_Connection *c, con
         return send_openai_error(c, 401, "invalid_request_error", "Invalid API key", NULL);
     if (rq->overflow)
         return send_openai_error(c, 413, "invalid_request_error", "Request too large", NULL);
-    if (!(doc = check_chat(s, rq)))
+    if (!(doc = check_chat(s, rq, want_model)))
         return send_openai_error(c, 400, "BadRequestError", "mock: bad chat request", NULL);
     json_object_object_get_ex(doc, "model", &v);
     snprintf(model, sizeof model, "%s", json_object_get_string(v));
@@ -926,7 +927,8 @@ static enum MHD_Result answer_gateway(mock_server *s, struct MHD_Connection *c, 
             note_failure(s, "account \"%s\", expected \"%s\"", account, s->account);
             return send_cf_error(c, 403, 10000, "Authentication error", NULL);
         }
-        return answer_chat(s, c, method, rq, sc, nth);
+        /* Workers AI's own OpenAI-compatible route: its model names */
+        return answer_chat(s, c, method, s->model_name, rq, sc, nth);
     }
     return answer_run(s, c, method, account, model, rq, sc, nth);
 }
@@ -958,11 +960,12 @@ static enum MHD_Result dispatch(mock_server *s, struct MHD_Connection *c, const 
     pthread_mutex_unlock(&s->lock);
 
     if (strcmp(rest, "/v1/chat/completions") == 0)
-        return check_gateway_auth(s, c, false) ? answer_chat(s, c, method, rq, sc, nth)
-                                               : send_cf_error(c, 400, 7003,
-                                                               "mock: stray "
-                                                               "gateway credential",
-                                                               NULL);
+        return check_gateway_auth(s, c, false)
+                   ? answer_chat(s, c, method, s->openai_model, rq, sc, nth)
+                   : send_cf_error(c, 400, 7003,
+                                   "mock: stray "
+                                   "gateway credential",
+                                   NULL);
     if (strncmp(rest, "/v1/", 4) == 0)
         return answer_gateway(s, c, rest + 4, method, rq, sc, nth);
     if (!check_gateway_auth(s, c, false))

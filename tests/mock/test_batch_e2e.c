@@ -69,8 +69,8 @@ static cardc_client *client_for(env *e, const char *scenario, bool gateway, card
 
     cardc_client_options_init(&o);
     o.backend = backend;
-    snprintf(url, size, "http://127.0.0.1:%u/s/%s/%s", (unsigned)mock_server_port(e->srv),
-             scenario, gateway ? "v1" : "client/v4");
+    snprintf(url, size, "http://127.0.0.1:%u/s/%s/%s", (unsigned)mock_server_port(e->srv), scenario,
+             gateway ? "v1" : "client/v4");
     o.base_url = url;
     o.account_id = ACCOUNT;
     o.api_token = TOKEN;
@@ -273,8 +273,8 @@ static void test_size_limit(env *e)
     b = untyped_batch(e, 2, one - 10, true);
     if (c && b) {
         CHECK(cardc_client_batch_wait(c, b, &err) == CARDC_E_TOO_LARGE);
-        CHECK_MSG(strstr(err.message, "input 0") && strstr(err.message, "nothing was sent"),
-                  "%s", err.message);
+        CHECK_MSG(strstr(err.message, "input 0") && strstr(err.message, "nothing was sent"), "%s",
+                  err.message);
         CHECK(mock_server_requests(e->srv) == 0);
     }
     cardc_batch_free(b);
@@ -426,8 +426,8 @@ static void test_misuse(env *e)
     input_json(0, in, sizeof in);
     CHECK(cardc_batch_add_json(b, in, strlen(in), "same", &err) == CARDC_OK);
     CHECK(cardc_batch_add_json(b, in, strlen(in), "same", &err) == CARDC_E_USAGE);
-    CHECK(cardc_batch_add_json(b, "{\"external_reference\":\"x\",\"image\":[1]}", 38, "y",
-                               &err) == CARDC_E_USAGE);
+    CHECK(cardc_batch_add_json(b, "{\"external_reference\":\"x\",\"image\":[1]}", 38, "y", &err) ==
+          CARDC_E_USAGE);
     CHECK(cardc_batch_count(b) == 1);
     oa = NULL;
     {
@@ -475,8 +475,8 @@ static void test_gateway(env *e)
         rq.task_type = "image-to-text";
         rq.input = json;
         rq.input_len = strlen(json);
-        CHECK_MSG(cardc_client_run_json(c, &rq, &out, &n, &ct, &err) == CARDC_OK,
-                  "gateway %d: %s", k, err.message);
+        CHECK_MSG(cardc_client_run_json(c, &rq, &out, &n, &ct, &err) == CARDC_OK, "gateway %d: %s",
+                  k, err.message);
         CHECK(out && strstr(out, MOCK_DESCRIPTION));
         mock_server_last_path(e->srv, path, sizeof path, &aig);
         CHECK_MSG(strcmp(path, wants[k]) == 0 && aig, "gateway %d: path %s, cf-aig %d", k, path,

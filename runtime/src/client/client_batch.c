@@ -26,7 +26,7 @@
 typedef struct batch_item {
     char *input; /* compact JSON as sent, external_reference included */
     size_t input_len;
-    char *ref; /* external_reference, or NULL */
+    char *ref;    /* external_reference, or NULL */
     char *output; /* compact JSON, once collected and valid */
     size_t output_len;
     bool collected;
@@ -77,7 +77,8 @@ static cardc_status check_options(const cardc_batch_options *o, cardc_error *e)
                             "a batch needs a model descriptor or an output schema: every output "
                             "is validated");
     if (!o->model && (!o->model_name || !*o->model_name))
-        return cardc__error(e, CARDC_E_USAGE, "a batch without a model descriptor needs model_name");
+        return cardc__error(e, CARDC_E_USAGE,
+                            "a batch without a model descriptor needs model_name");
     if (o->max_request_bytes < sizeof REQUESTS_HEAD + sizeof REQUESTS_TAIL)
         return cardc__error(e, CARDC_E_CONFIG, "max_request_bytes is too small (%zu)",
                             o->max_request_bytes);
@@ -259,8 +260,7 @@ cardc_status cardc_batch_add_json(cardc_batch *batch, const char *json, size_t l
                                   const char *external_reference, cardc_error *err)
 {
     cardc__error_enter(err);
-    return cardc__error_leave(err,
-                              batch_add_json_body(batch, json, len, external_reference, err));
+    return cardc__error_leave(err, batch_add_json_body(batch, json, len, external_reference, err));
 }
 
 static cardc_status batch_add_body(cardc_batch *b, const void *input, const char *ref,
@@ -403,7 +403,8 @@ static const char *response_error(struct json_object *resp)
     if (json_object_object_get_ex(resp, "errors", &errors) &&
         json_object_is_type(errors, json_type_array) && json_object_array_length(errors) > 0 &&
         (e0 = json_object_array_get_idx(errors, 0)) &&
-        json_object_object_get_ex(e0, "message", &msg) && json_object_is_type(msg, json_type_string))
+        json_object_object_get_ex(e0, "message", &msg) &&
+        json_object_is_type(msg, json_type_string))
         return json_object_get_string(msg);
     return "the model failed on this input (no message)";
 }
@@ -554,10 +555,10 @@ static cardc_status post_batch(cardc_client *c, const char *url, const char *bod
 
 static char *batch_url(const cardc_client *c, const cardc_batch *b)
 {
-    const char *name = c->model            ? c->model
-                       : b->o.model_name   ? b->o.model_name
-                       : b->o.model        ? b->o.model->name
-                                           : NULL;
+    const char *name = c->model          ? c->model
+                       : b->o.model_name ? b->o.model_name
+                       : b->o.model      ? b->o.model->name
+                                         : NULL;
     char *run, *url;
 
     if (!name)
@@ -637,7 +638,8 @@ static cardc_status read_answer(cardc_batch *b, batch_part *p, struct json_objec
         return CARDC_OK;
     }
     if (json_object_is_type(result, json_type_object) &&
-        json_object_object_get_ex(result, "status", &v) && json_object_is_type(v, json_type_string)) {
+        json_object_object_get_ex(result, "status", &v) &&
+        json_object_is_type(v, json_type_string)) {
         const char *status = json_object_get_string(v);
         if (strcmp(status, "queued") == 0 || strcmp(status, "running") == 0)
             return CARDC_OK;
@@ -645,8 +647,7 @@ static cardc_status read_answer(cardc_batch *b, batch_part *p, struct json_objec
                             "the batch %.100s is \"%.100s\" and has no responses",
                             p->request_id ? p->request_id : "", status);
     }
-    return cardc__error(e, CARDC_E_BACKEND,
-                        "the batch answer has neither a status nor responses");
+    return cardc__error(e, CARDC_E_BACKEND, "the batch answer has neither a status nor responses");
 }
 
 static cardc_status submit_part(cardc_client *c, cardc_batch *b, batch_part *p, const char *url,
@@ -713,7 +714,8 @@ cardc_status cardc_client_batch_submit(cardc_client *client, cardc_batch *batch,
 
     cardc__error_enter(err);
     cardc_error_clear(&e);
-    return cardc__error_leave(err, cardc__client_finish(client, submit(client, batch, &e), &e, err));
+    return cardc__error_leave(err,
+                              cardc__client_finish(client, submit(client, batch, &e), &e, err));
 }
 
 static bool all_done(const cardc_batch *b)
