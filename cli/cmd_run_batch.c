@@ -113,9 +113,9 @@ static int read_line(const run_batch_args *a, run_batch_inputs *in, const char *
         refcopy = strdup(json_object_get_string(ref));
         json_object_object_del(doc, "external_reference");
     }
-    rc = a->in_schema ? run_check_line(a->in_schema, doc, shown(a->batch_path), text, len,
-                                       (int)lineno)
-                      : 0;
+    rc = a->in_schema
+             ? run_check_line(a->in_schema, doc, shown(a->batch_path), text, len, (int)lineno)
+             : 0;
     if (rc == 0 && (!(input = cardc_json_dump(doc, 0)) || (ref && !refcopy) ||
                     add_line(in, input, refcopy, lineno) != 0)) {
         fprintf(stderr, "cardc: error: out of memory reading %s\n", name);
@@ -139,8 +139,8 @@ static int read_lines(const run_batch_args *a, run_batch_inputs *in, const char 
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - text) : len, n = end - pos;
         lineno++;
-        while (n && (text[pos + n - 1] == '\r' || text[pos + n - 1] == ' ' ||
-                     text[pos + n - 1] == '\t'))
+        while (n &&
+               (text[pos + n - 1] == '\r' || text[pos + n - 1] == ' ' || text[pos + n - 1] == '\t'))
             n--;
         if (strspn(text + pos, " \t") < n) {
             int rc = read_line(a, in, text + pos, n, lineno);
@@ -261,15 +261,15 @@ static int print_results(const run_batch_args *a, const run_batch_inputs *in, co
     ok = 1;
     for (size_t i = 0; i < cardc_batch_count(b); i++) {
         struct json_object *line = result_line(a, in, b, i, &worst);
-        const char *text =
-            json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN |
-                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
+        const char *text = json_object_to_json_string_ext(line, JSON_C_TO_STRING_PLAIN |
+                                                                    JSON_C_TO_STRING_NOSLASHESCAPE);
         ok = ok && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
         json_object_put(line);
     }
     ok = (a->out_path ? fclose(f) == 0 : fflush(f) == 0) && ok;
     if (!ok) {
-        fprintf(stderr, "cardc: error: cannot write %s\n", a->out_path ? a->out_path : "the output");
+        fprintf(stderr, "cardc: error: cannot write %s\n",
+                a->out_path ? a->out_path : "the output");
         return CLI_EXIT_ERROR;
     }
     return worst;

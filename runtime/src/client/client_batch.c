@@ -356,7 +356,7 @@ cardc_status cardc_batch_output(const cardc_batch *batch, size_t index, void *ou
 
 /* ---- Collecting --------------------------------------------------------------- */
 
-/* Input it's failure: a copy of e (or a fresh record) kept with it. */
+/* Records the failure of input it: a copy of e (or a fresh record). */
 static cardc_status item_fail(batch_item *it, cardc_status st, const cardc_error *e,
                               const char *fmt, const char *arg)
 {
