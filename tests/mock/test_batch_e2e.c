@@ -411,6 +411,9 @@ static void test_misuse(env *e)
     bo.model_name = MODEL;
     bo.poll_max_ms = 1;
     CHECK(cardc_batch_new(&bo, &b, &err) == CARDC_E_CONFIG && !b);
+    bo.poll_first_ms = 0; /* a wait that never grows */
+    bo.poll_max_ms = 0;
+    CHECK(cardc_batch_new(&bo, &b, &err) == CARDC_E_CONFIG && !b);
     bo.poll_first_ms = 10;
     bo.poll_max_ms = 100;
     bo.input_schema = e->in_schema;

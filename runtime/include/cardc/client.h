@@ -193,7 +193,7 @@ typedef struct cardc_batch_options {
     const cardc_schema *input_schema;
     const cardc_schema *output_schema;
     size_t max_request_bytes; /* per submission; default CARDC_BATCH_MAX_REQUEST_BYTES */
-    long poll_first_ms;       /* first wait before a poll; default 1,000 */
+    long poll_first_ms;       /* first wait before a poll (> 0); default 1,000 */
     long poll_max_ms;         /* longest wait between polls; default 60,000 */
     long timeout_ms;          /* cardc_client_batch_wait gives up after; default 24 h */
 } cardc_batch_options;

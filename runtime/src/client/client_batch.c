@@ -82,9 +82,10 @@ static cardc_status check_options(const cardc_batch_options *o, cardc_error *e)
     if (o->max_request_bytes < sizeof REQUESTS_HEAD + sizeof REQUESTS_TAIL)
         return cardc__error(e, CARDC_E_CONFIG, "max_request_bytes is too small (%zu)",
                             o->max_request_bytes);
-    if (o->poll_first_ms < 0 || o->poll_max_ms < o->poll_first_ms || o->timeout_ms <= 0)
+    /* a zero wait would never grow: the server would be asked in a loop */
+    if (o->poll_first_ms <= 0 || o->poll_max_ms < o->poll_first_ms || o->timeout_ms <= 0)
         return cardc__error(e, CARDC_E_CONFIG,
-                            "need 0 <= poll_first_ms <= poll_max_ms and timeout_ms > 0 (got %ld, "
+                            "need 0 < poll_first_ms <= poll_max_ms and timeout_ms > 0 (got %ld, "
                             "%ld, %ld)",
                             o->poll_first_ms, o->poll_max_ms, o->timeout_ms);
     return CARDC_OK;
