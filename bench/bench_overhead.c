@@ -48,8 +48,7 @@ static int run(void *ctx)
         return cardc__validate_doc(f->schema_empty, f->doc_empty, &f->opts, f->result, NULL) ==
                CARDC_OK;
     case CASE_TEXT:
-        return cardc_validate_text(f->schema_empty, "{}", 2, &f->opts, f->result, NULL) ==
-               CARDC_OK;
+        return cardc_validate_text(f->schema_empty, "{}", 2, &f->opts, f->result, NULL) == CARDC_OK;
     default: return cardc_validate(f->schema_empty, f->tree, &f->opts, f->result, NULL) == CARDC_OK;
     }
 }
@@ -114,7 +113,8 @@ int main(int argc, char **argv)
             fprintf(stderr, "bench_overhead: %s: wrong verdict\n", case_names[f.which]);
             status = 1;
         } else if (json) {
-            printf("{\"tool\":\"cardc\",\"case\":\"%s\",\"ns\":%.2f}\n", case_names[f.which], t * 1e9);
+            printf("{\"tool\":\"cardc\",\"case\":\"%s\",\"ns\":%.2f}\n", case_names[f.which],
+                   t * 1e9);
         } else {
             printf("%-12s %8.2f\n", case_names[f.which], t * 1e9);
         }

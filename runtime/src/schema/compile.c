@@ -2072,9 +2072,9 @@ static void free_instr(cinstr *in)
         free(in->u.pprops.res);
         free(in->u.pprops.nodes);
         break;
-    case OP_ALL_OF:
     case OP_ANY_OF:
-    case OP_ONE_OF:
+    case OP_ONE_OF: cardc__disc_free(in->u.list.disc); /* fall through */
+    case OP_ALL_OF:
     case OP_PREFIX_ITEMS: free(in->u.list.nodes); break;
     default: break;
     }

@@ -123,9 +123,8 @@ int cardc__fast_program(cnode *n)
         return 0;
     for (size_t i = start; i < n->n_core; i++) {
         const cinstr *in = &n->ins[i];
-        if (n->object &&
-            (in == k.props || in == k.pprops || in == k.addl ||
-             (in == k.req && n->object->u.obj->reqmask))) {
+        if (n->object && (in == k.props || in == k.pprops || in == k.addl ||
+                          (in == k.req && n->object->u.obj->reqmask))) {
             if (!fused && in != k.req)
                 n->fast[m++] = n->object;
             fused = fused || in != k.req;
@@ -135,6 +134,9 @@ int cardc__fast_program(cnode *n)
     }
     /* required ahead of the object keywords went into OP_OBJECT too */
     n->nfast = m;
+    n->leaf = true;
+    for (size_t i = 0; i < m; i++)
+        n->leaf = n->leaf && n->fast[i]->op <= OP_DEP_REQUIRED;
     return 1;
 }
 
@@ -175,7 +177,10 @@ static cnode *next_inplace(const cnode *n, size_t *i, size_t *j)
                 c = in->u.node;
             break;
         case OP_IF:
-            c = *j == 0 ? in->u.cond.if_ : *j == 1 ? in->u.cond.then_ : *j == 2 ? in->u.cond.else_ : NULL;
+            c = *j == 0   ? in->u.cond.if_
+                : *j == 1 ? in->u.cond.then_
+                : *j == 2 ? in->u.cond.else_
+                          : NULL;
             if (!c && *j < 3) {
                 (*j)++;
                 return next_inplace(n, i, j);
@@ -267,16 +272,105 @@ static void resolve_targets(cardc_schema *s)
     for (cnode *x = s->nodes; x; x = x->next_alloc)
         x->fast_target = x;
     for (cnode *x = s->nodes; x; x = x->next_alloc) {
-        const cnode *t = x;
-        while (pure_ref(t) && t->ins[0].u.ref.node != t)
+        const cnode *t = x, *f = x;
+        bool same = true;
+        while (pure_ref(t) && t->ins[0].u.ref.node != t) {
             t = t->ins[0].u.ref.node;
-        /* entering a node can change the dynamic scope: keep it then */
-        x->fast_target = s->dynamic ? x : t;
+            /* entering a node of another resource changes the dynamic
+             * scope: the fast programs look no further */
+            same = same && (!s->dynamic || t->res == x->res);
+            if (same)
+                f = t;
+        }
+        x->fast_target = f;
         if (t != x) {
             x->quick = t->quick;
             x->types = t->types;
         }
     }
+}
+
+/* ---- tagged unions ---- */
+
+void cardc__disc_free(cdisc *d)
+{
+    if (!d)
+        return;
+    free(d->tags);
+    free(d->tab);
+    free(d->hash);
+    free(d);
+}
+
+/* The "const" of property `name` in branch b (through pure references),
+ * or NULL. */
+static cconst *branch_tag(const cnode *b, const ckey *name)
+{
+    const cobject *o;
+    long i;
+    b = b->fast_target;
+    if (b->kind != NODE_SCHEMA || !b->object)
+        return NULL;
+    o = b->object->u.obj;
+    i = ckeys_find(&o->keys, name->s, name->len, name->hash);
+    if (i < 0 || (size_t)i >= o->nprops)
+        return NULL;
+    b = o->sub[i]->fast_target;
+    for (size_t k = 0; b->kind == NODE_SCHEMA && k < b->n_core; k++)
+        if (b->ins[k].op == OP_CONST)
+            return b->ins[k].u.cval;
+    return NULL;
+}
+
+/* A discriminator on `name`: every branch tagged, no tag twice. */
+static cdisc *try_disc(const cinstr *in, const ckey *name)
+{
+    size_t n = in->u.list.n;
+    uint32_t cap = 4;
+    cdisc *d = calloc(1, sizeof *d);
+    while (cap < 2 * n)
+        cap *= 2;
+    if (!d || !(d->tags = calloc(n, sizeof *d->tags)) || !(d->hash = calloc(n, sizeof *d->hash)) ||
+        !(d->tab = calloc(cap, sizeof *d->tab)))
+        goto no;
+    d->key = *name;
+    d->mask = cap - 1;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t at;
+        if (!(d->tags[i] = branch_tag(in->u.list.nodes[i], name)))
+            goto no;
+        d->hash[i] = cardc__dhash(&d->tags[i]->doc, &d->tags[i]->doc.v[0]);
+        for (at = (uint32_t)d->hash[i] & d->mask; d->tab[at]; at = (at + 1) & d->mask) {
+            const cconst *o = d->tags[d->tab[at] - 1];
+            if (cardc__dequal(&o->doc, &o->doc.v[0], &d->tags[i]->doc, &d->tags[i]->doc.v[0]))
+                goto no;
+        }
+        d->tab[at] = (uint32_t)i + 1;
+    }
+    return d;
+no:
+    cardc__disc_free(d);
+    return NULL;
+}
+
+/* Discriminators for the anyOf/oneOf of every node: the candidates are the
+ * first branch's tagged properties. Out of memory only loses the shortcut. */
+static void find_discriminators(cardc_schema *s)
+{
+    for (cnode *x = s->nodes; x; x = x->next_alloc)
+        for (size_t k = 0; k < x->n_core; k++) {
+            cinstr *in = &x->ins[k];
+            const cnode *first;
+            if ((in->op != OP_ANY_OF && in->op != OP_ONE_OF) || in->u.list.n < 2)
+                continue;
+            first = in->u.list.nodes[0]->fast_target;
+            if (first->kind != NODE_SCHEMA || !first->object)
+                continue;
+            const cobject *o = first->object->u.obj;
+            for (size_t p = 0; p < o->nprops && !in->u.list.disc; p++)
+                if (branch_tag(first, &o->keys.keys[p]))
+                    in->u.list.disc = try_disc(in, &o->keys.keys[p]);
+        }
 }
 
 int cardc__mark_cyclic_refs(cardc_schema *s)
@@ -311,5 +405,6 @@ int cardc__mark_cyclic_refs(cardc_schema *s)
         }
     free(g.t), free(g.stack), free(g.work);
     resolve_targets(s);
+    find_discriminators(s);
     return 1;
 }

@@ -71,6 +71,8 @@ enum {
     T_INTEGER = DT_INTEGER
 };
 
+/* The assertions come first: op <= OP_DEP_REQUIRED never evaluates a
+ * subschema (cnode.leaf relies on it). */
 typedef enum cop {
     OP_TYPE,
     OP_CONST,
@@ -135,21 +137,32 @@ typedef struct ckeys {
 
 /* Whether a[0..n) and b[0..n) are the same bytes: names are short, and a
  * call to memcmp cost more than the comparison (cmake-presets: 6% of its
- * validation in memcmp's entry). */
+ * validation in memcmp's entry). Words, the last one overlapping. */
 static inline bool same_bytes(const char *a, const char *b, size_t n)
 {
-    while (n >= 8) {
-        uint64_t x, y;
-        memcpy(&x, a, 8);
-        memcpy(&y, b, 8);
-        if (x != y)
-            return false;
-        a += 8, b += 8, n -= 8;
+    uint64_t x, y;
+    uint32_t u, v;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
     }
-    while (n--)
-        if (*a++ != *b++)
+    if (n >= 4) {
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        if (u != v)
             return false;
-    return true;
+        memcpy(&u, a + n - 4, 4);
+        memcpy(&v, b + n - 4, 4);
+        return u == v;
+    }
+    return n == 0 || (a[0] == b[0] && (n < 2 || (a[1] == b[1] && (n < 3 || a[2] == b[2]))));
 }
 
 /* Index in t of the name s[0..n) whose hash is h, or -1. */
@@ -236,6 +249,7 @@ typedef struct cinstr {
         struct {
             size_t n;
             cnode **nodes;
+            struct cdisc *disc; /* anyOf/oneOf: the branches' tag, or NULL */
         } list;
         struct {
             cnode *node;
@@ -314,6 +328,9 @@ struct cnode {
     /* What the fast programs evaluate instead: for a node that is only a
      * "$ref" (one that cannot loop), its target's; itself otherwise. */
     const cnode *fast_target;
+    /* The fast program has only assertions (no applicator): evaluated in
+     * its parent's frame, without a node call or guards. */
+    bool leaf;
     uint32_t mark; /* scratch of compile-time graph walks */
 };
 
@@ -327,9 +344,21 @@ struct cobject {
     const cnode *addl;    /* additionalProperties' subschema, or NULL */
 };
 
+/* A tagged union: every branch of an anyOf/oneOf is an object schema whose
+ * property `key` is a different "const"; the instance's value of it picks
+ * the one branch that can pass (compile_fast.c). */
+typedef struct cdisc {
+    ckey key;
+    cconst **tags;  /* per branch: its const */
+    uint32_t mask;  /* table size - 1 */
+    uint32_t *tab;  /* branch index + 1 by the tag's cardc__dhash, 0 empty */
+    uint64_t *hash; /* per branch */
+} cdisc;
+
 /* compile_fast.c: builds node n's fast program; 0 when out of memory. */
 int cardc__fast_program(cnode *n);
 void cardc__fast_free(cnode *n);
+void cardc__disc_free(cdisc *d);
 /* Marks the references that can lead back to their own node without
  * moving in the instance (an in-place cycle); 0 when out of memory. Then
  * sets every node's fast_target, and gives a node that is only a "$ref"

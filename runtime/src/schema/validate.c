@@ -127,7 +127,7 @@ static const vop ops[] = {
 
 /* The fast programs' dispatch (validate_fast.c where the recording
  * version would keep paths or quiet counts for nothing). */
-static const vop fast_ops[] = {
+const vop cardc__v_fast_ops[] = {
     [OP_TYPE] = cardc__v_type,
     [OP_CONST] = cardc__v_const,
     [OP_ENUM] = cardc__v_enum,
@@ -308,7 +308,7 @@ static ALWAYS_INLINE int node_fast(vctx *c, const cnode *n, const cardc_dval *in
     if (n->type_mask && !(t & n->type_mask))
         return 0;
     for (; p < end; p++) {
-        int r = fast_ops[(*p)->op](c, *p, inst, t, NULL);
+        int r = cardc__v_fast_ops[(*p)->op](c, *p, inst, t, NULL);
         if (r != 1)
             return r;
     }
@@ -336,7 +336,7 @@ static NOINLINE int node_scoped(vctx *c, const cnode *n, const cardc_dval *inst,
         c->scope[c->nscope++] = n->res;
         pushed = true;
     }
-    ok = !c->rec && !c->full ? node_fast(c, n, inst) : node_slow(c, n, inst, ev);
+    ok = node_slow(c, n, inst, ev);
     if (pushed)
         c->nscope--;
     return ok;
@@ -356,6 +356,19 @@ static NOINLINE int node_other(vctx *c, const cnode *n, const cardc_dval *inst, 
     return ok;
 }
 
+/* A fast program entering another resource of a schema with a dynamic
+ * scope. */
+static NOINLINE int node_fast_scoped(vctx *c, const cnode *n, const cardc_dval *inst)
+{
+    int ok;
+    if (!V_GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small, V_SMALL_SCOPE))
+        return -1;
+    c->scope[c->nscope++] = n->res;
+    ok = node_fast(c, n, inst);
+    c->nscope--;
+    return ok;
+}
+
 int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
 {
     if (guards(c) < 0)
@@ -366,6 +379,8 @@ int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset 
      * keyword paths stay balanced, so nothing is restored here. */
     if (c->slow)
         return node_other(c, n, inst, ev);
+    if (c->s->dynamic && n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res))
+        return node_fast_scoped(c, n, inst);
     return node_fast(c, n, inst);
 }
 
@@ -453,7 +468,7 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
     c->ann = c->rec && (flags & CARDC_VALIDATE_ANNOTATIONS);
     c->defaults = (flags & CARDC__VALIDATE_DEFAULTS) && doc->src;
     c->full = c->ann || c->defaults || s->track;
-    c->slow = c->rec || c->full || s->dynamic;
+    c->slow = c->rec || c->full;
     c->max_errors = 100;
     c->max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
     if (opts) {
@@ -529,7 +544,7 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
          * errors (then in the instructions' order). */
         c.rec = false;
         c.fast = true;
-        c.slow = s->dynamic;
+        c.slow = false;
         c.err = NULL;
         r = cardc__v_node(&c, s->root, &doc->v[0], NULL);
         if (r != 1) {

@@ -25,12 +25,29 @@ int cardc__v_type(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
     return cardc__v_kw_error(c, in, CARDC_V_TYPE, &m, NULL);
 }
 
+/* Whether string value v (of doc d) is the string value w (of doc e):
+ * the common const/enum case, without the general comparison's call. */
+static ALWAYS_INLINE bool same_string(const cardc_doc *d, const cardc_dval *v, const cardc_doc *e,
+                                      const cardc_dval *w)
+{
+    return v->u.s.len == w->u.s.len && same_bytes(cardc__dstr(d, v), cardc__dstr(e, w), v->u.s.len);
+}
+
+static ALWAYS_INLINE bool equal_value(const vctx *c, const cardc_dval *inst, const cardc_doc *e,
+                                      const cardc_dval *w)
+{
+    if (w->kind == DK_STRING)
+        return inst->kind == DK_STRING && same_string(c->doc, inst, e, w);
+    return (inst->types & w->types) && cardc__dequal(c->doc, inst, e, w);
+}
+
 int cardc__v_const(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     const cconst *cv = in->u.cval;
     strbuf m = {0};
     (void)ev;
-    if ((t & cv->doc.v[0].types) && cardc__dequal(c->doc, inst, &cv->doc, &cv->doc.v[0]))
+    (void)t;
+    if (equal_value(c, inst, &cv->doc, &cv->doc.v[0]))
         return 1;
     if (REC(c)) {
         strbuf_str(&m, "must be equal to ");
@@ -48,16 +65,20 @@ static bool enum_has(const vctx *c, const cconst *cv, const cardc_dval *inst, ui
     if (!(t & cv->types))
         return false;
     if (cv->tab) {
-        uint64_t h = cardc__dhash(c->doc, inst);
+        /* a string's cardc__dhash, without the call */
+        uint64_t h =
+            inst->kind == DK_STRING
+                ? cardc__doc_hash(cardc__dstr(c->doc, inst), inst->u.s.len) * 0x9E3779B97F4A7C15u
+                : cardc__dhash(c->doc, inst);
         for (uint32_t at = (uint32_t)h & cv->mask; cv->tab[at]; at = (at + 1) & cv->mask) {
             uint32_t k = cv->tab[at] - 1;
-            if (cv->hash[k] == h && cardc__dequal(c->doc, inst, &cv->doc, cv->vals[k]))
+            if (cv->hash[k] == h && equal_value(c, inst, &cv->doc, cv->vals[k]))
                 return true;
         }
         return false;
     }
     for (size_t i = 0; i < cv->n; i++)
-        if ((cv->vals[i]->types & t) && cardc__dequal(c->doc, inst, &cv->doc, cv->vals[i]))
+        if (equal_value(c, inst, &cv->doc, cv->vals[i]))
             return true;
     return false;
 }

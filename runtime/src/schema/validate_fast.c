@@ -115,8 +115,7 @@ int cardc__v_object(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t 
     return (present & o->reqmask) == o->reqmask;
 }
 
-int cardc__v_all_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                         evset *ev)
+int cardc__v_all_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     (void)t;
     (void)ev;
@@ -128,14 +127,36 @@ int cardc__v_all_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint
     return 1;
 }
 
+/* The branch of tagged union d whose tag is v, or -1. */
+static long disc_branch(const vctx *c, const cdisc *d, const cardc_dval *v)
+{
+    uint64_t h = cardc__dhash(c->doc, v);
+    for (uint32_t at = (uint32_t)h & d->mask; d->tab[at]; at = (at + 1) & d->mask) {
+        uint32_t b = d->tab[at] - 1;
+        const cconst *tag = d->tags[b];
+        if (d->hash[b] == h && cardc__dequal(c->doc, v, &tag->doc, &tag->doc.v[0]))
+            return (long)b;
+    }
+    return -1;
+}
+
 /* anyOf: the first branch that passes; oneOf: a second one fails it.
- * A branch whose "type" rejects the instance is not entered. */
+ * A branch whose "type" rejects the instance is not entered; in a tagged
+ * union (cdisc) only the branch the instance's tag names can pass. */
 int cardc__v_any_one_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
                              evset *ev)
 {
     bool one = in->op == OP_ONE_OF;
     size_t matched = 0;
+    const cdisc *d = in->u.list.disc;
     (void)ev;
+    if (d && (t & T_OBJECT)) {
+        const cardc_dval *v = member(c, inst, &d->key);
+        if (v) {
+            long b = disc_branch(c, d, v);
+            return b < 0 ? 0 : cardc__v_inplace(c, in->u.list.nodes[b], inst, NULL);
+        }
+    }
     for (size_t i = 0; i < in->u.list.n; i++) {
         const cnode *b = in->u.list.nodes[i];
         int r;
@@ -209,8 +230,7 @@ int cardc__v_items_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint3
     return 1;
 }
 
-int cardc__v_contains_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                           evset *ev)
+int cardc__v_contains_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     size_t i, n, hits = 0;
     aiter it;

@@ -65,7 +65,7 @@ typedef struct vctx {
     bool ann;      /* collect annotations */
     bool defaults; /* collect defaults */
     bool full;     /* ann, defaults or unevaluated*: nodes take the slow path */
-    bool slow;     /* rec, full or a dynamic scope: no fast programs */
+    bool slow;     /* rec or full: no fast programs */
     size_t max_errors;
     size_t max_depth;
     uint64_t eval_limit;
@@ -110,6 +110,11 @@ typedef struct evset {
 /* A schema node (NODE_SCHEMA); 1 passes, 0 fails, -1 stop. */
 int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev);
 NOINLINE int cardc__v_false_schema(vctx *c, const cnode *n);
+
+/* The fast programs' dispatch, by opcode (validate.c). */
+typedef int (*vop)(struct vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
+                   struct evset *ev);
+extern const vop cardc__v_fast_ops[];
 
 /* Any node: true and false are decided without a call. */
 static inline int cardc__v_node(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
@@ -161,7 +166,6 @@ void cardc__v_fatal_pointer(vctx *c);
 void cardc__v_positions(cardc_result *r, const cardc_doc *doc);
 
 /* ---- validate_assert.c / validate_apply.c: one per opcode family ---- */
-typedef int (*vop)(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev);
 int cardc__v_type(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
 int cardc__v_const(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
 int cardc__v_enum(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);
@@ -255,6 +259,26 @@ static ALWAYS_INLINE bool quick_pass(const vctx *c, const cnode *n, const cardc_
     return n->quick && !c->ann && (v->types & n->quick);
 }
 
+/* A child value against n: in the fast programs a node of plain
+ * assertions runs here (cnode.leaf), without a node call. */
+static ALWAYS_INLINE int child_node(vctx *c, const cnode *n, const cardc_dval *v)
+{
+    if (c->slow)
+        return cardc__v_node(c, n, v, NULL);
+    n = n->fast_target;
+    if (n->leaf) {
+        if (n->type_mask && !(v->types & n->type_mask))
+            return 0;
+        for (size_t i = 0; i < n->nfast; i++) {
+            int r = cardc__v_fast_ops[n->fast[i]->op](c, n->fast[i], v, v->types, NULL);
+            if (r != 1)
+                return r;
+        }
+        return 1;
+    }
+    return cardc__v_node(c, n, v, NULL);
+}
+
 /* Validates member value v (named key) against n. */
 static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, const cardc_dval *v, const char *key,
                                      size_t kl)
@@ -267,7 +291,7 @@ static ALWAYS_INLINE int descend_key(vctx *c, const cnode *n, const cardc_dval *
         return cardc__v_depth_error(c);
     if (!ipush_key(c, key, kl))
         return -1;
-    r = cardc__v_node(c, c->slow ? n : n->fast_target, v, NULL);
+    r = child_node(c, n, v);
     c->nip--;
     return r;
 }
@@ -283,7 +307,7 @@ static ALWAYS_INLINE int descend_idx(vctx *c, const cnode *n, const cardc_dval *
         return cardc__v_depth_error(c);
     if (!ipush_idx(c, i))
         return -1;
-    r = cardc__v_node(c, c->slow ? n : n->fast_target, v, NULL);
+    r = child_node(c, n, v);
     c->nip--;
     return r;
 }
