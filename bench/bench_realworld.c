@@ -6,9 +6,12 @@
  * 100` measures: each instance validated 100 times in a row, its mean taken,
  * the means summed over the instances.
  *
- * Usage: bench_realworld DIR [--mode doc|text|jsonc] [--only NAME] [--passes N]
+ * Usage: bench_realworld DIR [SCHEMA...] [--mode doc|text|jsonc] [--only NAME]
+ *                       [--passes N] [--profile N]
  *   DIR          ../shared/jsonschema-benchmark (one folder per schema, each
  *                with schema.json and instances.jsonl)
+ *   SCHEMA       only these folders (default: every folder, in name order);
+ *                --only NAME is the same for one
  *   --mode doc   validate instances parsed beforehand into cardc's document
  *                (the default; what the peers measure: their own DOM)
  *   --mode text  parse + validate each instance from its text
@@ -307,15 +310,25 @@ static char **folders(const char *dir)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: bench_realworld DIR [--mode doc|text|jsonc] [--only NAME] "
-                    "[--passes N] [--profile N]\n");
+    fprintf(stderr, "usage: bench_realworld DIR [SCHEMA...] [--mode doc|text|jsonc] "
+                    "[--only NAME] [--passes N] [--profile N]\n");
     return 2;
+}
+
+/* Whether folder name was asked for (none asked: every one). */
+static int wanted(char **only, int nonly, const char *name)
+{
+    for (int i = 0; i < nonly; i++)
+        if (!strcmp(only[i], name))
+            return 1;
+    return nonly == 0;
 }
 
 int main(int argc, char **argv)
 {
-    const char *dir = NULL, *only = NULL;
-    int passes = 5, profile = 0, status = 0, found = 0;
+    const char *dir = NULL;
+    char **only = calloc((size_t)argc, sizeof *only);
+    int passes = 5, profile = 0, status = 0, found = 0, nonly = 0;
     bench b;
     char **names;
     cardc_error err;
@@ -332,8 +345,8 @@ int main(int argc, char **argv)
                 b.mode = MODE_JSONC;
             else
                 return usage();
-        } else if (!strcmp(argv[i], "--only") && i + 1 < argc) {
-            only = argv[++i];
+        } else if (!strcmp(argv[i], "--only") && i + 1 < argc && only) {
+            only[nonly++] = argv[++i];
         } else if (!strcmp(argv[i], "--passes") && i + 1 < argc) {
             passes = atoi(argv[++i]);
             if (passes < 1 || passes > 64)
@@ -342,6 +355,8 @@ int main(int argc, char **argv)
             profile = atoi(argv[++i]);
         } else if (!dir && argv[i][0] != '-') {
             dir = argv[i];
+        } else if (argv[i][0] != '-' && only) {
+            only[nonly++] = argv[i];
         } else {
             return usage();
         }
@@ -357,7 +372,7 @@ int main(int argc, char **argv)
     if (cardc_result_new(&b.result, &err) != CARDC_OK)
         return 2;
     for (size_t i = 0; names[i]; i++) {
-        if (!only || !strcmp(only, names[i])) {
+        if (wanted(only, nonly, names[i])) {
             found = 1;
             status |= run_schema(&b, dir, names[i], passes, profile);
         }
@@ -365,8 +380,9 @@ int main(int argc, char **argv)
     }
     free(names);
     cardc_result_free(b.result);
+    free(only);
     if (!found) {
-        fprintf(stderr, "bench_realworld: no schema named %s in %s\n", only, dir);
+        fprintf(stderr, "bench_realworld: none of the schemas asked for is in %s\n", dir);
         return 2;
     }
     return status;

@@ -159,6 +159,31 @@ static void extra_cases(void)
     }
 }
 
+/* Long arrays of small integers take the 16-bytes-at-a-time path of the
+ * byte-array reader: each element in turn replaced by something that is
+ * not a plain byte (or a plain byte written another way), at every place
+ * in a 16-byte block. */
+static void byte_array_cases(void)
+{
+    static const char *const odd[] = {"01",  "00",   "256", "999", "1000", "1.5", "-1", "1e2",
+                                      "0",   "255",  "100", "10",  " 7",   "7 ",  "",   "\"x\"",
+                                      "[1]", "true", "+1",  "0x1", "012",  "2550"};
+    char text[512];
+    for (size_t o = 0; o < sizeof odd / sizeof odd[0]; o++) {
+        for (int at = 0; at < 40; at++) {
+            size_t len = 0;
+            text[len++] = '[';
+            for (int i = 0; i < 40; i++) {
+                const char *e = i == at ? odd[o] : (i % 3 == 0 ? "7" : i % 3 == 1 ? "42" : "199");
+                len += (size_t)snprintf(text + len, sizeof text - len, "%s%s", i ? "," : "", e);
+            }
+            text[len++] = ']';
+            compare("byte array", text, len, 0, 0);
+            mutants++;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     char path[4096];
@@ -171,6 +196,7 @@ int main(int argc, char **argv)
     snprintf(path, sizeof path, "%s/test_transform", argv[1]);
     run_dir(path);
     extra_cases();
+    byte_array_cases();
     CHECK_MSG(files > 300, "only %d files read from %s", files, argv[1]);
     printf("%d files (%d accepted), %d mutants: the document agrees with cardc_json_parse\n", files,
            accepted, mutants);

@@ -283,6 +283,22 @@ static struct json_object *deep_array(int depth)
     return a;
 }
 
+struct deep_job {
+    cardc_schema *s;
+    struct json_object *a;
+    cardc_status st;
+};
+
+static void *deep_validate(void *arg)
+{
+    struct deep_job *j = arg;
+    cardc_validate_options o;
+    cardc_validate_options_init(&o);
+    o.max_depth = 1000000;
+    j->st = cardc_validate(j->s, j->a, &o, NULL, NULL);
+    return NULL;
+}
+
 static void test_limits(cardc_result *r)
 {
     cardc_status st;
@@ -298,12 +314,21 @@ static void test_limits(cardc_result *r)
     CHECK(cardc_validate(s, a, NULL, r, &err) == CARDC_E_LIMIT);
     CHECK(strstr(err.message, "nested") != NULL);
     json_object_put(a);
-    /* deeper than the thread's stack allows: a limit error, not a crash */
-    a = deep_array(50000);
-    cardc_validate_options_init(&o);
-    o.max_depth = 1000000;
-    CHECK(cardc_validate(s, a, &o, r, NULL) == CARDC_E_LIMIT);
-    json_object_put(a);
+    /* deeper than the thread's stack allows: a limit error, not a crash
+     * (a thread with a 256 KB stack, which 50,000 levels exceed whatever
+     * a level costs) */
+    {
+        struct deep_job job = {s, deep_array(50000), CARDC_OK};
+        pthread_attr_t attr;
+        pthread_t th;
+        CHECK(pthread_attr_init(&attr) == 0);
+        CHECK(pthread_attr_setstacksize(&attr, 256u << 10) == 0);
+        CHECK(pthread_create(&th, &attr, deep_validate, &job) == 0);
+        pthread_join(th, NULL);
+        pthread_attr_destroy(&attr);
+        CHECK(job.st == CARDC_E_LIMIT);
+        json_object_put(job.a);
+    }
     a = deep_array(50);
     cardc_validate_options_init(&o);
     o.max_depth = 10;

@@ -135,35 +135,8 @@ typedef struct ckeys {
     uint32_t *tab; /* key index + 1, 0 = empty */
 } ckeys;
 
-/* Whether a[0..n) and b[0..n) are the same bytes: names are short, and a
- * call to memcmp cost more than the comparison (cmake-presets: 6% of its
- * validation in memcmp's entry). Words, the last one overlapping. */
-static inline bool same_bytes(const char *a, const char *b, size_t n)
-{
-    uint64_t x, y;
-    uint32_t u, v;
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 < n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return false;
-        }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
-    }
-    if (n >= 4) {
-        memcpy(&u, a, 4);
-        memcpy(&v, b, 4);
-        if (u != v)
-            return false;
-        memcpy(&u, a + n - 4, 4);
-        memcpy(&v, b + n - 4, 4);
-        return u == v;
-    }
-    return n == 0 || (a[0] == b[0] && (n < 2 || (a[1] == b[1] && (n < 3 || a[2] == b[2]))));
-}
+/* (doc.h) */
+#define same_bytes cardc__same_bytes
 
 /* Index in t of the name s[0..n) whose hash is h, or -1. */
 static inline long ckeys_find(const ckeys *t, const char *s, size_t n, uint32_t h)

@@ -185,8 +185,12 @@ static NOINLINE int stack_guard(vctx *c, uintptr_t h)
             size_t sz = 0;
             if (pthread_getattr_np(pthread_self(), &a) == 0) {
                 if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
-                    c->stack_base > (uintptr_t)lo + STACK_MARGIN)
-                    c->stack_limit = (size_t)(c->stack_base - (uintptr_t)lo) - STACK_MARGIN;
+                    c->stack_base > (uintptr_t)lo) {
+                    /* what is left below, less a margin for the calls
+                     * between two checks (a quarter of a small stack) */
+                    size_t left = (size_t)(c->stack_base - (uintptr_t)lo);
+                    c->stack_limit = left - (left / 4 < STACK_MARGIN ? left / 4 : STACK_MARGIN);
+                }
                 pthread_attr_destroy(&a);
             }
         }
@@ -208,23 +212,6 @@ static NOINLINE int budget_exceeded(vctx *c)
                           "evaluation budget exceeded (%llu schema evaluations): the schema "
                           "branches without consuming the instance",
                           (unsigned long long)c->evals);
-}
-
-/* The guards every node evaluation passes: the work budget and the
- * thread's stack. 0 when fine, -1 (fatal recorded) otherwise. */
-static ALWAYS_INLINE int guards(vctx *c)
-{
-#if defined(__GNUC__)
-    uintptr_t h = (uintptr_t)__builtin_frame_address(0);
-#else
-    char here;
-    uintptr_t h = (uintptr_t)&here;
-#endif
-    if (++c->evals > c->eval_limit)
-        return budget_exceeded(c);
-    if (h < c->stack_lo || h > c->stack_hi)
-        return stack_guard(c, h);
-    return 0;
 }
 
 static void ev_merge(evset *dst, const evset *src)
@@ -299,20 +286,32 @@ static NOINLINE int node_full(vctx *c, const cnode *n, const cardc_dval *inst, e
     return ok;
 }
 
-/* A node's fast program (compile_fast.c): when nothing is recorded, only
- * the verdict matters, so it stops at the first failure. */
-static ALWAYS_INLINE int node_fast(vctx *c, const cnode *n, const cardc_dval *inst)
+/* A fast program of several instructions. */
+static NOINLINE int node_fast_all(vctx *c, const cnode *n, const cardc_dval *inst)
 {
-    const cinstr *const *p = n->fast, *const *end = p + n->nfast;
+    const cinstr *const *p = n->fast, *const *end = n->fast + n->nfast;
     uint32_t t = inst->types;
-    if (n->type_mask && !(t & n->type_mask))
-        return 0;
     for (; p < end; p++) {
         int r = cardc__v_fast_ops[(*p)->op](c, *p, inst, t, NULL);
         if (r != 1)
             return r;
     }
     return 1;
+}
+
+/* A node's fast program (compile_fast.c): when nothing is recorded, only
+ * the verdict matters, so it stops at the first failure. Every way out is
+ * a tail call, so the common node (a type and one instruction) keeps no
+ * registers of its own. */
+static ALWAYS_INLINE int node_fast(vctx *c, const cnode *n, const cardc_dval *inst)
+{
+    if (n->type_mask && !(inst->types & n->type_mask))
+        return 0;
+    if (!n->nfast)
+        return 1;
+    if (n->nfast == 1)
+        return cardc__v_fast_ops[n->fast[0]->op](c, n->fast[0], inst, inst->types, NULL);
+    return node_fast_all(c, n, inst);
 }
 
 /* A node's instructions in order, recording (evaluated sets, annotations,
@@ -369,10 +368,9 @@ static NOINLINE int node_fast_scoped(vctx *c, const cnode *n, const cardc_dval *
     return ok;
 }
 
-int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+/* Which way a node goes (the guards passed). */
+static ALWAYS_INLINE int node_dispatch(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
 {
-    if (guards(c) < 0)
-        return -1;
     /* The fast programs only where nothing is recorded at all: inside a
      * recording validation even quiet branches keep the instruction order,
      * so a regex limit reached there reports what it always did. Their
@@ -382,6 +380,32 @@ int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset 
     if (c->s->dynamic && n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res))
         return node_fast_scoped(c, n, inst);
     return node_fast(c, n, inst);
+}
+
+/* A frame outside the stack window: measured, then on. */
+static NOINLINE int node_guarded(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev,
+                                 uintptr_t h)
+{
+    if (stack_guard(c, h) < 0)
+        return -1;
+    return node_dispatch(c, n, inst, ev);
+}
+
+int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
+{
+    /* The guards: the work budget and the thread's stack. Every way out is
+     * a tail call, so the function keeps no registers of its own. */
+#if defined(__GNUC__)
+    uintptr_t h = (uintptr_t)__builtin_frame_address(0);
+#else
+    char here;
+    uintptr_t h = (uintptr_t)&here;
+#endif
+    if (++c->evals > c->eval_limit)
+        return budget_exceeded(c);
+    if (h < c->stack_lo || h > c->stack_hi)
+        return node_guarded(c, n, inst, ev, h);
+    return node_dispatch(c, n, inst, ev);
 }
 
 static NOINLINE int inplace_track(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev)
@@ -564,7 +588,7 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
         result->valid = r == 1;
         if (r != 1)
             cardc__result_truncate_annotations(result, 0);
-        if (r == 0 && doc->base[1])
+        if (r == 0 && result->nerr && doc->base[1])
             cardc__v_positions(result, doc);
     }
     if (r < 0)
