@@ -603,6 +603,116 @@ static void test_threads(void)
     cardc_schema_free(s);
 }
 
+/* The four ways in agree on instance (valid as expected): cardc_validate
+ * and cardc_validate_text, exhaustive and fast; the two exhaustive runs
+ * give the same errors, the text's with positions. */
+static void agree(const char *schema, const char *instance, int valid)
+{
+    cardc_status st;
+    cardc_schema *s = compile(schema, &st, NULL);
+    struct json_object *tree = json_tokener_parse(instance);
+    cardc_result *r1 = NULL, *r2 = NULL;
+    cardc_validate_options fast;
+    cardc_status want = valid ? CARDC_OK : CARDC_E_INVALID;
+
+    cardc_validate_options_init(&fast);
+    fast.flags = CARDC_VALIDATE_FAST;
+    cardc_result_new(&r1, NULL);
+    cardc_result_new(&r2, NULL);
+    CHECK_MSG(s && cardc_validate(s, tree, NULL, r1, NULL) == want, "%s on %s", schema, instance);
+    CHECK_MSG(s && cardc_validate(s, tree, &fast, NULL, NULL) == want, "fast: %s on %s", schema,
+              instance);
+    CHECK_MSG(s && cardc_validate_text(s, instance, strlen(instance), &fast, NULL, NULL) == want,
+              "text fast: %s on %s", schema, instance);
+    CHECK_MSG(s && cardc_validate_text(s, instance, strlen(instance), NULL, r2, NULL) == want,
+              "text: %s on %s", schema, instance);
+    CHECK(cardc_result_error_count(r1) == cardc_result_error_count(r2));
+    for (size_t i = 0; i < cardc_result_error_count(r1); i++) {
+        const cardc_unit *a = cardc_result_error(r1, i), *b = cardc_result_error(r2, i);
+        CHECK(a && b && !strcmp(a->message, b->message) &&
+              !strcmp(a->instance_location, b->instance_location) &&
+              !strcmp(a->keyword_location, b->keyword_location) && b->line > 0 && a->line == 0);
+    }
+    cardc_result_free(r1);
+    cardc_result_free(r2);
+    json_object_put(tree);
+    cardc_schema_free(s);
+}
+
+/* What the fast programs do differently (compile_fast.c): tagged unions,
+ * the fused object keywords, required by bits, references looked through,
+ * leaf nodes; each must give the instruction lists' verdicts. */
+static void test_fast_programs(void)
+{
+    static const char *const tagged =
+        "{\"oneOf\":[{\"$ref\":\"#/definitions/a\"},{\"$ref\":\"#/definitions/b\"},"
+        "{\"properties\":{\"kind\":{\"const\":3},\"n\":{\"type\":\"integer\"}}}],"
+        "\"definitions\":{\"a\":{\"type\":\"object\",\"properties\":{\"kind\":{\"const\":\"a\"},"
+        "\"x\":{\"type\":\"string\"}},\"required\":[\"x\"]},"
+        "\"b\":{\"properties\":{\"kind\":{\"const\":\"b\",\"type\":\"string\"}},"
+        "\"additionalProperties\":false}}}";
+    static const char *const object =
+        "{\"properties\":{\"p\":{\"type\":\"integer\"},\"q\":{\"enum\":[1,\"1\",[1],{\"a\":1},"
+        "null,true,1.5,\"x\",\"y\",\"z\"]}},\"patternProperties\":{\"^x-\":{\"type\":\"string\"},"
+        "\"[0-9]$\":{\"minimum\":0}},\"additionalProperties\":{\"type\":\"boolean\"},"
+        "\"required\":[\"p\",\"r\"]}";
+    agree(tagged, "{\"kind\":\"a\",\"x\":\"s\"}", 1);
+    agree(tagged, "{\"kind\":\"a\"}", 0);
+    agree(tagged, "{\"kind\":\"b\"}", 1);
+    agree(tagged, "{\"kind\":\"b\",\"y\":1}", 0);
+    agree(tagged, "{\"kind\":3.0,\"n\":4}", 1);
+    agree(tagged, "{\"kind\":\"c\"}", 0);
+    agree(tagged, "{\"x\":\"s\"}", 0); /* no tag: every branch tried (a and c match) */
+    agree(tagged, "5", 0);             /* not an object: b and c both pass */
+    agree(tagged, "\"a\"", 0);
+    agree(object, "{\"p\":1,\"r\":true}", 1);
+    agree(object, "{\"p\":1}", 0);
+    agree(object, "{\"p\":1.0,\"r\":false,\"q\":{\"a\":1.0},\"x-a\":\"s\",\"a9\":3}", 1);
+    agree(object, "{\"p\":1,\"r\":false,\"x-9\":\"s\"}", 1); /* both patterns */
+    agree(object, "{\"p\":1,\"r\":false,\"x-9\":-1}", 0);
+    agree(object, "{\"p\":1,\"r\":false,\"a9\":-1}", 0);
+    agree(object, "{\"p\":1,\"r\":false,\"q\":2}", 0);
+    agree(object, "{\"p\":1,\"r\":1}", 0);
+    agree(object, "{\"p\":1,\"r\":true,\"r\":2}", 0); /* the last value */
+    agree(object, "[1]", 1);
+    /* more required names than a bit set holds: the plain instruction */
+    {
+        char schema[4096], inst[4096];
+        size_t a = 0, b = 0;
+        a += (size_t)snprintf(schema + a, sizeof schema - a, "{\"required\":[");
+        b += (size_t)snprintf(inst + b, sizeof inst - b, "{");
+        for (int i = 0; i < 70; i++) {
+            a += (size_t)snprintf(schema + a, sizeof schema - a, "%s\"k%d\"", i ? "," : "", i);
+            b += (size_t)snprintf(inst + b, sizeof inst - b, "%s\"k%d\":%d", i ? "," : "", i, i);
+        }
+        snprintf(schema + a, sizeof schema - a,
+                 "],\"properties\":{\"k1\":{\"type\":\"integer\"}}}");
+        snprintf(inst + b, sizeof inst - b, "}");
+        agree(schema, inst, 1);
+        inst[b - 1] = '\0';
+        strcat(inst, ",\"k1\":\"s\"}");
+        agree(schema, inst, 0);
+        agree(schema, "{\"k1\":1}", 0);
+    }
+    /* chains of references, a cycle, leaves */
+    agree("{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+          "\"b\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}",
+          "[[],[[[]]]]", 1);
+    agree("{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+          "\"b\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}",
+          "[[],[[1]]]", 0);
+    agree("{\"items\":{\"type\":\"integer\",\"maximum\":200}}", "[1,2,255]", 0);
+    agree("{\"items\":{\"type\":\"integer\",\"maximum\":255}}", "[1,2,255]", 1);
+    agree("{\"items\":[{\"const\":1}],\"additionalItems\":false}", "[1]", 1);
+    agree("{\"items\":[{\"const\":1}],\"additionalItems\":false}", "[1,2]", 0);
+    agree("{\"contains\":{\"const\":7}}", "[1,2,7]", 1);
+    agree("{\"not\":{\"required\":[\"a\",\"b\"]}}", "{\"a\":1,\"b\":2}", 0);
+    agree("{\"if\":{\"required\":[\"a\"]},\"then\":{\"required\":[\"b\"]},"
+          "\"else\":{\"required\":[\"c\"]}}",
+          "{\"c\":1}", 1);
+    agree("{\"propertyNames\":{\"pattern\":\"^[a-z]+$\"}}", "{\"ab\":1,\"Cd\":2}", 0);
+}
+
 int main(void)
 {
     cardc_result *r = NULL;
@@ -615,6 +725,7 @@ int main(void)
     test_reuse_and_output(r);
     test_registry(r);
     test_threads();
+    test_fast_programs();
     cardc_result_free(r);
     return check_summary();
 }

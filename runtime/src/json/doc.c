@@ -232,7 +232,7 @@ cardc_status cardc__doc_from_json(cardc_doc *doc, const struct json_object *valu
                 k->types = DT_STRING;
                 if (!add_bytes(&b, k, name, strlen(name)))
                     break;
-                k->off = cardc__doc_hash(doc->own + k->u.s.at, k->u.s.len);
+                k->off = cardc__doc_hash(name, k->u.s.len);
                 if (!add_value(&b, (struct json_object *)(uintptr_t)e->v))
                     break;
             } else if (f->idx < f->len) {
@@ -245,7 +245,7 @@ cardc_status cardc__doc_from_json(cardc_doc *doc, const struct json_object *valu
     }
     if (b.st != b.small)
         free(b.st);
-    doc->base[0] = doc->own;
+    doc->base[0] = doc->own ? doc->own : ""; /* "" + 0, never NULL + 0 */
     doc->base[1] = NULL;
     if (b.st_code != CARDC_OK)
         doc->n = 0;

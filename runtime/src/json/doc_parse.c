@@ -915,7 +915,7 @@ cardc_status cardc__doc_parse_into(cardc_doc *doc, const char *text, size_t len,
     if (p.st != p.small)
         free(p.st);
     free(p.keys);
-    doc->base[0] = doc->own;
+    doc->base[0] = doc->own ? doc->own : ""; /* "" + 0, never NULL + 0 */
     doc->base[1] = text;
     if (ok)
         return CARDC_OK;
