@@ -52,8 +52,8 @@ static cardc_status parsers(const char *text, size_t len, unsigned flags, struct
         finding("the parsers' verdicts differ");
     if (s1 == CARDC_OK && !cardc__doc_same_as_json(&doc, &doc.v[0], tree))
         finding("the parsers' values differ");
-    if (s1 != CARDC_OK && (e1.line != e2.line || e1.column != e2.column ||
-                           strcmp(e1.message, e2.message) != 0))
+    if (s1 != CARDC_OK &&
+        (e1.line != e2.line || e1.column != e2.column || strcmp(e1.message, e2.message) != 0))
         finding("the parsers' errors differ");
     cardc__doc_release(&doc);
     if (out)

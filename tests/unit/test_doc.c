@@ -25,8 +25,7 @@ static int parse(const char *text, int max_depth, unsigned flags, cardc_error *e
 /* The member named key of the root object. */
 static const cardc_dval *get(const char *key)
 {
-    return cardc__dobject_get(&doc, &doc.v[0], key, strlen(key),
-                              cardc__doc_hash(key, strlen(key)));
+    return cardc__dobject_get(&doc, &doc.v[0], key, strlen(key), cardc__doc_hash(key, strlen(key)));
 }
 
 static void test_values(void)
@@ -84,11 +83,19 @@ static void test_values(void)
 static void test_numbers(void)
 {
     /* the fast path against strtod: exactly the same doubles */
-    static const char *const nums[] = {"0.1",       "0.3",     "1.7976931348623157e308",
-                                       "5e-324",    "1e22",    "1e23",
-                                       "123456.789", "9007199254740993.0",
-                                       "1e400",      "-1e400", "1e-400",
-                                       "2.2250738585072014e-308", "0.000001234",
+    static const char *const nums[] = {"0.1",
+                                       "0.3",
+                                       "1.7976931348623157e308",
+                                       "5e-324",
+                                       "1e22",
+                                       "1e23",
+                                       "123456.789",
+                                       "9007199254740993.0",
+                                       "1e400",
+                                       "-1e400",
+                                       "1e-400",
+                                       "2.2250738585072014e-308",
+                                       "0.000001234",
                                        "123456789012345678901234567890.5"};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
         CHECK_MSG(parse(nums[i], 0, 0, NULL), "%s", nums[i]);

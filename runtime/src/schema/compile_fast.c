@@ -1,8 +1,8 @@
 /* The fast program of each node: what the validator runs when it records
- * nothing (CARDC_VALIDATE_FAST, the quiet branches of anyOf/oneOf/not/if,
- * and every exhaustive validation first: only a failing one is run again
- * to record its errors). Then only the verdict matters, not the order of
- * errors, so the program may differ from the node's instruction list:
+ * nothing (CARDC_VALIDATE_FAST, and every exhaustive validation first: only
+ * a failing one is run again, in the instructions' order, to record its
+ * errors). Then only the verdict matters, not the order of errors, so the
+ * program may differ from the node's instruction list:
  *   - a first "type" is a mask checked on entry, without a call;
  *   - properties, patternProperties, additionalProperties and required
  *     become one OP_OBJECT: one pass over the members, one hash lookup per
@@ -11,9 +11,17 @@
  *     instruction lists looked each name up once per keyword, and ran
  *     required's names against every member);
  *   - a "$ref" that cannot lead back to its own node without moving in the
- *     instance skips the loop guard (mark_cyclic_refs).
- * Measured with callgrind on bench_realworld (commit message and
- * bench/README.md). */
+ *     instance skips the loop guard (mark_cyclic_refs), and a node that is
+ *     only such a reference is looked through (resolve_targets);
+ *   - anyOf/oneOf over object branches told apart by one property's
+ *     "const" find their branch by hash (find_discriminators).
+ * Measured (callgrind instructions per instance on the real-world set,
+ * `bench_realworld --profile 1`, release build, 2026-12-07): 0.28x the
+ * json-c engine's (geometric mean), and 0.55x what the Blaze CLI 16.11
+ * spends in its evaluator in fast mode (its run_loop less the printing and
+ * timing it calls; krakend not counted: its loop is inlined elsewhere):
+ * ansible-meta 0.34x (the tagged union of ~45 platforms), cmake-presets
+ * 0.68x, importmap 0.88x (most of it the per-call set-up). */
 #include <stdlib.h>
 #include <string.h>
 
