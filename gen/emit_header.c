@@ -71,15 +71,18 @@ static void flags_note(strbuf *b, const gen_type *t, const char *indent)
 /* ", maxLength 6144, pattern ^a" for the comment of a member or type. */
 static void check_words(strbuf *b, const gen_type *t)
 {
-    static const char *const words[] = {
-        "",           "minimum",   "exclusiveMinimum", "maximum",          "exclusiveMaximum",
-        "multipleOf", "minLength", "maxLength",        "pattern",          "format",
-        "minItems",   "maxItems",  "uniqueItems",      "minProperties",    "maxProperties",
-        "const",      "enum",      "not all of",       "if present, also",
+    static const char *const keywords[] = {
+#define X(e, value, keyword) [value] = keyword,
+        CARDC_CHECK_OP_LIST(X)
+#undef X
     };
     for (size_t i = 0; i < t->check_count; i++) {
         const gen_check *c = &t->checks[i];
-        const char *w = (size_t)c->op < sizeof words / sizeof words[0] ? words[c->op] : "check";
+        const char *w = c->op == CARDC_CHECK_NOT_ALL_PRESENT      ? "not all of"
+                        : c->op == CARDC_CHECK_DEPENDENT_REQUIRED ? "if present, also"
+                        : (size_t)c->op < sizeof keywords / sizeof keywords[0] && keywords[c->op]
+                            ? keywords[c->op]
+                            : "check";
         strbuf_printf(b, ", %s", w);
         switch (c->op) {
         case CARDC_CHECK_MINIMUM:

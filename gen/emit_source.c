@@ -5,51 +5,25 @@
 
 #include "gen.h"
 
+/* Enumerator names, from bind.h's lists. */
 static const char *kind_name(cardc_kind k)
 {
     static const char *const names[] = {
-        "0",
-        "CARDC_KIND_NULL",
-        "CARDC_KIND_BOOL",
-        "CARDC_KIND_INT",
-        "CARDC_KIND_NUMBER",
-        "CARDC_KIND_STRING",
-        "CARDC_KIND_ENUM",
-        "CARDC_KIND_BYTES",
-        "CARDC_KIND_NUMBERS",
-        "CARDC_KIND_ARRAY",
-        "CARDC_KIND_OBJECT",
-        "CARDC_KIND_MAP",
-        "CARDC_KIND_UNION",
-        "CARDC_KIND_JSON",
+#define X(e, value, c) [value] = #e,
+        CARDC_KIND_LIST(X)
+#undef X
     };
-    return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "0";
+    return (size_t)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "0";
 }
 
 static const char *op_name(cardc_check_op op)
 {
     static const char *const names[] = {
-        "0",
-        "CARDC_CHECK_MINIMUM",
-        "CARDC_CHECK_EXCLUSIVE_MINIMUM",
-        "CARDC_CHECK_MAXIMUM",
-        "CARDC_CHECK_EXCLUSIVE_MAXIMUM",
-        "CARDC_CHECK_MULTIPLE_OF",
-        "CARDC_CHECK_MIN_LENGTH",
-        "CARDC_CHECK_MAX_LENGTH",
-        "CARDC_CHECK_PATTERN",
-        "CARDC_CHECK_FORMAT",
-        "CARDC_CHECK_MIN_ITEMS",
-        "CARDC_CHECK_MAX_ITEMS",
-        "CARDC_CHECK_UNIQUE_ITEMS",
-        "CARDC_CHECK_MIN_PROPERTIES",
-        "CARDC_CHECK_MAX_PROPERTIES",
-        "CARDC_CHECK_CONST",
-        "CARDC_CHECK_ENUM",
-        "CARDC_CHECK_NOT_ALL_PRESENT",
-        "CARDC_CHECK_DEPENDENT_REQUIRED",
+#define X(e, value, keyword) [value] = #e,
+        CARDC_CHECK_OP_LIST(X)
+#undef X
     };
-    return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "0";
+    return (size_t)op < sizeof names / sizeof names[0] && names[op] ? names[op] : "0";
 }
 
 static void flags_expr(strbuf *b, unsigned flags)

@@ -87,20 +87,28 @@ cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, si
 
 #define CARDC_NO_OFFSET ((size_t)-1)
 
+/* X(enumerator, value, what the value is in C). One list gives the enum and
+ * every name table. 0 is no kind, so a zeroed descriptor is caught. Append
+ * only: the values are ABI. */
+#define CARDC_KIND_LIST(X)                                                            \
+    X(CARDC_KIND_NULL, 1, "no storage: null is the only value")                       \
+    X(CARDC_KIND_BOOL, 2, "bool")                                                     \
+    X(CARDC_KIND_INT, 3, "int64_t")                                                   \
+    X(CARDC_KIND_NUMBER, 4, "double")                                                 \
+    X(CARDC_KIND_STRING, 5, "cardc_string")                                           \
+    X(CARDC_KIND_ENUM, 6, "int: 1 + index into enum_values; 0 = unset")               \
+    X(CARDC_KIND_BYTES, 7, "cardc_bytes: a binary string (or CARDC_TYPE_BYTE_ARRAY)") \
+    X(CARDC_KIND_NUMBERS, 8, "cardc_numbers")                                         \
+    X(CARDC_KIND_ARRAY, 9, "{ T *items; size_t count; }")                             \
+    X(CARDC_KIND_OBJECT, 10, "struct of fields")                                      \
+    X(CARDC_KIND_MAP, 11, "{ entry *items; size_t count; }, entry { key; value; }")   \
+    X(CARDC_KIND_UNION, 12, "{ int kind; union {...} u; }")                           \
+    X(CARDC_KIND_JSON, 13, "cardc_json")
+
 typedef enum cardc_kind {
-    CARDC_KIND_NULL = 1, /* the only value is null (no storage) */
-    CARDC_KIND_BOOL,     /* bool */
-    CARDC_KIND_INT,      /* int64_t */
-    CARDC_KIND_NUMBER,   /* double */
-    CARDC_KIND_STRING,   /* cardc_string */
-    CARDC_KIND_ENUM,     /* int: 1 + index into enum_values; 0 = unset */
-    CARDC_KIND_BYTES, /* cardc_bytes, from a binary string (or a byte array: CARDC_TYPE_BYTE_ARRAY) */
-    CARDC_KIND_NUMBERS, /* cardc_numbers */
-    CARDC_KIND_ARRAY,   /* { T *items; size_t count; } */
-    CARDC_KIND_OBJECT,  /* struct of fields */
-    CARDC_KIND_MAP,   /* { entry *items; size_t count; }, entry = { cardc_string key; T value; } */
-    CARDC_KIND_UNION, /* { int kind; union {...} u; } */
-    CARDC_KIND_JSON   /* cardc_json */
+#define CARDC_X_(e, value, c) e = value,
+    CARDC_KIND_LIST(CARDC_X_)
+#undef CARDC_X_
 } cardc_kind;
 
 /* cardc_type.flags */
@@ -113,27 +121,44 @@ enum {
                                         decode/validate also run the JSON Schema validator */
 };
 
-/* Inline constraints. Everything else a schema says is enforced through the
- * validator (CARDC_TYPE_RESIDUAL), so decoding is always exact. */
+/* Inline constraints; everything else a schema says is enforced through the
+ * validator (CARDC_TYPE_RESIDUAL), so decoding is always exact.
+ * X(enumerator, value, JSON Schema keyword). One list gives the enum and
+ * every name table; 0 is no check. Append only: the values are ABI. What
+ * each reads:
+ *   MINIMUM .. EXCLUSIVE_MAXIMUM: number;  MIN/MAX_LENGTH: count, code points;
+ *   MIN/MAX_ITEMS, MIN/MAX_PROPERTIES: count;  UNIQUE_ITEMS: nothing;
+ *   MULTIPLE_OF: text, the divisor's JSON literal (exact decimal arithmetic);
+ *   PATTERN: text, an ECMA-262 pattern;  FORMAT: text, the format name
+ *   (asserted only when the model was generated with --assert-format);
+ *   CONST: text, the JSON literal the value must equal;  ENUM: text, a JSON
+ *   array literal of the allowed values;  NOT_ALL_PRESENT: fields, not
+ *   {required: [...]};  DEPENDENT_REQUIRED: fields, fields[0] present =>
+ *   fields[1..] present. */
+#define CARDC_CHECK_OP_LIST(X)                              \
+    X(CARDC_CHECK_MINIMUM, 1, "minimum")                    \
+    X(CARDC_CHECK_EXCLUSIVE_MINIMUM, 2, "exclusiveMinimum") \
+    X(CARDC_CHECK_MAXIMUM, 3, "maximum")                    \
+    X(CARDC_CHECK_EXCLUSIVE_MAXIMUM, 4, "exclusiveMaximum") \
+    X(CARDC_CHECK_MULTIPLE_OF, 5, "multipleOf")             \
+    X(CARDC_CHECK_MIN_LENGTH, 6, "minLength")               \
+    X(CARDC_CHECK_MAX_LENGTH, 7, "maxLength")               \
+    X(CARDC_CHECK_PATTERN, 8, "pattern")                    \
+    X(CARDC_CHECK_FORMAT, 9, "format")                      \
+    X(CARDC_CHECK_MIN_ITEMS, 10, "minItems")                \
+    X(CARDC_CHECK_MAX_ITEMS, 11, "maxItems")                \
+    X(CARDC_CHECK_UNIQUE_ITEMS, 12, "uniqueItems")          \
+    X(CARDC_CHECK_MIN_PROPERTIES, 13, "minProperties")      \
+    X(CARDC_CHECK_MAX_PROPERTIES, 14, "maxProperties")      \
+    X(CARDC_CHECK_CONST, 15, "const")                       \
+    X(CARDC_CHECK_ENUM, 16, "enum")                         \
+    X(CARDC_CHECK_NOT_ALL_PRESENT, 17, "not")               \
+    X(CARDC_CHECK_DEPENDENT_REQUIRED, 18, "dependentRequired")
+
 typedef enum cardc_check_op {
-    CARDC_CHECK_MINIMUM = 1,       /* number >= number */
-    CARDC_CHECK_EXCLUSIVE_MINIMUM, /* number > number */
-    CARDC_CHECK_MAXIMUM,
-    CARDC_CHECK_EXCLUSIVE_MAXIMUM,
-    CARDC_CHECK_MULTIPLE_OF, /* text: the divisor's JSON literal (exact decimal arithmetic) */
-    CARDC_CHECK_MIN_LENGTH,  /* count: code points */
-    CARDC_CHECK_MAX_LENGTH,
-    CARDC_CHECK_PATTERN, /* text: ECMA-262 pattern */
-    CARDC_CHECK_FORMAT, /* text: format name (asserted only when the model was generated with --assert-format) */
-    CARDC_CHECK_MIN_ITEMS, /* count */
-    CARDC_CHECK_MAX_ITEMS,
-    CARDC_CHECK_UNIQUE_ITEMS,
-    CARDC_CHECK_MIN_PROPERTIES,
-    CARDC_CHECK_MAX_PROPERTIES,
-    CARDC_CHECK_CONST,             /* text: JSON literal the value must equal */
-    CARDC_CHECK_ENUM,              /* text: JSON array literal of allowed values */
-    CARDC_CHECK_NOT_ALL_PRESENT,   /* fields/field_count: not {required: [...]} */
-    CARDC_CHECK_DEPENDENT_REQUIRED /* fields[0] present => fields[1..] present */
+#define CARDC_X_(e, value, keyword) e = value,
+    CARDC_CHECK_OP_LIST(CARDC_X_)
+#undef CARDC_X_
 } cardc_check_op;
 
 typedef struct cardc_check {
@@ -223,6 +248,10 @@ typedef struct cardc_decode_options {
     cardc_result *result; /* optional: receives every error, as `cardc validate` reports them */
     const char *source;   /* name of the text in errors ("request.json"); may be NULL */
 } cardc_decode_options;
+
+/* Fills opts with the defaults (all zero: defaults applied, default depth,
+ * no result, no source name). NULL is accepted. */
+void cardc_decode_options_init(cardc_decode_options *opts);
 
 /* Sets *value (t->size bytes) to its initial state: zero, then the schema's
  * defaults applied (has_x set). Ownership: the value owns what it allocates. */

@@ -44,6 +44,10 @@ typedef struct cardc_card_options {
     int max_depth;
 } cardc_card_options;
 
+/* Fills opts with the defaults (all zero: the limits above). NULL is
+ * accepted. */
+void cardc_card_options_init(cardc_card_options *opts);
+
 /* Loads the card at `path`. opts may be NULL.
  * Ownership: on success *out is the caller's, release with cardc_card_free().
  * Errors carry path:line:column and a message. */

@@ -256,7 +256,7 @@ static int check_items_bytes(const cardc_type *t, const uint8_t *b, size_t n, in
 }
 
 static int check_object(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                        strbuf *path, bind_stack *stk)
+                        strbuf *path, stack_guard *stk)
 {
     unsigned char small[64] = {0}, *present = small;
     size_t count = 0;
@@ -328,7 +328,7 @@ static int check_value_numbers(const cardc_type *t, const void *v, int *defer, c
 }
 
 static int check_value_array(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                             strbuf *path, bind_stack *stk)
+                             strbuf *path, stack_guard *stk)
 {
     const bind_vec *a = v;
     int ok = 1;
@@ -349,7 +349,7 @@ static int check_value_array(const cardc_type *t, const void *v, int *defer, car
 }
 
 static int check_value_map(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                           strbuf *path, bind_stack *stk)
+                           strbuf *path, stack_guard *stk)
 {
     const bind_vec *m = v;
     int ok = 1;
@@ -374,7 +374,7 @@ static int check_value_map(const cardc_type *t, const void *v, int *defer, cardc
 }
 
 static int check_value_union(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                             strbuf *path, bind_stack *stk)
+                             strbuf *path, stack_guard *stk)
 {
     int k = bind_union_kind(v);
     if (k < 1 || (size_t)k > t->branch_count)
@@ -396,9 +396,9 @@ static int check_value_union(const cardc_type *t, const void *v, int *defer, car
 }
 
 int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                            strbuf *path, bind_stack *stk)
+                            strbuf *path, stack_guard *stk)
 {
-    if (cardc__bind_stack_exhausted(stk)) {
+    if (cardc__stack_guard_exceeded(stk)) {
         cardc__error(err, CARDC_E_LIMIT, "value nested too deeply for the thread's stack");
         cardc__error_pointer(err, path->s ? path->s : "");
         return -1;

@@ -38,7 +38,7 @@ typedef struct dctx {
     int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
     bind_diag *diag; /* for RESIDUAL union branches */
-    bind_stack stack;
+    stack_guard stack;
     cardc_error *err;
 } dctx;
 
@@ -634,7 +634,7 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     int64_t iv;
     int r;
 
-    if (cardc__bind_stack_exhausted(&c->stack))
+    if (cardc__stack_guard_exceeded(&c->stack))
         return hard(c, HARD_STACK);
     if ((t->flags & CARDC_TYPE_RESIDUAL) && !c->no_checks)
         c->defer = 1;
@@ -747,7 +747,7 @@ static int decode_default(const cardc_type *t, void *dst, const char *text, card
 
     memset(&c, 0, sizeof c);
     memset(&diag, 0, sizeof diag);
-    cardc__bind_stack_init(&c.stack);
+    cardc__stack_guard_init(&c.stack);
     c.no_defaults = 1; /* the default is the whole value, as written */
     c.diag = &diag;
     c.err = err;
@@ -872,7 +872,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 0;
     c.diag = &diag;
     c.err = err;
-    cardc__bind_stack_init(&c.stack);
+    cardc__stack_guard_init(&c.stack);
     c.no_defaults = opts && (opts->flags & CARDC_DECODE_NO_DEFAULTS);
     cardc_pull_init(&c.p, json, len, c.max_depth);
     cardc_pull_save(&c.p, &m);
@@ -936,6 +936,12 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     cardc_pull_free(&c.p);
     cardc__bind_diag_free(&diag);
     return st;
+}
+
+void cardc_decode_options_init(cardc_decode_options *opts)
+{
+    if (opts)
+        memset(opts, 0, sizeof *opts);
 }
 
 cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,

@@ -147,7 +147,7 @@ static int write_text(strbuf *b, const char *s, size_t n, int binary, cardc_erro
 }
 
 static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                        strbuf *path, bind_stack *stk)
+                        strbuf *path, stack_guard *stk)
 {
     int first = 1;
 
@@ -203,7 +203,7 @@ static int write_value_numbers(strbuf *b, const void *v, cardc_error *err, strbu
 }
 
 static int write_value_array(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                             strbuf *path, bind_stack *stk)
+                             strbuf *path, stack_guard *stk)
 {
     const bind_vec *a = v;
     if (!a->items && a->count)
@@ -225,7 +225,7 @@ static int write_value_array(strbuf *b, const cardc_type *t, const void *v, card
 }
 
 static int write_value_map(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                           strbuf *path, bind_stack *stk)
+                           strbuf *path, stack_guard *stk)
 {
     const bind_vec *m = v;
     if (!m->items && m->count)
@@ -251,9 +251,9 @@ static int write_value_map(strbuf *b, const cardc_type *t, const void *v, cardc_
 }
 
 int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err, strbuf *path,
-                      bind_stack *stk)
+                      stack_guard *stk)
 {
-    if (cardc__bind_stack_exhausted(stk)) {
+    if (cardc__stack_guard_exceeded(stk)) {
         cardc__error(err, CARDC_E_LIMIT, "value nested too deeply for the thread's stack");
         cardc__error_pointer(err, path->s ? path->s : "");
         return -1;
@@ -335,8 +335,8 @@ static cardc_status check_and_write(const cardc_type *t, const void *v, cardc_re
     int defer = 0, r;
 
     memset(&diag, 0, sizeof diag);
-    bind_stack stk;
-    cardc__bind_stack_init(&stk);
+    stack_guard stk;
+    cardc__stack_guard_init(&stk);
     r = cardc__bind_check_value(t, v, &defer, err, &path, &stk);
     if (r >= 0 && cardc__bind_write(&b, t, v, err, &path, &stk) < 0)
         r = -1;

@@ -761,6 +761,12 @@ static cardc_status card_load_mem_body(const char *text, size_t len, const char 
     return CARDC_OK;
 }
 
+void cardc_card_options_init(cardc_card_options *opts)
+{
+    if (opts)
+        memset(opts, 0, sizeof *opts);
+}
+
 cardc_status cardc_card_load_mem(const char *text, size_t len, const char *source,
                                  const cardc_card_options *opts, cardc_card **out, cardc_error *err)
 {

@@ -1,9 +1,5 @@
 /* Evaluating a compiled schema against an instance (see schema_internal.h).
  * All state lives in vctx, one per cardc_validate() call. */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-/* pthread_getattr_np: how much stack the calling thread really has. */
-#define _GNU_SOURCE
-#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,12 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__linux__)
-#include <pthread.h>
-#endif
-
 #include "cardc/json.h"
 #include "common/errors_internal.h"
+#include "common/stack_guard.h"
 #include "schema/schema_internal.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
@@ -48,11 +41,6 @@ void cardc_validate_options_init(cardc_validate_options *o)
 #define ALWAYS_INLINE inline
 #endif
 
-/* Stack use is checked against the thread's real stack once it passes
- * STACK_CHECK; without that information the budget is STACK_BUDGET. */
-#define STACK_CHECK    (64u << 10)
-#define STACK_BUDGET   (6u << 20)
-#define STACK_MARGIN   (256u << 10)
 #define EVAL_BASE      10000000u
 #define EVAL_PER_VALUE 1000u
 
@@ -85,8 +73,7 @@ typedef struct vctx {
     int mute;      /* > 0: inside "not", whose annotations are discarded too */
     size_t max_errors;
     size_t max_depth;
-    uintptr_t stack_base;
-    size_t stack_limit; /* 0 until computed */
+    stack_guard stack;
     /* Work guard against schemas that branch exponentially without
      * consuming the instance: node evaluations may not exceed
      * EVAL_BASE + EVAL_PER_VALUE * (instance values descended into). */
@@ -2186,27 +2173,6 @@ static NOINLINE int apply_errmsg(vctx *c, const cnode *n, size_t e0)
     return c->fatal ? -1 : 0;
 }
 
-static NOINLINE int stack_exhausted(vctx *c, uintptr_t used)
-{
-    if (!c->stack_limit) {
-        c->stack_limit = STACK_BUDGET;
-#if defined(__linux__)
-        {
-            pthread_attr_t a;
-            void *lo = NULL;
-            size_t sz = 0;
-            if (pthread_getattr_np(pthread_self(), &a) == 0) {
-                if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
-                    c->stack_base > (uintptr_t)lo + STACK_MARGIN)
-                    c->stack_limit = (size_t)(c->stack_base - (uintptr_t)lo) - STACK_MARGIN;
-                pthread_attr_destroy(&a);
-            }
-        }
-#endif
-    }
-    return used > c->stack_limit;
-}
-
 /* Annotations of applicators that passed (JSON Schema 2020-12 10.3):
  * matched property names, largest index / true for items. */
 static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json_object *inst,
@@ -2322,20 +2288,11 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
                      "branches without consuming the instance",
                      (unsigned long long)c->evals);
     /* Guard the C stack whatever the limits say. */
-    {
-#if defined(__GNUC__)
-        uintptr_t h = (uintptr_t)__builtin_frame_address(0);
-#else
-        char here;
-        uintptr_t h = (uintptr_t)&here;
-#endif
-        uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
-        if (used > STACK_CHECK && stack_exhausted(c, used))
-            return fatal(c, CARDC_E_LIMIT,
-                         "schema or instance nested too deeply for the thread's stack "
-                         "(instance depth %zu)",
-                         c->nip);
-    }
+    if (cardc__stack_guard_exceeded(&c->stack))
+        return fatal(c, CARDC_E_LIMIT,
+                     "schema or instance nested too deeply for the thread's stack "
+                     "(instance depth %zu)",
+                     c->nip);
     if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
         if (!GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small))
             return -1;
@@ -2404,7 +2361,6 @@ static cardc_status validate_body(const cardc_schema *s, struct json_object *ins
 {
     vctx c;
     int r;
-    char base;
     size_t i;
 
     if (!s)
@@ -2423,7 +2379,7 @@ static cardc_status validate_body(const cardc_schema *s, struct json_object *ins
         c.max_errors = 1;
     c.max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
                                                 : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
-    c.stack_base = (uintptr_t)&base;
+    cardc__stack_guard_init(&c.stack);
     c.ip = c.ip_small;
     c.capip = sizeof c.ip_small / sizeof c.ip_small[0];
     c.kp = c.kp_small;
