@@ -13,15 +13,11 @@ void gen_emit_registry_header(strbuf *b, gen_model *const *models, size_t count)
         strbuf_str(b, "\n *   ");
         gen_comment_inline(b, models[i]->model_name ? models[i]->model_name : models[i]->c_name);
         strbuf_str(b, " (");
-        gen_comment_inline(b, models[i]->card);
+        gen_comment_inline(b, models[i]->card_label);
         strbuf_str(b, ")");
     }
     strbuf_str(b, "\n */\n#ifndef CARDC_GEN_CARDC_MODELS_H\n#define CARDC_GEN_CARDC_MODELS_H\n\n"
-                  "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n"
-                  "#if CARDC_BIND_ABI != 2\n"
-                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's "
-                  "cardc gen\"\n"
-                  "#endif\n\n"
+                  "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n" GEN_ABI_CHECK "\n"
                   "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     strbuf_str(b, "/* Every model, in the order they were given to cardc gen. */\n"
                   "extern const cardc_model *const cardc_models[];\n"

@@ -148,41 +148,37 @@ static char *join(ctx *c, const char *a, const char *b)
 /* ---- Names ---------------------------------------------------------------- */
 
 static const char *const derived[] = {
-    "",
-    "_type",
-    "_init",
-    "_free",
-    "_decode",
-    "_decode_ex",
-    "_encode",
-    "_validate",
-    "_kind",
-    "_entry",
-    "_get",
-    "_to_string",
-    "_from_string",
-    "_fields",
-    "_checks",
-    "_branches",
-    "_values",
-    "_checkfields",
-    "_init_any",
-    "_free_any",
-    "_decode_any",
-    "_encode_any",
-    "_validate_any",
-    "_texts",
+    "",          "_type",     "_init",   "_free",        "_decode",    "_decode_ex",   "_encode",
+    "_validate", "_kind",     "_entry",  "_get",         "_to_string", "_from_string", "_fields",
+    "_checks",   "_branches", "_values", "_checkfields", "_texts",
 };
+
+/* STEM_INIT, the static initializer macro of a type (upper case: it may meet
+ * an enumerator). Heap; NULL when out of memory. */
+static char *init_macro(const char *stem)
+{
+    char *up = gen_upper(stem, strlen(stem)), *m = NULL;
+
+    if (up && (m = malloc(strlen(up) + sizeof "_INIT")) != NULL)
+        sprintf(m, "%s_INIT", up);
+    free(up);
+    return m;
+}
 
 static bool stem_free(const gen_names *names, const char *stem)
 {
-    char buf[1024];
+    char buf[1024], *init;
+    bool taken;
+
     for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
         snprintf(buf, sizeof buf, "%s%s", stem, derived[i]);
         if (gen_names_has(names, buf))
             return false;
     }
-    return true;
+    init = init_macro(stem);
+    taken = init && gen_names_has(names, init);
+    free(init);
+    return !taken;
 }
 
 static const char *kind_word(cardc_kind k)
@@ -218,6 +214,10 @@ static char *unique_stem(ctx *c, const char *base, cardc_kind kind)
         if (gen_names_add(names, d) != 0)
             c->oom = 1;
     }
+    char *init = init_macro(buf);
+    if (!init || gen_names_add(names, init) != 0)
+        c->oom = 1;
+    free(init);
     if (gen_names_add(&c->m->stems, buf) != 0)
         c->oom = 1;
     return xstrdup(c, buf);
@@ -1634,9 +1634,9 @@ cardc_status gen_model_build(gen_model *m, cardc_error *err)
                                         "_output_schema",
                                         "_output_schema_json",
                                         "_input_resources",
-                                        "_input_resource_texts",
+                                        "_input_resource_json",
                                         "_output_resources",
-                                        "_output_resource_texts",
+                                        "_output_resource_json",
                                         "_run",
                                         "_run_stream"};
     char buf[1100];

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cardc/export.h"
 #include "cardc/error.h"
 #include "cardc/schema.h"
 #include "cardc/version.h"
@@ -39,7 +40,7 @@ extern "C" {
 
 /* Bumped whenever the descriptor layout changes; generated headers check it
  * and refuse to compile against another libcardc ("regenerate"). */
-#define CARDC_BIND_ABI 2
+#define CARDC_BIND_ABI 3
 
 /* ---- Value types used by generated structs ---------------------------- */
 
@@ -73,19 +74,19 @@ typedef struct cardc_json {
 } cardc_json;
 
 /* Element i of a number array, whichever the storage. */
-double cardc_numbers_get(const cardc_numbers *numbers, size_t index);
+CARDC_API double cardc_numbers_get(const cardc_numbers *numbers, size_t index);
 
 /* Setters: copy the data (the previous contents are freed). */
-cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len, cardc_error *err);
-cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len, cardc_error *err);
-cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size_t count,
-                                     cardc_error *err);
-cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, size_t count,
-                                      cardc_error *err);
+CARDC_API cardc_status cardc_string_set(cardc_string *s, const char *data, size_t len,
+                                        cardc_error *err);
+CARDC_API cardc_status cardc_bytes_set(cardc_bytes *b, const void *data, size_t len,
+                                       cardc_error *err);
+CARDC_API cardc_status cardc_numbers_set_bytes(cardc_numbers *n, const uint8_t *data, size_t count,
+                                               cardc_error *err);
+CARDC_API cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values,
+                                                size_t count, cardc_error *err);
 
 /* ---- Descriptors (emitted by cardc gen; read by the engine) ------------ */
-
-#define CARDC_NO_OFFSET ((size_t)-1)
 
 /* X(enumerator, value, what the value is in C). One list gives the enum and
  * every name table. 0 is no kind, so a zeroed descriptor is caught. Append
@@ -173,15 +174,20 @@ typedef struct cardc_check {
 
 typedef struct cardc_type cardc_type;
 
+/* A member of an object. Offsets a field does not have are left out
+ * (zero): the engine reads has_offset only for optional fields, null_offset
+ * only for nullable ones, offset only when the type has storage (not
+ * CARDC_KIND_NULL). */
 typedef struct cardc_field {
     const char *json_name; /* the property name in JSON (UTF-8) */
     size_t json_name_len;
     size_t offset;      /* of the value */
-    size_t has_offset;  /* of `bool has_x`, or CARDC_NO_OFFSET when required */
-    size_t null_offset; /* of `bool x_is_null`, or CARDC_NO_OFFSET */
+    size_t has_offset;  /* of `bool has_x`, when not required */
+    size_t null_offset; /* of `bool x_is_null`, when nullable */
     const cardc_type *type;
     const char *default_json; /* "default" as JSON text, or NULL */
-    bool required;
+    bool required;            /* no has_x: the member must be present */
+    bool nullable;            /* JSON null is also accepted: x_is_null says so */
 } cardc_field;
 
 typedef struct cardc_branch {
@@ -201,7 +207,8 @@ struct cardc_type {
     const cardc_field *fields;
     size_t field_count;
     /* ARRAY, MAP: element type; MAP entries are entry_size bytes with the
-     * value at entry_value_offset (the key, a cardc_string, at 0) */
+     * value at entry_value_offset (the key, a cardc_string, at 0; a
+     * CARDC_KIND_NULL value has no storage) */
     const cardc_type *item;
     size_t entry_size;
     size_t entry_value_offset;
@@ -217,24 +224,36 @@ struct cardc_type {
     const struct cardc_schema_text *schema;
 };
 
+/* Embedded JSON text is a NULL-terminated list of pieces whose
+ * concatenation is the document: generated code writes each piece as one
+ * string literal within ISO C's 4,095-character limit (-Woverlength-strings),
+ * so a schema of any size compiles at -Wpedantic. */
+
 /* A document the side's schema reaches ("$ref" to another file, a custom
  * meta-schema), embedded so generated code needs no files at run time. */
 typedef struct cardc_resource_text {
-    const char *uri;  /* the URI it was registered under when generated */
-    const char *json; /* the document as JSON text */
+    const char *uri;               /* the URI it was registered under when generated */
+    const char *const *json_parts; /* the document as JSON text, in pieces */
 } cardc_resource_text;
 
 /* The JSON Schema text of one side of a model, embedded in generated code. */
 typedef struct cardc_schema_text {
-    const char *json;      /* the side's schema as JSON text */
-    const char *source;    /* "schemas/llava-1.5-7b-hf.md#/json_schema/input" */
-    cardc_dialect dialect; /* as given to cardc gen */
-    unsigned schema_flags; /* CARDC_SCHEMA_* as given to cardc gen */
+    const char *const *json_parts; /* the side's schema as JSON text, in pieces */
+    const char *source;            /* "llava-1.5-7b-hf.md#/json_schema/input" */
+    cardc_dialect dialect;         /* as given to cardc gen */
+    unsigned schema_flags;         /* CARDC_SCHEMA_* as given to cardc gen */
     /* Every other document the schema reached (not the built-in
      * meta-schemas), registered before the schema is compiled. */
     const cardc_resource_text *resources;
     size_t resource_count;
 } cardc_schema_text;
+
+/* Compiles the embedded schema of one side (its resources registered, its
+ * dialect and flags as given to cardc gen), for validating JSON trees
+ * against a model with cardc_validate. Ownership: borrows text; on success
+ * *out is the caller's, release with cardc_schema_free(). */
+CARDC_API cardc_status cardc_schema_text_compile(const cardc_schema_text *text, cardc_schema **out,
+                                                 cardc_error *err);
 
 /* ---- The engine ---------------------------------------------------------- */
 
@@ -251,14 +270,14 @@ typedef struct cardc_decode_options {
 
 /* Fills opts with the defaults (all zero: defaults applied, default depth,
  * no result, no source name). NULL is accepted. */
-void cardc_decode_options_init(cardc_decode_options *opts);
+CARDC_API void cardc_decode_options_init(cardc_decode_options *opts);
 
 /* Sets *value (t->size bytes) to its initial state: zero, then the schema's
  * defaults applied (has_x set). Ownership: the value owns what it allocates. */
-cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err);
+CARDC_API cardc_status cardc_bind_init(const cardc_type *t, void *value, cardc_error *err);
 
 /* Frees everything *value owns and zeroes it. NULL-safe, idempotent. */
-void cardc_bind_free(const cardc_type *t, void *value);
+CARDC_API void cardc_bind_free(const cardc_type *t, void *value);
 
 /* Decodes JSON text into *value (which must be initialised or zeroed; its
  * previous contents are freed). Rejects exactly what the schema rejects and
@@ -268,33 +287,31 @@ void cardc_bind_free(const cardc_type *t, void *value);
  * column in the text); opts->result, if given, receives them all.
  * Returns CARDC_OK, CARDC_E_INVALID, CARDC_E_JSON, CARDC_E_UTF8,
  * CARDC_E_LIMIT or CARDC_E_NOMEM. Borrows json. opts may be NULL. */
-cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,
-                               const cardc_decode_options *opts, cardc_error *err);
+CARDC_API cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json,
+                                         size_t len, const cardc_decode_options *opts,
+                                         cardc_error *err);
 
 /* Encodes *value as compact JSON text, after validating it: a value that
  * breaks its schema is refused (CARDC_E_INVALID, err as for decode) and
  * nothing is returned. Ownership: *json is heap memory the caller frees with
  * free(); *len may be NULL. */
-cardc_status cardc_bind_encode(const cardc_type *t, const void *value, char **json, size_t *len,
-                               cardc_error *err);
+CARDC_API cardc_status cardc_bind_encode(const cardc_type *t, const void *value, char **json,
+                                         size_t *len, cardc_error *err);
 
 /* Validates a value built by hand. result may be NULL. Returns CARDC_OK or
  * CARDC_E_INVALID (or a failure code). Borrows everything. */
-cardc_status cardc_bind_validate(const cardc_type *t, const void *value, cardc_result *result,
-                                 cardc_error *err);
+CARDC_API cardc_status cardc_bind_validate(const cardc_type *t, const void *value,
+                                           cardc_result *result, cardc_error *err);
 
 /* ---- Model descriptors ------------------------------------------------- */
 
-/* Typed entry points of one side of a model, for dynamic use. */
+/* One side of a model, for dynamic use: the cardc_bind_* functions take
+ * the type (cardc_bind_decode(model->input.type, value, ...)) and a value
+ * of `size` bytes. */
 typedef struct cardc_model_side {
     const cardc_type *type;   /* NULL when the card has no schema for this side */
     size_t size;              /* sizeof the generated struct */
     const char *content_type; /* "application/json", "image/png", "text/event-stream", ... */
-    cardc_status (*init)(void *value, cardc_error *err);
-    void (*free)(void *value);
-    cardc_status (*decode)(void *value, const char *json, size_t len, cardc_error *err);
-    cardc_status (*encode)(const void *value, char **json, size_t *len, cardc_error *err);
-    cardc_status (*validate)(const void *value, cardc_error *err);
 } cardc_model_side;
 
 typedef struct cardc_model {
@@ -303,7 +320,8 @@ typedef struct cardc_model {
     const char *task_name; /* "Image-to-Text" */
     const char *task_type; /* "image-to-text", or NULL */
     const char *description;
-    const char *card; /* the card file cardc gen read */
+    const char
+        *card; /* the card file cardc gen read, as it was named (--strip-path: its file name) */
     cardc_model_side input;
     cardc_model_side output;
 } cardc_model;

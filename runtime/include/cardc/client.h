@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cardc/export.h"
 #include "cardc/bind.h"
 #include "cardc/error.h"
 
@@ -58,7 +59,7 @@ typedef struct cardc_client_options {
 } cardc_client_options;
 
 /* Fills opts with the defaults (Workers AI backend, everything else unset). */
-void cardc_client_options_init(cardc_client_options *opts);
+CARDC_API void cardc_client_options_init(cardc_client_options *opts);
 
 typedef struct cardc_client cardc_client;
 
@@ -66,10 +67,10 @@ typedef struct cardc_client cardc_client;
  * CARDC_E_CONFIG error naming the option and the variable. Ownership: copies
  * every string of opts; *out is the caller's, release with
  * cardc_client_free(). */
-cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **out,
-                              cardc_error *err);
+CARDC_API cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **out,
+                                        cardc_error *err);
 /* NULL is accepted. */
-void cardc_client_free(cardc_client *client);
+CARDC_API void cardc_client_free(cardc_client *client);
 
 /* Called for each server-sent event of a streamed output, with the event's
  * data (for Workers AI text generation: {"response":"..."}); the stream ends
@@ -84,14 +85,14 @@ typedef int (*cardc_stream_fn)(void *user, const char *data, size_t len);
  * err says whether the input or the output broke its schema), or a backend
  * failure (CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, _QUOTA, _TOO_LARGE,
  * _UNKNOWN_MODEL, _BACKEND) with the server's message. Borrows everything. */
-cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, const void *input,
-                              void *output, cardc_error *err);
+CARDC_API cardc_status cardc_client_run(cardc_client *client, const cardc_model *model,
+                                        const void *input, void *output, cardc_error *err);
 
 /* The same for a model whose output is text/event-stream: each event goes to
  * fn as it arrives. */
-cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *model,
-                                     const void *input, cardc_stream_fn fn, void *user,
-                                     cardc_error *err);
+CARDC_API cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *model,
+                                               const void *input, cardc_stream_fn fn, void *user,
+                                               cardc_error *err);
 
 /* An untyped request (cardc_client_run_json). Start from
  * cardc_run_request_init(): later members default to zero. */
@@ -109,23 +110,23 @@ typedef struct cardc_run_request {
 } cardc_run_request;
 
 /* Fills req with the defaults (all zero). NULL is accepted. */
-void cardc_run_request_init(cardc_run_request *req);
+CARDC_API void cardc_run_request_init(cardc_run_request *req);
 
 /* Untyped call for tools (the CLI): sends req->input for the named model
  * and returns the output: the unwrapped `result` as JSON text, or the raw
  * bytes of a binary output; *content_type says which.
  * Ownership: borrows client and req; *output and *content_type
  * (content_type may be NULL) are heap memory the caller frees with free(). */
-cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
-                                   char **output, size_t *output_len, char **content_type,
-                                   cardc_error *err);
+CARDC_API cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
+                                             char **output, size_t *output_len, char **content_type,
+                                             cardc_error *err);
 
 /* GET {base}/accounts/{account}/ai/models/schema?model=NAME (Workers AI):
  * the model's input and output schemas as a JSON card that cardc_card_load
  * and `cardc gen` read ({"name":..., "schema":{"input":...,"output":...}}).
  * Ownership: *card_json is heap memory the caller frees with free(). */
-cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
-                                       char **card_json, cardc_error *err);
+CARDC_API cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
+                                                 char **card_json, cardc_error *err);
 
 #ifdef __cplusplus
 }

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cardc/export.h"
 #include "cardc/error.h"
 
 #ifdef __cplusplus
@@ -85,21 +86,21 @@ typedef struct cardc_pull {
 /* Starts parsing text[0..len). max_depth <= 0 means
  * CARDC_JSON_DEFAULT_MAX_DEPTH; at most CARDC_JSON_MAX_DEPTH_CEILING
  * applies, as in cardc_json_parse. Borrows text until cardc_pull_free. */
-void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth);
+CARDC_API void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth);
 
 /* Releases what the parser allocated. The parser may be re-initialised. */
-void cardc_pull_free(cardc_pull *p);
+CARDC_API void cardc_pull_free(cardc_pull *p);
 
 /* Reads the next token. After CARDC_TOK_END or CARDC_TOK_ERROR it keeps
  * returning the same token. CARDC_TOK_END is returned only when the rest of
  * the input is whitespace. */
-cardc_token cardc_pull_next(cardc_pull *p);
+CARDC_API cardc_token cardc_pull_next(cardc_pull *p);
 
 /* Skips the value whose first token was just returned (for OBJECT_BEGIN or
  * ARRAY_BEGIN: up to and including the matching end; after KEY: that
  * member's whole value). Returns 0, or -1 on a syntax error (then
  * p->tok == CARDC_TOK_ERROR). */
-int cardc_pull_skip(cardc_pull *p);
+CARDC_API int cardc_pull_skip(cardc_pull *p);
 
 /* Reads an array of integers 0..255 into a byte buffer, after ARRAY_BEGIN
  * was returned: the fast path for images and audio. On success returns 1,
@@ -110,7 +111,7 @@ int cardc_pull_skip(cardc_pull *p);
  * decodes the general way, which reports any error further on. Returns -1
  * (p->tok == CARDC_TOK_ERROR) on a memory error or a syntax error where the
  * fast loop stopped ("[1,]", "[01]"). */
-int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count);
+CARDC_API int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count);
 
 /* A saved position, for trying a oneOf/anyOf branch and backtracking.
  * Valid only while the parser has not returned above the depth it was taken
@@ -123,12 +124,12 @@ typedef struct cardc_pull_mark {
     size_t tok_offset;
 } cardc_pull_mark;
 
-void cardc_pull_save(const cardc_pull *p, cardc_pull_mark *mark);
+CARDC_API void cardc_pull_save(const cardc_pull *p, cardc_pull_mark *mark);
 /* Returns the parser to `mark`, also out of an error met since (a branch
  * that fails on bad text is backtracked like any other). The last token's
  * str/num fields are not restored: re-read them by restoring to a mark
  * taken before the token and calling cardc_pull_next() again. */
-void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark);
+CARDC_API void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark);
 
 #ifdef __cplusplus
 }

@@ -271,11 +271,9 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
     }
     for (size_t i = 0; i < t->field_count && ok >= 0; i++) {
         const cardc_field *f = &t->fields[i];
-        bool has = true, is_null = false;
+        bool has = bind_field_has(f, v);
         size_t mark = path->len;
 
-        if (f->has_offset != CARDC_NO_OFFSET)
-            memcpy(&has, BIND_CAT(v, f->has_offset), sizeof has);
         present[i] = has;
         if (!has) {
             if (f->required)
@@ -283,9 +281,7 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
             continue;
         }
         count++;
-        if (f->null_offset != CARDC_NO_OFFSET)
-            memcpy(&is_null, BIND_CAT(v, f->null_offset), sizeof is_null);
-        if (is_null || f->offset == CARDC_NO_OFFSET)
+        if (bind_field_is_null(f, v) || !bind_field_stored(f))
             continue;
         bind_path_push(path, f->json_name, f->json_name_len);
         int r = cardc__bind_check_value(f->type, BIND_CAT(v, f->offset), defer, err, path, stk);

@@ -154,21 +154,16 @@ static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_err
     strbuf_add(b, "{", 1);
     for (size_t i = 0; i < t->field_count; i++) {
         const cardc_field *f = &t->fields[i];
-        bool has = true, is_null = false;
         size_t mark = path->len;
 
-        if (f->has_offset != CARDC_NO_OFFSET)
-            memcpy(&has, BIND_CAT(v, f->has_offset), sizeof has);
-        if (!has)
+        if (!bind_field_has(f, v))
             continue;
-        if (f->null_offset != CARDC_NO_OFFSET)
-            memcpy(&is_null, BIND_CAT(v, f->null_offset), sizeof is_null);
         if (!first)
             strbuf_add(b, ",", 1);
         first = 0;
         write_string(b, f->json_name, f->json_name_len);
         strbuf_add(b, ":", 1);
-        if (is_null || f->offset == CARDC_NO_OFFSET) {
+        if (bind_field_is_null(f, v) || !bind_field_stored(f)) {
             strbuf_add(b, "null", 4);
             continue;
         }

@@ -29,6 +29,30 @@ static inline int bind_union_kind(const void *v)
     return k;
 }
 
+/* A field's members (bind.h): offsets a field does not have are not read. */
+static inline bool bind_field_stored(const cardc_field *f)
+{
+    return f->type && f->type->kind != CARDC_KIND_NULL;
+}
+
+/* The has_x flag of an optional field; a required one is always there. */
+static inline bool bind_field_has(const cardc_field *f, const void *obj)
+{
+    bool has = true;
+    if (!f->required)
+        memcpy(&has, BIND_CAT(obj, f->has_offset), sizeof has);
+    return has;
+}
+
+/* The x_is_null flag of a nullable field. */
+static inline bool bind_field_is_null(const cardc_field *f, const void *obj)
+{
+    bool is_null = false;
+    if (f->nullable)
+        memcpy(&is_null, BIND_CAT(obj, f->null_offset), sizeof is_null);
+    return is_null;
+}
+
 /* ---- values (bind_value.c) ---- */
 
 /* Frees what *v owns without zeroing the top-level storage's other bytes. */

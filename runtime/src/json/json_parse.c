@@ -209,40 +209,6 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
 
 /* ---- Keys --------------------------------------------------------------- */
 
-size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsigned char utf8[4])
-{
-    unsigned long cp, lo;
-    unsigned char e;
-
-    if (t[*i] != '\\') {
-        utf8[0] = t[(*i)++];
-        return 1;
-    }
-    if (*i + 1 >= n)
-        return 0;
-    e = t[*i + 1];
-    if (e != 'u') {
-        const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
-        const char *at = e ? strchr(from, e) : NULL;
-        if (!at)
-            return 0;
-        utf8[0] = (unsigned char)to[at - from];
-        *i += 2;
-        return 1;
-    }
-    if (!jlex_hex4(t, n, *i + 2, &cp))
-        return 0;
-    *i += 6;
-    if (cp >= 0xD800 && cp <= 0xDBFF && *i + 1 < n && t[*i] == '\\' && t[*i + 1] == 'u' &&
-        jlex_hex4(t, n, *i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        *i += 6;
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-        cp = 0xFFFD; /* what a lone surrogate becomes in json-c's tree */
-    }
-    return utf8_encode((uint32_t)cp, utf8);
-}
-
 /* Checks the key starting at the opening quote t[*pos] against `seen` (the
  * keys of its object so far; NULL when duplicates are allowed) and moves
  * past it. Returns 1 with iss filled on a problem; 0 otherwise, also when
@@ -532,6 +498,16 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     if (line)
         err->offset = off;
     return st;
+}
+
+/* The public locator: the internal one's byte offset as a line and column. */
+int cardc_json_locate(const char *text, size_t len, const char *pointer, int *line, int *column)
+{
+    size_t off;
+    int ok = cardc__json_locate(text, len, pointer, &off);
+
+    cardc__text_position(text ? text : "", text ? len : 0, off, 0, line, column);
+    return ok;
 }
 
 cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,

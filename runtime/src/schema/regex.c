@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cardc/schema.h"
+#include "common/errors_internal.h"
 #include "schema/regex.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
@@ -662,6 +664,8 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     x.errlen = errlen;
     *errcode = 0;
     if (!translate(&x)) {
+        if (x.out.oom)
+            *errcode = PCRE2_ERROR_NOMEMORY;
         if (x.out.oom && errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         cardc__strbuf_free(&x.out);
@@ -754,7 +758,28 @@ int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errl
             errbuf[0] = '\0';
         return 1;
     }
-    return 0;
+    return ec == PCRE2_ERROR_NOMEMORY ? -1 : 0;
+}
+
+static cardc_status pattern_check_body(const char *pattern, size_t len, cardc_error *err)
+{
+    char msg[256];
+    int r;
+
+    if (!pattern)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_pattern_check: pattern is NULL");
+    r = cardc_regex_valid(pattern, len, msg, sizeof msg);
+    if (r > 0)
+        return CARDC_OK;
+    if (r < 0)
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    return cardc__error(err, CARDC_E_REGEX, "%s", msg);
+}
+
+cardc_status cardc_pattern_check(const char *pattern, size_t len, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, pattern_check_body(pattern, len, err));
 }
 
 int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)

@@ -20,7 +20,8 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match
 
 /* Whether `pattern` is a valid ECMA-262 regular expression (format "regex"),
  * including constructs cardc_regex_compile cannot run (variable-length
- * lookbehind). Returns 1 valid, 0 invalid (message in errbuf if non-NULL). */
+ * lookbehind). Returns 1 valid, 0 invalid (message in errbuf if non-NULL),
+ * -1 out of memory. */
 int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errlen);
 
 /* Searches s[0..len) (valid UTF-8). Returns 1 match, 0 no match, -1 when a
