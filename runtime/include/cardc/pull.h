@@ -47,40 +47,45 @@ typedef enum cardc_token {
 
 #define CARDC_PULL_INLINE_DEPTH 64
 
-/* Parser state. Fields marked "out" are valid after cardc_pull_next()
- * returns the matching token; treat the rest as private. */
+/* Parser state, on the caller's stack: cardc_pull_init needs no allocation.
+ * Read the members of the first group after cardc_pull_next() returns the
+ * matching token; never write any. The second group is the parser's own
+ * state: not API (its meaning may change in any release), but, as the
+ * struct's size and every member's offset, part of the ABI: a change to the
+ * layout bumps libcardc's soversion (runtime/meson.build). */
 typedef struct cardc_pull {
+    /* ---- Output --------------------------------------------------------- */
+    cardc_token tok;   /* last token */
+    size_t tok_offset; /* byte offset where the last token starts */
+    int depth;         /* current container depth */
+
+    const char *str; /* KEY/STRING: decoded UTF-8, NUL-terminated; valid until
+                        the next call on the parser. A lone surrogate escape
+                        decodes as U+FFFD, as cardc_json_parse stores it */
+    size_t str_len;  /* bytes, may include NUL characters */
+
+    const char *num_text; /* NUMBER: the literal in the input */
+    size_t num_len;
+    int num_is_int;    /* integer literal (no fraction/exponent) that fits int64 */
+    int64_t num_int;   /* value when num_is_int */
+    double num_double; /* value as a double (always set, correctly rounded;
+                          +-inf beyond the double range: 1e400) */
+
+    cardc_status error;  /* ERROR: CARDC_E_JSON, CARDC_E_UTF8, CARDC_E_LIMIT, CARDC_E_NOMEM */
+    size_t error_offset; /* ERROR: byte offset of the problem */
+    char message[128];   /* ERROR: what is wrong ("unexpected character ','") */
+
+    /* ---- Private (layout is ABI, contents are not API) ----------------- */
     const char *text; /* borrowed input */
     size_t len;
-    size_t pos;        /* next byte to read */
-    size_t tok_offset; /* out: byte offset where the last token starts */
-    cardc_token tok;   /* out: last token */
-
-    const char *str; /* out (KEY/STRING): decoded UTF-8, NUL-terminated;
-                                valid until the next call on the parser. A lone
-                                surrogate escape decodes as U+FFFD, as
-                                cardc_json_parse stores it */
-    size_t str_len;  /* out: bytes, may include NUL characters */
-
-    const char *num_text; /* out (NUMBER): the literal in the input */
-    size_t num_len;
-    int num_is_int;    /* out: integer literal (no fraction/exponent) that fits int64 */
-    int64_t num_int;   /* out: value when num_is_int */
-    double num_double; /* out: value as a double (always set, correctly
-                                rounded; +-inf beyond the double range: 1e400) */
-
-    int depth; /* current container depth */
+    size_t pos; /* next byte to read */
     int max_depth;
-    unsigned state;       /* private: what may come next */
-    unsigned char *stack; /* private: container kinds by depth */
+    unsigned state;       /* what may come next */
+    unsigned char *stack; /* container kinds by depth */
     unsigned char inline_stack[CARDC_PULL_INLINE_DEPTH];
-    int stack_cap; /* private: entries stack has room for */
-    char *scratch; /* private: decoded strings with escapes */
+    int stack_cap; /* entries stack has room for */
+    char *scratch; /* decoded strings with escapes */
     size_t scratch_cap;
-
-    cardc_status error;  /* out (ERROR): CARDC_E_JSON, CARDC_E_UTF8, CARDC_E_LIMIT, CARDC_E_NOMEM */
-    size_t error_offset; /* out (ERROR): byte offset of the problem */
-    char message[128];   /* out (ERROR): what is wrong ("unexpected character ','") */
 } cardc_pull;
 
 /* Starts parsing text[0..len). max_depth <= 0 means
