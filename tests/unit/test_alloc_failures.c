@@ -1,0 +1,783 @@
+/* Allocation failures: for every operation below, the allocation number N
+ * fails, for every N from 1 to the number the operation makes when nothing
+ * fails. Each run must either return CARDC_E_NOMEM with the error record
+ * filled (code NOMEM, a message), or recover and give exactly the result of
+ * the run where nothing failed; and every byte allocated during the run
+ * must be freed once its outputs are released (counted here block by
+ * block; LeakSanitizer checks the same under ASan).
+ *
+ * The failures are injected by this program's own malloc, calloc, realloc,
+ * free, strdup and strndup: an executable's definitions come before every
+ * shared library's, so json-c, libyaml, pcre2 and libc's own helpers
+ * allocate through them too, and they pass every call on to the next
+ * allocator (libc's, or AddressSanitizer's) found with dlsym(RTLD_NEXT).
+ *
+ * Usage: test_alloc_failures SOURCE_ROOT [OPERATION]
+ * Prints, per operation, the allocations it makes and how the failure of
+ * each ended; the last line sums them up. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* RTLD_NEXT */
+#endif
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "cardc/cardc.h"
+#include "check.h"
+#include "gen.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
+
+/* ---- The allocator ------------------------------------------------------ */
+
+static void *(*real_malloc)(size_t);
+static void *(*real_calloc)(size_t, size_t);
+static void *(*real_realloc)(void *, size_t);
+static void (*real_free)(void *);
+
+/* dlsym may allocate before the real functions are known: from here. */
+static _Alignas(16) unsigned char boot[8192];
+static size_t boot_used;
+static int resolving;
+
+static long alloc_count; /* allocations since arm() */
+static long fail_at;     /* the allocation that fails (1-based); 0: none */
+static int armed;
+
+/* The blocks allocated while armed, by address (open addressing; 1 marks a
+ * freed slot), so a run's leaks are counted without counting the blocks
+ * that were there before it. */
+#define TRACK_SLOTS (1u << 18)
+static uintptr_t tracked[TRACK_SLOTS];
+static long live, tombstones;
+
+static size_t slot_of(uintptr_t p)
+{
+    return (size_t)((p >> 4) * 0x9E3779B97F4A7C15ull >> 46) & (TRACK_SLOTS - 1);
+}
+
+static void track(void *p)
+{
+    size_t i = slot_of((uintptr_t)p);
+
+    if (!p || !armed)
+        return;
+    while (tracked[i] > 1)
+        i = (i + 1) & (TRACK_SLOTS - 1);
+    if (tracked[i] == 1)
+        tombstones--;
+    tracked[i] = (uintptr_t)p;
+    live++;
+    if (live + tombstones > (long)(TRACK_SLOTS / 4 * 3)) {
+        fputs("test_alloc_failures: too many live blocks to track\n", stderr);
+        abort();
+    }
+}
+
+static void untrack(void *p)
+{
+    size_t i = slot_of((uintptr_t)p);
+
+    if (!live)
+        return;
+    while (tracked[i]) {
+        if (tracked[i] == (uintptr_t)p) {
+            tracked[i] = 1;
+            tombstones++;
+            live--;
+            return;
+        }
+        i = (i + 1) & (TRACK_SLOTS - 1);
+    }
+}
+
+/* dlsym gives a void *; ISO C has no cast from it to a function pointer,
+ * POSIX guarantees the representation: copy it. */
+static void next_symbol(const char *name, void *fn, size_t size)
+{
+    void *p = dlsym(RTLD_NEXT, name);
+    memcpy(fn, &p, size);
+}
+
+static void resolve(void)
+{
+    resolving = 1;
+    next_symbol("malloc", &real_malloc, sizeof real_malloc);
+    next_symbol("calloc", &real_calloc, sizeof real_calloc);
+    next_symbol("realloc", &real_realloc, sizeof real_realloc);
+    next_symbol("free", &real_free, sizeof real_free);
+    resolving = 0;
+    if (!real_malloc || !real_calloc || !real_realloc || !real_free)
+        abort();
+}
+
+static void *boot_alloc(size_t n)
+{
+    void *p;
+
+    n = (n + 15) & ~(size_t)15;
+    if (n > sizeof boot - boot_used)
+        abort();
+    p = boot + boot_used;
+    boot_used += n;
+    return p; /* static storage: already zero */
+}
+
+static int in_boot(const void *p)
+{
+    return (const unsigned char *)p >= boot && (const unsigned char *)p < boot + sizeof boot;
+}
+
+/* Whether this allocation is the one that fails. */
+static int fails(void)
+{
+    if (!armed)
+        return 0;
+    if (++alloc_count == fail_at) {
+        errno = ENOMEM;
+        return 1;
+    }
+    return 0;
+}
+
+void *malloc(size_t n)
+{
+    void *p;
+
+    if (!real_malloc) {
+        if (resolving)
+            return boot_alloc(n);
+        resolve();
+    }
+    if (fails())
+        return NULL;
+    p = real_malloc(n);
+    track(p);
+    return p;
+}
+
+void *calloc(size_t n, size_t size)
+{
+    void *p;
+
+    if (!real_calloc) {
+        if (resolving)
+            return size && n > SIZE_MAX / size ? NULL : boot_alloc(n * size);
+        resolve();
+    }
+    if (fails())
+        return NULL;
+    p = real_calloc(n, size);
+    track(p);
+    return p;
+}
+
+void *realloc(void *old, size_t n)
+{
+    void *p;
+
+    if (!real_realloc)
+        resolve();
+    if (old && in_boot(old)) {
+        p = malloc(n);
+        if (p)
+            memcpy(p, old, n); /* the boot blocks are small and never freed */
+        return p;
+    }
+    if (fails())
+        return NULL;
+    p = real_realloc(old, n);
+    if (p) {
+        if (old != p) {
+            untrack(old);
+            track(p);
+        } else if (!old) {
+            track(p);
+        }
+    } else if (old && n == 0) {
+        untrack(old); /* realloc(p, 0) freed it */
+    }
+    return p;
+}
+
+void free(void *p)
+{
+    if (!p || in_boot(p))
+        return;
+    if (!real_free)
+        resolve();
+    untrack(p);
+    real_free(p);
+}
+
+char *strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+char *strndup(const char *s, size_t max)
+{
+    size_t n = strnlen(s, max);
+    char *d = malloc(n + 1);
+
+    if (d) {
+        memcpy(d, s, n);
+        d[n] = '\0';
+    }
+    return d;
+}
+
+/* Starts counting; allocation number `at` will fail (0: none). */
+static void arm(long at)
+{
+    if (live || tombstones) {
+        memset(tracked, 0, sizeof tracked);
+        live = tombstones = 0;
+    }
+    alloc_count = 0;
+    fail_at = at;
+    armed = 1;
+}
+
+static void disarm(void)
+{
+    armed = 0;
+}
+
+/* ---- The operations --------------------------------------------------- */
+
+/* What an operation produced, in words: compared with the run where
+ * nothing failed. */
+typedef struct outcome {
+    cardc_status status;
+    char *digest; /* heap, or NULL */
+} outcome;
+
+/* An operation runs armed between arm() and disarm() (op->run), then
+ * describes what it made (op->describe, unarmed) and releases it (op->release). */
+typedef struct op {
+    const char *name;
+    cardc_status (*run)(void *state, cardc_error *err);
+    char *(*describe)(void *state); /* after CARDC_OK */
+    void (*release)(void *state);
+    void *state;
+} op;
+
+static const char *root;
+
+static char *slurp(const char *rel, size_t *len)
+{
+    char path[1024];
+    char *text = NULL;
+    cardc_error err;
+
+    snprintf(path, sizeof path, "%s/%s", root, rel);
+    if (cardc_read_file(path, &text, len, &err) != CARDC_OK) {
+        fprintf(stderr, "test_alloc_failures: %s\n", err.message);
+        exit(2);
+    }
+    return text;
+}
+
+static char *dup_str(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static char *dump(const struct json_object *v)
+{
+    return cardc_json_dump(v, 0);
+}
+
+/* Card loading: the seed card (YAML front matter, JSON schema texts) from
+ * memory, and a JSON card from a file. */
+typedef struct card_state {
+    const char *text, *path;
+    size_t len;
+    cardc_card *card;
+} card_state;
+
+static cardc_status run_card(void *s, cardc_error *err)
+{
+    card_state *c = s;
+    if (c->path)
+        return cardc_card_load(c->path, NULL, &c->card, err);
+    return cardc_card_load_mem(c->text, c->len, "seed.md", NULL, &c->card, err);
+}
+
+static char *describe_card(void *s)
+{
+    card_state *c = s;
+    char *doc = dump(cardc_card_document(c->card)), *out;
+    const cardc_card_traits *t = cardc_card_get_traits(c->card);
+    size_t n = (doc ? strlen(doc) : 0) + 256;
+
+    if ((out = malloc(n)) != NULL)
+        snprintf(out, n, "%s|%s|%lld|%zu|%s", cardc_card_name(c->card) ? cardc_card_name(c->card) : "",
+                 cardc_card_task_type(c->card) ? cardc_card_task_type(c->card) : "",
+                 t->context_window, cardc_card_property_count(c->card), doc ? doc : "");
+    free(doc);
+    return out;
+}
+
+static void release_card(void *s)
+{
+    card_state *c = s;
+    cardc_card_free(c->card);
+    c->card = NULL;
+}
+
+/* Schema compile: the seed card's input schema, and a schema reaching for
+ * patterns, formats, references, dynamic scopes and errorMessage. Described
+ * by what the compiled schema says of a valid and an invalid instance. */
+typedef struct compile_state {
+    struct json_object *doc, *valid, *invalid;
+    unsigned flags;
+    cardc_schema *schema;
+} compile_state;
+
+static cardc_status run_compile(void *s, cardc_error *err)
+{
+    compile_state *c = s;
+    cardc_schema_options so;
+
+    cardc_schema_options_init(&so);
+    so.flags = c->flags;
+    return cardc_schema_compile(c->doc, &so, &c->schema, err);
+}
+
+/* "status: instance keyword message; ..." of a validation. */
+static char *verdicts(const cardc_schema *schema, struct json_object *const *instances, size_t n)
+{
+    cardc_result *r = NULL;
+    cardc_error err;
+    char *out = NULL;
+    size_t cap = 0;
+    FILE *f = open_memstream(&out, &cap);
+
+    if (!f || cardc_result_new(&r, &err) != CARDC_OK)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        cardc_status st = cardc_validate(schema, instances[i], NULL, r, &err);
+        fprintf(f, "%s:", cardc_status_name(st));
+        for (size_t k = 0; k < cardc_result_error_count(r); k++) {
+            const cardc_unit *u = cardc_result_error(r, k);
+            fprintf(f, " %s %s %s %s;", u->instance_location, u->keyword_location,
+                    u->absolute_keyword_location, u->message);
+        }
+        fputc('\n', f);
+    }
+    fclose(f);
+    cardc_result_free(r);
+    return out;
+}
+
+static char *describe_compile(void *s)
+{
+    compile_state *c = s;
+    struct json_object *inst[2] = {c->valid, c->invalid};
+    return verdicts(c->schema, inst, 2);
+}
+
+static void release_compile(void *s)
+{
+    compile_state *c = s;
+    cardc_schema_free(c->schema);
+    c->schema = NULL;
+}
+
+/* Validate: payload text parsed and validated (every error kept), and the
+ * standard "basic" output built from the result. */
+typedef struct validate_state {
+    const cardc_schema *schema;
+    const char *text;
+    size_t len;
+    struct json_object *doc, *output;
+    cardc_result *result;
+} validate_state;
+
+static cardc_status run_validate(void *s, cardc_error *err)
+{
+    validate_state *v = s;
+    cardc_validate_options vo;
+    cardc_status st;
+
+    if ((st = cardc_json_parse(v->text, v->len, "payload.json", 0, &v->doc, err)) != CARDC_OK ||
+        (st = cardc_result_new(&v->result, err)) != CARDC_OK)
+        return st;
+    cardc_validate_options_init(&vo);
+    vo.flags = CARDC_VALIDATE_ANNOTATIONS;
+    st = cardc_validate(v->schema, v->doc, &vo, v->result, err);
+    if (st != CARDC_OK && st != CARDC_E_INVALID)
+        return st;
+    /* the verdict goes into the digest; the output is part of the run */
+    if (cardc_result_output(v->result, CARDC_OUTPUT_BASIC, &v->output, err) != CARDC_OK)
+        return err->code;
+    return CARDC_OK;
+}
+
+static char *describe_validate(void *s)
+{
+    validate_state *v = s;
+    return dump(v->output);
+}
+
+static void release_validate(void *s)
+{
+    validate_state *v = s;
+    json_object_put(v->doc);
+    json_object_put(v->output);
+    cardc_result_free(v->result);
+    v->doc = v->output = NULL;
+    v->result = NULL;
+}
+
+/* Decode and encode through the seed card's generated bindings. */
+typedef struct bind_state {
+    const char *text;
+    size_t len;
+    llava_1_5_7b_hf_input value;
+    cardc_result *result; /* decode: every error */
+    char *json;           /* encode's output */
+    size_t json_len;
+    cardc_error last; /* the run's record, for the digest */
+} bind_state;
+
+static cardc_status run_decode(void *s, cardc_error *err)
+{
+    bind_state *b = s;
+    cardc_decode_options opts;
+    cardc_status st;
+
+    if ((st = cardc_result_new(&b->result, err)) != CARDC_OK)
+        return st;
+    cardc_decode_options_init(&opts);
+    opts.result = b->result;
+    opts.source = "payload.json";
+    st = llava_1_5_7b_hf_input_decode_ex(&b->value, b->text, b->len, &opts, err);
+    b->last = *err;
+    /* a rejection is this operation's success: its digest is the errors */
+    return st == CARDC_E_INVALID ? CARDC_OK : st;
+}
+
+static char *describe_decode(void *s)
+{
+    bind_state *b = s;
+    char *json = NULL, *out = NULL;
+    size_t len = 0, cap = 0;
+    cardc_error err;
+    FILE *f = open_memstream(&out, &cap);
+
+    if (!f)
+        abort();
+    fprintf(f, "%s %s:%d:%d %s %s\n", cardc_status_name(b->last.code), b->last.source,
+            b->last.line, b->last.column, b->last.pointer, b->last.message);
+    for (size_t k = 0; k < cardc_result_error_count(b->result); k++) {
+        const cardc_unit *u = cardc_result_error(b->result, k);
+        fprintf(f, "%s %s %s\n", u->instance_location, u->keyword_location, u->message);
+    }
+    if (b->last.code == CARDC_OK &&
+        llava_1_5_7b_hf_input_encode(&b->value, &json, &len, &err) == CARDC_OK)
+        fprintf(f, "%s\n", json);
+    free(json);
+    fclose(f);
+    return out;
+}
+
+static void release_bind(void *s)
+{
+    bind_state *b = s;
+    llava_1_5_7b_hf_input_free(&b->value);
+    cardc_result_free(b->result);
+    free(b->json);
+    b->result = NULL;
+    b->json = NULL;
+}
+
+static cardc_status run_encode(void *s, cardc_error *err)
+{
+    bind_state *b = s;
+    return llava_1_5_7b_hf_input_encode(&b->value, &b->json, &b->json_len, err);
+}
+
+static char *describe_encode(void *s)
+{
+    bind_state *b = s;
+    return dup_str(b->json);
+}
+
+static void release_encoded(void *s)
+{
+    bind_state *b = s;
+    free(b->json); /* the value stays, for the next run */
+    b->json = NULL;
+}
+
+/* cardc gen: the card (or plain schema) read, compiled, built into the IR,
+ * both files emitted and written. */
+typedef struct gen_state {
+    gen_request req;
+    const char *card;
+    char out[4096];
+} gen_state;
+
+static cardc_status run_gen(void *s, cardc_error *err)
+{
+    gen_state *g = s;
+    return gen_generate(&g->req, err);
+}
+
+static char *describe_gen(void *s)
+{
+    gen_state *g = s;
+    char *out = NULL;
+    size_t cap = 0;
+    FILE *f = open_memstream(&out, &cap);
+    const char *names[] = {"llava_1_5_7b_hf.h", "llava_1_5_7b_hf.c", "hostile.h", "hostile.c"};
+
+    if (!f)
+        abort();
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[4300];
+        FILE *in;
+        int c;
+        snprintf(path, sizeof path, "%s/%s", g->out, names[i]);
+        if (!(in = fopen(path, "rb")))
+            continue;
+        while ((c = fgetc(in)) != EOF)
+            fputc(c, f);
+        fclose(in);
+        remove(path); /* the next run writes them anew */
+    }
+    fclose(f);
+    return out;
+}
+
+static void release_nothing(void *s)
+{
+    (void)s;
+}
+
+/* ---- The harness ------------------------------------------------------ */
+
+typedef struct summary {
+    long ops, points, nomem, recovered, failed;
+} summary;
+
+static int leak_free(const char *what, long n)
+{
+    if (live == 0)
+        return 1;
+    fprintf(stderr, "FAIL: %s: allocation %ld failing leaks %ld block(s)\n", what, n, live);
+    return 0;
+}
+
+/* One operation, armed so that allocation `n` fails (0: none); its outcome. */
+static outcome once(const op *o, long n, long *allocations)
+{
+    cardc_error err;
+    outcome out = {CARDC_OK, NULL};
+
+    memset(&err, 0x5a, sizeof err);
+    arm(n);
+    out.status = o->run(o->state, &err);
+    disarm();
+    *allocations = alloc_count;
+    if (out.status == CARDC_OK)
+        out.digest = o->describe(o->state);
+    else if (out.status == CARDC_E_NOMEM)
+        CHECK_MSG(err.code == CARDC_E_NOMEM && err.message[0] && memchr(err.message, 0, 512) &&
+                      (unsigned char)err.message[0] != 0x5a,
+                  "%s: allocation %ld: CARDC_E_NOMEM but the record says %s, '%.60s'", o->name,
+                  n, cardc_status_name(err.code), err.message);
+    else
+        CHECK_MSG(n == 0, "%s: allocation %ld failing gives %s, not nomem: %s", o->name, n,
+                  cardc_status_name(out.status), err.message);
+    o->release(o->state);
+    CHECK(leak_free(o->name, n));
+    return out;
+}
+
+static void exercise(const op *o, summary *sum)
+{
+    long total = 0, got, nomem = 0, recovered = 0;
+    outcome base, r;
+
+    free(once(o, 0, &got).digest); /* warm up: lazily made state is made now */
+    base = once(o, 0, &total);
+    CHECK_MSG(base.status == CARDC_OK && base.digest, "%s: fails without failures: %s", o->name,
+              cardc_status_name(base.status));
+    for (long n = 1; n <= total; n++) {
+        r = once(o, n, &got);
+        if (r.status == CARDC_E_NOMEM) {
+            nomem++;
+        } else if (r.status == CARDC_OK) {
+            CHECK_MSG(r.digest && base.digest && strcmp(r.digest, base.digest) == 0,
+                      "%s: allocation %ld failing changes the result silently", o->name, n);
+            recovered++;
+        }
+        free(r.digest);
+    }
+    free(base.digest);
+    printf("%-16s %6ld allocations: %6ld failed with CARDC_E_NOMEM, %4ld recovered (same "
+           "result)\n",
+           o->name, total, nomem, recovered);
+    fflush(stdout);
+    sum->ops++;
+    sum->points += total;
+    sum->nomem += nomem;
+    sum->recovered += recovered;
+}
+
+/* A schema that reaches for most of the compiler: a pattern (pcre2),
+ * asserted formats, local and dynamic references, applicators,
+ * unevaluatedProperties, errorMessage. */
+static const char rich_schema[] =
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
+    "\"$id\":\"https://example.com/root\",\"$defs\":{\"name\":{\"type\":\"string\","
+    "\"pattern\":\"^[a-z]+(-[a-z]+)*$\",\"minLength\":2},\"node\":{\"$dynamicAnchor\":\"node\","
+    "\"type\":\"object\",\"properties\":{\"kids\":{\"type\":\"array\",\"items\":"
+    "{\"$dynamicRef\":\"#node\"}}}}},\"type\":\"object\",\"properties\":{\"name\":"
+    "{\"$ref\":\"#/$defs/name\"},\"mail\":{\"format\":\"email\"},\"when\":"
+    "{\"format\":\"date-time\"},\"tree\":{\"$ref\":\"#/$defs/node\"},\"tags\":{\"type\":\"array\","
+    "\"uniqueItems\":true,\"contains\":{\"const\":\"x\"},\"maxContains\":2},\"n\":"
+    "{\"type\":\"number\",\"multipleOf\":0.01,\"exclusiveMaximum\":100}},"
+    "\"patternProperties\":{\"^x-\":{\"type\":\"string\"}},\"dependentSchemas\":{\"mail\":"
+    "{\"required\":[\"name\"]}},\"if\":{\"required\":[\"n\"]},\"then\":{\"properties\":{\"n\":"
+    "{\"minimum\":1}}},\"unevaluatedProperties\":false,\"required\":[\"name\"],"
+    "\"errorMessage\":{\"required\":{\"name\":\"a name is required\"}}}";
+static const char rich_valid[] =
+    "{\"name\":\"ab-cd\",\"mail\":\"a@b.co\",\"when\":\"2024-01-01T00:00:00Z\",\"tree\":{\"kids\":"
+    "[{\"kids\":[]}]},\"tags\":[\"x\",\"y\"],\"n\":5.25,\"x-a\":\"s\"}";
+static const char rich_invalid[] =
+    "{\"mail\":\"nope\",\"when\":\"x\",\"tree\":{\"kids\":[1]},\"tags\":[\"x\",\"x\",\"x\"],"
+    "\"n\":0.001,\"x-b\":1,\"extra\":true}";
+
+static struct json_object *parse_or_die(const char *text)
+{
+    struct json_object *v = NULL;
+    cardc_error err;
+
+    if (cardc_json_parse(text, strlen(text), "fixture", 0, &v, &err) != CARDC_OK) {
+        fprintf(stderr, "test_alloc_failures: fixture: %s\n", err.message);
+        exit(2);
+    }
+    return v;
+}
+
+int main(int argc, char **argv)
+{
+    static card_state seed_card, yaml_card;
+    static compile_state seed_compile, rich_compile;
+    static validate_state seed_validate, rich_validate;
+    static bind_state decode_valid, decode_invalid, encode;
+    static gen_state gen_card, gen_schema;
+    char card_path[1024], yaml_path[1024], hostile_path[1024], tmpl[] = "/tmp/cardc-nomem-XXXXXX";
+    const char *cards[1];
+    const struct json_object *input = NULL;
+    cardc_card *card = NULL;
+    cardc_error err;
+    summary sum = {0};
+    char *payload_invalid, *payload_valid;
+    size_t invalid_len, valid_len;
+
+    if (argc < 2) {
+        fputs("usage: test_alloc_failures SOURCE_ROOT [OPERATION]\n", stderr);
+        return 2;
+    }
+    root = argv[1];
+    snprintf(card_path, sizeof card_path, "%s/schemas/llava-1.5-7b-hf.md", root);
+    snprintf(yaml_path, sizeof yaml_path, "%s/tests/unit/cards/typing.yaml", root);
+    snprintf(hostile_path, sizeof hostile_path, "%s/tests/gen/hostile.json", root);
+    seed_card.text = slurp("schemas/llava-1.5-7b-hf.md", &seed_card.len);
+    yaml_card.path = yaml_path;
+    payload_invalid = slurp("examples/payloads/llava-1.5-7b-hf/invalid-both.json", &invalid_len);
+    payload_valid = slurp("examples/payloads/llava-1.5-7b-hf/valid-messages.json", &valid_len);
+    if (cardc_card_load_mem(seed_card.text, seed_card.len, "seed.md", NULL, &card, &err) ||
+        cardc_card_schema(card, CARDC_SIDE_INPUT, &input, &err))
+        return 2;
+    seed_compile.doc = json_object_get((struct json_object *)input);
+    seed_compile.valid = parse_or_die(payload_valid);
+    seed_compile.invalid = parse_or_die(payload_invalid);
+    rich_compile.doc = parse_or_die(rich_schema);
+    rich_compile.valid = parse_or_die(rich_valid);
+    rich_compile.invalid = parse_or_die(rich_invalid);
+    rich_compile.flags = CARDC_SCHEMA_ASSERT_FORMAT;
+    if (run_compile(&seed_compile, &err) || run_compile(&rich_compile, &err))
+        return 2;
+    seed_validate.schema = seed_compile.schema;
+    seed_validate.text = payload_invalid;
+    seed_validate.len = invalid_len;
+    rich_validate.schema = rich_compile.schema;
+    rich_validate.text = rich_invalid;
+    rich_validate.len = strlen(rich_invalid);
+    decode_valid.text = encode.text = payload_valid;
+    decode_valid.len = encode.len = valid_len;
+    decode_invalid.text = payload_invalid;
+    decode_invalid.len = invalid_len;
+    if (llava_1_5_7b_hf_input_decode(&encode.value, payload_valid, valid_len, &err) != CARDC_OK ||
+        !mkdtemp(tmpl))
+        return 2;
+    cards[0] = card_path;
+    snprintf(gen_card.out, sizeof gen_card.out, "%s", tmpl);
+    gen_card.req.cards = cards;
+    gen_card.req.card_count = 1;
+    gen_card.req.dir = gen_card.out;
+    snprintf(gen_schema.out, sizeof gen_schema.out, "%s", tmpl);
+    gen_schema.req.schema = hostile_path;
+    gen_schema.req.name = "hostile";
+    gen_schema.req.dir = gen_schema.out;
+    {
+        /* compile, describe and release act on the op's own state; the
+         * schemas the validate runs use are compiled once, above */
+        static compile_state seed_again, rich_again;
+        const op ops[] = {
+            {"card-seed", run_card, describe_card, release_card, &seed_card},
+            {"card-yaml-file", run_card, describe_card, release_card, &yaml_card},
+            {"compile-seed", run_compile, describe_compile, release_compile, &seed_again},
+            {"compile-rich", run_compile, describe_compile, release_compile, &rich_again},
+            {"validate-seed", run_validate, describe_validate, release_validate, &seed_validate},
+            {"validate-rich", run_validate, describe_validate, release_validate, &rich_validate},
+            {"decode-valid", run_decode, describe_decode, release_bind, &decode_valid},
+            {"decode-invalid", run_decode, describe_decode, release_bind, &decode_invalid},
+            {"encode", run_encode, describe_encode, release_encoded, &encode},
+            {"gen-card", run_gen, describe_gen, release_nothing, &gen_card},
+            {"gen-schema", run_gen, describe_gen, release_nothing, &gen_schema},
+        };
+        seed_again = seed_compile;
+        seed_again.schema = NULL;
+        rich_again = rich_compile;
+        rich_again.schema = NULL;
+        for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+            if (argc < 3 || strcmp(argv[2], ops[i].name) == 0)
+                exercise(&ops[i], &sum);
+    }
+    printf("%ld operations, %ld allocation failures injected: %ld returned CARDC_E_NOMEM with "
+           "the record filled, %ld recovered with the same result, none leaked\n",
+           sum.ops, sum.points, sum.nomem, sum.recovered);
+    rmdir(tmpl);
+    llava_1_5_7b_hf_input_free(&encode.value);
+    json_object_put(seed_compile.doc);
+    json_object_put(seed_compile.valid);
+    json_object_put(seed_compile.invalid);
+    json_object_put(rich_compile.doc);
+    json_object_put(rich_compile.valid);
+    json_object_put(rich_compile.invalid);
+    cardc_schema_free(seed_compile.schema);
+    cardc_schema_free(rich_compile.schema);
+    cardc_card_free(card);
+    free((char *)seed_card.text);
+    free(payload_invalid);
+    free(payload_valid);
+    return check_summary();
+}
