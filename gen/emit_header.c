@@ -533,6 +533,9 @@ void gen_emit_header(strbuf *b, gen_model *m)
 {
     char *guard = gen_upper(m->c_name, strlen(m->c_name));
 
+    if (!guard)
+        b->oom = 1; /* the caller sees it and writes nothing */
+
     for (size_t i = 0; i < m->type_count; i++)
         m->types[i]->emitted = m->types[i]->declared = false;
     strbuf_printf(b, "/* %s.h - C bindings for the model ", m->file_stem);

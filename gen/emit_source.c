@@ -443,8 +443,8 @@ static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const
     for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
         if (t->flags & flag_names[i].bit)
             strbuf_printf(&flags, "%s%s", flags.len ? " | " : ".flags = ", flag_names[i].name);
-    if (flags.len)
-        pack_add(&p, &flags);
+    if (flags.len || flags.oom)
+        pack_add(&p, &flags); /* passes an allocation failure on to b */
     cardc__strbuf_free(&flags);
     if (ct)
         pack_printf(&p, ".size = sizeof(%s)", ct);

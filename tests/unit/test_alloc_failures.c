@@ -14,12 +14,17 @@
  *
  * Usage: test_alloc_failures SOURCE_ROOT [OPERATION]
  * Prints, per operation, the allocations it makes and how the failure of
- * each ended; the last line sums them up. */
+ * each ended; the last line sums them up. A leak is reported with the
+ * numbers of the allocations still live; CARDC_NOMEM_BACKTRACE=N prints
+ * where allocation N of every run is made; CARDC_NOMEM_FROM=N starts at the
+ * failure of allocation N; CARDC_NOMEM_VERBOSE lists the failures that were
+ * recovered from. */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* RTLD_NEXT */
 #endif
 #include <dlfcn.h>
 #include <errno.h>
+#include <execinfo.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +59,8 @@ static int armed;
  * that were there before it. */
 #define TRACK_SLOTS (1u << 18)
 static uintptr_t tracked[TRACK_SLOTS];
-static long live, tombstones;
+static long ordinal[TRACK_SLOTS]; /* which allocation of the run made it */
+static long live, tombstones, backtrace_at, start_at = 1;
 
 static size_t slot_of(uintptr_t p)
 {
@@ -72,6 +78,7 @@ static void track(void *p)
     if (tracked[i] == 1)
         tombstones--;
     tracked[i] = (uintptr_t)p;
+    ordinal[i] = alloc_count;
     live++;
     if (live + tombstones > (long)(TRACK_SLOTS / 4 * 3)) {
         fputs("test_alloc_failures: too many live blocks to track\n", stderr);
@@ -138,7 +145,14 @@ static int fails(void)
 {
     if (!armed)
         return 0;
-    if (++alloc_count == fail_at) {
+    if (++alloc_count == backtrace_at) {
+        void *frames[32];
+        armed = 0; /* backtrace may allocate */
+        fprintf(stderr, "allocation %ld of this run:\n", alloc_count);
+        backtrace_symbols_fd(frames, backtrace(frames, 32), 2);
+        armed = 1;
+    }
+    if (alloc_count == fail_at) {
         errno = ENOMEM;
         return 1;
     }
@@ -323,7 +337,8 @@ static char *describe_card(void *s)
     size_t n = (doc ? strlen(doc) : 0) + 256;
 
     if ((out = malloc(n)) != NULL)
-        snprintf(out, n, "%s|%s|%lld|%zu|%s", cardc_card_name(c->card) ? cardc_card_name(c->card) : "",
+        snprintf(out, n, "%s|%s|%lld|%zu|%s",
+                 cardc_card_name(c->card) ? cardc_card_name(c->card) : "",
                  cardc_card_task_type(c->card) ? cardc_card_task_type(c->card) : "",
                  t->context_window, cardc_card_property_count(c->card), doc ? doc : "");
     free(doc);
@@ -480,8 +495,8 @@ static char *describe_decode(void *s)
 
     if (!f)
         abort();
-    fprintf(f, "%s %s:%d:%d %s %s\n", cardc_status_name(b->last.code), b->last.source,
-            b->last.line, b->last.column, b->last.pointer, b->last.message);
+    fprintf(f, "%s %s:%d:%d %s %s\n", cardc_status_name(b->last.code), b->last.source, b->last.line,
+            b->last.column, b->last.pointer, b->last.message);
     for (size_t k = 0; k < cardc_result_error_count(b->result); k++) {
         const cardc_unit *u = cardc_result_error(b->result, k);
         fprintf(f, "%s %s %s\n", u->instance_location, u->keyword_location, u->message);
@@ -576,9 +591,18 @@ typedef struct summary {
 
 static int leak_free(const char *what, long n)
 {
+    int shown = 0;
+
     if (live == 0)
         return 1;
-    fprintf(stderr, "FAIL: %s: allocation %ld failing leaks %ld block(s)\n", what, n, live);
+    fprintf(stderr, "FAIL: %s: allocation %ld failing leaks %ld block(s), made by allocation", what,
+            n, live);
+    for (size_t i = 0; i < TRACK_SLOTS && shown < 8; i++)
+        if (tracked[i] > 1) {
+            fprintf(stderr, " %ld", ordinal[i]);
+            shown++;
+        }
+    fputs(" (CARDC_NOMEM_BACKTRACE=N shows where)\n", stderr);
     return 0;
 }
 
@@ -598,14 +622,29 @@ static outcome once(const op *o, long n, long *allocations)
     else if (out.status == CARDC_E_NOMEM)
         CHECK_MSG(err.code == CARDC_E_NOMEM && err.message[0] && memchr(err.message, 0, 512) &&
                       (unsigned char)err.message[0] != 0x5a,
-                  "%s: allocation %ld: CARDC_E_NOMEM but the record says %s, '%.60s'", o->name,
-                  n, cardc_status_name(err.code), err.message);
+                  "%s: allocation %ld: CARDC_E_NOMEM but the record says %s, '%.60s'", o->name, n,
+                  cardc_status_name(err.code), err.message);
     else
         CHECK_MSG(n == 0, "%s: allocation %ld failing gives %s, not nomem: %s", o->name, n,
                   cardc_status_name(out.status), err.message);
     o->release(o->state);
     CHECK(leak_free(o->name, n));
     return out;
+}
+
+#define CHECK_OK(cond) check_report(!!(cond), __FILE__, __LINE__, "%s", #cond)
+
+/* Where a run's result departs from the run without failures. */
+static void report_difference(const char *what, long n, const char *want, const char *got)
+{
+    size_t i = 0;
+
+    while (want && got && want[i] && want[i] == got[i])
+        i++;
+    fprintf(stderr,
+            "FAIL: %s: allocation %ld failing changes the result silently, at byte %zu:\n"
+            "  expected ...%.200s\n  got      ...%.200s\n",
+            what, n, i, want ? want + i : "(none)", got ? got + i : "(none)");
 }
 
 static void exercise(const op *o, summary *sum)
@@ -617,14 +656,16 @@ static void exercise(const op *o, summary *sum)
     base = once(o, 0, &total);
     CHECK_MSG(base.status == CARDC_OK && base.digest, "%s: fails without failures: %s", o->name,
               cardc_status_name(base.status));
-    for (long n = 1; n <= total; n++) {
+    for (long n = start_at; n <= total; n++) {
         r = once(o, n, &got);
         if (r.status == CARDC_E_NOMEM) {
             nomem++;
         } else if (r.status == CARDC_OK) {
-            CHECK_MSG(r.digest && base.digest && strcmp(r.digest, base.digest) == 0,
-                      "%s: allocation %ld failing changes the result silently", o->name, n);
+            if (!CHECK_OK(r.digest && base.digest && strcmp(r.digest, base.digest) == 0))
+                report_difference(o->name, n, base.digest, r.digest);
             recovered++;
+            if (getenv("CARDC_NOMEM_VERBOSE"))
+                fprintf(stderr, "%s: allocation %ld failing: recovered\n", o->name, n);
         }
         free(r.digest);
     }
@@ -696,6 +737,10 @@ int main(int argc, char **argv)
         return 2;
     }
     root = argv[1];
+    if (getenv("CARDC_NOMEM_FROM"))
+        start_at = atol(getenv("CARDC_NOMEM_FROM"));
+    if (getenv("CARDC_NOMEM_BACKTRACE"))
+        backtrace_at = atol(getenv("CARDC_NOMEM_BACKTRACE"));
     snprintf(card_path, sizeof card_path, "%s/schemas/llava-1.5-7b-hf.md", root);
     snprintf(yaml_path, sizeof yaml_path, "%s/tests/unit/cards/typing.yaml", root);
     snprintf(hostile_path, sizeof hostile_path, "%s/tests/gen/hostile.json", root);

@@ -189,9 +189,12 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
         st = CARDC_E_NOMEM;
         if (frag && (uri = malloc(strlen(frag) + sizeof MODEL_URI + 2)) != NULL) {
             sprintf(uri, "%s#%s", MODEL_URI, frag);
-            ref = json_object_new_object();
-            if (ref && json_object_object_add(ref, "$ref", json_object_new_string(uri)) == 0)
+            struct json_object *target = json_object_new_string(uri);
+            ref = target ? json_object_new_object() : NULL;
+            if (ref && cardc__json_set(ref, "$ref", target) == 0)
                 st = CARDC_OK;
+            else
+                json_object_put(target);
         }
         if (st == CARDC_OK)
             st = cardc_schema_compile(ref, &so, &s, err);

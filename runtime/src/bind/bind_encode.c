@@ -311,8 +311,12 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
             strbuf_add(b, "null", 4);
             return 0;
         }
-        strbuf_str(b, json_object_to_json_string_ext(j->value, JSON_C_TO_STRING_PLAIN |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+        const char *text = json_object_to_json_string_ext(
+            j->value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+        if (!text) /* json-c's print buffer could not grow */
+            b->oom = 1;
+        else
+            strbuf_str(b, text);
         return 0;
     }
     }

@@ -211,8 +211,9 @@ static cardc_status read_property(const loader *L, struct json_object *item, con
         return CARDC_OK;
     }
     /* Copied: json-c reuses an object's print buffer on the next call. */
-    prop->owned_value = strdup(json_object_to_json_string_ext(
-        value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    const char *text = json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN |
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
+    prop->owned_value = text ? strdup(text) : NULL;
     if (!prop->owned_value)
         return cardc__error(L->err, CARDC_E_NOMEM, "out of memory");
     prop->value = prop->owned_value;
@@ -827,9 +828,9 @@ static cardc_status card_load_body(const char *path, const cardc_card_options *o
     *out = NULL;
     is_stdin = strcmp(path, "-") == 0;
     f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f)
-        return cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot open the card: %s",
-                               strerror(errno));
+    if (!f) /* fopen allocates: it may fail for want of memory */
+        return cardc__error_at(err, errno == ENOMEM ? CARDC_E_NOMEM : CARDC_E_IO, path, 0, 0,
+                               "cannot open the card: %s", strerror(errno));
     st = read_all(f, is_stdin ? "<stdin>" : path, &text, &len, err);
     if (!is_stdin)
         fclose(f);

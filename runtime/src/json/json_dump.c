@@ -59,12 +59,18 @@ static void put_scalar(strbuf *b, const struct json_object *o)
         strbuf_str(b, num);
         break;
     }
-    case json_type_double:
+    case json_type_double: {
         /* json-c keeps a parsed double's original text and prints it back;
-         * its printer caches into the object, hence the cast. */
-        strbuf_str(b,
-                   json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN));
+         * its printer caches into the object, hence the cast. NULL: out of
+         * memory. */
+        const char *text =
+            json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN);
+        if (text)
+            strbuf_str(b, text);
+        else
+            b->oom = 1;
         break;
+    }
     case json_type_string:
         put_string(b, json_object_get_string((struct json_object *)o),
                    (size_t)json_object_get_string_len(o));

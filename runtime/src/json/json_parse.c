@@ -245,7 +245,7 @@ static int check_key(const unsigned char *t, size_t n, size_t *pos, struct json_
         bad = ISSUE(iss, start, CARDC_E_JSON, "object key contains \\u0000 (keys are C strings)");
     else if (seen && json_object_object_get_ex(seen, key, NULL))
         bad = ISSUE(iss, start, CARDC_E_JSON, "duplicate object key \"%.100s\"", key);
-    else if (seen && json_object_object_add(seen, key, NULL) != 0)
+    else if (seen && cardc__json_set(seen, key, NULL) != 0)
         bad = ISSUE(iss, start, CARDC_E_NOMEM, "out of memory");
     free(key);
     return bad;
@@ -366,6 +366,17 @@ typedef struct build {
     size_t key_cap;
 } build;
 
+int cardc__json_set(struct json_object *obj, const char *key, struct json_object *val)
+{
+    struct lh_table *t = json_object_get_object(obj);
+
+    /* json-c grows at this load, in lh_table_insert_w_hash */
+    if (t && t->count >= t->size * LH_LOAD_FACTOR && t->size <= INT_MAX / 2 &&
+        !json_object_object_get_ex(obj, key, NULL) && lh_table_resize(t, t->size * 2) != 0)
+        return -1;
+    return json_object_object_add(obj, key, val);
+}
+
 /* Puts v in the innermost open container (or makes it the root); takes v.
  * 0, or -1 when out of memory (v is then released). */
 static int place(build *b, struct json_object **root, struct json_object *v)
@@ -376,7 +387,7 @@ static int place(build *b, struct json_object **root, struct json_object *v)
     if (!parent)
         *root = v;
     else if (json_object_is_type(parent, json_type_object))
-        rc = json_object_object_add(parent, b->key, v); /* a repeated name: the last value */
+        rc = cardc__json_set(parent, b->key, v); /* a repeated name: the last value */
     else
         rc = json_object_array_add(parent, v);
     if (rc != 0)

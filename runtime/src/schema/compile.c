@@ -841,7 +841,7 @@ int cardc__decimal_parse(const char *t, cdecimal *d)
         t++;
     dig = malloc(len + 2);
     if (!dig)
-        return 0;
+        return -1;
     for (; *t && *t != 'e' && *t != 'E'; t++) {
         if (*t == '.') {
             seen_dot = 1;
@@ -1085,15 +1085,19 @@ static cardc_regex *regex(cctx *c, sinfo *si, const char *kw, const char *key, c
     cardc_regex *re;
     uint32_t ml = c->opts ? c->opts->regex_match_limit : 0;
     uint32_t dl = c->opts ? c->opts->regex_depth_limit : 0;
+    int nomem;
 
-    re = cardc_regex_compile(pat, strlen(pat), ml, dl, eb, sizeof eb);
+    re = cardc_regex_compile(pat, strlen(pat), ml, dl, eb, sizeof eb, &nomem);
     if (!re) {
         char *p = kwptr(si, kw), *q = (p && key) ? ptr_add(p, key) : NULL;
-        fail(c, CARDC_E_REGEX,
+        fail(c, nomem ? CARDC_E_NOMEM : CARDC_E_REGEX,
              q   ? q
              : p ? p
                  : "",
-             "invalid regular expression \"%s\": %s", pat, eb);
+             "%s \"%s\": %s",
+             nomem ? "out of memory compiling the regular expression"
+                   : "invalid regular expression",
+             pat, eb);
         free(p);
         free(q);
         return NULL;
@@ -1439,8 +1443,11 @@ static int kw_multiple_of(kwctx *k, const kwrule *r, struct json_object *v)
     in->u.num.v = x;
     in->u.num.json = v;
     cardc__num_text(v, t, sizeof t);
-    if (!cardc__decimal_parse(t, &in->u.num.dec))
-        in->u.num.dec.digits = NULL;
+    switch (cardc__decimal_parse(t, &in->u.num.dec)) {
+    case 1: break;
+    case 0: in->u.num.dec.digits = NULL; break; /* long double arithmetic */
+    default: oom(k->c); return KW_FAIL;
+    }
     return KW_OK;
 }
 

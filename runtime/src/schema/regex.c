@@ -691,9 +691,21 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     return code;
 }
 
-cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match_limit,
-                                 uint32_t depth_limit, char *errbuf, size_t errlen)
+/* pcre2's compile error codes for allocations that failed (ours, in the
+ * translation, is PCRE2_ERROR_NOMEMORY too). */
+static int memory_error(int ec)
 {
+    return ec == PCRE2_ERROR_NOMEMORY || ec == PCRE2_ERROR_HEAP_FAILED;
+}
+
+cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match_limit,
+                                 uint32_t depth_limit, char *errbuf, size_t errlen, int *nomem)
+{
+    int oom_;
+
+    if (!nomem)
+        nomem = &oom_;
+    *nomem = 0;
     if (errbuf && errlen)
         errbuf[0] = '\0';
     if (!pattern) {
@@ -704,6 +716,7 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match
     cardc_regex *re = calloc(1, sizeof *re);
     if (!re || !(re->pattern = malloc(len + 1))) {
         free(re);
+        *nomem = 1;
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         return NULL;
@@ -718,6 +731,7 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match
     int ec;
     re->code = compile_ecma(pattern, len, errbuf, errlen, &ec);
     if (!re->code) {
+        *nomem = memory_error(ec);
         if (ec == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH && errbuf && errlen) {
             size_t used = strlen(errbuf);
             snprintf(errbuf + used, errlen - used,
@@ -728,6 +742,7 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match
     }
     re->mctx = pcre2_match_context_create(NULL);
     if (!re->mctx) {
+        *nomem = 1;
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         cardc_regex_free(re);
@@ -758,7 +773,7 @@ int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errl
             errbuf[0] = '\0';
         return 1;
     }
-    return ec == PCRE2_ERROR_NOMEMORY ? -1 : 0;
+    return memory_error(ec) ? -1 : 0;
 }
 
 static cardc_status pattern_check_body(const char *pattern, size_t len, cardc_error *err)

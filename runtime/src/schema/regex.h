@@ -13,10 +13,11 @@ typedef struct cardc_regex cardc_regex;
  * Unicode semantics as ECMA defines them, ...), compiles in UTF mode and JITs
  * when available. match_limit/depth_limit 0 = defaults (1,000,000 / 10,000).
  * Returns NULL on failure with a message (pcre2's, plus the offset into the
- * pattern) in errbuf. Ownership: caller frees with cardc_regex_free(). The
- * compiled regex is immutable and safe to match from several threads. */
+ * pattern) in errbuf; *nomem (may be NULL) says whether memory ran out.
+ * Ownership: caller frees with cardc_regex_free(). The compiled regex is
+ * immutable and safe to match from several threads. */
 cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match_limit,
-                                 uint32_t depth_limit, char *errbuf, size_t errlen);
+                                 uint32_t depth_limit, char *errbuf, size_t errlen, int *nomem);
 
 /* Whether `pattern` is a valid ECMA-262 regular expression (format "regex"),
  * including constructs cardc_regex_compile cannot run (variable-length
