@@ -40,6 +40,14 @@
 
 /* ---- The allocator ------------------------------------------------------ */
 
+/* Under AddressSanitizer its own start-up calls malloc (through dlsym)
+ * before its shadow memory exists: the allocator must not be instrumented. */
+#if defined(__GNUC__)
+#define RAW __attribute__((no_sanitize("address", "undefined")))
+#else
+#define RAW
+#endif
+
 static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
 static void *(*real_realloc)(void *, size_t);
@@ -62,12 +70,12 @@ static uintptr_t tracked[TRACK_SLOTS];
 static long ordinal[TRACK_SLOTS]; /* which allocation of the run made it */
 static long live, tombstones, backtrace_at, start_at = 1;
 
-static size_t slot_of(uintptr_t p)
+RAW static size_t slot_of(uintptr_t p)
 {
     return (size_t)((p >> 4) * 0x9E3779B97F4A7C15ull >> 46) & (TRACK_SLOTS - 1);
 }
 
-static void track(void *p)
+RAW static void track(void *p)
 {
     size_t i = slot_of((uintptr_t)p);
 
@@ -86,7 +94,7 @@ static void track(void *p)
     }
 }
 
-static void untrack(void *p)
+RAW static void untrack(void *p)
 {
     size_t i = slot_of((uintptr_t)p);
 
@@ -105,13 +113,13 @@ static void untrack(void *p)
 
 /* dlsym gives a void *; ISO C has no cast from it to a function pointer,
  * POSIX guarantees the representation: copy it. */
-static void next_symbol(const char *name, void *fn, size_t size)
+RAW static void next_symbol(const char *name, void *fn, size_t size)
 {
     void *p = dlsym(RTLD_NEXT, name);
     memcpy(fn, &p, size);
 }
 
-static void resolve(void)
+RAW static void resolve(void)
 {
     resolving = 1;
     next_symbol("malloc", &real_malloc, sizeof real_malloc);
@@ -123,7 +131,7 @@ static void resolve(void)
         abort();
 }
 
-static void *boot_alloc(size_t n)
+RAW static void *boot_alloc(size_t n)
 {
     void *p;
 
@@ -135,13 +143,13 @@ static void *boot_alloc(size_t n)
     return p; /* static storage: already zero */
 }
 
-static int in_boot(const void *p)
+RAW static int in_boot(const void *p)
 {
     return (const unsigned char *)p >= boot && (const unsigned char *)p < boot + sizeof boot;
 }
 
 /* Whether this allocation is the one that fails. */
-static int fails(void)
+RAW static int fails(void)
 {
     if (!armed)
         return 0;
@@ -159,7 +167,7 @@ static int fails(void)
     return 0;
 }
 
-void *malloc(size_t n)
+RAW void *malloc(size_t n)
 {
     void *p;
 
@@ -175,7 +183,7 @@ void *malloc(size_t n)
     return p;
 }
 
-void *calloc(size_t n, size_t size)
+RAW void *calloc(size_t n, size_t size)
 {
     void *p;
 
@@ -191,7 +199,7 @@ void *calloc(size_t n, size_t size)
     return p;
 }
 
-void *realloc(void *old, size_t n)
+RAW void *realloc(void *old, size_t n)
 {
     void *p;
 
@@ -219,7 +227,7 @@ void *realloc(void *old, size_t n)
     return p;
 }
 
-void free(void *p)
+RAW void free(void *p)
 {
     if (!p || in_boot(p))
         return;
@@ -229,7 +237,7 @@ void free(void *p)
     real_free(p);
 }
 
-char *strdup(const char *s)
+RAW char *strdup(const char *s)
 {
     size_t n = strlen(s) + 1;
     char *d = malloc(n);
@@ -239,7 +247,7 @@ char *strdup(const char *s)
     return d;
 }
 
-char *strndup(const char *s, size_t max)
+RAW char *strndup(const char *s, size_t max)
 {
     size_t n = strnlen(s, max);
     char *d = malloc(n + 1);
