@@ -566,7 +566,8 @@ static char *describe_gen(void *s)
     char *out = NULL;
     size_t cap = 0;
     FILE *f = open_memstream(&out, &cap);
-    const char *names[] = {"llava_1_5_7b_hf.h", "llava_1_5_7b_hf.c", "hostile.h", "hostile.c"};
+    const char *names[] = {"llava_1_5_7b_hf.h", "llava_1_5_7b_hf.c", "hostile.h",
+                           "hostile.c",         "allof.h",           "allof.c"};
 
     if (!f)
         abort();
@@ -730,8 +731,9 @@ int main(int argc, char **argv)
     static compile_state seed_compile, rich_compile;
     static validate_state seed_validate, rich_validate;
     static bind_state decode_valid, decode_invalid, encode;
-    static gen_state gen_card, gen_schema;
-    char card_path[1024], yaml_path[1024], hostile_path[1024], tmpl[] = "/tmp/cardc-nomem-XXXXXX";
+    static gen_state gen_card, gen_schema, gen_allof;
+    char card_path[1024], yaml_path[1024], hostile_path[1024], allof_path[1024];
+    char tmpl[] = "/tmp/cardc-nomem-XXXXXX";
     const char *cards[1];
     const struct json_object *input = NULL;
     cardc_card *card = NULL;
@@ -752,6 +754,7 @@ int main(int argc, char **argv)
     snprintf(card_path, sizeof card_path, "%s/schemas/llava-1.5-7b-hf.md", root);
     snprintf(yaml_path, sizeof yaml_path, "%s/tests/unit/cards/typing.yaml", root);
     snprintf(hostile_path, sizeof hostile_path, "%s/tests/gen/hostile.json", root);
+    snprintf(allof_path, sizeof allof_path, "%s/tests/gen/allof.json", root);
     seed_card.text = slurp("schemas/llava-1.5-7b-hf.md", &seed_card.len);
     yaml_card.path = yaml_path;
     payload_invalid = slurp("examples/payloads/llava-1.5-7b-hf/invalid-both.json", &invalid_len);
@@ -790,6 +793,10 @@ int main(int argc, char **argv)
     gen_schema.req.schema = hostile_path;
     gen_schema.req.name = "hostile";
     gen_schema.req.dir = gen_schema.out;
+    snprintf(gen_allof.out, sizeof gen_allof.out, "%s", tmpl);
+    gen_allof.req.schema = allof_path; /* allOf merged into one struct */
+    gen_allof.req.name = "allof";
+    gen_allof.req.dir = gen_allof.out;
     {
         /* compile, describe and release act on the op's own state; the
          * schemas the validate runs use are compiled once, above */
@@ -806,6 +813,7 @@ int main(int argc, char **argv)
             {"encode", run_encode, describe_encode, release_encoded, &encode},
             {"gen-card", run_gen, describe_gen, release_nothing, &gen_card},
             {"gen-schema", run_gen, describe_gen, release_nothing, &gen_schema},
+            {"gen-allof", run_gen, describe_gen, release_nothing, &gen_allof},
         };
         seed_again = seed_compile;
         seed_again.schema = NULL;
