@@ -22,6 +22,7 @@ import sys
 
 MARK = "__cardc_api_marker__"
 MAX_PARAMS = 6
+INSTRUMENTATION = ("__gcov_", "mangle_path", "__llvm_profile", "__llvm_prf")  # libgcov, profile rt
 
 
 def declarations(cc, incs, headers, option_structs):
@@ -94,7 +95,8 @@ def exported(nm, lib):
     names = set()
     for line in r.stdout.splitlines():
         parts = line.split()
-        if len(parts) >= 3 and parts[1] not in ("A",):
+        # a coverage build's instrumentation runtime is not ours
+        if len(parts) >= 3 and parts[1] not in ("A",) and not parts[2].startswith(INSTRUMENTATION):
             names.add(parts[2].split("@")[0])
     return names
 

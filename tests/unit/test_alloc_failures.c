@@ -16,7 +16,7 @@
  * Prints, per operation, the allocations it makes and how the failure of
  * each ended; the last line sums them up. A leak is reported with the
  * numbers of the allocations still live; CARDC_NOMEM_BACKTRACE=N prints
- * where allocation N of every run is made; CARDC_NOMEM_FROM=N starts at the
+ * where allocation N is made in the run where it fails; CARDC_NOMEM_FROM=N starts at the
  * failure of allocation N; CARDC_NOMEM_VERBOSE lists the failures that were
  * recovered from. */
 #ifndef _GNU_SOURCE
@@ -153,7 +153,7 @@ RAW static int fails(void)
 {
     if (!armed)
         return 0;
-    if (++alloc_count == backtrace_at) {
+    if (++alloc_count == backtrace_at && fail_at == backtrace_at) {
         void *frames[32];
         armed = 0; /* backtrace may allocate */
         fprintf(stderr, "allocation %ld of this run:\n", alloc_count);
@@ -340,16 +340,39 @@ static cardc_status run_card(void *s, cardc_error *err)
 static char *describe_card(void *s)
 {
     card_state *c = s;
-    char *doc = dump(cardc_card_document(c->card)), *out;
     const cardc_card_traits *t = cardc_card_get_traits(c->card);
-    size_t n = (doc ? strlen(doc) : 0) + 256;
+    char *doc = dump(cardc_card_document(c->card)), *out = NULL;
+    size_t cap = 0;
+    FILE *f = open_memstream(&out, &cap);
 
-    if ((out = malloc(n)) != NULL)
-        snprintf(out, n, "%s|%s|%lld|%zu|%s",
-                 cardc_card_name(c->card) ? cardc_card_name(c->card) : "",
-                 cardc_card_task_type(c->card) ? cardc_card_task_type(c->card) : "",
-                 t->context_window, cardc_card_property_count(c->card), doc ? doc : "");
+    if (!f)
+        abort();
+    fprintf(f, "%s|%s|%s|%lld|%d%d%d|%s\n",
+            cardc_card_name(c->card) ? cardc_card_name(c->card) : "",
+            cardc_card_task_type(c->card) ? cardc_card_task_type(c->card) : "",
+            cardc_card_description(c->card) ? cardc_card_description(c->card) : "",
+            t->context_window, t->function_calling, t->reasoning, t->async_queue, doc ? doc : "");
+    for (size_t i = 0; i < t->price_count; i++)
+        fprintf(f, "price %s %g %s\n", t->price[i].unit ? t->price[i].unit : "", t->price[i].price,
+                t->price[i].currency ? t->price[i].currency : "");
+    for (size_t i = 0; i < cardc_card_property_count(c->card); i++) {
+        const char *k = NULL, *v = NULL;
+        cardc_card_property(c->card, i, &k, &v);
+        fprintf(f, "property %s=%s\n", k ? k : "", v ? v : "");
+    }
+    for (int side = 0; side < 2; side++) {
+        const struct json_object *schema = NULL;
+        cardc_error err;
+        int line = 0, column = 0;
+        if (cardc_card_schema(c->card, (cardc_side)side, &schema, &err) == CARDC_OK) {
+            char *text = dump(schema);
+            cardc_card_schema_position(c->card, (cardc_side)side, &line, &column);
+            fprintf(f, "side %d at %d:%d %s\n", side, line, column, text ? text : "");
+            free(text);
+        }
+    }
     free(doc);
+    fclose(f);
     return out;
 }
 
@@ -425,6 +448,7 @@ typedef struct validate_state {
     const cardc_schema *schema;
     const char *text;
     size_t len;
+    unsigned flags; /* CARDC_VALIDATE_*, beside ANNOTATIONS */
     struct json_object *doc, *output;
     cardc_result *result;
 } validate_state;
@@ -439,7 +463,7 @@ static cardc_status run_validate(void *s, cardc_error *err)
         (st = cardc_result_new(&v->result, err)) != CARDC_OK)
         return st;
     cardc_validate_options_init(&vo);
-    vo.flags = CARDC_VALIDATE_ANNOTATIONS;
+    vo.flags = CARDC_VALIDATE_ANNOTATIONS | v->flags;
     st = cardc_validate(v->schema, v->doc, &vo, v->result, err);
     if (st != CARDC_OK && st != CARDC_E_INVALID)
         return st;
@@ -452,7 +476,14 @@ static cardc_status run_validate(void *s, cardc_error *err)
 static char *describe_validate(void *s)
 {
     validate_state *v = s;
-    return dump(v->output);
+    char *out = dump(v->output), *doc = dump(v->doc), *both = NULL;
+
+    /* the instance too: defaults may have been filled in */
+    if (out && doc && (both = malloc(strlen(out) + strlen(doc) + 2)) != NULL)
+        sprintf(both, "%s\n%s", out, doc);
+    free(out);
+    free(doc);
+    return both;
 }
 
 static void release_validate(void *s)
@@ -544,6 +575,72 @@ static void release_encoded(void *s)
     bind_state *b = s;
     free(b->json); /* the value stays, for the next run */
     b->json = NULL;
+}
+
+/* A value built by hand with the setters, then validated and encoded. */
+static cardc_status run_setters(void *s, cardc_error *err)
+{
+    bind_state *b = s;
+    static const uint8_t image[] = {137, 80, 78, 71, 13, 10, 26, 10};
+    static const double temps[] = {0.5, 1.5};
+    cardc_numbers other = {0};
+    cardc_status st;
+
+    b->value.kind = LLAVA_1_5_7B_HF_INPUT_OBJECT;
+    b->value.u.object.has_prompt = true;
+    b->value.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY;
+    if ((st = llava_1_5_7b_hf_input_object_init(&b->value.u.object, err)) != CARDC_OK ||
+        (st = cardc_string_set(&b->value.u.object.prompt, "What is it?", 11, err)) != CARDC_OK ||
+        (st = cardc_numbers_set_values(&other, temps, 2, err)) != CARDC_OK ||
+        (st = cardc_numbers_set_bytes(&b->value.u.object.image.u.array, image, sizeof image,
+                                      err)) != CARDC_OK)
+        goto out;
+    b->value.u.object.has_prompt = true;
+    b->value.u.object.image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY;
+    if ((st = llava_1_5_7b_hf_input_validate(&b->value, err)) == CARDC_OK)
+        st = llava_1_5_7b_hf_input_encode(&b->value, &b->json, &b->json_len, err);
+out:
+    free(other.values);
+    free(other.bytes);
+    return st;
+}
+
+/* A schema whose "$ref"s reach another document, registered first. */
+typedef struct registry_state {
+    struct json_object *remote, *schema, *valid, *invalid;
+    cardc_registry *registry;
+    cardc_schema *compiled;
+} registry_state;
+
+static cardc_status run_registry(void *s, cardc_error *err)
+{
+    registry_state *r = s;
+    cardc_schema_options so;
+    cardc_status st;
+
+    if ((st = cardc_registry_new(&r->registry, err)) != CARDC_OK ||
+        (st = cardc_registry_add(r->registry, "https://example.com/defs.json", r->remote, err)) !=
+            CARDC_OK)
+        return st;
+    cardc_schema_options_init(&so);
+    so.registry = r->registry;
+    return cardc_schema_compile(r->schema, &so, &r->compiled, err);
+}
+
+static char *describe_registry(void *s)
+{
+    registry_state *r = s;
+    struct json_object *inst[2] = {r->valid, r->invalid};
+    return verdicts(r->compiled, inst, 2);
+}
+
+static void release_registry(void *s)
+{
+    registry_state *r = s;
+    cardc_schema_free(r->compiled);
+    cardc_registry_free(r->registry);
+    r->compiled = NULL;
+    r->registry = NULL;
 }
 
 /* cardc gen: the card (or plain schema) read, compiled, built into the IR,
@@ -713,6 +810,26 @@ static const char rich_invalid[] =
     "{\"mail\":\"nope\",\"when\":\"x\",\"tree\":{\"kids\":[1]},\"tags\":[\"x\",\"x\",\"x\"],"
     "\"n\":0.001,\"x-b\":1,\"extra\":true}";
 
+/* A card in Workers AI's JSON layout, with typed properties. */
+static const char json_card[] =
+    "{\"name\":\"@cf/test/json-card\",\"description\":\"A card in JSON.\",\"task\":{\"id\":\"t1\","
+    "\"name\":\"Text Generation\",\"description\":\"Generates text.\"},\"properties\":"
+    "[{\"property_id\":\"context_window\",\"value\":\"4096\"},{\"property_id\":\"price\",\"value\":"
+    "[{\"unit\":\"per M input tokens\",\"price\":0.5,\"currency\":\"USD\"}]},{\"property_id\":"
+    "\"function_calling\",\"value\":\"true\"},{\"property_id\":\"async_queue\",\"value\":\"true\"}]"
+    ","
+    "\"schema\":{\"input\":{\"type\":\"object\",\"properties\":{\"prompt\":{\"type\":\"string\"}},"
+    "\"required\":[\"prompt\"]},\"output\":{\"type\":\"object\",\"properties\":{\"response\":"
+    "{\"type\":\"string\"}}}}}";
+static const char remote_doc[] =
+    "{\"$id\":\"https://example.com/defs.json\",\"$defs\":{\"id\":{\"type\":\"string\","
+    "\"pattern\":\"^[0-9a-f]{8}$\"},\"tags\":{\"type\":\"array\",\"items\":{\"type\":\"string\"},"
+    "\"uniqueItems\":true}}}";
+static const char remote_schema[] =
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"object\","
+    "\"properties\":{\"id\":{\"$ref\":\"https://example.com/defs.json#/$defs/id\"},\"tags\":"
+    "{\"$ref\":\"https://example.com/defs.json#/$defs/tags\"}},\"required\":[\"id\"]}";
+
 static struct json_object *parse_or_die(const char *text)
 {
     struct json_object *v = NULL;
@@ -727,7 +844,10 @@ static struct json_object *parse_or_die(const char *text)
 
 int main(int argc, char **argv)
 {
-    static card_state seed_card, yaml_card;
+    static card_state seed_card, yaml_card, json_card_state;
+    static registry_state remote;
+    static validate_state defaults;
+    static bind_state decode_image, setters;
     static compile_state seed_compile, rich_compile;
     static validate_state seed_validate, rich_validate;
     static bind_state decode_valid, decode_invalid, encode;
@@ -759,6 +879,14 @@ int main(int argc, char **argv)
     yaml_card.path = yaml_path;
     payload_invalid = slurp("examples/payloads/llava-1.5-7b-hf/invalid-both.json", &invalid_len);
     payload_valid = slurp("examples/payloads/llava-1.5-7b-hf/valid-messages.json", &valid_len);
+    decode_image.text =
+        slurp("examples/payloads/llava-1.5-7b-hf/valid-prompt.json", &decode_image.len);
+    json_card_state.text = json_card;
+    json_card_state.len = strlen(json_card);
+    remote.remote = parse_or_die(remote_doc);
+    remote.schema = parse_or_die(remote_schema);
+    remote.valid = parse_or_die("{\"id\":\"0123abcd\",\"tags\":[\"a\",\"b\"]}");
+    remote.invalid = parse_or_die("{\"id\":\"xyz\",\"tags\":[\"a\",\"a\"]}");
     if (cardc_card_load_mem(seed_card.text, seed_card.len, "seed.md", NULL, &card, &err) ||
         cardc_card_schema(card, CARDC_SIDE_INPUT, &input, &err))
         return 2;
@@ -777,6 +905,10 @@ int main(int argc, char **argv)
     rich_validate.schema = rich_compile.schema;
     rich_validate.text = rich_invalid;
     rich_validate.len = strlen(rich_invalid);
+    defaults.schema = seed_compile.schema;
+    defaults.text = decode_image.text;
+    defaults.len = decode_image.len;
+    defaults.flags = CARDC_VALIDATE_APPLY_DEFAULTS;
     decode_valid.text = encode.text = payload_valid;
     decode_valid.len = encode.len = valid_len;
     decode_invalid.text = payload_invalid;
@@ -804,12 +936,17 @@ int main(int argc, char **argv)
         const op ops[] = {
             {"card-seed", run_card, describe_card, release_card, &seed_card},
             {"card-yaml-file", run_card, describe_card, release_card, &yaml_card},
+            {"card-json", run_card, describe_card, release_card, &json_card_state},
             {"compile-seed", run_compile, describe_compile, release_compile, &seed_again},
             {"compile-rich", run_compile, describe_compile, release_compile, &rich_again},
+            {"compile-remote", run_registry, describe_registry, release_registry, &remote},
             {"validate-seed", run_validate, describe_validate, release_validate, &seed_validate},
             {"validate-rich", run_validate, describe_validate, release_validate, &rich_validate},
+            {"validate-defaults", run_validate, describe_validate, release_validate, &defaults},
             {"decode-valid", run_decode, describe_decode, release_bind, &decode_valid},
             {"decode-invalid", run_decode, describe_decode, release_bind, &decode_invalid},
+            {"decode-image", run_decode, describe_decode, release_bind, &decode_image},
+            {"setters", run_setters, describe_encode, release_bind, &setters},
             {"encode", run_encode, describe_encode, release_encoded, &encode},
             {"gen-card", run_gen, describe_gen, release_nothing, &gen_card},
             {"gen-schema", run_gen, describe_gen, release_nothing, &gen_schema},
@@ -840,5 +977,10 @@ int main(int argc, char **argv)
     free((char *)seed_card.text);
     free(payload_invalid);
     free(payload_valid);
+    free((char *)decode_image.text);
+    json_object_put(remote.remote);
+    json_object_put(remote.schema);
+    json_object_put(remote.valid);
+    json_object_put(remote.invalid);
     return check_summary();
 }

@@ -9,6 +9,7 @@
 #include "bind/bind_internal.h"
 #include "common/errors_internal.h"
 #include "common/utf8.h"
+#include "json/json_internal.h"
 
 static int refuse(cardc_error *err, strbuf *path, const char *what)
 {
@@ -311,12 +312,7 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
             strbuf_add(b, "null", 4);
             return 0;
         }
-        const char *text = json_object_to_json_string_ext(
-            j->value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
-        if (!text) /* json-c's print buffer could not grow */
-            b->oom = 1;
-        else
-            strbuf_str(b, text);
+        cardc__json_dump_to(b, j->value, 0);
         return 0;
     }
     }

@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "cardc/card.h"
+#include "cardc/json.h"
 #include "common/errors_internal.h"
 #include "json/json_internal.h"
 #include "common/textpos.h"
@@ -210,10 +211,9 @@ static cardc_status read_property(const loader *L, struct json_object *item, con
         prop->value = json_object_get_string(value);
         return CARDC_OK;
     }
-    /* Copied: json-c reuses an object's print buffer on the next call. */
-    const char *text = json_object_to_json_string_ext(value, JSON_C_TO_STRING_PLAIN |
-                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
-    prop->owned_value = text ? strdup(text) : NULL;
+    /* Ours, not json-c's printer: that one returns a truncated text when its
+     * buffer cannot grow. */
+    prop->owned_value = cardc_json_dump(value, 0);
     if (!prop->owned_value)
         return cardc__error(L->err, CARDC_E_NOMEM, "out of memory");
     prop->value = prop->owned_value;

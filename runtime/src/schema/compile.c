@@ -2208,6 +2208,10 @@ static cardc_status schema_compile_body(const struct json_object *schema,
         if (!compile_node(&c, n, si))
             goto fail;
     }
+    /* A failure some caller went past (a resource found before indexing it
+     * ran out of memory) still fails the compile. */
+    if (c.st != CARDC_OK)
+        goto fail;
     s->peek_type = probe_type_layout();
     s->strs = c.strs;
     s->nstrs = c.nstrs;
