@@ -475,6 +475,12 @@ static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const
         pack_printf(&p, ".enum_values = %s_values", t->name);
         pack_printf(&p, ".enum_count = %zu", t->enum_count);
     }
+    if (t->additional_member) {
+        /* a typed map of the unnamed members, or the untyped JSON ones */
+        pack_printf(&p, ".additional = &%s_type",
+                    t->additional ? t->additional->name : "cardc_members");
+        pack_printf(&p, ".additional_offset = offsetof(%s, %s)", t->name, t->additional_member);
+    }
     pack_printf(&p, ".schema = &%s_%s_schema", m->c_name, t->side ? "output" : "input");
     strbuf_str(b, "};\n\n");
 }
@@ -500,6 +506,7 @@ static void emit_desc_deps(strbuf *b, gen_model *m, gen_type *t)
         emit_desc_deps(b, m, t->item);
     for (size_t i = 0; i < t->field_count; i++)
         emit_desc_deps(b, m, t->fields[i].type);
+    emit_desc_deps(b, m, t->additional);
     for (size_t i = 0; i < t->branch_count; i++)
         emit_desc_deps(b, m, t->branches[i].type);
     emit_descriptor(b, m, t);
@@ -582,6 +589,11 @@ static void emit_model(strbuf *b, const gen_model *m)
     pack_str(&p, "task_name", NULL, m->task_name);
     pack_str(&p, "task_type", NULL, m->task_type);
     pack_str(&p, "card", NULL, m->card_label);
+    /* the card's traits, when it states them (zero otherwise) */
+    if (m->context_window)
+        pack_printf(&p, ".context_window = %lld", m->context_window);
+    if (m->async_queue)
+        pack_printf(&p, ".async_queue = true");
     strbuf_str(b, ",\n");
     if (m->description) {
         /* At most 2000 bytes: ISO C's literal limit is 4095 characters. */

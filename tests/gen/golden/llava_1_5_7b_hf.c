@@ -93,6 +93,8 @@ const cardc_type llava_1_5_7b_hf_input_messages_item_type = {
     .c_name = "llava_1_5_7b_hf_input_messages_item",
     .pointer = "/oneOf/1/properties/messages/items",
     .fields = llava_1_5_7b_hf_input_messages_item_fields, .field_count = 2,
+    .additional = &cardc_members_type,
+    .additional_offset = offsetof(llava_1_5_7b_hf_input_messages_item, additional),
     .schema = &llava_1_5_7b_hf_input_schema};
 
 const cardc_type llava_1_5_7b_hf_input_messages_type = {
@@ -161,6 +163,8 @@ const cardc_type llava_1_5_7b_hf_input_object_type = {
     .c_name = "llava_1_5_7b_hf_input_object", .pointer = "/oneOf/1",
     .checks = llava_1_5_7b_hf_input_object_checks, .check_count = 1,
     .fields = llava_1_5_7b_hf_input_object_fields, .field_count = 6,
+    .additional = &cardc_members_type,
+    .additional_offset = offsetof(llava_1_5_7b_hf_input_object, additional),
     .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_branch llava_1_5_7b_hf_input_branches[] = {
@@ -187,7 +191,9 @@ static const cardc_field llava_1_5_7b_hf_output_fields[] = {
 const cardc_type llava_1_5_7b_hf_output_type = {
     .kind = CARDC_KIND_OBJECT, .size = sizeof(llava_1_5_7b_hf_output),
     .c_name = "llava_1_5_7b_hf_output", .pointer = "", .fields = llava_1_5_7b_hf_output_fields,
-    .field_count = 1, .schema = &llava_1_5_7b_hf_output_schema};
+    .field_count = 1, .additional = &cardc_members_type,
+    .additional_offset = offsetof(llava_1_5_7b_hf_output, additional),
+    .schema = &llava_1_5_7b_hf_output_schema};
 
 /* ---- Model ---------------------------------------------------------- */
 
