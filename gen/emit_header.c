@@ -365,7 +365,7 @@ static void emit_initializers(strbuf *b, gen_model *m)
                  t->kind == CARDC_KIND_NUMBER)
             strbuf_str(b, " 0\n"); /* a root typedef of a scalar */
         else
-            strbuf_str(b, " {0}\n");
+            strbuf_str(b, " CARDC_EMPTY\n");
     }
     strbuf_str(b, "\n");
 }

@@ -102,7 +102,8 @@ def schema_case(src, cardc, ccs, incs, lib, tmp, schema_file, name, valid, inval
 
 def init_use(ccs, incs, tmp, hdir, header):
     """Every T_INIT of a generated header starts a value of T, at -Werror
-    (missing braces and field initializers included) with every compiler."""
+    (missing braces and field initializers included) with every compiler,
+    and as C++."""
     text = open(os.path.join(hdir, header), encoding="utf-8").read()
     inits = re.findall(r"^#define (\w+)_INIT ", text, re.M)
     types = {}
@@ -121,6 +122,12 @@ def init_use(ccs, incs, tmp, hdir, header):
         r = run(cc + WARN + ["-Wmissing-field-initializers", "-Wmissing-braces"] + incs +
                 ["-I" + hdir, "-c", path, "-o", path + ".o"])
         check(r.returncode == 0, "%s %s T_INIT:\n%s" % (cc[0], header, r.stderr.decode()[:3000]))
+    # The header is usable from C++ too (extern "C", T_INIT as {}).
+    cxx = shutil.which("clang++") or shutil.which("g++")
+    if check(cxx is not None, "no C++ compiler (clang++ or g++) to compile %s as C++" % header):
+        r = run([cxx, "-x", "c++", "-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                 "-Wmissing-field-initializers", "-fsyntax-only"] + incs + ["-I" + hdir, path])
+        check(r.returncode == 0, "%s %s as C++:\n%s" % (cxx, header, r.stderr.decode()[:3000]))
 
 
 def main():

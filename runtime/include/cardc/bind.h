@@ -46,6 +46,17 @@ extern "C" {
  * and refuse to compile against another libcardc ("regenerate"). */
 #define CARDC_BIND_ABI 4
 
+/* What every generated T_INIT expands to: an empty value (every member
+ * absent, unions NONE, enums unset). {} in C++, where 0 does not convert to
+ * an enum first member; {0} in C, which has no empty braces before C23. */
+/* clang-format off */
+#ifdef __cplusplus
+#define CARDC_EMPTY {}
+#else
+#define CARDC_EMPTY {0}
+#endif
+/* clang-format on */
+
 /* ---- Value types used by generated structs ---------------------------- */
 
 /* UTF-8 text. data is NUL-terminated for convenience, but len is

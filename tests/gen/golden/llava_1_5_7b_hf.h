@@ -135,12 +135,12 @@ struct llava_1_5_7b_hf_output {
 
 /* T x = T_INIT; starts a value empty: every member absent, unions NONE,
  * enums unset (T_init also applies the schema's defaults). */
-#define LLAVA_1_5_7B_HF_INPUT_INIT {0}
-#define LLAVA_1_5_7B_HF_INPUT_OBJECT_INIT {0}
-#define LLAVA_1_5_7B_HF_INPUT_MESSAGES_INIT {0}
-#define LLAVA_1_5_7B_HF_INPUT_MESSAGES_ITEM_INIT {0}
-#define LLAVA_1_5_7B_HF_INPUT_IMAGE_INIT {0}
-#define LLAVA_1_5_7B_HF_OUTPUT_INIT {0}
+#define LLAVA_1_5_7B_HF_INPUT_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_OBJECT_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_MESSAGES_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_MESSAGES_ITEM_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_IMAGE_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_OUTPUT_INIT CARDC_EMPTY
 
 /* ---- Descriptors ---------------------------------------------------- */
 
