@@ -22,7 +22,8 @@ import sys
 
 MARK = "__cardc_api_marker__"
 MAX_PARAMS = 6
-INSTRUMENTATION = ("__gcov_", "mangle_path", "__llvm_profile", "__llvm_prf")  # libgcov, profile rt
+INSTRUMENTATION = ("__gcov_", "mangle_path", "__llvm_profile", "__llvm_prf",  # coverage runtimes
+                   "__odr_asan")  # AddressSanitizer's ODR indicators of exported objects
 
 
 def declarations(cc, incs, headers, option_structs):
