@@ -5,7 +5,9 @@
  *   - the decoder's verdict is the validator's on the same text (parsed by
  *     cardc_json_parse, validated against the side's embedded schema), and
  *     on rejection its errors are the validator's (count, instance and
- *     keyword locations, codes);
+ *     keyword locations, codes, messages); text the strict parser refuses
+ *     the decoder refuses with the parser's status, message, line and
+ *     column;
  *   - a decoded value encodes, and the encoding decodes to a value that
  *     encodes to the same bytes (decode -> encode -> decode stable), unless
  *     encode refuses a value the schema needs unknown members for (the
@@ -76,7 +78,8 @@ static int same_errors(const cardc_result *a, const cardc_result *b)
     for (size_t i = 0; i < n; i++) {
         const cardc_unit *x = cardc_result_error(a, i), *y = cardc_result_error(b, i);
         if (x->code != y->code || strcmp(x->instance_location, y->instance_location) != 0 ||
-            strcmp(x->keyword_location, y->keyword_location) != 0)
+            strcmp(x->keyword_location, y->keyword_location) != 0 ||
+            strcmp(x->message, y->message) != 0)
             return 0;
     }
     return 1;
@@ -127,6 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("decoder and validator report different errors", m, side, &err);
     } else if (ds == CARDC_OK) {
         fail("decoder accepts text the strict parser rejects", m, side, &verr);
+    } else if (ds != ps || err.line != verr.line || err.column != verr.column ||
+               strcmp(err.message, verr.message) != 0) {
+        fail("decoder and strict parser report malformed text differently", m, side, &err);
     }
 
     if (ds == CARDC_OK) {
