@@ -29,6 +29,9 @@ void cli_usage_run(FILE *out)
           "  --card CARD              model card (Markdown with YAML front matter, YAML\n"
           "                           or JSON)\n"
           "  --input FILE             the input as a JSON file ('-': standard input)\n"
+          "  --duplicate-keys last|reject\n"
+          "                           a member the input names twice: the last wins\n"
+          "                           (default; only it is sent), or the input is refused\n"
           "  --image FILE             build the input from an image: {\"image\": [bytes]}\n"
           "  --prompt TEXT            with --image: the prompt\n"
           "  --max-tokens N           with --image: max_tokens\n"
@@ -64,6 +67,7 @@ typedef struct options {
     const char *card, *backend, *model, *input, *image, *prompt, *out;
     long max_tokens; /* -1: not given */
     bool stream;
+    cardc_duplicate_keys duplicate_keys;
     cli_client_args client;
 } options;
 
@@ -110,13 +114,16 @@ static int parse_options(int argc, char **argv, options *o)
                 slot = (const char **)((char *)o + strings[k].offset);
         client = cli_option_known(name, client_options,
                                   sizeof client_options / sizeof client_options[0]);
-        if (!slot && !client && strcmp(name, "--max-tokens") != 0)
+        if (!slot && !client && strcmp(name, "--max-tokens") != 0 &&
+            strcmp(name, "--duplicate-keys") != 0)
             return cli_unknown_option("run", a);
         if ((rc = cli_option_value("run", name, argc, argv, &i, &value)) >= 0)
             return rc;
         rc = slot     ? cli_option_once("run", name, slot, value)
              : client ? cli_client_option("run", name, value, &o->client)
-                      : cli_parse_long("run", name, value, 1, INT_MAX, &o->max_tokens);
+             : strcmp(name, "--duplicate-keys") == 0
+                 ? cli_duplicate_keys("run", name, value, &o->duplicate_keys)
+                 : cli_parse_long("run", name, value, 1, INT_MAX, &o->max_tokens);
         if (rc >= 0)
             return rc;
     }
@@ -217,17 +224,21 @@ done:
     return rc;
 }
 
-static int input_from_file(const char *path, struct json_object **out)
+static int input_from_file(const char *path, cardc_duplicate_keys duplicate_keys,
+                           struct json_object **out)
 {
+    cardc_json_options jo;
     cardc_error err;
     char *text = NULL;
     size_t len = 0;
     cardc_status st;
 
     cardc_error_clear(&err);
+    cardc_json_options_init(&jo);
+    jo.duplicate_keys = duplicate_keys;
     st = cardc_read_file(path, &text, &len, &err);
     if (st == CARDC_OK)
-        st = cardc_json_parse(text, len, strcmp(path, "-") ? path : "<stdin>", 0, out, &err);
+        st = cardc_json_parse_ex(text, len, strcmp(path, "-") ? path : "<stdin>", &jo, out, &err);
     free(text);
     if (st != CARDC_OK) {
         cli_report_error(&err, path);
@@ -447,7 +458,8 @@ int cli_run(int argc, char **argv)
     if (compile_side(card, o.card, CARDC_SIDE_INPUT, &in_schema) != 0 ||
         compile_side(card, o.card, CARDC_SIDE_OUTPUT, &out_schema) != 0)
         goto out;
-    if ((o.image ? input_from_image(&o, &input) : input_from_file(o.input, &input)) != 0)
+    if ((o.image ? input_from_image(&o, &input)
+                 : input_from_file(o.input, o.duplicate_keys, &input)) != 0)
         goto out;
     if (o.stream && json_object_is_type(input, json_type_object)) {
         struct json_object *t = json_object_new_boolean(1);

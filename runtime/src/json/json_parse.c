@@ -508,12 +508,21 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     return report(err_offset, msg, msgsize, &gram);
 }
 
-static cardc_status json_parse_body(const char *text, size_t len, const char *source, int max_depth,
-                                    struct json_object **out, cardc_error *err)
+void cardc_json_options_init(cardc_json_options *opts)
+{
+    if (opts) {
+        opts->max_depth = 0;
+        opts->duplicate_keys = CARDC_DUPLICATE_KEYS_LAST;
+    }
+}
+
+static cardc_status json_parse_body(const char *text, size_t len, const char *source,
+                                    const cardc_json_options *opts, struct json_object **out,
+                                    cardc_error *err)
 {
     char msg[CARDC_ERROR_MESSAGE_MAX];
     size_t off = 0;
-    int line = 0, column = 0;
+    int line = 0, column = 0, max_depth = opts ? opts->max_depth : 0;
     cardc_status st;
 
     if (!source)
@@ -523,14 +532,22 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     *out = NULL;
     if (!text && len)
         return cardc__error(err, CARDC_E_USAGE, "cardc_json_parse: text is NULL");
+    if (opts && opts->duplicate_keys != CARDC_DUPLICATE_KEYS_LAST &&
+        opts->duplicate_keys != CARDC_DUPLICATE_KEYS_REJECT)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_json_parse: unknown duplicate_keys %d",
+                            (int)opts->duplicate_keys);
     if (!text)
         text = "";
     if (max_depth <= 0)
         max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
     if (max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
         max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
-    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed. */
-    st = cardc__json_parse(text, len, max_depth, 0, out, &off, msg, sizeof msg);
+    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed
+     * unless the caller refuses them. */
+    st = cardc__json_parse(
+        text, len, max_depth,
+        opts && opts->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT ? CARDC__JSON_UNIQUE_KEYS : 0,
+        out, &off, msg, sizeof msg);
     if (st == CARDC_OK || !err || err->code != CARDC_OK)
         return st;
     /* Size and memory failures are not at a place in the text. */
@@ -542,9 +559,21 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     return st;
 }
 
+cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,
+                                 const cardc_json_options *opts, struct json_object **out,
+                                 cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, json_parse_body(text, len, source, opts, out, err));
+}
+
 cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
                               struct json_object **out, cardc_error *err)
 {
+    cardc_json_options opts;
+
+    cardc_json_options_init(&opts);
+    opts.max_depth = max_depth;
     cardc__error_enter(err);
-    return cardc__error_leave(err, json_parse_body(text, len, source, max_depth, out, err));
+    return cardc__error_leave(err, json_parse_body(text, len, source, &opts, out, err));
 }
