@@ -415,6 +415,33 @@ static void test_faults(env *e)
     test_fault(e, O, "truncated", CARDC_E_NETWORK, 0, NULL);
     test_fault(e, O, "malformed", CARDC_E_BACKEND, 1, NULL);
     test_fault(e, O, "not-success", CARDC_E_BACKEND, 1, "inference failed");
+
+    /* a reset is a connection error: retried, then reported */
+    test_fault(e, W, "reset", CARDC_E_NETWORK, 2, NULL);
+    test_fault(e, O, "reset", CARDC_E_NETWORK, 2, NULL);
+    /* a proxy's HTML page: retried as any 5xx, then its status named */
+    test_fault(e, W, "502-html", CARDC_E_BACKEND, 2, "502");
+    test_fault(e, O, "502-html", CARDC_E_BACKEND, 2, "502");
+}
+
+/* A stall under the timeout is only late; past it, a timeout, not retried
+ * (a server that accepted the request would only be slow again). */
+static void test_stalls(env *e, cardc_backend b)
+{
+    cardc_client_options t = retries(1);
+    outcome r = run_case(e, b, "stall", NULL);
+
+    EXPECT(r, CARDC_OK, "stall");
+    CHECK_MSG(r.has_description && strcmp(r.description, MOCK_DESCRIPTION) == 0,
+              "stall: description \"%s\"", r.description);
+    CHECK_MSG(r.elapsed_ms >= MOCK_STALL_MS, "stall answered after %ld ms", r.elapsed_ms);
+    t.timeout_ms = 400;
+    r = run_case(e, b, "stall-long", &t);
+    EXPECT(r, CARDC_E_TIMEOUT, "stall-long");
+    CHECK_MSG(r.requests == 1, "stall-long: %zu requests", r.requests);
+    CHECK_MSG(r.elapsed_ms >= 400 && r.elapsed_ms < MOCK_STALL_LONG_MS, "stall-long took %ld ms",
+              r.elapsed_ms);
+    check_server_clean(e, "stalls");
 }
 
 /* An output that breaks the output schema is the validator's error. */
@@ -787,6 +814,8 @@ int main(int argc, char **argv)
     test_timeout(&e, CARDC_BACKEND_OPENAI);
     test_refused(&e);
     test_faults(&e);
+    test_stalls(&e, CARDC_BACKEND_WORKERS_AI);
+    test_stalls(&e, CARDC_BACKEND_OPENAI);
     test_bad_output(&e);
     test_wrong_token(&e);
     test_server_checks(&e);
