@@ -1202,6 +1202,14 @@ size_t mock_server_requests(const mock_server *s)
     return n;
 }
 
+size_t mock_server_connections(const mock_server *s)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+    return info ? info->num_connections : 0;
+}
+
 size_t mock_server_drawn(const mock_server *s, mock_scenario drawn)
 {
     size_t n = 0;

@@ -111,6 +111,9 @@ void mock_server_reset(mock_server *server, mock_scenario scenario);
 
 /* Requests received since the last reset. */
 size_t mock_server_requests(const mock_server *server);
+/* Connections open at the moment (a client that hung up may still hold one
+ * while its answer is being made). */
+size_t mock_server_connections(const mock_server *server);
 /* Requests the random scenario gave `drawn`'s answer since the last reset. */
 size_t mock_server_drawn(const mock_server *server, mock_scenario drawn);
 /* Milliseconds between the first and the last request since the reset. */
