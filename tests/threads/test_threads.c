@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "cardc/cardc.h"
@@ -52,27 +53,25 @@
 /* ---- json-c, watched --------------------------------------------------- */
 
 /* X(name, return type, parameters, arguments, condition on o) */
-#define WATCHED(X)                                                                             \
-    X(json_object_get, struct json_object *, (struct json_object * o), (o), true)              \
-    X(json_object_put, int, (struct json_object * o), (o), true)                               \
-    X(json_object_to_json_string, const char *, (struct json_object * o), (o), true)           \
-    X(json_object_to_json_string_ext, const char *, (struct json_object * o, int f), (o, f),   \
-      true)                                                                                    \
-    X(json_object_to_json_string_length, const char *,                                         \
-      (struct json_object * o, int f, size_t *n), (o, f, n), true)                             \
-    X(json_object_get_string, const char *, (struct json_object * o), (o),                     \
-      !json_object_is_type(o, json_type_string))                                               \
+#define WATCHED(X)                                                                                 \
+    X(json_object_get, struct json_object *, (struct json_object * o), (o), true)                  \
+    X(json_object_put, int, (struct json_object * o), (o), true)                                   \
+    X(json_object_to_json_string, const char *, (struct json_object * o), (o), true)               \
+    X(json_object_to_json_string_ext, const char *, (struct json_object * o, int f), (o, f), true) \
+    X(json_object_to_json_string_length, const char *, (struct json_object * o, int f, size_t *n), \
+      (o, f, n), true)                                                                             \
+    X(json_object_get_string, const char *, (struct json_object * o), (o),                         \
+      !json_object_is_type(o, json_type_string))                                                   \
     X(json_object_object_add, int, (struct json_object * o, const char *k, struct json_object *v), \
-      (o, k, v), true)                                                                         \
-    X(json_object_array_add, int, (struct json_object * o, struct json_object * v), (o, v),    \
-      true)                                                                                    \
-    X(json_object_array_put_idx, int, (struct json_object * o, size_t i, struct json_object *v), \
-      (o, i, v), true)                                                                         \
-    X(json_object_array_del_idx, int, (struct json_object * o, size_t i, size_t n), (o, i, n), \
-      true)                                                                                    \
-    X(json_object_set_string, int, (struct json_object * o, const char *s), (o, s), true)      \
-    X(json_object_set_int64, int, (struct json_object * o, int64_t v), (o, v), true)           \
-    X(json_object_set_double, int, (struct json_object * o, double v), (o, v), true)           \
+      (o, k, v), true)                                                                             \
+    X(json_object_array_add, int, (struct json_object * o, struct json_object * v), (o, v), true)  \
+    X(json_object_array_put_idx, int, (struct json_object * o, size_t i, struct json_object * v),  \
+      (o, i, v), true)                                                                             \
+    X(json_object_array_del_idx, int, (struct json_object * o, size_t i, size_t n), (o, i, n),     \
+      true)                                                                                        \
+    X(json_object_set_string, int, (struct json_object * o, const char *s), (o, s), true)          \
+    X(json_object_set_int64, int, (struct json_object * o, int64_t v), (o, v), true)               \
+    X(json_object_set_double, int, (struct json_object * o, double v), (o, v), true)               \
     X(json_object_set_boolean, int, (struct json_object * o, json_bool v), (o, v), true)
 
 enum {
@@ -108,12 +107,12 @@ static bool is_shared(const struct json_object *o)
 WATCHED(X_REAL)
 #undef X_REAL
 
-#define X_DEFINE(name, ret, params, args, cond)                   \
-    ret name params                                               \
-    {                                                             \
-        if (watching && is_shared(o) && (cond))                   \
-            atomic_fetch_add(&shared_calls[W_##name], 1);         \
-        return real_##name args;                                  \
+#define X_DEFINE(name, ret, params, args, cond)           \
+    ret name params                                       \
+    {                                                     \
+        if (watching && is_shared(o) && (cond))           \
+            atomic_fetch_add(&shared_calls[W_##name], 1); \
+        return real_##name args;                          \
     }
 WATCHED(X_DEFINE)
 #undef X_DEFINE
@@ -123,9 +122,9 @@ static bool bind_json_c(void)
 {
     void *p;
     bool ok = true;
-#define X_BIND(name, ret, params, args, cond)                  \
-    p = dlsym(RTLD_NEXT, #name);                               \
-    ok = ok && p != NULL;                                      \
+#define X_BIND(name, ret, params, args, cond) \
+    p = dlsym(RTLD_NEXT, #name);              \
+    ok = ok && p != NULL;                     \
     memcpy(&real_##name, &p, sizeof real_##name);
     WATCHED(X_BIND)
 #undef X_BIND
@@ -269,8 +268,7 @@ typedef struct vsuite {
 
 /* Defaults are applied to the instance itself: each caller passes its own
  * copy (one place to change when filling defaults becomes its own call). */
-static cardc_status apply_defaults(const cardc_schema *s, struct json_object *copy,
-                                   cardc_result *r)
+static cardc_status apply_defaults(const cardc_schema *s, struct json_object *copy, cardc_result *r)
 {
     cardc_validate_options o;
     cardc_validate_options_init(&o);
@@ -371,8 +369,8 @@ static void test_shared_schema(const char *root)
         !CHECK_OK(cardc_card_schema(card, CARDC_SIDE_INPUT, &side, &err) == CARDC_OK,
                   err.message) ||
         !CHECK_OK(cardc_schema_compile(side, NULL, &seed, &err) == CARDC_OK, err.message) ||
-        !CHECK_OK(cardc_json_parse(rich_schema, sizeof rich_schema - 1, NULL, 0, &rich_doc,
-                                   &err) == CARDC_OK,
+        !CHECK_OK(cardc_json_parse(rich_schema, sizeof rich_schema - 1, NULL, 0, &rich_doc, &err) ==
+                      CARDC_OK,
                   err.message) ||
         !CHECK_OK(cardc_schema_compile(rich_doc, NULL, &rich, &err) == CARDC_OK, err.message) ||
         !CHECK_OK(cardc_result_new(&r, &err) == CARDC_OK, err.message))
@@ -439,9 +437,12 @@ out:
 
 typedef struct clients {
     cardc_client *workers, *openai;
+    const mock_server *srv;
     const char *image;
     size_t image_len;
 } clients;
+
+static cardc_client *new_client(const mock_server *srv, cardc_backend backend);
 
 typedef struct events {
     int count;
@@ -530,6 +531,30 @@ static void *client_worker(void *arg)
     return NULL;
 }
 
+/* Each thread its own client, all created and freed at once: libcurl's
+ * global init is reference-counted and, where libcurl says so
+ * (CURL_VERSION_THREADSAFE), safe to race. */
+static void *own_client_worker(void *arg)
+{
+    job *j = arg;
+    const clients *cl = j->arg;
+    cardc_client *c = new_client(cl->srv, CARDC_BACKEND_WORKERS_AI);
+    llava_1_5_7b_hf_output out;
+    cardc_error err;
+    cardc_status st;
+
+    if (!c) {
+        job_fail(j, "%s%s", "cardc_client_new failed", "");
+        return NULL;
+    }
+    st = typed_call(cl, c, &out, &err);
+    if (st != CARDC_OK)
+        job_fail(j, "own client: %s: %.200s", cardc_status_name(st), err.message);
+    llava_1_5_7b_hf_output_free(&out);
+    cardc_client_free(c);
+    return NULL;
+}
+
 static cardc_client *new_client(const mock_server *srv, cardc_backend backend)
 {
     cardc_client_options o;
@@ -547,7 +572,8 @@ static cardc_client *new_client(const mock_server *srv, cardc_backend backend)
     if (backend == CARDC_BACKEND_OPENAI)
         o.model = OPENAI_MODEL;
     o.timeout_ms = 30000; /* generous: ThreadSanitizer is slow */
-    CHECK_OK(cardc_client_new(&o, &c, &err) == CARDC_OK, err.message);
+    if (cardc_client_new(&o, &c, &err) != CARDC_OK)
+        fprintf(stderr, "test_threads: cardc_client_new: %s\n", err.message);
     return c;
 }
 
@@ -574,16 +600,29 @@ static void test_shared_client(const char *root)
     }
     cl.workers = new_client(srv, CARDC_BACKEND_WORKERS_AI);
     cl.openai = new_client(srv, CARDC_BACKEND_OPENAI);
+    cl.srv = srv;
     cl.image = img;
     cl.image_len = img_len;
+    CHECK(cl.workers && cl.openai);
     if (cl.workers && cl.openai) {
         run_jobs("shared client", client_worker, &cl);
         CHECK_MSG(mock_server_requests(srv) == THREADS * (CALLS + CALLS / 2),
                   "%zu requests, want %d", mock_server_requests(srv),
                   THREADS * (CALLS + CALLS / 2));
-        CHECK_MSG(mock_server_check_failures(srv, why, sizeof why) == 0,
-                  "malformed requests, first: %s", why);
     }
+    CHECK_MSG(mock_server_check_failures(srv, why, sizeof why) == 0,
+              "malformed requests, first: %s", why);
+    if (curl_version_info(CURLVERSION_NOW)->features & CURL_VERSION_THREADSAFE) {
+        mock_server_reset(srv, MOCK_OK);
+        run_jobs("a client per thread", own_client_worker, &cl);
+        CHECK_MSG(mock_server_requests(srv) == THREADS, "%zu requests, want %d",
+                  mock_server_requests(srv), THREADS);
+    } else {
+        printf("test_threads: this libcurl's global init is not thread-safe: clients are "
+               "not created from several threads at once\n");
+    }
+    CHECK_MSG(mock_server_check_failures(srv, why, sizeof why) == 0,
+              "malformed requests, first: %s", why);
     cardc_client_free(cl.workers);
     cardc_client_free(cl.openai);
     mock_server_stop(srv);
