@@ -186,8 +186,18 @@ static void addf(text *t, const char *fmt, long v)
 
 static void words(text *t, uint64_t *rng, size_t n)
 {
-    static const char *const w[] = {"a", "grey", "cat", "sits", "on", "the", "table", "\\n",
-                                    "caf\\u00e9", "\\ud83d\\ude00", "\\\"quoted\\\"", "x"};
+    static const char *const w[] = {"a",
+                                    "grey",
+                                    "cat",
+                                    "sits",
+                                    "on",
+                                    "the",
+                                    "table",
+                                    "\\n",
+                                    "caf\\u00e9",
+                                    "\\ud83d\\ude00",
+                                    "\\\"quoted\\\"",
+                                    "x"};
     adds(t, "\"");
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -247,7 +257,8 @@ static void make_variant(variant *v, int k, uint64_t *rng)
         break;
     case 4: /* invalid: prompt and messages both */
         v->kind = "invalid both";
-        adds(&t, "{\"prompt\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":\"c\"}],\"image\":");
+        adds(&t,
+             "{\"prompt\":\"p\",\"messages\":[{\"role\":\"user\",\"content\":\"c\"}],\"image\":");
         bytes(&t, rng, 8);
         adds(&t, "}");
         break;
@@ -451,8 +462,7 @@ static cardc_status call(worker *w, llava_1_5_7b_hf_output *out, cardc_error *er
         obj->image.kind = LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY;
         obj->has_max_tokens = true;
         obj->max_tokens = 64;
-        st = llava_1_5_7b_hf_run(rnd(&w->rng) % 2 ? w->sh->openai : w->sh->workers, &in, out,
-                                 err);
+        st = llava_1_5_7b_hf_run(rnd(&w->rng) % 2 ? w->sh->openai : w->sh->workers, &in, out, err);
     }
     llava_1_5_7b_hf_input_free(&in);
     return st;
@@ -614,8 +624,8 @@ static bool run_phase2(const char *root, size_t n, int nthreads, uint64_t seed)
             break;
         size_t round = n * (size_t)(r + 1) / ROUNDS - n * (size_t)r / ROUNDS;
         for (int t = 0; t < nthreads; t++) {
-            w[t].calls = round * (size_t)(t + 1) / (size_t)nthreads -
-                         round * (size_t)t / (size_t)nthreads;
+            w[t].calls =
+                round * (size_t)(t + 1) / (size_t)nthreads - round * (size_t)t / (size_t)nthreads;
             if (pthread_create(&th[t], NULL, work, &w[t]) != 0) {
                 fprintf(stderr, "soak: pthread_create failed\n");
                 exit(1);
