@@ -1144,10 +1144,14 @@ static cardc_regex *regex(cctx *c, sinfo *si, const char *kw, const char *key, c
 {
     char eb[256];
     cardc_regex *re;
-    uint32_t ml = c->opts ? c->opts->regex_match_limit : 0;
-    uint32_t dl = c->opts ? c->opts->regex_depth_limit : 0;
+    cardc_regex_limits lim = {0, 0, 0};
 
-    re = cardc_regex_compile(pat, strlen(pat), ml, dl, eb, sizeof eb);
+    if (c->opts) {
+        lim.match = c->opts->regex_match_limit;
+        lim.depth = c->opts->regex_depth_limit;
+        lim.heap_kib = c->opts->regex_heap_limit;
+    }
+    re = cardc_regex_compile(pat, strlen(pat), &lim, eb, sizeof eb);
     if (!re) {
         char *p = kwptr(c, si, kw), *q = (p && key) ? ptr_add(p, key) : NULL;
         fail(c, CARDC_E_REGEX,
