@@ -460,7 +460,7 @@ static int validate_text(run *r, const report_payload *p)
         r->invalid++;
     else
         r->unreadable++;
-    json_object_put(instance);
+    cardc_json_free(instance);
     return status;
 }
 

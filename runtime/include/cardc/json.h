@@ -23,8 +23,9 @@ struct json_object;
 
 /* Ceiling on any max_depth: json-c frees a tree recursively
  * (json_object_put, about 50 bytes of stack per level), so a deeper
- * document could exhaust a thread's stack when released. Larger max_depth
- * values are clamped to it. */
+ * document could exhaust even a main thread's stack when released (trees
+ * from untrusted text are best released with cardc_json_free). Larger
+ * max_depth values are clamped to it. */
 #define CARDC_JSON_MAX_DEPTH_CEILING 100000
 
 /* What a parser does with an object that names a member twice,
@@ -64,6 +65,13 @@ cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *sourc
 /* cardc_json_parse_ex with the default options but max_depth. */
 cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
                               struct json_object **out, cardc_error *err);
+
+/* Drops the caller's reference to value, as json_object_put does, but frees
+ * a tree without recursion: json_object_put needs about 50 bytes of stack
+ * per level, half a megabyte for a document at the default nesting limit,
+ * more than a small thread has. Ownership: value's reference is the
+ * caller's to give; NULL is accepted. */
+void cardc_json_free(struct json_object *value);
 
 /* Reads a whole file (or stdin when path is "-") into a NUL-terminated heap
  * buffer. Ownership: *text is the caller's, release with free(). */

@@ -930,7 +930,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
             /* malformed text: the strict parser's report, as `cardc validate` prints it */
             struct json_object *doc = NULL;
             st = cardc_json_parse_ex(json, len, source, &jopts, &doc, err);
-            json_object_put(doc);
+            cardc_json_free(doc);
             if (st == CARDC_OK)
                 st = fail_at(err, c.p.error ? c.p.error : CARDC_E_JSON, json, len, c.hard_offset,
                              source, "%s", c.p.message);

@@ -495,7 +495,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     if (gram_bad && gram.offset < limit)
         limit = gram.offset;
     if (flags && check_keys(t, limit, flags, &keys)) {
-        json_object_put(obj);
+        cardc_json_free(obj);
         return report(err_offset, msg, msgsize, &keys);
     }
     if (!lex_bad && !gram_bad) {
