@@ -163,8 +163,8 @@ static void json_size(void)
 {
     /* Reserved, not committed: only the pages touched cost memory. */
     size_t span = (size_t)INT_MAX + 4096;
-    char *big = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                     -1, 0);
+    char *big = mmap(NULL, span, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     cardc_card *card = NULL;
     cardc_error err;
 
@@ -272,8 +272,9 @@ static void card_aliases(void)
     big = malloc(4096);
     strcpy(big, "model: {name: x}\nl0: &l0 [x,x,x,x,x,x,x,x,x,x]\n");
     for (int i = 1; i <= 9; i++)
-        sprintf(big + strlen(big), "l%d: &l%d [*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d]\n",
-                i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+        sprintf(big + strlen(big),
+                "l%d: &l%d [*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d,*l%d]\n", i, i, i - 1,
+                i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
     CHECK(load(big, 0, 0, &err) == CARDC_E_LIMIT);
     CHECK(strstr(err.message, "more than 1000000 nodes (max_nodes)") != NULL);
     free(big);
