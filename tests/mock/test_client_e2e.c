@@ -447,6 +447,16 @@ static void test_bounds(env *e)
     EXPECT(r, CARDC_E_TOO_LARGE, "an answer one byte over max_response_bytes");
     CHECK(strstr(r.err.message, "larger than max_response_bytes") != NULL);
 
+    /* two 500s: two retries are enough, one is not */
+    t = retries(2);
+    r = run_case(e, CARDC_BACKEND_WORKERS_AI, "500-twice", &t);
+    EXPECT(r, CARDC_OK, "500 twice, 2 retries");
+    CHECK(r.requests == 3);
+    t = retries(1);
+    r = run_case(e, CARDC_BACKEND_WORKERS_AI, "500-twice", &t);
+    EXPECT(r, CARDC_E_BACKEND, "500 twice, 1 retry");
+    CHECK(r.requests == 2);
+
     options(e, &o, url, sizeof url, CARDC_BACKEND_WORKERS_AI, "ok");
     o.max_retries = 10;
     cardc_error_clear(&err);
