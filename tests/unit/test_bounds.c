@@ -19,14 +19,20 @@
 #include "check.h"
 #include "llava_1_5_7b_hf.h"
 
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n);
+    if (!p)
+        abort();
+    return p;
+}
+
 /* "[[...]]", depth levels (or "{"k":...}" when obj). Caller frees. */
 static char *nested(int depth, int obj, size_t *len)
 {
     size_t open = obj ? 5 : 1, n = (size_t)depth * (open + 1) + 1;
-    char *s = malloc(n + 1), *p = s;
+    char *s = xmalloc(n + 1), *p = s;
 
-    if (!s)
-        abort();
     for (int i = 0; i < depth; i++, p += open)
         memcpy(p, obj ? "{\"k\":" : "[", open);
     if (obj)
@@ -204,18 +210,17 @@ static cardc_status load(const char *text, size_t max_nodes, int max_depth, card
 /* A YAML card whose "d" nests `depth` sequences under the root mapping. */
 static char *deep_card(int depth)
 {
-    size_t n = 32 + 2 * (size_t)depth;
-    char *s = malloc(n), *p = s;
+    static const char head[] = "model:\n  name: x\nd: ";
+    size_t n = sizeof head + 2 * (size_t)depth + 3, at = sizeof head - 1;
+    char *s = xmalloc(n);
 
-    if (!s)
-        abort();
-    p += sprintf(p, "model:\n  name: x\nd: ");
-    for (int i = 0; i < depth; i++)
-        *p++ = '[';
-    *p++ = '1';
-    for (int i = 0; i < depth; i++)
-        *p++ = ']';
-    strcpy(p, "\n");
+    memcpy(s, head, at);
+    memset(s + at, '[', (size_t)depth);
+    at += (size_t)depth;
+    s[at++] = '1';
+    memset(s + at, ']', (size_t)depth);
+    at += (size_t)depth;
+    memcpy(s + at, "\n", 2);
     return s;
 }
 
@@ -243,7 +248,7 @@ static void card_depth(void)
     /* a JSON card: the same option */
     {
         size_t len;
-        char *inner = nested(40, 1, &len), *card = malloc(len + 64);
+        char *inner = nested(40, 1, &len), *card = xmalloc(len + 64);
         sprintf(card, "{\"name\":\"x\",\"d\":%s}", inner);
         CHECK(load(card, 0, 41, &err) == CARDC_OK);
         CHECK(load(card, 0, 40, &err) == CARDC_E_LIMIT);
@@ -269,7 +274,7 @@ static void card_aliases(void)
     CHECK(strstr(err.message, "YAML aliases expand to more than 1240 nodes (max_nodes)") != NULL);
     CHECK(err.line == 3 && err.column == 4); /* b's value, the first to cross it */
     /* the default: nine levels of ten copies is 10^9 nodes */
-    big = malloc(4096);
+    big = xmalloc(4096);
     strcpy(big, "model: {name: x}\nl0: &l0 [x,x,x,x,x,x,x,x,x,x]\n");
     for (int i = 1; i <= 9; i++)
         sprintf(big + strlen(big),
@@ -331,18 +336,19 @@ static void yaml_payload(void)
 
 static cardc_status compile_items(int depth, cardc_error *err)
 {
-    size_t cap = (size_t)depth * 10 + 8, at = 0;
-    char *s = malloc(cap);
+    static const char open[] = "{\"items\":";
+    size_t at = 0, step = sizeof open - 1;
+    char *s = xmalloc((size_t)depth * (step + 1) + 3);
     struct json_object *doc = NULL;
     cardc_schema *sc = NULL;
     cardc_status st;
 
-    for (int i = 0; i < depth; i++)
-        at += (size_t)sprintf(s + at, "{\"items\":");
-    at += (size_t)sprintf(s + at, "{}");
-    for (int i = 0; i < depth; i++)
-        s[at++] = '}';
-    s[at] = '\0';
+    for (int i = 0; i < depth; i++, at += step)
+        memcpy(s + at, open, step);
+    memcpy(s + at, "{}", 2);
+    at += 2;
+    memset(s + at, '}', (size_t)depth);
+    at += (size_t)depth;
     CHECK(cardc_json_parse(s, at, NULL, 0, &doc, NULL) == CARDC_OK);
     st = cardc_schema_compile(doc, NULL, &sc, err);
     cardc_schema_free(sc);
@@ -427,7 +433,7 @@ static cardc_status match(const char *pattern, const char *subject, uint32_t mat
 
 static char *repeat(char c, size_t n, const char *tail)
 {
-    char *s = malloc(n + strlen(tail) + 1);
+    char *s = xmalloc(n + strlen(tail) + 1);
     memset(s, c, n);
     strcpy(s + n, tail);
     return s;
@@ -526,7 +532,7 @@ static void *on_small_stack(void *arg)
     cardc_decode_options dopts = {0};
     llava_1_5_7b_hf_input in;
     size_t len;
-    char *text = nested(j->depth, 0, &len), *payload = malloc(len + 32);
+    char *text = nested(j->depth, 0, &len), *payload = xmalloc(len + 32);
 
     cardc_schema_compile(doc, NULL, &s, NULL);
     cardc_validate_options_init(&o);
