@@ -663,7 +663,7 @@ static char *describe_gen(void *s)
     char *out = NULL;
     size_t cap = 0;
     FILE *f = open_memstream(&out, &cap);
-    const char *names[] = {"llava_1_5_7b_hf.h", "llava_1_5_7b_hf.c", "hostile.h",
+    const char *names[] = {"llava-1.5-7b-hf.h", "llava_1_5_7b_hf.c", "hostile.h",
                            "hostile.c",         "allof.h",           "allof.c"};
 
     if (!f)

@@ -1,17 +1,17 @@
-/* json_parse.c: the one strict JSON parser (RFC 8259 lexer + json-c tree), for payloads and cards.
+/* json_parse.c: the one strict JSON parser (RFC 8259, into a json-c tree), for payloads and cards.
  *
- * json-c builds the tree, but its "strict" mode (0.16) is not RFC 8259:
- * measured against JSONTestSuite it accepts NaN/Infinity, "-01", "2.",
- * ".5"-style numbers, single-quoted strings, raw tabs/newlines inside
- * strings, form feeds as whitespace, text after an embedded NUL, and UTF-8
- * that is overlong, encodes surrogates or lies past U+10FFFF. So every parse
- * also runs strict_scan(), a lexer that knows RFC 8259's tokens exactly (the
- * grammar between tokens stays json-c's job), and the error that comes first
- * in the text is the one reported (on a tie the lexer's, which names the
- * exact problem; for truncated text it uses json-c's "unexpected end of
- * data" wording too). What json-c cannot report at all (duplicate keys and
- * the other CARDC__JSON_* checks cards ask for) the lexer and check_keys()
- * find on request. Everything is iterative: nesting may be 100,000 deep.
+ * The pull parser (pull.c) reads the text, strictly RFC 8259 (every y_ case
+ * of JSONTestSuite accepted, every n_ case refused, with the messages and
+ * offsets users see), and build_tree() makes the json-c tree from its
+ * tokens, the way json-c's tokener would store it (numbers included), every
+ * allocation checked. json-c's own tokener is not used: its "strict" mode
+ * (0.16) is not RFC 8259 (NaN, "-01", raw tabs in strings, overlong UTF-8,
+ * ...), and it dereferences NULL when one of its allocations fails. What
+ * cards ask for beyond RFC 8259 (unique keys, keys without "\u0000",
+ * numbers json-c would saturate: the CARDC__JSON_* flags) strict_scan() and
+ * check_keys() check on request; the error that comes first in the text is
+ * reported (on a tie the lexer's). Everything is iterative: nesting may be
+ * 100,000 deep.
  */
 #include <limits.h>
 #include <math.h>
@@ -491,7 +491,7 @@ static int build_tree(const char *text, size_t len, int max_depth, struct json_o
     free(b.open);
     free(b.key);
     if (bad) {
-        json_object_put(root);
+        cardc_json_free(root); /* no recursion: the tree may nest 100,000 deep */
         root = NULL;
     }
     *out = root;
@@ -533,25 +533,34 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     if (gram_bad && gram.offset < limit)
         limit = gram.offset;
     if (flags && check_keys(t, limit, flags, &keys)) {
-        json_object_put(obj);
+        cardc_json_free(obj);
         return report(err_offset, msg, msgsize, &keys);
     }
     if (!lex_bad && !gram_bad) {
         *out = obj; /* NULL for a JSON null: json-c's representation */
         return CARDC_OK;
     }
-    json_object_put(obj);
+    cardc_json_free(obj);
     if (lex_bad && (!gram_bad || lex.offset <= gram.offset))
         return report(err_offset, msg, msgsize, &lex);
     return report(err_offset, msg, msgsize, &gram);
 }
 
-static cardc_status json_parse_body(const char *text, size_t len, const char *source, int max_depth,
-                                    struct json_object **out, cardc_error *err)
+void cardc_json_options_init(cardc_json_options *opts)
+{
+    if (opts) {
+        opts->max_depth = 0;
+        opts->duplicate_keys = CARDC_DUPLICATE_KEYS_LAST;
+    }
+}
+
+static cardc_status json_parse_body(const char *text, size_t len, const char *source,
+                                    const cardc_json_options *opts, struct json_object **out,
+                                    cardc_error *err)
 {
     char msg[CARDC_ERROR_MESSAGE_MAX];
     size_t off = 0;
-    int line = 0, column = 0;
+    int line = 0, column = 0, max_depth = opts ? opts->max_depth : 0;
     cardc_status st;
 
     if (!source)
@@ -561,14 +570,22 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     *out = NULL;
     if (!text && len)
         return cardc__error(err, CARDC_E_USAGE, "cardc_json_parse: text is NULL");
+    if (opts && opts->duplicate_keys != CARDC_DUPLICATE_KEYS_LAST &&
+        opts->duplicate_keys != CARDC_DUPLICATE_KEYS_REJECT)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_json_parse: unknown duplicate_keys %d",
+                            (int)opts->duplicate_keys);
     if (!text)
         text = "";
     if (max_depth <= 0)
         max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
     if (max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
         max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
-    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed. */
-    st = cardc__json_parse(text, len, max_depth, 0, out, &off, msg, sizeof msg);
+    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed
+     * unless the caller refuses them. */
+    st = cardc__json_parse(
+        text, len, max_depth,
+        opts && opts->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT ? CARDC__JSON_UNIQUE_KEYS : 0,
+        out, &off, msg, sizeof msg);
     if (st == CARDC_OK || !err || err->code != CARDC_OK)
         return st;
     /* Size and memory failures are not at a place in the text. */
@@ -590,9 +607,21 @@ int cardc_json_locate(const char *text, size_t len, const char *pointer, int *li
     return ok;
 }
 
+cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,
+                                 const cardc_json_options *opts, struct json_object **out,
+                                 cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, json_parse_body(text, len, source, opts, out, err));
+}
+
 cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
                               struct json_object **out, cardc_error *err)
 {
+    cardc_json_options opts;
+
+    cardc_json_options_init(&opts);
+    opts.max_depth = max_depth;
     cardc__error_enter(err);
-    return cardc__error_leave(err, json_parse_body(text, len, source, max_depth, out, err));
+    return cardc__error_leave(err, json_parse_body(text, len, source, &opts, out, err));
 }
