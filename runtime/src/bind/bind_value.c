@@ -226,7 +226,7 @@ void cardc__bind_release(const cardc_type *t, void *v)
         free(((cardc_numbers *)v)->bytes);
         free(((cardc_numbers *)v)->values);
         break;
-    case CARDC_KIND_JSON: json_object_put(((cardc_json *)v)->value); break;
+    case CARDC_KIND_JSON: cardc_json_free(((cardc_json *)v)->value); break;
     case CARDC_KIND_ARRAY: {
         bind_vec *a = v;
         if (a->items)
@@ -248,7 +248,7 @@ void cardc__bind_release(const cardc_type *t, void *v)
     }
     case CARDC_KIND_OBJECT:
         for (size_t i = 0; i < t->field_count; i++)
-            if (t->fields[i].offset != CARDC_NO_OFFSET)
+            if (bind_field_stored(&t->fields[i]))
                 cardc__bind_release(t->fields[i].type, BIND_AT(v, t->fields[i].offset));
         if (t->additional)
             cardc__bind_release(t->additional, BIND_AT(v, t->additional_offset));

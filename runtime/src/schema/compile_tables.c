@@ -109,12 +109,14 @@ cconst *cardc__cconst_new(const struct json_object *v, bool is_enum)
 }
 
 /* A number keyword's value as a document slot (for messages). */
-void cardc__cnum_value(cardc_dval *out, const struct json_object *v)
+int cardc__cnum_value(cardc_dval *out, const struct json_object *v)
 {
     cardc_doc d;
+    cardc_status st;
     cardc__doc_init(&d);
     memset(out, 0, sizeof *out);
-    if (cardc__doc_from_json(&d, v, false) == CARDC_OK)
+    if ((st = cardc__doc_from_json(&d, v, false)) == CARDC_OK)
         *out = d.v[0];
     cardc__doc_release(&d);
+    return st == CARDC_OK ? 0 : -1;
 }

@@ -363,14 +363,16 @@ void cardc__ckeys_free(ckeys *t);
  * when out of memory. */
 cconst *cardc__cconst_new(const struct json_object *v, bool is_enum);
 void cardc__cconst_free(cconst *cv);
-/* A number keyword's value as a document slot, for messages. */
-void cardc__cnum_value(cardc_dval *out, const struct json_object *v);
+/* A number keyword's value as a document slot, for messages: 0, or -1 out
+ * of memory. */
+int cardc__cnum_value(cardc_dval *out, const struct json_object *v);
 
 /* Shortest decimal text of a JSON number (exact for integers). */
 void cardc__num_text(const struct json_object *v, char *buf, size_t n);
 /* The same for a document number (DK_INT, DK_UINT, DK_DOUBLE). */
 void cardc__dnum_text(const cardc_dval *v, char *buf, size_t n);
-/* Parses decimal text into d (heap digits); 0 when not a finite number. */
+/* Parses decimal text into d (heap digits): 1, or 0 when not a finite
+ * number, -1 when out of memory. */
 int cardc__decimal_parse(const char *text, cdecimal *d);
 /* JSON equality (1 == 1.0, objects unordered). */
 int cardc__json_equal(const struct json_object *a, const struct json_object *b);

@@ -1,27 +1,14 @@
 /* Evaluating a compiled schema against a document (see schema_internal.h
  * and validate_internal.h): the entry points, a node's evaluation and the
  * dispatch of its instructions. */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-/* pthread_getattr_np: how much stack the calling thread really has. */
-#define _GNU_SOURCE
-#endif
 #include <stdlib.h>
 #include <string.h>
-
-#if defined(__linux__)
-#include <pthread.h>
-#endif
 
 #include <json-c/json.h>
 
 #include "cardc/json.h"
+#include "json/json_internal.h"
 #include "schema/validate_internal.h"
-
-/* Stack use is checked against the thread's real stack once it passes
- * STACK_CHECK; without that information the budget is STACK_BUDGET. */
-#define STACK_CHECK  (64u << 10)
-#define STACK_BUDGET (6u << 20)
-#define STACK_MARGIN (256u << 10)
 
 /* A cardc_result keeps the buffers of the documents cardc_validate_text
  * parses up to this size (16 KB of slots, 64 KB of bytes), so validating
@@ -171,35 +158,18 @@ const vop cardc__v_fast_ops[] = {
 
 /* ---- nodes ---- */
 
-/* A frame outside [stack_lo, stack_hi]: measured against the thread's
- * real stack (asked once), the window widened to it. -1 when exhausted. */
-static NOINLINE int stack_guard(vctx *c, uintptr_t h)
+/* A frame outside [stack_lo, stack_hi]: measured by the stack guard
+ * (common/stack_guard.h; the thread's real stack asked once), the window
+ * widened to its limit. -1 when exhausted. */
+static NOINLINE int stack_check(vctx *c, uintptr_t h)
 {
-    uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
-    if (!c->stack_limit) {
-        c->stack_limit = STACK_BUDGET;
-#if defined(__linux__)
-        {
-            pthread_attr_t a;
-            void *lo = NULL;
-            size_t sz = 0;
-            if (pthread_getattr_np(pthread_self(), &a) == 0) {
-                if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
-                    c->stack_base > (uintptr_t)lo) {
-                    /* what is left below, less a margin for the calls
-                     * between two checks (a quarter of a small stack) */
-                    size_t left = (size_t)(c->stack_base - (uintptr_t)lo);
-                    c->stack_limit = left - (left / 4 < STACK_MARGIN ? left / 4 : STACK_MARGIN);
-                }
-                pthread_attr_destroy(&a);
-            }
-        }
-#endif
-        c->stack_lo = c->stack_base > c->stack_limit ? c->stack_base - c->stack_limit : 0;
-        c->stack_hi = c->stack_base + c->stack_limit;
-    }
-    if (used <= c->stack_limit)
+    uintptr_t base = c->stack.base;
+    size_t used = (size_t)(h > base ? h - base : base - h);
+    if (!cardc__stack_guard_past(&c->stack, used)) {
+        c->stack_lo = base > c->stack.limit ? base - c->stack.limit : 0;
+        c->stack_hi = base + c->stack.limit;
         return 0;
+    }
     return cardc__v_fatal(c, CARDC_E_LIMIT,
                           "schema or instance nested too deeply for the thread's stack "
                           "(instance depth %zu)",
@@ -386,7 +356,7 @@ static ALWAYS_INLINE int node_dispatch(vctx *c, const cnode *n, const cardc_dval
 static NOINLINE int node_guarded(vctx *c, const cnode *n, const cardc_dval *inst, evset *ev,
                                  uintptr_t h)
 {
-    if (stack_guard(c, h) < 0)
+    if (stack_check(c, h) < 0)
         return -1;
     return node_dispatch(c, n, inst, ev);
 }
@@ -395,12 +365,7 @@ int cardc__v_node_schema(vctx *c, const cnode *n, const cardc_dval *inst, evset 
 {
     /* The guards: the work budget and the thread's stack. Every way out is
      * a tail call, so the function keeps no registers of its own. */
-#if defined(__GNUC__)
-    uintptr_t h = (uintptr_t)__builtin_frame_address(0);
-#else
-    char here;
-    uintptr_t h = (uintptr_t)&here;
-#endif
+    uintptr_t h = cardc__stack_here();
     if (++c->evals > c->eval_limit)
         return budget_exceeded(c);
     if (h < c->stack_lo || h > c->stack_hi)
@@ -474,7 +439,6 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
     c->fatal = CARDC_OK;
     c->heap = false;
     c->quiet = c->mute = 0;
-    c->stack_limit = 0;
     c->evals = 0;
     c->match_data = NULL;
     c->nip = c->nkp = 0;
@@ -501,9 +465,10 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
         if (opts->max_depth > 0)
             c->max_depth = (size_t)opts->max_depth;
     }
-    c->stack_base = stack_base;
-    c->stack_lo = stack_base > STACK_CHECK ? stack_base - STACK_CHECK : 0;
-    c->stack_hi = stack_base + STACK_CHECK;
+    c->stack.base = stack_base;
+    c->stack.limit = 0;
+    c->stack_lo = stack_base > CARDC_STACK_CHECK ? stack_base - CARDC_STACK_CHECK : 0;
+    c->stack_hi = stack_base + CARDC_STACK_CHECK;
     c->eval_limit = EVAL_BASE + EVAL_PER_VALUE;
 }
 
@@ -534,7 +499,10 @@ static int fill_defaults(vctx *c)
             continue;
         if (json_object_deep_copy(c->defs[i].value, &copy, NULL) != 0 && c->defs[i].value)
             return cardc__v_nomem(c);
-        json_object_object_add(obj, c->defs[i].key, copy);
+        if (cardc__json_set(obj, c->defs[i].key, copy) != 0) {
+            json_object_put(copy);
+            return cardc__v_nomem(c);
+        }
     }
     return 1;
 }
@@ -554,12 +522,11 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
                                  cardc_error *err)
 {
     vctx c;
-    char base;
     int r = 0;
 
     if (!s)
         return cardc__error(err, CARDC_E_USAGE, "cardc_validate: schema is NULL");
-    ctx_init(&c, s, doc, opts, result, err, (uintptr_t)&base);
+    ctx_init(&c, s, doc, opts, result, err, cardc__stack_here());
     if (result && (result->nerr || result->nann || result->truncated))
         cardc__result_clear(result);
     if (c.rec && !c.full) {
@@ -684,9 +651,14 @@ static cardc_status validate_text_body(const cardc_schema *s, const char *text, 
 
     if (!s)
         return cardc__error(err, CARDC_E_USAGE, "cardc_validate_text: schema is NULL");
+    if (opts && opts->duplicate_keys != CARDC_DUPLICATE_KEYS_LAST &&
+        opts->duplicate_keys != CARDC_DUPLICATE_KEYS_REJECT)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_validate_text: unknown duplicate_keys %d",
+                            (int)opts->duplicate_keys);
     st = cardc__doc_parse_into(
         doc, text, len, NULL, opts ? opts->max_depth : 0,
-        opts && (opts->flags & CARDC_VALIDATE_REJECT_DUPLICATES) ? CARDC__DOC_REJECT_DUPLICATES : 0,
+        opts && opts->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT ? CARDC__DOC_REJECT_DUPLICATES
+                                                                     : 0,
         err);
     if (st == CARDC_OK)
         st = cardc__validate_doc(s, doc, opts, result, err);

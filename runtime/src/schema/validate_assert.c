@@ -108,7 +108,8 @@ int cardc__v_enum(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
     return cardc__v_kw_error(c, in, CARDC_V_ENUM, &m, NULL);
 }
 
-/* Exact decimal multipleOf: value and divisor as digits * 10^exp. */
+/* Exact decimal multipleOf: value and divisor as digits * 10^exp. 1 a
+ * multiple, 0 not, -1 out of memory. */
 static int multiple_of(const cardc_dval *v, const cnum *div)
 {
     char t[64];
@@ -116,8 +117,14 @@ static int multiple_of(const cardc_dval *v, const cnum *div)
     long e;
     size_t bl, i, azeros, bzeros;
     uint64_t bv = 0, r = 0;
+    int parsed = 0;
 
-    if (div->dec.digits && (cardc__dnum_text(v, t, sizeof t), cardc__decimal_parse(t, &a))) {
+    if (div->dec.digits) {
+        cardc__dnum_text(v, t, sizeof t);
+        if ((parsed = cardc__decimal_parse(t, &a)) < 0)
+            return -1;
+    }
+    if (parsed) {
         if (!strcmp(a.digits, "0")) {
             free(a.digits);
             return 1;
@@ -154,9 +161,12 @@ static int multiple_of(const cardc_dval *v, const cnum *div)
 int cardc__v_multiple_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     strbuf m = {0};
+    int r;
     (void)ev;
-    if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
+    if (!(t & T_NUMBER) || (r = multiple_of(inst, &in->u.num)) > 0)
         return 1;
+    if (r < 0)
+        return cardc__v_nomem(c);
     if (REC(c)) {
         strbuf_str(&m, "must be a multiple of ");
         cardc__v_dump(&m, c->doc, &in->u.num.val, 64);

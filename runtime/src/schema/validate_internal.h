@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "common/errors_internal.h"
+#include "common/stack_guard.h"
 #include "common/strbuf.h"
 #include "schema/schema_internal.h"
 
@@ -70,15 +71,16 @@ typedef struct vctx {
     size_t max_depth;
     uint64_t eval_limit;
     /* The thread's stack: frames below lo or above hi are checked against
-     * its real size (stack_guard). */
-    uintptr_t stack_base, stack_lo, stack_hi;
+     * its real size (stack_check; the window is CARDC_STACK_CHECK wide
+     * until the guard's limit is known). */
+    stack_guard stack;
+    uintptr_t stack_lo, stack_hi;
     /* zero at the start: the stacks' pointers mean nothing while their
      * capacity is 0 */
     cardc_status fatal;
     bool heap;          /* some stack or scratch left vctx: ctx_free has work */
     int quiet;          /* > 0: inside a subschema whose errors are discarded */
     int mute;           /* > 0: inside "not", whose annotations are discarded too */
-    size_t stack_limit; /* 0 until computed */
     uint64_t evals;
     void *match_data; /* pcre2's, made on the first regex match */
     size_t nip, capip;

@@ -632,8 +632,14 @@ NOINLINE int cardc__v_applicator_annotation(vctx *c, const cinstr *in, const car
                 json_object_put(a);
                 return -1;
             }
-            if (match)
-                json_object_array_add(a, json_object_new_string_len(name, (int)k->u.s.len));
+            if (match) {
+                struct json_object *s = json_object_new_string_len(name, (int)k->u.s.len);
+                if (!s || json_object_array_add(a, s) != 0) {
+                    json_object_put(s);
+                    json_object_put(a);
+                    return cardc__v_nomem(c);
+                }
+            }
         }
         if (json_object_array_length(a) == 0) {
             json_object_put(a);
