@@ -467,9 +467,10 @@ static cardc_status run_validate(void *s, cardc_error *err)
         return st;
     cardc_validate_options_init(&vo);
     vo.flags = CARDC_VALIDATE_ANNOTATIONS;
-    st = v->how == V_TEXT       ? cardc_validate_text(v->schema, v->text, v->len, &vo, v->result, err)
-         : v->how == V_DEFAULTS ? cardc_validate_apply_defaults(v->schema, v->doc, &vo, v->result, err)
-                                : cardc_validate(v->schema, v->doc, &vo, v->result, err);
+    st = v->how == V_TEXT ? cardc_validate_text(v->schema, v->text, v->len, &vo, v->result, err)
+         : v->how == V_DEFAULTS
+             ? cardc_validate_apply_defaults(v->schema, v->doc, &vo, v->result, err)
+             : cardc_validate(v->schema, v->doc, &vo, v->result, err);
     if (st != CARDC_OK && st != CARDC_E_INVALID)
         return st;
     /* the verdict goes into the digest; the output is part of the run */

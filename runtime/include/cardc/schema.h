@@ -286,9 +286,9 @@ CARDC_API cardc_status cardc_validate_apply_defaults(const cardc_schema *schema,
  * A result reused across calls keeps the buffers of small documents, so
  * validating many small payloads allocates nothing. Ownership: borrows
  * everything. */
-CARDC_API cardc_status cardc_validate_text(const cardc_schema *schema, const char *text,
-                                           size_t len, const cardc_validate_options *opts,
-                                           cardc_result *result, cardc_error *err);
+CARDC_API cardc_status cardc_validate_text(const cardc_schema *schema, const char *text, size_t len,
+                                           const cardc_validate_options *opts, cardc_result *result,
+                                           cardc_error *err);
 
 /* ---- Standard output (JSON Schema 2020-12, section 12) ----------------- */
 

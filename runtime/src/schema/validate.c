@@ -655,11 +655,11 @@ static cardc_status validate_text_body(const cardc_schema *s, const char *text, 
         opts->duplicate_keys != CARDC_DUPLICATE_KEYS_REJECT)
         return cardc__error(err, CARDC_E_USAGE, "cardc_validate_text: unknown duplicate_keys %d",
                             (int)opts->duplicate_keys);
-    st = cardc__doc_parse_into(
-        doc, text, len, NULL, opts ? opts->max_depth : 0,
-        opts && opts->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT ? CARDC__DOC_REJECT_DUPLICATES
-                                                                     : 0,
-        err);
+    st = cardc__doc_parse_into(doc, text, len, NULL, opts ? opts->max_depth : 0,
+                               opts && opts->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT
+                                   ? CARDC__DOC_REJECT_DUPLICATES
+                                   : 0,
+                               err);
     if (st == CARDC_OK)
         st = cardc__validate_doc(s, doc, opts, result, err);
     else if (result)

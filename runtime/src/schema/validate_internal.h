@@ -78,9 +78,9 @@ typedef struct vctx {
     /* zero at the start: the stacks' pointers mean nothing while their
      * capacity is 0 */
     cardc_status fatal;
-    bool heap;          /* some stack or scratch left vctx: ctx_free has work */
-    int quiet;          /* > 0: inside a subschema whose errors are discarded */
-    int mute;           /* > 0: inside "not", whose annotations are discarded too */
+    bool heap; /* some stack or scratch left vctx: ctx_free has work */
+    int quiet; /* > 0: inside a subschema whose errors are discarded */
+    int mute;  /* > 0: inside "not", whose annotations are discarded too */
     uint64_t evals;
     void *match_data; /* pcre2's, made on the first regex match */
     size_t nip, capip;
