@@ -98,7 +98,7 @@ static void test_numbers(void)
                                        "0.000001234",
                                        "123456789012345678901234567890.5"};
     for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
-        CHECK_MSG(parse(nums[i], 0, 0, NULL), "%s", nums[i]);
+        CHECK_MSG(parse(nums[i], 0, 0, NULL), "number %zu", i);
         double want = strtod(nums[i], NULL);
         CHECK_MSG(doc.v[0].kind == DK_DOUBLE && memcmp(&doc.v[0].u.d, &want, sizeof want) == 0,
                   "%s: %.17g, strtod says %.17g", nums[i], doc.v[0].u.d, want);
