@@ -169,9 +169,12 @@ static void test_card_json_schema(void)
         CHECK_STR(err.pointer, "/a");
         FAILS(cardc_validate_text(s, "{\"a\": \"too long\"}", 17, NULL, NULL, &err));
         FAILS(cardc_validate_text(NULL, "{}", 2, NULL, r, &err));
-        FAILS(cardc_validate_text(s, "{\"a\": 1, \"a\": 2}", 18,
+        FAILS(cardc_validate_text(s, "{\"a\": 1, \"a\": 2}", 16,
                                   &(cardc_validate_options){0, 0, 0, CARDC_DUPLICATE_KEYS_REJECT},
                                   r, &err));
+        CHECK(err.code == CARDC_E_JSON && strstr(err.message, "duplicate object key") != NULL);
+        FAILS(cardc_validate_text(s, "{}", 2, &(cardc_validate_options){0, 0, 0, 7}, r, &err));
+        CHECK(err.code == CARDC_E_USAGE);
         clean("validate_text", cardc_validate_text(s, "{\"a\": \"x\"}", 10, NULL, r, &err), &err);
     }
     FAILS(cardc_result_output(NULL, CARDC_OUTPUT_BASIC, &out, &err));
