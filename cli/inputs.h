@@ -15,6 +15,7 @@ typedef struct cli_input {
 typedef struct cli_inputs {
     cli_input *items;
     size_t count, cap;
+    bool expanded; /* a directory or a pattern was given: a run over many files */
 } cli_inputs;
 
 /* Whether the name says YAML (.yaml, .yml). */

@@ -121,14 +121,11 @@ int main(int argc, char **argv)
 
     if (argc < 2)
         return cli_usage_error(NULL, "missing COMMAND (validate, inspect, schema, gen, run, "
-                                     "fetch-card)");
+                                     "fetch-card, lint, sample)");
     first = argv[1];
-    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
-        if (argc > 2)
-            return cli_usage_error(NULL, "unexpected argument '%s' after %s", argv[2], first);
-        cli_usage_main(stdout);
-        return CLI_EXIT_OK;
-    }
+    /* "cardc --help validate" is "cardc help validate", as in git. */
+    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0)
+        return help(argc, argv);
     if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {
         if (argc > 2)
             return cli_usage_error(NULL, "unexpected argument '%s' after %s", argv[2], first);
