@@ -13,15 +13,15 @@ void cli_usage_main(FILE *out)
           "Validate JSON payloads against AI model cards and JSON Schemas.\n"
           "\n"
           "Commands:\n"
-          "  validate   validate payloads against a card's schema or a plain schema\n"
-          "  inspect    print a card's metadata and schemas\n"
-          "  schema     print one side's schema of a card as JSON\n"
-          "  gen        generate typed C bindings for cards or schemas\n"
-          "  run        send one request to a card's model (Workers AI, OpenAI-compatible)\n"
-          "  fetch-card write a Workers AI model's schemas as a JSON card\n"
-          "  lint       find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
-          "  sample     print valid or invalid payloads made from a schema\n"
-          "  help       show the help of a command (cardc help COMMAND)\n"
+          "  validate    validate payloads against a card's schema or a plain schema\n"
+          "  inspect     print a card's metadata and schemas\n"
+          "  schema      print one side's schema of a card as JSON\n"
+          "  gen         generate typed C bindings for cards or schemas\n"
+          "  run         send one request to a card's model (Workers AI, OpenAI-compatible)\n"
+          "  fetch-card  write a Workers AI model's schemas as a JSON card\n"
+          "  lint        find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
+          "  sample      print valid or invalid payloads made from a schema\n"
+          "  help        show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
           "  -h, --help     show this help\n"
@@ -30,7 +30,8 @@ void cli_usage_main(FILE *out)
           "Exit status: 0 success (every payload valid), 1 some payload invalid,\n"
           "2 usage error or unreadable/malformed card, schema or payload,\n"
           "3 backend failure (run, fetch-card).\n"
-          "Run 'cardc COMMAND --help' for a command's options.\n",
+          "\n"
+          "Run 'cardc COMMAND --help' (or 'cardc help COMMAND') for a command's options.\n",
           out);
 }
 
