@@ -2,7 +2,10 @@
 # The full test suite, as CI runs it:
 #   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py),
 #      and every C file formatted with .clang-format (tools/check_format.sh);
-#   1. gcc, -Werror, every test;
+#   1. gcc, -Werror, every test (the downstream Meson, CMake and Make builds
+#      against a staged `meson install` among them); then the release
+#      artefacts: the `meson dist` tarball and the Debian packages built from
+#      it (scripts/test-packages.sh, about 70-90 s);
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test;
 #   4. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
@@ -25,6 +28,8 @@ run() {  # run NAME [meson setup options...]
 }
 
 CC=gcc run gcc
+echo "== packages"
+scripts/test-packages.sh build-test-gcc
 CC=clang run clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
