@@ -485,6 +485,14 @@ def test_help_everywhere_exits_0():
         check(r.stdout.startswith("Usage: cardc COMMAND"), "%r" % (args,), r)
 
 
+def test_short_usage_errors_everywhere():
+    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample"):
+        r = run(cmd, "--outptu", "x", expect=2)
+        check(r.stdout == "" and len(r.stderr.splitlines()) == 2 and
+              "unknown option '--outptu' (did you mean --output?)" in r.stderr and
+              "Run 'cardc help %s' for usage." % cmd in r.stderr, "short error from " + cmd, r)
+
+
 def test_hints():
     r = run("validate", "--schema", SEED, payload("llava-valid.json"), expect=2)
     check("hint: this is a model card: use --card" in r.stderr, "card given as --schema", r)
