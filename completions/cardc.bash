@@ -8,7 +8,7 @@ _cardc_options()
     validate)
         echo "--card --side --schema --dialect --resource --resource-dir --assert-format
               --jsonl --ext --yaml --max-depth --max-errors --apply-defaults --print
-              --format -o --output -v --verbose -h --help" ;;
+              --format -o --output -v --verbose -j --jobs -h --help" ;;
     inspect) echo "--format -o --output -h --help" ;;
     schema) echo "--side --compact -o --output -h --help" ;;
     gen)
@@ -34,7 +34,7 @@ _cardc_takes_value()
     --card | --side | --schema | --dialect | --resource | --resource-dir | --jsonl | --ext | \
         --max-depth | --max-errors | --format | -o | --output | --name | --input | --image | \
         --prompt | --max-tokens | --backend | --base-url | --model | --account-id | \
-        --timeout | --retries | --only | --exclude | --fail-on | --count | --seed)
+        --timeout | --retries | --only | --exclude | --fail-on | --count | --seed | -j | --jobs)
         return 0 ;;
     esac
     return 1

@@ -57,6 +57,7 @@ complete -c cardc -n '__cardc_using validate' -l print -d 'Print each valid payl
 complete -c cardc -n '__cardc_using validate' -l format -x -a 'text json github junit' -d 'Report format'
 complete -c cardc -n '__cardc_using validate' -s o -l output -r -F -d 'Write the verdicts to FILE'
 complete -c cardc -n '__cardc_using validate' -s v -l verbose -d 'List valid payloads too'
+complete -c cardc -n '__cardc_using validate' -s j -l jobs -x -d 'Validate on N threads'
 
 # inspect
 complete -c cardc -n '__cardc_using inspect' -F
