@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc inspect: a card's metadata and both schemas, for a reader. */
 #include <errno.h>
 #include <stdio.h>

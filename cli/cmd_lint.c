@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc lint: reads the options; the rules live in analysis/lint. */
 #include <errno.h>
 #include <stdio.h>

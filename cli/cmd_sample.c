@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc sample: deterministic payloads from a card's schema or a plain
  * schema, as JSON Lines (analysis/sample does the work). */
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc validate: payloads against a card's schema or a plain schema. */
 #include <errno.h>
 #include <limits.h>

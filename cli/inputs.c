@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Payload arguments to files: a file, "-", a directory (searched
  * recursively, in name order, for the --ext endings) or a glob pattern the
  * shell did not expand (quoted in a CI file). */

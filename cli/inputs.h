@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The payload files a cardc validate run reads. */
 #ifndef CARDC_CLI_INPUTS_H
 #define CARDC_CLI_INPUTS_H

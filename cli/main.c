@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc: command dispatch, --help and --version. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for cardc                                   -*- shell-script -*-
 # Installed as share/bash-completion/completions/cardc. Every option of every
 # command's --help is here: tests/packaging/test_completions.py checks it.

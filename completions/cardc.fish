@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # fish completion for cardc, installed as share/fish/vendor_completions.d/cardc.fish.
 # Every option of every command's --help is here:
 # tests/packaging/test_completions.py checks it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the generator. The input is a JSON Schema, handled as
  * `cardc gen --schema` does: compiled first (a schema that does not compile
  * is refused with a located error), then turned into the IR (gen/ir.c) and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: strict JSON parsing and pointer location never crash. */
 #include <stddef.h>
 #include <stdint.h>

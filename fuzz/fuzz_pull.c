@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the pull parser must agree with the strict tree parser
  * on every input and never crash, leak or hang. */
 #include <stdint.h>

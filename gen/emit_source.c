@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* NAME.c: embedded schemas, descriptors, the typed wrappers, the model. */
 #include <stdio.h>
 #include <stdlib.h>

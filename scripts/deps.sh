@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages cardc needs to build and test, when missing.
 # Runs as root (CI, fresh machines) or through sudo when available.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The release artefacts, as a user gets them:
 #   1. `meson dist` (from BUILD_DIR, default build-test-gcc): the source
 #      tarball, checked to hold the licences, the changelog and debian/;

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The full test suite, as CI runs it:
 #   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py),
-#      and every C file formatted with .clang-format (tools/check_format.sh);
+#      every C file formatted with .clang-format (tools/check_format.sh), and every source file
+#      of ours carrying its SPDX-License-Identifier line (tools/spdx.py; --fix adds it);
 #   1. gcc, -Werror, every test (the downstream Meson, CMake and Make builds
 #      against a staged `meson install` among them); then the release
 #      artefacts: the `meson dist` tarball and the Debian packages built from
@@ -17,6 +19,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 tools/check_function_length.py
 tools/check_format.sh
+tools/spdx.py
 
 run() {  # run NAME [meson setup options...]
     local dir="build-test-$1"; shift

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Turns cardc's --help texts into man pages, so a page cannot say other than --help.
 
 Usage: help2man.py CARDC VERSION [COMMAND] OUTPUT.1

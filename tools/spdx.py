@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """SPDX-License-Identifier lines in cardc's own source files.
 
 Usage: tools/spdx.py          list the files that lack the line (exit 1 if any)
@@ -20,7 +21,7 @@ import sys
 LICENSE = "MIT"
 TAG = "SPDX-License-Identifier: " + LICENSE
 SUFFIXES = {".c": "/* %s */", ".h": "/* %s */", ".js": "// %s", ".py": "# %s", ".sh": "# %s",
-            ".in": "# %s"}
+            ".cmake": "# %s"}
 NAMES = {"meson.build", "meson_options.txt", "CMakeLists.txt", "Makefile", ".clang-format"}
 PATHS = {".ci/run", "debian/rules", "completions/_cardc", "completions/cardc.bash",
          "completions/cardc.fish", ".pre-commit-hooks.yaml", "examples/github-actions.yml"}
@@ -33,7 +34,10 @@ def comment_style(path):
         return None
     if path in PATHS or os.path.basename(path) in NAMES:
         return "# %s"
-    return SUFFIXES.get(os.path.splitext(path)[1])
+    stem, suffix = os.path.splitext(path)
+    if suffix == ".in":  # a template: the comment of what it makes (version.h.in)
+        suffix = os.path.splitext(stem)[1]
+    return SUFFIXES.get(suffix)
 
 
 def tracked_files(root):

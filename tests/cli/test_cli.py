@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of the cardc command-line tool.
 
 Usage: test_cli.py PATH/TO/cardc SOURCE_ROOT

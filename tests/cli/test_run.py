@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`cardc run` and `cardc fetch-card` end to end against the test server.
 
 Usage: test_run.py PATH/TO/cardc PATH/TO/mock-server SOURCE_ROOT

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every C block of README.md compiles at -Werror against this build, and the
 complete programs and runnable fragments run.
 

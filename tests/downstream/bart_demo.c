@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A downstream program on a summarisation card (YAML layout): the bindings
  * cardc gen made at build time (bart.h/.c). Decodes a request (the card's
  * default max_length applied), encodes it, decodes a reply, and shows an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A downstream program on a LLaVA card: the bindings cardc gen made from the
  * card at build time (llava.h/.c) and libcardc itself. Decodes a request,
  * validates and encodes it, checks the encoded text with the card's own

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Downstream builds against an installed cardc.
 
 Usage: run_downstream.py BUILD_ROOT SOURCE_ROOT SHARED_DIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The pre-commit hooks (.pre-commit-hooks.yaml) and the GitHub Actions
 example (examples/github-actions.yml) run the commands they declare: each
 file is parsed with PyYAML and its cardc commands are run, with the cardc of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The bash, zsh and fish completions (completions/) know every command and
 every option each command's --help lists, and complete values and commands.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The man pages say what --help says: every word of each command's --help, in
 order, is in its page (tools/help2man.py builds the pages from the same text
 at build time; this catches a page left stale, a command without a page, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binding engine: a guard on C stack use. Decode, the check walk, the
  * writer and free recurse along the value (recursive types nest as deep as
  * the payload, up to max_depth 10,000 by default), and a thread's stack may

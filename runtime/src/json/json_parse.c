@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_parse.c: the one strict JSON parser (RFC 8259 lexer + json-c tree), for payloads and cards.
  *
  * json-c builds the tree, but its "strict" mode (0.16) is not RFC 8259:
