@@ -61,8 +61,11 @@ grep -q 'libjson-c5' <<<"$(dpkg-deb -f "$out/libcardc0_${debversion}_${arch}.deb
 grep -qF "libcardc0 (= $debversion)" <<<"$(dpkg-deb -f "$out/libcardc-dev_${debversion}_${arch}.deb" Depends)" ||
     fail "libcardc-dev does not depend on libcardc0 of its version"
 
-# The packaged program runs and validates.
+# The packaged program runs and validates (with the packaged library, should
+# it link libcardc.so.0).
 dpkg-deb -x "$out/cardc_${debversion}_${arch}.deb" "$out/root"
+dpkg-deb -x "$out/libcardc0_${debversion}_${arch}.deb" "$out/root"
+export LD_LIBRARY_PATH="$out/root/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH)"
 [ "$("$out/root/usr/bin/cardc" --version)" = "cardc $version" ] || fail "cardc --version"
 "$out/root/usr/bin/cardc" validate --card "$root/schemas/llava-1.5-7b-hf.md" \
     "$root/examples/payloads/llava-1.5-7b-hf/valid-prompt.json" >/dev/null || fail "cardc validate"

@@ -25,23 +25,31 @@ Convention: the line before each ```c block of the README is a marker
 A block without a marker fails the test: nothing is left out unseen. Built
 with the build's compiler and sanitizers; a sanitizer report fails the run.
 """
+import atexit
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
 from cardc_test import check, collect_tests, run_checked, run_tests  # noqa: E402
+# Every temporary file of this test lives here, removed at exit.
+TMP = tempfile.mkdtemp(prefix="cardc-snippets-")
+atexit.register(shutil.rmtree, TMP, True)
 
 BUILD, ROOT, SHARED = (os.path.abspath(a) for a in sys.argv[1:4])
 SANITIZE = sys.argv[4]
 CC = sys.argv[sys.argv.index("--") + 1:]
 CARDC = os.path.join(BUILD, "cli", "cardc")
-SEED_BINDINGS = os.path.join(BUILD, "llava_1_5_7b_hf.c")
+# The seed card's bindings, made here by the build's cardc gen (the README's
+# blocks use the llava_1_5_7b_hf names).
+SEED_DIR = tempfile.mkdtemp(prefix="cardc-snippet-seed-", dir=TMP)
+SEED_BINDINGS = os.path.join(SEED_DIR, "llava_1_5_7b_hf.c")
 FLAGS = ["-std=c11", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g",
          "-I" + os.path.join(BUILD, "runtime", "include"), "-I" + os.path.join(ROOT, "runtime", "include"),
-         "-I" + BUILD]
+         "-I" + SEED_DIR]
 if SANITIZE not in ("", "none"):
     FLAGS.append("-fsanitize=" + SANITIZE)
 LIBS = ["-L" + os.path.join(BUILD, "runtime"), "-lcardc", "-ljson-c"]
@@ -125,7 +133,7 @@ def blocks():
 
 
 def compile_c(name, source, link=True, extra=()):
-    d = tempfile.mkdtemp(prefix="cardc-snippet-")
+    d = tempfile.mkdtemp(prefix="cardc-snippet-", dir=TMP)
     src = os.path.join(d, name + ".c")
     with open(src, "w", encoding="utf-8") as f:
         f.write(source)
@@ -166,7 +174,7 @@ def check_block(words, code, line):
         check(len(rest) == 1 and rest[0].startswith("card="), where + ": prototypes card=PATH")
         card = os.path.normpath(os.path.join(ROOT, rest[0][len("card="):]))
         check(os.path.exists(card), "%s exists (../shared beside the checkout)" % card)
-        out = tempfile.mkdtemp(prefix="cardc-snippet-gen-")
+        out = tempfile.mkdtemp(prefix="cardc-snippet-gen-", dir=TMP)
         run_checked([CARDC], ["gen", "--card", card, "--name", "snippet", "-o", out], expect=0)
         with open(os.path.join(out, "snippet.h"), encoding="utf-8") as f:
             header = f.read()
@@ -175,7 +183,7 @@ def check_block(words, code, line):
             check(re.search(r"\b%s\(" % fn, header) is not None,
                   where + ": %s is not in the generated header" % fn)
         # A redeclaration that disagrees with the header is an error.
-        d = tempfile.mkdtemp(prefix="cardc-snippet-")
+        d = tempfile.mkdtemp(prefix="cardc-snippet-", dir=TMP)
         src = os.path.join(d, "protos.c")
         with open(src, "w", encoding="utf-8") as f:
             f.write(INCLUDES + '#include "snippet.h"\n' + protos)
@@ -186,7 +194,14 @@ def check_block(words, code, line):
     check(False, where + ": unknown snippet kind %r" % kind)
 
 
+def seed_bindings():
+    if not os.path.exists(SEED_BINDINGS):
+        run_checked([CARDC], ["gen", "--card", os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md"),
+                              "--name", "llava_1_5_7b_hf", "-o", SEED_DIR], expect=0)
+
+
 def test_every_c_block():
+    seed_bindings()
     found = blocks()
     check(len(found) >= 6, "README.md has its C blocks (found %d)" % len(found))
     kinds = {w[0] for w, _, _ in found}

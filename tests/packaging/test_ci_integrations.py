@@ -8,6 +8,7 @@ card, its example payloads, a lint fixture).
 
 Usage: test_ci_integrations.py PATH/TO/cardc SOURCE_ROOT
 """
+import atexit
 import os
 import re
 import shlex
@@ -18,6 +19,9 @@ import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "pyhelpers"))
 from cardc_test import check, collect_tests, run_tests, sanitizer_report  # noqa: E402
+# Every temporary file of this test lives here, removed at exit.
+TMP = tempfile.mkdtemp(prefix="cardc-ci-")
+atexit.register(shutil.rmtree, TMP, True)
 
 try:
     import yaml
@@ -36,7 +40,7 @@ def load(path):
 
 def sample_repo(invalid=False, bad_card=False):
     """A repository like the examples expect: cards/ and payloads/."""
-    d = tempfile.mkdtemp(prefix="cardc-ci-")
+    d = tempfile.mkdtemp(prefix="cardc-ci-", dir=TMP)
     os.makedirs(os.path.join(d, "cards"))
     os.makedirs(os.path.join(d, "payloads", "chat"))
     shutil.copy(os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md"), os.path.join(d, "cards"))
