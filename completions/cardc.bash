@@ -13,8 +13,8 @@ _cardc_options()
     inspect) echo "--format -o --output -h --help" ;;
     schema) echo "--side --compact -o --output -h --help" ;;
     gen)
-        echo "--card --schema --name -o --output --dialect --resource --resource-dir
-              --assert-format -h --help" ;;
+        echo "--card --schema --name -o --output --file-name --strip-path --dialect --resource
+              --resource-dir --assert-format -h --help" ;;
     run)
         echo "--card --input --image --prompt --max-tokens --stream --backend --base-url
               --model --account-id --timeout --retries -o --output -h --help" ;;
@@ -35,7 +35,8 @@ _cardc_takes_value()
     --card | --side | --schema | --dialect | --resource | --resource-dir | --jsonl | --ext | \
         --max-depth | --max-errors | --format | -o | --output | --name | --input | --image | \
         --prompt | --max-tokens | --backend | --base-url | --model | --account-id | \
-        --timeout | --retries | --only | --exclude | --fail-on | --count | --seed | -j | --jobs)
+        --timeout | --retries | --only | --exclude | --fail-on | --count | --seed | -j | --jobs | \
+        --file-name)
         return 0 ;;
     esac
     return 1

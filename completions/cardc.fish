@@ -76,6 +76,8 @@ complete -c cardc -n '__cardc_using gen' -l card -r -F -d 'Model card (repeatabl
 complete -c cardc -n '__cardc_using gen' -l schema -r -F -d 'A plain JSON Schema file'
 complete -c cardc -n '__cardc_using gen' -l name -x -d 'C prefix of the generated names'
 complete -c cardc -n '__cardc_using gen' -s o -l output -x -a '(__fish_complete_directories)' -d 'Output directory'
+complete -c cardc -n '__cardc_using gen' -l file-name -x -d 'Write DIR/STEM.h and DIR/STEM.c'
+complete -c cardc -n '__cardc_using gen' -l strip-path -d 'Name the card by its file name only'
 complete -c cardc -n '__cardc_using gen' -l dialect -x -a 'draft7 2019-09 2020-12 draft6 draft4' -d 'Dialect without $schema'
 complete -c cardc -n '__cardc_using gen' -l resource -x -d 'URI=FILE for $ref'
 complete -c cardc -n '__cardc_using gen' -l resource-dir -x -d 'URI=DIR for $ref'
