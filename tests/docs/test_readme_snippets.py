@@ -103,6 +103,18 @@ void snippet(const llava_1_5_7b_hf_input *request)
     llava_1_5_7b_hf_input in = *request;
 """, """}
 """, None),
+    # The Batch API example: a client and two requests `in`, `in2` (compiled, not run).
+    "batch": (INCLUDES + """#include "llava_1_5_7b_hf.h"
+
+void snippet(cardc_client *client, const llava_1_5_7b_hf_input *first,
+             const llava_1_5_7b_hf_input *second);
+void snippet(cardc_client *client, const llava_1_5_7b_hf_input *first,
+             const llava_1_5_7b_hf_input *second)
+{
+    cardc_error err;
+    llava_1_5_7b_hf_input in = *first, in2 = *second;
+""", """}
+""", None),
     # Option settings on a `cardc_client_options o` (compiled, not run).
     "client_options": (INCLUDES + """
 void snippet(cardc_client_options *options);
