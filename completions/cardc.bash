@@ -16,8 +16,9 @@ _cardc_options()
         echo "--card --schema --name -o --output --file-name --strip-path --dialect --resource
               --resource-dir --assert-format -h --help" ;;
     run)
-        echo "--card --input --image --prompt --max-tokens --stream --backend --base-url
-              --model --account-id --timeout --retries -o --output -h --help" ;;
+        echo "--card --input --image --prompt --max-tokens --stream --batch --force --poll-ms
+              --batch-timeout --backend --base-url --model --account-id --gateway --timeout
+              --retries -o --output -h --help" ;;
     fetch-card) echo "-o --output --base-url --account-id --timeout --retries -h --help" ;;
     lint)
         echo "--schema --list --only --exclude --format --fail-on --fix --dialect -o
@@ -36,7 +37,7 @@ _cardc_takes_value()
         --max-depth | --max-errors | --format | -o | --output | --name | --input | --image | \
         --prompt | --max-tokens | --backend | --base-url | --model | --account-id | \
         --timeout | --retries | --only | --exclude | --fail-on | --count | --seed | -j | --jobs | \
-        --file-name)
+        --file-name | --batch | --poll-ms | --batch-timeout | --gateway)
         return 0 ;;
     esac
     return 1
@@ -78,7 +79,7 @@ _cardc_value()
     -o | --output)
         if [[ $command == gen ]]; then _cardc_dirs "$cur"; else _cardc_files "$cur"; fi
         return ;;
-    --card | --schema | --jsonl | --input | --image) _cardc_files "$cur"; return ;;
+    --card | --schema | --jsonl | --input | --image | --batch) _cardc_files "$cur"; return ;;
     *) COMPREPLY=(); return ;;
     esac
     COMPREPLY=($(compgen -W "$words" -- "$cur"))

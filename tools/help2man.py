@@ -26,7 +26,8 @@ import sys
 
 COMMAND_ITEM = re.compile(r"^  ([a-z][a-z-]*)( {2,})(\S.*)$")
 OPTION_ITEM = re.compile(r"^  (-\S.*?)( {2,})(\S.*)$")
-HEADING = re.compile(r"^([A-Z][A-Za-z ]*):$")
+# "Options:", "Backend:", "Batch (Workers AI's asynchronous Batch API):"
+HEADING = re.compile(r"^([A-Z][^:]*):$")
 
 
 def roff_escape(text):
