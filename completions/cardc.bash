@@ -24,8 +24,8 @@ _cardc_options()
         echo "--schema --list --only --exclude --format --fail-on --fix --dialect -o
               --output -h --help" ;;
     sample)
-        echo "--schema --side --count --seed --invalid --labelled --dialect -o --output
-              -h --help" ;;
+        echo "--schema --side --count --seed --invalid --labelled --dialect --resource
+              --resource-dir -o --output -h --help" ;;
     esac
 }
 
