@@ -8,7 +8,7 @@ _cardc_options()
     case $1 in
     validate)
         echo "--card --side --schema --dialect --resource --resource-dir --assert-format
-              --jsonl --ext --yaml --max-depth --max-errors --apply-defaults --print
+              --jsonl --ext --yaml --max-depth --duplicate-keys --max-errors --apply-defaults --print
               --format -o --output -v --verbose -j --jobs -h --help" ;;
     inspect) echo "--format -o --output -h --help" ;;
     schema) echo "--side --compact -o --output -h --help" ;;
@@ -16,7 +16,7 @@ _cardc_options()
         echo "--card --schema --name -o --output --file-name --strip-path --dialect --resource
               --resource-dir --assert-format -h --help" ;;
     run)
-        echo "--card --input --image --prompt --max-tokens --stream --batch --force --poll-ms
+        echo "--card --input --image --prompt --max-tokens --duplicate-keys --stream --batch --force --poll-ms
               --batch-timeout --backend --base-url --model --account-id --gateway --timeout
               --retries -o --output -h --help" ;;
     fetch-card) echo "-o --output --base-url --account-id --timeout --retries -h --help" ;;
@@ -37,7 +37,7 @@ _cardc_takes_value()
         --max-depth | --max-errors | --format | -o | --output | --name | --input | --image | \
         --prompt | --max-tokens | --backend | --base-url | --model | --account-id | \
         --timeout | --retries | --only | --exclude | --fail-on | --count | --seed | -j | --jobs | \
-        --file-name | --batch | --poll-ms | --batch-timeout | --gateway)
+        --file-name | --batch | --poll-ms | --batch-timeout | --gateway | --duplicate-keys)
         return 0 ;;
     esac
     return 1
@@ -71,6 +71,7 @@ _cardc_value()
         *) words="text json" ;;
         esac ;;
     --fail-on) words="error warning info" ;;
+    --duplicate-keys) words="last reject" ;;
     --backend) words="workers-ai openai" ;;
     --ext) words=".json .yaml .yml .jsonl" ;;
     --only | --exclude)

@@ -26,6 +26,8 @@ import sys
 
 COMMAND_ITEM = re.compile(r"^  ([a-z][a-z-]*)( {2,})(\S.*)$")
 OPTION_ITEM = re.compile(r"^  (-\S.*?)( {2,})(\S.*)$")
+# A term too long for the column: its text starts on the next, deeper line.
+OPTION_ALONE = re.compile(r"^  (-\S.*?)\s*$")
 # "Options:", "Backend:", "Batch (Workers AI's asynchronous Batch API):"
 HEADING = re.compile(r"^([A-Z][^:]*):$")
 
@@ -79,7 +81,17 @@ def parse_blocks(text):
             i += 1
             continue
         m_opt = OPTION_ITEM.match(line) or COMMAND_ITEM.match(line)
-        if HEADING.match(line):
+        m_alone = OPTION_ALONE.match(line)
+        if (not m_opt and m_alone and i + 1 < len(lines)
+                and lines[i + 1].startswith(" " * 6) and lines[i + 1].strip()):
+            column = len(lines[i + 1]) - len(lines[i + 1].lstrip())
+            desc = []
+            i += 1
+            while i < len(lines) and lines[i].startswith(" " * column) and lines[i].strip():
+                desc.append(lines[i].strip())
+                i += 1
+            blocks.append(("item", (m_alone.group(1), " ".join(desc))))
+        elif HEADING.match(line):
             blocks.append(("heading", HEADING.match(line).group(1)))
             i += 1
         elif m_opt:
@@ -94,7 +106,8 @@ def parse_blocks(text):
         elif line.startswith("  "):
             literal = []
             while (i < len(lines) and lines[i].startswith("  ")
-                   and not OPTION_ITEM.match(lines[i]) and not COMMAND_ITEM.match(lines[i])):
+                   and not OPTION_ITEM.match(lines[i]) and not COMMAND_ITEM.match(lines[i])
+                   and not OPTION_ALONE.match(lines[i])):
                 literal.append(lines[i][2:])
                 i += 1
             blocks.append(("literal", literal))

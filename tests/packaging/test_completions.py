@@ -80,6 +80,19 @@ def zsh_block(command):
     return m.group(1)
 
 
+def test_every_listed_option_is_seen():
+    """The option column as plain text (every line that starts with two
+    spaces and a dash) gives no option the help parser misses."""
+    for c in [None] + [c for c in commands() if c != "help"]:
+        listed = set()
+        for line in cardc_help(c).splitlines():
+            m = re.match(r"  (-[-\w]+)((?:, -[-\w]+)*)", line)
+            if m:
+                listed.update(re.findall(r"-[-\w]+", m.group(0)))
+        missing = listed - set(options(c))
+        check(not missing, "cardc %s: the help parser misses %s" % (c or "", sorted(missing)))
+
+
 def test_every_command():
     cmds = commands()
     check("validate" in cmds and "help" in cmds, "commands from the main help: %r" % cmds)
@@ -135,6 +148,8 @@ def test_values():
     check("sarif" in bash_complete("lint", "--format", ""), "bash lint --format")
     check("oneof-overlap" in bash_complete("lint", "--only", ""), "bash rule IDs from cardc")
     check("2020-12" in bash_complete("gen", "--dialect", ""), "bash dialects")
+    check(bash_complete("validate", "--duplicate-keys", "") == ["last", "reject"],
+          "bash --duplicate-keys values")
     os.chdir(ROOT)
     check("schemas/llava-1.5-7b-hf.md" in bash_complete("validate", "--card", "schemas/"),
           "bash: --card completes files")
