@@ -23,7 +23,7 @@ version=$(meson introspect --projectinfo "$build" | python3 -c 'import json,sys;
 tarball="$build/meson-dist/cardc-$version.tar.xz"
 [ -f "$tarball" ] || fail "$tarball was not made"
 listing=$(tar -tJf "$tarball")
-for f in LICENSE CHANGELOG.md runtime/metaschemas/LICENSE README.md debian/control debian/rules \
+for f in LICENSE CHANGELOG.md SECURITY.md runtime/metaschemas/LICENSE README.md debian/control debian/rules \
          debian/copyright man/meson.build completions/cardc.bash cmake/cardcConfig.cmake.in; do
     grep -qx "cardc-$version/$f" <<<"$listing" || fail "$f is not in $tarball"
 done
