@@ -11,7 +11,13 @@
 #include <cardc/cardc.h>
 #include <json-c/json.h>
 
+/* The generated header: llava.h (CMake), or named after the card file as
+ * the README's Meson recipe does (-DLLAVA_HEADER=...). */
+#ifdef LLAVA_HEADER
+#include LLAVA_HEADER
+#else
 #include "llava.h"
+#endif
 
 static int fail(const char *what, const cardc_error *err)
 {

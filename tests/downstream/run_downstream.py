@@ -111,7 +111,8 @@ def test_installed_files():
 
 def test_meson_generator():
     d, env = project("meson", {"llava_demo.c": os.path.join(HERE, "llava_demo.c"),
-                               "llava.md": os.path.join(CARDS, "seed", "llava-1.5-7b-hf.md"),
+                               "llava-1.5-7b-hf.md":
+                               os.path.join(CARDS, "seed", "llava-1.5-7b-hf.md"),
                                "payload.json": os.devnull})
     with open(os.path.join(d, "payload.json"), "w") as f:
         f.write(PAYLOAD)
@@ -119,7 +120,9 @@ def test_meson_generator():
     t += sh(["ninja", "-C", "build"], cwd=d, env=env).elapsed
     exe = os.path.join(d, "build", "llava_demo")
     uses_staged_library(exe, env)
-    r = sh([exe, "llava.md", "payload.json"], cwd=d, env=env)
+    check(os.path.exists(os.path.join(d, "build", "llava_demo.p", "llava-1.5-7b-hf.h")),
+          "the generator named the header after the card")
+    r = sh([exe, "llava-1.5-7b-hf.md", "payload.json"], cwd=d, env=env)
     check_llava(r, "@cf/llava-hf/llava-1.5-7b-hf")
     print("meson: built in %.1f s\n%s" % (t, r.stdout))
 
