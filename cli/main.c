@@ -51,10 +51,17 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 }
 
 #if !CARDC_HAVE_CLIENT
+static void usage_without_client(FILE *out);
+
 /* run and fetch-card in a cardc built with -Dclient=disabled. */
 static int without_client(int argc, char **argv)
 {
-    (void)argc;
+    /* Asking for help is not an error, here either. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage_without_client(stdout);
+            return CLI_EXIT_OK;
+        }
     fprintf(stderr,
             "cardc %s: this cardc was built without the inference client "
             "(meson -Dclient=disabled); rebuild with -Dclient=enabled (needs libcurl)\n",

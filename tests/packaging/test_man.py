@@ -26,7 +26,10 @@ def cardc_help(command):
 
 
 def commands():
-    return [c for c in help2man.summaries(cardc_help("")) if c != "help"]
+    """The commands with a usage text (not run and fetch-card in a cardc built
+    with -Dclient=disabled, whose --help says it has no client)."""
+    return [c for c in help2man.summaries(cardc_help("")) if c != "help"
+            and cardc_help(c).startswith("Usage: cardc " + c)]
 
 
 def page(command):
