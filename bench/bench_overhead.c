@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Per-call fixed cost of the validator: the time of a validation that
  * does (almost) nothing, so what is measured is the call itself (setting
  * up, clearing the result, returning the verdict).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The real-world benchmark: every schema of ../shared/jsonschema-benchmark
  * with its instances, measured the way that public benchmark measures
  * (sourcemeta-research/jsonschema-benchmark): every instance parsed first,

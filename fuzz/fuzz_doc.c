@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the validation document (runtime/src/json/doc.h) and
  * cardc_validate_text against the json-c paths they replace.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The validation document's parser (json/doc.h) against JSONTestSuite
  * (argv[1]: its directory, holding test_parsing/ and test_transform/):
  * every y_ file parses, every n_ file is refused, and on every file (i_ and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The validation document (runtime/src/json/doc.h): values, byte runs,
  * repeated keys, positions, limits, invalid text, deep nesting, huge
  * numbers, reuse, and the copy from json-c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* doc.c: reading the validation document (doc.h), and building one from a
  * json-c tree for cardc_validate.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* doc.h: cardc's own read-only JSON document, the one the validator walks
  * (private).
  *

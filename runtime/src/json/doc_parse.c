@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* doc_parse.c: JSON text straight into the validation document (doc.h).
  *
  * One pass, no recursion (nesting may be 100,000 deep), no allocation per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fast program of each node: what the validator runs when it records
  * nothing (CARDC_VALIDATE_FAST, and every exhaustive validation first: only
  * a failing one is run again, in the instructions' order, to record its

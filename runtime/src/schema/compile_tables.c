@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lookup structures the compiler builds for the validator: a hash
  * table per set of names ("properties", "required", ...) keyed by the
  * hash the document stores beside each member name, and the values of

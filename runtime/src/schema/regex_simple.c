@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Patterns that need no regex engine: a sequence of character sets with
  * counts, anchored at the start ("^[a-z][a-z0-9_]+$", "^\\d{4}-\\d{2}$",
  * "^.{1,256}$", "^[@$_#]"), or one set anywhere (".+"), matched in one

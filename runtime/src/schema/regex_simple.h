@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: patterns matched without a regex engine (regex_simple.c). */
 #ifndef CARDC_REGEX_SIMPLE_H
 #define CARDC_REGEX_SIMPLE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Evaluating a compiled schema against a document (see schema_internal.h
  * and validate_internal.h): the entry points, a node's evaluation and the
  * dispatch of its instructions. */

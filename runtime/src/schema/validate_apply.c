@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The applicator keywords: references, allOf/anyOf/oneOf, not, if/then/else,
  * dependentSchemas, the object keywords (properties, patternProperties,
  * additionalProperties, propertyNames, unevaluatedProperties) and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The assertion keywords: type, const, enum, numbers, string lengths,
  * pattern, format, counts, uniqueItems, required, dependentRequired. Each
  * returns 1 (passes), 0 (fails, error recorded when recording) or -1 (the

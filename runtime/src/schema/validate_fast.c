@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The operations only fast programs run (compile_fast.c): nothing is
  * recorded, so no keyword path is kept, nothing is counted as quiet, and
  * each stops at the first failure. Same return convention as

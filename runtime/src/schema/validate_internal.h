@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: the evaluation of a compiled schema against a document (doc.h),
  * shared by validate.c (entry points, nodes, dispatch), validate_assert.c
  * (assertions), validate_apply.c (applicators) and validate_report.c

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a validation reports: error units with their paths and messages,
  * errorMessage (ajv-errors), annotations, the error that stops a
  * validation, and the line:column of each error in the parsed text. Only
