@@ -2282,6 +2282,7 @@ static cardc_status schema_compile_body(const struct json_object *schema,
         oom(&c);
         goto fail;
     }
+    s->accept_all = s->root->kind == NODE_TRUE || (s->root->kind == NODE_SCHEMA && s->root->n == 0);
     s->strs = c.strs;
     s->nstrs = c.nstrs;
     c.strs = NULL;

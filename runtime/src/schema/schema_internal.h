@@ -344,6 +344,9 @@ struct cardc_schema {
     cardc_dialect dialect;
     bool track;   /* some node uses unevaluated* */
     bool dynamic; /* some node uses $dynamicRef or $recursiveRef: keep the scope */
+    /* The root has nothing to evaluate (true, {}, only $defs or $id):
+     * every instance is valid, with no error and no annotation. */
+    bool accept_all;
     cnode *nodes; /* allocation list */
     cresource *resources;
     struct json_object **docs; /* references held: the root, then what $ref/$schema reached */
