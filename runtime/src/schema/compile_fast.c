@@ -382,6 +382,80 @@ static void find_discriminators(cardc_schema *s)
         }
 }
 
+/* ---- the order of a fast program ---- */
+
+/* Whether evaluating n costs no descent into the instance (its fast
+ * program only asserts). */
+static bool cheap_node(const cnode *n)
+{
+    if (!n)
+        return true;
+    n = n->fast_target;
+    return n->kind != NODE_SCHEMA || n->leaf;
+}
+
+/* How much an instruction may cost, in classes: checks of a size or a
+ * number, then of a value's contents (a string's length, const, enum),
+ * then pattern, format and uniqueItems, then applicators on the same
+ * instance whose subschemas only assert, then everything that descends. */
+static unsigned cost_class(const cinstr *in)
+{
+    switch ((cop)in->op) {
+    case OP_TYPE:
+    case OP_MAXIMUM:
+    case OP_EXCL_MAXIMUM:
+    case OP_MINIMUM:
+    case OP_EXCL_MINIMUM:
+    case OP_MAX_ITEMS:
+    case OP_MIN_ITEMS:
+    case OP_MAX_PROPS:
+    case OP_MIN_PROPS:
+    case OP_REQUIRED:
+    case OP_DEP_REQUIRED: return 0;
+    case OP_MAX_LENGTH:
+    case OP_MIN_LENGTH:
+    case OP_CONST:
+    case OP_ENUM:
+    case OP_MULTIPLE_OF: return 1;
+    case OP_PATTERN:
+    case OP_FORMAT:
+    case OP_UNIQUE_ITEMS: return 2;
+    case OP_NOT: return cheap_node(in->u.node) ? 3 : 4;
+    case OP_IF:
+        return cheap_node(in->u.cond.if_) && cheap_node(in->u.cond.then_) &&
+                       cheap_node(in->u.cond.else_)
+                   ? 3
+                   : 4;
+    case OP_ALL_OF:
+    case OP_ANY_OF:
+    case OP_ONE_OF:
+        for (size_t i = 0; i < in->u.list.n; i++)
+            if (!cheap_node(in->u.list.nodes[i]))
+                return 4;
+        return 3;
+    default: return 4;
+    }
+}
+
+/* A fast program's instructions all run before a valid verdict, and the
+ * first that fails ends an invalid one: cheap checks go first (a stable
+ * insertion sort by cost_class), so an invalid instance is refused before
+ * the walk into its members (seed payload invalid-both: its "not" fails
+ * before "messages" is validated). Needs every node's leaf flag and
+ * fast_target. */
+static void order_programs(cardc_schema *s)
+{
+    for (cnode *x = s->nodes; x; x = x->next_alloc)
+        for (size_t i = 1; i < x->nfast; i++) {
+            const cinstr *in = x->fast[i];
+            unsigned c = cost_class(in);
+            size_t j = i;
+            for (; j > 0 && cost_class(x->fast[j - 1]) > c; j--)
+                x->fast[j] = x->fast[j - 1];
+            x->fast[j] = in;
+        }
+}
+
 int cardc__mark_cyclic_refs(cardc_schema *s)
 {
     tarjan g;
@@ -415,5 +489,6 @@ int cardc__mark_cyclic_refs(cardc_schema *s)
     free(g.t), free(g.stack), free(g.work);
     resolve_targets(s);
     find_discriminators(s);
+    order_programs(s);
     return 1;
 }
