@@ -126,7 +126,7 @@ int main(int argc, char **argv)
         printf("%-13s %10s %12s %12s %14s %12s\n", "payload", "bytes", "fast ns", "exhaust. ns",
                "fast valid./s", "parse+v MB/s");
     for (int i = 0; i < BENCH_PAYLOAD_COUNT; i++) {
-        struct job j = {schema, result, &payloads[i], NULL, {0, 0, 0}};
+        struct job j = {schema, result, &payloads[i], NULL, {0, 0, 0, CARDC_DUPLICATE_KEYS_LAST}};
         double fast, exhaustive, parse_validate;
 
         if (cardc_json_parse(payloads[i].text, payloads[i].len, payloads[i].name, 0, &j.doc,

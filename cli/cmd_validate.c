@@ -424,20 +424,50 @@ static int parse_payload(run *r, const report_payload *p, struct json_object **i
     return -1;
 }
 
-/* Validates one payload text; returns its exit status. */
+/* Prints a valid payload (--print), defaults filled (--apply-defaults). */
+static int print_payload(const report_payload *p, const struct json_object *instance)
+{
+    char *s = cardc_json_dump(instance, 1);
+    if (!s) {
+        fprintf(stderr, "%s: error: out of memory printing the payload\n", p->file);
+        return CLI_EXIT_ERROR;
+    }
+    printf("%s\n", s);
+    free(s);
+    return CLI_EXIT_OK;
+}
+
+/* YAML, or --print: through a json-c tree. The status of the validation,
+ * or -1 when the payload could not be parsed (reported). */
+static cardc_status validate_tree(run *r, const report_payload *p, struct json_object **instance,
+                                  cardc_error *err)
+{
+    if (parse_payload(r, p, instance) != 0)
+        return (cardc_status)-1;
+    if (r->opt->apply_defaults)
+        return cardc_validate_apply_defaults(r->schema, *instance, &r->vopts, r->result, err);
+    return cardc_validate(r->schema, *instance, &r->vopts, r->result, err);
+}
+
+/* Validates one payload text; returns its exit status. JSON goes straight
+ * from text to verdict (cardc_validate_text); YAML and --print need the
+ * tree (a valid payload's --apply-defaults changes only what --print
+ * shows). */
 static int validate_text(run *r, const report_payload *p)
 {
     struct json_object *instance = NULL;
+    bool tree = p->yaml || r->opt->print;
     cardc_error err;
     cardc_status st;
     int status;
 
-    if (parse_payload(r, p, &instance) != 0) {
+    cardc_error_clear(&err);
+    st = tree ? validate_tree(r, p, &instance, &err)
+              : cardc_validate_text(r->schema, p->text, p->len, &r->vopts, r->result, &err);
+    if ((int)st == -1) {
         r->unreadable++;
         return CLI_EXIT_ERROR;
     }
-    cardc_error_clear(&err);
-    st = cardc_validate(r->schema, instance, &r->vopts, r->result, &err);
     /* The line stays up unless something is about to be written. */
     if (st != CARDC_OK || r->rep.list_valid || r->opt->print)
         progress_clear(r);
@@ -447,17 +477,12 @@ static int validate_text(run *r, const report_payload *p)
             fprintf(stderr, "%s: error: out of memory writing the report\n", p->file);
             status = CLI_EXIT_ERROR;
         } else if (st == CARDC_OK && r->opt->print) {
-            char *s = cardc_json_dump(instance, 1);
-            if (s) {
-                printf("%s\n", s);
-                free(s);
-            } else {
-                fprintf(stderr, "%s: error: out of memory printing the payload\n", p->file);
-                status = CLI_EXIT_ERROR;
-            }
+            status = print_payload(p, instance);
         }
     } else {
         report_payload_error(&r->rep, p, &err);
+        if (!tree && err.code == CARDC_E_JSON)
+            hint_yaml(p);
         status = CLI_EXIT_ERROR;
     }
     if (status == CLI_EXIT_OK)
@@ -640,8 +665,7 @@ int cli_validate(int argc, char **argv)
     if (o.max_errors)
         r.vopts.max_errors = o.max_errors;
     r.vopts.max_depth = o.max_depth;
-    if (o.apply_defaults)
-        r.vopts.flags |= CARDC_VALIDATE_APPLY_DEFAULTS;
+    r.vopts.duplicate_keys = o.duplicate_keys;
     r.rep.max_errors = r.vopts.max_errors ? r.vopts.max_errors : 100;
 
     if (cli_load_resources(o.resources, o.n_resources, &registry) != 0 ||

@@ -72,6 +72,18 @@ static void locate(const report_payload *p, const char *pointer, int *line, int 
         *line += p->line_base - 1;
 }
 
+/* Where error unit u's value sits: cardc_validate_text measured it while
+ * validating; a tree's errors are located in the text. */
+static void unit_position(const report_payload *p, const cardc_unit *u, int *line, int *col)
+{
+    if (u->line > 0) {
+        *line = u->line + p->line_base - 1;
+        *col = u->column;
+        return;
+    }
+    locate(p, u->instance_location, line, col);
+}
+
 /* XML text and attribute escaping for JUnit. */
 static void xml_escaped(FILE *out, const char *s)
 {
@@ -183,8 +195,10 @@ static struct json_object *json_head(const report_payload *p, int valid)
 }
 
 /* Adds "line" and "column" (the value's position in the file) to every
- * unit of the basic output's "errors". */
-static int add_positions(const report_payload *p, struct json_object *basic)
+ * unit of the basic output's "errors" (one per error of the result, in its
+ * order). */
+static int add_positions(const report_payload *p, const cardc_result *result,
+                         struct json_object *basic)
 {
     struct json_object *errors;
 
@@ -193,11 +207,16 @@ static int add_positions(const report_payload *p, struct json_object *basic)
         return 0;
     for (size_t i = 0; i < json_object_array_length(errors); i++) {
         struct json_object *u = json_object_array_get_idx(errors, i), *loc;
+        const cardc_unit *unit = cardc_result_error(result, i);
         int line, col;
 
         if (!json_object_object_get_ex(u, "instanceLocation", &loc))
             continue;
-        locate(p, json_object_get_string(loc), &line, &col);
+        if (unit && unit->line > 0 &&
+            strcmp(unit->instance_location, json_object_get_string(loc)) == 0)
+            unit_position(p, unit, &line, &col);
+        else
+            locate(p, json_object_get_string(loc), &line, &col);
         if (json_object_object_add(u, "line", json_object_new_int(line)) ||
             json_object_object_add(u, "column", json_object_new_int(col)))
             return -1;
@@ -214,7 +233,7 @@ static int result_json(const report *r, const report_payload *p, const cardc_res
     cardc_error_clear(&err);
     if (cardc_result_output(result, CARDC_OUTPUT_BASIC, &basic, &err) != CARDC_OK)
         return -1;
-    line = add_positions(p, basic) == 0 ? json_head(p, cardc_result_valid(result)) : NULL;
+    line = add_positions(p, result, basic) == 0 ? json_head(p, cardc_result_valid(result)) : NULL;
     if (line) {
         rc = 0;
         json_object_object_foreach(basic, key, value)
@@ -299,7 +318,7 @@ int report_result(report *r, const report_payload *p, const cardc_result *result
 
         if (!u)
             continue;
-        locate(p, u->instance_location, &line, &col);
+        unit_position(p, u, &line, &col);
         if (r->format == REPORT_TEXT) {
             text_error(r->out, p, u, line, col);
         } else if (r->format == REPORT_JUNIT) {

@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         cardc_schema_compile(schema_doc, NULL, &schema, NULL) == CARDC_OK &&
         cardc_result_new(&result, NULL) == CARDC_OK) {
         cardc_validate_options_init(&opts);
-        opts.flags = CARDC_VALIDATE_ANNOTATIONS | CARDC_VALIDATE_APPLY_DEFAULTS;
-        cardc_validate(schema, instance, &opts, result, NULL);
+        opts.flags = CARDC_VALIDATE_ANNOTATIONS;
+        cardc_validate_apply_defaults(schema, instance, &opts, result, NULL);
         struct json_object *out = NULL;
         if (cardc_result_output(result, CARDC_OUTPUT_DETAILED, &out, NULL) == CARDC_OK)
             json_object_put(out);

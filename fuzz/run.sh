@@ -35,7 +35,7 @@ done
 if [ -z "$minutes" ]; then
     if [ $smoke = 1 ]; then minutes=0.5; else echo "fuzz/run.sh: --minutes N is required" >&2; exit 2; fi
 fi
-all="fuzz_json fuzz_pull fuzz_card fuzz_yaml fuzz_schema fuzz_decode fuzz_cards fuzz_client fuzz_gen"
+all="fuzz_json fuzz_pull fuzz_card fuzz_yaml fuzz_schema fuzz_decode fuzz_cards fuzz_client fuzz_gen fuzz_doc"
 targets=${targets:-$all}
 seconds=$(python3 -c "print(max(1, int(float('$minutes') * 60)))")
 
@@ -50,7 +50,7 @@ dict_of() {
     case "$1" in
         fuzz_json|fuzz_pull|fuzz_decode|fuzz_cards|fuzz_client) echo "$root/fuzz/dict/json.dict" ;;
         fuzz_card|fuzz_yaml) echo "$root/fuzz/dict/yaml.dict" ;;
-        fuzz_schema|fuzz_gen) echo "$root/fuzz/dict/schema.dict" ;;
+        fuzz_schema|fuzz_gen|fuzz_doc) echo "$root/fuzz/dict/schema.dict" ;;
     esac
 }
 

@@ -51,9 +51,11 @@ def main():
     for p in parsing + payloads:
         put(out, "fuzz_json", read(p))
         put(out, "fuzz_pull", read(p))
+        put(out, "fuzz_doc", read(p))
     for d in dups:
         put(out, "fuzz_json", d)
         put(out, "fuzz_pull", d)
+        put(out, "fuzz_doc", d)
     for p in payloads:
         put(out, "fuzz_decode", read(p))
     for p in cards:
@@ -82,6 +84,7 @@ def main():
                 put(out, "fuzz_gen", schema)
                 for t in case["tests"][:2]:
                     put(out, "fuzz_schema", schema + "\n" + json.dumps(t["data"]))
+                    put(out, "fuzz_doc", schema + "\n" + json.dumps(t["data"]))
     for s in card_schemas:
         put(out, "fuzz_gen", s)
         put(out, "fuzz_schema", s + "\n{}")

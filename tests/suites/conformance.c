@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* JSON-Schema-Test-Suite runner: every required case of draft7, 2019-09
- * and 2020-12 must pass; optional/format (assertion mode) is reported. */
+ * and 2020-12 must pass; optional/format (assertion mode) is reported.
+ * Every case is also validated in fast mode and from its text
+ * (cardc_validate_text, both modes): the verdicts, and the errors of the
+ * exhaustive runs, must be cardc_validate's. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,9 +11,58 @@
 
 #include <json-c/json.h>
 
+#include "cardc/json.h"
 #include "cardc/schema.h"
 
 #include "check.h"
+
+static int paths_checked, paths_differ;
+
+static int same_unit(const cardc_unit *a, const cardc_unit *b)
+{
+    return a && b && !strcmp(a->instance_location, b->instance_location) &&
+           !strcmp(a->keyword_location, b->keyword_location) &&
+           !strcmp(a->absolute_keyword_location, b->absolute_keyword_location) &&
+           a->code == b->code && !strcmp(a->message, b->message);
+}
+
+/* Every way in must agree with cardc_validate on a json-c tree (verdict st,
+ * errors in r): fast mode on the tree, cardc_validate_text on the tree's
+ * text in both modes (same errors, each with a position). 0 when they do. */
+static int other_paths(const cardc_schema *s, struct json_object *data, cardc_status st,
+                       const cardc_result *r, const char *what)
+{
+    cardc_validate_options fast;
+    cardc_result *r2 = NULL;
+    char *text = cardc_json_dump(data, 0);
+    cardc_status st2, st3, st4;
+    int bad = 0;
+
+    cardc_validate_options_init(&fast);
+    fast.flags = CARDC_VALIDATE_FAST;
+    cardc_result_new(&r2, NULL);
+    st2 = cardc_validate(s, data, &fast, r2, NULL);
+    st3 = text ? cardc_validate_text(s, text, strlen(text), NULL, r2, NULL) : CARDC_E_NOMEM;
+    bad |= st2 != st || st3 != st;
+    if (st3 == st && st == CARDC_E_INVALID) {
+        bad |= cardc_result_error_count(r2) != cardc_result_error_count(r);
+        for (size_t i = 0; !bad && i < cardc_result_error_count(r); i++) {
+            const cardc_unit *u = cardc_result_error(r2, i);
+            bad |= !same_unit(cardc_result_error(r, i), u) || u->line < 1 || u->column < 1;
+        }
+    }
+    st4 = text ? cardc_validate_text(s, text, strlen(text), &fast, NULL, NULL) : CARDC_E_NOMEM;
+    bad |= st4 != st;
+    paths_checked++;
+    if (bad) {
+        paths_differ++;
+        printf("  PATHS %s: tree %s, fast %s, text %s, text fast %s\n", what, cardc_status_name(st),
+               cardc_status_name(st2), cardc_status_name(st3), cardc_status_name(st4));
+    }
+    free(text);
+    cardc_result_free(r2);
+    return bad;
+}
 
 static int cmp(const void *a, const void *b)
 {
@@ -91,6 +143,8 @@ static int run_dir(const char *dir, cardc_dialect dialect, unsigned flags,
                 st = cardc_validate(s, data, NULL, r, &verr);
                 ok = (st == CARDC_OK) == (json_object_get_boolean(valid) != 0) &&
                      (st == CARDC_OK || st == CARDC_E_INVALID);
+                if (ok && list >= 0)
+                    ok = !other_paths(s, data, st, r, json_object_get_string(td));
                 if (ok) {
                     (*pass)++;
                 } else {
@@ -189,6 +243,9 @@ int main(int argc, char **argv)
             printf("%s (informational): %d/%d\n", extra[k].dir, pass, total);
         }
     }
+    printf("every case also through fast mode and cardc_validate_text: %d, %d disagreeing\n",
+           paths_checked, paths_differ);
+    CHECK_MSG(paths_differ == 0, "%d cases where the ways in disagree", paths_differ);
     cardc_registry_free(reg);
     return check_summary();
 }

@@ -268,13 +268,10 @@ typedef struct vsuite {
 } vsuite;
 
 /* Defaults are applied to the instance itself: each caller passes its own
- * copy (one place to change when filling defaults becomes its own call). */
+ * copy. */
 static cardc_status apply_defaults(const cardc_schema *s, struct json_object *copy, cardc_result *r)
 {
-    cardc_validate_options o;
-    cardc_validate_options_init(&o);
-    o.flags = CARDC_VALIDATE_APPLY_DEFAULTS;
-    return cardc_validate(s, copy, &o, r, NULL);
+    return cardc_validate_apply_defaults(s, copy, NULL, r, NULL);
 }
 
 /* One case in one mode: the verdict, and *out the text to compare. */

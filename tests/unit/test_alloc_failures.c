@@ -445,11 +445,13 @@ static void release_compile(void *s)
 
 /* Validate: payload text parsed and validated (every error kept), and the
  * standard "basic" output built from the result. */
+typedef enum validate_how { V_TREE, V_DEFAULTS, V_TEXT } validate_how;
+
 typedef struct validate_state {
     const cardc_schema *schema;
     const char *text;
     size_t len;
-    unsigned flags; /* CARDC_VALIDATE_*, beside ANNOTATIONS */
+    validate_how how; /* cardc_validate, _apply_defaults, _text */
     struct json_object *doc, *output;
     cardc_result *result;
 } validate_state;
@@ -460,12 +462,16 @@ static cardc_status run_validate(void *s, cardc_error *err)
     cardc_validate_options vo;
     cardc_status st;
 
-    if ((st = cardc_json_parse(v->text, v->len, "payload.json", 0, &v->doc, err)) != CARDC_OK ||
+    if ((v->how != V_TEXT &&
+         (st = cardc_json_parse(v->text, v->len, "payload.json", 0, &v->doc, err)) != CARDC_OK) ||
         (st = cardc_result_new(&v->result, err)) != CARDC_OK)
         return st;
     cardc_validate_options_init(&vo);
-    vo.flags = CARDC_VALIDATE_ANNOTATIONS | v->flags;
-    st = cardc_validate(v->schema, v->doc, &vo, v->result, err);
+    vo.flags = CARDC_VALIDATE_ANNOTATIONS;
+    st = v->how == V_TEXT ? cardc_validate_text(v->schema, v->text, v->len, &vo, v->result, err)
+         : v->how == V_DEFAULTS
+             ? cardc_validate_apply_defaults(v->schema, v->doc, &vo, v->result, err)
+             : cardc_validate(v->schema, v->doc, &vo, v->result, err);
     if (st != CARDC_OK && st != CARDC_E_INVALID)
         return st;
     /* the verdict goes into the digest; the output is part of the run */
@@ -477,7 +483,7 @@ static cardc_status run_validate(void *s, cardc_error *err)
 static char *describe_validate(void *s)
 {
     validate_state *v = s;
-    char *out = dump(v->output), *doc = dump(v->doc), *both = NULL;
+    char *out = dump(v->output), *doc = v->doc ? dump(v->doc) : strdup("(text)"), *both = NULL;
 
     /* the instance too: defaults may have been filled in */
     if (out && doc && (both = malloc(strlen(out) + strlen(doc) + 2)) != NULL)
@@ -850,7 +856,7 @@ int main(int argc, char **argv)
     static validate_state defaults;
     static bind_state decode_image, setters;
     static compile_state seed_compile, rich_compile;
-    static validate_state seed_validate, rich_validate;
+    static validate_state seed_validate, rich_validate, seed_text, rich_text;
     static bind_state decode_valid, decode_invalid, encode;
     static gen_state gen_card, gen_schema, gen_allof;
     char card_path[1024], yaml_path[1024], hostile_path[1024], allof_path[1024];
@@ -906,10 +912,14 @@ int main(int argc, char **argv)
     rich_validate.schema = rich_compile.schema;
     rich_validate.text = rich_invalid;
     rich_validate.len = strlen(rich_invalid);
+    seed_text = seed_validate;
+    seed_text.how = V_TEXT;
+    rich_text = rich_validate;
+    rich_text.how = V_TEXT;
     defaults.schema = seed_compile.schema;
     defaults.text = decode_image.text;
     defaults.len = decode_image.len;
-    defaults.flags = CARDC_VALIDATE_APPLY_DEFAULTS;
+    defaults.how = V_DEFAULTS;
     decode_valid.text = encode.text = payload_valid;
     decode_valid.len = encode.len = valid_len;
     decode_invalid.text = payload_invalid;
@@ -943,6 +953,8 @@ int main(int argc, char **argv)
             {"compile-remote", run_registry, describe_registry, release_registry, &remote},
             {"validate-seed", run_validate, describe_validate, release_validate, &seed_validate},
             {"validate-rich", run_validate, describe_validate, release_validate, &rich_validate},
+            {"validate-text-seed", run_validate, describe_validate, release_validate, &seed_text},
+            {"validate-text-rich", run_validate, describe_validate, release_validate, &rich_text},
             {"validate-defaults", run_validate, describe_validate, release_validate, &defaults},
             {"decode-valid", run_decode, describe_decode, release_bind, &decode_valid},
             {"decode-invalid", run_decode, describe_decode, release_bind, &decode_invalid},

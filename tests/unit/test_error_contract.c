@@ -154,7 +154,29 @@ static void test_card_json_schema(void)
         json_object_put(inst);
         inst = json_tokener_parse("{\"a\": \"x\"}");
         clean("validate", cardc_validate(s, inst, NULL, r, &err), &err);
+        FAILS(cardc_validate_apply_defaults(NULL, inst, NULL, r, &err));
+        clean("validate_apply_defaults", cardc_validate_apply_defaults(s, inst, NULL, r, &err),
+              &err);
         json_object_put(inst);
+        inst = json_tokener_parse("{\"a\": 5, \"a\": \"too long\"}");
+        FAILS(cardc_validate_apply_defaults(s, inst, NULL, r, &err));
+        json_object_put(inst);
+        /* text in: malformed text, an invalid instance (with its position),
+         * no schema, then a clean record after success */
+        FAILS(cardc_validate_text(s, "{\"a\": ", 6, NULL, r, &err));
+        CHECK(err.code == CARDC_E_JSON && err.line == 1);
+        FAILS(cardc_validate_text(s, "{\n  \"a\": \"too long\"\n}", 21, NULL, r, &err));
+        CHECK(err.code == CARDC_E_INVALID && err.line == 2 && err.column == 8);
+        CHECK_STR(err.pointer, "/a");
+        FAILS(cardc_validate_text(s, "{\"a\": \"too long\"}", 17, NULL, NULL, &err));
+        FAILS(cardc_validate_text(NULL, "{}", 2, NULL, r, &err));
+        FAILS(cardc_validate_text(s, "{\"a\": 1, \"a\": 2}", 16,
+                                  &(cardc_validate_options){0, 0, 0, CARDC_DUPLICATE_KEYS_REJECT},
+                                  r, &err));
+        CHECK(err.code == CARDC_E_JSON && strstr(err.message, "duplicate object key") != NULL);
+        FAILS(cardc_validate_text(s, "{}", 2, &(cardc_validate_options){0, 0, 0, 7}, r, &err));
+        CHECK(err.code == CARDC_E_USAGE);
+        clean("validate_text", cardc_validate_text(s, "{\"a\": \"x\"}", 10, NULL, r, &err), &err);
     }
     FAILS(cardc_result_output(NULL, CARDC_OUTPUT_BASIC, &out, &err));
     cardc_result_free(r);

@@ -384,6 +384,60 @@ static void run_suite_file(const char *path, int (*eval)(json_object *, json_obj
     json_object_put(doc);
 }
 
+/* The patterns matched without pcre2 (regex_simple.c): random sequences
+ * of sets and counts, each searched in random strings both ways ("(?:)"
+ * in front keeps the meaning and sends the pattern to pcre2); every
+ * verdict must agree. */
+static void test_simple_patterns(void)
+{
+    static const char *const atoms[] = {"a",        "b",      ".",       "\\d",        "\\w", "\\D",
+                                        "[a-c]",    "[^a]",   "[^- @#]", "[0-9_]",     "\\.", "-",
+                                        "[\\d\\-]", "[@$_#]", "\\/",     "[A-Fa-f0-9]"};
+    static const char *const counts[] = {"", "", "*", "+", "?", "{2}", "{1,3}", "{0,2}", "{2,}"};
+    static const char pieces[] = "ab09-._@ #\n\xc3\xa9\xe2\x80\xa8\xff";
+    uint32_t seed = 777;
+    int simple = 0, strings = 0;
+    for (int n = 0; n < 6000; n++) {
+        char pattern[128], wrapped[140];
+        size_t len = 0;
+        seed = seed * 1103515245u + 12345u;
+        if ((seed >> 16) % 4)
+            pattern[len++] = '^';
+        int parts = (int)((seed >> 18) % 4) + 1;
+        for (int k = 0; k < parts; k++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+            const char *q = counts[(seed >> 8) % (sizeof counts / sizeof counts[0])];
+            len += (size_t)snprintf(pattern + len, sizeof pattern - len, "%s%s", a, q);
+        }
+        if ((seed >> 24) % 2)
+            pattern[len++] = '$';
+        pattern[len] = '\0';
+        snprintf(wrapped, sizeof wrapped, "(?:)%s", pattern);
+        cardc_regex *re = cardc_regex_compile(pattern, len, NULL, NULL, 0, NULL);
+        cardc_regex *ref = cardc_regex_compile(wrapped, strlen(wrapped), NULL, NULL, 0, NULL);
+        CHECK_MSG(re && ref, "%s does not compile", pattern);
+        for (int k = 0; re && ref && k < 40; k++) {
+            char str[16];
+            size_t sl;
+            seed = seed * 1103515245u + 12345u;
+            sl = (seed >> 16) % 9;
+            for (size_t j = 0; j < sl; j++) {
+                seed = seed * 1103515245u + 12345u;
+                str[j] = pieces[(seed >> 16) % (sizeof pieces - 1)];
+            }
+            int a = cardc_regex_search(re, str, sl), b = cardc_regex_search(ref, str, sl);
+            CHECK_MSG(a == b, "pattern %s on \"%.*s\": %d, pcre2 says %d", pattern, (int)sl, str, a,
+                      b);
+            strings++;
+        }
+        simple += re && cardc_regex_search(re, "", 0) >= 0;
+        cardc_regex_free(re);
+        cardc_regex_free(ref);
+    }
+    printf("simple patterns: %d patterns, %d strings, same verdict as pcre2\n", simple, strings);
+}
+
 int main(int argc, char **argv)
 {
     char path[4096];
@@ -391,6 +445,7 @@ int main(int argc, char **argv)
     test_errors();
     test_limits();
     test_random_patterns();
+    test_simple_patterns();
     if (argc < 2) {
         fprintf(stderr, "FAIL: usage: test_regex SHARED_DIR (the suite is required)\n");
         return 1;

@@ -132,13 +132,12 @@ static void defaults_cases(struct fixture *f)
     const char *payload = "{\"prompt\":\"caption\",\"image\":[1,2,3]}";
 
     cardc_validate_options_init(&opts);
-    opts.flags |= CARDC_VALIDATE_APPLY_DEFAULTS;
     cardc_error_clear(&err);
     if (cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err) != CARDC_OK) {
         CHECK_MSG(0, "defaults payload does not parse");
         return;
     }
-    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK,
+    CHECK_MSG(cardc_validate_apply_defaults(f->schema, doc, &opts, f->result, &err) == CARDC_OK,
               "defaults: not valid");
     CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) &&
                   json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v),
@@ -151,7 +150,7 @@ static void defaults_cases(struct fixture *f)
     /* A present value is never overwritten, and the binary branch gets nothing. */
     payload = "{\"prompt\":\"caption\",\"image\":[1],\"raw\":true,\"max_tokens\":7}";
     cardc_json_parse(payload, strlen(payload), "defaults", 0, &doc, &err);
-    CHECK_MSG(cardc_validate(f->schema, doc, &opts, f->result, &err) == CARDC_OK,
+    CHECK_MSG(cardc_validate_apply_defaults(f->schema, doc, &opts, f->result, &err) == CARDC_OK,
               "defaults 2: not valid");
     CHECK_MSG(json_object_object_get_ex(doc, "raw", &v) && json_object_get_boolean(v),
               "raw overwritten");

@@ -245,21 +245,18 @@ static void test_defaults(cardc_result *r)
     cardc_status st;
     cardc_schema *s = compile(seed_schema, &st, NULL);
     struct json_object *i = json_tokener_parse("{\"prompt\":\"x\",\"image\":[1]}"), *v;
-    cardc_validate_options o;
-    cardc_validate_options_init(&o);
-    o.flags = CARDC_VALIDATE_APPLY_DEFAULTS;
-    CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_OK);
+    CHECK(cardc_validate_apply_defaults(s, i, NULL, r, NULL) == CARDC_OK);
     CHECK(json_object_object_get_ex(i, "raw", &v) && json_object_is_type(v, json_type_boolean) &&
           !json_object_get_boolean(v));
     CHECK(json_object_object_get_ex(i, "max_tokens", &v) && json_object_get_int(v) == 512);
     json_object_put(i);
-    /* no defaults without the flag, nor on failure */
+    /* no defaults from plain validation, nor on failure */
     i = json_tokener_parse("{\"prompt\":\"x\",\"image\":[1]}");
     CHECK(cardc_validate(s, i, NULL, r, NULL) == CARDC_OK);
     CHECK(!json_object_object_get_ex(i, "raw", NULL));
     json_object_put(i);
     i = json_tokener_parse("{\"prompt\":\"x\"}");
-    CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_E_INVALID);
+    CHECK(cardc_validate_apply_defaults(s, i, NULL, r, NULL) == CARDC_E_INVALID);
     CHECK(!json_object_object_get_ex(i, "raw", NULL));
     json_object_put(i);
     cardc_schema_free(s);
@@ -268,7 +265,7 @@ static void test_defaults(cardc_result *r)
                 "{\"required\":[\"b\"],\"properties\":{\"y\":{\"default\":{\"deep\":[1]}}}}]}",
                 &st, NULL);
     i = json_tokener_parse("{\"b\":1}");
-    CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_OK);
+    CHECK(cardc_validate_apply_defaults(s, i, NULL, r, NULL) == CARDC_OK);
     CHECK(!json_object_object_get_ex(i, "x", NULL));
     CHECK(json_object_object_get_ex(i, "y", &v) && json_object_is_type(v, json_type_object));
     json_object_put(i);
@@ -287,6 +284,22 @@ static struct json_object *deep_array(int depth)
     return a;
 }
 
+struct deep_job {
+    cardc_schema *s;
+    struct json_object *a;
+    cardc_status st;
+};
+
+static void *deep_validate(void *arg)
+{
+    struct deep_job *j = arg;
+    cardc_validate_options o;
+    cardc_validate_options_init(&o);
+    o.max_depth = 1000000;
+    j->st = cardc_validate(j->s, j->a, &o, NULL, NULL);
+    return NULL;
+}
+
 static void test_limits(cardc_result *r)
 {
     cardc_status st;
@@ -302,12 +315,21 @@ static void test_limits(cardc_result *r)
     CHECK(cardc_validate(s, a, NULL, r, &err) == CARDC_E_LIMIT);
     CHECK(strstr(err.message, "nested") != NULL);
     json_object_put(a);
-    /* deeper than the thread's stack allows: a limit error, not a crash */
-    a = deep_array(50000);
-    cardc_validate_options_init(&o);
-    o.max_depth = 1000000;
-    CHECK(cardc_validate(s, a, &o, r, NULL) == CARDC_E_LIMIT);
-    json_object_put(a);
+    /* deeper than the thread's stack allows: a limit error, not a crash
+     * (a thread with a 256 KB stack, which 50,000 levels exceed whatever
+     * a level costs) */
+    {
+        struct deep_job job = {s, deep_array(50000), CARDC_OK};
+        pthread_attr_t attr;
+        pthread_t th;
+        CHECK(pthread_attr_init(&attr) == 0);
+        CHECK(pthread_attr_setstacksize(&attr, 256u << 10) == 0);
+        CHECK(pthread_create(&th, &attr, deep_validate, &job) == 0);
+        pthread_join(th, NULL);
+        pthread_attr_destroy(&attr);
+        CHECK(job.st == CARDC_E_LIMIT);
+        json_object_put(job.a);
+    }
     a = deep_array(50);
     cardc_validate_options_init(&o);
     o.max_depth = 10;
@@ -407,9 +429,12 @@ static void test_limits(cardc_result *r)
     CHECK(cardc_validate(s, a, &o, r, NULL) == CARDC_E_INVALID);
     CHECK(cardc_result_error_count(r) == 2 && cardc_result_truncated(r));
     o.max_errors = 0;
+    /* fast mode: the verdict only, no error built; err still says invalid */
     o.flags = CARDC_VALIDATE_FAST;
-    CHECK(cardc_validate(s, a, &o, r, NULL) == CARDC_E_INVALID);
-    CHECK(cardc_result_error_count(r) == 1);
+    cardc_error_clear(&err);
+    CHECK(cardc_validate(s, a, &o, r, &err) == CARDC_E_INVALID);
+    CHECK(cardc_result_error_count(r) == 0 && !cardc_result_valid(r));
+    CHECK(err.code == CARDC_E_INVALID && err.message[0]);
     CHECK(cardc_validate(s, a, NULL, NULL, NULL) == CARDC_E_INVALID);
     json_object_put(a);
     cardc_schema_free(s);
@@ -549,8 +574,8 @@ static void *work(void *arg)
         cardc_validate_options o;
         cardc_status st;
         cardc_validate_options_init(&o);
-        o.flags = CARDC_VALIDATE_ANNOTATIONS | CARDC_VALIDATE_APPLY_DEFAULTS;
-        st = cardc_validate(w->s, i, &o, r, NULL);
+        o.flags = CARDC_VALIDATE_ANNOTATIONS;
+        st = cardc_validate_apply_defaults(w->s, i, &o, r, NULL);
         if (k % 2 ? (st != CARDC_E_INVALID || cardc_result_error_count(r) != 3)
                   : (st != CARDC_OK || !json_object_object_get_ex(i, "max_tokens", NULL)))
             w->bad++;
@@ -579,6 +604,116 @@ static void test_threads(void)
     cardc_schema_free(s);
 }
 
+/* The four ways in agree on instance (valid as expected): cardc_validate
+ * and cardc_validate_text, exhaustive and fast; the two exhaustive runs
+ * give the same errors, the text's with positions. */
+static void agree(const char *schema, const char *instance, int valid)
+{
+    cardc_status st;
+    cardc_schema *s = compile(schema, &st, NULL);
+    struct json_object *tree = json_tokener_parse(instance);
+    cardc_result *r1 = NULL, *r2 = NULL;
+    cardc_validate_options fast;
+    cardc_status want = valid ? CARDC_OK : CARDC_E_INVALID;
+
+    cardc_validate_options_init(&fast);
+    fast.flags = CARDC_VALIDATE_FAST;
+    cardc_result_new(&r1, NULL);
+    cardc_result_new(&r2, NULL);
+    CHECK_MSG(s && cardc_validate(s, tree, NULL, r1, NULL) == want, "%s on %s", schema, instance);
+    CHECK_MSG(s && cardc_validate(s, tree, &fast, NULL, NULL) == want, "fast: %s on %s", schema,
+              instance);
+    CHECK_MSG(s && cardc_validate_text(s, instance, strlen(instance), &fast, NULL, NULL) == want,
+              "text fast: %s on %s", schema, instance);
+    CHECK_MSG(s && cardc_validate_text(s, instance, strlen(instance), NULL, r2, NULL) == want,
+              "text: %s on %s", schema, instance);
+    CHECK(cardc_result_error_count(r1) == cardc_result_error_count(r2));
+    for (size_t i = 0; i < cardc_result_error_count(r1); i++) {
+        const cardc_unit *a = cardc_result_error(r1, i), *b = cardc_result_error(r2, i);
+        CHECK(a && b && !strcmp(a->message, b->message) &&
+              !strcmp(a->instance_location, b->instance_location) &&
+              !strcmp(a->keyword_location, b->keyword_location) && b->line > 0 && a->line == 0);
+    }
+    cardc_result_free(r1);
+    cardc_result_free(r2);
+    json_object_put(tree);
+    cardc_schema_free(s);
+}
+
+/* What the fast programs do differently (compile_fast.c): tagged unions,
+ * the fused object keywords, required by bits, references looked through,
+ * leaf nodes; each must give the instruction lists' verdicts. */
+static void test_fast_programs(void)
+{
+    static const char *const tagged =
+        "{\"oneOf\":[{\"$ref\":\"#/definitions/a\"},{\"$ref\":\"#/definitions/b\"},"
+        "{\"properties\":{\"kind\":{\"const\":3},\"n\":{\"type\":\"integer\"}}}],"
+        "\"definitions\":{\"a\":{\"type\":\"object\",\"properties\":{\"kind\":{\"const\":\"a\"},"
+        "\"x\":{\"type\":\"string\"}},\"required\":[\"x\"]},"
+        "\"b\":{\"properties\":{\"kind\":{\"const\":\"b\",\"type\":\"string\"}},"
+        "\"additionalProperties\":false}}}";
+    static const char *const object =
+        "{\"properties\":{\"p\":{\"type\":\"integer\"},\"q\":{\"enum\":[1,\"1\",[1],{\"a\":1},"
+        "null,true,1.5,\"x\",\"y\",\"z\"]}},\"patternProperties\":{\"^x-\":{\"type\":\"string\"},"
+        "\"[0-9]$\":{\"minimum\":0}},\"additionalProperties\":{\"type\":\"boolean\"},"
+        "\"required\":[\"p\",\"r\"]}";
+    agree(tagged, "{\"kind\":\"a\",\"x\":\"s\"}", 1);
+    agree(tagged, "{\"kind\":\"a\"}", 0);
+    agree(tagged, "{\"kind\":\"b\"}", 1);
+    agree(tagged, "{\"kind\":\"b\",\"y\":1}", 0);
+    agree(tagged, "{\"kind\":3.0,\"n\":4}", 1);
+    agree(tagged, "{\"kind\":\"c\"}", 0);
+    agree(tagged, "{\"x\":\"s\"}", 0); /* no tag: every branch tried (a and c match) */
+    agree(tagged, "5", 0);             /* not an object: b and c both pass */
+    agree(tagged, "\"a\"", 0);
+    agree(object, "{\"p\":1,\"r\":true}", 1);
+    agree(object, "{\"p\":1}", 0);
+    agree(object, "{\"p\":1.0,\"r\":false,\"q\":{\"a\":1.0},\"x-a\":\"s\",\"a9\":3}", 1);
+    agree(object, "{\"p\":1,\"r\":false,\"x-9\":\"s\"}", 1); /* both patterns */
+    agree(object, "{\"p\":1,\"r\":false,\"x-9\":-1}", 0);
+    agree(object, "{\"p\":1,\"r\":false,\"a9\":-1}", 0);
+    agree(object, "{\"p\":1,\"r\":false,\"q\":2}", 0);
+    agree(object, "{\"p\":1,\"r\":1}", 0);
+    agree(object, "{\"p\":1,\"r\":true,\"r\":2}", 0); /* the last value */
+    agree(object, "[1]", 1);
+    /* more required names than a bit set holds: the plain instruction */
+    {
+        char schema[4096], inst[4096];
+        size_t a = 0, b = 0;
+        a += (size_t)snprintf(schema + a, sizeof schema - a, "{\"required\":[");
+        b += (size_t)snprintf(inst + b, sizeof inst - b, "{");
+        for (int i = 0; i < 70; i++) {
+            a += (size_t)snprintf(schema + a, sizeof schema - a, "%s\"k%d\"", i ? "," : "", i);
+            b += (size_t)snprintf(inst + b, sizeof inst - b, "%s\"k%d\":%d", i ? "," : "", i, i);
+        }
+        snprintf(schema + a, sizeof schema - a,
+                 "],\"properties\":{\"k1\":{\"type\":\"integer\"}}}");
+        snprintf(inst + b, sizeof inst - b, "}");
+        agree(schema, inst, 1);
+        inst[b - 1] = '\0';
+        strcat(inst, ",\"k1\":\"s\"}");
+        agree(schema, inst, 0);
+        agree(schema, "{\"k1\":1}", 0);
+    }
+    /* chains of references, a cycle, leaves */
+    agree("{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+          "\"b\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}",
+          "[[],[[[]]]]", 1);
+    agree("{\"$ref\":\"#/definitions/a\",\"definitions\":{\"a\":{\"$ref\":\"#/definitions/b\"},"
+          "\"b\":{\"type\":\"array\",\"items\":{\"$ref\":\"#\"}}}}",
+          "[[],[[1]]]", 0);
+    agree("{\"items\":{\"type\":\"integer\",\"maximum\":200}}", "[1,2,255]", 0);
+    agree("{\"items\":{\"type\":\"integer\",\"maximum\":255}}", "[1,2,255]", 1);
+    agree("{\"items\":[{\"const\":1}],\"additionalItems\":false}", "[1]", 1);
+    agree("{\"items\":[{\"const\":1}],\"additionalItems\":false}", "[1,2]", 0);
+    agree("{\"contains\":{\"const\":7}}", "[1,2,7]", 1);
+    agree("{\"not\":{\"required\":[\"a\",\"b\"]}}", "{\"a\":1,\"b\":2}", 0);
+    agree("{\"if\":{\"required\":[\"a\"]},\"then\":{\"required\":[\"b\"]},"
+          "\"else\":{\"required\":[\"c\"]}}",
+          "{\"c\":1}", 1);
+    agree("{\"propertyNames\":{\"pattern\":\"^[a-z]+$\"}}", "{\"ab\":1,\"Cd\":2}", 0);
+}
+
 int main(void)
 {
     cardc_result *r = NULL;
@@ -591,6 +726,7 @@ int main(void)
     test_reuse_and_output(r);
     test_registry(r);
     test_threads();
+    test_fast_programs();
     cardc_result_free(r);
     return check_summary();
 }

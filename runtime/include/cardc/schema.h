@@ -7,11 +7,16 @@
  *     cardc_result *r;
  *     if (cardc_schema_compile(doc, NULL, &s, &err) != CARDC_OK) ...;
  *     cardc_result_new(&r, &err);
- *     switch (cardc_validate(s, instance, NULL, r, &err)) {
+ *     switch (cardc_validate_text(s, text, len, NULL, r, &err)) {
  *     case CARDC_OK:        valid
  *     case CARDC_E_INVALID: invalid; cardc_result_error(r, i) for details
- *     default:              could not validate (err says why)
+ *     default:              malformed text, or could not validate (err says why)
  *     }
+ *
+ * Three ways in: cardc_validate_text (JSON text: the fastest, and every
+ * error gets the line and column of its value), cardc_validate (a json-c
+ * tree, never modified) and cardc_validate_apply_defaults (a json-c tree,
+ * absent properties filled from "default").
  *
  * Dialects: draft-04, draft-06, draft-07 (the default without "$schema", as in
  * Workers AI cards), 2019-09 and 2020-12. No network, ever: a "$ref" to
@@ -30,6 +35,7 @@
 
 #include "cardc/export.h"
 #include "cardc/error.h"
+#include "cardc/json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -190,12 +196,12 @@ typedef enum cardc_vcode {
 CARDC_API const char *cardc_vcode_name(cardc_vcode code);
 
 enum {
-    /* Stop at the first failure; only the verdict is reliable (the result
-     * holds at most one error). The fastest mode. */
+    /* The verdict only: stop at the first failure and build no error (the
+     * result holds none; err, when given, says the instance is invalid).
+     * The fastest mode. */
     CARDC_VALIDATE_FAST = 1u << 0,
-    /* Fill absent properties from "default" (inside oneOf/anyOf only from
-     * the branch that matched). Modifies the instance. */
-    CARDC_VALIDATE_APPLY_DEFAULTS = 1u << 1,
+    /* (1u << 1 was CARDC_VALIDATE_APPLY_DEFAULTS: now the call
+     * cardc_validate_apply_defaults.) */
     /* Collect annotations (title, default, readOnly, ...) into the result,
      * for the "basic"/"detailed" outputs. */
     CARDC_VALIDATE_ANNOTATIONS = 1u << 2
@@ -204,7 +210,11 @@ enum {
 typedef struct cardc_validate_options {
     unsigned flags;    /* CARDC_VALIDATE_* */
     size_t max_errors; /* errors kept in the result; 0 = default (100) */
-    int max_depth;     /* instance nesting limit; 0 = CARDC_JSON_DEFAULT_MAX_DEPTH */
+    int max_depth;     /* instance nesting limit (also of the text's parse);
+                          0 = CARDC_JSON_DEFAULT_MAX_DEPTH */
+    /* cardc_validate_text: a member named twice in the text (cardc/json.h);
+     * default CARDC_DUPLICATE_KEYS_LAST */
+    cardc_duplicate_keys duplicate_keys;
 } cardc_validate_options;
 
 /* Fills opts with the defaults. */
@@ -220,6 +230,9 @@ typedef struct cardc_unit {
     cardc_vcode code;                      /* errors only */
     const char *message;                   /* errors only: one sentence */
     const struct json_object *annotation;  /* annotations only */
+    /* Errors of cardc_validate_text: the 1-based line and column (in code
+     * points) of the instance value in the text; 0 otherwise. */
+    int line, column;
 } cardc_unit;
 
 typedef struct cardc_result cardc_result;
@@ -242,15 +255,41 @@ CARDC_API const cardc_unit *cardc_result_annotation(const cardc_result *result, 
 /* True when more errors occurred than max_errors allowed to keep. */
 CARDC_API bool cardc_result_truncated(const cardc_result *result);
 
-/* Validates `instance` against `schema`. opts may be NULL (defaults); result
- * may be NULL (verdict only). The instance is only modified with
- * CARDC_VALIDATE_APPLY_DEFAULTS.
- * Returns CARDC_OK (valid), CARDC_E_INVALID (invalid; details in result), or
- * another code when validation could not be completed (nesting limit, regex
- * limit, out of memory), with err filled. Ownership: borrows everything. */
-CARDC_API cardc_status cardc_validate(const cardc_schema *schema, struct json_object *instance,
+/* Validates `instance` against `schema`; the instance is never modified.
+ * opts may be NULL (defaults); result may be NULL (verdict only).
+ * Returns CARDC_OK (valid), CARDC_E_INVALID (invalid; details in result, the
+ * first error in err), or another code when validation could not be
+ * completed (nesting limit, regex limit, out of memory), with err filled.
+ * Ownership: borrows everything. */
+CARDC_API cardc_status cardc_validate(const cardc_schema *schema,
+                                      const struct json_object *instance,
                                       const cardc_validate_options *opts, cardc_result *result,
                                       cardc_error *err);
+
+/* cardc_validate, then, when the instance is valid, fills its absent
+ * properties from "default" (inside oneOf/anyOf only from the branch that
+ * matched; a valid instance stays valid). Nothing is filled when it is
+ * invalid. Ownership: borrows everything; the filled values are new json-c
+ * references inside instance. */
+CARDC_API cardc_status cardc_validate_apply_defaults(const cardc_schema *schema,
+                                                     struct json_object *instance,
+                                                     const cardc_validate_options *opts,
+                                                     cardc_result *result, cardc_error *err);
+
+/* Parses text[0..len) as JSON (strict RFC 8259, valid UTF-8, nesting up to
+ * opts->max_depth, repeated member names per opts->duplicate_keys)
+ * and validates it, without building a json-c tree: what `cardc validate`
+ * does. Malformed text returns cardc_json_parse's status (CARDC_E_JSON,
+ * CARDC_E_UTF8, CARDC_E_LIMIT) with its line, column and message in err
+ * (source "<string>", as cardc_json_parse names unnamed text). Otherwise as
+ * cardc_validate, and every error unit carries the line and column of its
+ * value in the text (also in err for the first).
+ * A result reused across calls keeps the buffers of small documents, so
+ * validating many small payloads allocates nothing. Ownership: borrows
+ * everything. */
+CARDC_API cardc_status cardc_validate_text(const cardc_schema *schema, const char *text, size_t len,
+                                           const cardc_validate_options *opts, cardc_result *result,
+                                           cardc_error *err);
 
 /* ---- Standard output (JSON Schema 2020-12, section 12) ----------------- */
 

@@ -21,9 +21,12 @@ int cardc__stack_guard_past(stack_guard *g, size_t used)
         void *lo = NULL;
         size_t sz = 0;
         if (pthread_getattr_np(pthread_self(), &a) == 0) {
-            if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
-                g->base > (uintptr_t)lo + CARDC_STACK_MARGIN)
-                g->limit = (size_t)(g->base - (uintptr_t)lo) - CARDC_STACK_MARGIN;
+            if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo && g->base > (uintptr_t)lo) {
+                /* what is left below, less the margin: a quarter of a
+                 * small stack (a 256 KB thread keeps 192 KB) */
+                size_t left = (size_t)(g->base - (uintptr_t)lo);
+                g->limit = left - (left / 4 < CARDC_STACK_MARGIN ? left / 4 : CARDC_STACK_MARGIN);
+            }
             pthread_attr_destroy(&a);
         }
 #endif

@@ -14,7 +14,8 @@
 #define CARDC_STACK_CHECK (64u << 10)
 /* The budget when the thread's real stack cannot be found. */
 #define CARDC_STACK_BUDGET (6u << 20)
-/* Kept free below the guard, for the error path and libc. */
+/* Kept free below the guard, for the error path and libc (a quarter of the
+ * stack when that is less). */
 #define CARDC_STACK_MARGIN (256u << 10)
 
 typedef struct stack_guard {

@@ -36,6 +36,14 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
                                struct json_object **out, size_t *err_offset, char *msg,
                                size_t msgsize);
 
+/* cardc_json_parse with CARDC__JSON_* flags, without the error contract's
+ * entry/exit (err is filled, not reset): source:line:column and the message
+ * of the first problem. The validation document's parser reports its errors
+ * through it, so both parsers say the same thing about bad text. */
+cardc_status cardc__json_parse_report(const char *text, size_t len, const char *source,
+                                      int max_depth, unsigned flags, struct json_object **out,
+                                      cardc_error *err);
+
 /* Byte offset in text[0..len) of the value at JSON Pointer `pointer`
  * ("" = root). Returns 1 when found; 0 otherwise, with the offset of the
  * nearest existing ancestor stored. Tolerates malformed text (never reads

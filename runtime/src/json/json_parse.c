@@ -626,3 +626,16 @@ cardc_status cardc_json_parse(const char *text, size_t len, const char *source, 
     cardc__error_enter(err);
     return cardc__error_leave(err, json_parse_body(text, len, source, &opts, out, err));
 }
+
+cardc_status cardc__json_parse_report(const char *text, size_t len, const char *source,
+                                      int max_depth, unsigned flags, struct json_object **out,
+                                      cardc_error *err)
+{
+    cardc_json_options opts;
+
+    cardc_json_options_init(&opts);
+    opts.max_depth = max_depth;
+    if (flags & CARDC__JSON_UNIQUE_KEYS)
+        opts.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    return json_parse_body(text, len, source, &opts, out, err);
+}

@@ -799,6 +799,24 @@ static sinfo *resolve(cctx *c, const char *abs, uint8_t dialect)
 
 /* ---- numbers ---- */
 
+static void double_text(double d, char *buf, size_t n)
+{
+    int p;
+    if (isnan(d)) {
+        snprintf(buf, n, "NaN");
+        return;
+    }
+    if (isinf(d)) {
+        snprintf(buf, n, d > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    for (p = 15; p <= 17; p++) {
+        snprintf(buf, n, "%.*g", p, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+}
+
 void cardc__num_text(const struct json_object *v, char *buf, size_t n)
 {
     struct json_object *o = (struct json_object *)(uintptr_t)v;
@@ -809,22 +827,18 @@ void cardc__num_text(const struct json_object *v, char *buf, size_t n)
         else
             snprintf(buf, n, "%lld", (long long)i);
     } else {
-        double d = json_object_get_double(o);
-        int p;
-        if (isnan(d)) {
-            snprintf(buf, n, "NaN");
-            return;
-        }
-        if (isinf(d)) {
-            snprintf(buf, n, d > 0 ? "Infinity" : "-Infinity");
-            return;
-        }
-        for (p = 15; p <= 17; p++) {
-            snprintf(buf, n, "%.*g", p, d);
-            if (strtod(buf, NULL) == d)
-                break;
-        }
+        double_text(json_object_get_double(o), buf, n);
     }
+}
+
+void cardc__dnum_text(const cardc_dval *v, char *buf, size_t n)
+{
+    if (v->kind == DK_UINT)
+        snprintf(buf, n, "%llu", (unsigned long long)v->u.u);
+    else if (v->kind == DK_INT)
+        snprintf(buf, n, "%lld", (long long)v->u.i);
+    else
+        double_text(v->u.d, buf, n);
 }
 
 int cardc__decimal_parse(const char *t, cdecimal *d)
@@ -1221,6 +1235,7 @@ static int keys_of(cctx *c, sinfo *si, const char *kw, struct json_object *arr, 
             return bad(c, si, kw, "an array of strings");
         (*keys)[i].s = json_object_get_string(e);
         (*keys)[i].len = (size_t)json_object_get_string_len(e);
+        (*keys)[i].hash = cardc__doc_hash((*keys)[i].s, (*keys)[i].len);
     }
     return 1;
 }
@@ -1332,25 +1347,25 @@ static int keyed_subschemas(cctx *c, sinfo *si, struct json_object *v, const cha
 {
     size_t k = 0;
 
-    p->keys = calloc(cnt + 1, sizeof *p->keys);
+    p->k.keys = calloc(cnt + 1, sizeof *p->k.keys);
     p->nodes = calloc(cnt + 1, sizeof *p->nodes);
     p->defaults = deps ? NULL : calloc(cnt + 1, sizeof *p->defaults);
-    p->n = cnt;
-    if (!p->keys || !p->nodes || (!deps && !p->defaults))
+    p->k.n = cnt;
+    if (!p->k.keys || !p->nodes || (!deps && !p->defaults))
         return oom(c), 0;
     json_object_object_foreach(v, key, sub)
     {
         if (deps && json_object_is_type(sub, json_type_array))
             continue;
-        p->keys[k].s = key;
-        p->keys[k].len = strlen(key);
+        p->k.keys[k].s = key;
+        p->k.keys[k].len = strlen(key);
         if (!(p->nodes[k] = child(c, si, sub, kw, key, -1)))
             return 0;
         if (!deps && json_object_is_type(sub, json_type_object))
             json_object_object_get_ex(sub, "default", &p->defaults[k]);
         k++;
     }
-    return 1;
+    return cardc__ckeys_index(&p->k) ? 1 : oom(c);
 }
 
 /* ---- the keyword compiler ----
@@ -1440,6 +1455,7 @@ static int kw_dynamic_ref(kwctx *k, const kwrule *r, struct json_object *v)
         return KW_OK;
     ref = json_object_get_string(v);
     h = strchr(ref, '#');
+    k->c->s->dynamic = true;
     if (!kw_emit(k, r, OP_DYNAMIC_REF, &in) ||
         !ref_target(k->c, k->si, r->kw, ref, &in->u.ref.node, &t))
         return KW_FAIL;
@@ -1456,6 +1472,7 @@ static int kw_recursive_ref(kwctx *k, const kwrule *r, struct json_object *v)
     cinstr *in;
     if (!json_object_is_type(v, json_type_string))
         return KW_OK;
+    k->c->s->dynamic = true;
     return kw_emit(k, r, OP_RECURSIVE_REF, &in) &&
            ref_target(k->c, k->si, r->kw, json_object_get_string(v), &in->u.ref.node, NULL);
 }
@@ -1493,7 +1510,8 @@ static int kw_value(kwctx *k, const kwrule *r, struct json_object *v)
         return bad(k->c, k->si, r->kw, "an array");
     if (!kw_emit(k, r, r->op, &in))
         return KW_FAIL;
-    in->u.value = v;
+    if (!(in->u.cval = cardc__cconst_new(v, r->op == OP_ENUM)))
+        return oom(k->c);
     return KW_OK;
 }
 
@@ -1507,7 +1525,11 @@ static int kw_multiple_of(kwctx *k, const kwrule *r, struct json_object *v)
     if (!kw_emit(k, r, OP_MULTIPLE_OF, &in))
         return KW_FAIL;
     in->u.num.v = x;
-    in->u.num.json = v;
+    in->u.num.dec.digits = NULL;
+    if (cardc__cnum_value(&in->u.num.val, v) < 0) {
+        oom(k->c);
+        return KW_FAIL;
+    }
     cardc__num_text(v, t, sizeof t);
     switch (cardc__decimal_parse(t, &in->u.num.dec)) {
     case 1: break;
@@ -1526,7 +1548,10 @@ static int emit_bound(kwctx *k, const kwrule *r, cop op, struct json_object *v)
     if (!kw_emit(k, r, op, &in))
         return KW_FAIL;
     in->u.num.v = x;
-    in->u.num.json = v;
+    if (cardc__cnum_value(&in->u.num.val, v) < 0) {
+        oom(k->c);
+        return KW_FAIL;
+    }
     return KW_OK;
 }
 
@@ -1589,7 +1614,8 @@ static int kw_required_draft4(kwctx *k, const kwrule *r, struct json_object *v)
 {
     cinstr *in;
     return kw_emit(k, r, OP_REQUIRED, &in) &&
-           keys_of(k->c, k->si, r->kw, v, &in->u.req.keys, &in->u.req.n);
+           keys_of(k->c, k->si, r->kw, v, &in->u.req.keys, &in->u.req.n) &&
+           (cardc__ckeys_index(&in->u.req) || oom(k->c));
 }
 
 static int kw_required(kwctx *k, const kwrule *r, struct json_object *v)
@@ -1615,25 +1641,25 @@ static int kw_dependent_required(kwctx *k, const kwrule *r, struct json_object *
         return KW_OK;
     if (!kw_emit(k, r, OP_DEP_REQUIRED, &in))
         return KW_FAIL;
-    in->u.depreq.keys = calloc(cnt, sizeof *in->u.depreq.keys);
+    in->u.depreq.k.keys = calloc(cnt, sizeof *in->u.depreq.k.keys);
     in->u.depreq.nlist = calloc(cnt, sizeof *in->u.depreq.nlist);
     in->u.depreq.lists = calloc(cnt, sizeof *in->u.depreq.lists);
-    in->u.depreq.n = cnt;
-    if (!in->u.depreq.keys || !in->u.depreq.nlist || !in->u.depreq.lists)
+    in->u.depreq.k.n = cnt;
+    if (!in->u.depreq.k.keys || !in->u.depreq.nlist || !in->u.depreq.lists)
         return oom(k->c);
     {
         json_object_object_foreach(v, key2, dep2)
         {
             if (!json_object_is_type(dep2, json_type_array))
                 continue;
-            in->u.depreq.keys[i].s = key2;
-            in->u.depreq.keys[i].len = strlen(key2);
+            in->u.depreq.k.keys[i].s = key2;
+            in->u.depreq.k.keys[i].len = strlen(key2);
             if (!keys_of(k->c, k->si, r->kw, dep2, &in->u.depreq.lists[i], &in->u.depreq.nlist[i]))
                 return KW_FAIL;
             i++;
         }
     }
-    return KW_OK;
+    return cardc__ckeys_index(&in->u.depreq.k) ? KW_OK : oom(k->c);
 }
 
 /* dependentSchemas, and the schema members of "dependencies". */
@@ -2046,7 +2072,7 @@ static int finish_node(kwctx *k)
         n->ins[k->addl].u.addl.props = k->props >= 0 ? &n->ins[k->props] : NULL;
         n->ins[k->addl].u.addl.pprops = k->pprops >= 0 ? &n->ins[k->pprops] : NULL;
     }
-    return 1;
+    return cardc__fast_program(n) ? 1 : oom(k->c);
 }
 
 static int compile_node(cctx *c, cnode *n, sinfo *si)
@@ -2087,8 +2113,9 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
     ok = ok && compile_annotations(&k);
     ok = ok && (!(v = get(o, "errorMessage")) || compile_errmsg(c, n, si, v));
     ok = ok && finish_node(&k);
-    if (!ok) {
-        /* Instructions built so far are freed with the schema: park them. */
+    if (!ok && !n->ins) {
+        /* Instructions built so far are freed with the schema: park them
+         * (finish_node may have moved them already). */
         n->ins = calloc(k.b->n ? k.b->n : 1, sizeof *n->ins);
         if (n->ins) {
             memcpy(n->ins, k.b->v, k.b->n * sizeof *n->ins);
@@ -2108,18 +2135,20 @@ static void free_instr(cinstr *in)
     free(in->abs);
     switch (in->op) {
     case OP_MULTIPLE_OF: free(in->u.num.dec.digits); break;
-    case OP_REQUIRED: free(in->u.req.keys); break;
+    case OP_CONST:
+    case OP_ENUM: cardc__cconst_free(in->u.cval); break;
+    case OP_REQUIRED: cardc__ckeys_free(&in->u.req); break;
     case OP_DEP_REQUIRED:
         if (in->u.depreq.lists)
-            for (k = 0; k < in->u.depreq.n; k++)
+            for (k = 0; k < in->u.depreq.k.n; k++)
                 free(in->u.depreq.lists[k]);
-        free(in->u.depreq.keys);
+        cardc__ckeys_free(&in->u.depreq.k);
         free(in->u.depreq.nlist);
         free(in->u.depreq.lists);
         break;
     case OP_PROPERTIES:
     case OP_DEP_SCHEMAS:
-        free(in->u.props.keys);
+        cardc__ckeys_free(&in->u.props.k);
         free(in->u.props.nodes);
         free(in->u.props.defaults);
         break;
@@ -2127,9 +2156,9 @@ static void free_instr(cinstr *in)
         free(in->u.pprops.res);
         free(in->u.pprops.nodes);
         break;
-    case OP_ALL_OF:
     case OP_ANY_OF:
-    case OP_ONE_OF:
+    case OP_ONE_OF: cardc__disc_free(in->u.list.disc); /* fall through */
+    case OP_ALL_OF:
     case OP_PREFIX_ITEMS: free(in->u.list.nodes); break;
     default: break;
     }
@@ -2145,6 +2174,7 @@ void cardc_schema_free(cardc_schema *s)
         s->nodes = n->next_alloc;
         for (i = 0; i < n->n; i++)
             free_instr(&n->ins[i]);
+        cardc__fast_free(n);
         free(n->ins);
         free(n->abs);
         if (n->errmsg) {
@@ -2193,40 +2223,6 @@ static void cctx_free(cctx *c)
     hfree(&c->uris);
     hfree(&c->nodes);
     free(c->queue);
-}
-
-/* Whether json-c's private layout starts with the type (true for every
- * json-c release so far). Checked on real objects of every type rather than
- * assumed, so another layout only costs speed. Why bypass the library: the
- * type of every array element is read in the hot loops, and the call through
- * json_object_get_type() made image-1mb (1,048,576 numbers) take 4.7 ms
- * instead of 3.5 ms (bench/bench_validate, fast mode, 2026-11-26). */
-static bool probe_type_layout(void)
-{
-    struct json_object *v[6];
-    static const enum json_type types[6] = {json_type_boolean, json_type_double, json_type_int,
-                                            json_type_object,  json_type_array,  json_type_string};
-    bool ok = true;
-    size_t i;
-    v[0] = json_object_new_boolean(1);
-    v[1] = json_object_new_double(0.5);
-    v[2] = json_object_new_int64(7);
-    v[3] = json_object_new_object();
-    v[4] = json_object_new_array();
-    v[5] = json_object_new_string("x");
-    for (i = 0; i < 6; i++) {
-        enum json_type t;
-        if (!v[i]) {
-            ok = false;
-            continue;
-        }
-        memcpy(&t, (const void *)v[i], sizeof t);
-        if (t != types[i] || json_object_get_type(v[i]) != types[i])
-            ok = false;
-    }
-    for (i = 0; i < 6; i++)
-        json_object_put(v[i]);
-    return ok;
 }
 
 static cardc_status schema_compile_body(const struct json_object *schema,
@@ -2282,7 +2278,11 @@ static cardc_status schema_compile_body(const struct json_object *schema,
      * ran out of memory) still fails the compile. */
     if (c.st != CARDC_OK)
         goto fail;
-    s->peek_type = probe_type_layout();
+    if (!cardc__mark_cyclic_refs(s)) {
+        oom(&c);
+        goto fail;
+    }
+    s->accept_all = s->root->kind == NODE_TRUE || (s->root->kind == NODE_SCHEMA && s->root->n == 0);
     s->strs = c.strs;
     s->nstrs = c.nstrs;
     c.strs = NULL;

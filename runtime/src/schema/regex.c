@@ -12,6 +12,7 @@
 #include "cardc/schema.h"
 #include "common/errors_internal.h"
 #include "schema/regex.h"
+#include "schema/regex_simple.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
 
@@ -44,7 +45,8 @@ enum fast_kind {
     FAST_CONTAINS, /* literal */
     FAST_PREFIX,   /* ^literal */
     FAST_SUFFIX,   /* literal$ */
-    FAST_EXACT     /* ^literal$ */
+    FAST_EXACT,    /* ^literal$ */
+    FAST_SIMPLE    /* sets with counts (regex_simple.c) */
 };
 
 struct cardc_regex {
@@ -53,6 +55,7 @@ struct cardc_regex {
     enum fast_kind fast;
     const char *literal; /* into pattern, for the fast paths */
     size_t literal_len;
+    rx_simple *simple;
     pcre2_code *code;
     pcre2_match_context *mctx;
 };
@@ -626,8 +629,11 @@ static void detect_fast(cardc_regex *re)
     if (e > b && p[e - 1] == '$')
         anchored_end = 1, e--;
     for (size_t i = b; i < e; i++)
-        if (is_meta(p[i]) || p[i] == '\0')
+        if (is_meta(p[i]) || p[i] == '\0') {
+            if ((re->simple = cardc__rx_simple_compile(p, n)) != NULL)
+                re->fast = FAST_SIMPLE;
             return;
+        }
     if (!utf8_count((const unsigned char *)p, n, NULL))
         return; /* let pcre2 report it */
     re->literal = p + b;
@@ -824,7 +830,7 @@ static int match_on_own_stack(const cardc_regex *re, PCRE2_SPTR s, size_t len, p
     return rc;
 }
 
-int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
+int cardc_regex_search_with(const cardc_regex *re, const char *s, size_t len, void **scratch)
 {
     if (!re || (!s && len))
         return -1;
@@ -838,11 +844,13 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
         return len >= re->literal_len &&
                memcmp(s + len - re->literal_len, re->literal, re->literal_len) == 0;
     case FAST_EXACT: return len == re->literal_len && memcmp(s, re->literal, len) == 0;
+    case FAST_SIMPLE: return cardc__rx_simple_match(re->simple, s, len);
     case FAST_NONE: break;
     }
-    /* Per-call match data keeps the compiled regex immutable and shareable. */
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    if (!md)
+    /* Match data per caller (scratch), not per regex: the compiled regex
+     * stays immutable and shareable between threads. */
+    pcre2_match_data *md = *scratch;
+    if (!md && !(md = *scratch = pcre2_match_data_create(1, NULL)))
         return -2;
     PCRE2_SPTR subject = (PCRE2_SPTR)s;
     int rc = pcre2_match(re->code, subject, len, 0, 0, md, re->mctx);
@@ -850,7 +858,6 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
         rc = match_on_own_stack(re, subject, len, md);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has its own limits */
         rc = pcre2_match(re->code, subject, len, 0, PCRE2_NO_JIT, md, re->mctx);
-    pcre2_match_data_free(md);
     if (rc >= 0)
         return 1;
     if (rc == PCRE2_ERROR_NOMATCH)
@@ -858,6 +865,19 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
     if (rc == PCRE2_ERROR_NOMEMORY)
         return -2;
     return -1; /* match/depth/heap limit, or anything else we cannot vouch for */
+}
+
+int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
+{
+    void *scratch = NULL;
+    int r = cardc_regex_search_with(re, s, len, &scratch);
+    cardc_regex_scratch_free(scratch);
+    return r;
+}
+
+void cardc_regex_scratch_free(void *scratch)
+{
+    pcre2_match_data_free(scratch);
 }
 
 const char *cardc_regex_pattern(const cardc_regex *re)
@@ -871,6 +891,7 @@ void cardc_regex_free(cardc_regex *re)
         return;
     pcre2_match_context_free(re->mctx);
     pcre2_code_free(re->code);
+    cardc__rx_simple_free(re->simple);
     free(re->pattern);
     free(re);
 }

@@ -39,6 +39,13 @@ int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errl
  * Thread-safe. */
 int cardc_regex_search(const cardc_regex *re, const char *s, size_t len);
 
+/* The same with the caller's match scratch: *scratch starts NULL, is made
+ * on the first match that needs it and reused after; release it with
+ * cardc_regex_scratch_free() (one validation makes one). */
+int cardc_regex_search_with(const cardc_regex *re, const char *s, size_t len, void **scratch);
+/* NULL is accepted. */
+void cardc_regex_scratch_free(void *scratch);
+
 /* The original pattern text (borrowed). */
 const char *cardc_regex_pattern(const cardc_regex *re);
 

@@ -62,6 +62,7 @@ void cardc_result_free(cardc_result *r)
     if (!r)
         return;
     cardc__result_clear(r);
+    cardc__doc_release(&r->doc);
     free(r->err);
     free(r->ann);
     free(r);

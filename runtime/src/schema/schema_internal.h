@@ -41,6 +41,7 @@
 #include <json-c/json.h>
 
 #include "cardc/schema.h"
+#include "json/doc.h"
 #include "schema/format.h"
 #include "schema/regex.h"
 
@@ -60,17 +61,19 @@ struct json_object *cardc__registry_find(const cardc_registry *reg, const char *
 
 /* ---- compiled schema ---- */
 
-/* Type bits ("integer" is a subset of "number"). */
+/* Type bits ("integer" is a subset of "number"): the document's (doc.h). */
 enum {
-    T_NULL = 1u << 0,
-    T_BOOLEAN = 1u << 1,
-    T_OBJECT = 1u << 2,
-    T_ARRAY = 1u << 3,
-    T_NUMBER = 1u << 4,
-    T_STRING = 1u << 5,
-    T_INTEGER = 1u << 6
+    T_NULL = DT_NULL,
+    T_BOOLEAN = DT_BOOLEAN,
+    T_OBJECT = DT_OBJECT,
+    T_ARRAY = DT_ARRAY,
+    T_NUMBER = DT_NUMBER,
+    T_STRING = DT_STRING,
+    T_INTEGER = DT_INTEGER
 };
 
+/* The assertions come first: op <= OP_DEP_REQUIRED never evaluates a
+ * subschema (cnode.leaf relies on it). */
 typedef enum cop {
     OP_TYPE,
     OP_CONST,
@@ -109,7 +112,11 @@ typedef enum cop {
     OP_CONTAINS,
     OP_ANNOTATION,
     OP_UNEVAL_ITEMS,
-    OP_UNEVAL_PROPS
+    OP_UNEVAL_PROPS,
+    /* Only in a node's fast program (compile_fast.c): properties,
+     * patternProperties, additionalProperties and required in one pass
+     * over the members. */
+    OP_OBJECT
 } cop;
 
 typedef struct cnode cnode;
@@ -117,7 +124,33 @@ typedef struct cnode cnode;
 typedef struct ckey {
     const char *s; /* borrowed from the schema document */
     size_t len;
+    uint32_t hash; /* cardc__doc_hash, as the document's keys carry */
 } ckey;
+
+/* Names a keyword looks up in instance objects ("properties", "required",
+ * ...), with a hash table from a member's precomputed hash to the name. */
+typedef struct ckeys {
+    size_t n;
+    ckey *keys;    /* in the schema's order */
+    uint32_t mask; /* table size - 1 */
+    uint32_t *tab; /* key index + 1, 0 = empty */
+} ckeys;
+
+/* (doc.h) */
+#define same_bytes cardc__same_bytes
+
+/* Index in t of the name s[0..n) whose hash is h, or -1. */
+static inline long ckeys_find(const ckeys *t, const char *s, size_t n, uint32_t h)
+{
+    for (uint32_t at = h & t->mask;; at = (at + 1) & t->mask) {
+        uint32_t k = t->tab[at];
+        if (!k)
+            return -1;
+        const ckey *c = &t->keys[k - 1];
+        if (c->hash == h && c->len == n && same_bytes(c->s, s, n))
+            return (long)k - 1;
+    }
+}
 
 /* A decimal number: value = digits * 10^exp (digits without sign/leading
  * zeros); used for exact multipleOf. */
@@ -129,9 +162,23 @@ typedef struct cdecimal {
 
 typedef struct cnum {
     long double v;
-    struct json_object *json; /* the keyword's value, for messages */
-    cdecimal dec;             /* multipleOf only */
+    cardc_dval val; /* the keyword's value, for messages */
+    cdecimal dec;   /* multipleOf only */
 } cnum;
+
+/* const and enum: the value(s) as a document, and for a long enum a hash
+ * table of its values. */
+typedef struct cconst {
+    cardc_doc doc;
+    size_t n;                /* enum: values */
+    const cardc_dval **vals; /* enum: each value */
+    uint32_t mask;           /* enum table size - 1, 0 without one */
+    uint32_t *tab;           /* value index + 1, 0 empty */
+    uint64_t *hash;          /* enum: each value's cardc__dhash */
+    uint32_t types;          /* enum: type bits of the values */
+} cconst;
+
+typedef struct cobject cobject;
 
 typedef struct cinstr {
     uint8_t op;
@@ -140,7 +187,8 @@ typedef struct cinstr {
     char *abs;      /* cold: absolute keyword location "uri#/ptr/kw" */
     union {
         uint32_t types;
-        struct json_object *value; /* const, enum (array), annotation */
+        cconst *cval;              /* const, enum */
+        struct json_object *value; /* annotation */
         cnum num;
         uint64_t count;
         struct {
@@ -151,19 +199,14 @@ typedef struct cinstr {
             struct json_object *name;
             bool assert_;
         } format;
-        struct {
-            size_t n;
-            ckey *keys;
-        } req;
+        ckeys req;
         struct cprops {
-            size_t n;
-            ckey *keys;
+            ckeys k;
             cnode **nodes;
             struct json_object **defaults; /* properties: child "default" or NULL */
         } props;
         struct {
-            size_t n;
-            ckey *keys;
+            ckeys k;
             size_t *nlist;
             ckey **lists;
         } depreq;
@@ -180,6 +223,7 @@ typedef struct cinstr {
         struct {
             size_t n;
             cnode **nodes;
+            struct cdisc *disc; /* anyOf/oneOf: the branches' tag, or NULL */
         } list;
         struct {
             cnode *node;
@@ -196,7 +240,11 @@ typedef struct cinstr {
         struct {
             cnode *node;        /* static target */
             const char *anchor; /* dynamic anchor name, or NULL (plain $ref) */
+            /* the target can lead back to this node without moving in the
+             * instance: the validator guards it against endless loops */
+            bool cyclic;
         } ref;
+        cobject *obj; /* OP_OBJECT */
         cnode *node;
     } u;
 } cinstr;
@@ -244,15 +292,61 @@ struct cnode {
     cresource *res;
     cerrmsg *errmsg;
     cnode *next_alloc;
+    /* The fast program (compile_fast.c), run when nothing is recorded: a
+     * "type" first instruction as a mask checked on entry (0: none), then
+     * the other core instructions with the object keywords fused. */
+    uint32_t type_mask;
+    size_t nfast;
+    const cinstr **fast;
+    cinstr *object; /* the OP_OBJECT instruction fast points to, or NULL */
+    /* What the fast programs evaluate instead: for a node that is only a
+     * "$ref" (one that cannot loop), its target's; itself otherwise. */
+    const cnode *fast_target;
+    /* The fast program has only assertions (no applicator): evaluated in
+     * its parent's frame, without a node call or guards. */
+    bool leaf;
+    uint32_t mark; /* scratch of compile-time graph walks */
 };
+
+/* OP_OBJECT's plan: one hash lookup per member decides everything. */
+struct cobject {
+    ckeys keys;           /* properties' names, then required names not among them */
+    size_t nprops;        /* keys [0, nprops) are properties */
+    cnode **sub;          /* per property: its subschema */
+    uint64_t reqmask;     /* the required names' bits (indices < 64) */
+    const cinstr *pprops; /* patternProperties, or NULL */
+    const cnode *addl;    /* additionalProperties' subschema, or NULL */
+};
+
+/* A tagged union: every branch of an anyOf/oneOf is an object schema whose
+ * property `key` is a different "const"; the instance's value of it picks
+ * the one branch that can pass (compile_fast.c). */
+typedef struct cdisc {
+    ckey key;
+    cconst **tags;  /* per branch: its const */
+    uint32_t mask;  /* table size - 1 */
+    uint32_t *tab;  /* branch index + 1 by the tag's cardc__dhash, 0 empty */
+    uint64_t *hash; /* per branch */
+} cdisc;
+
+/* compile_fast.c: builds node n's fast program; 0 when out of memory. */
+int cardc__fast_program(cnode *n);
+void cardc__fast_free(cnode *n);
+void cardc__disc_free(cdisc *d);
+/* Marks the references that can lead back to their own node without
+ * moving in the instance (an in-place cycle); 0 when out of memory. Then
+ * sets every node's fast_target, and gives a node that is only a "$ref"
+ * its target's quick and types. */
+int cardc__mark_cyclic_refs(cardc_schema *s);
 
 struct cardc_schema {
     cnode *root;
     cardc_dialect dialect;
-    bool track; /* some node uses unevaluated* */
-    /* json-c keeps a value's type as the first member of its (private)
-     * struct; verified at compile time, then read directly in hot loops. */
-    bool peek_type;
+    bool track;   /* some node uses unevaluated* */
+    bool dynamic; /* some node uses $dynamicRef or $recursiveRef: keep the scope */
+    /* The root has nothing to evaluate (true, {}, only $defs or $id):
+     * every instance is valid, with no error and no annotation. */
+    bool accept_all;
     cnode *nodes; /* allocation list */
     cresource *resources;
     struct json_object **docs; /* references held: the root, then what $ref/$schema reached */
@@ -265,13 +359,36 @@ struct cardc_schema {
     size_t nstrs;
 };
 
+/* compile_tables.c: builds t's hash table (and each key's hash); 0 when
+ * out of memory. */
+int cardc__ckeys_index(ckeys *t);
+void cardc__ckeys_free(ckeys *t);
+/* A const's value, or an enum's values (v an array), as a document; NULL
+ * when out of memory. */
+cconst *cardc__cconst_new(const struct json_object *v, bool is_enum);
+void cardc__cconst_free(cconst *cv);
+/* A number keyword's value as a document slot, for messages: 0, or -1 out
+ * of memory. */
+int cardc__cnum_value(cardc_dval *out, const struct json_object *v);
+
 /* Shortest decimal text of a JSON number (exact for integers). */
 void cardc__num_text(const struct json_object *v, char *buf, size_t n);
+/* The same for a document number (DK_INT, DK_UINT, DK_DOUBLE). */
+void cardc__dnum_text(const cardc_dval *v, char *buf, size_t n);
 /* Parses decimal text into d (heap digits): 1, or 0 when not a finite
  * number, -1 when out of memory. */
 int cardc__decimal_parse(const char *text, cdecimal *d);
 /* JSON equality (1 == 1.0, objects unordered). */
 int cardc__json_equal(const struct json_object *a, const struct json_object *b);
+
+/* Validates the document doc (its root) against s: the engine behind
+ * cardc_validate, cardc_validate_apply_defaults and cardc_validate_text.
+ * A document parsed from text gives every error its line and column; one
+ * built with its json-c objects kept (doc->src) gets its defaults filled
+ * there when CARDC__VALIDATE_DEFAULTS is in opts->flags. */
+cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
+                                 const cardc_validate_options *opts, cardc_result *result,
+                                 cardc_error *err);
 
 /* ---- result ---- */
 typedef struct runit {
@@ -286,6 +403,7 @@ typedef struct runit {
 struct cardc_result {
     bool valid;
     bool truncated;
+    cardc_doc doc; /* cardc_validate_text's, kept for the next call */
     runit *err;
     size_t nerr, caperr;
     runit *ann;
