@@ -445,10 +445,12 @@ void gen_emit_header(strbuf *b, gen_model *m)
                   guard ? guard : "MODEL");
     strbuf_str(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
                   "#include \"cardc/bind.h\"\n#include \"cardc/client.h\"\n\n");
-    strbuf_str(b, "#if CARDC_BIND_ABI != 2\n"
-                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's "
-                  "cardc gen\"\n"
-                  "#endif\n\n");
+    strbuf_printf(b,
+                  "#if CARDC_BIND_ABI != %d\n"
+                  "#error \"generated for libcardc binding ABI %d: regenerate with this "
+                  "libcardc's cardc gen\"\n"
+                  "#endif\n\n",
+                  CARDC_BIND_ABI, CARDC_BIND_ABI);
     strbuf_str(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     emit_enums(b, m);
     emit_structs(b, m);

@@ -17,12 +17,14 @@ void gen_emit_registry_header(strbuf *b, gen_model *const *models, size_t count)
         strbuf_str(b, ")");
     }
     strbuf_str(b, "\n */\n#ifndef CARDC_GEN_CARDC_MODELS_H\n#define CARDC_GEN_CARDC_MODELS_H\n\n"
-                  "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n"
-                  "#if CARDC_BIND_ABI != 2\n"
-                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's "
-                  "cardc gen\"\n"
-                  "#endif\n\n"
-                  "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
+                  "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n");
+    strbuf_printf(b,
+                  "#if CARDC_BIND_ABI != %d\n"
+                  "#error \"generated for libcardc binding ABI %d: regenerate with this "
+                  "libcardc's cardc gen\"\n"
+                  "#endif\n\n",
+                  CARDC_BIND_ABI, CARDC_BIND_ABI);
+    strbuf_str(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     strbuf_str(b, "/* Every model, in the order they were given to cardc gen. */\n"
                   "extern const cardc_model *const cardc_models[];\n"
                   "extern const size_t cardc_models_count;\n\n"

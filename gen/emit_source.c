@@ -225,6 +225,8 @@ static void emit_schema_text(strbuf *b, gen_model *m, int side)
     strbuf_printf(b, "static const char %s_%s_schema_json[] = {", m->c_name, which);
     char_elements(b, sd->json, len + 1);
     strbuf_str(b, "\n};\n");
+    /* libcardc keeps the schema it compiles for this side here */
+    strbuf_printf(b, "static cardc_schema_cache %s_%s_cache;\n", m->c_name, which);
     strbuf_printf(b, "static const cardc_schema_text %s_%s_schema = {\n", m->c_name, which);
     strbuf_printf(b, "    .json = %s_%s_schema_json,\n    .source = ", m->c_name, which);
     lit(b, sd->source);
@@ -240,6 +242,7 @@ static void emit_schema_text(strbuf *b, gen_model *m, int side)
     if (sd->resource_count)
         strbuf_printf(b, "    .resources = %s_%s_resources,\n    .resource_count = %zu,\n",
                       m->c_name, which, sd->resource_count);
+    strbuf_printf(b, "    .cache = &%s_%s_cache,\n", m->c_name, which);
     strbuf_str(b, "};\n\n");
 }
 

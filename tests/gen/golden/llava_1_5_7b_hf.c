@@ -73,11 +73,13 @@ static const char llava_1_5_7b_hf_input_schema_json[] = {
     'u', 'a', 'l', 'l', 'y', ' ', 'e', 'x', 'c', 'l', 'u', 's',
     'i', 'v', 'e', '"', '}', '}', ']', '}', '\000',
 };
+static cardc_schema_cache llava_1_5_7b_hf_input_cache;
 static const cardc_schema_text llava_1_5_7b_hf_input_schema = {
     .json = llava_1_5_7b_hf_input_schema_json,
     .source = "schemas/llava-1.5-7b-hf.md#/json_schema/input",
     .dialect = CARDC_DIALECT_AUTO,
     .schema_flags = 0,
+    .cache = &llava_1_5_7b_hf_input_cache,
 };
 
 /* The output schema, compact JSON (97 bytes): what the validator checks
@@ -93,11 +95,13 @@ static const char llava_1_5_7b_hf_output_schema_json[] = {
     '"', ':', '"', 's', 't', 'r', 'i', 'n', 'g', '"', '}', '}',
     '}', '\000',
 };
+static cardc_schema_cache llava_1_5_7b_hf_output_cache;
 static const cardc_schema_text llava_1_5_7b_hf_output_schema = {
     .json = llava_1_5_7b_hf_output_schema_json,
     .source = "schemas/llava-1.5-7b-hf.md#/json_schema/output",
     .dialect = CARDC_DIALECT_AUTO,
     .schema_flags = 0,
+    .cache = &llava_1_5_7b_hf_output_cache,
 };
 
 /* ---- Descriptors ---------------------------------------------------- */

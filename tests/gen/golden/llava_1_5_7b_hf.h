@@ -17,8 +17,8 @@
 #include "cardc/bind.h"
 #include "cardc/client.h"
 
-#if CARDC_BIND_ABI != 2
-#error "generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen"
+#if CARDC_BIND_ABI != 3
+#error "generated for libcardc binding ABI 3: regenerate with this libcardc's cardc gen"
 #endif
 
 #ifdef __cplusplus
