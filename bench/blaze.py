@@ -19,10 +19,11 @@ reads 0.001 us. loop100_sum_ns is the sum of the means over the instances,
 the figure bench_realworld gives for cardc measured the same way.
 
 Schemas without "$schema" (the card schemas) get --default-dialect draft-07,
-the dialect cardc and Workers AI assume. Other *.json files beside a schema
-are passed with --resolve, for "$ref"s to them (none of the 17 folders of
-../shared/jsonschema-benchmark has any: every one declares "$schema" and is
-self-contained). A run that fails to start, or prints no figure for an
+the dialect cardc and Workers AI assume. In a real-world folder, other *.json
+files beside schema.json are passed with --resolve, for "$ref"s to them (none
+of the 17 folders of ../shared/jsonschema-benchmark has any: every one
+declares "$schema" and is self-contained; the seed folder holds payloads, so
+nothing is resolved there). A run that fails to start, or prints no figure for an
 instance, stops the benchmark (exit 1) with the CLI's message.
 """
 import glob
@@ -38,21 +39,22 @@ LINE = re.compile(r'^(?P<file>.*?)(?:\[(?P<index>\d+)\])?: (?P<verdict>PASS|FAIL
 UNIT_NS = {'ns': 1.0, 'us': 1e3, 'ms': 1e6, 's': 1e9}
 
 
-def command(cli, schema, instances, loops):
+def command(cli, schema, instances, loops, resolve):
     args = [cli, 'validate', schema, instances, '--benchmark', '--fast', '--loop', str(loops)]
     with open(schema) as f:
         if '$schema' not in json.load(f):
             args += ['--default-dialect', DRAFT7]
-    folder = os.path.dirname(os.path.abspath(schema))
-    for other in sorted(glob.glob(os.path.join(folder, '*.json'))):
-        if os.path.abspath(other) not in (os.path.abspath(schema), os.path.abspath(instances)):
-            args += ['--resolve', other]
+    if resolve:
+        folder = os.path.dirname(os.path.abspath(schema))
+        for other in sorted(glob.glob(os.path.join(folder, '*.json'))):
+            if os.path.abspath(other) != os.path.abspath(schema):
+                args += ['--resolve', other]
     return args
 
 
-def run(cli, schema, instances, loops):
+def run(cli, schema, instances, loops, resolve=False):
     """[(verdict, mean ns)] per instance, in the order the CLI printed them."""
-    args = command(cli, schema, instances, loops)
+    args = command(cli, schema, instances, loops, resolve)
     p = subprocess.run(args, capture_output=True, text=True)
     rows = []
     for line in p.stdout.splitlines():
@@ -78,7 +80,7 @@ def realworld(cli, root, names):
         instances = os.path.join(root, name, 'instances.jsonl')
         with open(instances) as f:
             count = sum(1 for line in f if line.strip())
-        rows = run(cli, os.path.join(root, name, 'schema.json'), instances, 100)
+        rows = run(cli, os.path.join(root, name, 'schema.json'), instances, 100, resolve=True)
         if len(rows) != count:
             sys.exit('blaze: %s: %d figures for %d instances' % (name, len(rows), count))
         print(json.dumps({'tool': 'blaze', 'schema': name, 'instances': count,
