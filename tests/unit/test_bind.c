@@ -256,7 +256,10 @@ static void seed_valid(void)
         CHECK(llava_1_5_7b_hf_output_decode(&o, "{\"description\":\"a cat\",\"extra\":[1,{}]}", 38,
                                             &err) == CARDC_OK);
         CHECK(o.has_description && strcmp(o.description.data, "a cat") == 0);
-        expect_roundtrip(&llava_1_5_7b_hf_output_type, &o, "{\"description\":\"a cat\"}");
+        /* the member the schema does not name is kept, and written back */
+        CHECK(o.additional.count == 1 && strcmp(o.additional.items[0].name.data, "extra") == 0);
+        expect_roundtrip(&llava_1_5_7b_hf_output_type, &o,
+                         "{\"description\":\"a cat\",\"extra\":[1,{}]}");
         llava_1_5_7b_hf_output_free(&o);
     }
 
