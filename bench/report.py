@@ -95,7 +95,7 @@ def report_seed_validate(d):
     blaze = load(d, 'seed-blaze.jsonl', 'payload')
     print()
     print('Seed payloads, validate only (parsed document; ns per validation; cardc and ajv: '
-          'medians of batches, Blaze: --benchmark mean)')
+          'medians of batches, Blaze: --benchmark mean, best of 3 runs)')
     print('%-13s %10s %10s %10s %10s %10s %8s  %s' % (
         'payload', 'cardc fast', 'cardc exh.', 'ajv', 'ajv+errors', 'Blaze fast', 'c/best',
         'target: cardc fast <= min(ajv, Blaze)'))
