@@ -48,6 +48,11 @@ void cli_usage_validate(FILE *out)
           "                           *.yml always are)\n"
           "  --max-depth N            nesting limit of a payload (default 10000,\n"
           "                           at most 100000)\n"
+          "  --duplicate-keys last|reject\n"
+          "                           a JSON object naming a member twice: the last\n"
+          "                           wins (default, as JavaScript), or the payload is\n"
+          "                           malformed (FILE:LINE:COL of the second; YAML\n"
+          "                           payloads always refuse duplicates)\n"
           "  --max-errors N           errors reported per payload (default 100)\n"
           "  --apply-defaults         fill absent properties from \"default\"\n"
           "  --print                  print each valid payload (after --apply-defaults)\n"
@@ -92,6 +97,7 @@ typedef struct options {
     size_t max_errors;
     int max_depth;
     unsigned jobs; /* 0 until given: the number of cores */
+    cardc_duplicate_keys duplicate_keys;
     arg_input *args;
     size_t n_args;
     const char **exts;
@@ -213,6 +219,8 @@ static int parse_valued(options *o, const char *name, const char *value)
         o->format_name = value;
     } else if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0) {
         return cli_resource_parse("validate", name, value, &o->resources[o->n_resources++]);
+    } else if (strcmp(name, "--duplicate-keys") == 0) {
+        return cli_duplicate_keys("validate", name, value, &o->duplicate_keys);
     } else if (strcmp(name, "--max-errors") == 0) {
         if ((rc = cli_parse_long("validate", name, value, 1, LONG_MAX, &n)) >= 0)
             return rc;
@@ -234,9 +242,9 @@ static int parse_valued(options *o, const char *name, const char *value)
 static int parse_options(int argc, char **argv, options *o)
 {
     static const char *const with_value[] = {
-        "--card",         "--schema",     "--jsonl",     "--dialect", "--resource", "--ext",
-        "--resource-dir", "--max-errors", "--max-depth", "--format",  "--side",     "-o",
-        "--output",       "-j",           "--jobs"};
+        "--card",         "--schema",        "--jsonl",     "--dialect", "--resource", "--ext",
+        "--resource-dir", "--max-errors",    "--max-depth", "--format",  "--side",     "-o",
+        "--output",       "--duplicate-keys", "-j",         "--jobs"};
     bool only_payloads = false;
 
     for (int i = 1; i < argc; i++) {
@@ -412,12 +420,16 @@ static void hint_yaml(FILE *diag, const report_payload *p)
 
 static int parse_payload(run *r, const report_payload *p, struct json_object **instance)
 {
+    cardc_json_options jo;
     cardc_error err;
     cardc_status st;
 
     cardc_error_clear(&err);
+    cardc_json_options_init(&jo);
+    jo.max_depth = r->opt->max_depth;
+    jo.duplicate_keys = r->opt->duplicate_keys;
     st = p->yaml ? cardc_yaml_parse(p->text, p->len, p->file, r->opt->max_depth, instance, &err)
-                 : cardc_json_parse(p->text, p->len, p->file, r->opt->max_depth, instance, &err);
+                 : cardc_json_parse_ex(p->text, p->len, p->file, &jo, instance, &err);
     if (st == CARDC_OK)
         return 0;
     progress_clear(r);
@@ -469,7 +481,7 @@ static int validate_text(run *r, const report_payload *p)
         r->invalid++;
     else
         r->unreadable++;
-    json_object_put(instance);
+    cardc_json_free(instance);
     return status;
 }
 
