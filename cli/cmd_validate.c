@@ -242,9 +242,9 @@ static int parse_valued(options *o, const char *name, const char *value)
 static int parse_options(int argc, char **argv, options *o)
 {
     static const char *const with_value[] = {
-        "--card",         "--schema",        "--jsonl",     "--dialect", "--resource", "--ext",
-        "--resource-dir", "--max-errors",    "--max-depth", "--format",  "--side",     "-o",
-        "--output",       "--duplicate-keys", "-j",         "--jobs"};
+        "--card",         "--schema",         "--jsonl",     "--dialect", "--resource", "--ext",
+        "--resource-dir", "--max-errors",     "--max-depth", "--format",  "--side",     "-o",
+        "--output",       "--duplicate-keys", "-j",          "--jobs"};
     bool only_payloads = false;
 
     for (int i = 1; i < argc; i++) {
