@@ -95,7 +95,7 @@ def report_seed_validate(d):
     blaze = load(d, 'seed-blaze.jsonl', 'payload')
     print()
     print('Seed payloads, validate only (parsed document; ns per validation; cardc and ajv: '
-          'medians of batches, Blaze: --benchmark mean, best of 3 runs)')
+          'medians of batches, Blaze: --benchmark mean, median of 5 runs)')
     print('%-13s %10s %10s %10s %10s %10s %8s  %s' % (
         'payload', 'cardc fast', 'cardc exh.', 'ajv', 'ajv+errors', 'Blaze fast', 'c/best',
         'target: cardc fast <= min(ajv, Blaze)'))
@@ -194,7 +194,9 @@ def report_jsonl(d):
     print('cardc validate --jsonl: %d lines, %.1f MB (seed payloads; best of 3 runs each)' % (
         one['lines'], one['bytes'] / 1e6))
     for r in (one, two):
-        print('  -j %d: %.3f s, %.0f lines/s' % (r['j'], r['seconds'], r['lines_per_s']))
+        print('  -j %d: %.3f s, %.0f lines/s (%.3f s of CPU, %.2f cores busy)' % (
+            r['j'], r['seconds'], r['lines_per_s'], r.get('cpu_seconds', float('nan')),
+            r.get('cpu_seconds', float('nan')) / r['seconds']))
     x = two['lines_per_s'] / one['lines_per_s']
     print('  -j 2 / -j 1: %.2fx (target >= 1.8x: %s)' % (
         x, target('--jsonl -j 2 >= 1.8x -j 1', x >= 1.8, '%.2fx' % x)))

@@ -580,8 +580,12 @@ static int validate_input(run *r, const cli_input *in)
  * the counts, so the output is byte for byte that of -j 1. A unit of work is
  * a span of lines of a JSON Lines file, or one payload file. */
 
-/* Lines per span, and bytes (a longer line is a span alone). */
-#define SPAN_LINES 64
+/* Lines per span, and bytes (a longer line is a span alone). A span must
+ * be worth a hand-over (a wake-up, a capture): with 64 lines of a few
+ * microseconds each, -j 2 spent a quarter more CPU than -j 1 on the
+ * 200,000-line benchmark (bench/jsonl.py); 1,024 lines or 256 KB keep that
+ * small and still give a few hundred spans to share. */
+#define SPAN_LINES 1024
 #define SPAN_BYTES ((size_t)256 << 10)
 
 typedef struct span {

@@ -313,11 +313,11 @@ def test_jsonl():
 
 
 def jobs_batch(d):
-    """A JSON Lines file of 1,500 lines spanning many -j work units: valid,
+    """A JSON Lines file of 6,000 lines spanning several -j work units: valid,
     invalid (one and several errors), malformed, blank, CRLF-ended and
     deeply nested lines, and one line longer than a unit's byte budget."""
     rows = []
-    for i in range(1500):
+    for i in range(6000):
         k = i % 10
         if k == 0:
             rows.append('{"image": [%d], "prompt": "p%d"}' % (i % 256, i))
@@ -333,7 +333,7 @@ def jobs_batch(d):
             rows.append('{"image": "aGk="}\r')                       # CRLF
         elif k == 6:
             rows.append('{"image": [1], "prompt": ' + "[" * 300 + "]" * 300 + "}")
-        elif k == 7 and i == 1507 % 1500:
+        elif k == 7 and i == 1507:
             rows.append('{"image": [%s]}' % ",".join(["7"] * 150000))
         else:
             rows.append('{"image": [2], "max_tokens": "many"}')       # invalid
@@ -359,7 +359,7 @@ def test_jobs_same_output():
                 check(r.stdout == one.stdout and r.stderr == one.stderr,
                       "%s %s: same output as -j 1" % (" ".join(extra), " ".join(jobs)), r)
         r = run("validate", "--card", SEED, "--jsonl", p, "-j", "2", expect=2)
-        check(r.stderr.endswith("302 valid, 899 invalid, 150 unreadable\n"), "counts", r)
+        check(r.stderr.endswith("1202 valid, 3599 invalid, 600 unreadable\n"), "counts", r)
         # Many files, an unreadable one and a JSON Lines file among them.
         files = []
         for i in range(40):
