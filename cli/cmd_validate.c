@@ -1,10 +1,13 @@
 /* cardc validate: payloads against a card's schema or a plain schema. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +17,7 @@
 #include "cardc/cardc.h"
 #include "cli.h"
 #include "inputs.h"
+#include "jsonl_spans.h"
 #include "ordered.h"
 #include "report.h"
 
@@ -580,18 +584,12 @@ static int validate_input(run *r, const cli_input *in)
  * the counts, so the output is byte for byte that of -j 1. A unit of work is
  * a span of lines of a JSON Lines file, or one payload file. */
 
-/* Lines per span, and bytes (a longer line is a span alone). A span must
- * be worth a hand-over (a wake-up, a capture): with 64 lines of a few
- * microseconds each, -j 2 spent a quarter more CPU than -j 1 on the
- * 200,000-line benchmark (bench/jsonl.py); 1,024 lines or 256 KB keep that
- * small and still give a few hundred spans to share. */
-#define SPAN_LINES 1024
-#define SPAN_BYTES ((size_t)256 << 10)
-
-typedef struct span {
-    size_t start, end;
-    int line; /* of the span's first line */
-} span;
+/* Bytes per span of a JSON Lines file. A span must be worth a hand-over (a
+ * wake-up, a capture): with 64-line spans of a few microseconds a line, -j 2
+ * spent a quarter more CPU than -j 1 on the 200,000-line benchmark
+ * (bench/jsonl.py); 64 KB (about 200 such lines) keeps that small and
+ * still gives a thousand spans to share on that file. */
+#define SPAN_BYTES ((size_t)64 << 10)
 
 typedef struct batch {
     run *main;
@@ -599,7 +597,7 @@ typedef struct batch {
     const cli_input *in;  /* plain files: unit k is in[k] */
     const char *text;     /* JSON Lines: the file's text, */
     report_payload proto; /* its payload description */
-    const span *spans;    /* and unit k is spans[k] */
+    jsonl_spans *spans;   /* and unit k is span k */
     int status;
 } batch;
 
@@ -649,6 +647,8 @@ static int worker_run(const batch *b, cardc_result *result, capture *cap, run *w
 static void *work_unit(void *ctx, void *state, size_t unit)
 {
     const batch *b = ctx;
+    /* first, before anything that may fail: later spans wait for it */
+    int line = b->spans ? jsonl_spans_first_line(b->spans, unit) : 0;
     unit_out *o = calloc(1, sizeof *o);
     run w;
 
@@ -660,8 +660,9 @@ static void *work_unit(void *ctx, void *state, size_t unit)
     }
     if (b->spans) {
         report_payload p = b->proto;
-        const span *sp = &b->spans[unit];
-        o->status = validate_lines(&w, &p, b->text + sp->start, sp->end - sp->start, sp->line);
+        size_t start, end;
+        jsonl_spans_range(b->spans, unit, &start, &end);
+        o->status = validate_lines(&w, &p, b->text + start, end - start, line);
     } else {
         o->status = validate_input(&w, &b->in[unit]);
     }
@@ -678,7 +679,8 @@ static void *work_unit(void *ctx, void *state, size_t unit)
 static void unit_name(const batch *b, size_t unit, char *buf, size_t size)
 {
     if (b->spans)
-        snprintf(buf, size, "%s: lines %d and after", b->proto.file, b->spans[unit].line);
+        snprintf(buf, size, "%s: lines %d and after", b->proto.file,
+                 jsonl_spans_line(b->spans, unit));
     else
         snprintf(buf, size, "%s", b->in[unit].path);
 }
@@ -732,59 +734,57 @@ static int run_batch(batch *b, size_t units)
     return b->status;
 }
 
-/* Cuts text into spans of whole lines; NULL when out of memory. */
-static span *split_lines(const char *text, size_t len, size_t *count)
+/* A JSON Lines file's text: mapped when it is a regular file (no copy, and
+ * the pages are touched by the workers, not first by the main thread: the
+ * read of a 68 MB file was a third of -j 2's main thread), else read. -1
+ * after reporting it unreadable. *mapped says which to undo. */
+static int load_jsonl(run *r, const cli_input *in, report_payload *p, char **text, size_t *len,
+                      bool *mapped)
 {
-    span *spans = NULL;
-    size_t n = 0, cap = 0, start = 0;
-    int line = 1;
+    struct stat st;
+    int fd = strcmp(in->path, "-") != 0 ? open(in->path, O_RDONLY) : -1;
+    void *m = MAP_FAILED;
 
-    while (start < len) {
-        span sp = {start, start, line};
-        for (int k = 0; k < SPAN_LINES && sp.end < len && sp.end - start < SPAN_BYTES; k++) {
-            const char *nl = memchr(text + sp.end, '\n', len - sp.end);
-            sp.end = nl ? (size_t)(nl - text) + 1 : len;
-            line++;
-        }
-        if (n == cap) {
-            span *grown = realloc(spans, (cap = cap ? cap * 2 : 64) * sizeof *spans);
-            if (!grown) {
-                free(spans);
-                return NULL;
-            }
-            spans = grown;
-        }
-        spans[n++] = sp;
-        start = sp.end;
-    }
-    *count = n;
-    return spans ? spans : calloc(1, sizeof *spans);
+    *mapped = false;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size <= SIZE_MAX)
+        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (fd >= 0)
+        close(fd);
+    if (m == MAP_FAILED)
+        return read_input(r, in, p, text, len);
+    *text = m;
+    *len = (size_t)st.st_size;
+    *mapped = true;
+    return 0;
 }
 
 /* One JSON Lines file, its spans on the workers. */
 static int validate_jsonl_parallel(run *r, const cli_input *in)
 {
     batch b = {.main = r};
-    span *spans;
     char *text;
-    size_t len, n = 0;
+    size_t len;
+    bool mapped;
     int status;
 
     b.proto = input_payload(r, in);
-    if (read_input(r, in, &b.proto, &text, &len) != 0)
+    if (load_jsonl(r, in, &b.proto, &text, &len, &mapped) != 0)
         return CLI_EXIT_ERROR;
-    spans = split_lines(text, len, &n);
-    if (!spans) {
+    b.spans = jsonl_spans_new(text, len, SPAN_BYTES);
+    if (!b.spans) {
         fprintf(stderr, "%s: error: out of memory\n", b.proto.file);
-        free(text);
         r->unreadable++;
-        return CLI_EXIT_ERROR;
+        status = CLI_EXIT_ERROR;
+    } else {
+        b.text = text;
+        status = run_batch(&b, jsonl_spans_count(b.spans));
     }
-    b.text = text;
-    b.spans = spans;
-    status = run_batch(&b, n);
-    free(spans);
-    free(text);
+    jsonl_spans_free(b.spans);
+    if (mapped)
+        munmap(text, len);
+    else
+        free(text);
     return status;
 }
 

@@ -358,6 +358,15 @@ def test_jobs_same_output():
                 r = run(*(args + jobs), expect=2)
                 check(r.stdout == one.stdout and r.stderr == one.stderr,
                       "%s %s: same output as -j 1" % (" ".join(extra), " ".join(jobs)), r)
+        # An empty file (nothing to map) and standard input (read, not mapped).
+        empty = os.path.join(d, "empty.jsonl")
+        open(empty, "w").close()
+        with open(p) as f:
+            head = "".join(f.readlines()[:300])
+        for args, stdin, status in ((("--jsonl", empty), None, 0), (("--jsonl", "-"), head, 2)):
+            one = run("validate", "--card", SEED, *args, "-j", "1", stdin=stdin, expect=status)
+            r = run("validate", "--card", SEED, *args, "-j", "2", stdin=stdin, expect=status)
+            check(r.stdout == one.stdout and r.stderr == one.stderr, "%s: same output" % args[1], r)
         r = run("validate", "--card", SEED, "--jsonl", p, "-j", "2", expect=2)
         check(r.stderr.endswith("1202 valid, 3599 invalid, 600 unreadable\n"), "counts", r)
         # Many files, an unreadable one and a JSON Lines file among them.
