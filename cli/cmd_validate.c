@@ -556,14 +556,49 @@ static int read_input(run *r, const cli_input *in, report_payload *p, char **tex
     return -1;
 }
 
+/* A JSON Lines file's text: mapped when it is a regular file (no copy; with
+ * -j the pages are brought in by the workers, not first by the main thread:
+ * reading a 68 MB file was a third of -j 2's main thread), else read. -1
+ * after reporting it unreadable. *mapped says which to undo. */
+static int load_jsonl(run *r, const cli_input *in, report_payload *p, char **text, size_t *len,
+                      bool *mapped)
+{
+    struct stat st;
+    int fd = strcmp(in->path, "-") != 0 ? open(in->path, O_RDONLY) : -1;
+    void *m = MAP_FAILED;
+
+    *mapped = false;
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+        (uintmax_t)st.st_size <= SIZE_MAX)
+        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (fd >= 0)
+        close(fd);
+    if (m == MAP_FAILED)
+        return read_input(r, in, p, text, len);
+    *text = m;
+    *len = (size_t)st.st_size;
+    *mapped = true;
+    return 0;
+}
+
+static void unload_jsonl(char *text, size_t len, bool mapped)
+{
+    if (mapped)
+        munmap(text, len);
+    else
+        free(text);
+}
+
 static int validate_input(run *r, const cli_input *in)
 {
     report_payload p = input_payload(r, in);
     char *text;
     size_t len;
+    bool mapped = false;
     int status;
 
-    if (read_input(r, in, &p, &text, &len) != 0)
+    if ((in->jsonl ? load_jsonl(r, in, &p, &text, &len, &mapped)
+                   : read_input(r, in, &p, &text, &len)) != 0)
         return CLI_EXIT_ERROR;
     if (!in->jsonl) {
         p.text = text;
@@ -573,7 +608,7 @@ static int validate_input(run *r, const cli_input *in)
     } else {
         status = validate_lines(r, &p, text, len, 1);
     }
-    free(text);
+    unload_jsonl(text, len, mapped);
     return status;
 }
 
@@ -734,31 +769,6 @@ static int run_batch(batch *b, size_t units)
     return b->status;
 }
 
-/* A JSON Lines file's text: mapped when it is a regular file (no copy, and
- * the pages are touched by the workers, not first by the main thread: the
- * read of a 68 MB file was a third of -j 2's main thread), else read. -1
- * after reporting it unreadable. *mapped says which to undo. */
-static int load_jsonl(run *r, const cli_input *in, report_payload *p, char **text, size_t *len,
-                      bool *mapped)
-{
-    struct stat st;
-    int fd = strcmp(in->path, "-") != 0 ? open(in->path, O_RDONLY) : -1;
-    void *m = MAP_FAILED;
-
-    *mapped = false;
-    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
-        (uintmax_t)st.st_size <= SIZE_MAX)
-        m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    if (fd >= 0)
-        close(fd);
-    if (m == MAP_FAILED)
-        return read_input(r, in, p, text, len);
-    *text = m;
-    *len = (size_t)st.st_size;
-    *mapped = true;
-    return 0;
-}
-
 /* One JSON Lines file, its spans on the workers. */
 static int validate_jsonl_parallel(run *r, const cli_input *in)
 {
@@ -781,10 +791,7 @@ static int validate_jsonl_parallel(run *r, const cli_input *in)
         status = run_batch(&b, jsonl_spans_count(b.spans));
     }
     jsonl_spans_free(b.spans);
-    if (mapped)
-        munmap(text, len);
-    else
-        free(text);
+    unload_jsonl(text, len, mapped);
     return status;
 }
 
