@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Real-world benchmark: every schema of ../shared/jsonschema-benchmark (a
  * folder per schema, with schema.json and instances.jsonl), measured the way
  * that public benchmark measures: instances parsed first, the schema compiled

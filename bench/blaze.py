@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Peer measurement: Blaze, through the native CLI of the npm package
 @sourcemeta/jsonschema (bench/node, installed by `npm ci`), in fast mode.
 

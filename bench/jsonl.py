@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`cardc validate --jsonl` throughput with -j 1 and -j 2.
 
 Usage: jsonl.py CARDC CARD PAYLOAD_DIR WORK_DIR [LINES]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Peak memory of one operation, from /proc/self/status (Linux). */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Peak memory of one operation, for the benchmark programs. */
 #ifndef CARDC_BENCH_MEMORY_H
 #define CARDC_BENCH_MEMORY_H

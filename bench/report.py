@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Prints every figure of one bench/run.sh run beside its peers, with the
 targets of issue 8 marked PASS or MISS.
 

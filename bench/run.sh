@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Every benchmark of issue 8 in one run, cardc beside its peers measured on the
 # same machine at the same time, then the ratios and the targets (PASS/MISS):
 #   - the real-world set (../shared/jsonschema-benchmark): cardc, ajv 8, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output held back per stream (open_memstream) and replayed in order. */
 #include <stdbool.h>
 #include <stdio_ext.h> /* __fpending: glibc, musl, the BSDs */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output of one piece of work, held back and written later: a worker
  * thread of `cardc validate -j N` writes into a capture, the main thread
  * replays it, in input order, into the real streams. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A JSON Lines text cut into spans; line numbers handed from span to span. */
 #include <limits.h>
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A JSON Lines text cut into spans of whole lines for `cardc validate -j`:
  * cut by bytes (nothing is scanned but the span ends), each span's first
  * line number established by the thread that works it, in span order. */

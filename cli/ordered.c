@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Work spread over threads, outcomes delivered in input order. */
 #include <pthread.h>
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Work spread over threads, outcomes delivered in input order: what lets
  * `cardc validate -j N` print exactly what -j 1 prints. */
 #ifndef CARDC_CLI_ORDERED_H

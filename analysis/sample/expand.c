@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which schemas apply at one instance location: the schema, what its
  * "$ref"s point to, its allOf members, one chosen oneOf/anyOf branch and one
  * side of if/then/else. Local references only: a sample is built from the

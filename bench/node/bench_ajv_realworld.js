@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer measurement: ajv on the real-world set (../shared/jsonschema-benchmark),
 // measured as bench_realworld measures cardc and as that public benchmark
 // measures every validator: the instances parsed first, the schema compiled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binding engine: a generated side's schema, compiled once and kept.
  *
  * Generated code leaves one zeroed cardc_schema_cache per side beside its
