@@ -9,32 +9,42 @@
 
 struct jsonl_spans {
     const char *text;
-    size_t *ends; /* span k is [ends[k-1] (0 for k = 0), ends[k]) */
-    size_t count;
+    size_t len, target, count;
     pthread_mutex_t lock;
     pthread_cond_t published;
     long *first; /* first[k]: span k's first line, 0 until published */
 };
 
+/* The first line start at or after byte x: x itself when a line starts there,
+ * else just after the next newline (len when there is none). */
+static size_t cut(const jsonl_spans *s, size_t x)
+{
+    const char *nl;
+
+    if (x == 0 || x >= s->len)
+        return x == 0 ? 0 : s->len;
+    if (s->text[x - 1] == '\n')
+        return x;
+    nl = memchr(s->text + x, '\n', s->len - x);
+    return nl ? (size_t)(nl - s->text) + 1 : s->len;
+}
+
 jsonl_spans *jsonl_spans_new(const char *text, size_t len, size_t target)
 {
     jsonl_spans *s = calloc(1, sizeof *s);
-    size_t cap = len / (target ? target : 1) + 2, at = 0;
 
-    if (!s || !(s->ends = malloc(cap * sizeof *s->ends))) {
-        free(s);
+    if (!s)
         return NULL;
-    }
     s->text = text;
-    while (at < len) {
-        size_t end = len - at > target ? at + target : len;
-        const char *nl = end < len ? memchr(text + end, '\n', len - end) : NULL;
-        end = end < len ? (nl ? (size_t)(nl - text) + 1 : len) : len;
-        s->ends[s->count++] = end; /* count < cap: every span but the last has target bytes */
-        at = end;
-    }
+    s->len = len;
+    s->target = target ? target : 1;
+    /* Fixed byte windows, each span being the lines that start in its
+     * window: nothing of the text is read here, so its pages are first
+     * touched by the workers (a scan for newlines here was a quarter of -j
+     * 2's time once the file was mapped). A line longer than a window
+     * leaves the windows it covers empty. */
+    s->count = len / s->target + (len % s->target != 0);
     if (!(s->first = calloc(s->count + 1, sizeof *s->first))) {
-        free(s->ends);
         free(s);
         return NULL;
     }
@@ -51,7 +61,6 @@ void jsonl_spans_free(jsonl_spans *s)
     pthread_cond_destroy(&s->published);
     pthread_mutex_destroy(&s->lock);
     free(s->first);
-    free(s->ends);
     free(s);
 }
 
@@ -62,8 +71,22 @@ size_t jsonl_spans_count(const jsonl_spans *s)
 
 void jsonl_spans_range(const jsonl_spans *s, size_t k, size_t *start, size_t *end)
 {
-    *start = k ? s->ends[k - 1] : 0;
-    *end = s->ends[k];
+    size_t lo = k * s->target, hi = lo + s->target < s->len ? lo + s->target : s->len;
+    const char *nl;
+
+    /* Where the first line starting in [lo, hi) starts. Searched within the
+     * window only: the windows inside one long line stay cheap (its end is
+     * found once, by the span where it starts). */
+    *start = lo;
+    if (lo > 0 && s->text[lo - 1] != '\n') {
+        nl = hi - 1 > lo ? memchr(s->text + lo, '\n', hi - 1 - lo) : NULL;
+        if (!nl) { /* no line starts here: an empty span */
+            *end = lo;
+            return;
+        }
+        *start = (size_t)(nl - s->text) + 1;
+    }
+    *end = k + 1 >= s->count ? s->len : cut(s, hi);
 }
 
 int jsonl_spans_first_line(jsonl_spans *s, size_t k)

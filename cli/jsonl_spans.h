@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* A JSON Lines text cut into spans of whole lines for `cardc validate -j`:
- * cut by bytes (nothing is scanned but the span ends), each span's first
- * line number established by the thread that works it, in span order. */
+ * span k holds the lines that start in the k-th window of `target` bytes
+ * (found by the thread that works it; nothing is read when the spans are
+ * made), and its first line number is handed on from span to span. */
 #ifndef CARDC_CLI_JSONL_SPANS_H
 #define CARDC_CLI_JSONL_SPANS_H
 
@@ -9,14 +10,14 @@
 
 typedef struct jsonl_spans jsonl_spans;
 
-/* Spans of about target bytes each, every one ending after a newline (or at
- * the end of text); a longer line is a span alone. Borrows text. NULL when
- * out of memory; free with jsonl_spans_free. */
+/* The spans of text, one per window of target bytes (a window inside a
+ * longer line gives an empty span). Borrows text. NULL when out of memory;
+ * free with jsonl_spans_free. */
 jsonl_spans *jsonl_spans_new(const char *text, size_t len, size_t target);
 void jsonl_spans_free(jsonl_spans *s);
 
 size_t jsonl_spans_count(const jsonl_spans *s);
-/* Span k is text[*start, *end). */
+/* Span k is text[*start, *end) (possibly empty); reads a line of text. */
 void jsonl_spans_range(const jsonl_spans *s, size_t k, size_t *start, size_t *end);
 
 /* The file line number of span k's first line. Counts span k's lines, then
