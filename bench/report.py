@@ -201,6 +201,11 @@ def report_jsonl(d):
     x = two['lines_per_s'] / one['lines_per_s']
     print('  -j 2 / -j 1: %.2fx (target >= 1.8x: %s)' % (
         x, target('--jsonl -j 2 >= 1.8x -j 1', x >= 1.8, '%.2fx' % x)))
+    busy = two.get('cpu_seconds', 0) / two['seconds']
+    if busy < 1.5:
+        print('  note: the -j 2 run kept only %.2f cores busy: the machine did not give it two, so '
+              'this ratio says little about scaling (its CPU time is %.2fx -j 1\'s)' % (
+                  busy, two.get('cpu_seconds', 0) / max(one.get('cpu_seconds', 0), 1e-9)))
 
 
 def main():
