@@ -11,22 +11,19 @@
  * ones must decode (image-1mb into 1,048,576 bytes), invalid ones must be
  * rejected as invalid (CARDC_E_INVALID), not as malformed.
  *
+ * A rejection is also set beside the decode of a valid payload of the same
+ * size and shape (bench_payload_valid_twin): "twin_decode_ms".
+ *
  * Memory: the peak resident memory one image-1mb decode adds beyond the
- * text, read from /proc/self/status in this fresh process before any other
- * decode: freed heap memory is returned to the kernel (malloc_trim), the
- * kernel's high-water mark is reset (clear_refs 5), then VmHWM after the
- * decode minus VmRSS before it. The text is resident before, so it is not
- * counted; everything the decode touches is.
+ * text (bench_peak_extra_bytes), measured first in this fresh process.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 
 #include "cardc/cardc.h"
 #include "llava-1.5-7b-hf.h" /* generated from the card at build time */
+#include "memory.h"
 #include "payloads.h"
 #include "timing.h"
 
@@ -103,48 +100,12 @@ static int check_once(const struct bench_payload *p, char *msg, size_t size)
     return ok;
 }
 
-/* kB field `name` of /proc/self/status, -1 if unknown. */
-static long status_kb(const char *name)
+static void decode_once(void *ctx)
 {
-    char line[256];
-    long kb = -1;
-    size_t n = strlen(name);
-    FILE *f = fopen("/proc/self/status", "r");
-
-    if (!f)
-        return -1;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, name, n) == 0 && line[n] == ':')
-            kb = strtol(line + n + 1, NULL, 10);
-    fclose(f);
-    return kb;
-}
-
-/* Peak resident memory one decode adds, in kB (-1 when /proc cannot say). */
-static long peak_extra_kb(const struct bench_payload *p)
-{
+    const struct bench_payload *p = ctx;
     llava_1_5_7b_hf_input v = {0};
-    FILE *f;
-    long before, peak;
-
-#ifdef __GLIBC__
-    /* Free heap pages the payload generator left resident would otherwise be
-     * reused by the decode without raising the high-water mark. */
-    malloc_trim(0);
-#endif
-    f = fopen("/proc/self/clear_refs", "w");
-    if (!f || fputs("5", f) < 0) {
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    if (fclose(f) != 0)
-        return -1;
-    before = status_kb("VmRSS");
     llava_1_5_7b_hf_input_decode(&v, p->text, p->len, NULL);
-    peak = status_kb("VmHWM");
     llava_1_5_7b_hf_input_free(&v);
-    return before < 0 || peak < 0 ? -1 : peak - before;
 }
 
 /* msg as a JSON string body: the messages hold quotes. */
@@ -162,14 +123,66 @@ static void print_json_string(const char *s)
     putchar('"');
 }
 
+/* The valid twin of an invalid payload, decoded the same way; 0 without. */
+static double twin_seconds(const struct bench_payload *p, llava_1_5_7b_hf_input *v)
+{
+    char *text = p->valid ? NULL : bench_payload_valid_twin(p);
+    double s = 0;
+
+    if (text) {
+        struct bench_payload twin = {p->name, text, p->len, 1};
+        s = measure(op_decode, &twin, v);
+        free(text);
+    }
+    return s;
+}
+
+static void print_decode(int json_out, const struct bench_payload *p, double s, double twin,
+                         const char *msg)
+{
+    if (!json_out) {
+        printf("decode %-13s %10zu %10.3f %10.1f  %s%s\n", p->name, p->len, s * 1e3,
+               (double)p->len / s / 1e6, p->valid ? "valid" : "rejected: ", msg);
+        if (twin > 0)
+            printf("  valid twin, same size: %.3f ms (the rejection costs %.2fx)\n", twin * 1e3,
+                   s / twin);
+        return;
+    }
+    printf("{\"payload\":\"%s\",\"bytes\":%zu,\"decode_ms\":%.6f,\"decode_mbps\":%.2f,"
+           "\"valid\":%s,",
+           p->name, p->len, s * 1e3, (double)p->len / s / 1e6, p->valid ? "true" : "false");
+    if (twin > 0)
+        printf("\"twin_decode_ms\":%.6f,", twin * 1e3);
+    printf("\"error\":");
+    print_json_string(msg);
+    printf("}\n");
+}
+
+/* The payload spells no defaults out, the encoding has them. */
+static void print_encode(const struct bench_payload *image, llava_1_5_7b_hf_input *v)
+{
+    char *json = NULL;
+    size_t len = 0;
+
+    if (llava_1_5_7b_hf_input_decode(v, image->text, image->len, NULL) == CARDC_OK &&
+        llava_1_5_7b_hf_input_encode(v, &json, &len, NULL) == CARDC_OK) {
+        struct bench_payload enc = {"image-1mb", json, len, 1};
+        double s = measure(op_encode, &enc, v);
+        printf("encode %-13s %10zu %10.3f %10.1f\n", image->name, len, s * 1e3,
+               (double)len / s / 1e6);
+    }
+    free(json);
+}
+
 int main(int argc, char **argv)
 {
     struct bench_payload p[BENCH_PAYLOAD_COUNT];
     llava_1_5_7b_hf_input v = {0};
     char msg[CARDC_ERROR_POINTER_MAX + CARDC_ERROR_MESSAGE_MAX + 64];
     int json_out = argc == 2 && strcmp(argv[1], "--json") == 0;
-    const struct bench_payload *image = NULL;
-    long kb;
+    struct bench_payload *image = NULL;
+    const char *method = "";
+    long extra;
 
     if (argc > 2 || (argc == 2 && !json_out)) {
         fprintf(stderr, "usage: bench_decode [--json]\n");
@@ -183,7 +196,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench_decode: no image-1mb payload\n");
         return 1;
     }
-    kb = peak_extra_kb(image); /* first: nothing decoded before it */
+    extra = bench_peak_extra_bytes(decode_once, image, &method); /* first: nothing before it */
 
     if (!json_out)
         printf("%-20s %10s %10s %10s  %s\n", "payload", "bytes", "ms/op", "MB/s", "verdict");
@@ -193,41 +206,19 @@ int main(int argc, char **argv)
             return 1;
         }
         double s = measure(op_decode, &p[i], &v);
-        if (json_out) {
-            printf("{\"payload\":\"%s\",\"bytes\":%zu,\"decode_ms\":%.6f,\"decode_mbps\":%.2f,"
-                   "\"valid\":%s,\"error\":",
-                   p[i].name, p[i].len, s * 1e3, (double)p[i].len / s / 1e6,
-                   p[i].valid ? "true" : "false");
-            print_json_string(msg);
-            printf("}\n");
-        } else {
-            printf("decode %-13s %10zu %10.3f %10.1f  %s%s\n", p[i].name, p[i].len, s * 1e3,
-                   (double)p[i].len / s / 1e6, p[i].valid ? "valid" : "rejected: ", msg);
-        }
+        print_decode(json_out, &p[i], s, twin_seconds(&p[i], &v), msg);
     }
-
-    if (!json_out) {
-        /* The payload spells no defaults out, the encoding has them. */
-        char *json = NULL;
-        size_t len = 0;
-        if (llava_1_5_7b_hf_input_decode(&v, image->text, image->len, NULL) == CARDC_OK &&
-            llava_1_5_7b_hf_input_encode(&v, &json, &len, NULL) == CARDC_OK) {
-            struct bench_payload enc = {"image-1mb", json, len, 1};
-            double s = measure(op_encode, &enc, &v);
-            printf("encode %-13s %10zu %10.3f %10.1f\n", image->name, len, s * 1e3,
-                   (double)len / s / 1e6);
-        }
-        free(json);
-    }
+    if (!json_out)
+        print_encode(image, &v);
     if (json_out)
         printf("{\"memory\":{\"payload\":\"%s\",\"text_bytes\":%zu,\"peak_extra_bytes\":%ld,"
-               "\"method\":\"VmHWM - VmRSS, fresh process, after malloc_trim and clear_refs\"}}\n",
-               image->name, image->len, kb < 0 ? -1L : kb * 1024L);
+               "\"method\":\"%s\"}}\n",
+               image->name, image->len, extra, method);
     else
         printf("peak extra memory of one image-1mb decode (VmHWM): %ld kB, %.2fx the %zu-byte "
                "text (bound 2x)\n",
-               kb, (double)kb * 1024.0 / (double)image->len, image->len);
+               extra / 1024, (double)extra / (double)image->len, image->len);
     llava_1_5_7b_hf_input_free(&v);
     bench_payloads_free(p);
-    return kb < 0 ? 1 : 0;
+    return extra < 0 ? 1 : 0;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* Validation benchmark on the seed card's input schema.
  *
- * Usage: bench_validate SOURCE_ROOT [--write DIR] [--json]
+ * Usage: bench_validate SOURCE_ROOT [--write DIR] [--json] [--memory]
  *   --write DIR  write the six payloads to DIR/<name>.json (for the Node/ajv
  *                run in bench/run.sh) and exit
  *   --json       print one JSON object per payload instead of the table
+ *   --memory     print only the peak memory text to verdict adds on
+ *                image-1mb, as one JSON object ({"memory": {...}})
  *
  * For each payload it prints the median time of one validation on an already
  * parsed document, in fast mode (verdict only, like Blaze's fast mode) and
@@ -18,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "cardc/cardc.h"
+#include "memory.h"
 #include "payloads.h"
 #include "timing.h"
 
@@ -38,16 +41,50 @@ static int run_validate(void *ctx)
     return valid == j->payload->valid;
 }
 
-static int run_parse_validate(void *ctx)
+/* Text to verdict, what `cardc validate` does per payload: 1 valid, 0
+ * invalid, -1 malformed. */
+static int text_to_verdict(const struct job *j)
 {
-    struct job *j = ctx;
     struct json_object *doc = NULL;
     int ok;
     if (cardc_json_parse(j->payload->text, j->payload->len, NULL, 0, &doc, NULL) != CARDC_OK)
-        return 0;
+        return -1;
     ok = cardc_validate(j->schema, doc, &j->opts, j->result, NULL) == CARDC_OK;
     json_object_put(doc);
-    return ok == j->payload->valid;
+    return ok;
+}
+
+static int run_parse_validate(void *ctx)
+{
+    struct job *j = ctx;
+    return text_to_verdict(j) == j->payload->valid;
+}
+
+static void verdict_once(void *ctx)
+{
+    text_to_verdict(ctx);
+}
+
+/* The peak memory one text to verdict adds on image-1mb (fast mode, as the
+ * throughput figure), measured first in this fresh process. */
+static int print_memory(const cardc_schema *schema, cardc_result *result,
+                        const struct bench_payload *payloads)
+{
+    for (int i = 0; i < BENCH_PAYLOAD_COUNT; i++) {
+        struct job j = {schema, result, &payloads[i], NULL, {0}};
+        const char *method = "";
+        long extra;
+        if (strcmp(payloads[i].name, "image-1mb") != 0)
+            continue;
+        cardc_validate_options_init(&j.opts);
+        j.opts.flags = CARDC_VALIDATE_FAST;
+        extra = bench_peak_extra_bytes(verdict_once, &j, &method);
+        printf("{\"memory\":{\"payload\":\"%s\",\"text_bytes\":%zu,\"peak_extra_bytes\":%ld,"
+               "\"method\":\"%s\"}}\n",
+               payloads[i].name, payloads[i].len, extra, method);
+        return extra < 0;
+    }
+    return 1;
 }
 
 static int write_file(const char *dir, const char *name, const char *text, size_t len)
@@ -80,7 +117,7 @@ static int write_payloads(const struct bench_payload *p, const struct json_objec
 int main(int argc, char **argv)
 {
     const char *root = NULL, *write_dir = NULL;
-    int json_out = 0, status = 0;
+    int json_out = 0, memory = 0, status = 0;
     char path[4096];
     cardc_error err;
     cardc_card *card = NULL;
@@ -94,15 +131,17 @@ int main(int argc, char **argv)
             write_dir = argv[++i];
         else if (strcmp(argv[i], "--json") == 0)
             json_out = 1;
+        else if (strcmp(argv[i], "--memory") == 0)
+            memory = 1;
         else if (!root)
             root = argv[i];
         else {
-            fprintf(stderr, "usage: %s SOURCE_ROOT [--write DIR] [--json]\n", argv[0]);
+            fprintf(stderr, "usage: %s SOURCE_ROOT [--write DIR] [--json] [--memory]\n", argv[0]);
             return 2;
         }
     }
     if (!root) {
-        fprintf(stderr, "usage: %s SOURCE_ROOT [--write DIR] [--json]\n", argv[0]);
+        fprintf(stderr, "usage: %s SOURCE_ROOT [--write DIR] [--json] [--memory]\n", argv[0]);
         return 2;
     }
     bench_payloads_make(payloads);
@@ -119,6 +158,10 @@ int main(int argc, char **argv)
     }
     if (write_dir) {
         status = write_payloads(payloads, input, write_dir);
+        goto done;
+    }
+    if (memory) {
+        status = print_memory(schema, result, payloads);
         goto done;
     }
 

@@ -169,3 +169,57 @@ void bench_payloads_free(struct bench_payload p[BENCH_PAYLOAD_COUNT])
     for (int i = 0; i < BENCH_PAYLOAD_COUNT; i++)
         free(p[i].text);
 }
+
+/* Replaces the first `from` in text by `to`, padding or cutting nothing:
+ * the caller keeps the lengths equal. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+    const char *at = strstr(text, from);
+    size_t n = strlen(text), f = strlen(from), t = strlen(to);
+    char *out;
+
+    if (!at || !(out = malloc(n - f + t + 1)))
+        return NULL;
+    memcpy(out, text, (size_t)(at - text));
+    memcpy(out + (at - text), to, t);
+    memcpy(out + (at - text) + t, at + f, n - (size_t)(at - text) - f + 1);
+    return out;
+}
+
+/* invalid-long's one 7,000-character content as two messages, the second
+ * taking over the characters the new member syntax costs. */
+static char *split_long_message(const char *text)
+{
+    static const char cut[] = "\"},{\"role\":\"user\",\"content\":\"";
+    const char *content = strstr(text, "\"content\":\"");
+    size_t n = strlen(text), at, cl = sizeof cut - 1;
+    char *out;
+
+    if (!content || !(out = malloc(n + 1)))
+        return NULL;
+    at = (size_t)(content - text) + 11 + 3500; /* inside the string */
+    memcpy(out, text, at);
+    memcpy(out + at, cut, cl);
+    /* drop cl characters of the content so the length stays */
+    memcpy(out + at + cl, text + at + cl, n - at - cl + 1);
+    return out;
+}
+
+char *bench_payload_valid_twin(const struct bench_payload *invalid)
+{
+    char *twin = NULL;
+
+    if (strcmp(invalid->name, "invalid-both") == 0)
+        twin = replace(invalid->text, "\"prompt\"", "\"Prompt\"");
+    else if (strcmp(invalid->name, "invalid-long") == 0)
+        twin = split_long_message(invalid->text);
+    else if (strcmp(invalid->name, "invalid-type") == 0)
+        twin = replace(invalid->text, "{\"url\":\"https://example.com/cat.png\"}",
+                       "\"https://example.com/cat.png?size=64\"");
+    if (twin && strlen(twin) != invalid->len) {
+        fprintf(stderr, "bench: the valid twin of %s is %zu bytes, not %zu\n", invalid->name,
+                strlen(twin), invalid->len);
+        exit(2);
+    }
+    return twin;
+}

@@ -18,4 +18,12 @@ struct bench_payload {
 void bench_payloads_make(struct bench_payload out[BENCH_PAYLOAD_COUNT]);
 void bench_payloads_free(struct bench_payload p[BENCH_PAYLOAD_COUNT]);
 
+/* A valid payload of exactly invalid->len bytes, shaped like it: what a
+ * rejection's cost is measured against. invalid-both with "prompt" renamed
+ * "Prompt" (an unknown member), invalid-long with its content split into two
+ * messages, invalid-type with the image object as a binary string. Returns
+ * the text (heap, NUL-terminated; the caller frees it), or NULL for a payload
+ * without a twin. */
+char *bench_payload_valid_twin(const struct bench_payload *invalid);
+
 #endif

@@ -286,7 +286,9 @@ static void emit_schema_text(strbuf *b, const gen_model *m, int side)
                   "static const char *const %s_%s_schema_json[] = {\n",
                   which, len, m->c_name, which);
     gen_c_string_pieces(b, sd->json, len, "    ");
-    strbuf_printf(b, "};\nstatic const cardc_schema_text %s_%s_schema = {\n    ", m->c_name, which);
+    /* libcardc keeps the schema it compiles for this side there */
+    strbuf_printf(b, "};\nstatic cardc_schema_cache %s_%s_cache;\n", m->c_name, which);
+    strbuf_printf(b, "static const cardc_schema_text %s_%s_schema = {\n    ", m->c_name, which);
     pack_start(&p, b, "    ");
     pack_printf(&p, ".json_parts = %s_%s_schema_json", m->c_name, which);
     pack_str(&p, "source", NULL, sd->source);
@@ -298,6 +300,7 @@ static void emit_schema_text(strbuf *b, const gen_model *m, int side)
         pack_printf(&p, ".resources = %s_%s_resources", m->c_name, which);
         pack_printf(&p, ".resource_count = %zu", sd->resource_count);
     }
+    pack_printf(&p, ".cache = &%s_%s_cache", m->c_name, which);
     strbuf_str(b, "};\n\n");
 }
 

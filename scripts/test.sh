@@ -15,8 +15,9 @@
 #      (-Werror, the example on generated bindings included), links no
 #      libcurl, `cardc run` says it has no client, and the library exports
 #      exactly what its headers declare (tests/unit/test_abi.py);
-#   4b. clang with ThreadSanitizer, the threaded tests only (suite "threads": tests/threads
-#      and the soak's quick run), to keep the time down: about 2 min;
+#   4b. clang with ThreadSanitizer, the threaded tests only (suite "threads": tests/threads,
+#      the soak's quick run, test_bind's racing rejections, cardc validate -j), to keep the
+#      time down: about 3 min;
 #   5. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
 #      fuzz/corpus/<target> (fuzz/run.sh --smoke); any finding fails. About
 #      9 x 30 s plus the build: 5-7 min on 2 cores. CARDC_FUZZ_SMOKE=0 skips it.
@@ -82,7 +83,8 @@ echo "== build-test-tsan (ThreadSanitizer, suite threads)"
 rm -rf build-test-tsan
 CC=clang meson setup build-test-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false \
     >build-test-tsan.log 2>&1 || { cat build-test-tsan.log; exit 1; }
-ninja -C build-test-tsan tests/threads/test_threads bench/soak >>build-test-tsan.log 2>&1 ||
+ninja -C build-test-tsan tests/threads/test_threads bench/soak tests/unit/test_bind cli/cardc \
+    >>build-test-tsan.log 2>&1 ||
     { grep -v '^\[' build-test-tsan.log; exit 1; }
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
     meson test -C build-test-tsan --no-rebuild --suite threads --print-errorlogs

@@ -72,7 +72,7 @@ def test_help():
                     "--verbose", "junit",
                     "--resource", "--resource-dir", "--assert-format",
                     "--apply-defaults", "--print", "--max-errors", "--max-depth",
-                    "--format"):
+                    "--format", "--jobs"):
             check(opt in r.stdout, "validate help mentions " + opt, r)
     for args in (("inspect", "--help"), ("help", "inspect")):
         r = run(*args, expect=0)
@@ -311,6 +311,85 @@ def test_jsonl():
             stdin='{"image": [1]}\n{"image": [2]}\n', expect=0)
     check(r.stdout.splitlines() == ["<stdin>:1: valid", "<stdin>:2: valid",
                                     payload("llava-valid.json") + ": valid"], "order", r)
+
+
+def jobs_batch(d):
+    """A JSON Lines file of 6,000 lines spanning several -j work units: valid,
+    invalid (one and several errors), malformed, blank, CRLF-ended and
+    deeply nested lines, and one line longer than a unit's byte budget."""
+    rows = []
+    for i in range(6000):
+        k = i % 10
+        if k == 0:
+            rows.append('{"image": [%d], "prompt": "p%d"}' % (i % 256, i))
+        elif k == 1:
+            rows.append('{"image": [1], "prompt": %d}' % i)           # invalid
+        elif k == 2:
+            rows.append('{"prompt": "a", "messages": [], "image": {}}')  # several errors
+        elif k == 3:
+            rows.append('{"image": [1],, "x": %d}' % i)              # malformed
+        elif k == 4:
+            rows.append("   ")                                         # blank
+        elif k == 5:
+            rows.append('{"image": "aGk="}\r')                       # CRLF
+        elif k == 6:
+            rows.append('{"image": [1], "prompt": ' + "[" * 300 + "]" * 300 + "}")
+        elif k == 7 and i == 1507:
+            rows.append('{"image": [%s]}' % ",".join(["7"] * 150000))
+        else:
+            rows.append('{"image": [2], "max_tokens": "many"}')       # invalid
+    rows.append('{"image": [1], "prompt": "no newline at the end"}')
+    p = os.path.join(d, "jobs.jsonl")
+    with open(p, "w", newline="") as f:
+        f.write("\n".join(rows))
+    return p
+
+
+def test_jobs_same_output():
+    """-j N prints exactly what -j 1 prints: every stream, every format."""
+    with tempfile.TemporaryDirectory() as d:
+        p = jobs_batch(d)
+        for extra in ((), ("-v",), ("--format", "json"), ("--format", "github", "-v"),
+                      ("--format", "junit"), ("--print",), ("--max-errors", "1")):
+            args = ("validate", "--card", SEED) + extra + ("--jsonl", p)
+            one = run(*args, "-j", "1", expect=2)
+            check(re.search(r"\d+ valid, \d+ invalid, \d+ unreadable\n$", one.stderr),
+                  "summary with -j 1", one)
+            for jobs in (("-j", "2"), ("-j4",), ("--jobs=3",), ()):
+                r = run(*(args + jobs), expect=2)
+                check(r.stdout == one.stdout and r.stderr == one.stderr,
+                      "%s %s: same output as -j 1" % (" ".join(extra), " ".join(jobs)), r)
+        # An empty file (nothing to map) and standard input (read, not mapped).
+        empty = os.path.join(d, "empty.jsonl")
+        open(empty, "w").close()
+        with open(p) as f:
+            head = "".join(f.readlines()[:300])
+        for args, stdin, status in ((("--jsonl", empty), None, 0), (("--jsonl", "-"), head, 2)):
+            one = run("validate", "--card", SEED, *args, "-j", "1", stdin=stdin, expect=status)
+            r = run("validate", "--card", SEED, *args, "-j", "2", stdin=stdin, expect=status)
+            check(r.stdout == one.stdout and r.stderr == one.stderr, "%s: same output" % args[1], r)
+        r = run("validate", "--card", SEED, "--jsonl", p, "-j", "2", expect=2)
+        check(r.stderr.endswith("1202 valid, 3599 invalid, 600 unreadable\n"), "counts", r)
+        # Many files, an unreadable one and a JSON Lines file among them.
+        files = []
+        for i in range(40):
+            f = os.path.join(d, "p%02d.json" % i)
+            with open(f, "w") as out:
+                out.write('{"image": [%d]%s}' % (i, ', "prompt": 1' if i % 3 == 0 else ""))
+            files.append(f)
+        args = ("validate", "--card", SEED, "-v") + tuple(files[:20]) + (
+            os.path.join(d, "missing.json"), "--jsonl", p) + tuple(files[20:])
+        one = run(*args, "-j", "1", expect=2)
+        for jobs in ("2", "4"):
+            r = run(*args, "-j", jobs, expect=2)
+            check(r.stdout == one.stdout and r.stderr == one.stderr,
+                  "files, -j %s: same output as -j 1" % jobs, r)
+
+
+def test_jobs_usage():
+    for bad in ("0", "x", "257", "-1"):
+        r = run("validate", "--card", SEED, "-j", bad, payload("llava-valid.json"), expect=2)
+        check("-j" in r.stderr, "-j %s refused" % bad, r)
 
 
 def test_deep_payload():

@@ -561,6 +561,10 @@ static void release_bind(void *s)
     llava_1_5_7b_hf_input_free(&b->value);
     cardc_result_free(b->result);
     free(b->json);
+    /* The side's schema, compiled on the first rejection and kept for the
+     * next: returned too, so every run starts cold and each allocation of
+     * that first compile is made to fail in turn. */
+    cardc_bind_cleanup(&llava_1_5_7b_hf_input_type);
     b->result = NULL;
     b->json = NULL;
 }

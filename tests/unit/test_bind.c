@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -523,9 +524,12 @@ static const char misc_schema_json[] =
     "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/"
     "node\"}}},\"required\":[\"name\"]}}}";
 
+/* Some descriptors here have a cache, as generated code does (the schema
+ * compiled once); the others have the validator compile per call. */
+static cardc_schema_cache misc_cache;
 static const char *const misc_schema_parts[] = {misc_schema_json, NULL};
 static const cardc_schema_text misc_schema = {
-    misc_schema_parts, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    misc_schema_parts, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0, &misc_cache};
 
 typedef struct misc_tags_entry {
     cardc_string key;
@@ -849,7 +853,7 @@ static const char pick_schema_json[] =
     "\"uniqueItems\":true}]}}}";
 static const char *const pick_schema_parts[] = {pick_schema_json, NULL};
 static const cardc_schema_text pick_schema = {
-    pick_schema_parts, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    pick_schema_parts, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0, NULL};
 
 typedef struct pick_n {
     int kind;
@@ -1018,9 +1022,10 @@ static const char bytes_schema_json[] =
     "values\",\"items\":{\"type\":\"number\"}},"
     "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}"
     "}}";
+static cardc_schema_cache bytes_cache;
 static const char *const bytes_schema_parts[] = {bytes_schema_json, NULL};
 static const cardc_schema_text bytes_schema = {
-    bytes_schema_parts, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    bytes_schema_parts, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0, &bytes_cache};
 
 typedef struct bytes_obj {
     bool has_loose;
@@ -1137,7 +1142,7 @@ static const char defs_schema_json[] =
     "\"dependentRequired\":{\"x\":[\"bar\"]}}";
 static const char *const defs_schema_parts[] = {defs_schema_json, NULL};
 static const cardc_schema_text defs_schema = {
-    defs_schema_parts, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
+    defs_schema_parts, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0, NULL};
 
 typedef struct defs_obj {
     bool has_alpha;
@@ -1348,6 +1353,101 @@ static void thread_cases(void)
     }
 }
 
+/* ---- rejections from 8 threads at once: the side's schema is compiled
+ * once, on first use, by whichever thread gets there first (the cache is
+ * emptied before, so the threads race to build it), and every rejection
+ * still carries the validator's message, pointer and position ---- */
+
+#define REJECT_THREADS 8
+#define REJECT_ROUNDS  100
+
+typedef struct reject_case {
+    const cardc_type *type;
+    const char *payload;
+    char pointer[256], message[512];
+    int line, column;
+} reject_case;
+
+static reject_case reject_cases[] = {
+    {IN_T, "{\"prompt\":\"p\",\"messages\":[],\"image\":[1]}", "", "", 0, 0},
+    {IN_T, "{\"prompt\":\"p\",\"image\":{\"url\":\"x\"}}", "", "", 0, 0},
+    {IN_T, "{\"image\":[1],\"messages\":[{\"role\":\"user\"}]}", "", "", 0, 0},
+    {IN_T, "{\"image\":[1],\n \"max_tokens\":\"512\"}", "", "", 0, 0},
+    {IN_T, "42", "", "", 0, 0},
+    {&misc_type, "{\"color\":\"red\",\"cond\":{\"a\":1}}", "", "", 0, 0},
+};
+#define REJECT_CASES (sizeof reject_cases / sizeof reject_cases[0])
+
+static pthread_barrier_t reject_gate;
+
+static int reject_once(reject_case *c, cardc_error *err)
+{
+    unsigned char value[512];
+    cardc_status st;
+
+    memset(value, 0, sizeof value);
+    cardc_error_clear(err);
+    st = cardc_bind_decode(c->type, value, c->payload, strlen(c->payload), NULL, err);
+    cardc_bind_free(c->type, value);
+    return st == CARDC_E_INVALID;
+}
+
+static void *reject_thread(void *arg)
+{
+    int *fails = arg;
+    cardc_error err;
+
+    pthread_barrier_wait(&reject_gate);
+    for (int round = 0; round < REJECT_ROUNDS; round++) {
+        for (size_t i = 0; i < REJECT_CASES; i++) {
+            reject_case *c = &reject_cases[i];
+            if (!reject_once(c, &err) || strcmp(err.pointer, c->pointer) != 0 ||
+                strcmp(err.message, c->message) != 0 || err.line != c->line ||
+                err.column != c->column)
+                (*fails)++;
+        }
+    }
+    return NULL;
+}
+
+static void threaded_rejections(void)
+{
+    pthread_t th[REJECT_THREADS];
+    int fails[REJECT_THREADS] = {0};
+    cardc_error err;
+
+    /* what one thread alone reports */
+    for (size_t i = 0; i < REJECT_CASES; i++) {
+        reject_case *c = &reject_cases[i];
+        CHECK_MSG(reject_once(c, &err), "%s: rejected", c->payload);
+        CHECK_MSG(err.message[0] != '\0', "%s: a message", c->payload);
+        snprintf(c->pointer, sizeof c->pointer, "%s", err.pointer);
+        snprintf(c->message, sizeof c->message, "%s", err.message);
+        c->line = err.line;
+        c->column = err.column;
+    }
+    /* the state is kept on the side's cache, and cleanup empties it */
+    CHECK(atomic_load(&IN_T->schema->cache->state) != NULL);
+    CHECK(atomic_load(&misc_type.schema->cache->state) != NULL);
+    cardc_bind_cleanup(IN_T);
+    cardc_bind_cleanup(&misc_type);
+    cardc_bind_cleanup(&misc_type); /* twice: nothing left to free */
+    cardc_bind_cleanup(&pick_type); /* no cache: nothing to do */
+    cardc_bind_cleanup(NULL);
+    CHECK(atomic_load(&IN_T->schema->cache->state) == NULL);
+
+    CHECK(pthread_barrier_init(&reject_gate, NULL, REJECT_THREADS) == 0);
+    for (int i = 0; i < REJECT_THREADS; i++)
+        CHECK(pthread_create(&th[i], NULL, reject_thread, &fails[i]) == 0);
+    for (int i = 0; i < REJECT_THREADS; i++) {
+        pthread_join(th[i], NULL);
+        CHECK_MSG(fails[i] == 0, "thread %d: %d of %zu rejections differ", i, fails[i],
+                  (size_t)REJECT_ROUNDS * REJECT_CASES);
+    }
+    pthread_barrier_destroy(&reject_gate);
+    CHECK(atomic_load(&IN_T->schema->cache->state) != NULL);
+}
+
 /* A side whose schema needs other documents: a remote "$ref" (at the root
  * and below it) and a custom meta-schema, all embedded as resources. */
 static const cardc_resource_text remote_resources[] = {
@@ -1370,7 +1470,8 @@ static const cardc_schema_text remote_schema = {
     CARDC_DIALECT_2020_12,
     0,
     remote_resources,
-    2};
+    2,
+    NULL};
 static const cardc_type remote_n_type = {.kind = CARDC_KIND_JSON,
                                          .flags = CARDC_TYPE_RESIDUAL,
                                          .c_name = "cardc_json",
@@ -1395,7 +1496,8 @@ static const cardc_schema_text bare_schema = {
     CARDC_DIALECT_2020_12,
     0,
     NULL,
-    0};
+    0,
+    NULL};
 static const cardc_type bare_n_type = {.kind = CARDC_KIND_JSON,
                                        .flags = CARDC_TYPE_RESIDUAL,
                                        .c_name = "cardc_json",
@@ -1527,6 +1629,7 @@ int main(void)
     defaults_cases();
     duplicate_key_cases();
     thread_cases();
+    threaded_rejections();
     cardc_schema_free(seed_ref);
     cardc_schema_free(misc_ref);
     return check_summary();

@@ -27,7 +27,7 @@ static const char open_schema_json[] =
 
 static const char *const open_schema_parts[] = {open_schema_json, NULL};
 static const cardc_schema_text open_schema = {
-    open_schema_parts, "open.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    open_schema_parts, "open.json", CARDC_DIALECT_AUTO, 0, NULL, 0, NULL};
 
 typedef struct open_obj {
     bool has_a;

@@ -46,7 +46,7 @@ extern "C" {
 
 /* Bumped whenever the descriptor layout changes; generated headers check it
  * and refuse to compile against another libcardc ("regenerate"). */
-#define CARDC_BIND_ABI 4
+#define CARDC_BIND_ABI 5
 
 /* What every generated T_INIT expands to: an empty value (every member
  * absent, unions NONE, enums unset). {} in C++, where 0 does not convert to
@@ -293,6 +293,21 @@ typedef struct cardc_resource_text {
     const char *const *json_parts; /* the document as JSON text, in pieces */
 } cardc_resource_text;
 
+/* What libcardc builds on demand for one side's schema: the schema compiled
+ * once, when a rejection must be explained (or a residual keyword checked),
+ * then shared by every thread. Generated code defines one per side, zeroed
+ * (static storage), and points the side's cardc_schema_text at it; only
+ * libcardc reads or writes it, with atomic operations. The memory stays
+ * reachable from it until exit (leak checkers do not count it);
+ * cardc_bind_cleanup() returns it earlier. */
+typedef struct cardc_schema_cache {
+#ifdef __cplusplus
+    void *state; /* same size and representation; C++ never touches it */
+#else
+    _Atomic(void *) state;
+#endif
+} cardc_schema_cache;
+
 /* The JSON Schema text of one side of a model, embedded in generated code. */
 typedef struct cardc_schema_text {
     const char *const *json_parts; /* the side's schema as JSON text, in pieces */
@@ -303,6 +318,9 @@ typedef struct cardc_schema_text {
      * meta-schemas), registered before the schema is compiled. */
     const cardc_resource_text *resources;
     size_t resource_count;
+    /* Mutable state behind the const descriptors (see cardc_schema_cache);
+     * NULL: the schema is compiled for each call that needs it. */
+    cardc_schema_cache *cache;
 } cardc_schema_text;
 
 /* Compiles the embedded schema of one side (its resources registered, its
@@ -362,6 +380,14 @@ CARDC_API cardc_status cardc_bind_encode(const cardc_type *t, const void *value,
  * CARDC_E_INVALID (or a failure code). Borrows everything. */
 CARDC_API cardc_status cardc_bind_validate(const cardc_type *t, const void *value,
                                            cardc_result *result, cardc_error *err);
+
+/* Frees what libcardc built on demand for t's side (the compiled schema in
+ * its cardc_schema_cache, shared by every type of that side). Never needed
+ * before exit; call it before unloading code that holds generated
+ * descriptors (dlclose), or to return the memory, at a moment when no other
+ * thread uses a type of that side. Using the side again rebuilds it.
+ * NULL-safe. */
+CARDC_API void cardc_bind_cleanup(const cardc_type *t);
 
 /* ---- Model descriptors ------------------------------------------------- */
 

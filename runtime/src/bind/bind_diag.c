@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* Binding engine: the JSON Schema validator as the reference. It decides
  * what the inline checks defer and explains every rejection, so a binding
- * reports exactly what `cardc validate` reports. Schemas are compiled on
- * demand, per call: no caches outlive it, no global state. */
+ * reports exactly what `cardc validate` reports. A generated side's schema
+ * is compiled once and kept in its cardc_schema_cache (bind_cache.c); a
+ * descriptor without one (written by hand) has it compiled per call. */
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,20 +104,39 @@ static cardc_status embedded_registry(const cardc_schema_text *text, const char 
 }
 
 /* The registry the side's schema compiles against: the embedded resources,
- * and the schema itself under MODEL_URI (for subschemas). Built once per
- * call. */
-static cardc_status make_registry(bind_diag *d, const cardc_type *t, cardc_error *err)
+ * and the schema itself (doc) under MODEL_URI (for subschemas). */
+static cardc_status make_registry(const cardc_type *t, struct json_object *doc,
+                                  cardc_registry **out, cardc_error *err)
+{
+    cardc_registry *registry = NULL;
+    cardc_status st = embedded_registry(t->schema, t->c_name ? t->c_name : "?", &registry, err);
+
+    if (st == CARDC_OK)
+        st = cardc_registry_add(registry, MODEL_URI, doc, err);
+    if (st != CARDC_OK) {
+        cardc_registry_free(registry);
+        registry = NULL;
+    }
+    *out = registry;
+    return st;
+}
+
+cardc_status cardc__bind_side_load(const cardc_type *t, struct json_object **doc,
+                                   cardc_registry **registry, cardc_error *err)
 {
     cardc_status st;
 
-    if (d->registry)
-        return CARDC_OK;
-    st = embedded_registry(t->schema, t->c_name ? t->c_name : "?", &d->registry, err);
+    *doc = NULL;
+    *registry = NULL;
+    if (!t->schema || !t->schema->json_parts)
+        return cardc__error(err, CARDC_E_SCHEMA, "type %s carries no schema text",
+                            t->c_name ? t->c_name : "?");
+    st = parse_embedded(t->c_name ? t->c_name : "?", "schema", t->schema->json_parts, doc, err);
     if (st == CARDC_OK)
-        st = cardc_registry_add(d->registry, MODEL_URI, d->doc, err);
+        st = make_registry(t, *doc, registry, err);
     if (st != CARDC_OK) {
-        cardc_registry_free(d->registry);
-        d->registry = NULL;
+        json_object_put(*doc);
+        *doc = NULL;
     }
     return st;
 }
@@ -157,33 +177,21 @@ cardc_status cardc_schema_text_compile(const cardc_schema_text *text, cardc_sche
     return cardc__error_leave(err, schema_text_compile_body(text, out, err));
 }
 
-static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err)
+cardc_schema *cardc__bind_side_compile(const cardc_type *t, struct json_object *doc,
+                                       const cardc_registry *registry, cardc_error *err)
 {
     const char *pointer = t->pointer ? t->pointer : "";
     cardc_schema_options so;
     cardc_schema *s = NULL;
     cardc_status st;
 
-    if (!t->schema || !t->schema->json_parts) {
-        cardc__error(err, CARDC_E_SCHEMA, "type %s carries no schema text",
-                     t->c_name ? t->c_name : "?");
-        return NULL;
-    }
-    for (size_t i = 0; i < d->ncompiled; i++)
-        if (strcmp(d->compiled[i].pointer, pointer) == 0)
-            return d->compiled[i].schema;
-    if (!d->doc && parse_embedded(t->c_name ? t->c_name : "?", "schema", t->schema->json_parts,
-                                  &d->doc, err) != CARDC_OK)
-        return NULL;
-    if (make_registry(d, t, err) != CARDC_OK)
-        return NULL;
     cardc_schema_options_init(&so);
     so.dialect = t->schema->dialect;
     so.flags = t->schema->schema_flags;
-    so.registry = d->registry;
+    so.registry = registry;
     if (!*pointer) {
         /* the root itself, so keyword locations match `cardc validate --card` */
-        st = cardc_schema_compile(d->doc, &so, &s, err);
+        st = cardc_schema_compile(doc, &so, &s, err);
     } else {
         struct json_object *ref = NULL;
         char *frag = fragment(pointer), *uri = NULL;
@@ -205,7 +213,24 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
         free(frag);
         free(uri);
     }
-    if (st != CARDC_OK)
+    return st == CARDC_OK ? s : NULL;
+}
+
+/* t's subschema: from the side's cache, else compiled for this call (kept
+ * in d until cardc__bind_diag_free). */
+static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err)
+{
+    const char *pointer = t->pointer ? t->pointer : "";
+    cardc_schema *s;
+
+    if (t->schema && t->schema->cache)
+        return cardc__bind_cache_schema(t, err);
+    for (size_t i = 0; i < d->ncompiled; i++)
+        if (strcmp(d->compiled[i].pointer, pointer) == 0)
+            return d->compiled[i].schema;
+    if (!d->doc && cardc__bind_side_load(t, &d->doc, &d->registry, err) != CARDC_OK)
+        return NULL;
+    if (!(s = cardc__bind_side_compile(t, d->doc, d->registry, err)))
         return NULL;
     if (d->ncompiled == sizeof d->compiled / sizeof d->compiled[0]) {
         /* full: drop the oldest rather than grow without bound */

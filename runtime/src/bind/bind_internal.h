@@ -103,8 +103,8 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
 
 /* ---- the validator (bind_diag.c) ---- */
 
-/* Compiles t's subschema (from t->schema) on demand; one per call, never
- * cached across calls. */
+/* Per call: t's subschema compiled for the call when t's side has no
+ * cardc_schema_cache (descriptors written by hand); unused otherwise. */
 typedef struct bind_diag {
     struct cardc_registry *registry;
     struct json_object *doc;
@@ -116,6 +116,24 @@ typedef struct bind_diag {
 } bind_diag;
 
 void cardc__bind_diag_free(bind_diag *d);
+
+/* The side's schema document (parsed from t->schema) and the registry it
+ * compiles against (its embedded resources, and itself for subschemas).
+ * Ownership: both the caller's, NULL on failure (err filled). */
+cardc_status cardc__bind_side_load(const cardc_type *t, struct json_object **doc,
+                                   struct cardc_registry **registry, cardc_error *err);
+/* Compiles t's subschema (t->pointer) of doc. Ownership: the caller's; doc
+ * and registry must outlive it. NULL on failure (err filled). */
+struct cardc_schema *cardc__bind_side_compile(const cardc_type *t, struct json_object *doc,
+                                              const struct cardc_registry *registry,
+                                              cardc_error *err);
+
+/* ---- the compiled schemas of a side, kept (bind_cache.c) ---- */
+
+/* t's subschema compiled once, from t->schema->cache (which must be set):
+ * built on first use, then shared by every thread and every call. Owned by
+ * the cache (cardc_bind_cleanup frees it). NULL on failure (err filled). */
+struct cardc_schema *cardc__bind_cache_schema(const cardc_type *t, cardc_error *err);
 
 /* Validates text[0..len) against t's subschema. Returns 1 valid, 0 invalid
  * (result, if given, holds the errors), -1 on failure (err filled: malformed

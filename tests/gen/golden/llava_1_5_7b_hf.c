@@ -28,9 +28,11 @@ static const char *const llava_1_5_7b_hf_input_schema_json[] = {
     "\"messages\"]},\"errorMessage\":{\"not\":\"\\\"prompt\\\" and \\\"messages\\\" are mutually "
     "exclusive\"}}]}",
     NULL};
+static cardc_schema_cache llava_1_5_7b_hf_input_cache;
 static const cardc_schema_text llava_1_5_7b_hf_input_schema = {
     .json_parts = llava_1_5_7b_hf_input_schema_json,
-    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/input"};
+    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/input",
+    .cache = &llava_1_5_7b_hf_input_cache};
 
 /* The output schema, compact JSON (97 bytes): what the validator checks
  * (residual keywords, diagnostics). */
@@ -38,9 +40,11 @@ static const char *const llava_1_5_7b_hf_output_schema_json[] = {
     "{\"type\":\"object\",\"contentType\":\"application/json\",\"properties\":{\"description\":{"
     "\"type\":\"string\"}}}",
     NULL};
+static cardc_schema_cache llava_1_5_7b_hf_output_cache;
 static const cardc_schema_text llava_1_5_7b_hf_output_schema = {
     .json_parts = llava_1_5_7b_hf_output_schema_json,
-    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/output"};
+    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/output",
+    .cache = &llava_1_5_7b_hf_output_cache};
 
 /* ---- Descriptors ---------------------------------------------------- */
 

@@ -32,8 +32,8 @@
 #include "cardc/client.h"
 #endif
 
-#if CARDC_BIND_ABI != 4
-#error "generated for libcardc binding ABI 4: regenerate with this libcardc's cardc gen"
+#if CARDC_BIND_ABI != 5
+#error "generated for libcardc binding ABI 5: regenerate with this libcardc's cardc gen"
 #endif
 
 #ifdef __cplusplus
