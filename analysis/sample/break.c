@@ -208,7 +208,14 @@ static bool change_container(const site *st, json_object *v)
     case BREAK_ADD_MEMBER: return object && add_members(v, 0);
     case BREAK_MAX_PROPERTIES: return object && add_members(v, st->param);
     case BREAK_MIN_PROPERTIES: return object && drop_members(v, st->param);
-    case BREAK_MAX_ITEMS: return array && append_copies(v, n ? n - 1 : 0, st->param, 1);
+    case BREAK_MAX_ITEMS:
+        if (array && st->has_value) {
+            json_object_array_add(v, json_object_get(st->value));
+            n++;
+            if ((double)n > st->param)
+                return true;
+        }
+        return array && append_copies(v, n ? n - 1 : 0, st->param, 1);
     case BREAK_ADD_ELEMENT:
         if (!array)
             return false;

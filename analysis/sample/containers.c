@@ -415,7 +415,7 @@ static size_t array_length(gen_ctx *c, const slist *l, const char *instance, siz
     n = c->mode == 0 || c->depth >= OPTIONAL_DEPTH ? lo
         : c->mode == 1                             ? hi
                                                    : lo + (size_t)(ctx_rand(c) % (hi - lo + 1));
-    if (mx && n > 0)
+    if (mx)
         ctx_site(c, BREAK_MAX_ITEMS, instance, ctx_ptr(c, lmax, "maxItems"),
                  json_object_get_double(mx));
     if (min > 0)
@@ -439,6 +439,37 @@ static void array_sites(gen_ctx *c, const slist *l, const char *instance, size_t
                  json_object_get_double(v));
 }
 
+/* One more element, built like element n, for the maxItems break: a copy
+ * of an element would also break uniqueItems. */
+static void spare_element(gen_ctx *c, const slist *l, const char *instance, size_t n)
+{
+    site *st = NULL;
+    slist child = {0};
+    json_object *v;
+    bool built;
+
+    for (size_t i = 0; i < c->n_sites && !st; i++)
+        if (c->sites[i].kind == BREAK_MAX_ITEMS && c->sites[i].instance == instance)
+            st = &c->sites[i];
+    if (!st || c->failed)
+        return;
+    element_views(c, l, n, &child);
+    v = gen_detached(c, &child, ctx_fmt(c, "%s/%zu", instance, n), &built);
+    slist_free(&child);
+    /* gen_detached may have grown the sites: find it again */
+    for (size_t i = 0; i < c->n_sites; i++)
+        if (c->sites[i].kind == BREAK_MAX_ITEMS && c->sites[i].instance == instance) {
+            st = &c->sites[i];
+            break;
+        }
+    if (built && !st->has_value) {
+        st->value = v;
+        st->has_value = true;
+        return;
+    }
+    json_object_put(v);
+}
+
 json_object *gen_array(gen_ctx *c, const slist *l, const char *instance)
 {
     json_object *out = json_object_new_array();
@@ -455,5 +486,6 @@ json_object *gen_array(gen_ctx *c, const slist *l, const char *instance)
         slist_free(&child);
     }
     array_sites(c, l, instance, n, need);
+    spare_element(c, l, instance, n);
     return out;
 }

@@ -95,12 +95,33 @@ static const char *const NOT_CONSTRUCTED[] = {
     "uniqueItems",   "contentSchema",         "contentEncoding",  "contentMediaType", "format",
     "errorMessage"};
 
-static bool constructed(const char *keyword)
+static const char *not_constructed(const char *token, size_t len)
 {
     for (size_t i = 0; i < sizeof NOT_CONSTRUCTED / sizeof NOT_CONSTRUCTED[0]; i++)
-        if (strcmp(keyword, NOT_CONSTRUCTED[i]) == 0)
-            return false;
-    return true;
+        if (strlen(NOT_CONSTRUCTED[i]) == len && strncmp(token, NOT_CONSTRUCTED[i], len) == 0)
+            return NOT_CONSTRUCTED[i];
+    return NULL;
+}
+
+/* The first keyword on an error's path values are not constructed for
+ * (member names after "properties" and the like are skipped), or NULL. */
+static const char *unconstructed_on(const char *path)
+{
+    static const char *const named[] = {"properties",  "patternProperties", "$defs",
+                                        "definitions", "dependentSchemas",  "dependencies"};
+    bool name_next = false;
+
+    while (*path == '/') {
+        const char *tok = ++path, *hit;
+        size_t len = strcspn(tok, "/");
+        path += len;
+        if (!name_next && (hit = not_constructed(tok, len)))
+            return hit;
+        name_next = false;
+        for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+            name_next |= strlen(named[i]) == len && strncmp(tok, named[i], len) == 0;
+    }
+    return NULL;
 }
 
 /* Why an attempt failed: the generator's reason, or the validator's last
@@ -114,11 +135,12 @@ static void why(sample_gen *g, const gen_ctx *c, bool built, char *msg, size_t s
     if (!built || !u) {
         snprintf(msg, size, "%s", c->reason[0] ? c->reason : "out of memory");
         snprintf(loc, loc_size, "%s", c->reason_loc);
-    } else if (!constructed(u->keyword)) {
+    } else if (unconstructed_on(u->keyword_location)) {
         snprintf(msg, size,
                  "cardc sample does not construct values for \"%s\", and no value built "
                  "passes it (%s: %s)",
-                 u->keyword, u->keyword_location[0] ? u->keyword_location : "(root)", u->message);
+                 unconstructed_on(u->keyword_location),
+                 u->keyword_location[0] ? u->keyword_location : "(root)", u->message);
         snprintf(loc, loc_size, "%s", u->keyword_location);
     } else {
         snprintf(msg, size,
@@ -147,7 +169,7 @@ static bool has_one_of_error(const sample_gen *g)
 /* Attempt a of sample index into *v, validated: true when valid. When a
  * oneOf refuses it, the attempt is made again with the branches not chosen
  * poisoned (c->exclude). On false, c and g->result say why. */
-static bool attempt(sample_gen *g, unsigned index, unsigned a, bool huge, gen_ctx *c,
+static bool attempt(sample_gen *g, unsigned index, unsigned a, bool invalid, gen_ctx *c,
                     json_object **v)
 {
     for (int exclude = 0; exclude < 2; exclude++) {
@@ -156,7 +178,11 @@ static bool attempt(sample_gen *g, unsigned index, unsigned a, bool huge, gen_ct
             ctx_free(c);
         }
         ctx_init(c, g->doc, &g->shared, g->seed, index, a);
-        c->huge = c->huge && huge;
+        if (invalid) {
+            /* Broken from the larger shapes, which have more to break. */
+            c->huge = false;
+            c->mode = a == 0 && index % 2 == 0 ? 1 : 2;
+        }
         c->exclude = exclude;
         *v = build(g, c);
         if (c->failed)
@@ -179,7 +205,7 @@ cardc_status sample_valid(sample_gen *g, unsigned index, json_object **out, card
     for (unsigned a = 0; a < MAX_ATTEMPTS; a++) {
         gen_ctx c;
         json_object *v = NULL;
-        if (attempt(g, index, a, true, &c, &v)) {
+        if (attempt(g, index, a, false, &c, &v)) {
             ctx_free(&c);
             *out = v;
             return CARDC_OK;
@@ -292,7 +318,7 @@ cardc_status sample_invalid(sample_gen *g, unsigned index, json_object **out, sa
         gen_ctx c;
         json_object *v = NULL;
         bool broken = false;
-        if (attempt(g, index, a, false, &c, &v)) {
+        if (attempt(g, index, a, true, &c, &v)) {
             broken = break_one(g, &c, v, index + a, out, label);
             unbreakable = true;
         } else {

@@ -116,8 +116,9 @@ typedef struct site {
     const char *text;     /* member name for REQUIRED; arena or NULL */
     double param;
     bool integer;       /* the value must stay an integer (type integer) */
-    json_object *value; /* BREAK_REPLACE: the replacement (owned; NULL is JSON null) */
-    bool has_value;     /* BREAK_REPLACE: value is set */
+    json_object *value; /* BREAK_REPLACE: the replacement; BREAK_MAX_ITEMS: an
+                         * element to append (owned; NULL is JSON null) */
+    bool has_value;     /* value is set */
 } site;
 
 typedef struct gen_ctx {
@@ -182,6 +183,10 @@ json_object *gen_string(gen_ctx *c, const slist *l, const char *instance);
 json_object *gen_number(gen_ctx *c, const slist *l, const char *instance, bool integer);
 json_object *gen_object(gen_ctx *c, const slist *l, const char *instance);
 json_object *gen_array(gen_ctx *c, const slist *l, const char *instance);
+/* A value built from l whose break sites and failure are dropped: a value
+ * to break something with (it need not exist). *ok says whether one was
+ * built (NULL is also JSON null). */
+json_object *gen_detached(gen_ctx *c, const slist *l, const char *instance, bool *ok);
 /* The JSON types a "type" value names (T_*), 0 for none. */
 unsigned type_mask(const json_object *t);
 /* A value of a type outside mask, or NULL when only null is left (which

@@ -278,7 +278,9 @@ json_object *gen_number(gen_ctx *c, const slist *l, const char *instance, bool i
     side(c, l, instance, true, &r);
     side(c, l, instance, false, &r);
     if (r.has_lo && r.has_hi && (r.lo > r.hi || (r.lo == r.hi && (r.ex_lo || r.ex_hi)))) {
-        ctx_fail(c, instance, "the bounds %g and %g leave no number", r.lo, r.hi);
+        const site *lower = c->n_sites >= 2 ? &c->sites[c->n_sites - 2] : NULL;
+        ctx_fail(c, lower ? lower->keyword : instance, "the bounds %g and %g leave no number", r.lo,
+                 r.hi);
         return NULL;
     }
     v = pick_number(c, &r, integer);

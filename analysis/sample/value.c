@@ -206,28 +206,33 @@ static json_object *gen_typed(gen_ctx *c, const slist *l, const char *instance, 
     }
 }
 
-/* One value "not" at view v refuses, as a site replacing the value: what
- * breaks "not" alone. Built like any value from the not-schema, its sites
- * and failures dropped (it need not exist). */
-static void not_site(gen_ctx *c, const sview *v, const json_object * not, const char *instance)
+json_object *gen_detached(gen_ctx *c, const slist *l, const char *instance, bool *ok)
 {
     size_t saved = c->n_sites;
-    const char *loc = ctx_ptr(c, v->loc, "not");
-    slist nl = {0};
-    json_object *value = NULL;
-    bool built;
-    site *st;
+    json_object *value = c->failed ? NULL : gen_value(c, l, instance);
 
-    expand(c, &nl, not, loc);
-    if (!c->failed)
-        value = gen_value(c, &nl, instance);
-    slist_free(&nl);
-    built = !c->failed;
+    *ok = !c->failed;
     for (size_t k = saved; k < c->n_sites; k++)
         json_object_put(c->sites[k].value);
     c->n_sites = saved;
     c->failed = false;
     c->reason[0] = c->reason_loc[0] = 0;
+    return value;
+}
+
+/* One value "not" at view v refuses, as a site replacing the value: what
+ * breaks "not" alone. Built like any value from the not-schema. */
+static void not_site(gen_ctx *c, const sview *v, const json_object * not, const char *instance)
+{
+    const char *loc = ctx_ptr(c, v->loc, "not");
+    slist nl = {0};
+    json_object *value;
+    bool built;
+    site *st;
+
+    expand(c, &nl, not, loc);
+    value = gen_detached(c, &nl, instance, &built);
+    slist_free(&nl);
     if (built && (st = ctx_site(c, BREAK_REPLACE, instance, loc, 0))) {
         st->value = value;
         st->has_value = true;
@@ -271,7 +276,10 @@ json_object *gen_value(gen_ctx *c, const slist *l, const char *instance)
         }
     }
     if (c->depth >= MAX_VALUE_DEPTH) {
-        ctx_fail(c, l->n ? l->v[0].loc : "",
+        /* Located at the first "$ref" of the path: where the cycle starts
+         * (the whole path is MAX_VALUE_DEPTH levels long). */
+        const char *loc = l->n ? l->v[0].loc : "", *ref = strstr(loc, "/$ref");
+        ctx_fail(c, ref ? ctx_fmt(c, "%.*s", (int)(ref - loc + 5), loc) : loc,
                  "the schema requires values nested deeper than "
                  "%d levels (a recursive \"$ref\" without a way out)",
                  MAX_VALUE_DEPTH);
