@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "sample_internal.h"
-#include "schema/uri.h"
 
 /* A schema carrying every applicator of a cyclic reference chain repeats
  * itself well before this many views at one location. */
@@ -52,12 +51,11 @@ const json_object *slist_find(const slist *l, const char *kw, const char **loc)
 /* Where a reference of schema s leads: resolved against s's base URI and
  * looked up among the documents the compiled schema uses; NULL when it
  * leads nowhere (*abs_out, when given, gets the absolute URI: heap). */
-static const json_object *lookup(gen_ctx *c, const json_object *s, const char *ref, char **abs_out)
+static const json_object *lookup(gen_ctx *c, const json_object *s, const char *ref,
+                                 char **abs_out)
 {
-    const ref_index *ix = &c->shared->refs;
-    const char *base = ref_index_base(ix, s);
-    char *abs = cardc__uri_resolve(base ? base : "", ref);
-    const json_object *t = abs ? ref_index_resolve(ix, abs) : NULL;
+    char *abs = NULL;
+    const json_object *t = ref_index_lookup(&c->shared->refs, s, ref, &abs);
 
     if (!abs)
         c->failed = true;

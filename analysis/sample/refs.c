@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sample_internal.h"
+#include <json-c/json.h>
+
+#include "refs.h"
 #include "schema/uri.h"
 
 /* Members whose values are data, not schemas: not searched for "$id". */
@@ -230,4 +232,18 @@ const json_object *ref_index_resolve(const ref_index *ix, const char *abs)
         return find(ix, abs, strlen(abs)); /* an anchor */
     doc = find(ix, abs, hash);
     return doc ? ref_walk_pointer(doc, abs + hash + 1) : NULL;
+}
+
+const json_object *ref_index_lookup(const ref_index *ix, const json_object *from, const char *ref,
+                                    char **abs_out)
+{
+    const char *base = ref_index_base(ix, from);
+    char *abs = cardc__uri_resolve(base ? base : "", ref);
+    const json_object *t = abs ? ref_index_resolve(ix, abs) : NULL;
+
+    if (abs_out)
+        *abs_out = abs;
+    else
+        free(abs);
+    return t;
 }

@@ -16,6 +16,7 @@ struct sample_gen {
     uint64_t seed;
     cardc_result *result;
     gen_shared shared;
+    const json_object *start; /* where samples are built from: doc or a subschema */
 };
 
 cardc_status sample_gen_new(const json_object *document, const cardc_schema *compiled,
@@ -30,6 +31,7 @@ cardc_status sample_gen_new(const json_object *document, const cardc_schema *com
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     }
     g->doc = document;
+    g->start = document;
     g->compiled = compiled;
     g->seed = seed;
     if ((st = cardc_result_new(&g->result, err)) != CARDC_OK) {
@@ -54,6 +56,11 @@ void sample_gen_free(sample_gen *g)
     free(g);
 }
 
+void sample_gen_start(sample_gen *g, const json_object *start)
+{
+    g->start = start;
+}
+
 void sample_label_free(sample_label *label)
 {
     free(label->keyword_location);
@@ -67,7 +74,7 @@ static json_object *build(const sample_gen *g, gen_ctx *c)
     slist l = {0};
     json_object *v;
 
-    expand(c, &l, g->doc, "");
+    expand(c, &l, g->start, "");
     v = c->failed ? NULL : gen_value(c, &l, "");
     slist_free(&l);
     if (c->failed) {

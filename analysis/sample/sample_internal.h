@@ -9,6 +9,7 @@
 
 #include <json-c/json.h>
 
+#include "refs.h"
 #include "sample.h"
 
 /* One schema that applies, with its evaluation path (keywordLocation of the
@@ -34,40 +35,6 @@ enum {
     T_INTEGER = 64,
     T_ALL = 127
 };
-
-/* ---- references (refs.c) ---- */
-typedef struct ref_resource {
-    char *uri; /* absolute, "uri#anchor" for anchors */
-    const json_object *node;
-} ref_resource;
-
-typedef struct ref_node {
-    const json_object *node;
-    const char *base;
-} ref_node;
-
-/* Every document the compiled schema uses, by resource and anchor URI, and
- * every subschema's base URI. */
-typedef struct ref_index {
-    ref_resource *res;
-    size_t n_res, cap_res;
-    ref_node *nodes; /* sorted by node */
-    size_t n_nodes, cap_nodes;
-    char **strings;
-    size_t n_strings, cap_strings;
-} ref_index;
-
-/* Ownership: ix borrows root and compiled's documents; ref_index_free.
- * 0, or -1 when out of memory. */
-int ref_index_build(ref_index *ix, const json_object *root, const cardc_schema *compiled);
-void ref_index_free(ref_index *ix);
-/* The base URI inside a subschema of the indexed documents, or NULL. */
-const char *ref_index_base(const ref_index *ix, const json_object *node);
-/* The subschema an absolute URI ("...#/pointer", "...#anchor") names, or NULL. */
-const json_object *ref_index_resolve(const ref_index *ix, const char *abs);
-/* Walks a JSON Pointer fragment ("/definitions/a~1b", percent-escapes
- * decoded); NULL when it leads nowhere. */
-const json_object *ref_walk_pointer(const json_object *node, const char *p);
 
 /* ---- patterns (match.c) ---- */
 /* Compiled "pattern"s, kept across samples. */
