@@ -51,8 +51,7 @@ const json_object *slist_find(const slist *l, const char *kw, const char **loc)
 /* Where a reference of schema s leads: resolved against s's base URI and
  * looked up among the documents the compiled schema uses; NULL when it
  * leads nowhere (*abs_out, when given, gets the absolute URI: heap). */
-static const json_object *lookup(gen_ctx *c, const json_object *s, const char *ref,
-                                 char **abs_out)
+static const json_object *lookup(gen_ctx *c, const json_object *s, const char *ref, char **abs_out)
 {
     char *abs = NULL;
     const json_object *t = ref_index_lookup(&c->shared->refs, s, ref, &abs);

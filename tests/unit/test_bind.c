@@ -754,8 +754,10 @@ static void misc_cases(cardc_schema *ref)
         "{\"color\":\"red\",\"items\":[{\"id\":1},{}]}",
         "{\"color\":\"red\",\"cond\":{\"a\":1}}",
         "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"children\":[]}]}}",
-        "{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"x\",\"children\":[{"
-        "\"name\":5}]}]}}",
+        /* parenthesised: one element split over two lines, which clang's
+         * -Wstring-concatenation takes for a missing comma otherwise */
+        ("{\"color\":\"red\",\"tree\":{\"name\":\"r\",\"children\":[{\"name\":\"x\",\"children\":[{"
+         "\"name\":5}]}]}}"),
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         expect_reject(ref, &misc_type, bad[i]);
