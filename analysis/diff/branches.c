@@ -184,9 +184,8 @@ static json_object *branches_of(const json_object *s, const char *kw)
     return json_object_is_type(v, json_type_array) ? v : NULL;
 }
 
-static void compare_union(diff_run *run, const json_object *o, const char *po,
-                          const json_object *n, const char *pn, const char *kw,
-                          const char *other, int depth)
+static void compare_union(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                          const char *pn, const char *kw, const char *other, int depth)
 {
     json_object *lo = branches_of(o, kw), *ln = branches_of(n, kw);
     const char *kn = kw;
@@ -228,7 +227,9 @@ static void compare_all_of(diff_run *run, const json_object *o, const char *po,
         return;
     if (!lo || !ln || json_object_array_length(lo) != json_object_array_length(ln)) {
         diff_sampled(run, DIFF_KEYWORD_CHANGED, o, po, n, pn, "allOf",
-                     !lo ? "allOf added" : !ln ? "allOf removed" : "allOf members added or removed");
+                     !lo   ? "allOf added"
+                     : !ln ? "allOf removed"
+                           : "allOf members added or removed");
         return;
     }
     qo = diff_ptr(po, "allOf");
@@ -236,8 +237,8 @@ static void compare_all_of(diff_run *run, const json_object *o, const char *po,
     for (size_t i = 0; qo && qn && i < json_object_array_length(lo); i++) {
         char *a = diff_ptr_index(qo, i), *b = diff_ptr_index(qn, i);
         if (a && b)
-            diff_node(run, json_object_array_get_idx(lo, i), a, json_object_array_get_idx(ln, i),
-                      b, depth + 1);
+            diff_node(run, json_object_array_get_idx(lo, i), a, json_object_array_get_idx(ln, i), b,
+                      depth + 1);
         free(a);
         free(b);
     }

@@ -197,8 +197,8 @@ static void same_type(capi *x, const gen_type *a, const gen_type *b)
         diff_emit_side(x->run, a->side, DIFF_C_TYPE_RENAMED, a->pointer, b->pointer,
                        "%s -> %s (and its functions)", a->name, b->name);
     if (a->kind != b->kind) {
-        diff_emit_side(x->run, a->side, DIFF_C_TYPE_CHANGED, a->pointer, b->pointer,
-                       "%s: %s -> %s", b->name, gen_kind_words(a), gen_kind_words(b));
+        diff_emit_side(x->run, a->side, DIFF_C_TYPE_CHANGED, a->pointer, b->pointer, "%s: %s -> %s",
+                       b->name, gen_kind_words(a), gen_kind_words(b));
         return;
     }
     if (a->kind == CARDC_KIND_OBJECT)

@@ -9,9 +9,9 @@
 #include "diff_internal.h"
 
 /* Absent means true: compared as subschemas either way. */
-static const char *const ABSENT_TRUE[] = {"additionalItems",  "propertyNames",
-                                          "then",             "else",
-                                          "unevaluatedItems", "unevaluatedProperties"};
+static const char *const ABSENT_TRUE[] = {
+    "additionalItems",  "propertyNames",        "then", "else",
+    "unevaluatedItems", "unevaluatedProperties"};
 /* Objects of subschemas, compared by key. */
 static const char *const BY_KEY[] = {"patternProperties", "dependentSchemas"};
 /* Compared by value; a change is sampled. */
@@ -100,8 +100,8 @@ static json_object *tuple(const json_object *s, const char **kw)
     return json_object_is_type(t, json_type_array) ? t : NULL;
 }
 
-static void compare_items(diff_run *run, const json_object *o, const char *po,
-                          const json_object *n, const char *pn, int depth)
+static void compare_items(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                          const char *pn, int depth)
 {
     const char *ko, *kn;
     json_object *to = tuple(o, &ko), *tn = tuple(n, &kn), *io, *in;
@@ -156,8 +156,7 @@ void diff_children(diff_run *run, const json_object *o, const char *po, const js
         char msg[256];
         if ((!a && !b) || (a && b && diff_equal(a, b)))
             continue;
-        snprintf(msg, sizeof msg, "%s %s", BY_VALUE[i],
-                 !a ? "added" : !b ? "removed" : "changed");
+        snprintf(msg, sizeof msg, "%s %s", BY_VALUE[i], !a ? "added" : !b ? "removed" : "changed");
         diff_sampled(run, DIFF_KEYWORD_CHANGED, o, po, n, pn, BY_VALUE[i], msg);
     }
     compare_items(run, o, po, n, pn, depth);

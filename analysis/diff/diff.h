@@ -44,14 +44,14 @@ typedef enum diff_category { DIFF_SCHEMA = 0, DIFF_C_API } diff_category;
     X(DIFF_PROPERTY_ADDED, "property-added", DIFF_SCHEMA, DIFF_INFO, DIFF_INFO, 0,                \
       "a property is declared that was not; the object is open, so it was accepted before")       \
     X(DIFF_CLOSED_PROPERTY_ADDED, "closed-property-added", DIFF_SCHEMA, DIFF_INFO, DIFF_ERROR, 0, \
-      "a property is declared in an object that was closed (additionalProperties: false): "      \
+      "a property is declared in an object that was closed (additionalProperties: false): "       \
       "values carrying it were refused before")                                                   \
     X(DIFF_PROPERTY_REMOVED, "property-removed", DIFF_SCHEMA, DIFF_WARNING, DIFF_ERROR, 0,        \
-      "a declared property is gone from an open object: requests that send it are still "        \
+      "a declared property is gone from an open object: requests that send it are still "         \
       "accepted but it means nothing declared; replies may lack it or carry any value")           \
     X(DIFF_CLOSED_PROPERTY_REMOVED, "closed-property-removed", DIFF_SCHEMA, DIFF_ERROR,           \
       DIFF_ERROR, 0,                                                                              \
-      "a declared property is gone from a closed object: requests that send it are refused, "    \
+      "a declared property is gone from a closed object: requests that send it are refused, "     \
       "replies never carry it")                                                                   \
     X(DIFF_TYPE_NARROWED, "type-narrowed", DIFF_SCHEMA, DIFF_ERROR, DIFF_INFO, 0,                 \
       "fewer JSON types are accepted")                                                            \
@@ -90,7 +90,7 @@ typedef enum diff_category { DIFF_SCHEMA = 0, DIFF_C_API } diff_category;
     X(DIFF_UNION_REMOVED, "union-removed", DIFF_SCHEMA, DIFF_WARNING, DIFF_WARNING, 1,            \
       "a oneOf/anyOf is gone")                                                                    \
     X(DIFF_DEFAULT_CHANGED, "default-changed", DIFF_SCHEMA, DIFF_WARNING, DIFF_WARNING, 0,        \
-      "a default is added, removed or changed: behaviour changes for clients that omit the "     \
+      "a default is added, removed or changed: behaviour changes for clients that omit the "      \
       "member")                                                                                   \
     X(DIFF_AP_CLOSED, "additional-properties-closed", DIFF_SCHEMA, DIFF_ERROR, DIFF_INFO, 0,      \
       "members no property declares are refused (or constrained) now")                            \
@@ -104,11 +104,12 @@ typedef enum diff_category { DIFF_SCHEMA = 0, DIFF_C_API } diff_category;
       "strings no longer have to match a pattern")                                                \
     X(DIFF_PATTERN_CHANGED, "pattern-changed", DIFF_SCHEMA, DIFF_WARNING, DIFF_WARNING, 0,        \
       "a pattern is another one (which strings it admits is not compared)")                       \
-    X(DIFF_CONTENT_TYPE_CHANGED, "content-type-changed", DIFF_SCHEMA, DIFF_WARNING,               \
-      DIFF_WARNING, 0, "Cloudflare's contentType (JSON, a stream, an image) is added, removed or " \
-                       "changed: what the bytes are changes")                                     \
+    X(DIFF_CONTENT_TYPE_CHANGED, "content-type-changed", DIFF_SCHEMA, DIFF_WARNING, DIFF_WARNING, \
+      0,                                                                                          \
+      "Cloudflare's contentType (JSON, a stream, an image) is added, removed or "                 \
+      "changed: what the bytes are changes")                                                      \
     X(DIFF_KEYWORD_CHANGED, "keyword-changed", DIFF_SCHEMA, DIFF_WARNING, DIFF_WARNING, 1,        \
-      "another assertion changed (not, if/then/else, allOf, contains, propertyNames, "           \
+      "another assertion changed (not, if/then/else, allOf, contains, propertyNames, "            \
       "dependencies, unevaluated*, tuple items, oneOf <-> anyOf)")                                \
     X(DIFF_TITLE_CHANGED, "title-changed", DIFF_SCHEMA, DIFF_INFO, DIFF_INFO, 0,                  \
       "a title is added, removed or changed (cardc gen names types after titles)")                \
@@ -194,9 +195,9 @@ typedef struct diff_change {
     diff_level level;
     int side; /* 0 input, 1 output */
     diff_place old_at, new_at;
-    char *message;    /* owned */
+    char *message;      /* owned */
     diff_effect effect; /* sampled checks */
-    char *witness;    /* sampled checks: the value that tells them apart (JSON), or NULL */
+    char *witness;      /* sampled checks: the value that tells them apart (JSON), or NULL */
 } diff_change;
 
 /* ---- The whole command (execute.c): what cmd_diff.c hands over ---------- */

@@ -69,8 +69,7 @@ void diff_version_free(diff_version *v);
  * pointer into the side's schema). */
 void diff_place_set(diff_run *run, int which, const char *ptr, diff_place *at);
 /* The schema a reference of node leads to in version `which`, or NULL. */
-const json_object *diff_follow(diff_run *run, int which, const json_object *node,
-                               const char *ref);
+const json_object *diff_follow(diff_run *run, int which, const json_object *node, const char *ref);
 /* The JSON Pointer of node inside the side's document of version which
  * (heap), or NULL when it is elsewhere (another document). */
 char *diff_pointer_of(diff_run *run, int which, const json_object *node);
@@ -78,16 +77,16 @@ char *diff_pointer_of(diff_run *run, int which, const json_object *node);
 /* ---- changes (run.c) ---- */
 /* Records a change at the current side: old and new schema pointers, a
  * printf message. Returns it (NULL when out of memory). */
-diff_change *diff_emit(diff_run *run, diff_check_id check, const char *old_ptr,
-                       const char *new_ptr, const char *fmt, ...) CARDC_PRINTF_(5, 6);
+diff_change *diff_emit(diff_run *run, diff_check_id check, const char *old_ptr, const char *new_ptr,
+                       const char *fmt, ...) CARDC_PRINTF_(5, 6);
 /* The same for the C API: pointers into either side (side given). */
 diff_change *diff_emit_side(diff_run *run, int side, diff_check_id check, const char *old_ptr,
                             const char *new_ptr, const char *fmt, ...) CARDC_PRINTF_(6, 7);
 /* A change at keyword kw of both schemas (where it would go in one that
  * lacks it). */
-diff_change *diff_emit_kw(diff_run *run, diff_check_id check, const json_object *o,
-                          const char *po, const json_object *n, const char *pn, const char *kw,
-                          const char *fmt, ...) CARDC_PRINTF_(8, 9);
+diff_change *diff_emit_kw(diff_run *run, diff_check_id check, const json_object *o, const char *po,
+                          const json_object *n, const char *pn, const char *kw, const char *fmt,
+                          ...) CARDC_PRINTF_(8, 9);
 /* Sets a sampled change's effect and witness (takes witness), and its
  * level from them. */
 void diff_set_effect(diff_run *run, diff_change *c, diff_effect effect, json_object *witness);

@@ -60,8 +60,18 @@ static cardc_schema *compile_at(diff_run *run, int which, const char *ptr)
     return out;
 }
 
+static size_t size_of(const json_object *v)
+{
+    char *text = cardc_json_dump(v, 0);
+    size_t n = text ? strlen(text) : (size_t)-1;
+
+    free(text);
+    return n;
+}
+
 /* A value made from version `from` at ptr that `against` refuses: true
- * with *value (NULL is JSON null) when one of the samples is. */
+ * with *value (NULL is JSON null) when some of the samples are; the
+ * smallest of them, the easiest to read. */
 static bool refused(diff_run *run, int from, const char *ptr, const cardc_schema *own,
                     const cardc_schema *against, json_object **value)
 {
@@ -69,6 +79,7 @@ static bool refused(diff_run *run, int from, const char *ptr, const cardc_schema
     const json_object *start = ref_walk_pointer(s->doc, ptr);
     sample_gen *g = NULL;
     cardc_result *r = NULL;
+    size_t best = (size_t)-1;
     bool found = false;
     cardc_error err;
 
@@ -78,16 +89,19 @@ static bool refused(diff_run *run, int from, const char *ptr, const cardc_schema
         return false;
     }
     sample_gen_start(g, start);
-    for (unsigned i = 0; i < SAMPLES && !found; i++) {
+    for (unsigned i = 0; i < SAMPLES; i++) {
         json_object *v = NULL;
         cardc_validate_options o;
-        cardc_error err;
+        size_t n;
         if (sample_valid(g, i, &v, &err) != CARDC_OK)
-            break; /* none can be made: no evidence from this side */
+            break; /* none can be made: no (more) evidence from this side */
         cardc_validate_options_init(&o);
         o.flags = CARDC_VALIDATE_FAST;
-        if (cardc_validate(against, v, &o, r, NULL) == CARDC_E_INVALID) {
+        if (cardc_validate(against, v, &o, r, NULL) == CARDC_E_INVALID && (n = size_of(v)) < best) {
+            if (found)
+                json_object_put(*value);
             *value = v;
+            best = n;
             found = true;
         } else {
             json_object_put(v);

@@ -25,9 +25,8 @@ static unsigned type_bit(const char *name)
     static const struct {
         const char *name;
         unsigned bits;
-    } map[] = {{"null", T_NULL},     {"boolean", T_BOOL},
-               {"object", T_OBJECT}, {"array", T_ARRAY},
-               {"string", T_STRING}, {"number", T_FRACTION | T_INTEGER},
+    } map[] = {{"null", T_NULL},      {"boolean", T_BOOL},  {"object", T_OBJECT},
+               {"array", T_ARRAY},    {"string", T_STRING}, {"number", T_FRACTION | T_INTEGER},
                {"integer", T_INTEGER}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (strcmp(name, map[i].name) == 0)
@@ -57,8 +56,8 @@ static void type_words(unsigned bits, strbuf *b)
     static const struct {
         unsigned bits;
         const char *name;
-    } names[] = {{T_NULL, "null"},     {T_BOOL, "boolean"},  {T_OBJECT, "object"},
-                 {T_ARRAY, "array"},   {T_STRING, "string"}, {T_FRACTION | T_INTEGER, "number"},
+    } names[] = {{T_NULL, "null"},      {T_BOOL, "boolean"},  {T_OBJECT, "object"},
+                 {T_ARRAY, "array"},    {T_STRING, "string"}, {T_FRACTION | T_INTEGER, "number"},
                  {T_INTEGER, "integer"}};
     int n = 0;
 
@@ -83,8 +82,8 @@ static char *at(const json_object *s, const char *ptr, const char *kw)
     return diff_get(s, kw) ? diff_ptr(ptr, kw) : strdup(ptr);
 }
 
-static void compare_types(diff_run *run, const json_object *o, const char *po,
-                          const json_object *n, const char *pn)
+static void compare_types(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                          const char *pn)
 {
     unsigned to = diff_types(o), tn = diff_types(n);
     strbuf a = {0}, b = {0};
@@ -92,12 +91,13 @@ static void compare_types(diff_run *run, const json_object *o, const char *po,
 
     if (to == tn)
         return;
-    check = (tn & ~to) == 0 ? DIFF_TYPE_NARROWED
+    check = (tn & ~to) == 0   ? DIFF_TYPE_NARROWED
             : (to & ~tn) == 0 ? DIFF_TYPE_WIDENED
                               : DIFF_TYPE_CHANGED;
     type_words(to, &a);
     type_words(tn, &b);
-    diff_emit_kw(run, check, o, po, n, pn, "type", "type %s -> %s", a.s ? a.s : "?", b.s ? b.s : "?");
+    diff_emit_kw(run, check, o, po, n, pn, "type", "type %s -> %s", a.s ? a.s : "?",
+                 b.s ? b.s : "?");
     cardc__strbuf_free(&a);
     cardc__strbuf_free(&b);
 }
@@ -129,8 +129,7 @@ static bool contains_value(const json_object *list, const char *kw, const json_o
 
 /* Values of list (kw) missing from other: removed (or added) values. */
 static void missing_values(diff_run *run, const json_object *list, const char *kw, const char *p,
-                           const json_object *other, const char *okw, const char *q,
-                           bool removed)
+                           const json_object *other, const char *okw, const char *q, bool removed)
 {
     size_t n = strcmp(kw, "const") == 0 ? 1 : json_object_array_length(list);
 
@@ -154,8 +153,8 @@ static void missing_values(diff_run *run, const json_object *list, const char *k
     }
 }
 
-static void compare_enums(diff_run *run, const json_object *o, const char *po,
-                          const json_object *n, const char *pn)
+static void compare_enums(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                          const char *pn)
 {
     const char *ko, *kn;
     json_object *lo = listed(o, &ko), *ln = listed(n, &kn);
@@ -166,7 +165,7 @@ static void compare_enums(diff_run *run, const json_object *o, const char *po,
     if (!lo || !ln) {
         text = diff_dump(lo ? lo : ln);
         diff_emit_kw(run, lo ? DIFF_ENUM_REMOVED : DIFF_ENUM_ADDED, o, po, n, pn, lo ? ko : kn,
-                "%s %s %s", lo ? ko : kn, text ? text : "?", lo ? "removed" : "added");
+                     "%s %s %s", lo ? ko : kn, text ? text : "?", lo ? "removed" : "added");
         free(text);
         return;
     }
@@ -174,7 +173,7 @@ static void compare_enums(diff_run *run, const json_object *o, const char *po,
         char *a = diff_dump(lo), *b = diff_dump(ln);
         if (!diff_equal(lo, ln))
             diff_emit_kw(run, DIFF_CONST_CHANGED, o, po, n, pn, "const", "const %s -> %s",
-                    a ? a : "?", b ? b : "?");
+                         a ? a : "?", b ? b : "?");
         free(a);
         free(b);
         return;
@@ -196,10 +195,10 @@ typedef struct bound_kw {
 } bound_kw;
 
 static const bound_kw BOUNDS[] = {
-    {"minimum", true},       {"exclusiveMinimum", true}, {"minLength", true},
-    {"minItems", true},      {"minProperties", true},    {"minContains", true},
-    {"maximum", false},      {"exclusiveMaximum", false}, {"maxLength", false},
-    {"maxItems", false},     {"maxProperties", false},   {"maxContains", false},
+    {"minimum", true},   {"exclusiveMinimum", true},  {"minLength", true},
+    {"minItems", true},  {"minProperties", true},     {"minContains", true},
+    {"maximum", false},  {"exclusiveMaximum", false}, {"maxLength", false},
+    {"maxItems", false}, {"maxProperties", false},    {"maxContains", false},
 };
 
 static bool number_of(const json_object *s, const char *kw, double *out)
@@ -212,8 +211,8 @@ static bool number_of(const json_object *s, const char *kw, double *out)
     return true;
 }
 
-static void compare_bound(diff_run *run, const json_object *o, const char *po,
-                          const json_object *n, const char *pn, const bound_kw *b)
+static void compare_bound(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                          const char *pn, const bound_kw *b)
 {
     double vo = 0, vn = 0;
     bool ho = number_of(o, b->kw, &vo), hn = number_of(n, b->kw, &vn);
@@ -242,20 +241,20 @@ static void compare_multiple_of(diff_run *run, const json_object *o, const char 
     if ((!ho && !hn) || (ho && hn && vo == vn))
         return;
     if (!ho || !hn) {
-        diff_emit_kw(run, hn ? DIFF_BOUND_TIGHTENED : DIFF_BOUND_LOOSENED, o, po, n, pn, "multipleOf",
-                "multipleOf %g %s", hn ? vn : vo, hn ? "added" : "removed");
+        diff_emit_kw(run, hn ? DIFF_BOUND_TIGHTENED : DIFF_BOUND_LOOSENED, o, po, n, pn,
+                     "multipleOf", "multipleOf %g %s", hn ? vn : vo, hn ? "added" : "removed");
         return;
     }
     /* A multiple of the old step accepts less; a divisor of it, more;
      * neither: both (some values each way). */
     if (fmod(vn, vo) == 0 || fmod(vo, vn) == 0)
-        diff_emit_kw(run, fmod(vn, vo) == 0 ? DIFF_BOUND_TIGHTENED : DIFF_BOUND_LOOSENED, o, po, n, pn,
-                "multipleOf", "multipleOf %g -> %g", vo, vn);
+        diff_emit_kw(run, fmod(vn, vo) == 0 ? DIFF_BOUND_TIGHTENED : DIFF_BOUND_LOOSENED, o, po, n,
+                     pn, "multipleOf", "multipleOf %g -> %g", vo, vn);
     else {
         diff_emit_kw(run, DIFF_BOUND_TIGHTENED, o, po, n, pn, "multipleOf",
-                "multipleOf %g -> %g (neither divides the other)", vo, vn);
+                     "multipleOf %g -> %g (neither divides the other)", vo, vn);
         diff_emit_kw(run, DIFF_BOUND_LOOSENED, o, po, n, pn, "multipleOf",
-                "multipleOf %g -> %g (neither divides the other)", vo, vn);
+                     "multipleOf %g -> %g (neither divides the other)", vo, vn);
     }
 }
 
@@ -266,15 +265,15 @@ static void compare_unique(diff_run *run, const json_object *o, const char *po,
     bool a = uo && json_object_get_boolean(uo), b = un && json_object_get_boolean(un);
 
     if (a != b)
-        diff_emit_kw(run, b ? DIFF_BOUND_TIGHTENED : DIFF_BOUND_LOOSENED, o, po, n, pn, "uniqueItems",
-                "uniqueItems %s -> %s", a ? "true" : "false", b ? "true" : "false");
+        diff_emit_kw(run, b ? DIFF_BOUND_TIGHTENED : DIFF_BOUND_LOOSENED, o, po, n, pn,
+                     "uniqueItems", "uniqueItems %s -> %s", a ? "true" : "false",
+                     b ? "true" : "false");
 }
 
 static bool names_contain(const json_object *list, const char *name)
 {
-    for (size_t i = 0; json_object_is_type(list, json_type_array) &&
-                       i < json_object_array_length(list);
-         i++)
+    for (size_t i = 0;
+         json_object_is_type(list, json_type_array) && i < json_object_array_length(list); i++)
         if (strcmp(json_object_get_string(json_object_array_get_idx(list, i)), name) == 0)
             return true;
     return false;
@@ -287,8 +286,8 @@ static void required_missing(diff_run *run, const json_object *from, const char 
     json_object *list = diff_get(from, "required"), *olist = diff_get(other, "required");
     char *there = at(other, pt, "required");
 
-    for (size_t i = 0; json_object_is_type(list, json_type_array) &&
-                       i < json_object_array_length(list) && there;
+    for (size_t i = 0;
+         json_object_is_type(list, json_type_array) && i < json_object_array_length(list) && there;
          i++) {
         const char *name = json_object_get_string(json_object_array_get_idx(list, i));
         char *here;
@@ -405,13 +404,12 @@ static void compare_additional(diff_run *run, const json_object *o, const char *
         /* open < schema < closed, in what they refuse */
         bool closing = a == OPEN || (a == SCHEMA && b == CLOSED);
         diff_emit_kw(run, closing ? DIFF_AP_CLOSED : DIFF_AP_OPENED, o, po, n, pn,
-                "additionalProperties", "undeclared members: %s -> %s", words[a], words[b]);
+                     "additionalProperties", "undeclared members: %s -> %s", words[a], words[b]);
     }
 }
 
-static void compare_text(diff_run *run, const json_object *o, const char *po,
-                         const json_object *n, const char *pn, const char *kw,
-                         diff_check_id check)
+static void compare_text(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                         const char *pn, const char *kw, diff_check_id check)
 {
     json_object *a = diff_get(o, kw), *b = diff_get(n, kw);
     char *ta, *tb;
@@ -423,8 +421,8 @@ static void compare_text(diff_run *run, const json_object *o, const char *po,
     if (a && b)
         diff_emit_kw(run, check, o, po, n, pn, kw, "%s %s -> %s", kw, ta ? ta : "?", tb ? tb : "?");
     else
-        diff_emit_kw(run, check, o, po, n, pn, kw, "%s %s %s", kw, a ? (ta ? ta : "?") : (tb ? tb : "?"),
-                a ? "removed" : "added");
+        diff_emit_kw(run, check, o, po, n, pn, kw, "%s %s %s", kw,
+                     a ? (ta ? ta : "?") : (tb ? tb : "?"), a ? "removed" : "added");
     free(ta);
     free(tb);
 }
@@ -449,7 +447,9 @@ static void compare_description(diff_run *run, const json_object *o, const char 
     if ((!a && !b) || (a && b && diff_equal(a, b)))
         return;
     diff_emit_kw(run, DIFF_DESCRIPTION_CHANGED, o, po, n, pn, "description", "description %s",
-            a && b ? "changed" : a ? "removed" : "added");
+                 a && b ? "changed"
+                 : a    ? "removed"
+                        : "added");
 }
 
 void diff_keywords(diff_run *run, const json_object *o, const char *po, const json_object *n,

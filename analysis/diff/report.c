@@ -87,8 +87,8 @@ static void json_lines(const diff_run *run, FILE *out)
         json_object_object_add(o, "new", place_json(&c->new_at));
         if (k->sampled)
             json_object_object_add(o, "effect", json_object_new_string(effects[c->effect]));
-        if (c->witness && cardc_json_parse(c->witness, strlen(c->witness), NULL, 0, &w, NULL) ==
-                              CARDC_OK)
+        if (c->witness &&
+            cardc_json_parse(c->witness, strlen(c->witness), NULL, 0, &w, NULL) == CARDC_OK)
             json_object_object_add(o, "witness", w ? w : json_object_new_null());
         fprintf(out, "%s\n",
                 json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |

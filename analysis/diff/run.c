@@ -64,8 +64,8 @@ static diff_change *emit_v(diff_run *run, int side, diff_check_id check, const c
     return c;
 }
 
-diff_change *diff_emit(diff_run *run, diff_check_id check, const char *old_ptr,
-                       const char *new_ptr, const char *fmt, ...)
+diff_change *diff_emit(diff_run *run, diff_check_id check, const char *old_ptr, const char *new_ptr,
+                       const char *fmt, ...)
 {
     va_list ap;
     diff_change *c;

@@ -21,8 +21,7 @@ static void index_side(diff_run *run, int which, int side)
 
     s->urn = URNS[which][side];
     if (!s->doc || cardc_registry_new(&s->registry, &err) != CARDC_OK ||
-        cardc_registry_add(s->registry, URNS[which][side], (json_object *)s->doc, &err) !=
-            CARDC_OK)
+        cardc_registry_add(s->registry, URNS[which][side], (json_object *)s->doc, &err) != CARDC_OK)
         return;
     cardc_schema_options_init(&so);
     so.dialect = run->req->dialect;
@@ -126,8 +125,7 @@ void diff_place_set(diff_run *run, int which, const char *ptr, diff_place *at)
         cardc_json_locate(v->text, v->len, at->pointer, &at->line, &at->column);
 }
 
-const json_object *diff_follow(diff_run *run, int which, const json_object *node,
-                               const char *ref)
+const json_object *diff_follow(diff_run *run, int which, const json_object *node, const char *ref)
 {
     const diff_side *s = &run->v[which].sides[run->side];
 

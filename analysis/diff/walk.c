@@ -57,9 +57,9 @@ bool diff_equal(const json_object *a, const json_object *b)
     return json_object_equal((json_object *)a, (json_object *)b) != 0;
 }
 
-diff_change *diff_emit_kw(diff_run *run, diff_check_id check, const json_object *o,
-                          const char *po, const json_object *n, const char *pn, const char *kw,
-                          const char *fmt, ...)
+diff_change *diff_emit_kw(diff_run *run, diff_check_id check, const json_object *o, const char *po,
+                          const json_object *n, const char *pn, const char *kw, const char *fmt,
+                          ...)
 {
     char msg[2048], *qo = diff_get(o, kw) ? diff_ptr(po, kw) : strdup(po);
     char *qn = diff_get(n, kw) ? diff_ptr(pn, kw) : strdup(pn);
@@ -171,8 +171,8 @@ static const json_object *resolve(diff_run *run, int which, const json_object *s
 
 /* Both have "$ref" beside other keywords (2019-09 and later): the targets
  * are compared too, as the allOf member they are. */
-static void compare_refs(diff_run *run, const json_object *o, const char *po,
-                         const json_object *n, const char *pn, int depth)
+static void compare_refs(diff_run *run, const json_object *o, const char *po, const json_object *n,
+                         const char *pn, int depth)
 {
     json_object *ro = diff_get(o, "$ref"), *rn = diff_get(n, "$ref");
     const json_object *to, *tn;

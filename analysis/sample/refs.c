@@ -127,10 +127,12 @@ static const char *string_member(const json_object *node, const char *key)
     return NULL;
 }
 
-/* The base URI inside node, with its resource and anchors indexed. */
+/* The base URI inside node, with its resource and anchors indexed. Up to
+ * draft-07, "$ref" makes its siblings ignored, "$id" included. */
 static const char *enter(ref_index *ix, const json_object *node, const char *base)
 {
-    const char *id = string_member(node, "$id");
+    const char *id =
+        ix->ref_alone && string_member(node, "$ref") ? NULL : string_member(node, "$id");
     const char *anchors[] = {string_member(node, "$anchor"), string_member(node, "$dynamicAnchor")};
 
     if (id && id[0] == '#') {
@@ -180,6 +182,8 @@ int ref_index_build(ref_index *ix, const json_object *root, const cardc_schema *
     size_t n = compiled ? cardc_schema_document_count(compiled) : 0;
 
     memset(ix, 0, sizeof *ix);
+    ix->ref_alone = compiled && cardc_schema_dialect(compiled) <= CARDC_DIALECT_DRAFT7 &&
+                    cardc_schema_dialect(compiled) != CARDC_DIALECT_AUTO;
     for (size_t i = 0; i < (n ? n : 1); i++) {
         const json_object *doc = root;
         /* The root is the document samples are built from (the compiled
@@ -189,7 +193,8 @@ int ref_index_build(ref_index *ix, const json_object *root, const cardc_schema *
             walk(ix, doc, uri, 0) != 0)
             return -1;
     }
-    qsort(ix->nodes, ix->n_nodes, sizeof *ix->nodes, by_node);
+    if (ix->n_nodes > 1)
+        qsort(ix->nodes, ix->n_nodes, sizeof *ix->nodes, by_node);
     return 0;
 }
 
@@ -208,7 +213,8 @@ void ref_index_free(ref_index *ix)
 const char *ref_index_base(const ref_index *ix, const json_object *node)
 {
     ref_node key = {node, NULL};
-    const ref_node *hit = bsearch(&key, ix->nodes, ix->n_nodes, sizeof key, by_node);
+    const ref_node *hit =
+        ix->n_nodes ? bsearch(&key, ix->nodes, ix->n_nodes, sizeof key, by_node) : NULL;
 
     return hit ? hit->base : NULL;
 }

@@ -5,6 +5,7 @@
 #ifndef CARDC_SAMPLE_REFS_H
 #define CARDC_SAMPLE_REFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "cardc/cardc.h"
@@ -30,6 +31,7 @@ typedef struct ref_index {
     size_t n_nodes, cap_nodes;
     char **strings;
     size_t n_strings, cap_strings;
+    bool ref_alone; /* draft-07 and before: "$ref" hides its siblings */
 } ref_index;
 
 /* Ownership: ix borrows root and compiled's documents; ref_index_free.
