@@ -281,6 +281,12 @@ static gen_run *load(diff_run *run, int which, FILE *diag)
     cardc_error err;
     char msg[1200];
 
+    if (strcmp(path, "-") == 0) {
+        /* read once already: cardc gen would find standard input empty */
+        fprintf(diag, "cardc diff: note: no C API comparison for a version read from standard "
+                      "input\n");
+        return NULL;
+    }
     memset(&req, 0, sizeof req);
     cardc_schema_options_init(&so);
     so.dialect = run->req->dialect;

@@ -231,6 +231,31 @@ def test_output_file_and_labelled():
     check(all(set(g) == {"payload"} for g in got), "valid labelled samples carry the payload")
 
 
+def test_fuzz_seeds():
+    """fuzz/seed.py seeds fuzz_cards with samples: byte 0 the card's slot (registry order,
+    2 * card + side), then one sample; the seed card's first samples are among them."""
+    import hashlib
+    import subprocess
+    shared = os.path.join(ROOT, "..", "shared")
+    check(os.path.isdir(os.path.join(shared, "cards")), "../shared/cards is required")
+    cards = sorted(p for p in glob.glob(os.path.join(shared, "cards", "**", "*"), recursive=True)
+                   if os.path.isfile(p) and not p.endswith("README.md"))
+    cards.append(SEED)
+    with tempfile.TemporaryDirectory() as d:
+        r = subprocess.run([sys.executable, os.path.join(ROOT, "fuzz", "seed.py"), shared, ROOT, d,
+                            CARDC], capture_output=True, text=True, timeout=600)
+        check(r.returncode == 0, "seed.py ran", r)
+        slot = 2 * (len(cards) - 1)
+        for side, invalid in ((0, False), (1, False), (0, True)):
+            got = run("sample", SEED, "--side", ("input", "output")[side], "--count", "3",
+                      *(["--invalid"] if invalid else []), expect=0)
+            for line in got.stdout.splitlines():
+                data = bytes([slot + side]) + line.encode()
+                name = os.path.join(d, "fuzz_cards", hashlib.sha1(data).hexdigest())
+                check(os.path.isfile(name) or len(data) > 64 * 1024,
+                      "sample seeded for the seed card: %s" % line[:80])
+
+
 def suite_schemas(d):
     dialects = {"draft7": "http://json-schema.org/draft-07/schema#",
                 "draft2019-09": "https://json-schema.org/draft/2019-09/schema",
