@@ -26,9 +26,8 @@ void diff_sampled(diff_run *run, diff_check_id check, const json_object *o, cons
 
     if (!c)
         return;
-    e = diff_evidence(run, po, pn, &witness);
-    /* the change may have moved: the array grew while sampling did not */
-    diff_set_effect(run, &run->changes[run->n_changes - 1], e, witness);
+    e = diff_evidence(run, po, pn, &witness); /* records no change: c stays valid */
+    diff_set_effect(run, c, e, witness);
 }
 
 /* Both as subschemas at kw (NULL: absent, the schema true). */

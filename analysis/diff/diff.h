@@ -15,10 +15,11 @@
  *
  * Pipeline: version.c loads each version (either card layout, or a plain
  * schema) and indexes its references; walk.c pairs the subschemas of the
- * two versions (following "$ref"s, bounded against cycles), keywords.c and
- * branches.c compare them, evidence.c samples where keywords do not tell
- * the direction; capi.c compares the IR; report.c prints text, JSON Lines,
- * GitHub annotations or Markdown; execute.c is the whole command.
+ * two versions (following "$ref"s, bounded against cycles); keywords.c,
+ * children.c and branches.c compare them; evidence.c samples where keywords
+ * do not tell the direction; capi.c compares the IR; run.c holds the check
+ * table and the changes; report.c prints text, JSON Lines, GitHub
+ * annotations or Markdown; execute.c is the whole command.
  */
 #ifndef CARDC_DIFF_H
 #define CARDC_DIFF_H

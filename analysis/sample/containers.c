@@ -299,6 +299,7 @@ static void pattern_members(gen_ctx *c, const slist *l, members *m)
         json_object_object_foreach(p, pattern, ps)
         {
             char *name;
+            const char *kept;
             member *mb;
             (void)ps;
             if (c->mode == 2 && ctx_choose(c, 2) == 0)
@@ -311,7 +312,8 @@ static void pattern_members(gen_ctx *c, const slist *l, members *m)
                 c->reason[0] = c->reason_loc[0] = 0;
                 continue;
             }
-            if ((mb = member_get(c, m, ctx_fmt(c, "%s", name))))
+            kept = ctx_fmt(c, "%s", name); /* NULL (and c->failed) when out of memory */
+            if (kept && (mb = member_get(c, m, kept)))
                 mb->include = true;
             free(name);
         }
@@ -350,6 +352,8 @@ json_object *gen_object(gen_ctx *c, const slist *l, const char *instance)
     }
     for (size_t k = 0; count < want && !c->failed; k++, count++) {
         const char *name = ctx_fmt(c, "extra%zu", k);
+        if (!name)
+            break; /* out of memory: c->failed */
         json_object_object_add(out, name, member_value(c, l, name, ctx_ptr(c, instance, name)));
     }
     exclude_branches(c, l, out);

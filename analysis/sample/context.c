@@ -32,6 +32,9 @@ void ctx_init(gen_ctx *c, const json_object *root, gen_shared *shared, uint64_t 
      * their bound in the first largest sample only: every third sample
      * that large would make the output megabytes per line. */
     c->huge = attempt == 0 && index == 1;
+    /* Breaking such a bound makes a string as long: in one invalid sample
+     * in eight only, for the same reason. */
+    c->huge_break = index % 8 == 0;
 }
 
 void ctx_free(gen_ctx *c)

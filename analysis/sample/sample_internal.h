@@ -95,7 +95,8 @@ typedef struct gen_ctx {
     unsigned index, attempt, decision;
     int mode; /* 0 smallest, 1 largest, 2 random */
     int depth;
-    bool huge;    /* lengths may reach bounds far above FREE_SPAN */
+    bool huge;       /* lengths may reach bounds far above FREE_SPAN */
+    bool huge_break; /* a maxLength far above FREE_SPAN may be broken (one in 8) */
     bool exclude; /* make values fail the oneOf branches not chosen */
     bool failed;
     char reason[512];

@@ -175,7 +175,7 @@ json_object *gen_string(gen_ctx *c, const slist *l, const char *instance)
         ctx_fail(c, lmax, "maxLength %g is below minLength %g", mx, mn);
         return NULL;
     }
-    if (has_max)
+    if (has_max && (mx <= HUGE_LENGTH || c->huge_break))
         ctx_site(c, BREAK_MAX_LENGTH, instance, lmax, mx);
     if (has_min && mn > 0)
         ctx_site(c, BREAK_MIN_LENGTH, instance, lmin, mn);

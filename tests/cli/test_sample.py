@@ -24,6 +24,8 @@ ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 HERE = os.path.join(ROOT, "tests", "cli", "sample") if ROOT else None
 SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
 SUITE = os.path.join(ROOT, "..", "shared", "JSON-Schema-Test-Suite") if ROOT else None
+# Set by meson for sanitizer builds (tests/cli/meson.build).
+SANITIZED = os.environ.get("CARDC_TEST_SANITIZED") == "1"
 
 
 def run(*args, expect=None, stdin=None):
@@ -277,7 +279,8 @@ def suite_schemas(d):
 
 
 def sample_suite_schema(path):
-    """(valid samples, invalid samples, reasons, wrong) for one suite schema."""
+    """(valid samples, invalid samples, reasons, wrong) for one suite schema: three
+    processes (the two kinds of samples, one cardc validate for both)."""
     res = ["--resource-dir", "http://localhost:1234/=" + os.path.join(SUITE, "remotes")]
     out = {}
     for invalid in (False, True):
@@ -289,11 +292,10 @@ def sample_suite_schema(path):
         reason = r.stderr.strip().splitlines()[-1] if r.returncode else None
         out[invalid] = (lines, reason)
     wrong = []
-    for invalid in (False, True):
-        lines = out[invalid][0]
-        if not lines:
-            continue
-        for g, v in zip(lines, verdicts(["--schema", path] + res, [g["payload"] for g in lines])):
+    both = [(g, False) for g in out[False][0]] + [(g, True) for g in out[True][0]]
+    if both:
+        for (g, invalid), v in zip(both, verdicts(["--schema", path] + res,
+                                                  [g["payload"] for g, _ in both])):
             if invalid:
                 try:
                     check_invalid(g, v, path)
@@ -314,6 +316,10 @@ def test_suite_schemas():
     with tempfile.TemporaryDirectory() as d:
         paths = suite_schemas(d)
         check(len(paths) > 1000, "suite schemas found: %d" % len(paths))
+        if SANITIZED:
+            # Under ASan+UBSan (4000 processes: minutes) every third schema, each
+            # dialect and keyword file still represented; gcc and clang run them all.
+            paths = paths[::3]
         got = {True: 0, False: 0}
         reasons = {True: collections.Counter(), False: collections.Counter()}
         wrong = []
@@ -334,8 +340,8 @@ def test_suite_schemas():
                 print("  %4d %s" % (n, why))
         check(not wrong, "%d wrong samples, first: %s" % (len(wrong), wrong[:3]))
         # Floors, so that a regression in what gets made shows.
-        check(got[False] >= 960, "valid samples for %d schemas" % got[False])
-        check(got[True] >= 750, "invalid samples for %d schemas" % got[True])
+        check(got[False] >= 0.95 * len(paths), "valid samples for %d schemas" % got[False])
+        check(got[True] >= 0.74 * len(paths), "invalid samples for %d schemas" % got[True])
 
 
 def main():
