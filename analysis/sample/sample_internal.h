@@ -97,7 +97,7 @@ typedef struct gen_ctx {
     int depth;
     bool huge;       /* lengths may reach bounds far above FREE_SPAN */
     bool huge_break; /* a maxLength far above FREE_SPAN may be broken (one in 8) */
-    bool exclude; /* make values fail the oneOf branches not chosen */
+    bool exclude;    /* make values fail the oneOf branches not chosen */
     bool failed;
     char reason[512];
     char reason_loc[512];
