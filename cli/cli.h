@@ -105,11 +105,12 @@ int cli_parse_long(const char *command, const char *name, const char *value, lon
 /* The client settings run and fetch-card take the same way. */
 typedef struct cli_client_args {
     const char *base_url, *account_id;
-    long timeout_s; /* 0: client default */
-    long retries;   /* -1: client default */
+    const char *gateway; /* --gateway ID (run only) */
+    long timeout_s;      /* 0: client default */
+    long retries;        /* -1: client default */
 } cli_client_args;
-/* One of --base-url, --account-id, --timeout, --retries (the caller checked
- * the name is among them). */
+/* One of --base-url, --account-id, --gateway, --timeout, --retries (the
+ * caller checked the name is among them). */
 int cli_client_option(const char *command, const char *name, const char *value, cli_client_args *c);
 /* The Workers AI account and token are there (CLI_EXIT_ERROR, named with
  * their variable and option, when not). */

@@ -15,11 +15,12 @@
 #include "cardc/client.h"
 #include "cli.h"
 #include "report.h"
+#include "run.h"
 
 void cli_usage_run(FILE *out)
 {
     fputs("Usage: cardc run --card CARD (--input PAYLOAD.json | --image FILE [--prompt TEXT]\n"
-          "                 [--max-tokens N]) [OPTIONS]\n"
+          "                 [--max-tokens N] | --batch FILE.jsonl) [OPTIONS]\n"
           "\n"
           "Sends one request to the card's model and prints the answer. The input is\n"
           "validated against the card's input schema before anything is sent, the\n"
@@ -35,6 +36,20 @@ void cli_usage_run(FILE *out)
           "  --stream                 ask for a streamed answer (\"stream\": true) and print\n"
           "                           each event's text as it arrives\n"
           "\n"
+          "Batch (Workers AI's asynchronous Batch API):\n"
+          "  --batch FILE.jsonl       one input per line ('-': standard input; a string\n"
+          "                           \"external_reference\" member travels with its input);\n"
+          "                           every line is validated before anything is sent, the\n"
+          "                           batch is split under the 10 MB limit, polled until\n"
+          "                           done, and one line per input is printed, in input\n"
+          "                           order: {\"external_reference\": ..., \"result\": ...} or\n"
+          "                           {\"external_reference\": ..., \"error\": {...}}\n"
+          "  --force                  send a batch for a card without the async_queue\n"
+          "                           property (the model may not take the Batch API)\n"
+          "  --poll-ms N              first wait before polling, doubled each time up to\n"
+          "                           60 s (default 1000)\n"
+          "  --batch-timeout SECONDS  give up waiting after this long (default 86400)\n"
+          "\n"
           "Backend:\n"
           "  --backend NAME           workers-ai (default) or openai (an OpenAI-compatible\n"
           "                           chat server: vLLM, llama.cpp's llama-server, Ollama)\n"
@@ -43,6 +58,10 @@ void cli_usage_run(FILE *out)
           "                           $OPENAI_BASE_URL, e.g. http://localhost:8000/v1)\n"
           "  --model NAME             model name sent to the server (default: the card's)\n"
           "  --account-id ID          Workers AI account (default $CLOUDFLARE_ACCOUNT_ID)\n"
+          "  --gateway ID             go through the Cloudflare AI Gateway of that id\n"
+          "                           (base URL default https://gateway.ai.cloudflare.com/v1;\n"
+          "                           both backends; an authenticated gateway's token comes\n"
+          "                           from $CF_AIG_TOKEN)\n"
           "  --timeout SECONDS        whole request (default 120)\n"
           "  --retries N              retries on connection errors, 429 and 5xx (default 3)\n"
           "  The token comes from $CLOUDFLARE_API_TOKEN (workers-ai) or $OPENAI_API_KEY\n"
@@ -56,14 +75,17 @@ void cli_usage_run(FILE *out)
           "\n"
           "Exit status: 0 success, 1 the input or the output broke the card's schema,\n"
           "2 usage error, missing credentials, unreadable card, payload or image,\n"
-          "3 backend failure (cardc: error: backend: STATUS: MESSAGE on stderr).\n",
+          "3 backend failure (cardc: error: backend: STATUS: MESSAGE on stderr). With\n"
+          "--batch: 3 when the batch or any of its inputs failed at the backend, else 1\n"
+          "when any output broke the output schema (every other line is printed).\n",
           out);
 }
 
 typedef struct options {
-    const char *card, *backend, *model, *input, *image, *prompt, *out;
+    const char *card, *backend, *model, *input, *image, *prompt, *out, *batch;
     long max_tokens; /* -1: not given */
-    bool stream;
+    long poll_ms, batch_timeout_s;
+    bool stream, force;
     cli_client_args client;
 } options;
 
@@ -78,10 +100,10 @@ static int parse_options(int argc, char **argv, options *o)
         {"--model", offsetof(options, model)}, {"--input", offsetof(options, input)},
         {"--image", offsetof(options, image)}, {"--prompt", offsetof(options, prompt)},
         {"--output", offsetof(options, out)},  {"-o", offsetof(options, out)},
-        {"--out", offsetof(options, out)},
+        {"--out", offsetof(options, out)},     {"--batch", offsetof(options, batch)},
     };
-    static const char *const client_options[] = {"--base-url", "--account-id", "--timeout",
-                                                 "--retries"};
+    static const char *const client_options[] = {"--base-url", "--account-id", "--gateway",
+                                                 "--timeout", "--retries"};
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *value;
@@ -99,10 +121,10 @@ static int parse_options(int argc, char **argv, options *o)
         value = cli_option_name(a, name, sizeof name);
         if (strcmp(name, "--out") == 0)
             cli_deprecated("run", "--out", "-o/--output");
-        if (strcmp(name, "--stream") == 0) {
+        if (strcmp(name, "--stream") == 0 || strcmp(name, "--force") == 0) {
             if (value)
                 return cli_usage_error("run", "option '%s' takes no value", name);
-            o->stream = true;
+            *(name[2] == 's' ? &o->stream : &o->force) = true;
             continue;
         }
         for (size_t k = 0; k < sizeof strings / sizeof strings[0] && !slot; k++)
@@ -110,13 +132,17 @@ static int parse_options(int argc, char **argv, options *o)
                 slot = (const char **)((char *)o + strings[k].offset);
         client = cli_option_known(name, client_options,
                                   sizeof client_options / sizeof client_options[0]);
-        if (!slot && !client && strcmp(name, "--max-tokens") != 0)
+        long *number = strcmp(name, "--max-tokens") == 0      ? &o->max_tokens
+                       : strcmp(name, "--poll-ms") == 0       ? &o->poll_ms
+                       : strcmp(name, "--batch-timeout") == 0 ? &o->batch_timeout_s
+                                                              : NULL;
+        if (!slot && !client && !number)
             return cli_unknown_option("run", a);
         if ((rc = cli_option_value("run", name, argc, argv, &i, &value)) >= 0)
             return rc;
         rc = slot     ? cli_option_once("run", name, slot, value)
              : client ? cli_client_option("run", name, value, &o->client)
-                      : cli_parse_long("run", name, value, 1, INT_MAX, &o->max_tokens);
+                      : cli_parse_long("run", name, value, 1, INT_MAX, number);
         if (rc >= 0)
             return rc;
     }
@@ -128,8 +154,13 @@ static int check_options(const options *o, cardc_backend *backend)
 {
     if (!o->card)
         return cli_usage_error("run", "--card is required");
-    if (!o->input == !o->image)
-        return cli_usage_error("run", "give exactly one of --input or --image");
+    if ((o->input != NULL) + (o->image != NULL) + (o->batch != NULL) != 1)
+        return cli_usage_error("run", "give exactly one of --input, --image or --batch");
+    if (o->batch && o->stream)
+        return cli_usage_error("run", "--stream does not go with --batch (batch answers are "
+                                      "collected, not streamed)");
+    if (!o->batch && (o->force || o->poll_ms || o->batch_timeout_s))
+        return cli_usage_error("run", "--force, --poll-ms and --batch-timeout go with --batch");
     if (o->input && (o->prompt || o->max_tokens >= 0))
         return cli_usage_error("run", "--prompt and --max-tokens go with --image, not --input");
     if (!o->backend || strcmp(o->backend, "workers-ai") == 0)
@@ -236,10 +267,11 @@ static int input_from_file(const char *path, struct json_object **out)
     return 0;
 }
 
-/* Validates value, reporting errors as `cardc validate` does against `name`
- * (the text is value's compact form, so positions point into it). Returns 0,
- * CLI_EXIT_INVALID or CLI_EXIT_ERROR. */
-static int check_value(const cardc_schema *schema, struct json_object *value, const char *name)
+/* Validates value, reporting errors as `cardc validate` does for the
+ * payload `where` describes (where->text NULL: value's compact form, so
+ * positions point into it). Returns 0, CLI_EXIT_INVALID or CLI_EXIT_ERROR. */
+static int check_value_at(const cardc_schema *schema, struct json_object *value,
+                          const report_payload *where)
 {
     report rep = {.format = REPORT_TEXT, .out = stderr, .diag = stderr, .max_errors = 100};
     cardc_validate_options vopts;
@@ -259,20 +291,33 @@ static int check_value(const cardc_schema *schema, struct json_object *value, co
     if (st == CARDC_OK) {
         rc = 0;
     } else if (st == CARDC_E_INVALID) {
-        report_payload p = {name, NULL, 0, 1, 0, 0};
+        report_payload p = *where;
         rc = CLI_EXIT_INVALID;
-        if ((text = cardc_json_dump(value, 0)) != NULL) {
+        if (!p.text && (text = cardc_json_dump(value, 0)) != NULL) {
             p.text = text;
             p.len = strlen(text);
         }
-        if (!text || report_result(&rep, &p, result) != 0)
-            fprintf(stderr, "%s: invalid (out of memory writing the report)\n", name);
+        if (!p.text || report_result(&rep, &p, result) != 0)
+            fprintf(stderr, "%s: invalid (out of memory writing the report)\n", where->file);
     } else {
         report_error(stderr, &err);
     }
     free(text);
     cardc_result_free(result);
     return rc;
+}
+
+int run_check_value(const cardc_schema *schema, struct json_object *value, const char *name)
+{
+    report_payload p = {name, NULL, 0, 1, 0, 0};
+    return check_value_at(schema, value, &p);
+}
+
+int run_check_line(const cardc_schema *schema, struct json_object *value, const char *file,
+                   const char *text, size_t len, int line)
+{
+    report_payload p = {file, text, len, line, 1, 0};
+    return check_value_at(schema, value, &p);
 }
 
 /* Prints each streamed event's "response" text as it arrives. */
@@ -316,7 +361,7 @@ static const char *card_output_type(const cardc_card *card)
 
 /* Writes data (and a newline when `newline`) to path, or to stdout when
  * path is NULL. */
-static int write_bytes(const char *path, const char *data, size_t len, bool newline)
+int run_write_bytes(const char *path, const char *data, size_t len, bool newline)
 {
     FILE *f = path ? fopen(path, "wb") : stdout;
     int ok;
@@ -352,14 +397,14 @@ static int handle_output(const options *o, const cardc_schema *out_schema, const
                     content_type, len);
             return CLI_EXIT_ERROR;
         }
-        return write_bytes(o->out, data, len, false);
+        return run_write_bytes(o->out, data, len, false);
     }
     cardc_error_clear(&err);
     if (cardc_json_parse(data, len, "<output>", 0, &value, &err) != CARDC_OK) {
         fprintf(stderr, "cardc: error: backend: the output is not valid JSON: %s\n", err.message);
         return CLI_EXIT_BACKEND;
     }
-    if (out_schema && (rc = check_value(out_schema, value, "<output>")) != 0) {
+    if (out_schema && (rc = run_check_value(out_schema, value, "<output>")) != 0) {
         if (rc == CLI_EXIT_INVALID)
             fprintf(stderr, "cardc: error: the output breaks the card's output schema\n");
         json_object_put(value);
@@ -371,7 +416,7 @@ static int handle_output(const options *o, const cardc_schema *out_schema, const
         fprintf(stderr, "cardc: error: out of memory printing the output\n");
         return CLI_EXIT_ERROR;
     }
-    rc = write_bytes(o->out, pretty, strlen(pretty), true);
+    rc = run_write_bytes(o->out, pretty, strlen(pretty), true);
     free(pretty);
     return rc;
 }
@@ -382,7 +427,8 @@ static int check_credentials(const options *o, cardc_backend backend)
 {
     const char *v;
 
-    if (backend == CARDC_BACKEND_WORKERS_AI)
+    /* through an AI Gateway both backends reach Workers AI */
+    if (backend == CARDC_BACKEND_WORKERS_AI || o->client.gateway)
         return cli_workers_ai_credentials("run", &o->client);
     v = o->client.base_url ? o->client.base_url : getenv("OPENAI_BASE_URL");
     if (!v || !*v) {
@@ -394,7 +440,7 @@ static int check_credentials(const options *o, cardc_backend backend)
 }
 
 /* Exit status of a failed client call; reports it (never with the token). */
-static int client_failure(cardc_error *err, cardc_status st)
+int run_client_failure(cardc_error *err, cardc_status st)
 {
     cli_redact(err->message, sizeof err->message, getenv("CLOUDFLARE_API_TOKEN"));
     cli_redact(err->message, sizeof err->message, getenv("OPENAI_API_KEY"));
@@ -410,6 +456,41 @@ static int client_failure(cardc_error *err, cardc_status st)
                 err->message[0] ? err->message : cardc_status_string(st));
         return CLI_EXIT_BACKEND;
     }
+}
+
+/* --batch: the card, its schemas and the client settings handed over. */
+static int batch(const options *o, cardc_backend backend, const cardc_card *card,
+                 const cardc_schema *in_schema, const cardc_schema *out_schema)
+{
+    cardc_client_options copts;
+    run_batch_inputs *inputs = NULL;
+    run_batch_args a;
+    int rc;
+
+    if (backend != CARDC_BACKEND_WORKERS_AI)
+        return cli_usage_error("run", "--batch needs the workers-ai backend (the Batch API is "
+                                      "Workers AI's)");
+    memset(&a, 0, sizeof a);
+    a.card_path = o->card;
+    a.card = card;
+    a.batch_path = o->batch;
+    a.out_path = o->out;
+    a.model = o->model;
+    a.in_schema = in_schema;
+    a.out_schema = out_schema;
+    a.force = o->force;
+    a.poll_ms = o->poll_ms;
+    a.batch_timeout_s = o->batch_timeout_s;
+    /* every line checked before credentials are looked at: as for one
+     * input, a refused batch never needs (or leaves) the machine */
+    if ((rc = run_batch_prepare(&a, &inputs)) < 0 && (rc = check_credentials(o, backend)) < 0) {
+        cli_client_options(&o->client, backend, &copts);
+        copts.model = o->model;
+        a.copts = &copts;
+        rc = run_batch(&a, inputs);
+    }
+    run_batch_free(inputs);
+    return rc;
 }
 
 int cli_run(int argc, char **argv)
@@ -447,6 +528,10 @@ int cli_run(int argc, char **argv)
     if (compile_side(card, o.card, CARDC_SIDE_INPUT, &in_schema) != 0 ||
         compile_side(card, o.card, CARDC_SIDE_OUTPUT, &out_schema) != 0)
         goto out;
+    if (o.batch) {
+        rc = batch(&o, backend, card, in_schema, out_schema);
+        goto out;
+    }
     if ((o.image ? input_from_image(&o, &input) : input_from_file(o.input, &input)) != 0)
         goto out;
     if (o.stream && json_object_is_type(input, json_type_object)) {
@@ -457,10 +542,10 @@ int cli_run(int argc, char **argv)
             goto out;
         }
     }
-    if ((rc = check_value(in_schema, input,
-                          o.image                     ? o.image
-                          : strcmp(o.input, "-") == 0 ? "<stdin>"
-                                                      : o.input)) != 0) {
+    if ((rc = run_check_value(in_schema, input,
+                              o.image                     ? o.image
+                              : strcmp(o.input, "-") == 0 ? "<stdin>"
+                                                          : o.input)) != 0) {
         if (rc == CLI_EXIT_INVALID)
             fprintf(stderr, "cardc: error: the input breaks the card's input schema; "
                             "nothing sent\n");
@@ -478,7 +563,7 @@ int cli_run(int argc, char **argv)
     cli_client_options(&o.client, backend, &copts);
     copts.model = o.model;
     if ((st = cardc_client_new(&copts, &client, &err)) != CARDC_OK) {
-        rc = client_failure(&err, st);
+        rc = run_client_failure(&err, st);
         goto out;
     }
     cardc_run_request_init(&rq);
@@ -493,7 +578,7 @@ int cli_run(int argc, char **argv)
         putchar('\n');
     if (st != CARDC_OK) {
         fflush(stdout);
-        rc = client_failure(&err, st);
+        rc = run_client_failure(&err, st);
         goto out;
     }
     if (o.stream && (!output || output_len == 0)) {

@@ -65,6 +65,8 @@ int cli_client_option(const char *command, const char *name, const char *value, 
         return cli_option_once(command, name, &c->base_url, value);
     if (strcmp(name, "--account-id") == 0)
         return cli_option_once(command, name, &c->account_id, value);
+    if (strcmp(name, "--gateway") == 0)
+        return cli_option_once(command, name, &c->gateway, value);
     if (strcmp(name, "--timeout") == 0)
         return cli_parse_long(command, name, value, 1, 86400, &c->timeout_s);
     return cli_parse_long(command, name, value, 0, 100, &c->retries);
@@ -97,6 +99,7 @@ void cli_client_options(const cli_client_args *c, cardc_backend backend,
     copts->backend = backend;
     copts->base_url = c->base_url;
     copts->account_id = c->account_id;
+    copts->gateway = c->gateway; /* its token: $CF_AIG_TOKEN, read by the client */
     if (c->timeout_s > 0)
         copts->timeout_ms = c->timeout_s * 1000;
     if (c->retries >= 0)

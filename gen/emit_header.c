@@ -66,6 +66,11 @@ static void flags_note(strbuf *b, const gen_type *t, const char *indent)
     else if ((t->flags & CARDC_TYPE_RESIDUAL) && t->kind == CARDC_KIND_OBJECT)
         strbuf_printf(b, "\n%s * Parts of its schema are checked by the JSON Schema validator.",
                       indent);
+    if (t->kind == CARDC_KIND_UNION && !(t->flags & CARDC_TYPE_ONE_OF))
+        strbuf_printf(b,
+                      "\n%s * Decoding tries every branch and keeps the one that matches best:\n"
+                      "%s * the most declared members present (the first of equals).",
+                      indent, indent);
 }
 
 /* ", maxLength 6144, pattern ^a" for the comment of a member or type. */
@@ -179,6 +184,7 @@ static void emit_deps(strbuf *b, gen_type *t)
         emit_deps(b, t->item); /* not needed by C, but reads better */
     for (size_t i = 0; i < t->field_count; i++)
         emit_deps(b, t->fields[i].type);
+    emit_deps(b, t->additional);
     for (size_t i = 0; i < t->branch_count; i++)
         emit_deps(b, t->branches[i].type);
     emit_struct(b, t);
@@ -228,6 +234,17 @@ static void emit_struct(strbuf *b, gen_type *t)
                 member_line(b, f->type, f->c_name);
                 members++;
             }
+        }
+        if (t->additional_member) {
+            strbuf_str(b, "    /* the members the schema does not name, in document order");
+            if (t->additional) {
+                strbuf_str(b, ": ");
+                gen_comment_inline(b, t->additional->pointer);
+            }
+            strbuf_printf(b, " */\n    %s %s;\n",
+                          t->additional ? t->additional->name : "cardc_members",
+                          t->additional_member);
+            members++;
         }
         if (!members)
             strbuf_str(b, "    char unused_; /* no storage: ISO C has no empty structs */\n");
@@ -445,8 +462,8 @@ void gen_emit_header(strbuf *b, gen_model *m)
                   guard ? guard : "MODEL");
     strbuf_str(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
                   "#include \"cardc/bind.h\"\n#include \"cardc/client.h\"\n\n");
-    strbuf_str(b, "#if CARDC_BIND_ABI != 2\n"
-                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's "
+    strbuf_str(b, "#if CARDC_BIND_ABI != 3\n"
+                  "#error \"generated for libcardc binding ABI 3: regenerate with this libcardc's "
                   "cardc gen\"\n"
                   "#endif\n\n");
     strbuf_str(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");

@@ -18,8 +18,8 @@ void gen_emit_registry_header(strbuf *b, gen_model *const *models, size_t count)
     }
     strbuf_str(b, "\n */\n#ifndef CARDC_GEN_CARDC_MODELS_H\n#define CARDC_GEN_CARDC_MODELS_H\n\n"
                   "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n"
-                  "#if CARDC_BIND_ABI != 2\n"
-                  "#error \"generated for libcardc binding ABI 2: regenerate with this libcardc's "
+                  "#if CARDC_BIND_ABI != 3\n"
+                  "#error \"generated for libcardc binding ABI 3: regenerate with this libcardc's "
                   "cardc gen\"\n"
                   "#endif\n\n"
                   "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");

@@ -254,6 +254,7 @@ static void emit_desc_deps(strbuf *b, gen_model *m, gen_type *t)
         emit_desc_deps(b, m, t->item);
     for (size_t i = 0; i < t->field_count; i++)
         emit_desc_deps(b, m, t->fields[i].type);
+    emit_desc_deps(b, m, t->additional);
     for (size_t i = 0; i < t->branch_count; i++)
         emit_desc_deps(b, m, t->branches[i].type);
     emit_descriptor(b, m, t);
@@ -441,6 +442,15 @@ static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const
     if (t->kind == CARDC_KIND_ENUM && t->enum_count)
         strbuf_printf(b, ",\n    .enum_values = %s_values,\n    .enum_count = %zu", t->name,
                       t->enum_count);
+    if (t->additional_member) {
+        strbuf_str(b, ",\n    .additional = ");
+        if (t->additional)
+            ref(b, t->additional);
+        else
+            strbuf_str(b, "&cardc_members_type");
+        strbuf_printf(b, ",\n    .additional_offset = offsetof(%s, %s)", t->name,
+                      t->additional_member);
+    }
     strbuf_printf(b, ",\n    .schema = &%s_%s_schema,\n};\n\n", m->c_name,
                   t->side ? "output" : "input");
 }
@@ -631,6 +641,11 @@ void gen_emit_source(strbuf *b, gen_model *m)
     strbuf_str(b, ",\n    .card = ");
     lit(b, m->card);
     strbuf_str(b, ",\n");
+    /* the card's traits, when it states them (zero otherwise) */
+    if (m->context_window)
+        strbuf_printf(b, "    .context_window = %lld,\n", m->context_window);
+    if (m->async_queue)
+        strbuf_str(b, "    .async_queue = true,\n");
     emit_side(b, m, 0);
     emit_side(b, m, 1);
     strbuf_str(b, "};\n");

@@ -114,6 +114,11 @@ struct gen_type {
     char **enum_values; /* heap strings */
     size_t enum_count;
     char **enum_consts; /* enumerator names */
+    /* OBJECT: the member keeping what the schema does not name (NULL for
+     * closed objects), and its typed map when additionalProperties is a
+     * schema (NULL: cardc_members). */
+    char *additional_member;
+    gen_type *additional;
     char *kind_enum;    /* UNION: name of the kind enum type */
     char **kind_consts; /* UNION: NONE + one per branch */
     bool emitted;       /* emitter bookkeeping */
@@ -138,6 +143,8 @@ typedef struct gen_side {
 typedef struct gen_model {
     char *c_name; /* NAME */
     const char *model_name, *task_name, *task_type, *description, *card;
+    long long context_window; /* the card's traits */
+    bool async_queue;
     cardc_dialect dialect;
     unsigned schema_flags;
     bool schema_mode; /* cardc gen --schema: root type is NAME */

@@ -213,6 +213,8 @@ static cardc_status load_card_model(gen_run *g, size_t i, cardc_error *err)
     m->task_name = cardc_card_task_name(card);
     m->task_type = cardc_card_task_type(card);
     m->description = cardc_card_description(card);
+    m->context_window = cardc_card_get_traits(card)->context_window;
+    m->async_queue = cardc_card_get_traits(card)->async_queue;
     m->card = path;
     m->c_name = g->req->name ? strdup(g->req->name)
                              : gen_model_c_name(m->model_name ? m->model_name : path);

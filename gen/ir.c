@@ -1047,6 +1047,68 @@ static void object_checks(ctx *c, gen_type *t, const struct json_object *s, cons
     }
 }
 
+/* The struct member for the members an open object's schema does not
+ * name: "additional", unless a property took that name. */
+static char *additional_member_name(ctx *c, const gen_type *t)
+{
+    char buf[64];
+
+    snprintf(buf, sizeof buf, "additional");
+    for (int n = 2;; n++) {
+        bool taken = false;
+        for (size_t i = 0; i < t->field_count && !taken; i++) {
+            const char *f = t->fields[i].c_name ? t->fields[i].c_name : "";
+            size_t fl = strlen(f), bl = strlen(buf);
+            taken = strcmp(f, buf) == 0 ||
+                    (strncmp(buf, "has_", 4) == 0 && strcmp(buf + 4, f) == 0) ||
+                    (bl == fl + 8 && strncmp(buf, f, fl) == 0 && strcmp(buf + fl, "_is_null") == 0);
+        }
+        if (!taken)
+            break;
+        snprintf(buf, sizeof buf, "additional_%d", n);
+    }
+    return xstrdup(c, buf);
+}
+
+/* An open object keeps the members its schema does not name, so decode ->
+ * encode loses nothing: as cardc_members (name/JSON pairs) when
+ * additionalProperties is absent, true or {}, as a typed map when it is a
+ * schema. With patternProperties beside it, which keys the schema governs
+ * is the validator's business: the values stay JSON and the object
+ * RESIDUAL. */
+static void keep_additional(ctx *c, gen_type *t, const struct json_object *s, const char *ptr,
+                            const char *prefix)
+{
+    const struct json_object *ap = get(s, "additionalProperties");
+    bool any = !ap || json_object_is_type(ap, json_type_boolean) ||
+               (json_object_is_type(ap, json_type_object) && json_object_object_length(ap) == 0);
+
+    t->additional_member = additional_member_name(c, t);
+    if (any)
+        return;
+    if (get(s, "patternProperties") || !json_object_is_type(ap, json_type_object)) {
+        t->flags |= CARDC_TYPE_RESIDUAL; /* extra keys checked by the validator */
+        return;
+    }
+    char *vptr = child_ptr(c, ptr, "additionalProperties");
+    gen_type *mt = new_type(c, CARDC_KIND_MAP, vptr ? vptr : ptr);
+    if (!mt) {
+        free(vptr);
+        return;
+    }
+    char *mname = join(c, t->name, "additional");
+    mt->name = unique_stem(c, mname ? mname : t->name, mt->kind);
+    mt->named = mt->is_struct = true;
+    free(mname);
+    char *vname = join(c, prefix ? prefix : mt->name, "value");
+    c->array_depth++;
+    mt->item = build(c, ap, vptr ? vptr : ptr, vname ? vname : mt->name, NULL, false, NULL);
+    c->array_depth--;
+    free(vname);
+    free(vptr);
+    t->additional = mt;
+}
+
 static gen_type *build_object_parts(ctx *c, const struct json_object *s, const char *ptr,
                                     const char *name, const char *prefix,
                                     const struct json_object *const *parts, char *const *part_ptr,
@@ -1073,15 +1135,13 @@ static gen_type *build_object_parts(ctx *c, const struct json_object *s, const c
     t->named = t->is_struct = true;
     if (ap && json_object_is_type(ap, json_type_boolean) && !json_object_get_boolean(ap))
         t->flags |= CARDC_TYPE_CLOSED;
-    else if (ap &&
-             !(json_object_is_type(ap, json_type_boolean) ||
-               (json_object_is_type(ap, json_type_object) && json_object_object_length(ap) == 0)))
-        t->flags |= CARDC_TYPE_RESIDUAL; /* extra keys checked by the validator (and dropped) */
     if (get(s, "patternProperties"))
         t->flags |= CARDC_TYPE_RESIDUAL;
     add_fields(c, t, &op, ptr, name, prefix);
     if (!t->fields)
         return t;
+    if (!(t->flags & CARDC_TYPE_CLOSED))
+        keep_additional(c, t, s, ptr, prefix);
     object_checks(c, t, s, ptr, &op);
     return t;
 }
@@ -1590,6 +1650,8 @@ static bool kid_residual(const gen_type *t)
 {
     if (t->item && (t->item->flags & CARDC_TYPE_RESIDUAL))
         return true;
+    if (t->additional && (t->additional->flags & CARDC_TYPE_RESIDUAL))
+        return true;
     for (size_t i = 0; i < t->field_count; i++)
         if (t->fields[i].type && (t->fields[i].type->flags & CARDC_TYPE_RESIDUAL))
             return true;
@@ -1728,6 +1790,7 @@ static void free_type(gen_type *t)
             free(t->enum_consts[i]);
     free(t->enum_consts);
     free(t->kind_enum);
+    free(t->additional_member);
     if (t->kind_consts)
         for (size_t i = 0; i <= t->branch_count; i++)
             free(t->kind_consts[i]);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`cardc run` and `cardc fetch-card` end to end against the test server.
+"""`cardc run` (one input, --batch, --gateway) and `cardc fetch-card` end to
+end against the test server.
 
 Usage: test_run.py PATH/TO/cardc PATH/TO/mock-server SOURCE_ROOT
 
@@ -41,11 +42,16 @@ DESCRIPTION = "A grey cat sits on a wooden table."  # MOCK_DESCRIPTION
 PIECES = ["A grey", " cat sits", " on a", " wooden table."]  # MOCK_STREAM_PIECES
 
 
+GATEWAY = "cli-gateway"
+GATEWAY_TOKEN = "cardc-cli-GATEWAY-secret-6f0b2c"
+
+
 class Mock:
     """A mock-server process for one scenario; `with Mock(...) as m:`."""
 
-    def __init__(self, scenario="ok"):
+    def __init__(self, scenario="ok", card=None):
         self.scenario = scenario
+        self.card = card or SEED
         self.requests = None
         self.failed_checks = None
         self.report = ""
@@ -54,8 +60,9 @@ class Mock:
         self.dir = tempfile.TemporaryDirectory(prefix="cardc-mock-")
         port_file = os.path.join(self.dir.name, "port")
         self.proc = subprocess.Popen(
-            [MOCK, "--card", SEED, "--port-file", port_file, "--scenario", self.scenario,
-             "--token", TOKEN, "--account", ACCOUNT, "--openai-model", OPENAI_MODEL],
+            [MOCK, "--card", self.card, "--port-file", port_file, "--scenario", self.scenario,
+             "--token", TOKEN, "--account", ACCOUNT, "--openai-model", OPENAI_MODEL,
+             "--gateway", GATEWAY, "--gateway-token", GATEWAY_TOKEN],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 10
         while not os.path.exists(port_file):
@@ -86,15 +93,18 @@ class Mock:
             self.requests, self.failed_checks = int(m.group(1)), int(m.group(2))
         return False
 
-    def url(self, backend="workers-ai"):
-        return "http://127.0.0.1:%d/%s" % (self.port,
-                                          "v1" if backend == "openai" else "client/v4")
+    def url(self, backend="workers-ai", scenario=None):
+        return "http://127.0.0.1:%d%s/%s" % (self.port, "/s/" + scenario if scenario else "",
+                                            "v1" if backend == "openai" else "client/v4")
 
 
 def run(*args, env=None, expect=None, timeout=60):
-    """Runs cardc with the credentials variables cleared, then env added."""
-    return run_checked([CARDC], args, env=env_without_credentials(env), cwd=ROOT,
-                       timeout=timeout, secret=TOKEN, expect=expect)
+    """Runs cardc with the credentials variables cleared, then env added;
+    neither the token nor the gateway's is ever printed."""
+    r = run_checked([CARDC], args, env=env_without_credentials(env), cwd=ROOT,
+                    timeout=timeout, secret=TOKEN, expect=expect)
+    check(GATEWAY_TOKEN not in r.stdout + r.stderr, "the gateway token was printed", r)
+    return r
 
 
 WORKERS_ENV = {"CLOUDFLARE_ACCOUNT_ID": ACCOUNT, "CLOUDFLARE_API_TOKEN": TOKEN}
@@ -268,6 +278,154 @@ def test_fetch_card():
             r = run("fetch-card", "@cf/nobody/none", "-o", out, "--base-url", m.url(),
                     env=WORKERS_ENV, expect=3)
         check("No such model" in r.stderr, "unknown model named", r)
+
+
+# ---- The Batch API (cardc run --batch) and the AI Gateway ---------------------
+
+def batch_card(d):
+    """The seed's schemas in a JSON card that flags the Batch API (the
+    async_queue property), written to d."""
+    schemas = {}
+    for side in ("input", "output"):
+        r = run("schema", SEED, "--side", side, expect=0)
+        schemas[side] = json.loads(r.stdout)
+    card = {"name": MODEL, "description": "the seed, batchable",
+            "properties": [{"property_id": "async_queue", "value": "true"}],
+            "schema": schemas}
+    path = os.path.join(d, "batchable.json")
+    with open(path, "w") as f:
+        json.dump(card, f)
+    return path
+
+
+def batch_lines(n, refs=True):
+    """n inputs as JSON Lines (a blank line among them); all but the last
+    carry an external_reference."""
+    out = []
+    for i in range(n):
+        doc = {"prompt": "picture %d" % i, "image": [137, 80, 78, 71]}
+        if refs and i + 1 < n:
+            doc["external_reference"] = "line-%d" % i
+        out.append(json.dumps(doc))
+        if i == 0:
+            out.append("")
+    return "\n".join(out) + "\n"
+
+
+def run_batch(mock, card, path, scenario=None, extra=(), expect=None):
+    return run("run", "--card", card, "--batch", path, "--base-url",
+               mock.url(scenario=scenario), "--poll-ms", "10", *extra,
+               env=WORKERS_ENV, expect=expect)
+
+
+def batch_outputs(r, n):
+    lines = [json.loads(x) for x in r.stdout.splitlines()]
+    check(len(lines) == n, "%d output lines, want %d" % (len(lines), n), r)
+    return lines
+
+
+def test_batch():
+    """Queued, running, done: one line per input, in input order, each with
+    its own answer and external_reference; 2 for a card without async_queue
+    unless --force; an invalid line sends nothing."""
+    with tempfile.TemporaryDirectory(prefix="cardc-batch-") as d:
+        card = batch_card(d)
+        path = os.path.join(d, "in.jsonl")
+        with open(path, "w") as f:
+            f.write(batch_lines(3))
+        with Mock("ok", card=card) as m:
+            r = run_batch(m, card, path, expect=0)
+        lines = batch_outputs(r, 3)
+        for i, line in enumerate(lines):
+            check(line.get("external_reference") == ("line-%d" % i if i < 2 else None) and
+                  line.get("result") == {"description": "%s [picture %d]" % (DESCRIPTION, i)},
+                  "line %d: %r" % (i, line), r)
+        # submit, queued, running, done
+        check_clean(m, 4)
+        # the seed does not flag the Batch API: refused with a hint, or --force
+        with Mock("ok") as m:
+            r = run_batch(m, SEED, path, expect=2)
+            check("async_queue" in r.stderr and "--force" in r.stderr, "the hint", r)
+            r = run_batch(m, SEED, path, extra=["--force"], expect=0)
+            batch_outputs(r, 3)
+        check_clean(m, 4)
+        # every line is checked first; nothing is sent
+        bad = os.path.join(d, "bad.jsonl")
+        with open(bad, "w") as f:
+            f.write('{"prompt":"p","image":[1]}\n{"prompt":5,"image":[1]}\n')
+        with Mock("ok", card=card) as m:
+            r = run_batch(m, card, bad, expect=1)
+        check(re.search(r"bad\.jsonl:2:\d+: /prompt: ", r.stderr) and "nothing sent" in r.stderr,
+              "the invalid line is named with its position", r)
+        check(m.requests == 0, "an invalid batch is never sent (%s requests)" % m.requests)
+
+
+def test_batch_failures():
+    """Per-input failures: the other lines are printed; 1 for an output
+    breaking the schema, 3 for a backend failure."""
+    with tempfile.TemporaryDirectory(prefix="cardc-batch-") as d:
+        card = batch_card(d)
+        path = os.path.join(d, "in.jsonl")
+        with open(path, "w") as f:
+            f.write(batch_lines(3))
+        with Mock("ok", card=card) as m:
+            r = run_batch(m, card, path, scenario="batch-bad-output", expect=1)
+            lines = batch_outputs(r, 3)
+            err = lines[0].get("error", {})
+            check(err.get("status") == "invalid" and err.get("pointer") == "/description" and
+                  "result" in lines[1] and "result" in lines[2], "bad output: %r" % lines, r)
+            check("in.jsonl:1: error: invalid" in r.stderr, "the failed line is named", r)
+            r = run_batch(m, card, path, scenario="batch-item-failed", expect=3)
+            lines = batch_outputs(r, 3)
+            check(lines[1].get("error", {}).get("status") == "backend" and "result" in lines[0],
+                  "item failed: %r" % lines, r)
+            r = run_batch(m, card, path, scenario="batch-lost-ref", expect=3)
+            lines = batch_outputs(r, 3)
+            check("result" in lines[0] and "error" in lines[1] and "result" in lines[2],
+                  "lost reference: %r" % lines, r)
+            r = run_batch(m, card, path, scenario="batch-poll-500", expect=0)
+            batch_outputs(r, 3)
+            r = run_batch(m, card, path, scenario="batch-malformed", expect=3)
+            check(r.stdout == "" and "backend" in r.stderr, "malformed answer", r)
+        check(m.failed_checks == 0, "the server's checks failed: %s" % m.report)
+
+
+def test_batch_usage():
+    with Mock("ok") as m:
+        path = tmpfile(batch_lines(1), suffix=".jsonl")
+        try:
+            for extra in (["--input", path], ["--stream"], ["--backend", "openai"]):
+                run("run", "--card", SEED, "--batch", path, "--force", "--base-url", m.url(),
+                    *extra, env=WORKERS_ENV, expect=2)
+            r = run("run", "--card", SEED, "--input", path, "--force", env=WORKERS_ENV, expect=2)
+            check("--batch" in r.stderr, "--force goes with --batch", r)
+            empty = tmpfile("\n\n", suffix=".jsonl")
+            r = run("run", "--card", SEED, "--batch", empty, "--force", env=WORKERS_ENV,
+                    expect=2)
+            check("no input" in r.stderr, "an empty batch", r)
+            os.unlink(empty)
+        finally:
+            os.unlink(path)
+    check(m.requests == 0, "%s requests for usage errors" % m.requests)
+
+
+def test_gateway():
+    """--gateway: the gateway's URL shape (the server only answers there),
+    its credential from CF_AIG_TOKEN, both backends."""
+    env = dict(WORKERS_ENV, CF_AIG_TOKEN=GATEWAY_TOKEN)
+    for backend in ("workers-ai", "openai"):
+        with Mock("ok") as m:
+            args = ["run", "--card", SEED, "--image", IMAGE, "--prompt", PROMPT,
+                    "--gateway", GATEWAY, "--base-url", "http://127.0.0.1:%d/v1" % m.port]
+            if backend == "openai":
+                args += ["--backend", "openai"]
+            r = run(*args, env=env, expect=0)
+            check(output_of(r) == {"description": DESCRIPTION}, "%s via the gateway" % backend, r)
+            # without the gateway's token: 401 from the gateway
+            r = run(*args + ["--retries", "0"], env=WORKERS_ENV, expect=3)
+            check("auth" in r.stderr, "%s: the gateway refused" % backend, r)
+        check(m.requests == 2, "%s: %s requests" % (backend, m.requests))
+        check(m.failed_checks == 1, "%s: only the missing token failed: %s" % (backend, m.report))
 
 
 def main():

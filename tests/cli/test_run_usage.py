@@ -48,7 +48,7 @@ def test_help():
 def test_run_usage_errors():
     cases = [
         ((), "--card is required"),
-        (("--card", SEED), "exactly one of --input or --image"),
+        (("--card", SEED), "exactly one of --input, --image or --batch"),
         (("--card", SEED, "--input", "x.json", "--image", IMAGE), "exactly one of"),
         (("--card", SEED, "--input", "x.json", "--prompt", "hi"), "go with --image"),
         (("--card", SEED, "--image", IMAGE, "--backend", "bedrock"), "unknown backend 'bedrock'"),

@@ -1,10 +1,12 @@
 /* Round-trip driver for generated bindings: decodes a payload through a
  * generated model descriptor and reports, as one JSON line, either the
  * errors (instance location + keyword location, as `cardc validate`) or
- * the encoded text and whether decode(encode(x)) encodes identically.
+ * the encoded text, whether decode(encode(x)) encodes identically, and for
+ * a union root the branch the value was decoded into.
  *
  * Usage: roundtrip MODEL input|output PAYLOAD.json
  *        roundtrip MODEL input|output --schema   (prints the side's schema)
+ *        roundtrip MODEL --traits                (context_window, async_queue)
  * Built by tests/gen/test_cards.py against generated code: with
  * -DSINGLE_HEADER/-DSINGLE_MODEL for one model, else cardc_models.h. */
 #include <stdio.h>
@@ -39,7 +41,7 @@ int main(int argc, char **argv)
     cardc_status st;
     struct json_object *out = json_object_new_object();
 
-    if (argc != 4)
+    if (argc != 4 && !(argc == 3 && strcmp(argv[2], "--traits") == 0))
         return fail("usage: roundtrip MODEL input|output PAYLOAD");
 #ifdef SINGLE_MODEL
     m = &SINGLE_MODEL;
@@ -49,6 +51,13 @@ int main(int argc, char **argv)
 #endif
     if (!m)
         return fail("unknown model");
+    if (strcmp(argv[2], "--traits") == 0) {
+        /* the card's properties the model descriptor carries */
+        printf("{\"context_window\":%lld,\"async_queue\":%s}\n", m->context_window,
+               m->async_queue ? "true" : "false");
+        json_object_put(out);
+        return 0;
+    }
     side = strcmp(argv[2], "output") == 0 ? &m->output : &m->input;
     if (!side->type)
         return fail("no type for that side");
@@ -68,6 +77,14 @@ int main(int argc, char **argv)
     opts.result = result;
     st = cardc_bind_decode(side->type, v1, text, len, &opts, &err);
     json_object_object_add(out, "status", json_object_new_string(cardc_status_name(st)));
+    if (st == CARDC_OK && side->type->kind == CARDC_KIND_UNION) {
+        /* which branch the value was decoded into */
+        int kind;
+        memcpy(&kind, v1, sizeof kind);
+        if (kind >= 1 && (size_t)kind <= side->type->branch_count)
+            json_object_object_add(out, "branch",
+                                   json_object_new_string(side->type->branches[kind - 1].name));
+    }
     if (st != CARDC_OK) {
         struct json_object *errs = json_object_new_array();
         for (size_t i = 0; i < cardc_result_error_count(result); i++) {

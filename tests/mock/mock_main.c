@@ -3,6 +3,7 @@
  *
  * Usage: mock-server --card CARD --port-file FILE [--scenario NAME]
  *                    [--token TOKEN] [--account ID] [--openai-model NAME]
+ *                    [--gateway ID] [--gateway-token TOKEN]
  *
  * Listens on 127.0.0.1 (ephemeral port), prints the port on stdout and
  * writes it to FILE (complete when it appears: written aside, then renamed),
@@ -19,7 +20,8 @@
 static int usage(void)
 {
     fprintf(stderr, "usage: mock-server --card CARD --port-file FILE [--scenario NAME]\n"
-                    "                   [--token TOKEN] [--account ID] [--openai-model NAME]\n");
+                    "                   [--token TOKEN] [--account ID] [--openai-model NAME]\n"
+                    "                   [--gateway ID] [--gateway-token TOKEN]\n");
     return 2;
 }
 
@@ -63,6 +65,10 @@ int main(int argc, char **argv)
             o.account_id = v;
         else if (strcmp(a, "--openai-model") == 0)
             o.openai_model = v;
+        else if (strcmp(a, "--gateway") == 0)
+            o.gateway = v;
+        else if (strcmp(a, "--gateway-token") == 0)
+            o.gateway_token = v;
         else if (strcmp(a, "--scenario") == 0) {
             int sc = mock_scenario_from_name(v);
 

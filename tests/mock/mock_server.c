@@ -1,5 +1,5 @@
 /* mock_server.c - the test server of mock_server.h on libmicrohttpd. */
-#include "mock_server.h"
+#include "mock_internal.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -47,38 +47,6 @@ const char *mock_scenario_name(mock_scenario scenario)
     return (unsigned)scenario < MOCK_SCENARIO_COUNT ? scenario_names[scenario].name : "?";
 }
 
-struct mock_server {
-    struct MHD_Daemon *daemon;
-    unsigned short port;
-    char *account;
-    char *token;
-    char *openai_model;
-    char *model_name; /* the card's, expected in Workers AI paths */
-    cardc_card *card;
-    cardc_schema *input_schema;
-    char *schema_answer; /* the models/schema endpoint's body */
-
-    pthread_mutex_t lock; /* everything below */
-    pthread_cond_t wake;  /* ends a slow answer early when stopping */
-    bool stopping;
-    mock_scenario scenario;
-    unsigned seen[MOCK_SCENARIO_COUNT];
-    size_t requests;
-    struct timespec first, last;
-    size_t check_failures;
-    char first_failure[512];
-    char *last_body;
-    size_t last_body_len;
-    char last_ct[128];
-};
-
-/* One request's body, gathered across the upload calls. */
-typedef struct request {
-    char *body;
-    size_t len, cap;
-    bool overflow;
-} request;
-
 /* A body sent by a content-reader callback, to cut it short (truncated and
  * cut-stream answers) or send it chunked. */
 typedef struct body_reader {
@@ -94,7 +62,7 @@ static char *dup_or(const char *s, const char *dflt)
     return v ? strdup(v) : NULL;
 }
 
-static void note_failure(mock_server *s, const char *fmt, ...)
+void note_failure(mock_server *s, const char *fmt, ...)
 {
     va_list ap;
 
@@ -109,8 +77,8 @@ static void note_failure(mock_server *s, const char *fmt, ...)
 
 /* ---- Responses -------------------------------------------------------- */
 
-static enum MHD_Result send_owned(struct MHD_Connection *c, unsigned status, char *body, size_t len,
-                                  const char *content_type, const char *retry_after)
+enum MHD_Result send_owned(struct MHD_Connection *c, unsigned status, char *body, size_t len,
+                           const char *content_type, const char *retry_after)
 {
     struct MHD_Response *r;
     enum MHD_Result ret;
@@ -128,8 +96,8 @@ static enum MHD_Result send_owned(struct MHD_Connection *c, unsigned status, cha
     return ret;
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_object *doc,
-                                 const char *retry_after)
+enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json_object *doc,
+                          const char *retry_after)
 {
     const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
     char *copy = strdup(text);
@@ -141,8 +109,8 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, json
 }
 
 /* The Cloudflare v4 envelope of a failure. */
-static enum MHD_Result send_cf_error(struct MHD_Connection *c, unsigned status, int code,
-                                     const char *message, const char *retry_after)
+enum MHD_Result send_cf_error(struct MHD_Connection *c, unsigned status, int code,
+                              const char *message, const char *retry_after)
 {
     json_object *doc = json_object_new_object(), *errors = json_object_new_array(),
                 *e = json_object_new_object();
@@ -237,7 +205,7 @@ static enum MHD_Result send_reader(struct MHD_Connection *c, char *data, size_t 
 
 /* ---- Answers ---------------------------------------------------------- */
 
-static json_object *workers_ai_answer(json_object *result)
+json_object *workers_ai_answer(json_object *result)
 {
     json_object *doc = json_object_new_object();
 
@@ -333,7 +301,7 @@ static char *oversize_text(bool openai, size_t *len)
 
 /* ---- Request checks --------------------------------------------------- */
 
-static bool check_token(mock_server *s, struct MHD_Connection *c)
+bool check_token(mock_server *s, struct MHD_Connection *c)
 {
     const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 
@@ -445,7 +413,7 @@ static bool check_data_url(mock_server *s, const char *url)
 /* An OpenAI chat request: model, messages with an image data URL, the
  * optional numbers. Returns the parsed body (the caller's) or NULL, with the
  * failure noted. */
-static json_object *check_chat(mock_server *s, const request *rq)
+static json_object *check_chat(mock_server *s, const request *rq, const char *want_model)
 {
     json_object *doc = NULL, *v, *messages;
     cardc_error err;
@@ -464,9 +432,9 @@ static json_object *check_chat(mock_server *s, const request *rq)
         note_failure(s, "chat request without a model");
         goto fail;
     }
-    if (s->openai_model && strcmp(json_object_get_string(v), s->openai_model) != 0) {
+    if (want_model && strcmp(json_object_get_string(v), want_model) != 0) {
         note_failure(s, "chat request for model \"%s\", expected \"%s\"", json_object_get_string(v),
-                     s->openai_model);
+                     want_model);
         goto fail;
     }
     if (json_object_object_get_ex(doc, "max_tokens", &v) && !json_object_is_type(v, json_type_int))
@@ -525,6 +493,49 @@ fail:
     return NULL;
 }
 
+/* One model input (a parsed JSON value): valid against the card's input
+ * schema, and an "image" array holds bytes (the card states it only in
+ * prose). On failure why says what. */
+bool check_input_value(mock_server *s, json_object *doc, char *why, size_t why_size)
+{
+    cardc_result *res = NULL;
+    cardc_error err;
+    json_object *v;
+    bool ok = false;
+
+    cardc_error_clear(&err);
+    if (cardc_result_new(&res, &err) != CARDC_OK) {
+        snprintf(why, why_size, "out of memory");
+        return false;
+    }
+    switch (cardc_validate(s->input_schema, doc, NULL, res, &err)) {
+    case CARDC_OK: ok = true; break;
+    case CARDC_E_INVALID: {
+        const cardc_unit *u = cardc_result_error(res, 0);
+
+        snprintf(why, why_size, "input does not match the card's schema at \"%s\": %s",
+                 u ? u->instance_location : "", u ? u->message : "?");
+        break;
+    }
+    default: snprintf(why, why_size, "cannot validate: %s", err.message); break;
+    }
+    cardc_result_free(res);
+    if (ok && json_object_is_type(doc, json_type_object) &&
+        json_object_object_get_ex(doc, "image", &v) && json_object_is_type(v, json_type_array)) {
+        for (size_t i = 0; i < json_object_array_length(v); i++) {
+            json_object *b = json_object_array_get_idx(v, i);
+
+            if (!json_object_is_type(b, json_type_int) || json_object_get_int64(b) < 0 ||
+                json_object_get_int64(b) > 255) {
+                snprintf(why, why_size, "image[%zu] is not a byte (0..255)", i);
+                ok = false;
+                break;
+            }
+        }
+    }
+    return ok;
+}
+
 /* A Workers AI run body: JSON valid against the card's input schema, or raw
  * bytes (the schema's top-level binary branch). Sets *stream when the JSON
  * asks for a streamed answer. */
@@ -533,7 +544,6 @@ static bool check_run_body(mock_server *s, struct MHD_Connection *c, const reque
 {
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     json_object *doc = NULL, *v;
-    cardc_result *res = NULL;
     cardc_error err;
     bool ok = false;
 
@@ -552,40 +562,11 @@ static bool check_run_body(mock_server *s, struct MHD_Connection *c, const reque
         snprintf(why, why_size, "body is not JSON: %s", err.message);
         goto out;
     }
-    if (cardc_result_new(&res, &err) != CARDC_OK) {
-        snprintf(why, why_size, "out of memory");
-        goto out;
-    }
-    switch (cardc_validate(s->input_schema, doc, NULL, res, &err)) {
-    case CARDC_OK: ok = true; break;
-    case CARDC_E_INVALID: {
-        const cardc_unit *u = cardc_result_error(res, 0);
-
-        snprintf(why, why_size, "input does not match the card's schema at \"%s\": %s",
-                 u ? u->instance_location : "", u ? u->message : "?");
-        break;
-    }
-    default: snprintf(why, why_size, "cannot validate: %s", err.message); break;
-    }
-    /* The card states it only in prose: an image array holds bytes. */
-    if (ok && json_object_is_type(doc, json_type_object) &&
-        json_object_object_get_ex(doc, "image", &v) && json_object_is_type(v, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(v); i++) {
-            json_object *b = json_object_array_get_idx(v, i);
-
-            if (!json_object_is_type(b, json_type_int) || json_object_get_int64(b) < 0 ||
-                json_object_get_int64(b) > 255) {
-                snprintf(why, why_size, "image[%zu] is not a byte (0..255)", i);
-                ok = false;
-                break;
-            }
-        }
-    }
+    ok = check_input_value(s, doc, why, why_size);
     if (ok && json_object_is_type(doc, json_type_object) &&
         json_object_object_get_ex(doc, "stream", &v))
         *stream = json_object_get_boolean(v);
 out:
-    cardc_result_free(res);
     json_object_put(doc);
     if (!ok)
         note_failure(s, "%s", why);
@@ -732,6 +713,13 @@ static int fault(mock_server *s, struct MHD_Connection *c, mock_scenario sc, uns
         return send_reader(c, body, len, MHD_SIZE_UNKNOWN, true, sc == MOCK_STREAM_CUT,
                            "text/event-stream");
     }
+    case MOCK_BATCH_POLL_500:
+    case MOCK_BATCH_POLL_429:
+    case MOCK_BATCH_MALFORMED:
+    case MOCK_BATCH_BAD_OUTPUT:
+    case MOCK_BATCH_LOST_REF:
+    case MOCK_BATCH_ITEM_FAILED:
+    case MOCK_BATCH_NEVER: /* faults of the Batch API (mock_batch.c) only */
     case MOCK_OK:
     case MOCK_SCENARIO_COUNT: break;
     }
@@ -763,6 +751,11 @@ static enum MHD_Result answer_run(mock_server *s, struct MHD_Connection *c, cons
     }
     if (rq->overflow)
         return send_cf_error(c, 413, 3006, "Request is too large", NULL);
+    {
+        const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "queueRequest");
+        if (q && strcmp(q, "true") == 0)
+            return mock_batch_answer(s, c, rq, sc);
+    }
     if (!check_run_body(s, c, rq, &stream, why, sizeof why))
         return send_cf_error(c, 400, 5006, why, NULL);
     if ((f = fault(s, c, sc, nth, false)) != NO_FAULT)
@@ -814,7 +807,8 @@ static enum MHD_Result answer_schema(mock_server *s, struct MHD_Connection *c, c
 }
 
 static enum MHD_Result answer_chat(mock_server *s, struct MHD_Connection *c, const char *method,
-                                   const request *rq, mock_scenario sc, unsigned nth)
+                                   const char *want_model, const request *rq, mock_scenario sc,
+                                   unsigned nth)
 {
     json_object *doc, *v;
     bool stream = false;
@@ -829,7 +823,7 @@ static enum MHD_Result answer_chat(mock_server *s, struct MHD_Connection *c, con
         return send_openai_error(c, 401, "invalid_request_error", "Invalid API key", NULL);
     if (rq->overflow)
         return send_openai_error(c, 413, "invalid_request_error", "Request too large", NULL);
-    if (!(doc = check_chat(s, rq)))
+    if (!(doc = check_chat(s, rq, want_model)))
         return send_openai_error(c, 400, "BadRequestError", "mock: bad chat request", NULL);
     json_object_object_get_ex(doc, "model", &v);
     snprintf(model, sizeof model, "%s", json_object_get_string(v));
@@ -861,9 +855,10 @@ static const char *segment(const char *path, char *buf, size_t size)
     return path + n;
 }
 
-static void record(mock_server *s, struct MHD_Connection *c, const request *rq)
+static void record(mock_server *s, struct MHD_Connection *c, const char *url, const request *rq)
 {
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    const char *aig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "cf-aig-authorization");
     struct timespec now;
     char *copy = malloc(rq->len + 1);
 
@@ -881,7 +876,61 @@ static void record(mock_server *s, struct MHD_Connection *c, const request *rq)
     s->last_body = copy;
     s->last_body_len = copy ? rq->len : 0;
     snprintf(s->last_ct, sizeof s->last_ct, "%s", ct ? ct : "");
+    snprintf(s->last_path, sizeof s->last_path, "%s", url);
+    s->last_gateway_auth = aig != NULL;
     pthread_mutex_unlock(&s->lock);
+}
+
+/* The gateway's own credential: required on gateway routes when the server
+ * was given one, and never sent anywhere else. */
+static bool check_gateway_auth(mock_server *s, struct MHD_Connection *c, bool gateway_route)
+{
+    const char *aig = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "cf-aig-authorization");
+
+    if (!gateway_route) {
+        if (aig)
+            note_failure(s, "cf-aig-authorization sent to a route that is no gateway's");
+        return !aig;
+    }
+    if (!s->gateway_token)
+        return true;
+    if (!aig || strncmp(aig, "Bearer ", 7) != 0 || strcmp(aig + 7, s->gateway_token) != 0) {
+        note_failure(s, "cf-aig-authorization is not \"Bearer\" and the gateway's token");
+        return false;
+    }
+    return true;
+}
+
+/* PREFIX/v1/ACCOUNT/GATEWAY/workers-ai/...: Workers AI through an AI
+ * Gateway, native (MODEL) or OpenAI-compatible (v1/chat/completions). */
+static enum MHD_Result answer_gateway(mock_server *s, struct MHD_Connection *c, const char *rest,
+                                      const char *method, const request *rq, mock_scenario sc,
+                                      unsigned nth)
+{
+    char account[128], gateway[128], model[256];
+
+    if (!(rest = segment(rest, account, sizeof account)) || *rest != '/' ||
+        !(rest = segment(rest + 1, gateway, sizeof gateway)) ||
+        strncmp(rest, "/workers-ai/", 12) != 0 || !rest[12] || strlen(rest + 12) >= sizeof model) {
+        note_failure(s, "no gateway route for %s", rest ? rest : "(bad path)");
+        return send_cf_error(c, 404, 7003, "No route for that URI", NULL);
+    }
+    if (strcmp(gateway, s->gateway) != 0) {
+        note_failure(s, "gateway \"%s\", expected \"%s\"", gateway, s->gateway);
+        return send_cf_error(c, 404, 7003, "mock: no such gateway", NULL);
+    }
+    if (!check_gateway_auth(s, c, true))
+        return send_cf_error(c, 401, 2009, "Unauthorized", NULL);
+    snprintf(model, sizeof model, "%s", rest + 12);
+    if (strcmp(model, "v1/chat/completions") == 0) {
+        if (strcmp(account, s->account) != 0) {
+            note_failure(s, "account \"%s\", expected \"%s\"", account, s->account);
+            return send_cf_error(c, 403, 10000, "Authentication error", NULL);
+        }
+        /* Workers AI's own OpenAI-compatible route: its model names */
+        return answer_chat(s, c, method, s->model_name, rq, sc, nth);
+    }
+    return answer_run(s, c, method, account, model, rq, sc, nth);
 }
 
 static enum MHD_Result dispatch(mock_server *s, struct MHD_Connection *c, const char *url,
@@ -892,7 +941,7 @@ static enum MHD_Result dispatch(mock_server *s, struct MHD_Connection *c, const 
     const char *rest = url;
     unsigned nth;
 
-    record(s, c, rq);
+    record(s, c, url, rq);
     pthread_mutex_lock(&s->lock);
     sc = s->scenario;
     pthread_mutex_unlock(&s->lock);
@@ -911,7 +960,16 @@ static enum MHD_Result dispatch(mock_server *s, struct MHD_Connection *c, const 
     pthread_mutex_unlock(&s->lock);
 
     if (strcmp(rest, "/v1/chat/completions") == 0)
-        return answer_chat(s, c, method, rq, sc, nth);
+        return check_gateway_auth(s, c, false)
+                   ? answer_chat(s, c, method, s->openai_model, rq, sc, nth)
+                   : send_cf_error(c, 400, 7003,
+                                   "mock: stray "
+                                   "gateway credential",
+                                   NULL);
+    if (strncmp(rest, "/v1/", 4) == 0)
+        return answer_gateway(s, c, rest + 4, method, rq, sc, nth);
+    if (!check_gateway_auth(s, c, false))
+        return send_cf_error(c, 400, 7003, "mock: stray gateway credential", NULL);
     if (strncmp(rest, "/client/v4/accounts/", 20) == 0 &&
         (rest = segment(rest + 20, account, sizeof account)) != NULL) {
         if (strncmp(rest, "/ai/run/", 8) == 0 && rest[8] && strlen(rest + 8) < sizeof model) {
@@ -1040,7 +1098,10 @@ int mock_server_start(const mock_options *opts, mock_server **out, char *errbuf,
     s->account = dup_or(opts->account_id, "test-account");
     s->token = dup_or(opts->token, NULL);
     s->openai_model = dup_or(opts->openai_model, NULL);
-    if (!s->account || (opts->token && !s->token) || (opts->openai_model && !s->openai_model)) {
+    s->gateway = dup_or(opts->gateway, "test-gateway");
+    s->gateway_token = dup_or(opts->gateway_token, NULL);
+    if (!s->account || (opts->token && !s->token) || (opts->openai_model && !s->openai_model) ||
+        !s->gateway || (opts->gateway_token && !s->gateway_token)) {
         snprintf(errbuf, errsize, "out of memory");
         mock_server_stop(s);
         return -1;
@@ -1090,6 +1151,9 @@ void mock_server_stop(mock_server *s)
     free(s->account);
     free(s->token);
     free(s->openai_model);
+    free(s->gateway);
+    free(s->gateway_token);
+    mock_batch_free_all(s);
     free(s->last_body);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->lock);
@@ -1113,6 +1177,10 @@ void mock_server_reset(mock_server *s, mock_scenario scenario)
     s->last_body = NULL;
     s->last_body_len = 0;
     s->last_ct[0] = '\0';
+    s->last_path[0] = '\0';
+    s->last_gateway_auth = 0;
+    mock_batch_free_all(s);
+    s->batch_largest = s->batch_polls = 0;
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -1168,6 +1236,29 @@ char *mock_server_last_body(const mock_server *s, size_t *len, char *content_typ
         snprintf(content_type, ct_size, "%s", s->last_ct);
     pthread_mutex_unlock(&LOCKED(s)->lock);
     return copy;
+}
+
+void mock_server_last_path(const mock_server *s, char *buf, size_t size, int *gateway_auth)
+{
+    pthread_mutex_lock(&LOCKED(s)->lock);
+    snprintf(buf, size, "%s", s->last_path);
+    if (gateway_auth)
+        *gateway_auth = s->last_gateway_auth;
+    pthread_mutex_unlock(&LOCKED(s)->lock);
+}
+
+size_t mock_server_batches(const mock_server *s, size_t *largest, size_t *polls)
+{
+    size_t n;
+
+    pthread_mutex_lock(&LOCKED(s)->lock);
+    n = s->batch_count;
+    if (largest)
+        *largest = s->batch_largest;
+    if (polls)
+        *polls = s->batch_polls;
+    pthread_mutex_unlock(&LOCKED(s)->lock);
+    return n;
 }
 
 unsigned short mock_closed_port(void)

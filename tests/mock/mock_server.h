@@ -6,10 +6,18 @@
  * Routes (PREFIX is "" or "/s/SCENARIO", which selects the scenario of that
  * request instead of the server's default):
  *   POST PREFIX/client/v4/accounts/ACCOUNT/ai/run/MODEL   Workers AI run
+ *   POST PREFIX/client/v4/accounts/ACCOUNT/ai/run/MODEL?queueRequest=true
+ *        the Batch API: {"requests": [...]} -> {"status": "queued",
+ *        "request_id": ...}; {"request_id": ...} -> queued, then running,
+ *        then {"responses": [...]} (in reverse order, so answers must be
+ *        matched to requests; each description names its request's prompt)
  *   GET  PREFIX/client/v4/accounts/ACCOUNT/ai/models/schema?model=MODEL
  *   POST PREFIX/v1/chat/completions                       OpenAI-compatible
+ *   POST PREFIX/v1/ACCOUNT/GATEWAY/workers-ai/MODEL      AI Gateway, Workers AI
+ *   POST PREFIX/v1/ACCOUNT/GATEWAY/workers-ai/v1/chat/completions
+ *                                                         AI Gateway, OpenAI-compatible
  * So a client's base URL is http://127.0.0.1:PORT[/s/NAME]/client/v4 or
- * http://127.0.0.1:PORT[/s/NAME]/v1.
+ * http://127.0.0.1:PORT[/s/NAME]/v1 (also the gateway's).
  *
  * Every request is checked (method, path, account, model, bearer token, body
  * against the card's input schema, the OpenAI image data URL); a failed check
@@ -22,28 +30,39 @@
 #include <stddef.h>
 
 /* X(enumerator, name, description) */
-#define MOCK_SCENARIO_MAP(X)                                                             \
-    X(MOCK_OK, "ok", "answers every request")                                            \
-    X(MOCK_500_ONCE, "500-once", "500, then answers")                                    \
-    X(MOCK_500_TWICE, "500-twice", "500 twice, then answers")                            \
-    X(MOCK_500_ALWAYS, "500-always", "500 every time")                                   \
-    X(MOCK_429_RETRY_AFTER, "429-retry-after", "429 with Retry-After: 1, then answers")  \
-    X(MOCK_SLOW, "slow", "answers after 5 s (or when the server stops)")                 \
-    X(MOCK_TRUNCATED, "truncated", "Content-Length larger than sent, connection closed") \
-    X(MOCK_MALFORMED, "malformed", "200 with malformed JSON")                            \
-    X(MOCK_NOT_SUCCESS, "not-success", "200 with success: false and errors")             \
-    X(MOCK_429_3040, "429-3040", "429, code 3040 (out of capacity)")                     \
-    X(MOCK_429_3036, "429-3036", "429, code 3036 (daily allocation used up)")            \
-    X(MOCK_413_3006, "413-3006", "413, code 3006 (request too large)")                   \
-    X(MOCK_400_5007, "400-5007", "400, code 5007 (no such model)")                       \
-    X(MOCK_401, "401", "401 authentication error")                                       \
-    X(MOCK_401_ECHO, "401-echo", "401 whose message quotes the Authorization header")    \
-    X(MOCK_403, "403", "403 forbidden")                                                  \
-    X(MOCK_BAD_OUTPUT, "bad-output", "an output breaking the output schema")             \
-    X(MOCK_OVERSIZE, "oversize", "a 2 MiB answer with its Content-Length")               \
-    X(MOCK_OVERSIZE_CHUNKED, "oversize-chunked", "a 2 MiB answer, chunked")              \
-    X(MOCK_STREAM, "stream", "server-sent events ending with [DONE]")                    \
-    X(MOCK_STREAM_CUT, "stream-cut", "server-sent events, connection cut after two")
+#define MOCK_SCENARIO_MAP(X)                                                                       \
+    X(MOCK_OK, "ok", "answers every request")                                                      \
+    X(MOCK_500_ONCE, "500-once", "500, then answers")                                              \
+    X(MOCK_500_TWICE, "500-twice", "500 twice, then answers")                                      \
+    X(MOCK_500_ALWAYS, "500-always", "500 every time")                                             \
+    X(MOCK_429_RETRY_AFTER, "429-retry-after", "429 with Retry-After: 1, then answers")            \
+    X(MOCK_SLOW, "slow", "answers after 5 s (or when the server stops)")                           \
+    X(MOCK_TRUNCATED, "truncated", "Content-Length larger than sent, connection closed")           \
+    X(MOCK_MALFORMED, "malformed", "200 with malformed JSON")                                      \
+    X(MOCK_NOT_SUCCESS, "not-success", "200 with success: false and errors")                       \
+    X(MOCK_429_3040, "429-3040", "429, code 3040 (out of capacity)")                               \
+    X(MOCK_429_3036, "429-3036", "429, code 3036 (daily allocation used up)")                      \
+    X(MOCK_413_3006, "413-3006", "413, code 3006 (request too large)")                             \
+    X(MOCK_400_5007, "400-5007", "400, code 5007 (no such model)")                                 \
+    X(MOCK_401, "401", "401 authentication error")                                                 \
+    X(MOCK_401_ECHO, "401-echo", "401 whose message quotes the Authorization header")              \
+    X(MOCK_403, "403", "403 forbidden")                                                            \
+    X(MOCK_BAD_OUTPUT, "bad-output", "an output breaking the output schema")                       \
+    X(MOCK_OVERSIZE, "oversize", "a 2 MiB answer with its Content-Length")                         \
+    X(MOCK_OVERSIZE_CHUNKED, "oversize-chunked", "a 2 MiB answer, chunked")                        \
+    X(MOCK_STREAM, "stream", "server-sent events ending with [DONE]")                              \
+    X(MOCK_STREAM_CUT, "stream-cut", "server-sent events, connection cut after two")               \
+    X(MOCK_BATCH_POLL_500, "batch-poll-500", "Batch API: the first poll gets 500")                 \
+    X(MOCK_BATCH_POLL_429, "batch-poll-429", "Batch API: the first poll gets 429, Retry-After: 1") \
+    X(MOCK_BATCH_MALFORMED, "batch-malformed", "Batch API: the finished answer is malformed")      \
+    X(MOCK_BATCH_BAD_OUTPUT, "batch-bad-output",                                                   \
+      "Batch API: the first request's output breaks the output schema")                            \
+    X(MOCK_BATCH_LOST_REF, "batch-lost-ref",                                                       \
+      "Batch API: the first response loses its external_reference (keeps its id), the "            \
+      "second names an unknown one and has no id")                                                 \
+    X(MOCK_BATCH_ITEM_FAILED, "batch-item-failed",                                                 \
+      "Batch API: the second request's response has success: false")                               \
+    X(MOCK_BATCH_NEVER, "batch-never", "Batch API: the batch stays queued")
 
 typedef enum mock_scenario {
 #define MOCK_X_(e, n, d) e,
@@ -71,6 +90,9 @@ const char *mock_scenario_name(mock_scenario scenario);
 #define MOCK_OVERSIZE_BYTES (2u * 1024u * 1024u)
 /* Longest wait of the slow scenario. */
 #define MOCK_SLOW_MS 5000
+/* Larger batch submissions are refused with 413, code 3006 (Cloudflare's
+ * documented limit). */
+#define MOCK_BATCH_MAX_BYTES 10000000u
 
 typedef struct mock_options {
     const char *card_path;    /* card whose input schema checks Workers AI bodies (required) */
@@ -78,6 +100,10 @@ typedef struct mock_options {
     const char *token;        /* expected bearer token; NULL: none required */
     const char *openai_model; /* expected OpenAI "model"; NULL: any non-empty string */
     mock_scenario scenario;   /* default scenario (MOCK_OK = 0) */
+    const char *gateway;      /* expected AI Gateway id (default "test-gateway") */
+    /* expected "cf-aig-authorization: Bearer TOKEN" on gateway routes; NULL:
+     * none required. Sending it anywhere else is a failed check. */
+    const char *gateway_token;
 } mock_options;
 
 typedef struct mock_server mock_server;
@@ -103,6 +129,14 @@ size_t mock_server_check_failures(const mock_server *server, char *buf, size_t s
  * test that inspects what was sent. The caller frees the copy. */
 char *mock_server_last_body(const mock_server *server, size_t *len, char *content_type,
                             size_t ct_size);
+
+/* The last request's path (without the query) and whether it carried a
+ * cf-aig-authorization header. */
+void mock_server_last_path(const mock_server *server, char *buf, size_t size, int *gateway_auth);
+
+/* Batch API since the reset: submissions (*largest: the largest submitted
+ * body, bytes) and polls answered. */
+size_t mock_server_batches(const mock_server *server, size_t *largest, size_t *polls);
 
 /* A 127.0.0.1 port nothing listens on (bound, then closed): connection
  * refused. Returns 0 on failure. */

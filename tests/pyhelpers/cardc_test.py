@@ -22,7 +22,7 @@ SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:",
 # The credentials cardc reads from the environment; cleared for every run so
 # the developer's own never reach a test.
 CRED_VARS = ("CLOUDFLARE_ACCOUNT_ID", "CLOUDFLARE_API_TOKEN", "OPENAI_BASE_URL",
-             "OPENAI_API_KEY")
+             "OPENAI_API_KEY", "CF_AIG_TOKEN")
 # The seed card's errorMessage for a request with both prompt and messages.
 MUTUALLY_EXCLUSIVE = '"prompt" and "messages" are mutually exclusive'
 

@@ -23,6 +23,83 @@ static void clear_env(void)
     unsetenv("CLOUDFLARE_API_TOKEN");
     unsetenv("OPENAI_BASE_URL");
     unsetenv("OPENAI_API_KEY");
+    unsetenv("CF_AIG_TOKEN");
+}
+
+/* AI Gateway options: the base URL's default, the credentials each backend
+ * needs through it, the gateway token from the environment. */
+static void test_gateway_options(void)
+{
+    cardc_client_options o;
+    cardc_client *c = NULL;
+    cardc_error e;
+
+    clear_env();
+    cardc_client_options_init(&o);
+    CHECK(!o.gateway && !o.gateway_token);
+    o.gateway = "gw-1";
+    o.account_id = "acct";
+    o.api_token = TOKEN;
+    setenv("CF_AIG_TOKEN", "aig-env-token", 1);
+    CHECK(cardc_client_new(&o, &c, NULL) == CARDC_OK);
+    if (c) {
+        CHECK_STR(c->base_url, CARDC__GATEWAY_DEFAULT_BASE);
+        CHECK_STR(c->base_url, "https://gateway.ai.cloudflare.com/v1");
+        CHECK_STR(c->gateway, "gw-1");
+        CHECK_STR(c->gateway_token, "aig-env-token");
+    }
+    cardc_client_free(c);
+    c = NULL;
+    /* the option wins; no gateway, no gateway token */
+    o.gateway_token = "aig-opt-token";
+    CHECK(cardc_client_new(&o, &c, NULL) == CARDC_OK);
+    if (c)
+        CHECK_STR(c->gateway_token, "aig-opt-token");
+    cardc_client_free(c);
+    c = NULL;
+    o.gateway = NULL;
+    CHECK(cardc_client_new(&o, &c, NULL) == CARDC_OK);
+    if (c)
+        CHECK(c->gateway == NULL && c->gateway_token == NULL);
+    cardc_client_free(c);
+    c = NULL;
+    /* the OpenAI-compatible route through a gateway is Workers AI's:
+     * account and token required, from CLOUDFLARE_* */
+    cardc_client_options_init(&o);
+    o.backend = CARDC_BACKEND_OPENAI;
+    o.gateway = "gw-1";
+    cardc_error_clear(&e);
+    CHECK(cardc_client_new(&o, &c, &e) == CARDC_E_CONFIG &&
+          strstr(e.message, "CLOUDFLARE_ACCOUNT_ID") && strstr(e.message, "AI Gateway"));
+    o.account_id = "acct";
+    cardc_error_clear(&e);
+    CHECK(cardc_client_new(&o, &c, &e) == CARDC_E_CONFIG &&
+          strstr(e.message, "CLOUDFLARE_API_TOKEN"));
+    setenv("CLOUDFLARE_API_TOKEN", TOKEN, 1);
+    CHECK(cardc_client_new(&o, &c, NULL) == CARDC_OK);
+    if (c)
+        CHECK(c->account_id && c->api_token && strcmp(c->api_token, TOKEN) == 0);
+    cardc_client_free(c);
+    c = NULL;
+    /* bad values, never quoted */
+    o.gateway = "gw/../x";
+    CHECK(cardc_client_new(&o, &c, NULL) == CARDC_E_CONFIG);
+    o.gateway = "gw";
+    o.gateway_token = "aig-SECRET\r\nX-Evil: 1";
+    cardc_error_clear(&e);
+    CHECK(cardc_client_new(&o, &c, &e) == CARDC_E_CONFIG && !strstr(e.message, "aig-SECRET"));
+    /* the schema endpoint is not behind a gateway */
+    o.gateway_token = NULL;
+    o.backend = CARDC_BACKEND_WORKERS_AI;
+    CHECK(cardc_client_new(&o, &c, NULL) == CARDC_OK);
+    {
+        char *card = NULL;
+        cardc_error_clear(&e);
+        CHECK(cardc_client_fetch_schema(c, "@cf/x", &card, &e) == CARDC_E_CONFIG &&
+              strstr(e.message, "AI Gateway") && !card);
+    }
+    cardc_client_free(c);
+    clear_env();
 }
 
 /* ---- Options and environment ------------------------------------------------ */
@@ -170,6 +247,16 @@ static void test_urls(void)
     free(u);
     u = cardc__openai_url("http://localhost:8080/v1");
     CHECK_STR(u, "http://localhost:8080/v1/chat/completions");
+    free(u);
+    /* AI Gateway: developers.cloudflare.com/ai-gateway/providers/workersai */
+    u = cardc__gateway_url("https://gateway.ai.cloudflare.com/v1", "0123abc", "my-gw",
+                           "@cf/llava-hf/llava-1.5-7b-hf");
+    CHECK_STR(u, "https://gateway.ai.cloudflare.com/v1/0123abc/my-gw/workers-ai/"
+                 "@cf/llava-hf/llava-1.5-7b-hf");
+    free(u);
+    u = cardc__gateway_url("https://gateway.ai.cloudflare.com/v1", "0123abc", "my gw", NULL);
+    CHECK_STR(u, "https://gateway.ai.cloudflare.com/v1/0123abc/my%20gw/workers-ai/v1/chat/"
+                 "completions");
     free(u);
 }
 
@@ -753,6 +840,7 @@ static void test_secrets_and_local_failures(void)
 int main(void)
 {
     test_options();
+    test_gateway_options();
     test_urls();
     test_workers();
     test_base64_mime();

@@ -58,6 +58,14 @@ static void test_values_and_bind(void)
     FAILS(cardc_bytes_set(NULL, "x", 1, &err));
     FAILS(cardc_numbers_set_bytes(NULL, (const uint8_t *)"x", 1, &err));
     FAILS(cardc_numbers_set_values(NULL, NULL, 1, &err));
+    {
+        cardc_members m = {0};
+        FAILS(cardc_members_set(NULL, "x", 1, "1", 1, &err));
+        FAILS(cardc_members_set(&m, "x", 1, "[", 1, &err));
+        FAILS(cardc_members_set(&m, "\xff", 1, "1", 1, &err));
+        clean("members_set", cardc_members_set(&m, "x", 1, "1", 1, &err), &err);
+        cardc_bind_free(&cardc_members_type, &m);
+    }
     FAILS(cardc_bind_init(NULL, &in, &err));
     FAILS(cardc_bind_decode(&llava_1_5_7b_hf_input_type, &in, "{", 1, NULL, &err));
     FAILS(cardc_bind_decode(&llava_1_5_7b_hf_input_type, &in, "{}", 2, NULL, &err));
@@ -154,10 +162,50 @@ static void test_client(void)
     cardc_client_free(c);
 }
 
+/* The Batch API's entry points (no server: the failures come first). */
+static void test_batch(void)
+{
+    cardc_error err;
+    cardc_client_options o;
+    cardc_client *c = NULL;
+    cardc_batch_options bo;
+    cardc_batch *b = NULL;
+    const char *json = NULL;
+    llava_1_5_7b_hf_input in;
+    llava_1_5_7b_hf_output outv;
+    bool done = false;
+
+    cardc_batch_options_init(&bo);
+    FAILS(cardc_batch_new(NULL, &b, &err));
+    FAILS(cardc_batch_new(&bo, &b, &err)); /* neither model nor output schema */
+    bo.model = &llava_1_5_7b_hf_model;
+    clean("batch_new", cardc_batch_new(&bo, &b, &err), &err);
+    memset(&in, 0, sizeof in);
+    FAILS(cardc_batch_add(b, &in, NULL, &err)); /* kind NONE: invalid */
+    FAILS(cardc_batch_add(NULL, &in, NULL, &err));
+    FAILS(cardc_batch_add_json(b, "{}", 2, NULL, &err)); /* "image" missing */
+    CHECK_MSG(err.code == CARDC_E_INVALID, "add_json: %s", cardc_status_name(err.code));
+    clean("batch_add_json", cardc_batch_add_json(b, "{\"image\":[1]}", 13, "r", &err), &err);
+    FAILS(cardc_batch_output_json(b, 0, &json, NULL, &err)); /* not collected */
+    FAILS(cardc_batch_output(b, 0, &outv, &err));
+    cardc_client_options_init(&o);
+    o.backend = CARDC_BACKEND_OPENAI;
+    o.base_url = "http://127.0.0.1:1/v1";
+    o.max_retries = 0;
+    clean("client_new", cardc_client_new(&o, &c, &err), &err);
+    FAILS(cardc_client_batch_submit(c, b, &err)); /* the OpenAI backend has none */
+    FAILS(cardc_client_batch_poll(c, b, &done, &err));
+    FAILS(cardc_client_batch_wait(c, b, &err));
+    FAILS(cardc_client_batch_submit(NULL, b, &err));
+    cardc_client_free(c);
+    cardc_batch_free(b);
+}
+
 int main(void)
 {
     test_values_and_bind();
     test_card_json_schema();
     test_client();
+    test_batch();
     return check_summary();
 }

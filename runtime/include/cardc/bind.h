@@ -11,7 +11,11 @@
  *   array of integers 0..255 -> cardc_bytes;  array of numbers -> cardc_numbers;
  *   other arrays -> { T *items; size_t count; };  object -> struct;
  *   additionalProperties/patternProperties map -> { entry *items; size_t count; }
- *   oneOf/anyOf -> { kind; union { ... } u; } (kind 0 = NONE);
+ *   members an open object's schema does not name -> `additional`: a
+ *     cardc_members (name/JSON pairs), or a typed map when
+ *     additionalProperties is a schema; so decode -> encode loses nothing;
+ *   oneOf/anyOf -> { kind; union { ... } u; } (kind 0 = NONE); anyOf takes
+ *     the branch that matches best (most declared members present);
  *   string enum -> C enum (0 = unset);  anything else -> cardc_json.
  *   Optional members have a `bool has_x` before them; nullable ones a
  *   `bool x_is_null`, so absent, null and a value stay apart.
@@ -39,7 +43,7 @@ extern "C" {
 
 /* Bumped whenever the descriptor layout changes; generated headers check it
  * and refuse to compile against another libcardc ("regenerate"). */
-#define CARDC_BIND_ABI 2
+#define CARDC_BIND_ABI 3
 
 /* ---- Value types used by generated structs ---------------------------- */
 
@@ -71,6 +75,34 @@ typedef struct cardc_numbers {
 typedef struct cardc_json {
     struct json_object *value; /* NULL means JSON null */
 } cardc_json;
+
+/* One member of an open object that its schema does not name. */
+typedef struct cardc_member {
+    cardc_string name;
+    cardc_json value;
+} cardc_member;
+
+/* The members an open object's schema does not name (additionalProperties
+ * absent or true), kept so that decode -> encode gives every member back:
+ * decode fills it in document order (a repeated name keeps its last value,
+ * as json-c does), encode writes them after the declared members, in this
+ * order. A name here must not be a declared property (encode refuses it:
+ * set the member instead) nor appear twice. Owned by the object: its free
+ * releases every name and value. */
+typedef struct cardc_members {
+    cardc_member *items;
+    size_t count;
+} cardc_members;
+
+/* The value of the member called name (NUL-terminated), or NULL. Borrowed. */
+const cardc_json *cardc_members_get(const cardc_members *members, const char *name);
+
+/* Sets member `name` (name[0..name_len)) to the JSON text json[0..json_len)
+ * (parsed strictly; a member of that name is replaced, else one is added
+ * at the end). Ownership: copies both. Returns CARDC_OK, CARDC_E_JSON /
+ * CARDC_E_UTF8 for bad text or name, CARDC_E_USAGE, CARDC_E_NOMEM. */
+cardc_status cardc_members_set(cardc_members *members, const char *name, size_t name_len,
+                               const char *json, size_t json_len, cardc_error *err);
 
 /* Element i of a number array, whichever the storage. */
 double cardc_numbers_get(const cardc_numbers *numbers, size_t index);
@@ -107,7 +139,9 @@ typedef enum cardc_kind {
 enum {
     CARDC_TYPE_NULLABLE = 1u << 0, /* null is also accepted (the owner's _is_null flag) */
     CARDC_TYPE_CLOSED = 1u << 1,   /* OBJECT: unknown keys rejected (additionalProperties: false) */
-    CARDC_TYPE_ONE_OF = 1u << 2,   /* UNION: exactly one branch (else anyOf: first that matches) */
+    CARDC_TYPE_ONE_OF = 1u << 2,   /* UNION: exactly one branch (else anyOf: the branch that matches
+                                    best, i.e. with the most declared members present; the first
+                                    of equals) */
     CARDC_TYPE_BYTE_ARRAY = 1u << 3, /* BYTES: JSON form is an array of 0..255 */
     CARDC_TYPE_RESIDUAL = 1u << 4    /* the schema has keywords the engine does not check inline:
                                         decode/validate also run the JSON Schema validator */
@@ -190,7 +224,17 @@ struct cardc_type {
     /* The schema the descriptor came from, for the validator (residual checks
      * and diagnostics). */
     const struct cardc_schema_text *schema;
+    /* OBJECT: the MAP type holding the members its schema does not name, at
+     * additional_offset: &cardc_members_type (any value: additionalProperties
+     * absent or true), or a generated map whose values the
+     * additionalProperties schema types. NULL: unknown members are not kept
+     * (closed objects reject them). */
+    const cardc_type *additional;
+    size_t additional_offset;
 };
+
+/* The descriptor of cardc_members (a MAP of untyped JSON values). */
+extern const cardc_type cardc_members_type;
 
 /* A document the side's schema reaches ("$ref" to another file, a custom
  * meta-schema), embedded so generated code needs no files at run time. */
@@ -275,6 +319,11 @@ typedef struct cardc_model {
     const char *task_type; /* "image-to-text", or NULL */
     const char *description;
     const char *card; /* the card file cardc gen read */
+    /* The card's properties (cardc_card_traits): the context window in
+     * tokens (0: the card does not say), and whether the model takes the
+     * Batch API (cardc_client_batch_*). */
+    long long context_window;
+    bool async_queue;
     cardc_model_side input;
     cardc_model_side output;
 } cardc_model;

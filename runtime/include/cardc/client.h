@@ -28,6 +28,7 @@
 
 #include "cardc/bind.h"
 #include "cardc/error.h"
+#include "cardc/schema.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -55,6 +56,17 @@ typedef struct cardc_client_options {
     long retry_max_ms;         /* backoff and Retry-After cap; default 30,000 */
     size_t max_response_bytes; /* default 64 MiB */
     const char *ca_file;       /* extra CA bundle (PEM); verification stays on */
+    /* Cloudflare AI Gateway: the gateway's id (name). When set, requests go
+     * through it, for either backend:
+     *   Workers AI  POST {base}/{account}/{gateway}/workers-ai/{model}
+     *   OpenAI      POST {base}/{account}/{gateway}/workers-ai/v1/chat/completions
+     * with base_url defaulting to "https://gateway.ai.cloudflare.com/v1",
+     * the account id and the Workers AI token required for both. */
+    const char *gateway;
+    /* An authenticated gateway's token, sent as "cf-aig-authorization:
+     * Bearer TOKEN" (only with a gateway); default $CF_AIG_TOKEN. Never
+     * printed, like api_token. */
+    const char *gateway_token;
 } cardc_client_options;
 
 /* Fills opts with the defaults (Workers AI backend, everything else unset). */
@@ -126,6 +138,131 @@ cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request
  * Ownership: *card_json is heap memory the caller frees with free(). */
 cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
                                        char **card_json, cardc_error *err);
+
+/* ---- The Batch API (Workers AI's asynchronous queue) ----------------------
+ *
+ * Many inputs in one submission, answered later: POST .../ai/run/{model}
+ * ?queueRequest=true with {"requests": [...]} returns a request_id; the
+ * same endpoint with {"request_id": ...} says "queued" or "running" until
+ * the responses[] arrive. Cards that support it say so with the
+ * async_queue property (cardc_card_traits, cardc_model.async_queue).
+ *
+ *     cardc_batch_options bo;
+ *     cardc_batch *b;
+ *     cardc_batch_options_init(&bo);
+ *     bo.model = &bge_m3_model;                 // typed: the generated descriptor
+ *     cardc_batch_new(&bo, &b, &err);
+ *     cardc_batch_add(b, &input1, "doc-1", &err); // ... one per input
+ *     if (cardc_client_batch_wait(client, b, &err) == CARDC_OK)
+ *         for (size_t i = 0; i < cardc_batch_count(b); i++)
+ *             if (cardc_batch_output(b, i, &output, &err) == CARDC_OK) ...
+ *     cardc_batch_free(b);
+ *
+ * Submission: the inputs are validated when added (against the model's
+ * input type, or opts->input_schema). A batch whose body would pass
+ * max_request_bytes (Cloudflare's limit: 10 MB) is split into several
+ * submissions, each under it, in input order; a single input that alone
+ * passes it is refused (CARDC_E_TOO_LARGE) before anything is sent.
+ * Polling: the first wait is poll_first_ms, doubled each round (with
+ * jitter) up to poll_max_ms; 429 (Retry-After honoured), 5xx and connection
+ * errors are retried by the client as for cardc_client_run.
+ * Collecting: each response is matched to its request by the
+ * external_reference it carries, else by its "id" (the request's index in
+ * its submission); only an answer whose responses carry neither is matched
+ * by position. Every output is validated against the output schema (the
+ * model's output type, or opts->output_schema): one that breaks it makes
+ * that input's result CARDC_E_INVALID, a response with success false or no
+ * response at all CARDC_E_BACKEND; the other inputs keep their outputs.
+ *
+ * Threads: a batch belongs to one thread at a time (the client it is sent
+ * through may be shared). */
+
+/* Cloudflare's documented limit of one Batch API submission. */
+#define CARDC_BATCH_MAX_REQUEST_BYTES 10000000u
+
+typedef struct cardc_batch_options {
+    /* Typed: the generated model descriptor (NAME_model): inputs added with
+     * cardc_batch_add are its input structs, outputs are checked by (and
+     * decoded into) its output type. */
+    const cardc_model *model;
+    /* Untyped (tools): the model's name ("@cf/...": the client's "model"
+     * option wins), and its compiled schemas, borrowed until
+     * cardc_batch_free: inputs are validated against input_schema when it
+     * is set, outputs against output_schema, which is required. */
+    const char *model_name;
+    const cardc_schema *input_schema;
+    const cardc_schema *output_schema;
+    size_t max_request_bytes; /* per submission; default CARDC_BATCH_MAX_REQUEST_BYTES */
+    long poll_first_ms;       /* first wait before a poll (> 0); default 1,000 */
+    long poll_max_ms;         /* longest wait between polls; default 60,000 */
+    long timeout_ms;          /* cardc_client_batch_wait gives up after; default 24 h */
+} cardc_batch_options;
+
+/* Fills opts with the defaults. NULL is accepted. */
+void cardc_batch_options_init(cardc_batch_options *opts);
+
+typedef struct cardc_batch cardc_batch;
+
+/* Creates an empty batch. CARDC_E_USAGE without a model or an output
+ * schema (every output is validated), CARDC_E_NO_SCHEMA for a model with
+ * no output type, CARDC_E_CONFIG for out-of-range numbers. Ownership:
+ * borrows what opts points to (it must outlive the batch); *out is the
+ * caller's, release with cardc_batch_free(). */
+cardc_status cardc_batch_new(const cardc_batch_options *opts, cardc_batch **out, cardc_error *err);
+/* NULL is accepted. */
+void cardc_batch_free(cardc_batch *batch);
+
+/* Adds one input, a generated input struct of opts->model (validated and
+ * encoded; it must encode as a JSON object). external_reference, when not
+ * NULL, travels with it and matches its answer; it must be unique in the
+ * batch. Only before the batch is submitted. Ownership: copies both. */
+cardc_status cardc_batch_add(cardc_batch *batch, const void *input, const char *external_reference,
+                             cardc_error *err);
+/* The same for an input as JSON text (a JSON object), validated against the
+ * model's input type or opts->input_schema. An input that already has an
+ * "external_reference" member while external_reference is given is
+ * CARDC_E_USAGE. */
+cardc_status cardc_batch_add_json(cardc_batch *batch, const char *json, size_t len,
+                                  const char *external_reference, cardc_error *err);
+/* Inputs added. */
+size_t cardc_batch_count(const cardc_batch *batch);
+
+/* Submits the batch (Workers AI backend, through a gateway or not): one or
+ * more POSTs, each answered with a request_id. Nothing to send is
+ * CARDC_E_USAGE; a failed submission is the backend's status, and the batch
+ * may be submitted again (parts already accepted are not sent twice). */
+cardc_status cardc_client_batch_submit(cardc_client *client, cardc_batch *batch, cardc_error *err);
+
+/* Asks once for each submission still pending; collects (and validates)
+ * the responses that arrived. *done (may be NULL) becomes true when every
+ * input has its result. A failed poll (after the client's retries) is the
+ * backend's status; polling again later goes on. */
+cardc_status cardc_client_batch_poll(cardc_client *client, cardc_batch *batch, bool *done,
+                                     cardc_error *err);
+
+/* Submits (unless done already) and polls with exponential backoff until
+ * every input has its result: CARDC_OK, even when some inputs failed (see
+ * cardc_batch_output). CARDC_E_TIMEOUT after opts->timeout_ms (the batch
+ * is kept: wait again to go on), or the first submission/poll failure. */
+cardc_status cardc_client_batch_wait(cardc_client *client, cardc_batch *batch, cardc_error *err);
+
+/* Input index's external_reference (borrowed), or NULL when it had none. */
+const char *cardc_batch_external_reference(const cardc_batch *batch, size_t index);
+
+/* Input index's result: CARDC_OK with its output, validated, as compact JSON
+ * (*json borrowed from the batch, valid until cardc_batch_free; len may be
+ * NULL), or that input's own failure, described in err: CARDC_E_INVALID
+ * (the output broke the output schema), CARDC_E_BACKEND (the model failed
+ * on it, or no response matched it), CARDC_E_USAGE (not collected yet, or
+ * index out of range). */
+cardc_status cardc_batch_output_json(const cardc_batch *batch, size_t index, const char **json,
+                                     size_t *len, cardc_error *err);
+
+/* Typed: decodes input index's output into *output (a generated output
+ * struct of opts->model, initialised or zeroed; release it with its _free).
+ * Failures as cardc_batch_output_json. */
+cardc_status cardc_batch_output(const cardc_batch *batch, size_t index, void *output,
+                                cardc_error *err);
 
 #ifdef __cplusplus
 }

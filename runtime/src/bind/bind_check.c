@@ -255,6 +255,60 @@ static int check_items_bytes(const cardc_type *t, const uint8_t *b, size_t n, in
     return 1;
 }
 
+static int declared_name(const cardc_type *t, const char *name, size_t len)
+{
+    for (size_t i = 0; i < t->field_count; i++)
+        if (t->fields[i].json_name_len == len && memcmp(t->fields[i].json_name, name, len) == 0)
+            return 1;
+    return 0;
+}
+
+/* The members an object's schema does not name: each name valid UTF-8, no
+ * declared property's, none twice (encoding them would write a member
+ * twice); typed values (additionalProperties: {schema}) checked like any.
+ * Untyped ones need nothing: the schema allows any value there. */
+static int check_additional(const cardc_type *t, const void *v, int *defer, cardc_error *err,
+                            strbuf *path, bind_stack *stk)
+{
+    const cardc_type *mt = t->additional;
+    const bind_vec *m = BIND_CAT(v, t->additional_offset);
+    int ok = 1;
+
+    if (!m->items && m->count)
+        return broken(err, path, mt, "items is NULL with a non-zero count");
+    for (size_t i = 0; i < m->count; i++) {
+        const char *e = (const char *)m->items + i * mt->entry_size;
+        const cardc_string *key = (const cardc_string *)(const void *)e;
+        size_t mark = path->len;
+        int r = 1;
+
+        if ((!key->data && key->len) ||
+            (key->len && !utf8_count((const unsigned char *)key->data, key->len, NULL)))
+            return broken(err, path, mt, "member name is NULL or not valid UTF-8");
+        bind_path_push(path, key->data ? key->data : "", key->len);
+        if (declared_name(t, key->data ? key->data : "", key->len))
+            r = broken(err, path, mt,
+                       "an additional member has a declared property's name: "
+                       "set the property instead");
+        for (size_t j = 0; j < i && r > 0; j++) {
+            const cardc_string *other =
+                (const cardc_string *)(const void *)((const char *)m->items + j * mt->entry_size);
+            if (other->len == key->len &&
+                (!key->len || memcmp(other->data, key->data, key->len) == 0))
+                r = broken(err, path, mt, "two additional members have the same name");
+        }
+        if (r > 0 && mt != &cardc_members_type)
+            r = cardc__bind_check_value(mt->item, e + mt->entry_value_offset, defer, err, path,
+                                        stk);
+        strbuf_truncate(path, mark);
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            ok = 0;
+    }
+    return ok;
+}
+
 static int check_object(const cardc_type *t, const void *v, int *defer, cardc_error *err,
                         strbuf *path, bind_stack *stk)
 {
@@ -294,6 +348,12 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
             ok = -1;
         else if (r == 0 && ok > 0)
             ok = 0;
+    }
+    if (ok >= 0 && t->additional) {
+        int r = check_additional(t, v, defer, err, path, stk);
+        if (r < 0 || (r == 0 && ok > 0))
+            ok = r;
+        count += ((const bind_vec *)BIND_CAT(v, t->additional_offset))->count;
     }
     if (ok > 0 &&
         (!cardc__bind_check_presence(t, present) || !cardc__bind_check_count(t, count, defer)))

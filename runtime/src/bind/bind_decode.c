@@ -35,6 +35,7 @@ typedef struct dctx {
     const char *hard_text; /* the number literal C cannot hold */
     size_t hard_len;
     int no_checks;   /* decoding a default: its type, not its constraints */
+    size_t declared; /* declared members the last object (or union) decoded had */
     int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
     bind_diag *diag; /* for RESIDUAL union branches */
@@ -347,76 +348,89 @@ static int skip_from(dctx *c, const cardc_pull_mark *m)
     return 1;
 }
 
+/* A MAP value being filled one entry at a time: a map of its own, or the
+ * members an open object's schema does not name. */
+typedef struct map_fill {
+    bind_vec *vec;
+    size_t cap, fcap, nfailed;
+    unsigned char *failed; /* per entry: its last value was rejected */
+} map_fill;
+
+/* The current token is a key: reads its value into the entry of that key
+ * (a repeated key replaces the earlier value, as in json-c's tree). A
+ * rejected value is remembered as a failure, which a later value of the
+ * same key may cure. Returns 1, or -1 on a hard failure. */
+static int map_fill_entry(dctx *c, const cardc_type *mt, map_fill *mf)
+{
+    bind_vec *mp = mf->vec;
+    size_t idx = mp->count;
+    char *e = NULL;
+    cardc_pull_mark m;
+    int r, outer_defer = c->defer;
+
+    for (size_t i = 0; i < mp->count; i++) {
+        char *x = (char *)mp->items + i * mt->entry_size;
+        cardc_string *k = (cardc_string *)(void *)x;
+        if (k->len == c->p.str_len && memcmp(k->data, c->p.str, k->len) == 0) {
+            cardc__bind_release(mt->item, x + mt->entry_value_offset);
+            memset(x + mt->entry_value_offset, 0, mt->item->size);
+            e = x;
+            idx = i;
+            break;
+        }
+    }
+    if (!e) {
+        unsigned char *f = vec_push(c, (void **)&mf->failed, &mf->fcap, mp->count, 1);
+        e = f ? vec_push(c, &mp->items, &mf->cap, mp->count, mt->entry_size) : NULL;
+        if (!e)
+            return -1;
+        cardc_string *k = (cardc_string *)(void *)e;
+        if (!(k->data = copy_str(c)))
+            return -1;
+        k->len = c->p.str_len;
+        mp->count++;
+    }
+    cardc_pull_save(&c->p, &m);
+    if (next(c) < 0)
+        return -1;
+    r = decode_value(c, mt->item, e + mt->entry_value_offset, &m);
+    /* Members of an open object: the schema allows any value there, so the
+     * JSON the engine keeps needs no validator. */
+    if (mt == &cardc_members_type)
+        c->defer = outer_defer;
+    if (r < 0)
+        return -1;
+    mf->nfailed -= mf->failed[idx];
+    mf->failed[idx] = r == 0;
+    mf->nfailed += mf->failed[idx];
+    if (r == 0) {
+        cardc__bind_release(mt->item, e + mt->entry_value_offset);
+        memset(e + mt->entry_value_offset, 0, mt->item->size);
+        return skip_from(c, &m);
+    }
+    return 1;
+}
+
 static int decode_map(dctx *c, const cardc_type *t, void *dst)
 {
-    bind_vec *mp = dst;
-    size_t cap = 0, fcap = 0, nfailed = 0;
-    unsigned char *failed = NULL; /* per entry: its last value was rejected */
-    cardc_pull_mark m;
+    map_fill mf = {.vec = dst};
     int r = 1;
 
     for (;;) {
         int tok = next(c);
-        size_t idx = mp->count;
-        char *e = NULL;
         if (tok < 0) {
             r = -1;
             break;
         }
         if (tok == CARDC_TOK_OBJECT_END)
             break;
-        /* a repeated key replaces the earlier value, as in json-c's tree */
-        for (size_t i = 0; i < mp->count; i++) {
-            char *x = (char *)mp->items + i * t->entry_size;
-            cardc_string *k = (cardc_string *)(void *)x;
-            if (k->len == c->p.str_len && memcmp(k->data, c->p.str, k->len) == 0) {
-                cardc__bind_release(t->item, x + t->entry_value_offset);
-                memset(x + t->entry_value_offset, 0, t->item->size);
-                e = x;
-                idx = i;
-                break;
-            }
-        }
-        if (!e) {
-            unsigned char *f = vec_push(c, (void **)&failed, &fcap, mp->count, 1);
-            e = f ? vec_push(c, &mp->items, &cap, mp->count, t->entry_size) : NULL;
-            if (!e) {
-                r = -1;
-                break;
-            }
-            cardc_string *k = (cardc_string *)(void *)e;
-            k->data = copy_str(c);
-            if (!k->data) {
-                r = -1;
-                break;
-            }
-            k->len = c->p.str_len;
-            mp->count++;
-        }
-        cardc_pull_save(&c->p, &m);
-        if (next(c) < 0) {
-            r = -1;
+        if ((r = map_fill_entry(c, t, &mf)) < 0)
             break;
-        }
-        r = decode_value(c, t->item, e + t->entry_value_offset, &m);
-        if (r < 0)
-            break;
-        nfailed -= failed[idx];
-        failed[idx] = r == 0;
-        nfailed += failed[idx];
-        if (r == 0) {
-            /* as for objects, a later value of the same key may replace it */
-            cardc__bind_release(t->item, e + t->entry_value_offset);
-            memset(e + t->entry_value_offset, 0, t->item->size);
-            r = skip_from(c, &m);
-            if (r < 0)
-                break;
-        }
     }
-    free(failed);
-    if (r == 1 && nfailed)
+    free(mf.failed);
+    if (r == 1 && mf.nfailed)
         r = 0;
-    if (r == 1 && !c->no_checks && !cardc__bind_check_count(t, mp->count, &c->defer))
+    if (r == 1 && !c->no_checks && !cardc__bind_check_count(t, mf.vec->count, &c->defer))
         r = 0;
     return r;
 }
@@ -435,11 +449,89 @@ static void set_flag(void *obj, size_t off, bool v)
         memcpy(BIND_AT(obj, off), &v, sizeof v);
 }
 
+/* A member the object's schema does not name: kept in the object's
+ * `additional` map when it has one, else skipped (closed objects reject
+ * it). Returns 1 to read on, 0 rejected, -1 hard failure. */
+static int decode_unknown(dctx *c, const cardc_type *t, map_fill *mf, size_t *keys)
+{
+    if ((t->flags & CARDC_TYPE_CLOSED) && !c->no_checks)
+        return 0;
+    if (t->additional)
+        return map_fill_entry(c, t->additional, mf);
+    (*keys)++;
+    if (next(c) < 0)
+        return -1;
+    if (cardc_pull_skip(&c->p) < 0)
+        return hard(c, HARD_PULL);
+    return 1;
+}
+
+/* A declared member's value (the current token is its key). */
+static int decode_field(dctx *c, const cardc_type *t, void *dst, int i, unsigned char *present,
+                        size_t *keys)
+{
+    const cardc_field *f = &t->fields[i];
+    cardc_pull_mark m;
+    int r;
+
+    cardc_pull_save(&c->p, &m);
+    if (next(c) < 0)
+        return -1;
+    if (!present[i])
+        (*keys)++;
+    else if (f->offset != CARDC_NO_OFFSET) {
+        cardc__bind_release(f->type, BIND_AT(dst, f->offset));
+        memset(BIND_AT(dst, f->offset), 0, f->type->size);
+    }
+    present[i] = 1;
+    set_flag(dst, f->has_offset, true);
+    set_flag(dst, f->null_offset, false);
+    if (c->p.tok == CARDC_TOK_NULL && f->null_offset != CARDC_NO_OFFSET) {
+        set_flag(dst, f->null_offset, true);
+        return 1;
+    }
+    if (f->offset == CARDC_NO_OFFSET)
+        r = c->p.tok == CARDC_TOK_NULL; /* a property whose only value is null */
+    else
+        r = decode_value(c, f->type, BIND_AT(dst, f->offset), &m);
+    if (r != 0)
+        return r;
+    /* {"a": bad, "a": good} is valid (the last value counts, as in json-c's
+     * tree): remember the failure, and read on */
+    if (f->offset != CARDC_NO_OFFSET) {
+        cardc__bind_release(f->type, BIND_AT(dst, f->offset));
+        memset(BIND_AT(dst, f->offset), 0, f->type->size);
+    }
+    present[i] = 2;
+    return skip_from(c, &m);
+}
+
+/* The object's own rules once every member is read: no member left
+ * rejected, required ones present, not {required}, dependentRequired,
+ * property counts. Sets c->declared (how many declared members the text
+ * had: what anyOf ranks its branches by). */
+static int object_verdict(dctx *c, const cardc_type *t, const unsigned char *present, size_t keys)
+{
+    size_t declared = 0;
+    int r = 1;
+
+    for (size_t i = 0; i < t->field_count; i++) {
+        declared += present[i] != 0;
+        if (present[i] == 2 || (!c->no_checks && t->fields[i].required && !present[i]))
+            r = 0;
+    }
+    c->declared = declared;
+    if (r == 1 && !c->no_checks &&
+        (!cardc__bind_check_presence(t, present) || !cardc__bind_check_count(t, keys, &c->defer)))
+        r = 0;
+    return r;
+}
+
 static int decode_object(dctx *c, const cardc_type *t, void *dst)
 {
     unsigned char small[64], *present = small;
+    map_fill mf = {0};
     size_t keys = 0;
-    cardc_pull_mark m;
     int r = 1;
 
     if (t->field_count > sizeof small) {
@@ -449,6 +541,8 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
     } else {
         memset(small, 0, sizeof small);
     }
+    if (t->additional)
+        mf.vec = BIND_AT(dst, t->additional_offset);
     for (;;) {
         int tok = next(c);
         if (tok < 0) {
@@ -458,69 +552,15 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
         if (tok == CARDC_TOK_OBJECT_END)
             break;
         int i = field_index(t, c->p.str, c->p.str_len);
-        cardc_pull_save(&c->p, &m);
-        if (next(c) < 0) {
-            r = -1;
+        r = i < 0 ? decode_unknown(c, t, &mf, &keys) : decode_field(c, t, dst, i, present, &keys);
+        if (r <= 0)
             break;
-        }
-        if (i < 0) {
-            if ((t->flags & CARDC_TYPE_CLOSED) && !c->no_checks) {
-                r = 0;
-                break;
-            }
-            keys++;
-            if (cardc_pull_skip(&c->p) < 0) {
-                r = hard(c, HARD_PULL);
-                break;
-            }
-            continue;
-        }
-        const cardc_field *f = &t->fields[i];
-        if (!present[i])
-            keys++;
-        else if (f->offset != CARDC_NO_OFFSET) {
-            cardc__bind_release(f->type, BIND_AT(dst, f->offset));
-            memset(BIND_AT(dst, f->offset), 0, f->type->size);
-        }
-        present[i] = 1;
-        set_flag(dst, f->has_offset, true);
-        set_flag(dst, f->null_offset, false);
-        if (c->p.tok == CARDC_TOK_NULL && f->null_offset != CARDC_NO_OFFSET) {
-            set_flag(dst, f->null_offset, true);
-            continue;
-        }
-        if (f->offset == CARDC_NO_OFFSET)
-            r = c->p.tok == CARDC_TOK_NULL; /* a property whose only value is null */
-        else
-            r = decode_value(c, f->type, BIND_AT(dst, f->offset), &m);
-        if (r < 0)
-            break;
-        if (r == 0) {
-            /* {"a": bad, "a": good} is valid (the last value counts, as in
-             * json-c's tree): remember the failure, and read on */
-            if (f->offset != CARDC_NO_OFFSET) {
-                cardc__bind_release(f->type, BIND_AT(dst, f->offset));
-                memset(BIND_AT(dst, f->offset), 0, f->type->size);
-            }
-            present[i] = 2;
-            r = skip_from(c, &m);
-            if (r < 0)
-                break;
-        }
     }
-    if (r == 1) {
-        for (size_t i = 0; i < t->field_count && r == 1; i++)
-            if (present[i] == 2)
-                r = 0;
-    }
-    if (r == 1 && !c->no_checks) {
-        for (size_t i = 0; i < t->field_count && r == 1; i++)
-            if (t->fields[i].required && !present[i])
-                r = 0;
-        if (r == 1 && (!cardc__bind_check_presence(t, present) ||
-                       !cardc__bind_check_count(t, keys, &c->defer)))
-            r = 0;
-    }
+    free(mf.failed);
+    if (r == 1 && mf.nfailed)
+        r = 0;
+    if (r == 1)
+        r = object_verdict(c, t, present, keys + (mf.vec ? mf.vec->count : 0));
     if (present != small)
         free(present);
     if (r == 1 && !c->no_checks && !c->no_defaults &&
@@ -554,16 +594,62 @@ static struct json_object *json_value(dctx *c, int *ok)
     return o;
 }
 
+/* How well a branch that matched fits: the declared members its object
+ * had (a nested union passes its best branch's on); 0 for other values. */
+static size_t branch_score(const dctx *c, const cardc_type *bt)
+{
+    return bt->kind == CARDC_KIND_OBJECT || bt->kind == CARDC_KIND_UNION ? c->declared : 0;
+}
+
+/* Decodes the value (its first token read) as branch bt into slot: 1
+ * matched, 0 not (slot left zeroed), -1 hard failure. */
+static int try_branch(dctx *c, const cardc_type *bt, void *slot, size_t start,
+                      const cardc_pull_mark *m)
+{
+    int r;
+
+    c->defer = 0;
+    c->declared = 0;
+    r = decode_value(c, bt, slot, m);
+    if (r == 1 && c->defer && !c->no_checks) {
+        /* the branch's own verdict needs the validator: ask it about just
+         * this value's text */
+        int v = cardc__bind_validate_text(c->diag, bt, c->p.text + start, c->p.pos - start, NULL,
+                                          c->max_depth, c->err);
+        if (v < 0)
+            r = hard(c, HARD_DEFAULT);
+        else if (v == 0)
+            r = 0;
+        else
+            c->defer = 0; /* settled for everything below the branch */
+    }
+    if (r != 1) {
+        cardc__bind_release(bt, slot);
+        memset(slot, 0, bt->size);
+    }
+    return r;
+}
+
+static void drop_slot(const cardc_type *bt, void *slot)
+{
+    cardc__bind_release(bt, slot);
+    free(slot);
+}
+
+/* oneOf: the one branch that matches (a second match rejects the value).
+ * anyOf: every branch is tried and the best match kept, i.e. the one with
+ * the most declared members present (the first of equals), so a reply that
+ * several open branches accept lands in the branch that names its members.
+ * Defaults come from the kept branch only. */
 static int decode_union(dctx *c, const cardc_type *t, void *dst, const cardc_pull_mark *m)
 {
-    int cls = tok_class(c->p.tok), matched = -1, read = 1, outer_defer = c->defer;
-    int matched_defer = 0;
-    size_t start = c->p.tok_offset;
+    int cls = tok_class(c->p.tok), best = -1, read = 1, outer_defer = c->defer, best_defer = 0;
+    size_t start = c->p.tok_offset, best_score = 0;
     void *u = BIND_AT(dst, t->union_offset);
     cardc_pull_mark end;
 
     for (size_t i = 0; i < t->branch_count; i++) {
-        const cardc_type *bt = t->branches[i].type;
+        const cardc_type *bt = t->branches[i].type, *held;
         void *slot = u;
         int r;
 
@@ -575,56 +661,50 @@ static int decode_union(dctx *c, const cardc_type *t, void *dst, const cardc_pul
                 return -1;
         }
         read = 0;
-        if (matched >= 0) {
-            /* oneOf: a second match makes the value invalid */
-            slot = calloc(1, bt->size ? bt->size : 1);
-            if (!slot)
-                return hard(c, HARD_NOMEM);
-        }
-        c->defer = 0;
-        r = decode_value(c, bt, slot, m);
-        if (r == 1 && c->defer && !c->no_checks) {
-            /* the branch's own verdict needs the validator: ask it about
-             * just this value's text */
-            int v = cardc__bind_validate_text(c->diag, bt, c->p.text + start, c->p.pos - start,
-                                              NULL, c->max_depth, c->err);
-            if (v < 0)
-                r = hard(c, HARD_DEFAULT);
-            else if (v == 0)
-                r = 0;
-            else
-                c->defer = 0; /* settled for everything below the branch */
-        }
-        if (r != 1 || matched >= 0) {
-            cardc__bind_release(bt, slot);
-            memset(slot, 0, bt->size);
+        if (best >= 0 && !(slot = calloc(1, bt->size ? bt->size : 1)))
+            return hard(c, HARD_NOMEM);
+        r = try_branch(c, bt, slot, start, m);
+        if (r <= 0) {
             if (slot != u)
                 free(slot);
-        }
-        if (r < 0)
-            return -1;
-        if (r == 0)
+            if (r < 0)
+                return -1;
             continue;
-        if (matched >= 0) {
-            cardc__bind_release(t->branches[matched].type, u);
-            memset(u, 0, t->branches[matched].type->size);
-            return 0;
         }
-        matched = (int)i;
-        matched_defer = c->defer;
-        memcpy(dst, &(int){matched + 1}, sizeof(int));
-        if (!(t->flags & CARDC_TYPE_ONE_OF) || c->no_checks)
+        size_t score = branch_score(c, bt);
+        if (best >= 0) {
+            held = t->branches[best].type;
+            if ((t->flags & CARDC_TYPE_ONE_OF) || score <= best_score) {
+                drop_slot(bt, slot);
+                if (!(t->flags & CARDC_TYPE_ONE_OF))
+                    continue;
+                cardc__bind_release(held, u);
+                memset(u, 0, held->size);
+                return 0;
+            }
+            /* a better anyOf branch replaces the one held */
+            cardc__bind_release(held, u);
+            memset(u, 0, held->size);
+            memcpy(u, slot, bt->size);
+            free(slot);
+        }
+        best = (int)i;
+        best_score = score;
+        best_defer = c->defer;
+        memcpy(dst, &(int){best + 1}, sizeof(int));
+        if (c->no_checks)
             break;
         cardc_pull_save(&c->p, &end);
     }
-    if (matched < 0) {
+    if (best < 0) {
         memset(dst, 0, sizeof(int));
         c->defer = outer_defer;
         return 0;
     }
-    if ((t->flags & CARDC_TYPE_ONE_OF) && !c->no_checks)
+    if (!c->no_checks)
         cardc_pull_restore(&c->p, &end);
-    c->defer = outer_defer | matched_defer;
+    c->defer = outer_defer | best_defer;
+    c->declared = best_score;
     return 1;
 }
 
@@ -799,6 +879,9 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
         present[i] = has;
         count += has;
     }
+    /* the members the schema does not name count too (maxProperties) */
+    if (t->additional)
+        count += ((const bind_vec *)BIND_CAT(v, t->additional_offset))->count;
     for (size_t i = 0; i < t->field_count; i++) {
         const cardc_field *f = &t->fields[i];
         void *fv = BIND_AT(v, f->offset);

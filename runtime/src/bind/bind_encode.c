@@ -146,6 +146,48 @@ static int write_text(strbuf *b, const char *s, size_t n, int binary, cardc_erro
     return 0;
 }
 
+static void write_json(strbuf *b, const cardc_json *j)
+{
+    if (!j->value)
+        strbuf_add(b, "null", 4);
+    else
+        strbuf_str(b, json_object_to_json_string_ext(j->value, JSON_C_TO_STRING_PLAIN |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+}
+
+/* The members the object's schema does not name, after the declared ones,
+ * in their stored (document) order. */
+static int write_additional(strbuf *b, const cardc_type *t, const void *v, int first,
+                            cardc_error *err, strbuf *path, bind_stack *stk)
+{
+    const cardc_type *mt = t->additional;
+    const bind_vec *m = BIND_CAT(v, t->additional_offset);
+
+    for (size_t i = 0; i < m->count; i++) {
+        const char *e = (const char *)m->items + i * mt->entry_size;
+        const cardc_string *key = (const cardc_string *)(const void *)e;
+        size_t mark = path->len;
+        int r = 0;
+
+        if (!first)
+            strbuf_add(b, ",", 1);
+        first = 0;
+        if (write_text(b, key->data, key->len, 0, err, path) < 0)
+            return -1;
+        strbuf_add(b, ":", 1);
+        if (mt == &cardc_members_type) {
+            write_json(b, (const cardc_json *)(const void *)(e + mt->entry_value_offset));
+            continue;
+        }
+        bind_path_push(path, key->data ? key->data : "", key->len);
+        r = cardc__bind_write(b, mt->item, e + mt->entry_value_offset, err, path, stk);
+        strbuf_truncate(path, mark);
+        if (r < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
                         strbuf *path, bind_stack *stk)
 {
@@ -178,6 +220,8 @@ static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_err
         if (r < 0)
             return -1;
     }
+    if (t->additional && write_additional(b, t, v, first, err, path, stk) < 0)
+        return -1;
     strbuf_add(b, "}", 1);
     return 0;
 }
@@ -310,16 +354,7 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
         return cardc__bind_write(b, t->branches[k - 1].type, BIND_CAT(v, t->union_offset), err,
                                  path, stk);
     }
-    case CARDC_KIND_JSON: {
-        const cardc_json *j = v;
-        if (!j->value) {
-            strbuf_add(b, "null", 4);
-            return 0;
-        }
-        strbuf_str(b, json_object_to_json_string_ext(j->value, JSON_C_TO_STRING_PLAIN |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
-        return 0;
-    }
+    case CARDC_KIND_JSON: write_json(b, v); return 0;
     }
     return refuse(err, path, "unknown kind in type descriptor");
 }

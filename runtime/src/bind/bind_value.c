@@ -4,7 +4,9 @@
 #include <string.h>
 
 #include "bind/bind_internal.h"
+#include "cardc/json.h"
 #include "common/errors_internal.h"
+#include "common/utf8.h"
 
 double cardc_numbers_get(const cardc_numbers *numbers, size_t index)
 {
@@ -131,6 +133,90 @@ cardc_status cardc_numbers_set_values(cardc_numbers *n, const double *values, si
     return cardc__error_leave(err, numbers_set_values_body(n, values, count, err));
 }
 
+/* ---- Members an open object's schema does not name ---------------------- */
+
+/* Values of cardc_members: any JSON (the schema allows anything there, so
+ * the engine checks nothing and defers nothing for them). */
+static const cardc_type members_value_type = {
+    .kind = CARDC_KIND_JSON,
+    .c_name = "cardc_json",
+    .pointer = "",
+    .size = sizeof(cardc_json),
+};
+
+const cardc_type cardc_members_type = {
+    .kind = CARDC_KIND_MAP,
+    .c_name = "cardc_members",
+    .pointer = "",
+    .size = sizeof(cardc_members),
+    .item = &members_value_type,
+    .entry_size = sizeof(cardc_member),
+    .entry_value_offset = offsetof(cardc_member, value),
+};
+
+const cardc_json *cardc_members_get(const cardc_members *members, const char *name)
+{
+    size_t n = name ? strlen(name) : 0;
+
+    for (size_t i = 0; members && name && members->items && i < members->count; i++) {
+        const cardc_string *k = &members->items[i].name;
+        if (k->len == n && (n == 0 || memcmp(k->data, name, n) == 0))
+            return &members->items[i].value;
+    }
+    return NULL;
+}
+
+static cardc_status members_set_body(cardc_members *m, const char *name, size_t name_len,
+                                     const char *json, size_t json_len, cardc_error *err)
+{
+    struct json_object *value = NULL;
+    cardc_member *slot = NULL;
+    char *copy;
+    cardc_status st;
+
+    if (!m || (!name && name_len) || !json || (!m->items && m->count))
+        return cardc__error(err, CARDC_E_USAGE, "cardc_members_set: NULL argument");
+    if (name_len && !utf8_count((const unsigned char *)name, name_len, NULL))
+        return cardc__error(err, CARDC_E_UTF8, "member name is not valid UTF-8");
+    st = cardc_json_parse(json, json_len, "<member>", 0, &value, err);
+    if (st != CARDC_OK)
+        return st;
+    for (size_t i = 0; i < m->count && !slot; i++)
+        if (m->items[i].name.len == name_len &&
+            (name_len == 0 || memcmp(m->items[i].name.data, name, name_len) == 0))
+            slot = &m->items[i];
+    if (slot) {
+        json_object_put(slot->value.value);
+        slot->value.value = value;
+        return CARDC_OK;
+    }
+    if (m->count == SIZE_MAX / sizeof *m->items || !(copy = dup_nul(name, name_len))) {
+        json_object_put(value);
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    }
+    slot = realloc(m->items, (m->count + 1) * sizeof *m->items);
+    if (!slot) {
+        free(copy);
+        json_object_put(value);
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    }
+    m->items = slot;
+    slot += m->count++;
+    slot->name.data = copy;
+    slot->name.len = name_len;
+    slot->value.value = value;
+    return CARDC_OK;
+}
+
+cardc_status cardc_members_set(cardc_members *members, const char *name, size_t name_len,
+                               const char *json, size_t json_len, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, members_set_body(members, name, name_len, json, json_len, err));
+}
+
+/* ---- Lifetime ------------------------------------------------------------ */
+
 void cardc__bind_release(const cardc_type *t, void *v)
 {
     switch (t->kind) {
@@ -164,6 +250,8 @@ void cardc__bind_release(const cardc_type *t, void *v)
         for (size_t i = 0; i < t->field_count; i++)
             if (t->fields[i].offset != CARDC_NO_OFFSET)
                 cardc__bind_release(t->fields[i].type, BIND_AT(v, t->fields[i].offset));
+        if (t->additional)
+            cardc__bind_release(t->additional, BIND_AT(v, t->additional_offset));
         break;
     case CARDC_KIND_UNION: {
         int k = bind_union_kind(v);

@@ -85,11 +85,19 @@ static cardc_status finish(const cardc_client *c, cardc_status st, cardc_error *
         return st;
     if (local->code == CARDC_OK)
         cardc__error(local, st, "%s", cardc_status_string(st));
-    if (c)
+    if (c) {
         cardc__client_scrub(local, c->api_token);
+        cardc__client_scrub(local, c->gateway_token);
+    }
     if (err && err->code == CARDC_OK)
         *err = *local;
     return st;
+}
+
+cardc_status cardc__client_finish(const cardc_client *c, cardc_status st, cardc_error *local,
+                                  cardc_error *err)
+{
+    return finish(c, st, local, err);
 }
 
 /* ---- Options --------------------------------------------------------------- */
@@ -145,9 +153,68 @@ static cardc_status check_numbers(const cardc_client_options *o, cardc_error *er
     return CARDC_OK;
 }
 
+/* The endpoint options after their defaults: base URL, account and token
+ * (borrowed from o or the environment). */
+typedef struct endpoint {
+    const char *base, *account, *token, *gateway, *gateway_token;
+} endpoint;
+
+static cardc_status resolve_cloudflare(const cardc_client_options *o, endpoint *ep,
+                                       cardc_error *err)
+{
+    if (!ep->base)
+        ep->base = ep->gateway ? CARDC__GATEWAY_DEFAULT_BASE : CARDC__WORKERS_AI_DEFAULT_BASE;
+    if (!ep->account)
+        ep->account = env("CLOUDFLARE_ACCOUNT_ID");
+    if (!ep->account)
+        return cardc__error(err, CARDC_E_CONFIG,
+                            "no Workers AI account id: set the account_id option or "
+                            "CLOUDFLARE_ACCOUNT_ID%s",
+                            ep->gateway ? " (an AI Gateway URL names the account)" : "");
+    if (!ep->token)
+        ep->token = env("CLOUDFLARE_API_TOKEN");
+    if (!ep->token)
+        return cardc__error(err, CARDC_E_CONFIG,
+                            "no Workers AI API token: set the api_token option or "
+                            "CLOUDFLARE_API_TOKEN");
+    if (ep->gateway) {
+        if (has_ctl(ep->gateway) || strpbrk(ep->gateway, "/?#") || !*ep->gateway)
+            return cardc__error(err, CARDC_E_CONFIG,
+                                "the gateway id contains '/', '?', '#' or control characters");
+        ep->gateway_token =
+            o->gateway_token && *o->gateway_token ? o->gateway_token : env("CF_AIG_TOKEN");
+        if (ep->gateway_token && has_ctl(ep->gateway_token))
+            return cardc__error(err, CARDC_E_CONFIG,
+                                "the gateway token contains control characters");
+    }
+    return CARDC_OK;
+}
+
+static cardc_status resolve_endpoint(const cardc_client_options *o, endpoint *ep, cardc_error *err)
+{
+    ep->base = o->base_url && *o->base_url ? o->base_url : NULL;
+    ep->account = o->account_id && *o->account_id ? o->account_id : NULL;
+    ep->token = o->api_token && *o->api_token ? o->api_token : NULL;
+    ep->gateway = o->gateway && *o->gateway ? o->gateway : NULL;
+    /* Through a gateway, the OpenAI-compatible route is Workers AI's own:
+     * the same account and token. */
+    if (o->backend == CARDC_BACKEND_WORKERS_AI || ep->gateway)
+        return resolve_cloudflare(o, ep, err);
+    ep->account = NULL; /* unused */
+    if (!ep->base)
+        ep->base = env("OPENAI_BASE_URL");
+    if (!ep->base)
+        return cardc__error(err, CARDC_E_CONFIG,
+                            "no OpenAI-compatible base URL: set the base_url option or "
+                            "OPENAI_BASE_URL (e.g. http://localhost:8000/v1)");
+    if (!ep->token)
+        ep->token = env("OPENAI_API_KEY"); /* optional: local servers need none */
+    return CARDC_OK;
+}
+
 static cardc_status resolve(const cardc_client_options *o, cardc_client *c, cardc_error *err)
 {
-    const char *base = o->base_url, *account = o->account_id, *token = o->api_token;
+    endpoint ep;
     int oom = 0;
     cardc_status st;
     size_t n;
@@ -158,53 +225,34 @@ static cardc_status resolve(const cardc_client_options *o, cardc_client *c, card
                             (int)o->backend);
     if ((st = check_numbers(o, err)) != CARDC_OK)
         return st;
-    if (o->backend == CARDC_BACKEND_WORKERS_AI) {
-        if (!base || !*base)
-            base = CARDC__WORKERS_AI_DEFAULT_BASE;
-        if (!account || !*account)
-            account = env("CLOUDFLARE_ACCOUNT_ID");
-        if (!account)
-            return cardc__error(err, CARDC_E_CONFIG,
-                                "no Workers AI account id: set the account_id option or "
-                                "CLOUDFLARE_ACCOUNT_ID");
-        if (!token || !*token)
-            token = env("CLOUDFLARE_API_TOKEN");
-        if (!token)
-            return cardc__error(err, CARDC_E_CONFIG,
-                                "no Workers AI API token: set the api_token option or "
-                                "CLOUDFLARE_API_TOKEN");
-    } else {
-        if (!base || !*base)
-            base = env("OPENAI_BASE_URL");
-        if (!base)
-            return cardc__error(err, CARDC_E_CONFIG,
-                                "no OpenAI-compatible base URL: set the base_url option or "
-                                "OPENAI_BASE_URL (e.g. http://localhost:8000/v1)");
-        if (!token || !*token)
-            token = env("OPENAI_API_KEY"); /* optional: local servers need none */
-    }
-    if (!is_http_url(base) || has_ctl(base))
+    memset(&ep, 0, sizeof ep);
+    if ((st = resolve_endpoint(o, &ep, err)) != CARDC_OK)
+        return st;
+    if (!is_http_url(ep.base) || has_ctl(ep.base))
         return cardc__error(err, CARDC_E_CONFIG,
-                            "base URL must start with http:// or https:// (got \"%.200s\")", base);
+                            "base URL must start with http:// or https:// (got \"%.200s\")",
+                            ep.base);
     /* A header value cannot carry a line break: a token with one would
      * smuggle headers into every request. The token is not quoted. */
-    if (token && has_ctl(token))
+    if (ep.token && has_ctl(ep.token))
         return cardc__error(err, CARDC_E_CONFIG, "the API token contains control characters");
-    if (account && (has_ctl(account) || strpbrk(account, "/?#")))
+    if (ep.account && (has_ctl(ep.account) || strpbrk(ep.account, "/?#")))
         return cardc__error(err, CARDC_E_CONFIG,
                             "the account id contains '/', '?', '#' or control characters");
     if (o->model && has_ctl(o->model))
         return cardc__error(err, CARDC_E_CONFIG, "the model name contains control characters");
 
     c->backend = o->backend;
-    c->base_url = dup_or_null(base, &oom);
+    c->base_url = dup_or_null(ep.base, &oom);
     if (c->base_url) {
         n = strlen(c->base_url);
         while (n > 0 && c->base_url[n - 1] == '/')
             c->base_url[--n] = '\0';
     }
-    c->account_id = o->backend == CARDC_BACKEND_WORKERS_AI ? dup_or_null(account, &oom) : NULL;
-    c->api_token = dup_or_null(token, &oom);
+    c->account_id = dup_or_null(ep.account, &oom);
+    c->api_token = dup_or_null(ep.token, &oom);
+    c->gateway = dup_or_null(ep.gateway, &oom);
+    c->gateway_token = dup_or_null(ep.gateway_token, &oom);
     c->model = o->model && *o->model ? dup_or_null(o->model, &oom) : NULL;
     c->ca_file = o->ca_file && *o->ca_file ? dup_or_null(o->ca_file, &oom) : NULL;
     c->connect_timeout_ms = o->connect_timeout_ms;
@@ -218,17 +266,24 @@ static cardc_status resolve(const cardc_client_options *o, cardc_client *c, card
     return CARDC_OK;
 }
 
+static void wipe_free(char *secret)
+{
+    /* Not left behind in freed heap memory. */
+    if (secret) {
+        volatile char *p = secret;
+        while (*p)
+            *p++ = '\0';
+    }
+    free(secret);
+}
+
 static void client_release(cardc_client *c)
 {
     free(c->base_url);
     free(c->account_id);
-    if (c->api_token) {
-        /* Not left behind in freed heap memory. */
-        volatile char *p = c->api_token;
-        while (*p)
-            *p++ = '\0';
-        free(c->api_token);
-    }
+    wipe_free(c->api_token);
+    wipe_free(c->gateway_token);
+    free(c->gateway);
     free(c->model);
     free(c->ca_file);
     free(c);
@@ -255,6 +310,7 @@ static cardc_status client_new_body(const cardc_client_options *opts, cardc_clie
     if ((st = resolve(opts, c, &e)) != CARDC_OK) {
         /* The message may quote options, never the token: scrub anyway. */
         cardc__client_scrub(&e, opts->api_token);
+        cardc__client_scrub(&e, opts->gateway_token);
         client_release(c);
         return finish(NULL, st, &e, err);
     }
@@ -398,7 +454,8 @@ static cardc_status prepare_workers(cardc_client *c, const cardc_run_request *rq
                                     run_call *k, cardc_error *e)
 {
     cardc_status st;
-    k->url = cardc__workers_run_url(c->base_url, c->account_id, name);
+    k->url = c->gateway ? cardc__gateway_url(c->base_url, c->account_id, c->gateway, name)
+                        : cardc__workers_run_url(c->base_url, c->account_id, name);
     k->req.retryable = cardc__workers_retryable;
     k->req.content_type = rq->raw_body ? "application/octet-stream" : "application/json";
     k->req.body = rq->input;
@@ -421,7 +478,8 @@ static cardc_status prepare_openai(cardc_client *c, const cardc_run_request *rq,
                                    run_call *k, cardc_error *e)
 {
     cardc_status st;
-    k->url = cardc__openai_url(c->base_url);
+    k->url = c->gateway ? cardc__gateway_url(c->base_url, c->account_id, c->gateway, NULL)
+                        : cardc__openai_url(c->base_url);
     if ((st = cardc__openai_request(name, rq->input, rq->input_len, rq->raw_body,
                                     rq->stream != NULL, &k->body, &k->body_len, e)) != CARDC_OK)
         return st;
@@ -516,6 +574,7 @@ static cardc_status send_call(cardc_client *c, const cardc_run_request *rq, run_
         return cardc__error(e, CARDC_E_USAGE, "the model name contains control characters");
     k->req.method = "POST";
     k->req.bearer = c->api_token != NULL;
+    k->req.gateway_auth = c->gateway != NULL;
     st = c->backend == CARDC_BACKEND_WORKERS_AI ? prepare_workers(c, rq, name, k, e)
                                                 : prepare_openai(c, rq, name, k, e);
     if (st != CARDC_OK)
@@ -868,10 +927,12 @@ static cardc_status client_fetch_schema_body(cardc_client *client, const char *m
                       cardc__error(&e, CARDC_E_USAGE,
                                    "client, model_name and card_json must not be NULL or empty"),
                       &e, err);
-    if (client->backend != CARDC_BACKEND_WORKERS_AI)
+    if (client->backend != CARDC_BACKEND_WORKERS_AI || client->gateway)
         return finish(client,
                       cardc__error(&e, CARDC_E_CONFIG,
-                                   "fetching a model's schema needs the Workers AI backend"),
+                                   "fetching a model's schema needs the Workers AI backend, "
+                                   "without an AI Gateway (the schema endpoint is Cloudflare's "
+                                   "API itself)"),
                       &e, err);
     if (has_ctl(model_name))
         return finish(client,

@@ -87,7 +87,7 @@ long cardc__parse_retry_after(const char *value, long long now_s)
     return (long)(secs * 1000);
 }
 
-static void sleep_ms(long ms)
+void cardc__sleep_ms(long ms)
 {
     struct timespec ts, rem;
 
@@ -336,6 +336,15 @@ static cardc_status build_headers(const cardc_client *c, const cardc__http_reque
         strbuf_str(auth, c->api_token);
         *headers = add_header(*headers, auth->s ? auth->s : "", &oom);
     }
+    if (req->gateway_auth && c->gateway_token) {
+        /* curl copies the line: wipe it here as the Authorization one is */
+        strbuf_truncate(&line, 0);
+        strbuf_str(&line, "cf-aig-authorization: Bearer ");
+        strbuf_str(&line, c->gateway_token);
+        *headers = add_header(*headers, line.s ? line.s : "", &oom);
+        if (line.s)
+            memset(line.s, 0, line.cap);
+    }
     oom = oom || line.oom || auth->oom;
     cardc__strbuf_free(&line);
     return oom ? cardc__error(err, CARDC_E_NOMEM, "out of memory") : CARDC_OK;
@@ -412,7 +421,8 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
             /* Events already handed to the caller cannot be taken back. */
             if (events == 0 && !(x.mode == 2 && x.total > 0) && curl_retryable(rc, h) &&
                 attempt < c->max_retries) {
-                sleep_ms(cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt, -1, &rng));
+                cardc__sleep_ms(
+                    cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt, -1, &rng));
                 continue;
             }
             st = transfer_error(c, req, rc, h, errbuf, attempt + 1, events, err);
@@ -423,8 +433,8 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
             x.mode = decide_mode(&x);
         if ((status == 429 || status >= 500) && attempt < c->max_retries &&
             (!req->retryable || req->retryable(status, x.body.s, x.body.len))) {
-            sleep_ms(cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt, x.retry_after_ms,
-                                       &rng));
+            cardc__sleep_ms(cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt,
+                                              x.retry_after_ms, &rng));
             continue;
         }
         resp->status = status;
@@ -437,8 +447,10 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
             st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
             goto out;
         }
-        if (status < 200 || status >= 300)
+        if (status < 200 || status >= 300) {
             blank_secret(resp->body, resp->len, c->api_token);
+            blank_secret(resp->body, resp->len, c->gateway_token);
+        }
         break;
     }
 

@@ -10,16 +10,19 @@
 #include "common/strbuf.h"
 
 #define CARDC__WORKERS_AI_DEFAULT_BASE "https://api.cloudflare.com/client/v4"
+#define CARDC__GATEWAY_DEFAULT_BASE    "https://gateway.ai.cloudflare.com/v1"
 #define CARDC__MAX_RETRIES_CEILING     10
 
 /* Read-only after cardc_client_new: that is what makes sharing a client
  * between threads safe. */
 struct cardc_client {
     cardc_backend backend;
-    char *base_url;   /* without a trailing '/' */
-    char *account_id; /* Workers AI */
-    char *api_token;  /* NULL: no Authorization header (OpenAI backend only) */
-    char *model;      /* NULL: the card's model name */
+    char *base_url;      /* without a trailing '/' */
+    char *account_id;    /* Workers AI, and any backend through a gateway */
+    char *api_token;     /* NULL: no Authorization header (OpenAI backend only) */
+    char *gateway;       /* AI Gateway id, or NULL */
+    char *gateway_token; /* cf-aig-authorization, or NULL */
+    char *model;         /* NULL: the card's model name */
     long connect_timeout_ms;
     long timeout_ms;
     int max_retries;
@@ -35,6 +38,12 @@ struct cardc_client {
  * err->pointer by "[redacted]": the last line of defence that keeps a token
  * a server echoed (or any other path) out of what callers print. */
 void cardc__client_scrub(cardc_error *err, const char *secret);
+
+/* How public entry points hand their local record over: the token (and the
+ * gateway's) scrubbed from it, the caller's record filled on failure. c may
+ * be NULL. Returns st. */
+cardc_status cardc__client_finish(const cardc_client *c, cardc_status st, cardc_error *local,
+                                  cardc_error *err);
 
 /* Prepends prefix to err->message (truncating its end if needed). */
 void cardc__error_prefix(cardc_error *err, const char *prefix);
@@ -76,6 +85,9 @@ void cardc__sse_free(cardc__sse *p);
 /* ---- client_http.c -------------------------------------------------------- */
 
 typedef struct cardc__http_request {
+    /* Also send "cf-aig-authorization: Bearer client->gateway_token" (when
+     * the client has one): requests that go through the gateway. */
+    int gateway_auth;
     const char *method; /* "GET" or "POST" */
     const char *url;
     const char *content_type; /* of body; NULL for GET */
@@ -109,6 +121,9 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
                               cardc__http_response *resp, cardc_error *err);
 void cardc__http_response_free(cardc__http_response *resp);
 
+/* Sleeps ms milliseconds (through signals). */
+void cardc__sleep_ms(long ms);
+
 /* Backoff before retry number `attempt` (0 = first retry): base * 2^attempt
  * capped at cap, with "equal jitter": a uniform draw from [d/2, d]. A
  * Retry-After (retry_after_ms >= 0) replaces it, capped at cap too.
@@ -125,6 +140,10 @@ long cardc__parse_retry_after(const char *value, long long now_s);
  * (Cloudflare's paths take the name unescaped), anything unsafe in a path
  * percent-encoded. Heap, NULL when out of memory. */
 char *cardc__workers_run_url(const char *base, const char *account, const char *model);
+/* Through an AI Gateway: {base}/{account}/{gateway}/workers-ai/{model}, or
+ * with model NULL the OpenAI-compatible .../workers-ai/v1/chat/completions. */
+char *cardc__gateway_url(const char *base, const char *account, const char *gateway,
+                         const char *model);
 /* {base}/accounts/{account}/ai/models/schema?model=MODEL (query-encoded). */
 char *cardc__workers_schema_url(const char *base, const char *account, const char *model);
 

@@ -44,6 +44,23 @@ char *cardc__workers_run_url(const char *base, const char *account, const char *
     return cardc__strbuf_take(&b);
 }
 
+char *cardc__gateway_url(const char *base, const char *account, const char *gateway,
+                         const char *model)
+{
+    strbuf b = {0};
+    strbuf_str(&b, base);
+    strbuf_str(&b, "/");
+    url_part(&b, account, "");
+    strbuf_str(&b, "/");
+    url_part(&b, gateway, "");
+    strbuf_str(&b, "/workers-ai/");
+    if (model)
+        url_part(&b, model, "/@:+");
+    else
+        strbuf_str(&b, "v1/chat/completions");
+    return cardc__strbuf_take(&b);
+}
+
 char *cardc__workers_schema_url(const char *base, const char *account, const char *model)
 {
     strbuf b = {0};

@@ -186,6 +186,8 @@ const cardc_type llava_1_5_7b_hf_input_messages_item_type = {
     .size = sizeof(llava_1_5_7b_hf_input_messages_item),
     .fields = llava_1_5_7b_hf_input_messages_item_fields,
     .field_count = 2,
+    .additional = &cardc_members_type,
+    .additional_offset = offsetof(llava_1_5_7b_hf_input_messages_item, additional),
     .schema = &llava_1_5_7b_hf_input_schema,
 };
 
@@ -312,6 +314,8 @@ const cardc_type llava_1_5_7b_hf_input_object_type = {
     .check_count = 1,
     .fields = llava_1_5_7b_hf_input_object_fields,
     .field_count = 6,
+    .additional = &cardc_members_type,
+    .additional_offset = offsetof(llava_1_5_7b_hf_input_object, additional),
     .schema = &llava_1_5_7b_hf_input_schema,
 };
 
@@ -357,6 +361,8 @@ const cardc_type llava_1_5_7b_hf_output_type = {
     .size = sizeof(llava_1_5_7b_hf_output),
     .fields = llava_1_5_7b_hf_output_fields,
     .field_count = 1,
+    .additional = &cardc_members_type,
+    .additional_offset = offsetof(llava_1_5_7b_hf_output, additional),
     .schema = &llava_1_5_7b_hf_output_schema,
 };
 

@@ -17,8 +17,8 @@
 #include "cardc/bind.h"
 #include "cardc/client.h"
 
-#if CARDC_BIND_ABI != 2
-#error "generated for libcardc binding ABI 2: regenerate with this libcardc's cardc gen"
+#if CARDC_BIND_ABI != 3
+#error "generated for libcardc binding ABI 3: regenerate with this libcardc's cardc gen"
 #endif
 
 #ifdef __cplusplus
@@ -56,6 +56,8 @@ struct llava_1_5_7b_hf_input_messages_item {
     cardc_string role;
     /* required, string, maxLength 6144: /oneOf/1/properties/messages/items/properties/content */
     cardc_string content;
+    /* the members the schema does not name, in document order */
+    cardc_members additional;
 };
 
 /* llava_1_5_7b_hf_input_messages: array (input schema at /oneOf/1/properties/messages). */
@@ -92,6 +94,8 @@ struct llava_1_5_7b_hf_input_object {
     /* optional, integer, default 512: /oneOf/1/properties/max_tokens */
     bool has_max_tokens;
     int64_t max_tokens;
+    /* the members the schema does not name, in document order */
+    cardc_members additional;
 };
 
 /* llava_1_5_7b_hf_input: oneOf union (input schema). */
@@ -108,6 +112,8 @@ struct llava_1_5_7b_hf_output {
     /* optional, string: /properties/description */
     bool has_description;
     cardc_string description;
+    /* the members the schema does not name, in document order */
+    cardc_members additional;
 };
 
 /* ---- Functions ------------------------------------------------------ */
