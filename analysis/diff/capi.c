@@ -68,6 +68,39 @@ static const char *member_type(const capi *x, const gen_type *t, int which)
     return name ? name : "(none)";
 }
 
+/* The member an open object keeps undeclared members in (NULL when the
+ * object is closed), and its C type. */
+static const char *rest_type(const capi *x, const gen_type *t, int which)
+{
+    if (!t->additional_member)
+        return NULL;
+    return t->additional ? member_type(x, t->additional, which) : "cardc_members";
+}
+
+static void rest_member(capi *x, const gen_type *a, const gen_type *b)
+{
+    const char *ta = rest_type(x, a, 0), *tb = rest_type(x, b, 1);
+
+    if (!ta && !tb)
+        return;
+    if (!ta || !tb) {
+        diff_emit_side(x->run, a->side, ta ? DIFF_C_FIELD_REMOVED : DIFF_C_FIELD_ADDED, a->pointer,
+                       b->pointer, "%s.%s %s", b->name,
+                       ta ? a->additional_member : b->additional_member,
+                       ta ? "removed (the object is closed now: no undeclared members)"
+                          : "added (undeclared members are kept now)");
+        return;
+    }
+    if (strcmp(a->additional_member, b->additional_member) != 0)
+        diff_emit_side(x->run, a->side, DIFF_C_FIELD_RENAMED, a->pointer, b->pointer,
+                       "%s.%s -> %s.%s", a->name, a->additional_member, b->name,
+                       b->additional_member);
+    if (strcmp(ta, tb) != 0)
+        diff_emit_side(x->run, a->side, DIFF_C_FIELD_TYPE_CHANGED, a->pointer, b->pointer,
+                       "%s.%s: %s -> %s", b->name, b->additional_member, ta,
+                       b->additional ? gen_c_type(b->additional) : "cardc_members");
+}
+
 static void fields(capi *x, const gen_type *a, const gen_type *b)
 {
     diff_run *run = x->run;
@@ -201,9 +234,10 @@ static void same_type(capi *x, const gen_type *a, const gen_type *b)
                        b->name, gen_kind_words(a), gen_kind_words(b));
         return;
     }
-    if (a->kind == CARDC_KIND_OBJECT)
+    if (a->kind == CARDC_KIND_OBJECT) {
         fields(x, a, b);
-    else if (a->kind == CARDC_KIND_UNION)
+        rest_member(x, a, b);
+    } else if (a->kind == CARDC_KIND_UNION)
         kinds(x, a, b);
     else if (a->kind == CARDC_KIND_ENUM)
         enumerators(x, a, b);

@@ -530,6 +530,9 @@ def test_history_c_api():
     check(sorted(c["check"] for c in llava) == ["c-field-added"] * 6 and
           all(c["level"] == "info" for c in llava), "llava: six fields added: %r" % llava)
     check(c_api("whisper") == [], "whisper: nothing for C callers")
+    flux = c_api("flux-1-schnell")
+    check([c["check"] for c in flux] == ["c-field-removed"] and "closed" in flux[0]["message"],
+          "flux: additionalProperties false takes the undeclared-members field away: %r" % flux)
 
 
 def main():
