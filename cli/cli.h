@@ -98,6 +98,9 @@ int cli_option_value(const char *command, const char *name, int argc, char **arg
                      const char **value);
 /* Stores value in *slot unless the option was given before. */
 int cli_option_once(const char *command, const char *name, const char **slot, const char *value);
+/* --duplicate-keys last|reject into *out. */
+int cli_duplicate_keys(const char *command, const char *name, const char *value,
+                       cardc_duplicate_keys *out);
 /* A decimal integer from min to max into *out. */
 int cli_parse_long(const char *command, const char *name, const char *value, long min, long max,
                    long *out);

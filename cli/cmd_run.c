@@ -30,6 +30,10 @@ void cli_usage_run(FILE *out)
           "  --card CARD              model card (Markdown with YAML front matter, YAML\n"
           "                           or JSON)\n"
           "  --input FILE             the input as a JSON file ('-': standard input)\n"
+          "  --duplicate-keys last|reject\n"
+          "                           a member the input (or a --batch line) names twice:\n"
+          "                           the last wins (default; only it is sent), or the\n"
+          "                           input is refused\n"
           "  --image FILE             build the input from an image: {\"image\": [bytes]}\n"
           "  --prompt TEXT            with --image: the prompt\n"
           "  --max-tokens N           with --image: max_tokens\n"
@@ -86,6 +90,7 @@ typedef struct options {
     long max_tokens; /* -1: not given */
     long poll_ms, batch_timeout_s;
     bool stream, force;
+    cardc_duplicate_keys duplicate_keys;
     cli_client_args client;
 } options;
 
@@ -136,13 +141,15 @@ static int parse_options(int argc, char **argv, options *o)
                        : strcmp(name, "--poll-ms") == 0       ? &o->poll_ms
                        : strcmp(name, "--batch-timeout") == 0 ? &o->batch_timeout_s
                                                               : NULL;
-        if (!slot && !client && !number)
+        if (!slot && !client && !number && strcmp(name, "--duplicate-keys") != 0)
             return cli_unknown_option("run", a);
         if ((rc = cli_option_value("run", name, argc, argv, &i, &value)) >= 0)
             return rc;
         rc = slot     ? cli_option_once("run", name, slot, value)
              : client ? cli_client_option("run", name, value, &o->client)
-                      : cli_parse_long("run", name, value, 1, INT_MAX, number);
+             : strcmp(name, "--duplicate-keys") == 0
+                 ? cli_duplicate_keys("run", name, value, &o->duplicate_keys)
+                 : cli_parse_long("run", name, value, 1, INT_MAX, number);
         if (rc >= 0)
             return rc;
     }
@@ -248,17 +255,21 @@ done:
     return rc;
 }
 
-static int input_from_file(const char *path, struct json_object **out)
+static int input_from_file(const char *path, cardc_duplicate_keys duplicate_keys,
+                           struct json_object **out)
 {
+    cardc_json_options jo;
     cardc_error err;
     char *text = NULL;
     size_t len = 0;
     cardc_status st;
 
     cardc_error_clear(&err);
+    cardc_json_options_init(&jo);
+    jo.duplicate_keys = duplicate_keys;
     st = cardc_read_file(path, &text, &len, &err);
     if (st == CARDC_OK)
-        st = cardc_json_parse(text, len, strcmp(path, "-") ? path : "<stdin>", 0, out, &err);
+        st = cardc_json_parse_ex(text, len, strcmp(path, "-") ? path : "<stdin>", &jo, out, &err);
     free(text);
     if (st != CARDC_OK) {
         cli_report_error(&err, path);
@@ -481,6 +492,7 @@ static int batch(const options *o, cardc_backend backend, const cardc_card *card
     a.force = o->force;
     a.poll_ms = o->poll_ms;
     a.batch_timeout_s = o->batch_timeout_s;
+    a.duplicate_keys = o->duplicate_keys;
     /* every line checked before credentials are looked at: as for one
      * input, a refused batch never needs (or leaves) the machine */
     if ((rc = run_batch_prepare(&a, &inputs)) < 0 && (rc = check_credentials(o, backend)) < 0) {
@@ -532,7 +544,8 @@ int cli_run(int argc, char **argv)
         rc = batch(&o, backend, card, in_schema, out_schema);
         goto out;
     }
-    if ((o.image ? input_from_image(&o, &input) : input_from_file(o.input, &input)) != 0)
+    if ((o.image ? input_from_image(&o, &input)
+                 : input_from_file(o.input, o.duplicate_keys, &input)) != 0)
         goto out;
     if (o.stream && json_object_is_type(input, json_type_object)) {
         struct json_object *t = json_object_new_boolean(1);

@@ -92,9 +92,13 @@ static int read_line(const run_batch_args *a, run_batch_inputs *in, const char *
     cardc_error err;
     int rc;
 
+    cardc_json_options jo;
+
     cardc_error_clear(&err);
+    cardc_json_options_init(&jo);
+    jo.duplicate_keys = a->duplicate_keys;
     snprintf(name, sizeof name, "%s:%zu", shown(a->batch_path), lineno);
-    if (cardc_json_parse(text, len, shown(a->batch_path), 0, &doc, &err) != CARDC_OK) {
+    if (cardc_json_parse_ex(text, len, shown(a->batch_path), &jo, &doc, &err) != CARDC_OK) {
         err.line = (int)lineno; /* the line of the file, not of the line */
         cli_report_error(&err, a->batch_path);
         return CLI_EXIT_ERROR;

@@ -46,6 +46,11 @@ void cli_usage_validate(FILE *out)
           "                           *.yml always are)\n"
           "  --max-depth N            nesting limit of a payload (default 10000,\n"
           "                           at most 100000)\n"
+          "  --duplicate-keys last|reject\n"
+          "                           a JSON object naming a member twice: the last\n"
+          "                           wins (default, as JavaScript), or the payload is\n"
+          "                           malformed (FILE:LINE:COL of the second; YAML\n"
+          "                           payloads always refuse duplicates)\n"
           "  --max-errors N           errors reported per payload (default 100)\n"
           "  --apply-defaults         fill absent properties from \"default\"\n"
           "  --print                  print each valid payload (after --apply-defaults)\n"
@@ -86,6 +91,7 @@ typedef struct options {
     bool output_side, assert_format, apply_defaults, print, verbose, yaml;
     size_t max_errors;
     int max_depth;
+    cardc_duplicate_keys duplicate_keys;
     arg_input *args;
     size_t n_args;
     const char **exts;
@@ -201,6 +207,8 @@ static int parse_valued(options *o, const char *name, const char *value)
         o->format_name = value;
     } else if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0) {
         return cli_resource_parse("validate", name, value, &o->resources[o->n_resources++]);
+    } else if (strcmp(name, "--duplicate-keys") == 0) {
+        return cli_duplicate_keys("validate", name, value, &o->duplicate_keys);
     } else if (strcmp(name, "--max-errors") == 0) {
         if ((rc = cli_parse_long("validate", name, value, 1, LONG_MAX, &n)) >= 0)
             return rc;
@@ -218,9 +226,9 @@ static int parse_valued(options *o, const char *name, const char *value)
 static int parse_options(int argc, char **argv, options *o)
 {
     static const char *const with_value[] = {
-        "--card",         "--schema",     "--jsonl",     "--dialect", "--resource", "--ext",
-        "--resource-dir", "--max-errors", "--max-depth", "--format",  "--side",     "-o",
-        "--output"};
+        "--card",         "--schema",        "--jsonl",     "--dialect", "--resource", "--ext",
+        "--resource-dir", "--max-errors",    "--max-depth", "--format",  "--side",     "-o",
+        "--output",       "--duplicate-keys"};
     bool only_payloads = false;
 
     for (int i = 1; i < argc; i++) {
@@ -391,12 +399,16 @@ static void hint_yaml(const report_payload *p)
 
 static int parse_payload(run *r, const report_payload *p, struct json_object **instance)
 {
+    cardc_json_options jo;
     cardc_error err;
     cardc_status st;
 
     cardc_error_clear(&err);
+    cardc_json_options_init(&jo);
+    jo.max_depth = r->opt->max_depth;
+    jo.duplicate_keys = r->opt->duplicate_keys;
     st = p->yaml ? cardc_yaml_parse(p->text, p->len, p->file, r->opt->max_depth, instance, &err)
-                 : cardc_json_parse(p->text, p->len, p->file, r->opt->max_depth, instance, &err);
+                 : cardc_json_parse_ex(p->text, p->len, p->file, &jo, instance, &err);
     if (st == CARDC_OK)
         return 0;
     progress_clear(r);
@@ -448,7 +460,7 @@ static int validate_text(run *r, const report_payload *p)
         r->invalid++;
     else
         r->unreadable++;
-    json_object_put(instance);
+    cardc_json_free(instance);
     return status;
 }
 

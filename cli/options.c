@@ -59,6 +59,18 @@ int cli_parse_long(const char *command, const char *name, const char *value, lon
     return -1;
 }
 
+int cli_duplicate_keys(const char *command, const char *name, const char *value,
+                       cardc_duplicate_keys *out)
+{
+    if (strcmp(value, "last") == 0)
+        *out = CARDC_DUPLICATE_KEYS_LAST;
+    else if (strcmp(value, "reject") == 0)
+        *out = CARDC_DUPLICATE_KEYS_REJECT;
+    else
+        return cli_usage_error(command, "%s expects last or reject, not '%s'", name, value);
+    return -1;
+}
+
 int cli_client_option(const char *command, const char *name, const char *value, cli_client_args *c)
 {
     if (strcmp(name, "--base-url") == 0)

@@ -34,9 +34,10 @@ typedef struct run_batch_args {
     const char *card_path, *batch_path, *out_path, *model;
     const cardc_card *card;
     const cardc_schema *in_schema, *out_schema;
-    bool force;           /* --force: the card need not say async_queue */
-    long poll_ms;         /* --poll-ms; 0: the default */
-    long batch_timeout_s; /* --batch-timeout; 0: the default */
+    bool force;                          /* --force: the card need not say async_queue */
+    long poll_ms;                        /* --poll-ms; 0: the default */
+    long batch_timeout_s;                /* --batch-timeout; 0: the default */
+    cardc_duplicate_keys duplicate_keys; /* --duplicate-keys, for every line */
     const cardc_client_options *copts;
 } run_batch_args;
 

@@ -5,7 +5,12 @@
  *   - the decoder's verdict is the validator's on the same text (parsed by
  *     cardc_json_parse, validated against the side's embedded schema), and
  *     on rejection its errors are the validator's (count, instance and
- *     keyword locations, codes);
+ *     keyword locations, codes, messages); text the strict parser refuses
+ *     the decoder refuses with the parser's status, message, line and
+ *     column;
+ *   - with duplicate keys refused, a text that names a member twice is
+ *     refused by the decoder as by cardc_json_parse_ex (same status, message
+ *     and position);
  *   - a decoded value encodes, and the encoding decodes to a value that
  *     encodes to the same bytes (decode -> encode -> decode stable), unless
  *     encode refuses a value the schema needs unknown members for (the
@@ -76,10 +81,40 @@ static int same_errors(const cardc_result *a, const cardc_result *b)
     for (size_t i = 0; i < n; i++) {
         const cardc_unit *x = cardc_result_error(a, i), *y = cardc_result_error(b, i);
         if (x->code != y->code || strcmp(x->instance_location, y->instance_location) != 0 ||
-            strcmp(x->keyword_location, y->keyword_location) != 0)
+            strcmp(x->keyword_location, y->keyword_location) != 0 ||
+            strcmp(x->message, y->message) != 0)
             return 0;
     }
     return 1;
+}
+
+/* Texts with a duplicate key (rare in the corpus, so cheap): refused alike. */
+static void check_duplicates(const cardc_model *m, int side, const cardc_model_side *ms,
+                             const char *text, size_t len)
+{
+    cardc_json_options jo;
+    cardc_decode_options dopts = {0};
+    cardc_error perr, derr;
+    struct json_object *doc = NULL;
+    void *v;
+
+    cardc_json_options_init(&jo);
+    jo.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    if (cardc_json_parse_ex(text, len, NULL, &jo, &doc, &perr) == CARDC_OK) {
+        json_object_put(doc);
+        return;
+    }
+    if (strncmp(perr.message, "duplicate object key", 20) != 0)
+        return;
+    if (!(v = calloc(1, ms->size)))
+        abort();
+    dopts.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    cardc_status ds = cardc_bind_decode(ms->type, v, text, len, &dopts, &derr);
+    if (ds != perr.code || derr.line != perr.line || derr.column != perr.column ||
+        strcmp(derr.message, perr.message) != 0)
+        fail("decoder and parser refuse a duplicate key differently", m, side, &derr);
+    cardc_bind_free(ms->type, v);
+    free(v);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -127,7 +162,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             fail("decoder and validator report different errors", m, side, &err);
     } else if (ds == CARDC_OK) {
         fail("decoder accepts text the strict parser rejects", m, side, &verr);
+    } else if (ds != ps || err.line != verr.line || err.column != verr.column ||
+               strcmp(err.message, verr.message) != 0) {
+        fail("decoder and strict parser report malformed text differently", m, side, &err);
     }
+
+    check_duplicates(m, side, ms, text, len);
 
     if (ds == CARDC_OK) {
         cardc_status es = cardc_bind_encode(ms->type, v, &json, &jlen, &err);

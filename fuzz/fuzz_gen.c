@@ -1,7 +1,8 @@
 /* libFuzzer target: the generator. The input is a JSON Schema, handled as
- * `cardc gen --schema` does: compiled first (a schema that does not compile
- * is refused with a located error), then turned into the IR (gen/ir.c) and
- * printed by the header and source emitters, which must produce output. */
+ * `cardc gen --schema` does: compiled first, then turned into the IR
+ * (gen/ir.c) and printed by the header and source emitters, which must
+ * produce output. A schema refused at either step is refused with a located
+ * error: a message, and a JSON Pointer that names a value of the schema. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,15 @@
 #include "gen.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_refusal(struct json_object *doc, const cardc_error *err)
+{
+    struct json_object *at = NULL;
+    if (!err->message[0])
+        abort(); /* a refusal must say why */
+    if (json_pointer_get(doc, err->pointer, &at) != 0)
+        abort(); /* ... and where */
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -27,8 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     cardc_schema_options_init(&so);
     if (cardc_schema_compile(doc, &so, &compiled, &err) != CARDC_OK) {
-        if (!err.message[0])
-            abort(); /* a refusal must say why */
+        check_refusal(doc, &err);
         json_object_put(doc);
         return 0;
     }
@@ -53,8 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gen_emit_source(&c, &m);
         if (h.oom || c.oom || h.len == 0 || c.len == 0)
             abort(); /* a schema that compiled must give bindings */
-    } else if (!err.message[0]) {
-        abort();
+    } else {
+        check_refusal(doc, &err);
     }
     cardc__strbuf_free(&h);
     cardc__strbuf_free(&c);

@@ -88,8 +88,11 @@ for t in $targets; do
     if [ "$execs" = 0 ]; then  # -fork prints no final stats: the last status line
         execs=$(grep -o '#[0-9]*' "$log" | tail -1 | tr -d '#' || true)
     fi
-    cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
-    ft=$(grep -o 'ft: [0-9]*' "$log" | tail -1 | awk '{print $2}' || true)
+    # Coverage of the corpus the run leaves (kept + new), measured the same
+    # way whatever --jobs was: -fork's status lines count differently.
+    init=$("$build/fuzz/$t" -runs=0 -max_len=65536 "$work" "fuzz/corpus/$t" 2>&1 | grep 'INITED' | tail -1 || true)
+    cov=$(echo "$init" | grep -o 'cov: [0-9]*' | awk '{print $2}' || true)
+    ft=$(echo "$init" | grep -o 'ft: [0-9]*' | awk '{print $2}' || true)
     kept=$(ls "fuzz/corpus/$t" | wc -l); new=$(ls "$work" | wc -l)
     findings=$(ls "$found" | wc -l)
     rate=$(( ${execs:-0} / seconds ))

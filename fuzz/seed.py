@@ -59,9 +59,15 @@ def main():
                    if os.path.isfile(p) and not p.endswith("README.md"))
     cards.append(os.path.join(project, "schemas", "llava-1.5-7b-hf.md"))
 
+    # duplicate member names: read (last wins) and refused (SECURITY.md)
+    dups = [b'{"a":1,"a":2}', b'{"a":{"b":1,"b":2},"c":[{"d":1},{"d":1,"d":2}]}',
+            b'{"a\\u0000x":1,"a":2}', b'{"\\u0061":1,"a":2}']
     for p in parsing + payloads:
         put(out, "fuzz_json", read(p))
         put(out, "fuzz_pull", read(p))
+    for d in dups:
+        put(out, "fuzz_json", d)
+        put(out, "fuzz_pull", d)
     for p in payloads:
         put(out, "fuzz_decode", read(p))
     for p in cards:
@@ -98,7 +104,8 @@ def main():
     # gets the bundled payloads and a few shapes.
     shapes = [b"{}", b"[]", b"\"x\"", b"0", b"null", b'{"prompt":"hi"}',
               b'{"messages":[{"role":"user","content":"hi"}]}', b'{"text":"hi"}',
-              b'{"response":"ok"}', b'{"image":[1,2,3],"prompt":"p"}']
+              b'{"response":"ok"}', b'{"image":[1,2,3],"prompt":"p"}',
+              b'{"prompt":"a","image":[1],"prompt":"b"}', b'{"text":"a","text":"b"}']
     slots = 2 * (len(cards))
     for slot in range(min(slots, 256)):
         for body in shapes + [read(p) for p in payloads[:4]]:

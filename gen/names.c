@@ -6,12 +6,46 @@
 
 #include "gen.h"
 
+static size_t name_hash(const char *name)
+{
+    size_t h = 14695981039346656037u & SIZE_MAX; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        h = (h ^ *p) * (size_t)1099511628211u;
+    return h;
+}
+
 bool gen_names_has(const gen_names *s, const char *name)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (strcmp(s->v[i], name) == 0)
+    if (!s->nslots)
+        return false;
+    for (size_t i = name_hash(name) & (s->nslots - 1); s->slots[i]; i = (i + 1) & (s->nslots - 1))
+        if (strcmp(s->v[s->slots[i] - 1], name) == 0)
             return true;
     return false;
+}
+
+static void slot_put(size_t *slots, size_t nslots, const char *name, size_t index)
+{
+    size_t i = name_hash(name) & (nslots - 1);
+    while (slots[i])
+        i = (i + 1) & (nslots - 1);
+    slots[i] = index + 1;
+}
+
+/* The index at most half full, so probes stay short. */
+static int grow_slots(gen_names *s)
+{
+    size_t nn = s->nslots ? s->nslots * 2 : 128;
+    size_t *slots = calloc(nn, sizeof *slots);
+
+    if (!slots)
+        return -1;
+    for (size_t k = 0; k < s->n; k++)
+        slot_put(slots, nn, s->v[k], k);
+    free(s->slots);
+    s->slots = slots;
+    s->nslots = nn;
+    return 0;
 }
 
 int gen_names_add(gen_names *s, const char *name)
@@ -26,9 +60,12 @@ int gen_names_add(gen_names *s, const char *name)
         s->v = v;
         s->cap = nc;
     }
+    if ((s->n + 1) * 2 > s->nslots && grow_slots(s) != 0)
+        return -1;
     copy = strdup(name);
     if (!copy)
         return -1;
+    slot_put(s->slots, s->nslots, copy, s->n);
     s->v[s->n++] = copy;
     return 0;
 }
@@ -38,6 +75,7 @@ void gen_names_free(gen_names *s)
     for (size_t i = 0; i < s->n; i++)
         free(s->v[i]);
     free(s->v);
+    free(s->slots);
     memset(s, 0, sizeof *s);
 }
 

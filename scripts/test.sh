@@ -5,7 +5,9 @@
 #   1. gcc, -Werror, every test;
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test;
-#   4. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
+#   4. clang with ThreadSanitizer, the threaded tests only (suite "threads": tests/threads
+#      and the soak's quick run), to keep the time down: about 2 min;
+#   5. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
 #      fuzz/corpus/<target> (fuzz/run.sh --smoke); any finding fails. About
 #      9 x 30 s plus the build: 5-7 min on 2 cores. CARDC_FUZZ_SMOKE=0 skips it.
 # Needs ../shared beside the repository (or JSON_SCHEMA_TEST_SUITE / CARDC_SHARED).
@@ -29,6 +31,15 @@ CC=clang run clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 CC=gcc run asan -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "== build-test-tsan (ThreadSanitizer, suite threads)"
+rm -rf build-test-tsan
+CC=clang meson setup build-test-tsan -Dwerror=true -Db_sanitize=thread -Db_lundef=false \
+    >build-test-tsan.log 2>&1 || { cat build-test-tsan.log; exit 1; }
+ninja -C build-test-tsan tests/threads/test_threads bench/soak >>build-test-tsan.log 2>&1 ||
+    { grep -v '^\[' build-test-tsan.log; exit 1; }
+TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
+    meson test -C build-test-tsan --no-rebuild --suite threads --print-errorlogs
 if [ "${CARDC_FUZZ_SMOKE:-1}" != 0 ]; then
     echo "== fuzz smoke"
     rm -rf build-test-fuzz

@@ -339,6 +339,40 @@ def test_max_depth():
         payload("simple-deep.json"), expect=0)
 
 
+def test_duplicate_keys():
+    # SECURITY.md: the last member wins by default, as JavaScript's
+    # JSON.parse; --duplicate-keys reject refuses the payload at the second.
+    text = '{"prompt": "first",\n "image": [1],\n "prompt": "last"}'
+    with tempfile.TemporaryDirectory() as d:
+        p = os.path.join(d, "dup.json")
+        with open(p, "w") as f:
+            f.write(text)
+        run("validate", "--card", SEED, p, expect=0)
+        run("validate", "--card", SEED, "--duplicate-keys", "last", p, expect=0)
+        r = run("validate", "--card", SEED, "--apply-defaults", "--print", p, expect=0)
+        check(json.loads(r.stdout)["prompt"] == "last", "the last member wins", r)
+        r = run("validate", "--card", SEED, "--duplicate-keys=reject", p, expect=2)
+        check(r.stderr.startswith(p + ':3:2: error: duplicate object key "prompt"'),
+              "the duplicate named at its line:column", r)
+        r = run("validate", "--card", SEED, "--duplicate-keys", "reject", "--format", "json", p,
+                expect=2)
+        out = json.loads(r.stdout)
+        check(out["error"]["code"] == "json" and out["error"]["line"] == 3, "json format", r)
+        jl = os.path.join(d, "dup.jsonl")
+        with open(jl, "w") as f:
+            f.write('{"prompt":"a","image":[1]}\n{"prompt":"a","image":[1],"prompt":"b"}\n')
+        r = run("validate", "--card", SEED, "--duplicate-keys", "reject", "--jsonl", jl, expect=2)
+        check(jl + ':2:27: error: duplicate object key "prompt"' in r.stderr, "jsonl line", r)
+        r = run("validate", "--card", SEED, "--duplicate-keys", "first", p, expect=2)
+        check("expects last or reject" in r.stderr, "bad value", r)
+        # YAML payloads refuse duplicates whatever the option says
+        y = os.path.join(d, "dup.yaml")
+        with open(y, "w") as f:
+            f.write("prompt: a\nimage: [1]\nprompt: b\n")
+        r = run("validate", "--card", SEED, y, expect=2)
+        check("duplicate" in r.stderr, "yaml duplicates", r)
+
+
 def test_max_errors():
     p = payload("simple-many-errors.json")
     r = run("validate", "--schema", schema("simple.json"), p, expect=1)

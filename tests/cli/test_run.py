@@ -182,6 +182,24 @@ def test_invalid_input_not_sent():
         os.unlink(path)
 
 
+def test_duplicate_keys():
+    # the last member wins and only it is sent; refused, nothing is sent
+    path = tmpfile('{"prompt": "first", "image": [1, 2, 3], "prompt": "%s"}' % PROMPT)
+    try:
+        with Mock("ok") as m:
+            run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
+                env=WORKERS_ENV, expect=0)
+        check_clean(m, 1)
+        with Mock("ok") as m:
+            r = run("run", "--card", SEED, "--input", path, "--base-url", m.url(),
+                    "--duplicate-keys", "reject", env=WORKERS_ENV, expect=2)
+        check(path + ':1:41: error: duplicate object key "prompt"' in r.stderr,
+              "the duplicate named at its place", r)
+        check(m.requests == 0, "a refused input is never sent (%s requests)" % m.requests)
+    finally:
+        os.unlink(path)
+
+
 def test_bad_output():
     for backend, want in (("workers-ai", 1), ("openai", None)):
         with Mock("bad-output") as m:

@@ -33,6 +33,8 @@ struct mock_server {
     bool stopping;
     mock_scenario scenario;
     unsigned seen[MOCK_SCENARIO_COUNT];
+    size_t drawn[MOCK_SCENARIO_COUNT];
+    uint64_t rng; /* the random scenario's generator */
     size_t requests;
     struct timespec first, last;
     size_t check_failures;

@@ -47,6 +47,25 @@ const char *mock_scenario_name(mock_scenario scenario)
     return (unsigned)scenario < MOCK_SCENARIO_COUNT ? scenario_names[scenario].name : "?";
 }
 
+int mock_random_weight(mock_scenario sc)
+{
+    switch (sc) {
+    case MOCK_OK: return 56;
+    case MOCK_500_ALWAYS: return 6;
+    case MOCK_502_HTML: return 3;
+    case MOCK_429_RETRY_AFTER: return 4;
+    case MOCK_429_3040: return 3;
+    case MOCK_RESET: return 8;
+    case MOCK_TRUNCATED: return 6;
+    case MOCK_STALL: return 4;
+    case MOCK_STALL_LONG: return 2;
+    case MOCK_MALFORMED: return 3;
+    case MOCK_NOT_SUCCESS: return 2;
+    case MOCK_BAD_OUTPUT: return 3;
+    default: return 0;
+    }
+}
+
 /* A body sent by a content-reader callback, to cut it short (truncated and
  * cut-stream answers) or send it chunked. */
 typedef struct body_reader {
@@ -620,10 +639,31 @@ static int fault(mock_server *s, struct MHD_Connection *c, mock_scenario sc, uns
                       : send_cf_error(c, 429, 3040,
                                       "Capacity temporarily exceeded, please try again.", "1");
     case MOCK_SLOW:
-        if (!slow_wait(s, MOCK_SLOW_MS))
+    case MOCK_STALL:
+    case MOCK_STALL_LONG:
+        if (!slow_wait(s, sc == MOCK_SLOW    ? MOCK_SLOW_MS
+                          : sc == MOCK_STALL ? MOCK_STALL_MS
+                                             : MOCK_STALL_LONG_MS))
             return openai ? send_openai_error(c, 503, "server_error", "mock: stopping", NULL)
                           : send_cf_error(c, 503, 3043, "mock: stopping", NULL);
         return NO_FAULT;
+    case MOCK_RESET: {
+        /* SO_LINGER 0: the close libmicrohttpd does on MHD_NO sends a RST */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct linger hard = {1, 0};
+
+        if (ci)
+            setsockopt(ci->connect_fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+        return MHD_NO;
+    }
+    case MOCK_502_HTML: {
+        static const char page[] = "<html><head><title>502 Bad Gateway</title></head><body>"
+                                   "<center><h1>502 Bad Gateway</h1></center></body></html>\n";
+        char *body = strdup(page);
+
+        return body ? send_owned(c, 502, body, strlen(body), "text/html", NULL) : MHD_NO;
+    }
     case MOCK_429_3040:
         return openai ? send_openai_error(c, 429, "rate_limit_error", "mock: out of capacity", NULL)
                       : send_cf_error(c, 429, 3040,
@@ -721,6 +761,7 @@ static int fault(mock_server *s, struct MHD_Connection *c, mock_scenario sc, uns
     case MOCK_BATCH_ITEM_FAILED:
     case MOCK_BATCH_NEVER: /* faults of the Batch API (mock_batch.c) only */
     case MOCK_OK:
+    case MOCK_RANDOM: /* dispatch() drew a scenario for the request */
     case MOCK_SCENARIO_COUNT: break;
     }
     return NO_FAULT;
@@ -881,6 +922,28 @@ static void record(mock_server *s, struct MHD_Connection *c, const char *url, co
     pthread_mutex_unlock(&s->lock);
 }
 
+/* splitmix64: one draw per request, under the server's lock. */
+static mock_scenario draw(mock_server *s)
+{
+    uint64_t z = (s->rng += 0x9e3779b97f4a7c15u);
+    int total = 0, pick;
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    z ^= z >> 31;
+    for (int i = 0; i < MOCK_SCENARIO_COUNT; i++)
+        total += mock_random_weight((mock_scenario)i);
+    pick = (int)(z % (uint64_t)total);
+    for (int i = 0; i < MOCK_SCENARIO_COUNT; i++) {
+        pick -= mock_random_weight((mock_scenario)i);
+        if (pick < 0) {
+            s->drawn[i]++;
+            return (mock_scenario)i;
+        }
+    }
+    return MOCK_OK;
+}
+
 /* The gateway's own credential: required on gateway routes when the server
  * was given one, and never sent anywhere else. */
 static bool check_gateway_auth(mock_server *s, struct MHD_Connection *c, bool gateway_route)
@@ -957,6 +1020,11 @@ static enum MHD_Result dispatch(mock_server *s, struct MHD_Connection *c, const 
     }
     pthread_mutex_lock(&s->lock);
     nth = s->seen[sc]++;
+    if (sc == MOCK_RANDOM) {
+        /* a fault for this request alone: as the first of its scenario */
+        sc = draw(s);
+        nth = 0;
+    }
     pthread_mutex_unlock(&s->lock);
 
     if (strcmp(rest, "/v1/chat/completions") == 0)
@@ -1095,6 +1163,7 @@ int mock_server_start(const mock_options *opts, mock_server **out, char *errbuf,
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->wake, NULL);
     s->scenario = opts->scenario;
+    s->rng = opts->seed ? opts->seed : 1;
     s->account = dup_or(opts->account_id, "test-account");
     s->token = dup_or(opts->token, NULL);
     s->openai_model = dup_or(opts->openai_model, NULL);
@@ -1170,6 +1239,7 @@ void mock_server_reset(mock_server *s, mock_scenario scenario)
     pthread_mutex_lock(&s->lock);
     s->scenario = scenario;
     memset(s->seen, 0, sizeof s->seen);
+    memset(s->drawn, 0, sizeof s->drawn);
     s->requests = 0;
     s->check_failures = 0;
     s->first_failure[0] = '\0';
@@ -1194,6 +1264,25 @@ size_t mock_server_requests(const mock_server *s)
 
     pthread_mutex_lock(&LOCKED(s)->lock);
     n = s->requests;
+    pthread_mutex_unlock(&LOCKED(s)->lock);
+    return n;
+}
+
+size_t mock_server_connections(const mock_server *s)
+{
+    const union MHD_DaemonInfo *info =
+        MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+
+    return info ? info->num_connections : 0;
+}
+
+size_t mock_server_drawn(const mock_server *s, mock_scenario drawn)
+{
+    size_t n = 0;
+
+    pthread_mutex_lock(&LOCKED(s)->lock);
+    if ((unsigned)drawn < MOCK_SCENARIO_COUNT)
+        n = s->drawn[drawn];
     pthread_mutex_unlock(&LOCKED(s)->lock);
     return n;
 }

@@ -62,7 +62,12 @@
       "second names an unknown one and has no id")                                                 \
     X(MOCK_BATCH_ITEM_FAILED, "batch-item-failed",                                                 \
       "Batch API: the second request's response has success: false")                               \
-    X(MOCK_BATCH_NEVER, "batch-never", "Batch API: the batch stays queued")
+    X(MOCK_BATCH_NEVER, "batch-never", "Batch API: the batch stays queued")                        \
+    X(MOCK_RESET, "reset", "connection reset (RST), no answer")                                    \
+    X(MOCK_STALL, "stall", "answers after MOCK_STALL_MS (100 ms)")                                 \
+    X(MOCK_STALL_LONG, "stall-long", "answers after MOCK_STALL_LONG_MS (1.5 s)")                   \
+    X(MOCK_502_HTML, "502-html", "502 with an HTML body, as a proxy sends it")                     \
+    X(MOCK_RANDOM, "random", "each request draws its fault (see mock_random_weight)")
 
 typedef enum mock_scenario {
 #define MOCK_X_(e, n, d) e,
@@ -90,6 +95,17 @@ const char *mock_scenario_name(mock_scenario scenario);
 #define MOCK_OVERSIZE_BYTES (2u * 1024u * 1024u)
 /* Longest wait of the slow scenario. */
 #define MOCK_SLOW_MS 5000
+/* Waits of the stall scenarios (cut short when the server stops). */
+#define MOCK_STALL_MS      100
+#define MOCK_STALL_LONG_MS 1500
+
+/* How often (out of the sum of all weights) the random scenario gives a
+ * request each scenario's answer, every request drawing anew from a
+ * generator seeded by mock_options.seed: the faults a soak test needs
+ * (connection resets, stalls, truncated answers, 5xx, 429, malformed and
+ * schema-breaking answers), among answers that succeed. 0 for the
+ * scenarios it never draws (streams, the oversize answers, auth errors). */
+int mock_random_weight(mock_scenario scenario);
 /* Larger batch submissions are refused with 413, code 3006 (Cloudflare's
  * documented limit). */
 #define MOCK_BATCH_MAX_BYTES 10000000u
@@ -104,6 +120,7 @@ typedef struct mock_options {
     /* expected "cf-aig-authorization: Bearer TOKEN" on gateway routes; NULL:
      * none required. Sending it anywhere else is a failed check. */
     const char *gateway_token;
+    unsigned seed; /* the random scenario's draws (0 means 1) */
 } mock_options;
 
 typedef struct mock_server mock_server;
@@ -120,6 +137,11 @@ void mock_server_reset(mock_server *server, mock_scenario scenario);
 
 /* Requests received since the last reset. */
 size_t mock_server_requests(const mock_server *server);
+/* Connections open at the moment (a client that hung up may still hold one
+ * while its answer is being made). */
+size_t mock_server_connections(const mock_server *server);
+/* Requests the random scenario gave `drawn`'s answer since the last reset. */
+size_t mock_server_drawn(const mock_server *server, mock_scenario drawn);
 /* Milliseconds between the first and the last request since the reset. */
 long mock_server_span_ms(const mock_server *server);
 /* Failed request checks since the reset; the first one's reason goes to buf. */

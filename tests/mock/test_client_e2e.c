@@ -415,6 +415,96 @@ static void test_faults(env *e)
     test_fault(e, O, "truncated", CARDC_E_NETWORK, 0, NULL);
     test_fault(e, O, "malformed", CARDC_E_BACKEND, 1, NULL);
     test_fault(e, O, "not-success", CARDC_E_BACKEND, 1, "inference failed");
+
+    /* a reset is a connection error: retried, then reported */
+    test_fault(e, W, "reset", CARDC_E_NETWORK, 2, NULL);
+    test_fault(e, O, "reset", CARDC_E_NETWORK, 2, NULL);
+    /* a proxy's HTML page: retried as any 5xx, then its status named */
+    test_fault(e, W, "502-html", CARDC_E_BACKEND, 2, "502");
+    test_fault(e, O, "502-html", CARDC_E_BACKEND, 2, "502");
+}
+
+/* SECURITY.md's client bounds at the limit and one past it: the answer's
+ * size (max_response_bytes), retries (max_retries, at most 10), Retry-After
+ * (honoured up to retry_max_ms). Timeouts: test_stalls. */
+static void test_bounds(env *e)
+{
+    cardc_client_options t = retries(0), o;
+    cardc_client *c = NULL;
+    cardc_error err;
+    char answer[256], url[512];
+    outcome r;
+    int n = snprintf(answer, sizeof answer,
+                     "{\"result\":{\"description\":\"%s\"},\"success\":true,\"errors\":[],"
+                     "\"messages\":[]}",
+                     MOCK_DESCRIPTION);
+
+    t.max_response_bytes = (size_t)n; /* the whole answer, to the byte */
+    r = run_case(e, CARDC_BACKEND_WORKERS_AI, "ok", &t);
+    EXPECT(r, CARDC_OK, "an answer of max_response_bytes");
+    t.max_response_bytes = (size_t)n - 1;
+    r = run_case(e, CARDC_BACKEND_WORKERS_AI, "ok", &t);
+    EXPECT(r, CARDC_E_TOO_LARGE, "an answer one byte over max_response_bytes");
+    CHECK(strstr(r.err.message, "larger than max_response_bytes") != NULL);
+
+    /* two 500s: two retries are enough, one is not */
+    t = retries(2);
+    r = run_case(e, CARDC_BACKEND_WORKERS_AI, "500-twice", &t);
+    EXPECT(r, CARDC_OK, "500 twice, 2 retries");
+    CHECK(r.requests == 3);
+    t = retries(1);
+    r = run_case(e, CARDC_BACKEND_WORKERS_AI, "500-twice", &t);
+    EXPECT(r, CARDC_E_BACKEND, "500 twice, 1 retry");
+    CHECK(r.requests == 2);
+
+    options(e, &o, url, sizeof url, CARDC_BACKEND_WORKERS_AI, "ok");
+    o.max_retries = 10;
+    cardc_error_clear(&err);
+    CHECK_MSG(cardc_client_new(&o, &c, &err) == CARDC_OK, "max_retries 10: %s", err.message);
+    cardc_client_free(c);
+    c = NULL;
+    o.max_retries = 11;
+    CHECK(cardc_client_new(&o, &c, &err) == CARDC_E_CONFIG && c == NULL);
+    CHECK(strstr(err.message, "max_retries") != NULL);
+
+    /* Retry-After: 1 s; retry_max_ms 1,500 lets it be honoured, 100 caps it */
+    for (int cap = 0; cap < 2; cap++) {
+        long t0;
+        llava_1_5_7b_hf_output out;
+
+        mock_server_reset(e->srv, MOCK_OK);
+        options(e, &o, url, sizeof url, CARDC_BACKEND_WORKERS_AI, "429-retry-after");
+        o.retry_max_ms = cap ? 100 : 1500;
+        if (!(c = make_client(&o)))
+            return;
+        t0 = now_ms();
+        CHECK(run_typed(e, c, false, &out, &err) == CARDC_OK);
+        t0 = now_ms() - t0;
+        CHECK_MSG(cap ? t0 < 900 : mock_server_span_ms(e->srv) >= 950,
+                  "Retry-After with retry_max_ms %ld: %ld ms", o.retry_max_ms, t0);
+        llava_1_5_7b_hf_output_free(&out);
+        cardc_client_free(c);
+    }
+}
+
+/* A stall under the timeout is only late; past it, a timeout, not retried
+ * (a server that accepted the request would only be slow again). */
+static void test_stalls(env *e, cardc_backend b)
+{
+    cardc_client_options t = retries(1);
+    outcome r = run_case(e, b, "stall", NULL);
+
+    EXPECT(r, CARDC_OK, "stall");
+    CHECK_MSG(r.has_description && strcmp(r.description, MOCK_DESCRIPTION) == 0,
+              "stall: description \"%s\"", r.description);
+    CHECK_MSG(r.elapsed_ms >= MOCK_STALL_MS, "stall answered after %ld ms", r.elapsed_ms);
+    t.timeout_ms = 400;
+    r = run_case(e, b, "stall-long", &t);
+    EXPECT(r, CARDC_E_TIMEOUT, "stall-long");
+    CHECK_MSG(r.requests == 1, "stall-long: %zu requests", r.requests);
+    CHECK_MSG(r.elapsed_ms >= 400 && r.elapsed_ms < MOCK_STALL_LONG_MS, "stall-long took %ld ms",
+              r.elapsed_ms);
+    check_server_clean(e, "stalls");
 }
 
 /* An output that breaks the output schema is the validator's error. */
@@ -787,6 +877,9 @@ int main(int argc, char **argv)
     test_timeout(&e, CARDC_BACKEND_OPENAI);
     test_refused(&e);
     test_faults(&e);
+    test_stalls(&e, CARDC_BACKEND_WORKERS_AI);
+    test_stalls(&e, CARDC_BACKEND_OPENAI);
+    test_bounds(&e);
     test_bad_output(&e);
     test_wrong_token(&e);
     test_server_checks(&e);

@@ -1427,6 +1427,48 @@ static void resource_cases(void)
     }
 }
 
+/* ---- duplicate member names (cardc_decode_options.duplicate_keys) ---- */
+
+static void duplicate_key_cases(void)
+{
+    static const char text[] = "{\"prompt\":\"first\",\"image\":[1],\n \"prompt\":\"last\"}";
+    llava_1_5_7b_hf_input v;
+    cardc_decode_options o;
+    cardc_result *res = NULL;
+    cardc_error err;
+    cardc_status st;
+
+    memset(&v, 0, sizeof v);
+    memset(&o, 0, sizeof o);
+    /* the default: the last wins, as in the validator's tree */
+    st = cardc_bind_decode(IN_T, &v, text, sizeof text - 1, &o, &err);
+    CHECK_MSG(st == CARDC_OK, "%s", err.message);
+    CHECK(v.u.object.has_prompt && strcmp(v.u.object.prompt.data, "last") == 0);
+    /* refused: the key named at its second occurrence, nothing decoded */
+    CHECK(cardc_result_new(&res, NULL) == CARDC_OK);
+    o.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    o.source = "req.json";
+    o.result = res;
+    st = cardc_bind_decode(IN_T, &v, text, sizeof text - 1, &o, &err);
+    CHECK_MSG(st == CARDC_E_JSON, "%s", cardc_status_name(st));
+    CHECK_STR(err.message, "duplicate object key \"prompt\"");
+    CHECK_MSG(err.line == 2 && err.column == 2, "at %d:%d", err.line, err.column);
+    CHECK_STR(err.source, "req.json");
+    CHECK(v.kind == 0 && !v.u.object.has_prompt);
+    /* inside a oneOf branch that is tried and backtracked, a key read
+     * twice by the engine is no duplicate */
+    static const char fine[] = "{\"messages\":[{\"role\":\"u\",\"content\":\"c\"}],\"image\":[1]}";
+    st = cardc_bind_decode(IN_T, &v, fine, sizeof fine - 1, &o, &err);
+    CHECK_MSG(st == CARDC_OK, "%s", err.message);
+    static const char nested[] =
+        "{\"messages\":[{\"role\":\"u\",\"role\":\"v\",\"content\":\"c\"}],"
+        "\"image\":[1]}";
+    st = cardc_bind_decode(IN_T, &v, nested, sizeof nested - 1, &o, &err);
+    CHECK_MSG(st == CARDC_E_JSON && err.column == 26, "%s at %d", err.message, err.column);
+    cardc_bind_free(IN_T, &v);
+    cardc_result_free(res);
+}
+
 int main(void)
 {
     cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_type.schema->json);
@@ -1465,6 +1507,7 @@ int main(void)
         cardc_schema_free(pick_ref);
     }
     defaults_cases();
+    duplicate_key_cases();
     thread_cases();
     cardc_schema_free(seed_ref);
     cardc_schema_free(misc_ref);

@@ -94,6 +94,17 @@ static void test_card_json_schema(void)
     FAILS(cardc_read_file("/nonexistent/cardc", &text, &len, &err));
     FAILS(cardc_json_parse("[1,", 3, "t.json", 0, &doc, &err));
     CHECK(err.line == 1 && strcmp(err.source, "t.json") == 0);
+    {
+        cardc_json_options jo;
+        cardc_json_options_init(&jo);
+        jo.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+        FAILS(cardc_json_parse_ex("{\"a\":1,\"a\":2}", 13, "t.json", &jo, &doc, &err));
+        CHECK(err.line == 1 && err.column == 8);
+        FAILS(cardc_json_parse_ex(NULL, 1, "t.json", &jo, &doc, &err));
+        clean("json_parse_ex", cardc_json_parse_ex("{}", 2, "t.json", &jo, &doc, &err), &err);
+        json_object_put(doc);
+        doc = NULL;
+    }
     FAILS(cardc_card_load("/nonexistent/card.md", NULL, &card, &err));
     FAILS(cardc_card_load_mem("name: [", 7, "c.yaml", NULL, &card, &err));
     {

@@ -383,12 +383,80 @@ static void test_read_file(const char *self)
     free(text);
 }
 
+/* Duplicate member names: the last wins by default, as JavaScript's
+ * JSON.parse; CARDC_DUPLICATE_KEYS_REJECT names the key at its second
+ * occurrence (SECURITY.md). */
+static void test_duplicate_keys(void)
+{
+    cardc_json_options o;
+    cardc_error err;
+    struct json_object *doc = NULL, *v;
+    static const char dup[] = "{\n  \"a\": 1,\n  \"b\": {\"a\": 3},\n  \"a\": 2\n}";
+
+    cardc_json_options_init(&o);
+    CHECK(o.max_depth == 0 && o.duplicate_keys == CARDC_DUPLICATE_KEYS_LAST);
+    CHECK(cardc_json_parse_ex(dup, sizeof dup - 1, "d.json", &o, &doc, &err) == CARDC_OK);
+    CHECK(json_object_object_get_ex(doc, "a", &v) && json_object_get_int(v) == 2);
+    json_object_put(doc);
+    CHECK(cardc_json_parse_ex(dup, sizeof dup - 1, "d.json", NULL, &doc, &err) == CARDC_OK);
+    json_object_put(doc);
+
+    o.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    doc = (struct json_object *)1;
+    CHECK(cardc_json_parse_ex(dup, sizeof dup - 1, "d.json", &o, &doc, &err) == CARDC_E_JSON);
+    CHECK(doc == NULL && err.code == CARDC_E_JSON);
+    CHECK_STR(err.message, "duplicate object key \"a\"");
+    CHECK_MSG(err.line == 4 && err.column == 3, "at %d:%d", err.line, err.column);
+    CHECK_STR(err.source, "d.json");
+
+    /* the same key in different objects is no duplicate; escapes are
+     * compared decoded, and up to a \u0000 (json-c's keys are C strings) */
+    static const char fine[] = "{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}";
+    CHECK(cardc_json_parse_ex(fine, sizeof fine - 1, NULL, &o, &doc, &err) == CARDC_OK);
+    json_object_put(doc);
+    static const char esc[] = "{\"ab\":1,\"a\\u0062\":2}";
+    CHECK(cardc_json_parse_ex(esc, sizeof esc - 1, NULL, &o, &doc, &err) == CARDC_E_JSON);
+    CHECK_STR(err.message, "duplicate object key \"ab\"");
+    CHECK(err.column == 9);
+    static const char nul[] = "{\"a\\u0000x\":1,\"a\":2}";
+    CHECK(cardc_json_parse_ex(nul, sizeof nul - 1, NULL, &o, &doc, &err) == CARDC_E_JSON);
+
+    /* the first problem in the text is the one reported */
+    static const char later[] = "{\"a\":1,\"a\":2,}";
+    CHECK(cardc_json_parse_ex(later, sizeof later - 1, NULL, &o, &doc, &err) == CARDC_E_JSON);
+    CHECK(strstr(err.message, "duplicate") != NULL);
+    static const char earlier[] = "{\"a\":01,\"a\":2}";
+    CHECK(cardc_json_parse_ex(earlier, sizeof earlier - 1, NULL, &o, &doc, &err) == CARDC_E_JSON);
+    CHECK(strstr(err.message, "duplicate") == NULL);
+
+    /* a wide object stays linear: 100,000 distinct keys */
+    {
+        size_t n = 100000, cap = n * 16 + 16, at = 0;
+        char *big = malloc(cap);
+        CHECK(big != NULL);
+        if (big) {
+            at += (size_t)snprintf(big + at, cap - at, "{");
+            for (size_t i = 0; i < n; i++)
+                at += (size_t)snprintf(big + at, cap - at, "%s\"k%zu\":%zu", i ? "," : "", i, i);
+            at += (size_t)snprintf(big + at, cap - at, "}");
+            CHECK(cardc_json_parse_ex(big, at, NULL, &o, &doc, &err) == CARDC_OK);
+            CHECK(json_object_object_length(doc) == (int)n);
+            json_object_put(doc);
+            free(big);
+        }
+    }
+
+    o.duplicate_keys = (cardc_duplicate_keys)7;
+    CHECK(cardc_json_parse_ex("{}", 2, NULL, &o, &doc, &err) == CARDC_E_USAGE);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
     test_errors();
     test_values();
     test_depth();
+    test_duplicate_keys();
     test_locate();
     test_dump();
     test_read_file(argv[0]);

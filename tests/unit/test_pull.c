@@ -670,6 +670,88 @@ static void test_position(void)
     cardc_pull_free(&p);
 }
 
+/* CARDC_DUPLICATE_KEYS_REJECT: the pull parser refuses what
+ * cardc_json_parse_ex refuses, at the same offset in the same words, and a
+ * restored mark forgets the keys read after it. */
+static void test_duplicate_keys(void)
+{
+    static const char *const docs[] = {
+        "{\"a\":1,\"a\":2}",
+        "{\"a\":{\"a\":1,\"b\":2},\"b\":{\"b\":[{\"b\":1}],\"c\":3}}",
+        "[{\"x\":1},{\"x\":1,\"y\":{},\"x\":2}]",
+        "{\"a\\u0000b\":1,\"a\":2}",
+        "{\"\\u00e9\":1,\"\u00c3\u00a9\":2}",
+        "{\"a\":1,\"b\":{\"c\":2},\"b\":3",
+        "{\"a\":1,\"a\"",
+        "{\"k\":1,\"k\":2,]",
+    };
+    cardc_json_options o;
+
+    cardc_json_options_init(&o);
+    o.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    for (size_t k = 0; k < sizeof docs / sizeof docs[0]; k++) {
+        const char *text = docs[k];
+        size_t len = strlen(text), ref_off = 0;
+        char ref_msg[256] = "";
+        struct json_object *doc = NULL;
+        cardc_pull p;
+        cardc_token tok;
+        cardc_status ref;
+
+        cardc_pull_init_ex(&p, text, len, &o);
+        while ((tok = cardc_pull_next(&p)) > CARDC_TOK_END)
+            ;
+        ref = cardc__json_parse(text, len, 100, CARDC__JSON_UNIQUE_KEYS, &doc, &ref_off, ref_msg,
+                                sizeof ref_msg);
+        json_object_put(doc);
+        CHECK_MSG((tok == CARDC_TOK_END) == (ref == CARDC_OK), "doc %zu: pull %d, tree %d", k,
+                  (int)tok, (int)ref);
+        if (tok == CARDC_TOK_ERROR && ref != CARDC_OK)
+            CHECK_MSG(p.error == ref && p.error_offset == ref_off &&
+                          strcmp(p.message, ref_msg) == 0,
+                      "doc %zu: pull %s at %zu, tree %s at %zu", k, p.message, p.error_offset,
+                      ref_msg, ref_off);
+        cardc_pull_free(&p);
+    }
+
+    /* a branch read twice (save, read a key, restore, read it again) is no
+     * duplicate; a real one after it still is */
+    {
+        static const char doc[] = "{\"a\":{\"x\":1},\"b\":2,\"a\":3}";
+        cardc_pull p;
+        cardc_pull_mark m;
+
+        cardc_pull_init_ex(&p, doc, sizeof doc - 1, &o);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_OBJECT_BEGIN);
+        cardc_pull_save(&p, &m);
+        for (int round = 0; round < 3; round++) {
+            cardc_pull_restore(&p, &m);
+            CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY);
+            CHECK(cardc_pull_next(&p) == CARDC_TOK_OBJECT_BEGIN);
+            CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY);
+        }
+        CHECK(cardc_pull_skip(&p) == 0);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_OBJECT_END);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY && strcmp(p.str, "b") == 0);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_NUMBER);
+        CHECK(cardc_pull_next(&p) == CARDC_TOK_ERROR);
+        CHECK_STR(p.message, "duplicate object key \"a\"");
+        CHECK(p.error == CARDC_E_JSON && p.error_offset == 19);
+        cardc_pull_free(&p);
+    }
+
+    /* last wins: cardc_pull_init and NULL options read duplicates */
+    {
+        cardc_pull p;
+        cardc_token tok;
+        cardc_pull_init_ex(&p, "{\"a\":1,\"a\":2}", 13, NULL);
+        while ((tok = cardc_pull_next(&p)) > CARDC_TOK_END)
+            ;
+        CHECK(tok == CARDC_TOK_END && p.keys == NULL);
+        cardc_pull_free(&p);
+    }
+}
+
 int main(void)
 {
     test_position();
@@ -681,5 +763,6 @@ int main(void)
     test_save_restore();
     test_bytes();
     test_errors();
+    test_duplicate_keys();
     return check_summary();
 }

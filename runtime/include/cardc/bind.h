@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "cardc/error.h"
+#include "cardc/json.h"
 #include "cardc/schema.h"
 #include "cardc/version.h"
 
@@ -266,6 +267,9 @@ typedef struct cardc_decode_options {
     int max_depth;        /* 0 = CARDC_JSON_DEFAULT_MAX_DEPTH */
     cardc_result *result; /* optional: receives every error, as `cardc validate` reports them */
     const char *source;   /* name of the text in errors ("request.json"); may be NULL */
+    /* a member named twice: the last wins (default), or CARDC_E_JSON at
+     * the second (cardc/json.h) */
+    cardc_duplicate_keys duplicate_keys;
 } cardc_decode_options;
 
 /* Sets *value (t->size bytes) to its initial state: zero, then the schema's

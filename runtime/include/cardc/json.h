@@ -23,19 +23,55 @@ struct json_object;
 
 /* Ceiling on any max_depth: json-c frees a tree recursively
  * (json_object_put, about 50 bytes of stack per level), so a deeper
- * document could exhaust a thread's stack when released. Larger max_depth
- * values are clamped to it. */
+ * document could exhaust even a main thread's stack when released (trees
+ * from untrusted text are best released with cardc_json_free). Larger
+ * max_depth values are clamped to it. */
 #define CARDC_JSON_MAX_DEPTH_CEILING 100000
+
+/* What a parser does with an object that names a member twice,
+ * {"a": 1, "a": 2}. RFC 8259 leaves it to the implementation and parsers
+ * differ (first wins, last wins, error), so such a payload can mean one
+ * thing to the service that checked it and another to the one that acts on
+ * it. Keys are compared as json-c stores them: up to a "\u0000" they
+ * contain. */
+typedef enum cardc_duplicate_keys {
+    CARDC_DUPLICATE_KEYS_LAST = 0, /* the last member wins, as JavaScript's JSON.parse */
+    CARDC_DUPLICATE_KEYS_REJECT    /* CARDC_E_JSON: 'duplicate object key "a"' at its
+                                      line:column */
+} cardc_duplicate_keys;
+
+/* How JSON text is read, by every parser of the library: cardc_json_parse_ex,
+ * the pull parser (cardc_pull_init_ex) and, through cardc_decode_options,
+ * the generated decoders. */
+typedef struct cardc_json_options {
+    int max_depth; /* nesting limit; <= 0: CARDC_JSON_DEFAULT_MAX_DEPTH, at most
+                      CARDC_JSON_MAX_DEPTH_CEILING */
+    cardc_duplicate_keys duplicate_keys; /* default CARDC_DUPLICATE_KEYS_LAST */
+} cardc_json_options;
+
+/* Fills opts with the defaults. */
+void cardc_json_options_init(cardc_json_options *opts);
 
 /* Parses exactly one JSON value from text[0..len) (surrounding whitespace
  * allowed), strictly: no comments, no trailing commas, no NaN, valid UTF-8.
- * max_depth <= 0 means CARDC_JSON_DEFAULT_MAX_DEPTH; at most
- * CARDC_JSON_MAX_DEPTH_CEILING applies.
+ * opts may be NULL (the defaults).
  * `source` names the text in errors ("file.json", "<stdin>"); may be NULL.
  * Ownership: on success *out is a new reference the caller releases with
  * json_object_put(). On failure *out is NULL and err carries line:column. */
+cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,
+                                 const cardc_json_options *opts, struct json_object **out,
+                                 cardc_error *err);
+
+/* cardc_json_parse_ex with the default options but max_depth. */
 cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
                               struct json_object **out, cardc_error *err);
+
+/* Drops the caller's reference to value, as json_object_put does, but frees
+ * a tree without recursion: json_object_put needs about 50 bytes of stack
+ * per level, half a megabyte for a document at the default nesting limit,
+ * more than a small thread has. Ownership: value's reference is the
+ * caller's to give; NULL is accepted. */
+void cardc_json_free(struct json_object *value);
 
 /* Reads a whole file (or stdin when path is "-") into a NUL-terminated heap
  * buffer. Ownership: *text is the caller's, release with free(). */

@@ -14,8 +14,10 @@
  *
  * The parser allocates only a scratch buffer for strings (every key and
  * string is decoded into it, so str is NUL-terminated; it grows to the
- * longest string and is reused) and container stacks deeper than 64 levels.
- * It never recurses. Error messages and offsets are cardc_json_parse's.
+ * longest string and is reused) and container stacks deeper than 64 levels;
+ * refusing duplicate keys (cardc_pull_init_ex) adds the keys of the objects
+ * open at the moment. It never recurses. Error messages and offsets are
+ * cardc_json_parse's.
  */
 #ifndef CARDC_PULL_H
 #define CARDC_PULL_H
@@ -24,6 +26,7 @@
 #include <stdint.h>
 
 #include "cardc/error.h"
+#include "cardc/json.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -80,12 +83,21 @@ typedef struct cardc_pull {
     cardc_status error;  /* out (ERROR): CARDC_E_JSON, CARDC_E_UTF8, CARDC_E_LIMIT, CARDC_E_NOMEM */
     size_t error_offset; /* out (ERROR): byte offset of the problem */
     char message[128];   /* out (ERROR): what is wrong ("unexpected character ','") */
+
+    cardc_duplicate_keys duplicate_keys; /* private: from cardc_pull_init_ex */
+    struct cardc_pull_keys *keys;        /* private: keys of the open objects (REJECT) */
 } cardc_pull;
 
 /* Starts parsing text[0..len). max_depth <= 0 means
  * CARDC_JSON_DEFAULT_MAX_DEPTH; at most CARDC_JSON_MAX_DEPTH_CEILING
  * applies, as in cardc_json_parse. Borrows text until cardc_pull_free. */
 void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth);
+
+/* The same with options (NULL: the defaults): with
+ * CARDC_DUPLICATE_KEYS_REJECT a key its object already has is an error
+ * (CARDC_E_JSON, at the key, worded as cardc_json_parse_ex words it). */
+void cardc_pull_init_ex(cardc_pull *p, const char *text, size_t len,
+                        const cardc_json_options *opts);
 
 /* Releases what the parser allocated. The parser may be re-initialised. */
 void cardc_pull_free(cardc_pull *p);
@@ -121,6 +133,7 @@ typedef struct cardc_pull_mark {
     unsigned state;
     cardc_token tok;
     size_t tok_offset;
+    size_t keys; /* keys held for duplicate checks */
 } cardc_pull_mark;
 
 void cardc_pull_save(const cardc_pull *p, cardc_pull_mark *mark);

@@ -86,8 +86,13 @@ typedef struct cardc_schema_options {
     unsigned flags;                 /* CARDC_SCHEMA_* */
     const cardc_registry *registry; /* borrowed, only during compile; may be NULL */
     const char *base_uri;           /* retrieval URI of the schema; may be NULL */
-    uint32_t regex_match_limit;     /* pcre2 match limit; 0 = default (1e6) */
-    uint32_t regex_depth_limit;     /* pcre2 depth limit; 0 = default (1e4) */
+    /* Bounds on each "pattern"/"patternProperties" search (SECURITY.md):
+     * backtracking steps, and for pcre2's interpreter (used without JIT, or
+     * when a match outgrows an 8 MiB JIT stack) nesting and heap. Hitting
+     * one is CARDC_E_LIMIT (code regex-limit), never a verdict. */
+    uint32_t regex_match_limit; /* pcre2 match limit; 0 = default (1e6) */
+    uint32_t regex_depth_limit; /* pcre2 depth limit; 0 = default (1e4) */
+    uint32_t regex_heap_limit;  /* pcre2 heap limit in KiB; 0 = default (20,480) */
 } cardc_schema_options;
 
 /* Fills opts with the defaults (all zero: auto dialect, no flags). */

@@ -941,6 +941,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     cardc_result *result = opts ? opts->result : NULL;
     bind_diag diag;
     cardc_pull_mark m;
+    cardc_json_options jopts;
     cardc_status st = CARDC_OK;
     dctx c;
     int r;
@@ -957,7 +958,11 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     c.err = err;
     cardc__bind_stack_init(&c.stack);
     c.no_defaults = opts && (opts->flags & CARDC_DECODE_NO_DEFAULTS);
-    cardc_pull_init(&c.p, json, len, c.max_depth);
+    cardc_json_options_init(&jopts);
+    jopts.max_depth = c.max_depth;
+    if (opts)
+        jopts.duplicate_keys = opts->duplicate_keys;
+    cardc_pull_init_ex(&c.p, json, len, &jopts);
     cardc_pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);
     if (r == 1 && next(&c) != CARDC_TOK_END)
@@ -1007,8 +1012,8 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
         default: {
             /* malformed text: the strict parser's report, as `cardc validate` prints it */
             struct json_object *doc = NULL;
-            st = cardc_json_parse(json, len, source, c.max_depth, &doc, err);
-            json_object_put(doc);
+            st = cardc_json_parse_ex(json, len, source, &jopts, &doc, err);
+            cardc_json_free(doc);
             if (st == CARDC_OK)
                 st = fail_at(err, c.p.error ? c.p.error : CARDC_E_JSON, json, len, c.hard_offset,
                              source, "%s", c.p.message);

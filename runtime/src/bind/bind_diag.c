@@ -185,14 +185,14 @@ int cardc__bind_validate_text(bind_diag *d, const cardc_type *t, const char *tex
         return -1;
     s = compile(d, t, err);
     if (!s) {
-        json_object_put(doc);
+        cardc_json_free(doc);
         return -1;
     }
     cardc_validate_options_init(&vo);
     vo.max_depth = max_depth;
     cardc_error_clear(&local);
     st = cardc_validate(s, doc, &vo, result, &local);
-    json_object_put(doc);
+    cardc_json_free(doc);
     if (st == CARDC_OK)
         return 1;
     if (st == CARDC_E_INVALID)
@@ -220,18 +220,18 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
         return st;
     s = compile(d, t, err);
     if (!s) {
-        json_object_put(doc);
+        cardc_json_free(doc);
         return err && err->code ? err->code : CARDC_E_SCHEMA;
     }
     if (!r && cardc_result_new(&r, err) != CARDC_OK) {
-        json_object_put(doc);
+        cardc_json_free(doc);
         return CARDC_E_NOMEM;
     }
     cardc_validate_options_init(&vo);
     vo.max_depth = max_depth;
     cardc_error_clear(&local);
     st = cardc_validate(s, doc, &vo, r, &local);
-    json_object_put(doc);
+    cardc_json_free(doc);
     if (st == CARDC_E_INVALID) {
         const cardc_unit *u = cardc__bind_main_error(r);
         const char *ip = u && u->instance_location ? u->instance_location : "";

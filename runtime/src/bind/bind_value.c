@@ -226,7 +226,7 @@ void cardc__bind_release(const cardc_type *t, void *v)
         free(((cardc_numbers *)v)->bytes);
         free(((cardc_numbers *)v)->values);
         break;
-    case CARDC_KIND_JSON: json_object_put(((cardc_json *)v)->value); break;
+    case CARDC_KIND_JSON: cardc_json_free(((cardc_json *)v)->value); break;
     case CARDC_KIND_ARRAY: {
         bind_vec *a = v;
         if (a->items)

@@ -168,12 +168,15 @@ static int scan_literal(const unsigned char *t, size_t n, size_t *pos, scan_issu
 }
 
 /* Returns 1 and fills iss at the first lexical violation of RFC 8259 or the
- * first bracket nested deeper than max_depth; 0 when the tokens are clean. */
+ * first bracket nested deeper than max_depth; 0 when the tokens are clean.
+ * *deepest is the deepest nesting met before stopping. */
 static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned flags,
-                       scan_issue *iss)
+                       scan_issue *iss, int *deepest)
 {
     size_t i = 0;
     long depth = 0;
+
+    *deepest = 0;
 
     while (i < n) {
         unsigned char c = t[i];
@@ -185,6 +188,8 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
             if (++depth > max_depth)
                 return ISSUE(iss, i, CARDC_E_LIMIT, "nesting too deep (the limit is %d levels)",
                              max_depth);
+            if (depth > *deepest)
+                *deepest = (int)depth;
             i++;
         } else if (c == ']' || c == '}') {
             if (depth > 0)
@@ -404,7 +409,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     struct json_object *obj;
     enum json_tokener_error jerr;
     size_t jend, limit;
-    int lex_bad, gram_bad = 0, tok_depth;
+    int lex_bad, gram_bad = 0, tok_depth, deepest;
 
     *out = NULL;
     /* json-c takes an int length, and we feed one extra byte at the end. */
@@ -413,16 +418,19 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
                     INT_MAX - 1);
         return report(err_offset, msg, msgsize, &gram);
     }
-    lex_bad = strict_scan(t, len, max_depth, flags, &lex);
+    lex_bad = strict_scan(t, len, max_depth, flags, &lex, &deepest);
     if (lex_bad && lex.code == CARDC_E_NOMEM)
         return report(err_offset, msg, msgsize, &lex);
 
-    /* The tokener allocates its whole depth stack up front; a document
-     * cannot nest deeper than it has bytes, so a huge max_depth must not
-     * turn into a huge allocation. json-c counts a scalar inside the
+    /* The tokener callocs its whole depth stack up front (about 40 bytes a
+     * level): sized by max_depth, every parse of a payload paid for 10,000
+     * levels (400 KB zeroed; 10% of the instructions of a fuzz_cards run).
+     * The lexer has seen how deep the text nests before its first problem,
+     * and json-c cannot go deeper before that point (past it the lexer's
+     * error wins): that depth is enough. json-c counts a scalar inside the
      * innermost container as one more level: hence + 1 (strict_scan
      * enforces the exact limit on brackets). */
-    tok_depth = ((size_t)max_depth > len ? (int)len : max_depth) + 1;
+    tok_depth = deepest + 1;
     tok = json_tokener_new_ex(tok_depth);
     if (!tok) {
         (void)ISSUE(&gram, 0, CARDC_E_NOMEM, "out of memory");
@@ -487,7 +495,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     if (gram_bad && gram.offset < limit)
         limit = gram.offset;
     if (flags && check_keys(t, limit, flags, &keys)) {
-        json_object_put(obj);
+        cardc_json_free(obj);
         return report(err_offset, msg, msgsize, &keys);
     }
     if (!lex_bad && !gram_bad) {
@@ -500,12 +508,21 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
     return report(err_offset, msg, msgsize, &gram);
 }
 
-static cardc_status json_parse_body(const char *text, size_t len, const char *source, int max_depth,
-                                    struct json_object **out, cardc_error *err)
+void cardc_json_options_init(cardc_json_options *opts)
+{
+    if (opts) {
+        opts->max_depth = 0;
+        opts->duplicate_keys = CARDC_DUPLICATE_KEYS_LAST;
+    }
+}
+
+static cardc_status json_parse_body(const char *text, size_t len, const char *source,
+                                    const cardc_json_options *opts, struct json_object **out,
+                                    cardc_error *err)
 {
     char msg[CARDC_ERROR_MESSAGE_MAX];
     size_t off = 0;
-    int line = 0, column = 0;
+    int line = 0, column = 0, max_depth = opts ? opts->max_depth : 0;
     cardc_status st;
 
     if (!source)
@@ -515,14 +532,22 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     *out = NULL;
     if (!text && len)
         return cardc__error(err, CARDC_E_USAGE, "cardc_json_parse: text is NULL");
+    if (opts && opts->duplicate_keys != CARDC_DUPLICATE_KEYS_LAST &&
+        opts->duplicate_keys != CARDC_DUPLICATE_KEYS_REJECT)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_json_parse: unknown duplicate_keys %d",
+                            (int)opts->duplicate_keys);
     if (!text)
         text = "";
     if (max_depth <= 0)
         max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
     if (max_depth > CARDC_JSON_MAX_DEPTH_CEILING)
         max_depth = CARDC_JSON_MAX_DEPTH_CEILING;
-    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed. */
-    st = cardc__json_parse(text, len, max_depth, 0, out, &off, msg, sizeof msg);
+    /* Payloads are JSON as RFC 8259 has it: duplicate keys are allowed
+     * unless the caller refuses them. */
+    st = cardc__json_parse(
+        text, len, max_depth,
+        opts && opts->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT ? CARDC__JSON_UNIQUE_KEYS : 0,
+        out, &off, msg, sizeof msg);
     if (st == CARDC_OK || !err || err->code != CARDC_OK)
         return st;
     /* Size and memory failures are not at a place in the text. */
@@ -534,9 +559,21 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     return st;
 }
 
+cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,
+                                 const cardc_json_options *opts, struct json_object **out,
+                                 cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, json_parse_body(text, len, source, opts, out, err));
+}
+
 cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
                               struct json_object **out, cardc_error *err)
 {
+    cardc_json_options opts;
+
+    cardc_json_options_init(&opts);
+    opts.max_depth = max_depth;
     cardc__error_enter(err);
-    return cardc__error_leave(err, json_parse_body(text, len, source, max_depth, out, err));
+    return cardc__error_leave(err, json_parse_body(text, len, source, &opts, out, err));
 }

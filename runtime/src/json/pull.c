@@ -39,6 +39,138 @@ enum {
 
 enum { KIND_ARRAY, KIND_OBJECT };
 
+/* ---- Duplicate keys (CARDC_DUPLICATE_KEYS_REJECT) ------------------------ */
+
+/* The keys of every object open at the moment, in the order read: an
+ * object's keys come after its parent's, so closing it (or backtracking to a
+ * mark) drops a tail. Each bucket chains its records from the newest, so a
+ * lookup meets the current object's records first and stops at the first
+ * one older than the object. Hashed, not scanned: an object of n keys costs
+ * O(n), not O(n^2). */
+typedef struct key_rec {
+    size_t off, len; /* the key: bytes[off..off+len) */
+    size_t older;    /* the bucket's previous record + 1 (0: none) */
+    uint32_t hash;
+} key_rec;
+
+struct cardc_pull_keys {
+    key_rec *recs;
+    size_t n, cap;
+    char *bytes;
+    size_t nbytes, capbytes;
+    size_t *buckets; /* the newest record + 1 */
+    size_t nbuckets; /* a power of two, above n */
+    size_t *starts;  /* by depth - 1: the first record of the object open there */
+    size_t nstarts;
+};
+
+static void keys_free(struct cardc_pull_keys *k)
+{
+    if (!k)
+        return;
+    free(k->recs);
+    free(k->bytes);
+    free(k->buckets);
+    free(k->starts);
+    free(k);
+}
+
+/* Drops the records from `to` on. */
+static void keys_drop(struct cardc_pull_keys *k, size_t to)
+{
+    if (!k || k->n <= to)
+        return;
+    k->nbytes = k->recs[to].off;
+    while (k->n > to) {
+        const key_rec *r = &k->recs[--k->n];
+        k->buckets[r->hash & (k->nbuckets - 1)] = r->older;
+    }
+}
+
+static int grow(void **v, size_t *cap, size_t need, size_t size)
+{
+    size_t n = *cap ? *cap : 16;
+    void *nv;
+
+    if (need <= *cap)
+        return 0;
+    while (n < need)
+        n *= 2;
+    if (!(nv = realloc(*v, n * size)))
+        return -1;
+    *v = nv;
+    *cap = n;
+    return 0;
+}
+
+/* Notes that an object opened at depth p->depth (already counted). */
+static int keys_open(cardc_pull *p)
+{
+    struct cardc_pull_keys *k = p->keys;
+
+    if (!k && !(k = p->keys = calloc(1, sizeof *k)))
+        return -1;
+    if (grow((void **)&k->starts, &k->nstarts, (size_t)p->depth, sizeof *k->starts) != 0)
+        return -1;
+    k->starts[p->depth - 1] = k->n;
+    return 0;
+}
+
+static int keys_rehash(struct cardc_pull_keys *k)
+{
+    size_t nb = k->nbuckets ? k->nbuckets * 2 : 64;
+    size_t *b = calloc(nb, sizeof *b);
+
+    if (!b)
+        return -1;
+    for (size_t i = 0; i < k->n; i++) {
+        size_t at = k->recs[i].hash & (nb - 1);
+        k->recs[i].older = b[at];
+        b[at] = i + 1;
+    }
+    free(k->buckets);
+    k->buckets = b;
+    k->nbuckets = nb;
+    return 0;
+}
+
+/* The key just read (p->str) in the innermost object: 1 when that object
+ * has it already, 0 when it is new (and now recorded), -1 out of memory.
+ * Compared up to a NUL, as json-c (hence cardc_json_parse) keeps keys. */
+static int keys_seen(cardc_pull *p)
+{
+    struct cardc_pull_keys *k = p->keys;
+    size_t len = strlen(p->str), start = k->starts[p->depth - 1];
+    uint32_t h = 2166136261u; /* FNV-1a */
+
+    for (size_t i = 0; i < len; i++)
+        h = (h ^ (unsigned char)p->str[i]) * 16777619u;
+    for (size_t v = k->nbuckets ? k->buckets[h & (k->nbuckets - 1)] : 0; v && v - 1 >= start;
+         v = k->recs[v - 1].older) {
+        const key_rec *r = &k->recs[v - 1];
+        if (r->hash == h && r->len == len && memcmp(k->bytes + r->off, p->str, len) == 0)
+            return 1;
+    }
+    if (grow((void **)&k->recs, &k->cap, k->n + 1, sizeof *k->recs) != 0 ||
+        grow((void **)&k->bytes, &k->capbytes, k->nbytes + len + 1, 1) != 0 ||
+        (k->n + 1 > k->nbuckets / 2 && keys_rehash(k) != 0))
+        return -1;
+    memcpy(k->bytes + k->nbytes, p->str, len);
+    k->recs[k->n] = (key_rec){k->nbytes, len, k->buckets[h & (k->nbuckets - 1)], h};
+    k->nbytes += len;
+    k->buckets[h & (k->nbuckets - 1)] = ++k->n;
+    return 0;
+}
+
+/* ---- Parsing -------------------------------------------------------------- */
+
+void cardc_pull_init_ex(cardc_pull *p, const char *text, size_t len, const cardc_json_options *opts)
+{
+    cardc_pull_init(p, text, len, opts ? opts->max_depth : 0);
+    if (opts)
+        p->duplicate_keys = opts->duplicate_keys;
+}
+
 void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth)
 {
     memset(p, 0, sizeof *p);
@@ -61,6 +193,8 @@ void cardc_pull_free(cardc_pull *p)
     if (p->stack != p->inline_stack)
         free(p->stack);
     free(p->scratch);
+    keys_free(p->keys);
+    p->keys = NULL;
     p->stack = p->inline_stack;
     p->stack_cap = CARDC_PULL_INLINE_DEPTH;
     p->scratch = NULL;
@@ -155,6 +289,9 @@ static cardc_token open_container(cardc_pull *p, size_t at, unsigned char kind)
         p->stack_cap = cap;
     }
     p->stack[p->depth++] = kind;
+    if (kind == KIND_OBJECT && p->duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT &&
+        keys_open(p) != 0)
+        return fail(p, at, CARDC_E_NOMEM, "out of memory");
     p->state = kind == KIND_OBJECT ? ST_OBJECT_FIRST : ST_ARRAY_FIRST;
     return token(p, kind == KIND_OBJECT ? CARDC_TOK_OBJECT_BEGIN : CARDC_TOK_ARRAY_BEGIN, at,
                  at + 1);
@@ -162,6 +299,8 @@ static cardc_token open_container(cardc_pull *p, size_t at, unsigned char kind)
 
 static cardc_token close_container(cardc_pull *p, size_t at, cardc_token tok)
 {
+    if (tok == CARDC_TOK_OBJECT_END && p->keys)
+        keys_drop(p->keys, p->keys->starts[p->depth - 1]);
     p->depth--;
     after_value(p);
     return token(p, tok, at, at + 1);
@@ -442,8 +581,13 @@ static cardc_token read_value(cardc_pull *p, size_t i)
 
 static cardc_token read_key(cardc_pull *p, size_t i)
 {
+    int seen;
+
     if (read_string(p, i) < 0)
         return CARDC_TOK_ERROR;
+    if (p->keys && (seen = keys_seen(p)) != 0)
+        return seen < 0 ? fail(p, i, CARDC_E_NOMEM, "out of memory")
+                        : fail(p, i, CARDC_E_JSON, "duplicate object key \"%.100s\"", p->str);
     p->state = ST_COLON;
     p->tok = CARDC_TOK_KEY;
     p->tok_offset = i;
@@ -552,6 +696,7 @@ void cardc_pull_save(const cardc_pull *p, cardc_pull_mark *mark)
     mark->state = p->state;
     mark->tok = p->tok;
     mark->tok_offset = p->tok_offset;
+    mark->keys = p->keys ? p->keys->n : 0;
 }
 
 void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark)
@@ -561,6 +706,7 @@ void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark)
     p->state = mark->state;
     p->tok = mark->tok;
     p->tok_offset = mark->tok_offset;
+    keys_drop(p->keys, mark->keys);
     /* a branch that failed on bad text must not leave the error behind */
     p->error = CARDC_OK;
     p->error_offset = 0;

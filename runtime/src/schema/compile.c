@@ -996,6 +996,70 @@ static cnode *get_node(cctx *c, sinfo *i)
     return n;
 }
 
+/* The JSON Pointer of `target` inside `node` ("at" being node's), or NULL
+ * when it is not there. */
+static char *find_ptr(struct json_object *node, struct json_object *target, const char *at,
+                      int depth)
+{
+    char *r = NULL;
+
+    if (node == target)
+        return xstrdup(at);
+    if (depth > MAX_INDEX_DEPTH)
+        return NULL;
+    if (json_object_is_type(node, json_type_object)) {
+        json_object_object_foreach(node, key, val)
+        {
+            char *p = ptr_add(at, key);
+            r = p ? find_ptr(val, target, p, depth + 1) : NULL;
+            free(p);
+            if (r)
+                break;
+        }
+    } else if (json_object_is_type(node, json_type_array)) {
+        for (size_t i = 0; !r && i < json_object_array_length(node); i++) {
+            char *p = ptr_idx(at, i);
+            r = p ? find_ptr(json_object_array_get_idx(node, i), target, p, depth + 1) : NULL;
+            free(p);
+        }
+    }
+    return r;
+}
+
+/* Where a schema is, for errors: a pointer from its document's root.
+ * si->ptr is relative to the resource the schema belongs to, which starts
+ * again at every "$id" (found by fuzz_gen:
+ * tests/regression/fuzz_gen/ref-error-under-id-pointed-at-the-resource.json). An
+ * error path only, so a search is fine. */
+static char *doc_ptr(cctx *c, sinfo *si)
+{
+    for (size_t k = 0; k < c->s->ndocs; k++) {
+        char *r = find_ptr(c->s->docs[k], si->obj, "", 0);
+        if (r)
+            return r;
+    }
+    return xstrdup(si->ptr);
+}
+
+static char *kwptr(cctx *c, sinfo *si, const char *kw)
+{
+    char *at = doc_ptr(c, si), *p = at ? ptr_add(at, kw) : NULL;
+    free(at);
+    return p;
+}
+
+/* child()'s pointer in the document, for errors. */
+static char *child_loc(cctx *c, sinfo *si, const char *kw, const char *key, long idx)
+{
+    char *p = kwptr(c, si, kw), *q;
+
+    if (!p)
+        return NULL;
+    q = key ? ptr_add(p, key) : idx >= 0 ? ptr_idx(p, (size_t)idx) : xstrdup(p);
+    free(p);
+    return q;
+}
+
 static cnode *child(cctx *c, sinfo *si, struct json_object *v, const char *kw, const char *key,
                     long idx)
 {
@@ -1017,7 +1081,9 @@ static cnode *child(cctx *c, sinfo *si, struct json_object *v, const char *kw, c
         } else if (json_object_is_type(v, json_type_boolean)) {
             ci = new_info(c, v, si->base, q, si->dialect, si->vocab, si->res);
         } else {
-            fail(c, CARDC_E_SCHEMA, q, "a schema must be an object or a boolean");
+            char *loc = child_loc(c, si, kw, key, idx);
+            fail(c, CARDC_E_SCHEMA, loc ? loc : q, "a schema must be an object or a boolean");
+            free(loc);
         }
         free(q);
         if (!ci)
@@ -1049,14 +1115,9 @@ static cinstr *emit(cctx *c, cnode *n, ibuf *b, cop op, const char *kw)
     return in;
 }
 
-static char *kwptr(sinfo *si, const char *kw)
-{
-    return ptr_add(si->ptr, kw);
-}
-
 static int bad(cctx *c, sinfo *si, const char *kw, const char *what)
 {
-    char *p = kwptr(si, kw);
+    char *p = kwptr(c, si, kw);
     fail(c, CARDC_E_SCHEMA, p ? p : "", "\"%s\" must be %s", kw, what);
     free(p);
     return 0;
@@ -1083,12 +1144,16 @@ static cardc_regex *regex(cctx *c, sinfo *si, const char *kw, const char *key, c
 {
     char eb[256];
     cardc_regex *re;
-    uint32_t ml = c->opts ? c->opts->regex_match_limit : 0;
-    uint32_t dl = c->opts ? c->opts->regex_depth_limit : 0;
+    cardc_regex_limits lim = {0, 0, 0};
 
-    re = cardc_regex_compile(pat, strlen(pat), ml, dl, eb, sizeof eb);
+    if (c->opts) {
+        lim.match = c->opts->regex_match_limit;
+        lim.depth = c->opts->regex_depth_limit;
+        lim.heap_kib = c->opts->regex_heap_limit;
+    }
+    re = cardc_regex_compile(pat, strlen(pat), &lim, eb, sizeof eb);
     if (!re) {
-        char *p = kwptr(si, kw), *q = (p && key) ? ptr_add(p, key) : NULL;
+        char *p = kwptr(c, si, kw), *q = (p && key) ? ptr_add(p, key) : NULL;
         fail(c, CARDC_E_REGEX,
              q   ? q
              : p ? p
@@ -1120,7 +1185,7 @@ static int ref_target(cctx *c, sinfo *si, const char *kw, const char *ref, cnode
     t = resolve(c, abs, si->dialect);
     if (!t) {
         if (!c->st) {
-            char *p = kwptr(si, kw);
+            char *p = kwptr(c, si, kw);
             fail(c, CARDC_E_REF, p ? p : "", "cannot resolve %s \"%s\" (%s)", kw, ref, abs);
             free(p);
         }
@@ -1989,8 +2054,12 @@ static int compile_node(cctx *c, cnode *n, sinfo *si)
             n->quick = 0xffffffffu;
         return 1;
     }
-    if (!json_object_is_type(o, json_type_object))
-        return fail(c, CARDC_E_SCHEMA, si->ptr, "a schema must be an object or a boolean");
+    if (!json_object_is_type(o, json_type_object)) {
+        char *at = doc_ptr(c, si);
+        fail(c, CARDC_E_SCHEMA, at ? at : si->ptr, "a schema must be an object or a boolean");
+        free(at);
+        return 0;
+    }
     n->kind = NODE_SCHEMA;
     if (!compile_resource(c, si->res))
         return 0;

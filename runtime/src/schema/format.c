@@ -534,7 +534,7 @@ static int idna_search(struct idna *c, enum idna_rx which, const char *s, size_t
 {
     if (!c->rx[which]) {
         const char *p = idna_patterns[which];
-        c->rx[which] = cardc_regex_compile(p, strlen(p), 0, 0, NULL, 0);
+        c->rx[which] = cardc_regex_compile(p, strlen(p), NULL, NULL, 0);
         if (!c->rx[which]) {
             c->failed = 1;
             return 1;

@@ -14,6 +14,13 @@
 
 #define DEFAULT_MATCH_LIMIT 1000000u
 #define DEFAULT_DEPTH_LIMIT 10000u
+#define DEFAULT_HEAP_LIMIT  20480u /* KiB */
+/* JIT code runs on pcre2's 32 KiB default stack, which a pattern that
+ * repeats a group overflows on a few thousand characters ("^(a|b)*$" on a
+ * 5,000-character string): such a match gets a stack of its own, up to
+ * this size (reserved, committed as used), before the interpreter and its
+ * depth and heap limits are the last resort. */
+#define JIT_STACK_MAX (8u << 20)
 
 /* ECMA-262 WhiteSpace and LineTerminator code points, as the body of a
  * character class. pcre2's \s without UCP is ASCII-only, and with UCP it
@@ -687,8 +694,8 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     return code;
 }
 
-cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match_limit,
-                                 uint32_t depth_limit, char *errbuf, size_t errlen)
+cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_regex_limits *limits,
+                                 char *errbuf, size_t errlen)
 {
     if (errbuf && errlen)
         errbuf[0] = '\0';
@@ -729,8 +736,10 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, uint32_t match
         cardc_regex_free(re);
         return NULL;
     }
-    pcre2_set_match_limit(re->mctx, match_limit ? match_limit : DEFAULT_MATCH_LIMIT);
-    pcre2_set_depth_limit(re->mctx, depth_limit ? depth_limit : DEFAULT_DEPTH_LIMIT);
+    pcre2_set_match_limit(re->mctx, limits && limits->match ? limits->match : DEFAULT_MATCH_LIMIT);
+    pcre2_set_depth_limit(re->mctx, limits && limits->depth ? limits->depth : DEFAULT_DEPTH_LIMIT);
+    pcre2_set_heap_limit(re->mctx,
+                         limits && limits->heap_kib ? limits->heap_kib : DEFAULT_HEAP_LIMIT);
     uint32_t jit = 0;
     if (pcre2_config(PCRE2_CONFIG_JIT, &jit) >= 0 && jit)
         (void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE); /* interpreter otherwise */
@@ -757,6 +766,23 @@ int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errl
     return 0;
 }
 
+/* A JIT match again on a stack of its own (JIT_STACK_MAX), for this call
+ * only: the compiled regex stays immutable and shareable. */
+static int match_on_own_stack(const cardc_regex *re, PCRE2_SPTR s, size_t len, pcre2_match_data *md)
+{
+    pcre2_jit_stack *stack = pcre2_jit_stack_create(32u << 10, JIT_STACK_MAX, NULL);
+    pcre2_match_context *mc = stack ? pcre2_match_context_copy(re->mctx) : NULL;
+    int rc = PCRE2_ERROR_JIT_STACKLIMIT; /* no memory for it: the interpreter */
+
+    if (mc) {
+        pcre2_jit_stack_assign(mc, NULL, stack);
+        rc = pcre2_match(re->code, s, len, 0, 0, md, mc);
+    }
+    pcre2_match_context_free(mc);
+    pcre2_jit_stack_free(stack);
+    return rc;
+}
+
 int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
 {
     if (!re || (!s && len))
@@ -779,6 +805,8 @@ int cardc_regex_search(const cardc_regex *re, const char *s, size_t len)
         return -2;
     PCRE2_SPTR subject = (PCRE2_SPTR)s;
     int rc = pcre2_match(re->code, subject, len, 0, 0, md, re->mctx);
+    if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+        rc = match_on_own_stack(re, subject, len, md);
     if (rc == PCRE2_ERROR_JIT_STACKLIMIT) /* the interpreter has its own limits */
         rc = pcre2_match(re->code, subject, len, 0, PCRE2_NO_JIT, md, re->mctx);
     pcre2_match_data_free(md);
