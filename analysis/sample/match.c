@@ -38,7 +38,7 @@ static const cardc_regex *compiled(rx_cache *cache, const char *pattern)
     }
     cache->patterns[cache->n] = pattern;
     cache->compiled[cache->n] =
-        cardc_regex_compile(pattern, strlen(pattern), 0, 0, msg, sizeof msg);
+        cardc_regex_compile(pattern, strlen(pattern), NULL, msg, sizeof msg);
     return cache->compiled[cache->n++];
 }
 
