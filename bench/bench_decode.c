@@ -25,7 +25,7 @@
 #endif
 
 #include "cardc/cardc.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 #include "payloads.h"
 #include "timing.h"
 

@@ -47,7 +47,7 @@
 
 #include "cardc/cardc.h"
 #include "cardc/client.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h"
 #include "mock_server.h"
 
 #define SAMPLES      100

@@ -7,7 +7,9 @@
 #include <stdio.h>
 
 #include "cardc/cardc.h"
+#if CARDC_HAVE_CLIENT
 #include "cardc/client.h"
+#endif
 
 /* Exit statuses shared by every command. */
 enum {
@@ -105,7 +107,8 @@ int cli_duplicate_keys(const char *command, const char *name, const char *value,
 int cli_parse_long(const char *command, const char *name, const char *value, long min, long max,
                    long *out);
 
-/* The client settings run and fetch-card take the same way. */
+#if CARDC_HAVE_CLIENT
+/* The client settings run and fetch-card take the same way (client_args.c). */
 typedef struct cli_client_args {
     const char *base_url, *account_id;
     const char *gateway; /* --gateway ID (run only) */
@@ -121,6 +124,7 @@ int cli_workers_ai_credentials(const char *command, const cli_client_args *c);
 /* Client options for backend from the arguments (defaults where not given). */
 void cli_client_options(const cli_client_args *c, cardc_backend backend,
                         cardc_client_options *copts);
+#endif
 
 /* "input"/"output" to *side (-1), or a usage error's exit status. */
 int cli_side_from_name(const char *command, const char *name, cardc_side *side);

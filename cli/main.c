@@ -49,6 +49,26 @@ int cli_usage_error(const char *command, const char *fmt, ...)
     return CLI_EXIT_ERROR;
 }
 
+#if !CARDC_HAVE_CLIENT
+/* run and fetch-card in a cardc built with -Dclient=disabled. */
+static int without_client(int argc, char **argv)
+{
+    (void)argc;
+    fprintf(stderr,
+            "cardc %s: this cardc was built without the inference client "
+            "(meson -Dclient=disabled); rebuild with -Dclient=enabled (needs libcurl)\n",
+            argv[0]);
+    return CLI_EXIT_ERROR;
+}
+
+static void usage_without_client(FILE *out)
+{
+    fputs("run and fetch-card need the inference client, which this cardc was built\n"
+          "without (meson -Dclient=disabled).\n",
+          out);
+}
+#endif
+
 static const struct command {
     const char *name;
     int (*run)(int argc, char **argv);
@@ -57,8 +77,13 @@ static const struct command {
     {"validate", cli_validate, cli_usage_validate},
     {"inspect", cli_inspect, cli_usage_inspect},
     {"gen", cli_gen, cli_usage_gen},
+#if CARDC_HAVE_CLIENT
     {"run", cli_run, cli_usage_run},
     {"fetch-card", cli_fetch_card, cli_usage_fetch_card},
+#else
+    {"run", without_client, usage_without_client},
+    {"fetch-card", without_client, usage_without_client},
+#endif
     {"schema", cli_schema, cli_usage_schema},
     {"lint", cli_lint, cli_usage_lint},
     {"sample", cli_sample, cli_usage_sample},

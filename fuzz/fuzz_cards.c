@@ -44,32 +44,12 @@ static void fail(const char *what, const cardc_model *m, int side, const cardc_e
 static cardc_schema *side_schema(const cardc_model *m, int side, unsigned slot)
 {
     const cardc_schema_text *st = (side ? &m->output : &m->input)->type->schema;
-    struct json_object *doc = NULL;
-    cardc_registry *reg = NULL;
-    cardc_schema_options so;
     cardc_error err;
 
     if (compiled[slot] || compile_failed[slot])
         return compiled[slot];
-    cardc_schema_options_init(&so);
-    so.dialect = st->dialect;
-    so.flags = st->schema_flags;
-    if (cardc_json_parse(st->json, strlen(st->json), st->source, 0, &doc, &err) != CARDC_OK ||
-        cardc_registry_new(&reg, &err) != CARDC_OK)
-        fail("embedded schema", m, side, &err);
-    for (size_t i = 0; i < st->resource_count; i++) {
-        struct json_object *r = NULL;
-        const char *rj = st->resources[i].json;
-        if (cardc_json_parse(rj, strlen(rj), st->resources[i].uri, 0, &r, &err) != CARDC_OK ||
-            cardc_registry_add(reg, st->resources[i].uri, r, &err) != CARDC_OK)
-            fail("embedded resource", m, side, &err);
-        json_object_put(r);
-    }
-    so.registry = reg;
-    if (cardc_schema_compile(doc, &so, &compiled[slot], &err) != CARDC_OK)
+    if (cardc_schema_text_compile(st, &compiled[slot], &err) != CARDC_OK)
         fail("embedded schema does not compile", m, side, &err);
-    cardc_registry_free(reg);
-    json_object_put(doc);
     return compiled[slot];
 }
 

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cardc/cardc.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -139,23 +139,51 @@ void gen_comment_inline(strbuf *b, const char *text)
     free(clean);
 }
 
+/* One byte of a string literal: quotes, backslashes and '?' (trigraphs)
+ * escaped, control and non-ASCII bytes as three octal digits always, so a
+ * following digit can never extend the escape. */
+static size_t literal_byte(char out[5], unsigned char c)
+{
+    if (c == '"' || c == '\\' || c == '?')
+        return (size_t)snprintf(out, 5, "\\%c", c);
+    if (c >= 0x20 && c < 0x7F)
+        return (size_t)snprintf(out, 5, "%c", c);
+    return (size_t)snprintf(out, 5, "\\%03o", c);
+}
+
 void gen_c_string(strbuf *b, const char *text, size_t len)
 {
     strbuf_add(b, "\"", 1);
     for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '"' || c == '\\' || c == '?') {
-            char esc[2] = {'\\', (char)c};
-            strbuf_add(b, esc, 2);
-        } else if (c >= 0x20 && c < 0x7F) {
-            strbuf_add(b, (const char *)&c, 1);
-        } else {
-            /* Three octal digits always: a following digit can never
-             * extend the escape. */
-            strbuf_printf(b, "\\%03o", c);
-        }
+        char e[5];
+        strbuf_add(b, e, literal_byte(e, (unsigned char)text[i]));
     }
     strbuf_add(b, "\"", 1);
+}
+
+size_t gen_c_string_pieces(strbuf *b, const char *text, size_t len, const char *indent)
+{
+    size_t col = strlen(indent) + 1, piece = 0, pieces = 1;
+
+    strbuf_printf(b, "%s\"", indent);
+    for (size_t i = 0; i < len; i++) {
+        char e[5];
+        size_t n = literal_byte(e, (unsigned char)text[i]);
+        if (piece + n > GEN_PIECE_MAX) {
+            strbuf_printf(b, "\",\n%s\"", indent);
+            col = strlen(indent) + 1;
+            piece = 0;
+            pieces++;
+        } else if (col + n > 97 || (col >= 80 && i && text[i - 1] == ',')) {
+            strbuf_printf(b, "\"\n%s\"", indent);
+            col = strlen(indent) + 1;
+        }
+        strbuf_add(b, e, n);
+        col += n;
+        piece += n;
+    }
+    strbuf_printf(b, "\",\n%sNULL", indent);
+    return pieces;
 }
 
 void gen_line(strbuf *b, const char *fmt, ...)

@@ -76,15 +76,18 @@ static void flags_note(strbuf *b, const gen_type *t, const char *indent)
 /* ", maxLength 6144, pattern ^a" for the comment of a member or type. */
 static void check_words(strbuf *b, const gen_type *t)
 {
-    static const char *const words[] = {
-        "",           "minimum",   "exclusiveMinimum", "maximum",          "exclusiveMaximum",
-        "multipleOf", "minLength", "maxLength",        "pattern",          "format",
-        "minItems",   "maxItems",  "uniqueItems",      "minProperties",    "maxProperties",
-        "const",      "enum",      "not all of",       "if present, also",
+    static const char *const keywords[] = {
+#define X(e, value, keyword) [value] = keyword,
+        CARDC_CHECK_OP_LIST(X)
+#undef X
     };
     for (size_t i = 0; i < t->check_count; i++) {
         const gen_check *c = &t->checks[i];
-        const char *w = (size_t)c->op < sizeof words / sizeof words[0] ? words[c->op] : "check";
+        const char *w = c->op == CARDC_CHECK_NOT_ALL_PRESENT      ? "not all of"
+                        : c->op == CARDC_CHECK_DEPENDENT_REQUIRED ? "if present, also"
+                        : (size_t)c->op < sizeof keywords / sizeof keywords[0] && keywords[c->op]
+                            ? keywords[c->op]
+                            : "check";
         strbuf_printf(b, ", %s", w);
         switch (c->op) {
         case CARDC_CHECK_MINIMUM:
@@ -332,8 +335,53 @@ static void emit_structs(strbuf *b, gen_model *m)
     }
 }
 
+/* STEM_INIT, as ir.c reserved it. */
+static void init_macro(strbuf *b, const char *stem)
+{
+    char *up = gen_upper(stem, strlen(stem));
+
+    if (!up) {
+        b->oom = 1;
+        return;
+    }
+    strbuf_printf(b, "%s_INIT", up);
+    free(up);
+}
+
+static void emit_initializers(strbuf *b, gen_model *m)
+{
+    strbuf_str(b, "/* ---- Initializers --------------------------------------------------- */\n\n"
+                  "/* T x = T_INIT; starts a value empty: every member absent, unions NONE,\n"
+                  " * enums unset (T_init also applies the schema's defaults). */\n");
+    for (size_t i = 0; i < m->type_count; i++) {
+        const gen_type *t = m->types[i];
+        if (!t->named)
+            continue;
+        strbuf_str(b, "#define ");
+        init_macro(b, t->name);
+        if (t->kind == CARDC_KIND_ENUM)
+            strbuf_printf(b, " %s\n", t->enum_consts[0]);
+        else if (t->kind == CARDC_KIND_BOOL || t->kind == CARDC_KIND_INT ||
+                 t->kind == CARDC_KIND_NUMBER)
+            strbuf_str(b, " 0\n"); /* a root typedef of a scalar */
+        else
+            strbuf_str(b, " CARDC_EMPTY\n");
+    }
+    strbuf_str(b, "\n");
+}
+
+/* One typed wrapper: static inline, so it costs nothing and the .c holds
+ * only data. */
+static void wrapper(strbuf *b, const char *head, const char *body)
+{
+    gen_line(b, "static inline %s", head);
+    strbuf_printf(b, "{ %s }\n", body);
+}
+
 static void emit_functions(strbuf *b, gen_model *m)
 {
+    char head[2600], body[1400];
+
     strbuf_str(b,
                "/* ---- Functions ------------------------------------------------------ */\n\n");
     strbuf_str(b,
@@ -349,20 +397,37 @@ static void emit_functions(strbuf *b, gen_model *m)
         const char *n = t->name;
         if (!t->named)
             continue;
-        gen_line(b, "cardc_status %s_init(%s *value, cardc_error *err);", n, n);
-        gen_line(b, "void %s_free(%s *value);", n, n);
-        gen_line(
-            b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err);",
-            n, n);
-        gen_line(b,
-                 "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
-                 "const cardc_decode_options *opts, cardc_error *err);",
+        snprintf(head, sizeof head, "cardc_status %s_init(%s *value, cardc_error *err)", n, n);
+        snprintf(body, sizeof body, "return cardc_bind_init(&%s_type, value, err);", n);
+        wrapper(b, head, body);
+        snprintf(head, sizeof head, "void %s_free(%s *value)", n, n);
+        snprintf(body, sizeof body, "cardc_bind_free(&%s_type, value);", n);
+        wrapper(b, head, body);
+        snprintf(head, sizeof head,
+                 "cardc_status %s_decode(%s *value, const char *json, size_t len, "
+                 "cardc_error *err)",
                  n, n);
-        gen_line(
-            b,
-            "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err);",
-            n, n);
-        gen_line(b, "cardc_status %s_validate(const %s *value, cardc_error *err);", n, n);
+        snprintf(body, sizeof body,
+                 "return cardc_bind_decode(&%s_type, value, json, len, NULL, err);", n);
+        wrapper(b, head, body);
+        snprintf(head, sizeof head,
+                 "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
+                 "const cardc_decode_options *opts, cardc_error *err)",
+                 n, n);
+        snprintf(body, sizeof body,
+                 "return cardc_bind_decode(&%s_type, value, json, len, opts, err);", n);
+        wrapper(b, head, body);
+        snprintf(head, sizeof head,
+                 "cardc_status %s_encode(const %s *value, char **json, size_t *len, "
+                 "cardc_error *err)",
+                 n, n);
+        snprintf(body, sizeof body, "return cardc_bind_encode(&%s_type, value, json, len, err);",
+                 n);
+        wrapper(b, head, body);
+        snprintf(head, sizeof head, "cardc_status %s_validate(const %s *value, cardc_error *err)",
+                 n, n);
+        snprintf(body, sizeof body, "return cardc_bind_validate(&%s_type, value, NULL, err);", n);
+        wrapper(b, head, body);
         if (t->kind == CARDC_KIND_ENUM) {
             strbuf_printf(b, "/* The JSON string of a value; NULL for %s or out of range. */\n",
                           t->enum_consts[0]);
@@ -417,60 +482,101 @@ bool gen_model_streams(const gen_model *m)
 static void emit_calls(strbuf *b, gen_model *m)
 {
     const char *n = m->c_name;
+    char head[2600], body[600];
 
     if (!gen_model_runs(m) && !gen_model_streams(m))
         return;
-    strbuf_str(b, "/* ---- Calling the model (cardc/client.h) ---------------------------- */\n\n");
+    strbuf_str(b, "/* ---- Calling the model (cardc/client.h) ---------------------------- */\n\n"
+                  "/* Only when libcardc has the inference client (not -Dclient=disabled). */\n"
+                  "#if CARDC_HAVE_CLIENT\n");
     if (gen_model_runs(m)) {
         strbuf_str(b, "/* Sends *input (validated first) through client and decodes the answer\n"
                       " * into *output (initialised or zeroed; release it with its _free): an\n"
                       " * answer that breaks the output schema is CARDC_E_INVALID. Backend\n"
                       " * failures are CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, ... */\n");
-        gen_line(b,
+        snprintf(head, sizeof head,
                  "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
-                 "cardc_error *err);",
+                 "cardc_error *err)",
                  n, m->sides[0].root->name, m->sides[1].root->name);
+        snprintf(body, sizeof body,
+                 "return cardc_client_run(client, &%s_model, input, output, err);", n);
+        wrapper(b, head, body);
     }
     if (gen_model_streams(m)) {
         strbuf_str(b, "/* Streams the answer: fn gets each server-sent event's data as it arrives\n"
                       " * (Workers AI: {\"response\":\"...\"}); returning non-zero stops. */\n");
-        gen_line(b,
+        snprintf(head, sizeof head,
                  "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
-                 "cardc_stream_fn fn, void *user, cardc_error *err);",
+                 "cardc_stream_fn fn, void *user, cardc_error *err)",
                  n, m->sides[0].root->name);
+        snprintf(body, sizeof body,
+                 "return cardc_client_run_stream(client, &%s_model, input, fn, user, err);", n);
+        wrapper(b, head, body);
     }
-    strbuf_str(b, "\n");
+    strbuf_str(b, "#endif\n\n");
+}
+
+/* A few lines of use at the top of the header, on the model's own names. */
+static void emit_usage(strbuf *b, gen_model *m)
+{
+    const gen_type *in = m->sides[0].root, *out = m->sides[1].root;
+    const gen_type *t = in ? in : out;
+    const char *v = in ? "in" : "out";
+
+    if (!t)
+        return;
+    strbuf_str(b, "\n *\n * Usage (the contracts are in cardc/bind.h; link with libcardc):\n *\n");
+    strbuf_printf(b, " *     %s %s = ", t->name, v);
+    init_macro(b, t->name);
+    strbuf_printf(b,
+                  ";\n *     cardc_error err;\n"
+                  " *     if (%s_decode(&%s, json, len, &err) != CARDC_OK)\n"
+                  " *         ... err.message: the first error, as `cardc validate` reports it\n"
+                  " *     ... read %s: absent members hold their schema's defaults ...\n"
+                  " *     %s_encode(&%s, &text, &text_len, &err);  // validated, then JSON\n",
+                  t->name, v, v, t->name, v);
+    if (gen_model_runs(m)) {
+        strbuf_printf(b, " *     %s out = ", out->name);
+        init_macro(b, out->name);
+        strbuf_printf(b,
+                      ";\n *     %s_run(client, &in, &out, &err);  // cardc/client.h\n"
+                      " *     %s_free(&out);\n",
+                      m->c_name, out->name);
+    }
+    strbuf_printf(b, " *     %s_free(&%s);", t->name, v);
 }
 
 void gen_emit_header(strbuf *b, gen_model *m)
 {
     char *guard = gen_upper(m->c_name, strlen(m->c_name));
 
+    if (!guard)
+        b->oom = 1; /* the caller sees it and writes nothing */
+
     for (size_t i = 0; i < m->type_count; i++)
         m->types[i]->emitted = m->types[i]->declared = false;
-    strbuf_printf(b, "/* %s.h - C bindings for the model ", m->c_name);
+    strbuf_printf(b, "/* %s.h - C bindings for the model ", m->file_stem);
     gen_comment_inline(b, m->model_name ? m->model_name : m->c_name);
     strbuf_str(b, ".\n *\n * Generated by " GEN_VERSION " from ");
-    gen_comment_inline(b, m->card);
+    gen_comment_inline(b, m->card_label);
     strbuf_str(b, ".\n * Do not edit: regenerate it with `cardc gen`.");
     if (m->description) {
         strbuf_str(b, "\n *\n *");
         gen_comment_text(b, m->description, "");
     }
+    emit_usage(b, m);
     strbuf_str(b, "\n */\n");
     strbuf_printf(b, "#ifndef CARDC_GEN_%s_H\n#define CARDC_GEN_%s_H\n\n", guard ? guard : "MODEL",
                   guard ? guard : "MODEL");
     strbuf_str(b, "#include <stdbool.h>\n#include <stddef.h>\n#include <stdint.h>\n\n"
-                  "#include \"cardc/bind.h\"\n#include \"cardc/client.h\"\n\n");
-    strbuf_str(b, "#if CARDC_BIND_ABI != 3\n"
-                  "#error \"generated for libcardc binding ABI 3: regenerate with this libcardc's "
-                  "cardc gen\"\n"
-                  "#endif\n\n");
+                  "#include \"cardc/bind.h\"\n");
+    if (gen_model_runs(m) || gen_model_streams(m))
+        strbuf_str(b, "#if CARDC_HAVE_CLIENT\n#include \"cardc/client.h\"\n#endif\n");
+    strbuf_str(b, "\n" GEN_ABI_CHECK "\n");
     strbuf_str(b, "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     emit_enums(b, m);
     emit_structs(b, m);
-    emit_functions(b, m);
-    emit_calls(b, m);
+    emit_initializers(b, m);
     strbuf_str(b,
                "/* ---- Descriptors ---------------------------------------------------- */\n\n");
     for (size_t i = 0; i < m->type_count; i++)
@@ -480,6 +586,8 @@ void gen_emit_header(strbuf *b, gen_model *m)
                   "\n/* The model: name, task, and both sides' types for dynamic use. */\n"
                   "extern const cardc_model %s_model;\n\n",
                   m->c_name);
+    emit_functions(b, m);
+    emit_calls(b, m);
     strbuf_str(b, "#ifdef __cplusplus\n}\n#endif\n\n");
     strbuf_printf(b, "#endif /* CARDC_GEN_%s_H */\n", guard ? guard : "MODEL");
     free(guard);

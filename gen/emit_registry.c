@@ -13,15 +13,19 @@ void gen_emit_registry_header(strbuf *b, gen_model *const *models, size_t count)
         strbuf_str(b, "\n *   ");
         gen_comment_inline(b, models[i]->model_name ? models[i]->model_name : models[i]->c_name);
         strbuf_str(b, " (");
-        gen_comment_inline(b, models[i]->card);
+        gen_comment_inline(b, models[i]->card_label);
         strbuf_str(b, ")");
     }
+    strbuf_str(
+        b, "\n *\n * Usage (any model, by name; the contracts are in cardc/bind.h):\n *\n"
+           " *     const cardc_model *m = cardc_models_find(name);\n"
+           " *     void *v = calloc(1, m->input.size);\n"
+           " *     if (cardc_bind_decode(m->input.type, v, json, len, NULL, &err) == CARDC_OK)\n"
+           " *         ... the value of the model's generated input type ...\n"
+           " *     cardc_bind_free(m->input.type, v);\n"
+           " *     free(v);");
     strbuf_str(b, "\n */\n#ifndef CARDC_GEN_CARDC_MODELS_H\n#define CARDC_GEN_CARDC_MODELS_H\n\n"
-                  "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n"
-                  "#if CARDC_BIND_ABI != 3\n"
-                  "#error \"generated for libcardc binding ABI 3: regenerate with this libcardc's "
-                  "cardc gen\"\n"
-                  "#endif\n\n"
+                  "#include <stddef.h>\n\n#include \"cardc/bind.h\"\n\n" GEN_ABI_CHECK "\n"
                   "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n");
     strbuf_str(b, "/* Every model, in the order they were given to cardc gen. */\n"
                   "extern const cardc_model *const cardc_models[];\n"

@@ -1,84 +1,112 @@
-/* NAME.c: embedded schemas, descriptors, the typed wrappers, the model. */
+/* NAME.c: embedded schemas, descriptors, the enum and map helpers, the
+ * model. Data only, as far as C allows: the typed wrappers are static
+ * inline in NAME.h, and the engine in libcardc does the work. Every
+ * initializer names only the members that are not zero. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "gen.h"
 
+/* Enumerator names, from bind.h's lists. */
 static const char *kind_name(cardc_kind k)
 {
     static const char *const names[] = {
-        "0",
-        "CARDC_KIND_NULL",
-        "CARDC_KIND_BOOL",
-        "CARDC_KIND_INT",
-        "CARDC_KIND_NUMBER",
-        "CARDC_KIND_STRING",
-        "CARDC_KIND_ENUM",
-        "CARDC_KIND_BYTES",
-        "CARDC_KIND_NUMBERS",
-        "CARDC_KIND_ARRAY",
-        "CARDC_KIND_OBJECT",
-        "CARDC_KIND_MAP",
-        "CARDC_KIND_UNION",
-        "CARDC_KIND_JSON",
+#define X(e, value, c) [value] = #e,
+        CARDC_KIND_LIST(X)
+#undef X
     };
-    return (size_t)k < sizeof names / sizeof names[0] ? names[k] : "0";
+    return (size_t)k < sizeof names / sizeof names[0] && names[k] ? names[k] : "0";
 }
 
 static const char *op_name(cardc_check_op op)
 {
     static const char *const names[] = {
-        "0",
-        "CARDC_CHECK_MINIMUM",
-        "CARDC_CHECK_EXCLUSIVE_MINIMUM",
-        "CARDC_CHECK_MAXIMUM",
-        "CARDC_CHECK_EXCLUSIVE_MAXIMUM",
-        "CARDC_CHECK_MULTIPLE_OF",
-        "CARDC_CHECK_MIN_LENGTH",
-        "CARDC_CHECK_MAX_LENGTH",
-        "CARDC_CHECK_PATTERN",
-        "CARDC_CHECK_FORMAT",
-        "CARDC_CHECK_MIN_ITEMS",
-        "CARDC_CHECK_MAX_ITEMS",
-        "CARDC_CHECK_UNIQUE_ITEMS",
-        "CARDC_CHECK_MIN_PROPERTIES",
-        "CARDC_CHECK_MAX_PROPERTIES",
-        "CARDC_CHECK_CONST",
-        "CARDC_CHECK_ENUM",
-        "CARDC_CHECK_NOT_ALL_PRESENT",
-        "CARDC_CHECK_DEPENDENT_REQUIRED",
+#define X(e, value, keyword) [value] = #e,
+        CARDC_CHECK_OP_LIST(X)
+#undef X
     };
-    return (size_t)op < sizeof names / sizeof names[0] ? names[op] : "0";
+    return (size_t)op < sizeof names / sizeof names[0] && names[op] ? names[op] : "0";
 }
 
-static void flags_expr(strbuf *b, unsigned flags)
+static const char *dialect_name(cardc_dialect d)
 {
-    static const struct {
-        unsigned bit;
-        const char *name;
-    } names[] = {
-        {CARDC_TYPE_NULLABLE, "CARDC_TYPE_NULLABLE"},
-        {CARDC_TYPE_CLOSED, "CARDC_TYPE_CLOSED"},
-        {CARDC_TYPE_ONE_OF, "CARDC_TYPE_ONE_OF"},
-        {CARDC_TYPE_BYTE_ARRAY, "CARDC_TYPE_BYTE_ARRAY"},
-        {CARDC_TYPE_RESIDUAL, "CARDC_TYPE_RESIDUAL"},
-    };
-    int any = 0;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (flags & names[i].bit) {
-            strbuf_printf(b, "%s%s", any++ ? " | " : "", names[i].name);
+    switch (d) {
+    case CARDC_DIALECT_DRAFT4: return "CARDC_DIALECT_DRAFT4";
+    case CARDC_DIALECT_DRAFT6: return "CARDC_DIALECT_DRAFT6";
+    case CARDC_DIALECT_DRAFT7: return "CARDC_DIALECT_DRAFT7";
+    case CARDC_DIALECT_2019_09: return "CARDC_DIALECT_2019_09";
+    case CARDC_DIALECT_2020_12: return "CARDC_DIALECT_2020_12";
+    default: return NULL; /* CARDC_DIALECT_AUTO: zero, left out */
+    }
+}
+
+/* ---- Initializers packed into lines ----------------------------------- */
+
+/* The members of one initializer, joined with ", " and wrapped before
+ * column 100; continuation lines start with indent. */
+typedef struct pack {
+    strbuf *b;
+    const char *indent;
+    size_t line_start; /* offset in b of the current line */
+    int items;
+} pack;
+
+static void pack_start(pack *p, strbuf *b, const char *indent)
+{
+    p->b = b;
+    p->indent = indent;
+    p->line_start = b->len;
+    while (p->line_start > 0 && b->s && b->s[p->line_start - 1] != '\n')
+        p->line_start--;
+    p->items = 0;
+}
+
+static void pack_add(pack *p, const strbuf *item)
+{
+    const char *text = item->s ? item->s : "";
+
+    if (item->oom)
+        p->b->oom = 1;
+    if (p->items && p->b->len - p->line_start + 2 + item->len + 2 > 100) {
+        strbuf_printf(p->b, ",\n%s", p->indent);
+        p->line_start = p->b->len - strlen(p->indent);
+    } else if (p->items) {
+        strbuf_str(p->b, ", ");
+    }
+    strbuf_add(p->b, text, item->len);
+    p->items++;
+}
+
+static void pack_printf(pack *p, const char *fmt, ...) CARDC_PRINTF_(2, 3);
+
+static void pack_printf(pack *p, const char *fmt, ...)
+{
+    char small[256], *text = small;
+    strbuf item = {0};
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        return;
+    if ((size_t)n >= sizeof small) {
+        if (!(text = malloc((size_t)n + 1))) {
+            p->b->oom = 1;
+            return;
         }
-    if (!any)
-        strbuf_str(b, "0");
-}
-
-static void lit(strbuf *b, const char *s)
-{
-    if (s)
-        gen_c_string(b, s, strlen(s));
-    else
-        strbuf_str(b, "NULL");
+        va_start(ap, fmt);
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
+    strbuf_add(&item, text, (size_t)n);
+    pack_add(p, &item);
+    cardc__strbuf_free(&item);
+    if (text != small)
+        free(text);
 }
 
 /* A number as C source that reads back as the same double. */
@@ -99,9 +127,12 @@ static void number(strbuf *b, double d)
         strbuf_str(b, ".0");
 }
 
-/* The elements of a char array holding text[0..len): long texts are
- * emitted so, since a string literal past 4095 characters exceeds what ISO
- * C guarantees (-Woverlength-strings). */
+/* ---- Texts too long for one literal ----------------------------------- */
+
+/* Descriptor texts (defaults, const, enum, pattern, property names) past
+ * GEN_PIECE_MAX cannot be one string literal, and the engine reads them as
+ * one string: they go into a char array, one element per byte. Rare in
+ * cards; schema documents are split into pieces instead (bind.h). */
 static void char_elements(strbuf *b, const char *text, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -116,9 +147,6 @@ static void char_elements(strbuf *b, const char *text, size_t len)
     }
 }
 
-/* Texts longer than this go into a char array rather than a literal. */
-#define LONG_TEXT 1024
-
 /* The long texts of one descriptor, packed NUL-separated into one array
  * STEM_texts and referred to by offset. Looked up by address: each text is
  * one heap string of the IR. */
@@ -131,7 +159,7 @@ typedef struct long_texts {
 
 static void long_add(strbuf *b, long_texts *lt, const char *text, size_t len)
 {
-    if (!text || len <= LONG_TEXT)
+    if (!text || len <= GEN_PIECE_MAX)
         return;
     for (size_t i = 0; i < lt->n; i++)
         if (lt->text[i] == text)
@@ -149,19 +177,9 @@ static void long_add(strbuf *b, long_texts *lt, const char *text, size_t len)
     lt->size += len + 1;
 }
 
-static void long_end(strbuf *b, const long_texts *lt)
-{
-    if (lt->n)
-        strbuf_str(b, "\n};\n");
-}
-
 /* A text as C: STEM_texts + OFFSET when long, else a string literal. */
 static void text_ref(strbuf *b, const long_texts *lt, const char *text, size_t len)
 {
-    if (!text) {
-        strbuf_str(b, "NULL");
-        return;
-    }
     for (size_t i = 0; lt && i < lt->n; i++)
         if (lt->text[i] == text) {
             strbuf_printf(b, "%s_texts + %zu", lt->stem, lt->offset[i]);
@@ -170,103 +188,23 @@ static void text_ref(strbuf *b, const long_texts *lt, const char *text, size_t l
     gen_c_string(b, text, len);
 }
 
-static void text_lit(strbuf *b, const long_texts *lt, const char *text)
+/* `.member = text` into the pack, unless text is NULL. */
+static void pack_text(pack *p, const char *member, const long_texts *lt, const char *text,
+                      size_t len)
 {
-    text_ref(b, lt, text, text ? strlen(text) : 0);
-}
+    strbuf item = {0};
 
-/* The documents the side's schema reached, registered by the engine before
- * it compiles the schema: JSON and URIs packed NUL-separated into one array
- * (in the compiled schema's document order), then the table. */
-static void emit_resources(strbuf *b, gen_model *m, int side)
-{
-    gen_side *sd = &m->sides[side];
-    const char *which = side ? "output" : "input";
-    size_t off = 0;
-
-    if (!sd->resource_count)
+    if (!text)
         return;
-    strbuf_printf(b,
-                  "/* The %zu other document%s the %s schema reached (\"$ref\", \"$schema\"),\n"
-                  " * each URI then its compact JSON. */\n",
-                  sd->resource_count, sd->resource_count == 1 ? "" : "s", which);
-    strbuf_printf(b, "static const char %s_%s_resource_texts[] = {", m->c_name, which);
-    for (size_t i = 0; i < sd->resource_count; i++) {
-        char_elements(b, sd->resource_uris[i], strlen(sd->resource_uris[i]) + 1);
-        char_elements(b, sd->resource_jsons[i], strlen(sd->resource_jsons[i]) + 1);
-    }
-    strbuf_str(b, "\n};\n");
-    strbuf_printf(b, "static const cardc_resource_text %s_%s_resources[] = {\n", m->c_name, which);
-    for (size_t i = 0; i < sd->resource_count; i++) {
-        size_t ulen = strlen(sd->resource_uris[i]) + 1;
-        strbuf_str(b, "    {.uri = ");
-        strbuf_printf(b, "%s_%s_resource_texts + %zu, /* ", m->c_name, which, off);
-        gen_comment_inline(b, sd->resource_uris[i]);
-        strbuf_printf(b, " */\n     .json = %s_%s_resource_texts + %zu},\n", m->c_name, which,
-                      off + ulen);
-        off += ulen + strlen(sd->resource_jsons[i]) + 1;
-    }
-    strbuf_str(b, "};\n");
+    strbuf_printf(&item, ".%s = ", member);
+    text_ref(&item, lt, text, len);
+    pack_add(p, &item);
+    cardc__strbuf_free(&item);
 }
 
-/* The side's schema as bytes: a string literal this long would exceed
- * what ISO C guarantees (4095 characters, -Woverlength-strings). */
-static void emit_schema_text(strbuf *b, gen_model *m, int side)
+static void pack_str(pack *p, const char *member, const long_texts *lt, const char *text)
 {
-    gen_side *sd = &m->sides[side];
-    const char *which = side ? "output" : "input";
-    size_t len = strlen(sd->json);
-
-    emit_resources(b, m, side);
-    strbuf_printf(b,
-                  "/* The %s schema, compact JSON (%zu bytes): what the validator checks\n"
-                  " * (residual keywords, diagnostics). */\n",
-                  which, len);
-    strbuf_printf(b, "static const char %s_%s_schema_json[] = {", m->c_name, which);
-    char_elements(b, sd->json, len + 1);
-    strbuf_str(b, "\n};\n");
-    strbuf_printf(b, "static const cardc_schema_text %s_%s_schema = {\n", m->c_name, which);
-    strbuf_printf(b, "    .json = %s_%s_schema_json,\n    .source = ", m->c_name, which);
-    lit(b, sd->source);
-    strbuf_printf(b, ",\n    .dialect = %s,\n    .schema_flags = %s,\n",
-                  m->dialect == CARDC_DIALECT_DRAFT4    ? "CARDC_DIALECT_DRAFT4"
-                  : m->dialect == CARDC_DIALECT_DRAFT6  ? "CARDC_DIALECT_DRAFT6"
-                  : m->dialect == CARDC_DIALECT_DRAFT7  ? "CARDC_DIALECT_DRAFT7"
-                  : m->dialect == CARDC_DIALECT_2019_09 ? "CARDC_DIALECT_2019_09"
-                  : m->dialect == CARDC_DIALECT_2020_12 ? "CARDC_DIALECT_2020_12"
-                                                        : "CARDC_DIALECT_AUTO",
-                  (m->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT) ? "CARDC_SCHEMA_ASSERT_FORMAT"
-                                                                 : "0");
-    if (sd->resource_count)
-        strbuf_printf(b, "    .resources = %s_%s_resources,\n    .resource_count = %zu,\n",
-                      m->c_name, which, sd->resource_count);
-    strbuf_str(b, "};\n\n");
-}
-
-static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t);
-
-static void emit_desc_deps(strbuf *b, gen_model *m, gen_type *t)
-{
-    if (!t || t->emitted || t->declared)
-        return;
-    t->declared = true;
-    if (t->item)
-        emit_desc_deps(b, m, t->item);
-    for (size_t i = 0; i < t->field_count; i++)
-        emit_desc_deps(b, m, t->fields[i].type);
-    emit_desc_deps(b, m, t->additional);
-    for (size_t i = 0; i < t->branch_count; i++)
-        emit_desc_deps(b, m, t->branches[i].type);
-    emit_descriptor(b, m, t);
-    t->emitted = true;
-}
-
-static void ref(strbuf *b, const gen_type *t)
-{
-    if (t)
-        strbuf_printf(b, "&%s_type", t->name);
-    else
-        strbuf_str(b, "NULL");
+    pack_text(p, member, lt, text, text ? strlen(text) : 0);
 }
 
 /* Texts too long for one literal, pooled before the tables that use them. */
@@ -288,93 +226,171 @@ static void emit_long_texts(strbuf *b, long_texts *lt, const gen_type *t)
         long_add(b, lt, t->enum_values[i], strlen(t->enum_values[i]));
     if (t->pointer)
         long_add(b, lt, t->pointer, strlen(t->pointer));
-    long_end(b, lt);
+    if (lt->n)
+        strbuf_str(b, "\n};\n");
 }
+
+/* ---- Schemas ----------------------------------------------------------- */
+
+/* The documents the side's schema reached, registered by the engine before
+ * it compiles the schema: every document's pieces in one array (each list
+ * NULL-terminated, in the compiled schema's document order), then the
+ * table pointing into it. */
+static void emit_resources(strbuf *b, const gen_model *m, int side)
+{
+    const gen_side *sd = &m->sides[side];
+    const char *which = side ? "output" : "input";
+    size_t *starts = calloc(sd->resource_count ? sd->resource_count : 1, sizeof *starts);
+    size_t at = 0;
+
+    if (!starts) {
+        b->oom = 1;
+        return;
+    }
+    strbuf_printf(b,
+                  "/* The %zu other document%s the %s schema reached (\"$ref\", \"$schema\"),\n"
+                  " * compact JSON, each in pieces ending with NULL. */\n"
+                  "static const char *const %s_%s_resource_json[] = {\n",
+                  sd->resource_count, sd->resource_count == 1 ? "" : "s", which, m->c_name, which);
+    for (size_t i = 0; i < sd->resource_count; i++) {
+        const char *json = sd->resource_jsons[i];
+        starts[i] = at;
+        at += gen_c_string_pieces(b, json, strlen(json), "    ") + 1; /* and the NULL */
+        strbuf_str(b, ",\n");
+    }
+    strbuf_str(b, "};\n");
+    strbuf_printf(b, "static const cardc_resource_text %s_%s_resources[] = {\n", m->c_name, which);
+    for (size_t i = 0; i < sd->resource_count; i++) {
+        strbuf_str(b, "    {.uri = ");
+        gen_c_string(b, sd->resource_uris[i], strlen(sd->resource_uris[i]));
+        strbuf_printf(b, ", .json_parts = %s_%s_resource_json + %zu},\n", m->c_name, which,
+                      starts[i]);
+    }
+    strbuf_str(b, "};\n");
+    free(starts);
+}
+
+static void emit_schema_text(strbuf *b, const gen_model *m, int side)
+{
+    const gen_side *sd = &m->sides[side];
+    const char *which = side ? "output" : "input", *dialect = dialect_name(m->dialect);
+    size_t len = strlen(sd->json);
+    pack p;
+
+    if (sd->resource_count)
+        emit_resources(b, m, side);
+    strbuf_printf(b,
+                  "/* The %s schema, compact JSON (%zu bytes): what the validator checks\n"
+                  " * (residual keywords, diagnostics). */\n"
+                  "static const char *const %s_%s_schema_json[] = {\n",
+                  which, len, m->c_name, which);
+    gen_c_string_pieces(b, sd->json, len, "    ");
+    strbuf_printf(b, "};\nstatic const cardc_schema_text %s_%s_schema = {\n    ", m->c_name, which);
+    pack_start(&p, b, "    ");
+    pack_printf(&p, ".json_parts = %s_%s_schema_json", m->c_name, which);
+    pack_str(&p, "source", NULL, sd->source);
+    if (dialect)
+        pack_printf(&p, ".dialect = %s", dialect);
+    if (m->schema_flags & CARDC_SCHEMA_ASSERT_FORMAT)
+        pack_printf(&p, ".schema_flags = CARDC_SCHEMA_ASSERT_FORMAT");
+    if (sd->resource_count) {
+        pack_printf(&p, ".resources = %s_%s_resources", m->c_name, which);
+        pack_printf(&p, ".resource_count = %zu", sd->resource_count);
+    }
+    strbuf_str(b, "};\n\n");
+}
+
+/* ---- Descriptors ------------------------------------------------------- */
 
 static void emit_checks(strbuf *b, const long_texts *lt, const gen_type *t)
 {
-    int has_checkfields = 0;
+    size_t off = 0, nfields = 0;
 
     for (size_t i = 0; i < t->check_count; i++)
-        has_checkfields += t->checks[i].field_count > 0;
-    if (has_checkfields) {
-        size_t n = 0;
+        nfields += t->checks[i].field_count;
+    if (nfields) {
+        pack p;
         strbuf_printf(b, "static const uint16_t %s_checkfields[] = {", t->name);
+        pack_start(&p, b, "    ");
         for (size_t i = 0; i < t->check_count; i++)
             for (size_t k = 0; k < t->checks[i].field_count; k++)
-                strbuf_printf(b, "%s%u", n++ ? ", " : "", (unsigned)t->checks[i].fields[k]);
+                pack_printf(&p, "%u", (unsigned)t->checks[i].fields[k]);
         strbuf_str(b, "};\n");
     }
-    if (t->check_count) {
-        size_t off = 0;
-        strbuf_printf(b, "static const cardc_check %s_checks[] = {\n", t->name);
-        for (size_t i = 0; i < t->check_count; i++) {
-            const gen_check *c = &t->checks[i];
-            strbuf_printf(b, "    {.op = %s", op_name(c->op));
-            switch (c->op) {
-            case CARDC_CHECK_MINIMUM:
-            case CARDC_CHECK_EXCLUSIVE_MINIMUM:
-            case CARDC_CHECK_MAXIMUM:
-            case CARDC_CHECK_EXCLUSIVE_MAXIMUM:
-                strbuf_str(b, ", .number = ");
-                number(b, c->number);
-                break;
-            case CARDC_CHECK_MIN_LENGTH:
-            case CARDC_CHECK_MAX_LENGTH:
-            case CARDC_CHECK_MIN_ITEMS:
-            case CARDC_CHECK_MAX_ITEMS:
-            case CARDC_CHECK_MIN_PROPERTIES:
-            case CARDC_CHECK_MAX_PROPERTIES: strbuf_printf(b, ", .count = %zu", c->count); break;
-            default: break;
-            }
-            if (c->text) {
-                strbuf_str(b, ", .text = ");
-                text_lit(b, lt, c->text);
-            }
-            if (c->field_count) {
-                strbuf_printf(b, ",\n     .fields = %s_checkfields + %zu, .field_count = %zu",
-                              t->name, off, c->field_count);
-                off += c->field_count;
-            }
-            strbuf_str(b, ",\n     .keyword = ");
-            text_lit(b, lt, c->keyword);
-            strbuf_str(b, "},\n");
+    if (!t->check_count)
+        return;
+    strbuf_printf(b, "static const cardc_check %s_checks[] = {\n", t->name);
+    for (size_t i = 0; i < t->check_count; i++) {
+        const gen_check *c = &t->checks[i];
+        strbuf item = {0};
+        pack p;
+        strbuf_str(b, "    {");
+        pack_start(&p, b, "     ");
+        pack_printf(&p, ".op = %s", op_name(c->op));
+        switch (c->op) {
+        case CARDC_CHECK_MINIMUM:
+        case CARDC_CHECK_EXCLUSIVE_MINIMUM:
+        case CARDC_CHECK_MAXIMUM:
+        case CARDC_CHECK_EXCLUSIVE_MAXIMUM:
+            strbuf_str(&item, ".number = ");
+            number(&item, c->number);
+            pack_add(&p, &item);
+            cardc__strbuf_free(&item);
+            break;
+        case CARDC_CHECK_MIN_LENGTH:
+        case CARDC_CHECK_MAX_LENGTH:
+        case CARDC_CHECK_MIN_ITEMS:
+        case CARDC_CHECK_MAX_ITEMS:
+        case CARDC_CHECK_MIN_PROPERTIES:
+        case CARDC_CHECK_MAX_PROPERTIES:
+            if (c->count)
+                pack_printf(&p, ".count = %zu", c->count);
+            break;
+        default: break;
         }
-        strbuf_str(b, "};\n");
+        pack_str(&p, "text", lt, c->text);
+        if (c->field_count) {
+            if (off)
+                pack_printf(&p, ".fields = %s_checkfields + %zu", t->name, off);
+            else
+                pack_printf(&p, ".fields = %s_checkfields", t->name);
+            pack_printf(&p, ".field_count = %zu", c->field_count);
+            off += c->field_count;
+        }
+        pack_str(&p, "keyword", lt, c->keyword);
+        strbuf_str(b, "},\n");
     }
+    strbuf_str(b, "};\n");
 }
 
 static void emit_fields(strbuf *b, const long_texts *lt, const gen_type *t)
 {
-    if (t->kind == CARDC_KIND_OBJECT && t->field_count) {
-        strbuf_printf(b, "static const cardc_field %s_fields[] = {\n", t->name);
-        for (size_t i = 0; i < t->field_count; i++) {
-            const gen_field *f = &t->fields[i];
-            bool storage = f->type && f->type->kind != CARDC_KIND_NULL;
-            strbuf_str(b, "    {.json_name = ");
-            text_ref(b, lt, f->json_name, f->json_name_len);
-            strbuf_printf(b, ", .json_name_len = %zu,\n", f->json_name_len);
-            if (storage)
-                strbuf_printf(b, "     .offset = offsetof(%s, %s),\n", t->name, f->c_name);
-            else
-                strbuf_str(b, "     .offset = CARDC_NO_OFFSET,\n");
-            if (!f->required)
-                strbuf_printf(b, "     .has_offset = offsetof(%s, has_%s),\n", t->name, f->c_name);
-            else
-                strbuf_str(b, "     .has_offset = CARDC_NO_OFFSET,\n");
-            if (f->nullable)
-                strbuf_printf(b, "     .null_offset = offsetof(%s, %s_is_null),\n", t->name,
-                              f->c_name);
-            else
-                strbuf_str(b, "     .null_offset = CARDC_NO_OFFSET,\n");
-            strbuf_str(b, "     .type = ");
-            ref(b, f->type);
-            strbuf_str(b, ",\n     .default_json = ");
-            text_lit(b, lt, f->default_json);
-            strbuf_printf(b, ",\n     .required = %s},\n", f->required ? "true" : "false");
+    if (t->kind != CARDC_KIND_OBJECT || !t->field_count)
+        return;
+    strbuf_printf(b, "static const cardc_field %s_fields[] = {\n", t->name);
+    for (size_t i = 0; i < t->field_count; i++) {
+        const gen_field *f = &t->fields[i];
+        pack p;
+        strbuf_str(b, "    {");
+        pack_start(&p, b, "     ");
+        pack_text(&p, "json_name", lt, f->json_name, f->json_name_len);
+        pack_printf(&p, ".json_name_len = %zu", f->json_name_len);
+        if (f->type)
+            pack_printf(&p, ".type = &%s_type", f->type->name);
+        if (f->type && f->type->kind != CARDC_KIND_NULL)
+            pack_printf(&p, ".offset = offsetof(%s, %s)", t->name, f->c_name);
+        if (f->required)
+            pack_printf(&p, ".required = true");
+        else
+            pack_printf(&p, ".has_offset = offsetof(%s, has_%s)", t->name, f->c_name);
+        if (f->nullable) {
+            pack_printf(&p, ".nullable = true");
+            pack_printf(&p, ".null_offset = offsetof(%s, %s_is_null)", t->name, f->c_name);
         }
-        strbuf_str(b, "};\n");
+        pack_str(&p, "default_json", lt, f->default_json);
+        strbuf_str(b, "},\n");
     }
+    strbuf_str(b, "};\n");
 }
 
 /* A union's branches and an enum's values. */
@@ -384,19 +400,22 @@ static void emit_branches_values(strbuf *b, const long_texts *lt, const gen_type
         strbuf_printf(b, "static const cardc_branch %s_branches[] = {\n", t->name);
         for (size_t i = 0; i < t->branch_count; i++) {
             strbuf_str(b, "    {.name = ");
-            lit(b, t->branches[i].name);
-            strbuf_str(b, ", .type = ");
-            ref(b, t->branches[i].type);
+            gen_c_string(b, t->branches[i].name, strlen(t->branches[i].name));
+            if (t->branches[i].type)
+                strbuf_printf(b, ", .type = &%s_type", t->branches[i].type->name);
             strbuf_str(b, "},\n");
         }
         strbuf_str(b, "};\n");
     }
     if (t->kind == CARDC_KIND_ENUM && t->enum_count) {
-        strbuf_printf(b, "static const char *const %s_values[] = {\n", t->name);
+        pack p;
+        strbuf_printf(b, "static const char *const %s_values[] = {\n    ", t->name);
+        pack_start(&p, b, "    ");
         for (size_t i = 0; i < t->enum_count; i++) {
-            strbuf_str(b, "    ");
-            text_lit(b, lt, t->enum_values[i]);
-            strbuf_str(b, ",\n");
+            strbuf item = {0};
+            text_ref(&item, lt, t->enum_values[i], strlen(t->enum_values[i]));
+            pack_add(&p, &item);
+            cardc__strbuf_free(&item);
         }
         strbuf_str(b, "};\n");
     }
@@ -404,55 +423,66 @@ static void emit_branches_values(strbuf *b, const long_texts *lt, const gen_type
 
 static void emit_type(strbuf *b, const gen_model *m, const long_texts *lt, const gen_type *t)
 {
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } flag_names[] = {
+        {CARDC_TYPE_NULLABLE, "CARDC_TYPE_NULLABLE"},
+        {CARDC_TYPE_CLOSED, "CARDC_TYPE_CLOSED"},
+        {CARDC_TYPE_ONE_OF, "CARDC_TYPE_ONE_OF"},
+        {CARDC_TYPE_BYTE_ARRAY, "CARDC_TYPE_BYTE_ARRAY"},
+        {CARDC_TYPE_RESIDUAL, "CARDC_TYPE_RESIDUAL"},
+    };
     const char *ct = gen_c_type(t);
+    strbuf flags = {0};
+    pack p;
 
-    strbuf_printf(b, "%sconst cardc_type %s_type = {\n", t->named ? "" : "static ", t->name);
-    strbuf_printf(b, "    .kind = %s,\n    .flags = ", kind_name(t->kind));
-    flags_expr(b, t->flags);
-    strbuf_str(b, ",\n    .c_name = ");
-    lit(b, t->name);
-    strbuf_str(b, ",\n    .pointer = ");
-    text_lit(b, lt, t->pointer);
+    strbuf_printf(b, "%sconst cardc_type %s_type = {\n    ", t->named ? "" : "static ", t->name);
+    pack_start(&p, b, "    ");
+    pack_printf(&p, ".kind = %s", kind_name(t->kind));
+    for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
+        if (t->flags & flag_names[i].bit)
+            strbuf_printf(&flags, "%s%s", flags.len ? " | " : ".flags = ", flag_names[i].name);
+    if (flags.len || flags.oom)
+        pack_add(&p, &flags); /* passes an allocation failure on to b */
+    cardc__strbuf_free(&flags);
     if (ct)
-        strbuf_printf(b, ",\n    .size = sizeof(%s)", ct);
-    else
-        strbuf_str(b, ",\n    .size = 0");
-    if (t->check_count)
-        strbuf_printf(b, ",\n    .checks = %s_checks,\n    .check_count = %zu", t->name,
-                      t->check_count);
-    if (t->kind == CARDC_KIND_OBJECT && t->field_count)
-        strbuf_printf(b, ",\n    .fields = %s_fields,\n    .field_count = %zu", t->name,
-                      t->field_count);
-    if (t->item) {
-        strbuf_str(b, ",\n    .item = ");
-        ref(b, t->item);
+        pack_printf(&p, ".size = sizeof(%s)", ct);
+    pack_str(&p, "c_name", NULL, t->name);
+    pack_str(&p, "pointer", lt, t->pointer);
+    if (t->check_count) {
+        pack_printf(&p, ".checks = %s_checks", t->name);
+        pack_printf(&p, ".check_count = %zu", t->check_count);
     }
+    if (t->kind == CARDC_KIND_OBJECT && t->field_count) {
+        pack_printf(&p, ".fields = %s_fields", t->name);
+        pack_printf(&p, ".field_count = %zu", t->field_count);
+    }
+    if (t->item)
+        pack_printf(&p, ".item = &%s_type", t->item->name);
     if (t->kind == CARDC_KIND_MAP) {
-        strbuf_printf(b, ",\n    .entry_size = sizeof(%s_entry)", t->name);
-        if (t->item && t->item->kind != CARDC_KIND_NULL)
-            strbuf_printf(b, ",\n    .entry_value_offset = offsetof(%s_entry, value)", t->name);
-        else
-            strbuf_str(b, ",\n    .entry_value_offset = CARDC_NO_OFFSET");
+        pack_printf(&p, ".entry_size = sizeof(%s_entry)", t->name);
+        pack_printf(&p, ".entry_value_offset = offsetof(%s_entry, value)", t->name);
     }
-    if (t->kind == CARDC_KIND_UNION)
-        strbuf_printf(b,
-                      ",\n    .branches = %s_branches,\n    .branch_count = %zu,\n"
-                      "    .union_offset = offsetof(%s, u)",
-                      t->name, t->branch_count, t->name);
-    if (t->kind == CARDC_KIND_ENUM && t->enum_count)
-        strbuf_printf(b, ",\n    .enum_values = %s_values,\n    .enum_count = %zu", t->name,
-                      t->enum_count);
+    if (t->kind == CARDC_KIND_UNION) {
+        if (t->branch_count) {
+            pack_printf(&p, ".branches = %s_branches", t->name);
+            pack_printf(&p, ".branch_count = %zu", t->branch_count);
+        }
+        pack_printf(&p, ".union_offset = offsetof(%s, u)", t->name);
+    }
+    if (t->kind == CARDC_KIND_ENUM && t->enum_count) {
+        pack_printf(&p, ".enum_values = %s_values", t->name);
+        pack_printf(&p, ".enum_count = %zu", t->enum_count);
+    }
     if (t->additional_member) {
-        strbuf_str(b, ",\n    .additional = ");
-        if (t->additional)
-            ref(b, t->additional);
-        else
-            strbuf_str(b, "&cardc_members_type");
-        strbuf_printf(b, ",\n    .additional_offset = offsetof(%s, %s)", t->name,
-                      t->additional_member);
+        /* a typed map of the unnamed members, or the untyped JSON ones */
+        pack_printf(&p, ".additional = &%s_type",
+                    t->additional ? t->additional->name : "cardc_members");
+        pack_printf(&p, ".additional_offset = offsetof(%s, %s)", t->name, t->additional_member);
     }
-    strbuf_printf(b, ",\n    .schema = &%s_%s_schema,\n};\n\n", m->c_name,
-                  t->side ? "output" : "input");
+    pack_printf(&p, ".schema = &%s_%s_schema", m->c_name, t->side ? "output" : "input");
+    strbuf_str(b, "};\n\n");
 }
 
 static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
@@ -466,30 +496,29 @@ static void emit_descriptor(strbuf *b, gen_model *m, gen_type *t)
     emit_type(b, m, &lt, t);
 }
 
-static void emit_wrappers(strbuf *b, gen_type *t)
+/* Dependencies first: a descriptor refers to those of its members. */
+static void emit_desc_deps(strbuf *b, gen_model *m, gen_type *t)
+{
+    if (!t || t->emitted || t->declared)
+        return;
+    t->declared = true;
+    if (t->item)
+        emit_desc_deps(b, m, t->item);
+    for (size_t i = 0; i < t->field_count; i++)
+        emit_desc_deps(b, m, t->fields[i].type);
+    emit_desc_deps(b, m, t->additional);
+    for (size_t i = 0; i < t->branch_count; i++)
+        emit_desc_deps(b, m, t->branches[i].type);
+    emit_descriptor(b, m, t);
+    t->emitted = true;
+}
+
+/* ---- Functions that need the tables ------------------------------------ */
+
+static void emit_helpers(strbuf *b, const gen_type *t)
 {
     const char *n = t->name;
 
-    gen_line(b, "cardc_status %s_init(%s *value, cardc_error *err)", n, n);
-    strbuf_printf(b, "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n", n);
-    gen_line(b, "void %s_free(%s *value)", n, n);
-    strbuf_printf(b, "{\n    cardc_bind_free(&%s_type, value);\n}\n\n", n);
-    gen_line(b, "cardc_status %s_decode(%s *value, const char *json, size_t len, cardc_error *err)",
-             n, n);
-    strbuf_printf(
-        b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n", n);
-    gen_line(b,
-             "cardc_status %s_decode_ex(%s *value, const char *json, size_t len, "
-             "const cardc_decode_options *opts, cardc_error *err)",
-             n, n);
-    strbuf_printf(
-        b, "{\n    return cardc_bind_decode(&%s_type, value, json, len, opts, err);\n}\n\n", n);
-    gen_line(b,
-             "cardc_status %s_encode(const %s *value, char **json, size_t *len, cardc_error *err)",
-             n, n);
-    strbuf_printf(b, "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n", n);
-    gen_line(b, "cardc_status %s_validate(const %s *value, cardc_error *err)", n, n);
-    strbuf_printf(b, "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n", n);
     if (t->kind == CARDC_KIND_ENUM) {
         strbuf_printf(b,
                       "const char *%s_to_string(%s value)\n{\n"
@@ -516,54 +545,67 @@ static void emit_wrappers(strbuf *b, gen_type *t)
     }
 }
 
-static void emit_side(strbuf *b, gen_model *m, int side)
+static bool has_helpers(const gen_model *m)
 {
-    gen_side *sd = &m->sides[side];
-    gen_type *t = sd->root;
-
-    strbuf_printf(b, "    .%s = {\n", side ? "output" : "input");
-    if (!t) {
-        strbuf_str(b, "        .type = NULL, /* the card has no schema for this side */\n");
-        strbuf_str(b, "        .content_type = ");
-        lit(b, sd->content_type);
-        strbuf_str(b, ",\n    },\n");
-        return;
+    for (size_t i = 0; i < m->type_count; i++) {
+        const gen_type *t = m->types[i];
+        if (t->named && (t->kind == CARDC_KIND_ENUM || (t->kind == CARDC_KIND_MAP && t->item &&
+                                                        t->item->kind != CARDC_KIND_NULL)))
+            return true;
     }
-    strbuf_printf(b, "        .type = &%s_type,\n        .size = sizeof(%s),\n", t->name, t->name);
-    strbuf_str(b, "        .content_type = ");
-    lit(b, sd->content_type);
-    strbuf_printf(b,
-                  ",\n        .init = %s_init_any,\n        .free = %s_free_any,\n"
-                  "        .decode = %s_decode_any,\n        .encode = %s_encode_any,\n"
-                  "        .validate = %s_validate_any,\n    },\n",
-                  t->name, t->name, t->name, t->name, t->name);
+    return false;
 }
 
-static void emit_side_adapters(strbuf *b, gen_type *t)
+/* ---- The model ----------------------------------------------------------- */
+
+static void emit_side(strbuf *b, const gen_model *m, int side)
 {
-    const char *n = t->name;
-    strbuf_printf(b,
-                  "static cardc_status %s_init_any(void *value, cardc_error *err)\n"
-                  "{\n    return cardc_bind_init(&%s_type, value, err);\n}\n\n",
-                  n, n);
-    strbuf_printf(b,
-                  "static void %s_free_any(void *value)\n"
-                  "{\n    cardc_bind_free(&%s_type, value);\n}\n\n",
-                  n, n);
-    strbuf_printf(b,
-                  "static cardc_status %s_decode_any(void *value, const char *json, size_t len,\n"
-                  "    cardc_error *err)\n"
-                  "{\n    return cardc_bind_decode(&%s_type, value, json, len, NULL, err);\n}\n\n",
-                  n, n);
-    strbuf_printf(b,
-                  "static cardc_status %s_encode_any(const void *value, char **json, size_t *len,\n"
-                  "    cardc_error *err)\n"
-                  "{\n    return cardc_bind_encode(&%s_type, value, json, len, err);\n}\n\n",
-                  n, n);
-    strbuf_printf(b,
-                  "static cardc_status %s_validate_any(const void *value, cardc_error *err)\n"
-                  "{\n    return cardc_bind_validate(&%s_type, value, NULL, err);\n}\n\n",
-                  n, n);
+    const gen_side *sd = &m->sides[side];
+    const gen_type *t = sd->root;
+    pack p;
+
+    if (!t) {
+        strbuf_printf(b, "    /* no .%s: %s */\n", side ? "output" : "input",
+                      m->schema_mode ? "a plain schema has one side"
+                                     : "the card has no schema for this side");
+        return;
+    }
+    strbuf_printf(b, "    .%s = {", side ? "output" : "input");
+    pack_start(&p, b, "        ");
+    pack_printf(&p, ".type = &%s_type", t->name);
+    pack_printf(&p, ".size = sizeof(%s)", t->name);
+    pack_str(&p, "content_type", NULL, sd->content_type);
+    strbuf_str(b, "},\n");
+}
+
+static void emit_model(strbuf *b, const gen_model *m)
+{
+    pack p;
+
+    strbuf_printf(b, "const cardc_model %s_model = {\n    ", m->c_name);
+    pack_start(&p, b, "    ");
+    pack_str(&p, "name", NULL, m->model_name);
+    pack_str(&p, "c_name", NULL, m->c_name);
+    pack_str(&p, "task_name", NULL, m->task_name);
+    pack_str(&p, "task_type", NULL, m->task_type);
+    pack_str(&p, "card", NULL, m->card_label);
+    /* the card's traits, when it states them (zero otherwise) */
+    if (m->context_window)
+        pack_printf(&p, ".context_window = %lld", m->context_window);
+    if (m->async_queue)
+        pack_printf(&p, ".async_queue = true");
+    strbuf_str(b, ",\n");
+    if (m->description) {
+        /* At most 2000 bytes: ISO C's literal limit is 4095 characters. */
+        strbuf_str(b, "    .description = ");
+        gen_c_string_wrapped(b, m->description,
+                             strlen(m->description) > 2000 ? 2000 : strlen(m->description),
+                             "        ");
+        strbuf_str(b, ",\n");
+    }
+    emit_side(b, m, 0);
+    emit_side(b, m, 1);
+    strbuf_str(b, "};\n");
 }
 
 void gen_emit_source(strbuf *b, gen_model *m)
@@ -572,13 +614,15 @@ void gen_emit_source(strbuf *b, gen_model *m)
 
     for (size_t i = 0; i < m->type_count; i++)
         m->types[i]->emitted = m->types[i]->declared = false;
-    strbuf_printf(b, "/* %s.c - C bindings for the model ", m->c_name);
+    strbuf_printf(b, "/* %s.c - C bindings for the model ", m->file_stem);
     gen_comment_inline(b, m->model_name ? m->model_name : m->c_name);
     strbuf_str(b, ".\n *\n * Generated by " GEN_VERSION " from ");
-    gen_comment_inline(b, m->card);
+    gen_comment_inline(b, m->card_label);
     strbuf_str(b, ".\n * Do not edit: regenerate it with `cardc gen`. The engine in libcardc\n"
                   " * (cardc/bind.h) does the work; this file describes the types to it.\n */\n");
-    strbuf_printf(b, "#include \"%s.h\"\n\n#include <string.h>\n\n", m->c_name);
+    strbuf_printf(b, "#include \"%s.h\"\n\n", m->file_stem);
+    if (has_helpers(m))
+        strbuf_str(b, "#include <string.h>\n\n");
 
     for (size_t i = 0; i < m->type_count; i++) {
         gen_type *t = m->types[i];
@@ -589,10 +633,7 @@ void gen_emit_source(strbuf *b, gen_model *m)
             continue;
         if (!any_enum++)
             strbuf_str(b, "/* The engine stores enums and union kinds as int. */\n");
-        strbuf_printf(b,
-                      "_Static_assert(sizeof(%s) == sizeof(int),\n               \"%s must be "
-                      "int-sized\");\n",
-                      e, e);
+        gen_line(b, "_Static_assert(sizeof(%s) == sizeof(int), \"%s must be int-sized\");", e, e);
     }
     if (any_enum)
         strbuf_str(b, "\n");
@@ -611,63 +652,15 @@ void gen_emit_source(strbuf *b, gen_model *m)
     for (size_t i = 0; i < m->type_count; i++)
         emit_desc_deps(b, m, m->types[i]);
 
-    strbuf_str(b,
-               "/* ---- Functions ------------------------------------------------------ */\n\n");
-    for (size_t i = 0; i < m->type_count; i++)
-        if (m->types[i]->named)
-            emit_wrappers(b, m->types[i]);
+    if (has_helpers(m)) {
+        strbuf_str(
+            b, "/* ---- Functions ------------------------------------------------------ */\n\n");
+        for (size_t i = 0; i < m->type_count; i++)
+            if (m->types[i]->named)
+                emit_helpers(b, m->types[i]);
+    }
 
     strbuf_str(b,
                "/* ---- Model ---------------------------------------------------------- */\n\n");
-    for (int s = 0; s < 2; s++)
-        if (m->sides[s].root)
-            emit_side_adapters(b, m->sides[s].root);
-    strbuf_printf(b, "const cardc_model %s_model = {\n    .name = ", m->c_name);
-    lit(b, m->model_name);
-    strbuf_str(b, ",\n    .c_name = ");
-    lit(b, m->c_name);
-    strbuf_str(b, ",\n    .task_name = ");
-    lit(b, m->task_name);
-    strbuf_str(b, ",\n    .task_type = ");
-    lit(b, m->task_type);
-    strbuf_str(b, ",\n    .description = ");
-    if (m->description)
-        /* At most 2000 bytes: ISO C's literal limit is 4095 characters. */
-        gen_c_string_wrapped(b, m->description,
-                             strlen(m->description) > 2000 ? 2000 : strlen(m->description),
-                             "        ");
-    else
-        strbuf_str(b, "NULL");
-    strbuf_str(b, ",\n    .card = ");
-    lit(b, m->card);
-    strbuf_str(b, ",\n");
-    /* the card's traits, when it states them (zero otherwise) */
-    if (m->context_window)
-        strbuf_printf(b, "    .context_window = %lld,\n", m->context_window);
-    if (m->async_queue)
-        strbuf_str(b, "    .async_queue = true,\n");
-    emit_side(b, m, 0);
-    emit_side(b, m, 1);
-    strbuf_str(b, "};\n");
-    if (gen_model_runs(m)) {
-        strbuf_str(b, "\n");
-        gen_line(b,
-                 "cardc_status %s_run(cardc_client *client, const %s *input, %s *output, "
-                 "cardc_error *err)",
-                 m->c_name, m->sides[0].root->name, m->sides[1].root->name);
-        strbuf_printf(b,
-                      "{\n    return cardc_client_run(client, &%s_model, input, output, err);\n}\n",
-                      m->c_name);
-    }
-    if (gen_model_streams(m)) {
-        strbuf_str(b, "\n");
-        gen_line(b,
-                 "cardc_status %s_run_stream(cardc_client *client, const %s *input, "
-                 "cardc_stream_fn fn, void *user, cardc_error *err)",
-                 m->c_name, m->sides[0].root->name);
-        strbuf_printf(b,
-                      "{\n    return cardc_client_run_stream(client, &%s_model, input, fn, user, "
-                      "err);\n}\n",
-                      m->c_name);
-    }
+    emit_model(b, m);
 }

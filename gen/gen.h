@@ -18,6 +18,17 @@
 
 #define GEN_VERSION "cardc gen " CARDC_VERSION_STRING
 
+/* What every generated header checks first: the binding ABI it was made for. */
+#define GEN_STR_(x) #x
+#define GEN_STR(x)  GEN_STR_(x)
+#define GEN_ABI_CHECK                                                            \
+    "#if CARDC_BIND_ABI != " GEN_STR(                                            \
+        CARDC_BIND_ABI) "\n"                                                     \
+                        "#error \"generated for libcardc binding ABI " GEN_STR(  \
+                            CARDC_BIND_ABI) ": regenerate "                      \
+                                            "with this libcardc's cardc gen\"\n" \
+                                            "#endif\n"
+
 /* ---- Names (names.c) ------------------------------------------------- */
 
 /* A set of taken C identifiers: the names in insertion order, and a hash
@@ -64,6 +75,15 @@ void gen_c_string(strbuf *b, const char *text, size_t len);
 /* Same, split into adjacent literals of about 64 bytes on lines starting
  * with indent (for long texts; the total stays one string). */
 void gen_c_string_wrapped(strbuf *b, const char *text, size_t len, const char *indent);
+/* Longest string literal gen writes, in source characters: under ISO C's
+ * 4,095-character minimum limit (-Woverlength-strings), with room. */
+#define GEN_PIECE_MAX 4000
+/* text[0..len) as the elements of a NULL-terminated piece list (bind.h,
+ * cardc_schema_text): literals of at most GEN_PIECE_MAX characters, wrapped
+ * before column 100 (after a comma where one is near), each line starting
+ * with indent, then NULL (no trailing comma or newline). Returns the number
+ * of pieces. */
+size_t gen_c_string_pieces(strbuf *b, const char *text, size_t len, const char *indent);
 /* A printf-formatted line of C (a declaration or definition head), wrapped
  * after a comma before column 100, continuation lines indented by 4. */
 void gen_line(strbuf *b, const char *fmt, ...) CARDC_PRINTF_(2, 3);
@@ -147,7 +167,11 @@ typedef struct gen_side {
 
 typedef struct gen_model {
     char *c_name; /* NAME */
-    const char *model_name, *task_name, *task_type, *description, *card;
+    const char *model_name, *task_name, *task_type, *description;
+    const char *card; /* the card's path, for errors */
+    const char
+        *card_label;       /* what the output names it: as given, or its file name (--strip-path) */
+    const char *file_stem; /* the output files are FILE_STEM.h/.c (default: c_name) */
     long long context_window; /* the card's traits */
     bool async_queue;
     cardc_dialect dialect;
@@ -194,9 +218,11 @@ void gen_emit_registry_source(strbuf *b, gen_model *const *models, size_t count)
 typedef struct gen_request {
     const char *const *cards; /* card paths */
     size_t card_count;
-    const char *schema; /* a plain schema file ("-": stdin) instead of cards */
-    const char *name;   /* C prefix (needed with schema; one card only) */
-    const char *dir;    /* output directory, created if missing */
+    const char *schema;    /* a plain schema file ("-": stdin) instead of cards */
+    const char *name;      /* C prefix (needed with schema; one card only) */
+    const char *dir;       /* output directory, created if missing */
+    const char *file_name; /* stem of the output files instead of the C name (one model) */
+    bool strip_path;       /* name the card by its file name only in the output */
     const cardc_schema_options *schema_options; /* dialect, flags, registry; may be NULL */
 } gen_request;
 

@@ -127,6 +127,16 @@ struct gen_run {
     size_t schema_len;
 };
 
+/* What the output calls a card (or schema) file: the path as given on the
+ * command line, or with --strip-path only its file name, so two builds in
+ * different directories write the same bytes. */
+static const char *label(const gen_run *g, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+
+    return g->req->strip_path && slash && slash[1] ? slash + 1 : path;
+}
+
 static cardc_status load_schema_model(gen_run *g, gen_model *m, cardc_error *err)
 {
     const char *path = g->req->schema, *file = strcmp(path, "-") ? path : "<stdin>";
@@ -142,10 +152,11 @@ static cardc_status load_schema_model(gen_run *g, gen_model *m, cardc_error *err
     m->schema_mode = true;
     m->model_name = g->req->name;
     m->card = file;
+    m->card_label = label(g, file);
     m->c_name = strdup(g->req->name);
     if (!m->c_name)
         return nomem(err);
-    return set_side(m, 0, g->schema_doc, file, "", err);
+    return set_side(m, 0, g->schema_doc, m->card_label, "", err);
 }
 
 /* Two cards whose names mangle alike get _2, _3, ... */
@@ -194,7 +205,7 @@ static cardc_status load_card_side(gen_run *g, gen_model *m, cardc_card *card, i
     where = cardc_card_get_format(card) == CARDC_CARD_JSON
                 ? (side ? "#/schema/output" : "#/schema/input")
                 : (side ? "#/json_schema/output" : "#/json_schema/input");
-    return set_side(m, side, schema, m->card, where, err);
+    return set_side(m, side, schema, m->card_label, where, err);
 }
 
 static cardc_status load_card_model(gen_run *g, size_t i, cardc_error *err)
@@ -216,6 +227,7 @@ static cardc_status load_card_model(gen_run *g, size_t i, cardc_error *err)
     m->context_window = cardc_card_get_traits(card)->context_window;
     m->async_queue = cardc_card_get_traits(card)->async_queue;
     m->card = path;
+    m->card_label = label(g, path);
     m->c_name = g->req->name ? strdup(g->req->name)
                              : gen_model_c_name(m->model_name ? m->model_name : path);
     if (!m->c_name)
@@ -232,8 +244,8 @@ static cardc_status load_card_model(gen_run *g, size_t i, cardc_error *err)
 static cardc_status write_pair(gen_run *g, gen_model *m, cardc_error *err)
 {
     strbuf h = {0}, c = {0};
-    char file[512];
-    const char *stem = m ? m->c_name : "cardc_models";
+    char file[1100];
+    const char *stem = m ? m->file_stem : "cardc_models";
     cardc_status st;
 
     if (m) {
@@ -269,6 +281,7 @@ static cardc_status build_all(gen_run *g, cardc_error *err)
                 CARDC_OK ||
             gen_model_build(m, err) != CARDC_OK)
             return err->code;
+        m->file_stem = g->req->file_name ? g->req->file_name : m->c_name;
     }
     return CARDC_OK;
 }

@@ -102,6 +102,30 @@ static char *xstrdup(ctx *c, const char *s)
     return d;
 }
 
+/* gen_upper/gen_snake/gen_names_add, noting a failure in c->oom (the
+ * build then returns CARDC_E_NOMEM, whatever it made meanwhile). */
+static char *upper_of(ctx *c, const char *text, size_t len)
+{
+    char *u = gen_upper(text, len);
+    if (!u)
+        c->oom = 1;
+    return u;
+}
+
+static char *snake_of(ctx *c, const char *text, size_t len)
+{
+    char *u = gen_snake(text, len);
+    if (!u)
+        c->oom = 1;
+    return u;
+}
+
+static void add_name(ctx *c, gen_names *set, const char *name)
+{
+    if (gen_names_add(set, name) != 0)
+        c->oom = 1;
+}
+
 static char *dump(ctx *c, const struct json_object *v)
 {
     char *s = cardc_json_dump(v, 0);
@@ -119,7 +143,7 @@ static char *child_ptr(ctx *c, const char *ptr, const char *token)
     strbuf_pointer_token(&b, token, strlen(token));
     char *s = cardc__strbuf_take(&b);
     if (!s)
-        s = xstrdup(c, ptr);
+        c->oom = 1; /* callers carry on with the parent's; the build fails */
     return s;
 }
 
@@ -148,41 +172,39 @@ static char *join(ctx *c, const char *a, const char *b)
 /* ---- Names ---------------------------------------------------------------- */
 
 static const char *const derived[] = {
-    "",
-    "_type",
-    "_init",
-    "_free",
-    "_decode",
-    "_decode_ex",
-    "_encode",
-    "_validate",
-    "_kind",
-    "_entry",
-    "_get",
-    "_to_string",
-    "_from_string",
-    "_fields",
-    "_checks",
-    "_branches",
-    "_values",
-    "_checkfields",
-    "_init_any",
-    "_free_any",
-    "_decode_any",
-    "_encode_any",
-    "_validate_any",
-    "_texts",
+    "",          "_type",     "_init",   "_free",        "_decode",    "_decode_ex",   "_encode",
+    "_validate", "_kind",     "_entry",  "_get",         "_to_string", "_from_string", "_fields",
+    "_checks",   "_branches", "_values", "_checkfields", "_texts",
 };
 
-static bool stem_free(const gen_names *names, const char *stem)
+/* STEM_INIT, the static initializer macro of a type (upper case: it may meet
+ * an enumerator). Heap; NULL when out of memory. */
+static char *init_macro(const char *stem)
 {
-    char buf[1024];
+    char *up = gen_upper(stem, strlen(stem)), *m = NULL;
+
+    if (up && (m = malloc(strlen(up) + sizeof "_INIT")) != NULL)
+        sprintf(m, "%s_INIT", up);
+    free(up);
+    return m;
+}
+
+static bool stem_free(ctx *c, const gen_names *names, const char *stem)
+{
+    char buf[1024], *init;
+    bool taken;
+
     for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
         snprintf(buf, sizeof buf, "%s%s", stem, derived[i]);
         if (gen_names_has(names, buf))
             return false;
     }
-    return true;
+    init = init_macro(stem);
+    if (!init)
+        c->oom = 1; /* the build stops; "free" ends the caller's search */
+    taken = init && gen_names_has(names, init);
+    free(init);
+    return !taken;
 }
 
 static const char *kind_word(cardc_kind k)
@@ -208,9 +230,9 @@ static char *unique_stem(ctx *c, const char *base, cardc_kind kind)
     snprintf(buf, sizeof buf, "%.900s", base);
     /* Another type of that name: number it; a derived name (a property
      * "type" meeting T_type): say what it is. */
-    if (!stem_free(names, buf) && !gen_names_has(&c->m->stems, buf))
+    if (!stem_free(c, names, buf) && !gen_names_has(&c->m->stems, buf))
         snprintf(buf, sizeof buf, "%.900s_%s", base, kind_word(kind));
-    for (int n = 2; !stem_free(names, buf); n++)
+    for (int n = 2; !stem_free(c, names, buf); n++)
         snprintf(buf, sizeof buf, "%.900s_%d", base, n);
     for (size_t i = 0; i < sizeof derived / sizeof derived[0]; i++) {
         char d[1100];
@@ -218,6 +240,10 @@ static char *unique_stem(ctx *c, const char *base, cardc_kind kind)
         if (gen_names_add(names, d) != 0)
             c->oom = 1;
     }
+    char *init = init_macro(buf);
+    if (!init || gen_names_add(names, init) != 0)
+        c->oom = 1;
+    free(init);
     if (gen_names_add(&c->m->stems, buf) != 0)
         c->oom = 1;
     return xstrdup(c, buf);
@@ -240,7 +266,7 @@ static char *unique_const(ctx *c, const char *base)
 /* Member name unique within one struct; reserves has_X and X_is_null. */
 static char *unique_member(ctx *c, gen_names *local, const char *json_name, size_t len)
 {
-    char *base = gen_snake(json_name, len);
+    char *base = snake_of(c, json_name, len);
     char buf[1100], a[1200], b2[1200];
 
     if (!base) {
@@ -293,9 +319,10 @@ static gen_type *new_type(ctx *c, cardc_kind kind, const char *ptr)
         return NULL;
     }
     t->kind = kind;
-    t->pointer = xstrdup(c, ptr);
     t->side = c->side;
-    m->types[m->type_count++] = t;
+    m->types[m->type_count++] = t; /* owned by the model from here, freed with it */
+    if (!(t->pointer = xstrdup(c, ptr)))
+        return NULL;
     /* Known before its members are built, so a recursive reference below
      * (through an array or map) finds it. */
     for (size_t i = 0; i < c->memo_n; i++)
@@ -481,6 +508,8 @@ static gen_type *make_json(ctx *c, const char *ptr, const char *name)
         return NULL;
     t->flags |= CARDC_TYPE_RESIDUAL;
     t->name = unique_stem(c, name, t->kind);
+    if (!t->name)
+        return t; /* c->oom: the build stops */
     return t;
 }
 
@@ -504,9 +533,11 @@ static memo *memo_add(ctx *c, const char *ptr)
         c->memo = v;
         c->memo_cap = nc;
     }
-    memo *e = &c->memo[c->memo_n++];
+    memo *e = &c->memo[c->memo_n];
     memset(e, 0, sizeof *e);
-    e->pointer = xstrdup(c, ptr);
+    if (!(e->pointer = xstrdup(c, ptr)))
+        return NULL; /* c->oom: the build stops */
+    c->memo_n++;
     e->in_progress = true;
     e->array_depth = c->array_depth;
     return e;
@@ -586,8 +617,13 @@ static const struct json_object *resolve_local(ctx *c, const char *ref, char **p
         cardc__strbuf_free(&b);
         return NULL;
     }
+    if (b.oom) {
+        cardc__strbuf_free(&b);
+        c->oom = 1; /* the build stops */
+        return NULL;
+    }
     *ptr_out = cardc__strbuf_take(&b);
-    if (!*ptr_out)
+    if (!*ptr_out) /* "#": the root, nothing appended */
         *ptr_out = xstrdup(c, "");
     return cur;
 }
@@ -622,7 +658,7 @@ static char *branch_label(ctx *c, const struct json_object *b, const char *inher
 {
     const char *title = get_str(b, "title");
     if (pass == 0 && title) {
-        char *u = gen_upper(title, strlen(title));
+        char *u = upper_of(c, title, strlen(title));
         if (u && *u)
             return u;
         free(u);
@@ -651,7 +687,7 @@ static char *branch_label(ctx *c, const struct json_object *b, const char *inher
                     cv = json_object_array_get_idx(ev, 0);
                 if (cv && json_object_is_type(cv, json_type_string)) {
                     const char *v = json_object_get_string((struct json_object *)cv);
-                    char *u = gen_upper(v, (size_t)json_object_get_string_len(cv));
+                    char *u = upper_of(c, v, (size_t)json_object_get_string_len(cv));
                     if (u && *u)
                         return u;
                     free(u);
@@ -664,7 +700,7 @@ static char *branch_label(ctx *c, const struct json_object *b, const char *inher
         if (ref) {
             const char *slash = strrchr(ref, '/');
             if (slash && slash[1]) {
-                char *u = gen_upper(slash + 1, strlen(slash + 1));
+                char *u = upper_of(c, slash + 1, strlen(slash + 1));
                 if (u && *u)
                     return u;
                 free(u);
@@ -677,7 +713,7 @@ static char *branch_label(ctx *c, const struct json_object *b, const char *inher
                 return xstrdup(c, "BINARY");
             if (strcmp(t, "boolean") == 0)
                 return xstrdup(c, "BOOL");
-            return gen_upper(t, strlen(t));
+            return upper_of(c, t, strlen(t));
         }
     }
     return NULL;
@@ -695,6 +731,8 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
     if (!t)
         return NULL;
     t->name = unique_stem(c, name, t->kind);
+    if (!t->name)
+        return t; /* c->oom: the build stops */
     t->named = t->is_struct = true;
     if (strcmp(kw, "oneOf") == 0)
         t->flags |= CARDC_TYPE_ONE_OF;
@@ -751,7 +789,7 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
     free(level);
     free(bump);
 
-    char *upper = gen_upper(t->name, strlen(t->name));
+    char *upper = upper_of(c, t->name, strlen(t->name));
     char cname[1200];
     snprintf(cname, sizeof cname, "%s_NONE", upper ? upper : "KIND");
     t->kind_consts[0] = unique_const(c, cname);
@@ -761,12 +799,12 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
         t->kind_enum = xstrdup(c, k);
     }
     gen_names members = {0};
-    gen_names_add(&members, "kind");
+    add_name(c, &members, "kind");
     for (size_t i = 0; i < n; i++) {
         const struct json_object *b = json_object_array_get_idx(list, i);
         char *bptr = child_ptr_i(c, ptr, kw, i);
         const char *label = labels[i] ? labels[i] : "X";
-        char *lower = gen_snake(label, strlen(label));
+        char *lower = snake_of(c, label, strlen(label));
         char member[1100], bname[1200];
 
         snprintf(member, sizeof member, "%s%s%s",
@@ -774,13 +812,13 @@ static gen_type *build_union(ctx *c, const struct json_object *s, const char *pt
                  lower && *lower ? lower : "v", lower && gen_is_keyword(lower) ? "_" : "");
         for (int k = 2; gen_names_has(&members, member); k++)
             snprintf(member + strlen(member), sizeof member - strlen(member), "_%d", k);
-        gen_names_add(&members, member);
+        add_name(c, &members, member);
         t->branches[i].name = xstrdup(c, label);
         t->branches[i].member = xstrdup(c, member);
         snprintf(cname, sizeof cname, "%s_%s", upper ? upper : "KIND", label);
         t->kind_consts[i + 1] = unique_const(c, cname);
         const char *title = get_str(b, "title");
-        char *tsn = title ? gen_snake(title, strlen(title)) : NULL;
+        char *tsn = title ? snake_of(c, title, strlen(title)) : NULL;
         if (tsn && *tsn)
             snprintf(bname, sizeof bname, "%s_%s", c->m->c_name, tsn);
         else
@@ -884,6 +922,8 @@ static gen_type *build_map(ctx *c, const struct json_object *s, const char *ptr,
     if (!t)
         return NULL;
     t->name = unique_stem(c, name, t->kind);
+    if (!t->name)
+        return t; /* c->oom: the build stops */
     t->named = t->is_struct = true;
     char *vptr = child_ptr(c, ptr, vkw);
     if (strcmp(vkw, "patternProperties") == 0) {
@@ -941,7 +981,8 @@ static void add_field(ctx *c, gen_type *t, gen_names *local, const object_parts 
 {
     gen_field *f = &t->fields[t->field_count];
     bool nullable = false;
-    f->json_name = xstrdup(c, key);
+    if (!(f->json_name = xstrdup(c, key)))
+        return; /* c->oom: the build stops */
     f->json_name_len = strlen(key);
     f->c_name = unique_member(c, local, key, strlen(key));
     f->pointer = child_ptr(c, pptr ? pptr : ptr, key);
@@ -983,6 +1024,8 @@ static void add_fields(ctx *c, gen_type *t, const object_parts *op, const char *
         char *pptr = child_ptr(c, op->ptrs[p] ? op->ptrs[p] : ptr, "properties");
         json_object_object_foreach((struct json_object *)pr, key, ps)
         {
+            if (c->oom)
+                break;
             if (field_index(t, key) >= 0)
                 continue; /* the same schema again (checked by the merge) */
             add_field(c, t, &local, op, key, ps, pptr, ptr, name, prefix);
@@ -1132,6 +1175,8 @@ static gen_type *build_object_parts(ctx *c, const struct json_object *s, const c
     if (!t)
         return NULL;
     t->name = unique_stem(c, name, t->kind);
+    if (!t->name)
+        return t; /* c->oom: the build stops */
     t->named = t->is_struct = true;
     if (ap && json_object_is_type(ap, json_type_boolean) && !json_object_get_boolean(ap))
         t->flags |= CARDC_TYPE_CLOSED;
@@ -1205,6 +1250,8 @@ static gen_type *build_array(ctx *c, const struct json_object *s, const char *pt
     if (!t)
         return NULL;
     t->name = unique_stem(c, name, t->kind);
+    if (!t->name)
+        return t; /* c->oom: the build stops */
     if (kind == CARDC_KIND_BYTES)
         t->flags |= CARDC_TYPE_BYTE_ARRAY;
     t->named = t->is_struct = kind == CARDC_KIND_ARRAY;
@@ -1339,16 +1386,18 @@ static gen_type *build_typed(ctx *c, const struct json_object *s, const char *pt
     if (!t)
         return NULL;
     t->name = unique_stem(c, name, t->kind);
+    if (!t->name)
+        return t; /* c->oom: the build stops */
     if (t->kind == CARDC_KIND_ENUM && t->enum_values) {
         const struct json_object *ev = get(s, "enum");
-        char *upper = gen_upper(t->name, strlen(t->name));
+        char *upper = upper_of(c, t->name, strlen(t->name));
         char cname[1200];
         snprintf(cname, sizeof cname, "%s_UNSET", upper ? upper : "ENUM");
         t->enum_consts[0] = unique_const(c, cname);
         for (size_t i = 0; i < json_object_array_length(ev); i++) {
             struct json_object *e = json_object_array_get_idx(ev, i);
             const char *v = json_object_get_string(e);
-            char *u = gen_upper(v, strlen(v));
+            char *u = upper_of(c, v, strlen(v));
             if (u && *u && !(u[0] >= '0' && u[0] <= '9'))
                 snprintf(cname, sizeof cname, "%s_%s", upper ? upper : "ENUM", u);
             else
@@ -1454,7 +1503,7 @@ static char *given_name(ctx *c, const struct json_object *s, const char *ptr, bo
     const char *title = get_str(s, "title"), *p = NULL;
     *titled = false;
     if (title && *title && ptr[0]) {
-        char *sn = gen_snake(title, strlen(title));
+        char *sn = snake_of(c, title, strlen(title));
         if (sn && *sn)
             name = join(c, c->m->c_name, sn);
         free(sn);
@@ -1468,7 +1517,7 @@ static char *given_name(ctx *c, const struct json_object *s, const char *ptr, bo
     else if (strncmp(ptr, "/definitions/", 13) == 0)
         p = ptr + 13;
     if (p && !strchr(p, '/')) {
-        char *sn = gen_snake(p, strlen(p));
+        char *sn = snake_of(c, p, strlen(p));
         if (sn && *sn)
             name = join(c, c->m->c_name, sn);
         free(sn);
@@ -1696,9 +1745,9 @@ cardc_status gen_model_build(gen_model *m, cardc_error *err)
                                         "_output_schema",
                                         "_output_schema_json",
                                         "_input_resources",
-                                        "_input_resource_texts",
+                                        "_input_resource_json",
                                         "_output_resources",
-                                        "_output_resource_texts",
+                                        "_output_resource_json",
                                         "_run",
                                         "_run_stream"};
     char buf[1100];

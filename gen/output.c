@@ -18,9 +18,11 @@ cardc_status gen_write_file(const char *dir, const char *file, const strbuf *b, 
     snprintf(path, n, "%s/%s", dir, file);
     f = fopen(path, "wb");
     if (!f) {
-        cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot write: %s", strerror(errno));
+        /* fopen allocates: it may fail for want of memory */
+        cardc_status st = errno == ENOMEM ? CARDC_E_NOMEM : CARDC_E_IO;
+        cardc__error_at(err, st, path, 0, 0, "cannot write: %s", strerror(errno));
         free(path);
-        return CARDC_E_IO;
+        return st;
     }
     ok = fwrite(b->s ? b->s : "", 1, b->len, f) == b->len;
     ok = fclose(f) == 0 && ok;

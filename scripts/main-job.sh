@@ -53,9 +53,9 @@ src=examples/llava-caption
 echo
 echo "== ninja -C build examples/llava-caption/llava-caption (part of the build above)"
 ninja -C build examples/llava-caption/llava-caption | tail -n 3
-echo "-- the bindings were generated at build time by (examples/llava-caption/meson.build):"
+echo "-- the bindings were generated at build time by the generator() rule (meson.build, cardc_gen):"
 ninja -C build -t commands examples/llava-caption/llava-caption | grep -F ' gen --card ' | sed "s|^$PWD/||"
-ls -l build/examples/llava-caption/llava_1_5_7b_hf.[ch]
+ls -l build/examples/llava-caption/llava-caption.p/llava-1.5-7b-hf.[ch]
 echo
 echo "== $example $src/cat.png 'What is on the sofa?' $src/sample-output.json"
 "$example" "$src/cat.png" "What is on the sofa?" "$src/sample-output.json" || status=1

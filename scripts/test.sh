@@ -5,7 +5,12 @@
 #   1. gcc, -Werror, every test;
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test;
-#   4. clang with ThreadSanitizer, the threaded tests only (suite "threads": tests/threads
+#   4. the smallest build: -Dtests=disabled -Dclient=disabled with pkg-config
+#      unable to find libcurl and libmicrohttpd: it configures, builds
+#      (-Werror, the example on generated bindings included), links no
+#      libcurl, `cardc run` says it has no client, and the library exports
+#      exactly what its headers declare (tests/unit/test_abi.py);
+#   4b. clang with ThreadSanitizer, the threaded tests only (suite "threads": tests/threads
 #      and the soak's quick run), to keep the time down: about 2 min;
 #   5. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
 #      fuzz/corpus/<target> (fuzz/run.sh --smoke); any finding fails. About
@@ -26,11 +31,44 @@ run() {  # run NAME [meson setup options...]
     meson test -C "$dir" --print-errorlogs --num-processes 2
 }
 
+# 4: the smallest build (see the top). pkg-config sees only json-c, libyaml
+# and pcre2.
+minimal() {
+    local dir=build-test-minimal pc
+    echo "== $dir (-Dtests=disabled -Dclient=disabled, no libcurl or libmicrohttpd for pkg-config)"
+    rm -rf "$dir" "$dir.pc" && mkdir "$dir.pc"
+    for pc in json-c yaml-0.1 libpcre2-8; do
+        ln -s "$(pkg-config --variable=pcfiledir "$pc")/$pc.pc" "$dir.pc/"
+    done
+    if ! PKG_CONFIG_LIBDIR="$PWD/$dir.pc" meson setup "$dir" -Dwerror=true -Dtests=disabled \
+            -Dclient=disabled >"$dir.log" 2>&1 ||
+        ! ninja -C "$dir" >>"$dir.log" 2>&1; then
+        cat "$dir.log"
+        return 1
+    fi
+    if grep -qiE 'dependency (libcurl|libmicrohttpd) found' "$dir/meson-logs/meson-log.txt" ||
+        ldd "$dir/cli/cardc" "$dir/runtime/libcardc.so" | grep -qE 'libcurl|libmicrohttpd'; then
+        echo "minimal build: libcurl or libmicrohttpd was looked up or linked" >&2
+        return 1
+    fi
+    if "$dir/cli/cardc" run --card schemas/llava-1.5-7b-hf.md - </dev/null 2>"$dir.run.log" ||
+        ! grep -q 'built without the inference client' "$dir.run.log"; then
+        echo "minimal build: cardc run did not say it has no client" >&2
+        cat "$dir.run.log" >&2
+        return 1
+    fi
+    CC=gcc python3 tests/unit/test_abi.py nm "$dir/runtime/libcardc.so" runtime/include \
+        "$dir/runtime/include" -- runtime/include/cardc/{bind,cardc,card,error,export,json,pull,schema}.h \
+        "$dir/runtime/include/cardc/version.h"
+    meson test -C "$dir" --print-errorlogs --num-processes 2
+}
+
 CC=gcc run gcc
 CC=clang run clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 CC=gcc run asan -Db_sanitize=address,undefined -Db_lundef=false
+CC=gcc minimal
 
 echo "== build-test-tsan (ThreadSanitizer, suite threads)"
 rm -rf build-test-tsan

@@ -5,8 +5,6 @@
 #include <string.h>
 
 #include "lint_internal.h"
-#include "schema/format.h"
-#include "schema/regex.h"
 
 /* Constructs of PCRE, Python or POSIX regexes that ECMA-262 lacks or reads
  * differently, with what to write instead. */
@@ -48,7 +46,7 @@ static const char *foreign_construct(const char *re, size_t *which)
 
 static void pattern(const lint_node *n, const char *re, const char *ptr)
 {
-    char msg[256], sugg[400];
+    char sugg[400];
     size_t k;
 
     if (foreign_construct(re, &k)) {
@@ -56,9 +54,11 @@ static void pattern(const lint_node *n, const char *re, const char *ptr)
                   "pattern \"%s\" uses %s, which is not ECMA-262", re, foreign[k].text);
         return;
     }
-    if (cardc_regex_valid(re, strlen(re), msg, sizeof msg))
+    cardc_error err;
+    if (cardc_pattern_check(re, strlen(re), &err) == CARDC_OK)
         return;
-    snprintf(sugg, sizeof sugg, "rewrite it as an ECMA-262 regular expression (%s)", msg);
+    snprintf(sugg, sizeof sugg, "rewrite it as an ECMA-262 regular expression (%.300s)",
+             err.message);
     lint_emit(n->run, n->unit, LINT_PATTERN_NOT_ECMA, ptr, sugg,
               "pattern \"%s\" is not an ECMA-262 regular expression", re);
 }
@@ -91,7 +91,7 @@ static void format(const lint_node *n, const char *name, const char *ptr)
     const char *near = NULL;
     char sugg[256];
 
-    if (cardc_format_lookup(name) != CARDC_FORMAT_UNKNOWN)
+    if (cardc_format_known(name))
         return;
     for (size_t i = 0; i < sizeof formats / sizeof formats[0] && !near; i++)
         if (lint_distance(name, formats[i], 2) <= 2)

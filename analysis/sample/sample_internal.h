@@ -37,10 +37,10 @@ enum {
 };
 
 /* ---- patterns (match.c) ---- */
-/* Compiled "pattern"s, kept across samples. */
+/* Compiled "pattern"s ({"pattern": P} schemas), kept across samples. */
 typedef struct rx_cache {
     const char **patterns; /* borrowed from the schema */
-    struct cardc_regex **compiled;
+    cardc_schema **compiled;
     size_t n, cap;
 } rx_cache;
 void rx_cache_free(rx_cache *cache);
@@ -167,8 +167,8 @@ char *gen_text(gen_ctx *c, size_t n);
 /* A string matching an ECMA-262 pattern (a practical subset), or NULL with
  * the reason in c (regex.c). Heap. */
 char *gen_regex(gen_ctx *c, const char *pattern, const char *loc);
-/* Whether s matches pattern (the validator's regex engine): 1, 0, or -1
- * when the pattern does not compile or matching failed (match.c). */
+/* Whether s matches pattern, as the validator says: 1, 0, or -1 when the
+ * pattern does not compile or matching failed (match.c). */
 int rx_matches(gen_ctx *c, const char *pattern, const char *s);
 size_t utf8_length(const char *s);
 

@@ -12,7 +12,7 @@
  * forbids ("not": {"required": ["prompt", "messages"]}): encode refuses the
  * request with the card's errorMessage and the program exits with 1.
  *
- * llava_1_5_7b_hf.h is generated at build time by `cardc gen` (see
+ * llava-1.5-7b-hf.h is generated at build time by `cardc gen` (see
  * meson.build beside this file); it is not in the repository.
  *
  * Exit status: 0 done, 1 the request or the reply was refused, 2 usage or
@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "cardc/json.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 
 #define DEFAULT_PROMPT "Describe this image in one sentence."
 /* Longer requests are shown cut: an image array runs to megabytes. */

@@ -18,7 +18,7 @@
  *
  * Credentials come from the environment: CLOUDFLARE_ACCOUNT_ID and
  * CLOUDFLARE_API_TOKEN (workers-ai), OPENAI_BASE_URL and optionally
- * OPENAI_API_KEY (openai). llava_1_5_7b_hf.h is generated at build time by
+ * OPENAI_API_KEY (openai). llava-1.5-7b-hf.h is generated at build time by
  * `cardc gen` (see meson.build beside this file).
  *
  * Exit status: 0 every request answered, 1 some request refused (malformed
@@ -35,7 +35,7 @@
 
 #include "cardc/client.h"
 #include "cardc/json.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 
 enum { EXIT_INVALID = 1, EXIT_USAGE = 2, EXIT_BACKEND = 3 };
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """End-to-end tests of the cardc command-line tool.
 
-Usage: test_cli.py PATH/TO/cardc SOURCE_ROOT
+Usage: test_cli.py PATH/TO/cardc SOURCE_ROOT SHARED_DIR (meson -Dtest_data)
 
 Python 3 standard library only. Every run of the binary is also checked for
 sanitizer reports, so the suite is meaningful under an ASan/UBSan build.
-Cards from ../shared (next to the source root) are required: a missing
+Cards from SHARED_DIR (../shared by default) are required: a missing
 shared directory fails the test that needs it, never skips it.
 """
 import json
@@ -21,7 +21,7 @@ CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 HERE = os.path.join(ROOT, "tests", "cli") if ROOT else None
 SEED = os.path.join(ROOT, "schemas", "llava-1.5-7b-hf.md") if ROOT else None
-SHARED = os.path.join(ROOT, "..", "shared") if ROOT else None
+SHARED = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
 
 
 

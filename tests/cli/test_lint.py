@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """End-to-end tests of `cardc lint`.
 
-Usage: test_lint.py PATH/TO/cardc SOURCE_ROOT
+Usage: test_lint.py PATH/TO/cardc SOURCE_ROOT SHARED_DIR (meson -Dtest_data)
 
 Python 3 standard library only. Every run is checked for sanitizer reports.
-The shared cards (../shared next to the source root) are required: a missing
+The shared cards (SHARED_DIR/cards, ../shared by default) are required: a missing
 shared directory fails the tests that need it, never skips them.
 """
 import glob
@@ -20,7 +20,8 @@ from cardc_test import check, collect_tests, run_checked, run_tests  # noqa: E40
 CARDC = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else None
 ROOT = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else None
 HERE = os.path.join(ROOT, "tests", "cli", "lint") if ROOT else None
-SHARED = os.path.join(ROOT, "..", "shared", "cards") if ROOT else None
+SHARED_ROOT = os.path.abspath(sys.argv[3]) if len(sys.argv) > 3 else None
+SHARED = os.path.join(SHARED_ROOT, "cards") if SHARED_ROOT else None
 
 RULES = ["schema-invalid", "schema-expected", "default-invalid", "const-invalid", "enum-invalid",
          "bounds-unsatisfiable", "required-unsatisfiable", "required-undeclared", "keyword-typo",
@@ -365,7 +366,7 @@ def test_shared_witnesses_rejected():
 def test_suite_schemas():
     """Every schema of JSON-Schema-Test-Suite (draft7, 2019-09, 2020-12) lints without a
     crash, a sanitizer report or an unreadable file; the suite's own defects are found."""
-    suite = os.path.join(ROOT, "..", "shared", "JSON-Schema-Test-Suite", "tests")
+    suite = os.path.join(SHARED_ROOT, "JSON-Schema-Test-Suite", "tests")
     check(os.path.isdir(suite), "JSON-Schema-Test-Suite missing: %s (../shared is required)" % suite)
     dialects = {"draft7": "http://json-schema.org/draft-07/schema#",
                 "draft2019-09": "https://json-schema.org/draft/2019-09/schema",

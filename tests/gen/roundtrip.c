@@ -62,7 +62,17 @@ int main(int argc, char **argv)
     if (!side->type)
         return fail("no type for that side");
     if (strcmp(argv[3], "--schema") == 0) {
-        printf("%s\n", side->type->schema->json);
+        /* the embedded schema, as the engine compiles it */
+        cardc_schema *s = NULL;
+        const struct json_object *doc = NULL;
+        char *json;
+        if (cardc_schema_text_compile(side->type->schema, &s, &err) != CARDC_OK)
+            return fail(err.message);
+        cardc_schema_document(s, 0, &doc, NULL);
+        json = cardc_json_dump(doc, 0);
+        printf("%s\n", json ? json : "");
+        free(json);
+        cardc_schema_free(s);
         json_object_put(out);
         return 0;
     }
@@ -99,25 +109,25 @@ int main(int argc, char **argv)
         json_object_object_add(out, "pointer", json_object_new_string(err.pointer));
     } else {
         cardc_error_clear(&err);
-        st = side->encode(v1, &s1, &n1, &err);
+        st = cardc_bind_encode(side->type, v1, &s1, &n1, &err);
         json_object_object_add(out, "encode", json_object_new_string(cardc_status_name(st)));
         if (st == CARDC_OK) {
             json_object_object_add(out, "encoded", json_object_new_string_len(s1, (int)n1));
-            st = side->decode(v2, s1, n1, &err);
+            st = cardc_bind_decode(side->type, v2, s1, n1, NULL, &err);
             json_object_object_add(out, "redecode", json_object_new_string(cardc_status_name(st)));
-            if (st == CARDC_OK && side->encode(v2, &s2, &n2, &err) == CARDC_OK)
+            if (st == CARDC_OK && cardc_bind_encode(side->type, v2, &s2, &n2, &err) == CARDC_OK)
                 json_object_object_add(
                     out, "stable", json_object_new_boolean(n1 == n2 && memcmp(s1, s2, n1) == 0));
-            st = side->validate(v2, &err);
+            st = cardc_bind_validate(side->type, v2, NULL, &err);
             json_object_object_add(out, "validate", json_object_new_string(cardc_status_name(st)));
         }
         if (st != CARDC_OK)
             json_object_object_add(out, "message", json_object_new_string(err.message));
     }
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
-    side->free(v1);
-    side->free(v1); /* idempotent */
-    side->free(v2);
+    cardc_bind_free(side->type, v1);
+    cardc_bind_free(side->type, v1); /* idempotent */
+    cardc_bind_free(side->type, v2);
     free(v1);
     free(v2);
     free(s1);

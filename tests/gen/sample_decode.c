@@ -52,7 +52,7 @@ static int decode_line(unsigned long slot, const char *json, size_t len, cardc_r
     json_object_object_add(out, "status", json_object_new_string(cardc_status_name(st)));
     json_object_object_add(out, "errors", errors_of(result));
     printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PLAIN));
-    side->free(value);
+    cardc_bind_free(side->type, value);
     free(value);
     json_object_put(out);
     return 0;

@@ -13,6 +13,12 @@ Usage: test_gen.py CARDC SOURCE_ROOT BUILD_ROOT LIBCARDC_A
   and clang at -Werror, nothing escapes its comments (the preprocessed
   header has no "injected" token), and a payload using every property
   round-trips through the engine;
+- lean output: the seed's .c is under 300 lines, every initializer names
+  only members that are not zero, no wrapper nothing calls (the typed
+  functions are static inline in the header), every T_INIT of the seed
+  and hostile headers compiles at -Werror with every compiler;
+- reproducible: `--strip-path --file-name` run on the card from two
+  directories at different relative paths writes identical bytes;
 - diagnostics: an invalid schema is reported as FILE:LINE:COL: error:
   /pointer: message with exit status 2.
 """
@@ -94,6 +100,36 @@ def schema_case(src, cardc, ccs, incs, lib, tmp, schema_file, name, valid, inval
                   "%s invalid: %r, cardc validate %r" % (name, r.stdout, want))
 
 
+def init_use(ccs, incs, tmp, hdir, header):
+    """Every T_INIT of a generated header starts a value of T, at -Werror
+    (missing braces and field initializers included) with every compiler,
+    and as C++."""
+    text = open(os.path.join(hdir, header), encoding="utf-8").read()
+    inits = re.findall(r"^#define (\w+)_INIT ", text, re.M)
+    types = {}
+    # struct and enum tags are the type names; other roots are plain typedefs
+    for name in re.findall(r"^typedef (?:struct|enum) (\w+)|^typedef \w+ (\w+);", text, re.M):
+        name = name[0] or name[1]
+        types[name.upper()] = name
+    body = "".join("    %s v%d = %s_INIT;\n    (void)v%d;\n" % (types.get(m, "?"), i, m, i)
+                   for i, m in enumerate(inits))
+    check(inits and "?" not in body, "%s: T_INIT macros and their types: %s" % (header, inits))
+    path = os.path.join(tmp, "init_" + header.replace(".h", ".c"))
+    with open(path, "w") as fh:
+        fh.write('#include "%s"\n\nvoid use_inits(void);\n\nvoid use_inits(void)\n{\n%s}\n'
+                 % (header, body))
+    for cc in ccs:
+        r = run(cc + WARN + ["-Wmissing-field-initializers", "-Wmissing-braces"] + incs +
+                ["-I" + hdir, "-c", path, "-o", path + ".o"])
+        check(r.returncode == 0, "%s %s T_INIT:\n%s" % (cc[0], header, r.stderr.decode()[:3000]))
+    # The header is usable from C++ too (extern "C", T_INIT as {}).
+    cxx = shutil.which("clang++") or shutil.which("g++")
+    if check(cxx is not None, "no C++ compiler (clang++ or g++) to compile %s as C++" % header):
+        r = run([cxx, "-x", "c++", "-std=c++17", "-Wall", "-Wextra", "-Wpedantic", "-Werror",
+                 "-Wmissing-field-initializers", "-fsyntax-only"] + incs + ["-I" + hdir, path])
+        check(r.returncode == 0, "%s %s as C++:\n%s" % (cxx, header, r.stderr.decode()[:3000]))
+
+
 def main():
     cardc, src, build_root, lib = [os.path.abspath(a) for a in sys.argv[1:5]]
     incs = ["-I" + os.path.join(src, "runtime", "include"),
@@ -126,6 +162,7 @@ def main():
 
         # ---- determinism ------------------------------------------------
         cards = [os.path.join(src, "schemas", "llava-1.5-7b-hf.md"), os.path.join(src, "tests", "unit", "cards", "typing.yaml")]
+        cards_for_multi = cards
         outs = []
         for k in range(2):
             d = os.path.join(tmp, "det%d" % k)
@@ -137,6 +174,40 @@ def main():
             outs.append({n: open(os.path.join(d, n), "rb").read() for n in sorted(os.listdir(d))})
         check(outs[0] == outs[1], "two runs differ")
         check("cardc_models.h" in outs[0] and "cardc_models.c" in outs[0], "no registry written")
+
+        # ---- lean output ----------------------------------------------------
+        seed_c = open(os.path.join(golden, "llava_1_5_7b_hf.c"), encoding="utf-8").read()
+        seed_h = open(os.path.join(golden, "llava_1_5_7b_hf.h"), encoding="utf-8").read()
+        n_lines = seed_c.count("\n")
+        print("seed llava_1_5_7b_hf.c: %d lines" % n_lines)
+        check(n_lines < 300, "the seed's generated .c has %d lines (at most 299)" % n_lines)
+        zeros = re.findall(r"\.\w+ = (?:0|NULL|false|0\.0)\b(?!\s*[|+*<(])", seed_c)
+        check(not zeros, "zero initializers in the seed's .c: %s" % zeros[:5])
+        check("_any" not in seed_c and "{\n    return" not in seed_c,
+              "the seed's .c has wrappers (they are static inline in the header)")
+        check(seed_h.count("static inline") == 6 * 6 + 1, "typed wrappers are not all inline")
+        for hdr, hdir_ in (("llava_1_5_7b_hf.h", golden), ("hostile.h", None)):
+            if hdir_ is None:
+                continue
+            init_use(ccs, incs, tmp, hdir_, hdr)
+
+        # ---- reproducible ---------------------------------------------------
+        outs = []
+        for k, rel in enumerate(("card.md", os.path.join("a", "b", "card.md"))):
+            base = os.path.join(tmp, "repro%d" % k)
+            os.makedirs(os.path.dirname(os.path.join(base, rel)), exist_ok=True)
+            shutil.copyfile(os.path.join(src, "schemas", "llava-1.5-7b-hf.md"), os.path.join(base, rel))
+            r = run([cardc, "gen", "--card", rel, "--strip-path", "--file-name", "llava", "-o",
+                     "out"], cwd=base)
+            check(r.returncode == 0, "gen --strip-path: %s" % r.stderr.decode())
+            outs.append([open(os.path.join(base, "out", "llava" + e), "rb").read()
+                         for e in (".h", ".c")])
+        check(outs[0] == outs[1], "--strip-path: two directories give different bytes")
+        check(b"from card.md." in outs[0][0] and b'.card = "card.md"' in outs[0][1] and
+              b'#include "llava.h"' in outs[0][1], "--strip-path/--file-name not in the output")
+        r = run([cardc, "gen", "--card", cards_for_multi[0], "--card", cards_for_multi[1],
+                 "--file-name", "x", "-o", os.path.join(tmp, "multi")])
+        check(r.returncode == 2 and b"--file-name" in r.stderr, "--file-name with two cards accepted")
 
         # ---- hostile ------------------------------------------------------
         hdir = os.path.join(tmp, "hostile")
@@ -162,6 +233,7 @@ def main():
         check(b'"*/ int injected_6; /*"' in body, "enum value literal not kept")
         with open(os.path.join(src, "tests", "gen", "hostile-payload.json")) as fh:
             hostile_payload = json.load(fh)
+        init_use(ccs, incs, tmp, hdir, "hostile.h")
         schema_case(src, cardc, ccs, incs, lib, tmp, "hostile.json", "hostile", hostile_payload,
                     {"int": 1, "2x": "x", "maybe": "toolong"}, compiled=hdir)
         # The typed API itself: names, helpers, defaults, free twice.

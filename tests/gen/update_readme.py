@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Copies the golden header's types (enums and structs) into README.md's
+"""Copies the golden header's types (enums, structs, initializers) into README.md's
 worked example. Run after CARDC_UPDATE_GOLDEN=1 changed the golden files;
 the gen test checks that they agree."""
 import os
@@ -8,7 +8,7 @@ import sys
 
 root = sys.argv[1] if len(sys.argv) > 1 else "."
 h = open(os.path.join(root, "tests/gen/golden/llava_1_5_7b_hf.h"), encoding="utf-8").read()
-excerpt = h[h.index("/* ---- Enums"):h.index("/* ---- Functions")].rstrip("\n") + "\n"
+excerpt = h[h.index("/* ---- Enums"):h.index("/* ---- Descriptors")].rstrip("\n") + "\n"
 path = os.path.join(root, "README.md")
 readme = open(path, encoding="utf-8").read()
 new, n = re.subn(r"(### Worked example: the seed card.*?```c\n)(.*?)(```)",

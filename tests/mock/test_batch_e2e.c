@@ -21,7 +21,7 @@
 #include "cardc/client.h"
 #include "cardc/json.h"
 #include "check.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 #include "mock_server.h"
 
 #define TOKEN    "cardc-batch-SECRET-token-77c2f0"

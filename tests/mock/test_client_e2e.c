@@ -21,7 +21,7 @@
 #include "cardc/client.h"
 #include "cardc/json.h"
 #include "check.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 #include "mock_server.h"
 
 /* Recognisable, so any leak into a message or output is found by strstr. */
@@ -502,7 +502,9 @@ static void test_stalls(env *e, cardc_backend b)
     r = run_case(e, b, "stall-long", &t);
     EXPECT(r, CARDC_E_TIMEOUT, "stall-long");
     CHECK_MSG(r.requests == 1, "stall-long: %zu requests", r.requests);
-    CHECK_MSG(r.elapsed_ms >= 400 && r.elapsed_ms < MOCK_STALL_LONG_MS, "stall-long took %ld ms",
+    /* libcurl measures its deadline on its own clock and may fire a
+     * millisecond or two before ours says 400 (seen: 399 ms) */
+    CHECK_MSG(r.elapsed_ms >= 380 && r.elapsed_ms < MOCK_STALL_LONG_MS, "stall-long took %ld ms",
               r.elapsed_ms);
     check_server_clean(e, "stalls");
 }

@@ -14,7 +14,7 @@
 #include "cardc/bind.h"
 
 #include "check.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 
 /* ---- the validator as the reference ---- */
 
@@ -31,6 +31,19 @@ static cardc_schema *compile_text(const char *text)
         exit(1);
     }
     json_object_put(doc);
+    return s;
+}
+
+/* A side's embedded schema, as cardc_schema_text_compile gives it. */
+static cardc_schema *compile_embedded(const cardc_schema_text *text)
+{
+    cardc_schema *s = NULL;
+    cardc_error err;
+
+    if (cardc_schema_text_compile(text, &s, &err) != CARDC_OK) {
+        fprintf(stderr, "FAIL: cannot compile the embedded schema: %s\n", err.message);
+        exit(1);
+    }
     return s;
 }
 
@@ -509,8 +522,9 @@ static const char misc_schema_json[] =
     "\"children\":{\"type\":\"array\",\"items\":{\"$ref\":\"#/$defs/"
     "node\"}}},\"required\":[\"name\"]}}}";
 
+static const char *const misc_schema_parts[] = {misc_schema_json, NULL};
 static const cardc_schema_text misc_schema = {
-    misc_schema_json, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    misc_schema_parts, "misc.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct misc_tags_entry {
     cardc_string key;
@@ -602,7 +616,7 @@ static const cardc_type id_type = {.kind = CARDC_KIND_INT,
                                    .size = sizeof(int64_t),
                                    .schema = &misc_schema};
 static const cardc_field item_fields[] = {
-    {"id", 2, offsetof(misc_item, id), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &id_type, NULL, true}};
+    {"id", 2, offsetof(misc_item, id), 0, 0, &id_type, NULL, true, false}};
 static const cardc_type item_type = {.kind = CARDC_KIND_OBJECT,
                                      .c_name = "misc_item",
                                      .pointer = "/properties/items/items",
@@ -627,9 +641,8 @@ static const cardc_type a_type = {.kind = CARDC_KIND_INT,
                                   .pointer = "/properties/cond/properties/a",
                                   .size = sizeof(int64_t),
                                   .schema = &misc_schema};
-static const cardc_field cond_fields[] = {{"a", 1, offsetof(misc_cond, a),
-                                           offsetof(misc_cond, has_a), CARDC_NO_OFFSET, &a_type,
-                                           NULL, false}};
+static const cardc_field cond_fields[] = {
+    {"a", 1, offsetof(misc_cond, a), offsetof(misc_cond, has_a), 0, &a_type, NULL, false, false}};
 static const cardc_type cond_type = {.kind = CARDC_KIND_OBJECT,
                                      .flags = CARDC_TYPE_RESIDUAL,
                                      .c_name = "misc_cond",
@@ -650,11 +663,10 @@ static const cardc_type name_type = {.kind = CARDC_KIND_STRING,
                                      .pointer = "/$defs/node/properties/name",
                                      .size = sizeof(cardc_string),
                                      .schema = &misc_schema};
-static const cardc_field node_fields[] = {{"name", 4, offsetof(misc_node, name), CARDC_NO_OFFSET,
-                                           CARDC_NO_OFFSET, &name_type, NULL, true},
-                                          {"children", 8, offsetof(misc_node, children),
-                                           offsetof(misc_node, has_children), CARDC_NO_OFFSET,
-                                           &node_children_type, NULL, false}};
+static const cardc_field node_fields[] = {
+    {"name", 4, offsetof(misc_node, name), 0, 0, &name_type, NULL, true, false},
+    {"children", 8, offsetof(misc_node, children), offsetof(misc_node, has_children), 0,
+     &node_children_type, NULL, false, false}};
 static const cardc_type node_type = {.kind = CARDC_KIND_OBJECT,
                                      .c_name = "misc_node",
                                      .pointer = "/$defs/node",
@@ -663,19 +675,15 @@ static const cardc_type node_type = {.kind = CARDC_KIND_OBJECT,
                                      .field_count = 2,
                                      .schema = &misc_schema};
 static const cardc_field misc_fields[] = {
-    {"tags", 4, offsetof(misc, tags), offsetof(misc, has_tags), CARDC_NO_OFFSET, &tags_type, NULL,
-     false},
-    {"color", 5, offsetof(misc, color), CARDC_NO_OFFSET, CARDC_NO_OFFSET, &color_type, NULL, true},
+    {"tags", 4, offsetof(misc, tags), offsetof(misc, has_tags), 0, &tags_type, NULL, false, false},
+    {"color", 5, offsetof(misc, color), 0, 0, &color_type, NULL, true, false},
     {"note", 4, offsetof(misc, note), offsetof(misc, has_note), offsetof(misc, note_is_null),
-     &note_type, NULL, false},
-    {"items", 5, offsetof(misc, items), offsetof(misc, has_items), CARDC_NO_OFFSET, &items_type,
-     NULL, false},
-    {"any", 3, offsetof(misc, any), offsetof(misc, has_any), CARDC_NO_OFFSET, &any_type, NULL,
+     &note_type, NULL, false, true},
+    {"items", 5, offsetof(misc, items), offsetof(misc, has_items), 0, &items_type, NULL, false,
      false},
-    {"cond", 4, offsetof(misc, cond), offsetof(misc, has_cond), CARDC_NO_OFFSET, &cond_type, NULL,
-     false},
-    {"tree", 4, offsetof(misc, tree), offsetof(misc, has_tree), CARDC_NO_OFFSET, &node_type, NULL,
-     false},
+    {"any", 3, offsetof(misc, any), offsetof(misc, has_any), 0, &any_type, NULL, false, false},
+    {"cond", 4, offsetof(misc, cond), offsetof(misc, has_cond), 0, &cond_type, NULL, false, false},
+    {"tree", 4, offsetof(misc, tree), offsetof(misc, has_tree), 0, &node_type, NULL, false, false},
 };
 static const cardc_type misc_type = {.kind = CARDC_KIND_OBJECT,
                                      .flags = CARDC_TYPE_CLOSED | CARDC_TYPE_RESIDUAL,
@@ -838,8 +846,9 @@ static const char pick_schema_json[] =
     "2}]},"
     "\"e\":{\"oneOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
     "\"uniqueItems\":true}]}}}";
+static const char *const pick_schema_parts[] = {pick_schema_json, NULL};
 static const cardc_schema_text pick_schema = {
-    pick_schema_json, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    pick_schema_parts, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct pick_n {
     int kind;
@@ -952,9 +961,9 @@ static const cardc_type pe = {.kind = CARDC_KIND_UNION,
                               .union_offset = offsetof(pick_e, u),
                               .schema = &pick_schema};
 static const cardc_field pick_fields[] = {
-    {"n", 1, offsetof(pick, n), offsetof(pick, has_n), CARDC_NO_OFFSET, &pn, NULL, false},
-    {"s", 1, offsetof(pick, s), offsetof(pick, has_s), CARDC_NO_OFFSET, &ps, NULL, false},
-    {"e", 1, offsetof(pick, e), offsetof(pick, has_e), CARDC_NO_OFFSET, &pe, NULL, false},
+    {"n", 1, offsetof(pick, n), offsetof(pick, has_n), 0, &pn, NULL, false, false},
+    {"s", 1, offsetof(pick, s), offsetof(pick, has_s), 0, &ps, NULL, false, false},
+    {"e", 1, offsetof(pick, e), offsetof(pick, has_e), 0, &pe, NULL, false, false},
 };
 static const cardc_type pick_type = {.kind = CARDC_KIND_OBJECT,
                                      .c_name = "pick",
@@ -1008,8 +1017,9 @@ static const char bytes_schema_json[] =
     "values\",\"items\":{\"type\":\"number\"}},"
     "\"strict\":{\"type\":\"array\",\"items\":{\"type\":\"integer\",\"minimum\":0,\"maximum\":255}}"
     "}}";
+static const char *const bytes_schema_parts[] = {bytes_schema_json, NULL};
 static const cardc_schema_text bytes_schema = {
-    bytes_schema_json, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    bytes_schema_parts, "bytes.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct bytes_obj {
     bool has_loose;
@@ -1048,10 +1058,10 @@ static const cardc_type strict_type = {.kind = CARDC_KIND_BYTES,
                                        .item = &strict_item,
                                        .schema = &bytes_schema};
 static const cardc_field bytes_fields[] = {
-    {"loose", 5, offsetof(bytes_obj, loose), offsetof(bytes_obj, has_loose), CARDC_NO_OFFSET,
-     &loose_type, NULL, false},
-    {"strict", 6, offsetof(bytes_obj, strict), offsetof(bytes_obj, has_strict), CARDC_NO_OFFSET,
-     &strict_type, NULL, false},
+    {"loose", 5, offsetof(bytes_obj, loose), offsetof(bytes_obj, has_loose), 0, &loose_type, NULL,
+     false, false},
+    {"strict", 6, offsetof(bytes_obj, strict), offsetof(bytes_obj, has_strict), 0, &strict_type,
+     NULL, false, false},
 };
 static const cardc_type bytes_type = {.kind = CARDC_KIND_OBJECT,
                                       .c_name = "bytes_obj",
@@ -1124,8 +1134,9 @@ static const char defs_schema_json[] =
     "\"nope\":{\"type\":\"string\",\"pattern\":\"^a\",\"default\":\"xyz\"},"
     "\"x\":{\"type\":\"integer\",\"default\":1}},"
     "\"dependentRequired\":{\"x\":[\"bar\"]}}";
+static const char *const defs_schema_parts[] = {defs_schema_json, NULL};
 static const cardc_schema_text defs_schema = {
-    defs_schema_json, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
+    defs_schema_parts, "defs.json", CARDC_DIALECT_2020_12, 0, NULL, 0};
 
 typedef struct defs_obj {
     bool has_alpha;
@@ -1181,13 +1192,13 @@ static const cardc_type x_type = {.kind = CARDC_KIND_INT,
                                   .pointer = "/properties/x",
                                   .size = sizeof(int64_t),
                                   .schema = &defs_schema};
-#define D_(f) offsetof(defs_obj, f), offsetof(defs_obj, has_##f), CARDC_NO_OFFSET
+#define D_(f) offsetof(defs_obj, f), offsetof(defs_obj, has_##f), 0
 static const cardc_field defs_fields[] = {
-    {"alpha", 5, D_(alpha), &alpha_type, "5", false},
-    {"bar", 3, D_(bar), &bar_type, "\"bad\"", false},
-    {"good", 4, D_(good), &good_type, "\"abc\"", false},
-    {"nope", 4, D_(nope), &nope_type, "\"xyz\"", false},
-    {"x", 1, D_(x), &x_type, "1", false},
+    {"alpha", 5, D_(alpha), &alpha_type, "5", false, false},
+    {"bar", 3, D_(bar), &bar_type, "\"bad\"", false, false},
+    {"good", 4, D_(good), &good_type, "\"abc\"", false, false},
+    {"nope", 4, D_(nope), &nope_type, "\"xyz\"", false, false},
+    {"x", 1, D_(x), &x_type, "1", false, false},
 };
 #undef D_
 static const uint16_t x_dep[] = {4, 1};
@@ -1340,16 +1351,20 @@ static void thread_cases(void)
  * and below it) and a custom meta-schema, all embedded as resources. */
 static const cardc_resource_text remote_resources[] = {
     {"http://example.com/meta",
-     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
-     "\"$id\":\"http://example.com/meta\",\"$vocabulary\":{"
-     "\"https://json-schema.org/draft/2020-12/vocab/core\":true,"
-     "\"https://json-schema.org/draft/2020-12/vocab/validation\":true,"
-     "\"https://json-schema.org/draft/2020-12/vocab/applicator\":true}}"},
-    {"http://example.com/small.json", "{\"type\":\"integer\",\"maximum\":9}"},
+     (const char *const[]){"{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\","
+                           "\"$id\":\"http://example.com/meta\",\"$vocabulary\":{"
+                           "\"https://json-schema.org/draft/2020-12/vocab/core\":true,"
+                           "\"https://json-schema.org/draft/2020-12/vocab/validation\":true,"
+                           "\"https://json-schema.org/draft/2020-12/vocab/applicator\":true}}",
+                           NULL}},
+    {"http://example.com/small.json",
+     (const char *const[]){"{\"type\":\"integer\",\"maximum\":9}", NULL}},
 };
 static const cardc_schema_text remote_schema = {
-    "{\"$schema\":\"http://example.com/meta\",\"type\":\"object\",\"properties\":{\"n\":"
-    "{\"$ref\":\"http://example.com/small.json\"}}}",
+    (const char *const[]){
+        "{\"$schema\":\"http://example.com/meta\",\"type\":\"object\",\"properties\":{\"n\":"
+        "{\"$ref\":\"http://example.com/small.json\"}}}",
+        NULL},
     "remote.json",
     CARDC_DIALECT_2020_12,
     0,
@@ -1372,7 +1387,9 @@ static const cardc_type remote_type = {.kind = CARDC_KIND_JSON,
  * given (as `cardc validate` does), and never crashes (an unknown
  * meta-schema once recursed without end in the compiler). */
 static const cardc_schema_text bare_schema = {
-    "{\"$schema\":\"http://example.com/meta\",\"properties\":{\"n\":{\"type\":\"integer\"}}}",
+    (const char *const[]){
+        "{\"$schema\":\"http://example.com/meta\",\"properties\":{\"n\":{\"type\":\"integer\"}}}",
+        NULL},
     "bare.json",
     CARDC_DIALECT_2020_12,
     0,
@@ -1471,7 +1488,7 @@ static void duplicate_key_cases(void)
 
 int main(void)
 {
-    cardc_schema *seed_ref = compile_text(llava_1_5_7b_hf_input_type.schema->json);
+    cardc_schema *seed_ref = compile_embedded(llava_1_5_7b_hf_input_type.schema);
     cardc_schema *misc_ref = compile_text(misc_schema_json);
 
     seed_reference = seed_ref;

@@ -24,8 +24,9 @@ static const char open_schema_json[] =
     "{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"integer\"},\"y\":{\"type\":"
     "\"string\"}}}]}}}";
 
+static const char *const open_schema_parts[] = {open_schema_json, NULL};
 static const cardc_schema_text open_schema = {
-    open_schema_json, "open.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
+    open_schema_parts, "open.json", CARDC_DIALECT_AUTO, 0, NULL, 0};
 
 typedef struct open_obj {
     bool has_a;
@@ -88,7 +89,7 @@ INT_TYPE(xy_x_type, "/properties/pick/anyOf/1/properties/x");
 static const cardc_check open_checks[] = {
     {.op = CARDC_CHECK_MAX_PROPERTIES, .count = 3, .keyword = "/properties/open/maxProperties"}};
 static const cardc_field open_fields[] = {{"a", 1, offsetof(open_obj, a), offsetof(open_obj, has_a),
-                                           CARDC_NO_OFFSET, &open_a_type, NULL, false}};
+                                           0, &open_a_type, NULL, false, false}};
 static const cardc_type open_type = {.kind = CARDC_KIND_OBJECT,
                                      .c_name = "open_obj",
                                      .pointer = "/properties/open",
@@ -121,8 +122,8 @@ static const cardc_type typed_add_type = {.kind = CARDC_KIND_MAP,
                                           .entry_value_offset = offsetof(typed_add_entry, value),
                                           .schema = &open_schema};
 static const cardc_field typed_fields[] = {{"a", 1, offsetof(typed_obj, a),
-                                            offsetof(typed_obj, has_a), CARDC_NO_OFFSET,
-                                            &typed_a_type, NULL, false}};
+                                            offsetof(typed_obj, has_a), 0, &typed_a_type, NULL,
+                                            false, false}};
 static const cardc_type typed_type = {.kind = CARDC_KIND_OBJECT,
                                       .c_name = "typed_obj",
                                       .pointer = "/properties/typed",
@@ -134,7 +135,7 @@ static const cardc_type typed_type = {.kind = CARDC_KIND_OBJECT,
                                       .additional_offset = offsetof(typed_obj, additional)};
 
 static const cardc_field x_fields[] = {
-    {"x", 1, offsetof(pick_x, x), offsetof(pick_x, has_x), CARDC_NO_OFFSET, &x_type, NULL, false}};
+    {"x", 1, offsetof(pick_x, x), offsetof(pick_x, has_x), 0, &x_type, NULL, false, false}};
 static const cardc_type pick_x_type = {.kind = CARDC_KIND_OBJECT,
                                        .c_name = "pick_x",
                                        .pointer = "/properties/pick/anyOf/0",
@@ -149,10 +150,9 @@ static const cardc_type y_type = {.kind = CARDC_KIND_STRING,
                                   .pointer = "/properties/pick/anyOf/1/properties/y",
                                   .size = sizeof(cardc_string),
                                   .schema = &open_schema};
-static const cardc_field xy_fields[] = {{"x", 1, offsetof(pick_xy, x), offsetof(pick_xy, has_x),
-                                         CARDC_NO_OFFSET, &xy_x_type, NULL, false},
-                                        {"y", 1, offsetof(pick_xy, y), offsetof(pick_xy, has_y),
-                                         CARDC_NO_OFFSET, &y_type, NULL, false}};
+static const cardc_field xy_fields[] = {
+    {"x", 1, offsetof(pick_xy, x), offsetof(pick_xy, has_x), 0, &xy_x_type, NULL, false, false},
+    {"y", 1, offsetof(pick_xy, y), offsetof(pick_xy, has_y), 0, &y_type, NULL, false, false}};
 static const cardc_type pick_xy_type = {.kind = CARDC_KIND_OBJECT,
                                         .c_name = "pick_xy",
                                         .pointer = "/properties/pick/anyOf/1",
@@ -173,11 +173,11 @@ static const cardc_type pick_type = {.kind = CARDC_KIND_UNION,
                                      .schema = &open_schema};
 
 static const cardc_field opens_fields[] = {
-    {"open", 4, offsetof(opens, open), offsetof(opens, has_open), CARDC_NO_OFFSET, &open_type, NULL,
+    {"open", 4, offsetof(opens, open), offsetof(opens, has_open), 0, &open_type, NULL, false,
      false},
-    {"typed", 5, offsetof(opens, typed), offsetof(opens, has_typed), CARDC_NO_OFFSET, &typed_type,
-     NULL, false},
-    {"pick", 4, offsetof(opens, pick), offsetof(opens, has_pick), CARDC_NO_OFFSET, &pick_type, NULL,
+    {"typed", 5, offsetof(opens, typed), offsetof(opens, has_typed), 0, &typed_type, NULL, false,
+     false},
+    {"pick", 4, offsetof(opens, pick), offsetof(opens, has_pick), 0, &pick_type, NULL, false,
      false}};
 static const cardc_type opens_type = {.kind = CARDC_KIND_OBJECT,
                                       .c_name = "opens",

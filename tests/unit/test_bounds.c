@@ -17,7 +17,7 @@
 
 #include "cardc/cardc.h"
 #include "check.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h"
 
 static void *xmalloc(size_t n)
 {

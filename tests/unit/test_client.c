@@ -13,7 +13,7 @@
 #include "cardc/client.h"
 #include "check.h"
 #include "client/client_internal.h"
-#include "llava_1_5_7b_hf.h"
+#include "llava-1.5-7b-hf.h" /* generated from the card at build time */
 
 #define TOKEN "tok-SECRET-0123456789abcdef"
 

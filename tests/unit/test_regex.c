@@ -16,7 +16,7 @@
 static int search(const char *pattern, const char *subject)
 {
     char err[256];
-    cardc_regex *re = cardc_regex_compile(pattern, strlen(pattern), NULL, err, sizeof err);
+    cardc_regex *re = cardc_regex_compile(pattern, strlen(pattern), NULL, err, sizeof err, NULL);
     if (!re) {
         fprintf(stderr, "pattern /%s/ does not compile: %s\n", pattern, err);
         return -9;
@@ -38,7 +38,7 @@ static void expect_match(const char *pattern, const char *subject, int want)
 static void expect_error(const char *pattern, const char *want_msg)
 {
     char err[256];
-    cardc_regex *re = cardc_regex_compile(pattern, strlen(pattern), NULL, err, sizeof err);
+    cardc_regex *re = cardc_regex_compile(pattern, strlen(pattern), NULL, err, sizeof err, NULL);
     if (re) {
         fprintf(stderr, "/%s/ compiled, want error \"%s\"\n", pattern, want_msg);
         CHECK_FAIL();
@@ -135,7 +135,7 @@ static void test_semantics(void)
     /* A subject with a NUL and invalid UTF-8 does not crash. */
     {
         char err[128];
-        cardc_regex *re = cardc_regex_compile("b.c", 3, NULL, err, sizeof err);
+        cardc_regex *re = cardc_regex_compile("b.c", 3, NULL, err, sizeof err, NULL);
         CHECK(re != NULL);
         CHECK(cardc_regex_search(re, "ab\0cd", 5) == 1);
         CHECK(cardc_regex_search(re,
@@ -170,12 +170,12 @@ static void test_errors(void)
     /* Valid ECMA-262 that pcre2 cannot run: reported as such, but valid. */
     {
         char err[256];
-        cardc_regex *re = cardc_regex_compile("(?<=a+)b", 8, NULL, err, sizeof err);
+        cardc_regex *re = cardc_regex_compile("(?<=a+)b", 8, NULL, err, sizeof err, NULL);
         CHECK(re == NULL);
         CHECK(strstr(err, "lookbehind") != NULL);
         CHECK(cardc_regex_valid("(?<=a+)b", 8, NULL, 0) == 1);
     }
-    CHECK(cardc_regex_compile(NULL, 0, NULL, NULL, 0) == NULL);
+    CHECK(cardc_regex_compile(NULL, 0, NULL, NULL, 0, NULL) == NULL);
 }
 
 static double now(void)
@@ -192,7 +192,7 @@ static void test_limits(void)
     for (size_t k = 0; k < sizeof hostile / sizeof hostile[0]; k++) {
         char err[256];
         cardc_regex *re =
-            cardc_regex_compile(hostile[k], strlen(hostile[k]), NULL, err, sizeof err);
+            cardc_regex_compile(hostile[k], strlen(hostile[k]), NULL, err, sizeof err, NULL);
         CHECK(re != NULL);
         if (!re)
             continue;
@@ -207,11 +207,12 @@ static void test_limits(void)
     /* The headline case must hit the limit rather than silently answer. */
     {
         char err[256];
-        cardc_regex *re = cardc_regex_compile("^(a+)+$", 7, NULL, err, sizeof err);
+        cardc_regex *re = cardc_regex_compile("^(a+)+$", 7, NULL, err, sizeof err, NULL);
         CHECK(re && cardc_regex_search(re, subject, strlen(subject)) == -1);
         cardc_regex_free(re);
         /* A tiny explicit limit stops even a modest search. */
-        re = cardc_regex_compile("^(a|b)*c$", 9, &(cardc_regex_limits){10, 10, 0}, err, sizeof err);
+        re = cardc_regex_compile("^(a|b)*c$", 9, &(cardc_regex_limits){10, 10, 0}, err, sizeof err,
+                                 NULL);
         CHECK(re && cardc_regex_search(re, "ababababababababababababababababcx", 34) == -1);
         cardc_regex_free(re);
     }
@@ -244,7 +245,7 @@ static void test_random_patterns(void)
             len += al;
         }
         char err[128];
-        cardc_regex *re = cardc_regex_compile(pattern, len, NULL, err, sizeof err);
+        cardc_regex *re = cardc_regex_compile(pattern, len, NULL, err, sizeof err, NULL);
         int valid = cardc_regex_valid(pattern, len, NULL, 0);
         if (re) {
             compiled++;
@@ -286,7 +287,7 @@ static int eval_pattern_group(json_object *schema, json_object *data, int *verdi
         }
         const char *p = json_object_get_string(pattern);
         cardc_regex *re = cardc_regex_compile(p, (size_t)json_object_get_string_len(pattern), NULL,
-                                              err, sizeof err);
+                                              err, sizeof err, NULL);
         if (!re) {
             fprintf(stderr, "suite pattern /%s/: %s\n", p, err);
             return -1;
@@ -310,7 +311,7 @@ static int eval_pattern_group(json_object *schema, json_object *data, int *verdi
             int matched = 0;
             json_object_object_foreach(pprops, p, sub)
             {
-                cardc_regex *re = cardc_regex_compile(p, strlen(p), NULL, err, sizeof err);
+                cardc_regex *re = cardc_regex_compile(p, strlen(p), NULL, err, sizeof err, NULL);
                 if (!re) {
                     fprintf(stderr, "suite pattern /%s/: %s\n", p, err);
                     return -1;

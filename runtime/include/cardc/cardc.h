@@ -16,16 +16,4 @@
 #include "cardc/pull.h"
 #include "cardc/bind.h"
 
-#ifdef __cplusplus
-extern "C" {
-#endif
-
-/* Version of the library actually linked ("0.1.0"); compare with the
- * CARDC_VERSION_STRING the caller was compiled against. Static string. */
-const char *cardc_version(void);
-
-#ifdef __cplusplus
-}
-#endif
-
 #endif /* CARDC_CARDC_H */

@@ -26,6 +26,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cardc/export.h"
 #include "cardc/bind.h"
 #include "cardc/error.h"
 #include "cardc/schema.h"
@@ -70,7 +71,7 @@ typedef struct cardc_client_options {
 } cardc_client_options;
 
 /* Fills opts with the defaults (Workers AI backend, everything else unset). */
-void cardc_client_options_init(cardc_client_options *opts);
+CARDC_API void cardc_client_options_init(cardc_client_options *opts);
 
 typedef struct cardc_client cardc_client;
 
@@ -78,10 +79,10 @@ typedef struct cardc_client cardc_client;
  * CARDC_E_CONFIG error naming the option and the variable. Ownership: copies
  * every string of opts; *out is the caller's, release with
  * cardc_client_free(). */
-cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **out,
-                              cardc_error *err);
+CARDC_API cardc_status cardc_client_new(const cardc_client_options *opts, cardc_client **out,
+                                        cardc_error *err);
 /* NULL is accepted. */
-void cardc_client_free(cardc_client *client);
+CARDC_API void cardc_client_free(cardc_client *client);
 
 /* Called for each server-sent event of a streamed output, with the event's
  * data (for Workers AI text generation: {"response":"..."}); the stream ends
@@ -96,14 +97,14 @@ typedef int (*cardc_stream_fn)(void *user, const char *data, size_t len);
  * err says whether the input or the output broke its schema), or a backend
  * failure (CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, _QUOTA, _TOO_LARGE,
  * _UNKNOWN_MODEL, _BACKEND) with the server's message. Borrows everything. */
-cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, const void *input,
-                              void *output, cardc_error *err);
+CARDC_API cardc_status cardc_client_run(cardc_client *client, const cardc_model *model,
+                                        const void *input, void *output, cardc_error *err);
 
 /* The same for a model whose output is text/event-stream: each event goes to
  * fn as it arrives. */
-cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *model,
-                                     const void *input, cardc_stream_fn fn, void *user,
-                                     cardc_error *err);
+CARDC_API cardc_status cardc_client_run_stream(cardc_client *client, const cardc_model *model,
+                                               const void *input, cardc_stream_fn fn, void *user,
+                                               cardc_error *err);
 
 /* An untyped request (cardc_client_run_json). Start from
  * cardc_run_request_init(): later members default to zero. */
@@ -121,23 +122,23 @@ typedef struct cardc_run_request {
 } cardc_run_request;
 
 /* Fills req with the defaults (all zero). NULL is accepted. */
-void cardc_run_request_init(cardc_run_request *req);
+CARDC_API void cardc_run_request_init(cardc_run_request *req);
 
 /* Untyped call for tools (the CLI): sends req->input for the named model
  * and returns the output: the unwrapped `result` as JSON text, or the raw
  * bytes of a binary output; *content_type says which.
  * Ownership: borrows client and req; *output and *content_type
  * (content_type may be NULL) are heap memory the caller frees with free(). */
-cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
-                                   char **output, size_t *output_len, char **content_type,
-                                   cardc_error *err);
+CARDC_API cardc_status cardc_client_run_json(cardc_client *client, const cardc_run_request *req,
+                                             char **output, size_t *output_len, char **content_type,
+                                             cardc_error *err);
 
 /* GET {base}/accounts/{account}/ai/models/schema?model=NAME (Workers AI):
  * the model's input and output schemas as a JSON card that cardc_card_load
  * and `cardc gen` read ({"name":..., "schema":{"input":...,"output":...}}).
  * Ownership: *card_json is heap memory the caller frees with free(). */
-cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
-                                       char **card_json, cardc_error *err);
+CARDC_API cardc_status cardc_client_fetch_schema(cardc_client *client, const char *model_name,
+                                                 char **card_json, cardc_error *err);
 
 /* ---- The Batch API (Workers AI's asynchronous queue) ----------------------
  *
@@ -199,7 +200,7 @@ typedef struct cardc_batch_options {
 } cardc_batch_options;
 
 /* Fills opts with the defaults. NULL is accepted. */
-void cardc_batch_options_init(cardc_batch_options *opts);
+CARDC_API void cardc_batch_options_init(cardc_batch_options *opts);
 
 typedef struct cardc_batch cardc_batch;
 
@@ -208,46 +209,49 @@ typedef struct cardc_batch cardc_batch;
  * no output type, CARDC_E_CONFIG for out-of-range numbers. Ownership:
  * borrows what opts points to (it must outlive the batch); *out is the
  * caller's, release with cardc_batch_free(). */
-cardc_status cardc_batch_new(const cardc_batch_options *opts, cardc_batch **out, cardc_error *err);
+CARDC_API cardc_status cardc_batch_new(const cardc_batch_options *opts, cardc_batch **out,
+                                       cardc_error *err);
 /* NULL is accepted. */
-void cardc_batch_free(cardc_batch *batch);
+CARDC_API void cardc_batch_free(cardc_batch *batch);
 
 /* Adds one input, a generated input struct of opts->model (validated and
  * encoded; it must encode as a JSON object). external_reference, when not
  * NULL, travels with it and matches its answer; it must be unique in the
  * batch. Only before the batch is submitted. Ownership: copies both. */
-cardc_status cardc_batch_add(cardc_batch *batch, const void *input, const char *external_reference,
-                             cardc_error *err);
+CARDC_API cardc_status cardc_batch_add(cardc_batch *batch, const void *input,
+                                       const char *external_reference, cardc_error *err);
 /* The same for an input as JSON text (a JSON object), validated against the
  * model's input type or opts->input_schema. An input that already has an
  * "external_reference" member while external_reference is given is
  * CARDC_E_USAGE. */
-cardc_status cardc_batch_add_json(cardc_batch *batch, const char *json, size_t len,
-                                  const char *external_reference, cardc_error *err);
+CARDC_API cardc_status cardc_batch_add_json(cardc_batch *batch, const char *json, size_t len,
+                                            const char *external_reference, cardc_error *err);
 /* Inputs added. */
-size_t cardc_batch_count(const cardc_batch *batch);
+CARDC_API size_t cardc_batch_count(const cardc_batch *batch);
 
 /* Submits the batch (Workers AI backend, through a gateway or not): one or
  * more POSTs, each answered with a request_id. Nothing to send is
  * CARDC_E_USAGE; a failed submission is the backend's status, and the batch
  * may be submitted again (parts already accepted are not sent twice). */
-cardc_status cardc_client_batch_submit(cardc_client *client, cardc_batch *batch, cardc_error *err);
+CARDC_API cardc_status cardc_client_batch_submit(cardc_client *client, cardc_batch *batch,
+                                                 cardc_error *err);
 
 /* Asks once for each submission still pending; collects (and validates)
  * the responses that arrived. *done (may be NULL) becomes true when every
  * input has its result. A failed poll (after the client's retries) is the
  * backend's status; polling again later goes on. */
-cardc_status cardc_client_batch_poll(cardc_client *client, cardc_batch *batch, bool *done,
-                                     cardc_error *err);
+CARDC_API cardc_status cardc_client_batch_poll(cardc_client *client, cardc_batch *batch, bool *done,
+                                               cardc_error *err);
 
 /* Submits (unless done already) and polls with exponential backoff until
  * every input has its result: CARDC_OK, even when some inputs failed (see
  * cardc_batch_output). CARDC_E_TIMEOUT after opts->timeout_ms (the batch
  * is kept: wait again to go on), or the first submission/poll failure. */
-cardc_status cardc_client_batch_wait(cardc_client *client, cardc_batch *batch, cardc_error *err);
+CARDC_API cardc_status cardc_client_batch_wait(cardc_client *client, cardc_batch *batch,
+                                               cardc_error *err);
 
 /* Input index's external_reference (borrowed), or NULL when it had none. */
-const char *cardc_batch_external_reference(const cardc_batch *batch, size_t index);
+CARDC_API const char *cardc_batch_external_reference(const cardc_batch *batch, size_t index);
 
 /* Input index's result: CARDC_OK with its output, validated, as compact JSON
  * (*json borrowed from the batch, valid until cardc_batch_free; len may be
@@ -255,14 +259,14 @@ const char *cardc_batch_external_reference(const cardc_batch *batch, size_t inde
  * (the output broke the output schema), CARDC_E_BACKEND (the model failed
  * on it, or no response matched it), CARDC_E_USAGE (not collected yet, or
  * index out of range). */
-cardc_status cardc_batch_output_json(const cardc_batch *batch, size_t index, const char **json,
-                                     size_t *len, cardc_error *err);
+CARDC_API cardc_status cardc_batch_output_json(const cardc_batch *batch, size_t index,
+                                               const char **json, size_t *len, cardc_error *err);
 
 /* Typed: decodes input index's output into *output (a generated output
  * struct of opts->model, initialised or zeroed; release it with its _free).
  * Failures as cardc_batch_output_json. */
-cardc_status cardc_batch_output(const cardc_batch *batch, size_t index, void *output,
-                                cardc_error *err);
+CARDC_API cardc_status cardc_batch_output(const cardc_batch *batch, size_t index, void *output,
+                                          cardc_error *err);
 
 #ifdef __cplusplus
 }

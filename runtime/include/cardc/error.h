@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "cardc/export.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -78,19 +80,19 @@ typedef struct cardc_error {
 } cardc_error;
 
 /* Resets every field (code = CARDC_OK, strings empty). NULL is accepted. */
-void cardc_error_clear(cardc_error *err);
+CARDC_API void cardc_error_clear(cardc_error *err);
 
 /* Stable short name of a status ("json", "ref", ...); "unknown" if out of
  * range. Returns a static string: never free it. */
-const char *cardc_status_name(cardc_status status);
+CARDC_API const char *cardc_status_name(cardc_status status);
 
 /* One-line description of a status. Returns a static string. */
-const char *cardc_status_string(cardc_status status);
+CARDC_API const char *cardc_status_string(cardc_status status);
 
 /* Formats `err` as "source:line:column: pointer: message" (parts that are
  * empty or zero are left out) into buf (always NUL-terminated when size > 0).
  * Returns the length the full text needs, like snprintf. */
-int cardc_error_format(const cardc_error *err, char *buf, size_t size);
+CARDC_API int cardc_error_format(const cardc_error *err, char *buf, size_t size);
 
 #ifdef __cplusplus
 }

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 
+#include "cardc/export.h"
 #include "cardc/error.h"
 
 #ifdef __cplusplus
@@ -50,7 +51,7 @@ typedef struct cardc_json_options {
 } cardc_json_options;
 
 /* Fills opts with the defaults. */
-void cardc_json_options_init(cardc_json_options *opts);
+CARDC_API void cardc_json_options_init(cardc_json_options *opts);
 
 /* Parses exactly one JSON value from text[0..len) (surrounding whitespace
  * allowed), strictly: no comments, no trailing commas, no NaN, valid UTF-8.
@@ -58,35 +59,37 @@ void cardc_json_options_init(cardc_json_options *opts);
  * `source` names the text in errors ("file.json", "<stdin>"); may be NULL.
  * Ownership: on success *out is a new reference the caller releases with
  * json_object_put(). On failure *out is NULL and err carries line:column. */
-cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,
-                                 const cardc_json_options *opts, struct json_object **out,
-                                 cardc_error *err);
+CARDC_API cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,
+                                           const cardc_json_options *opts, struct json_object **out,
+                                           cardc_error *err);
 
 /* cardc_json_parse_ex with the default options but max_depth. */
-cardc_status cardc_json_parse(const char *text, size_t len, const char *source, int max_depth,
-                              struct json_object **out, cardc_error *err);
+CARDC_API cardc_status cardc_json_parse(const char *text, size_t len, const char *source,
+                                        int max_depth, struct json_object **out, cardc_error *err);
 
 /* Drops the caller's reference to value, as json_object_put does, but frees
  * a tree without recursion: json_object_put needs about 50 bytes of stack
  * per level, half a megabyte for a document at the default nesting limit,
  * more than a small thread has. Ownership: value's reference is the
  * caller's to give; NULL is accepted. */
-void cardc_json_free(struct json_object *value);
+CARDC_API void cardc_json_free(struct json_object *value);
 
 /* Reads a whole file (or stdin when path is "-") into a NUL-terminated heap
  * buffer. Ownership: *text is the caller's, release with free(). */
-cardc_status cardc_read_file(const char *path, char **text, size_t *len, cardc_error *err);
+CARDC_API cardc_status cardc_read_file(const char *path, char **text, size_t *len,
+                                       cardc_error *err);
 
 /* Finds the value at JSON Pointer `pointer` ("" = root) in text[0..len) and
  * stores its 1-based line and column (column in code points). Returns 1 when
  * found, 0 otherwise (the position of the nearest existing ancestor is then
  * stored). The text must be valid JSON. Borrows everything. */
-int cardc_json_locate(const char *text, size_t len, const char *pointer, int *line, int *column);
+CARDC_API int cardc_json_locate(const char *text, size_t len, const char *pointer, int *line,
+                                int *column);
 
 /* Serialises `value` as JSON text: compact, or indented by two spaces when
  * `pretty` is non-zero; "/" is not escaped. Ownership: returns a heap string
  * the caller frees with free(); NULL when out of memory. */
-char *cardc_json_dump(const struct json_object *value, int pretty);
+CARDC_API char *cardc_json_dump(const struct json_object *value, int pretty);
 
 #ifdef __cplusplus
 }

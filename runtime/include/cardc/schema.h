@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cardc/export.h"
 #include "cardc/error.h"
 
 #ifdef __cplusplus
@@ -46,31 +47,31 @@ typedef enum cardc_dialect {
 
 /* Parses "draft7", "draft-07", "2019-09", "2020-12", ... Returns
  * CARDC_DIALECT_AUTO for an unknown name. */
-cardc_dialect cardc_dialect_from_name(const char *name);
+CARDC_API cardc_dialect cardc_dialect_from_name(const char *name);
 /* "draft-07", "2020-12", ...; static string. */
-const char *cardc_dialect_name(cardc_dialect dialect);
+CARDC_API const char *cardc_dialect_name(cardc_dialect dialect);
 
 /* ---- Resources: documents "$ref" may point to ------------------------- */
 
 typedef struct cardc_registry cardc_registry;
 
 /* Ownership: *out is the caller's; release with cardc_registry_free(). */
-cardc_status cardc_registry_new(cardc_registry **out, cardc_error *err);
+CARDC_API cardc_status cardc_registry_new(cardc_registry **out, cardc_error *err);
 /* NULL is accepted. */
-void cardc_registry_free(cardc_registry *registry);
+CARDC_API void cardc_registry_free(cardc_registry *registry);
 
 /* Registers `document` under absolute URI `uri` (its own "$id"s are indexed
  * too). Ownership: the registry takes a new reference to document (the
  * caller keeps its own). */
-cardc_status cardc_registry_add(cardc_registry *registry, const char *uri,
-                                struct json_object *document, cardc_error *err);
+CARDC_API cardc_status cardc_registry_add(cardc_registry *registry, const char *uri,
+                                          struct json_object *document, cardc_error *err);
 /* Parses the JSON file at `path` and registers it under `uri`. */
-cardc_status cardc_registry_add_file(cardc_registry *registry, const char *uri, const char *path,
-                                     cardc_error *err);
+CARDC_API cardc_status cardc_registry_add_file(cardc_registry *registry, const char *uri,
+                                               const char *path, cardc_error *err);
 /* Registers every *.json file below `dir` as base_uri + relative path
  * ("http://localhost:1234/" + "nested/foo.json"). */
-cardc_status cardc_registry_add_dir(cardc_registry *registry, const char *base_uri, const char *dir,
-                                    cardc_error *err);
+CARDC_API cardc_status cardc_registry_add_dir(cardc_registry *registry, const char *base_uri,
+                                              const char *dir, cardc_error *err);
 
 /* ---- Compiling --------------------------------------------------------- */
 
@@ -96,21 +97,21 @@ typedef struct cardc_schema_options {
 } cardc_schema_options;
 
 /* Fills opts with the defaults (all zero: auto dialect, no flags). */
-void cardc_schema_options_init(cardc_schema_options *opts);
+CARDC_API void cardc_schema_options_init(cardc_schema_options *opts);
 
 /* Compiles `schema` (an object or a boolean). opts may be NULL.
  * Ownership: borrows schema and opts (the compiled form keeps what it needs);
  * on success *out is the caller's, release with cardc_schema_free().
  * Fails with CARDC_E_SCHEMA (err->pointer = keyword), CARDC_E_REF (the
  * unresolvable reference in the message) or CARDC_E_REGEX. */
-cardc_status cardc_schema_compile(const struct json_object *schema,
-                                  const cardc_schema_options *opts, cardc_schema **out,
-                                  cardc_error *err);
+CARDC_API cardc_status cardc_schema_compile(const struct json_object *schema,
+                                            const cardc_schema_options *opts, cardc_schema **out,
+                                            cardc_error *err);
 /* NULL is accepted. */
-void cardc_schema_free(cardc_schema *schema);
+CARDC_API void cardc_schema_free(cardc_schema *schema);
 
 /* Dialect the root schema was compiled as. */
-cardc_dialect cardc_schema_dialect(const cardc_schema *schema);
+CARDC_API cardc_dialect cardc_schema_dialect(const cardc_schema *schema);
 
 /* The documents a compiled schema uses: index 0 is the root, then every
  * document "$ref"s and "$schema"s reached (registry entries and built-in
@@ -118,9 +119,21 @@ cardc_dialect cardc_schema_dialect(const cardc_schema *schema);
  * them in generated code). Returns the document's retrieval URI ("" for a
  * root without one), or NULL when index is out of range; *document (borrowed,
  * valid while the schema lives) and *builtin may be NULL. */
-size_t cardc_schema_document_count(const cardc_schema *schema);
-const char *cardc_schema_document(const cardc_schema *schema, size_t index,
-                                  const struct json_object **document, bool *builtin);
+CARDC_API size_t cardc_schema_document_count(const cardc_schema *schema);
+CARDC_API const char *cardc_schema_document(const cardc_schema *schema, size_t index,
+                                            const struct json_object **document, bool *builtin);
+
+/* ---- What the validator understands (for tools) ------------------------ */
+
+/* True when the validator checks format `name` when formats are assertions
+ * (CARDC_SCHEMA_ASSERT_FORMAT); unknown formats always pass. */
+CARDC_API bool cardc_format_known(const char *name);
+
+/* Checks that pattern[0..len) is an ECMA-262 regular expression, as the
+ * validator reads "pattern" and "patternProperties". Returns CARDC_OK, or
+ * CARDC_E_REGEX with the reason and its offset in the pattern in err.
+ * Borrows pattern. */
+CARDC_API cardc_status cardc_pattern_check(const char *pattern, size_t len, cardc_error *err);
 
 /* ---- Validating -------------------------------------------------------- */
 
@@ -173,7 +186,7 @@ typedef enum cardc_vcode {
 } cardc_vcode;
 
 /* "max-length", ...; static string, "unknown" when out of range. */
-const char *cardc_vcode_name(cardc_vcode code);
+CARDC_API const char *cardc_vcode_name(cardc_vcode code);
 
 enum {
     /* Stop at the first failure; only the verdict is reliable (the result
@@ -194,7 +207,7 @@ typedef struct cardc_validate_options {
 } cardc_validate_options;
 
 /* Fills opts with the defaults. */
-void cardc_validate_options_init(cardc_validate_options *opts);
+CARDC_API void cardc_validate_options_init(cardc_validate_options *opts);
 
 /* One output unit: an error, or an annotation. Every string is borrowed from
  * the result and lives until the result is reused or freed. */
@@ -212,21 +225,21 @@ typedef struct cardc_result cardc_result;
 
 /* Ownership: *out is the caller's; release with cardc_result_free(). A result
  * can be reused for any number of validations (each clears it). */
-cardc_status cardc_result_new(cardc_result **out, cardc_error *err);
+CARDC_API cardc_status cardc_result_new(cardc_result **out, cardc_error *err);
 /* NULL is accepted. */
-void cardc_result_free(cardc_result *result);
+CARDC_API void cardc_result_free(cardc_result *result);
 
 /* True when the last validation passed. */
-bool cardc_result_valid(const cardc_result *result);
-size_t cardc_result_error_count(const cardc_result *result);
+CARDC_API bool cardc_result_valid(const cardc_result *result);
+CARDC_API size_t cardc_result_error_count(const cardc_result *result);
 /* Borrowed; NULL when out of range. Errors come in evaluation order; after a
  * failed oneOf/anyOf comes one error at the keyword, then the errors of the
  * branch that came closest to passing. */
-const cardc_unit *cardc_result_error(const cardc_result *result, size_t index);
-size_t cardc_result_annotation_count(const cardc_result *result);
-const cardc_unit *cardc_result_annotation(const cardc_result *result, size_t index);
+CARDC_API const cardc_unit *cardc_result_error(const cardc_result *result, size_t index);
+CARDC_API size_t cardc_result_annotation_count(const cardc_result *result);
+CARDC_API const cardc_unit *cardc_result_annotation(const cardc_result *result, size_t index);
 /* True when more errors occurred than max_errors allowed to keep. */
-bool cardc_result_truncated(const cardc_result *result);
+CARDC_API bool cardc_result_truncated(const cardc_result *result);
 
 /* Validates `instance` against `schema`. opts may be NULL (defaults); result
  * may be NULL (verdict only). The instance is only modified with
@@ -234,9 +247,9 @@ bool cardc_result_truncated(const cardc_result *result);
  * Returns CARDC_OK (valid), CARDC_E_INVALID (invalid; details in result), or
  * another code when validation could not be completed (nesting limit, regex
  * limit, out of memory), with err filled. Ownership: borrows everything. */
-cardc_status cardc_validate(const cardc_schema *schema, struct json_object *instance,
-                            const cardc_validate_options *opts, cardc_result *result,
-                            cardc_error *err);
+CARDC_API cardc_status cardc_validate(const cardc_schema *schema, struct json_object *instance,
+                                      const cardc_validate_options *opts, cardc_result *result,
+                                      cardc_error *err);
 
 /* ---- Standard output (JSON Schema 2020-12, section 12) ----------------- */
 
@@ -249,8 +262,8 @@ typedef enum cardc_output_format {
 /* Builds the standard output of the last validation.
  * Ownership: *out is a new json-c reference the caller releases with
  * json_object_put(). */
-cardc_status cardc_result_output(const cardc_result *result, cardc_output_format format,
-                                 struct json_object **out, cardc_error *err);
+CARDC_API cardc_status cardc_result_output(const cardc_result *result, cardc_output_format format,
+                                           struct json_object **out, cardc_error *err);
 
 #ifdef __cplusplus
 }

@@ -268,7 +268,7 @@ static int declared_name(const cardc_type *t, const char *name, size_t len)
  * twice); typed values (additionalProperties: {schema}) checked like any.
  * Untyped ones need nothing: the schema allows any value there. */
 static int check_additional(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                            strbuf *path, bind_stack *stk)
+                            strbuf *path, stack_guard *stk)
 {
     const cardc_type *mt = t->additional;
     const bind_vec *m = BIND_CAT(v, t->additional_offset);
@@ -310,7 +310,7 @@ static int check_additional(const cardc_type *t, const void *v, int *defer, card
 }
 
 static int check_object(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                        strbuf *path, bind_stack *stk)
+                        strbuf *path, stack_guard *stk)
 {
     unsigned char small[64] = {0}, *present = small;
     size_t count = 0;
@@ -325,11 +325,9 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
     }
     for (size_t i = 0; i < t->field_count && ok >= 0; i++) {
         const cardc_field *f = &t->fields[i];
-        bool has = true, is_null = false;
+        bool has = bind_field_has(f, v);
         size_t mark = path->len;
 
-        if (f->has_offset != CARDC_NO_OFFSET)
-            memcpy(&has, BIND_CAT(v, f->has_offset), sizeof has);
         present[i] = has;
         if (!has) {
             if (f->required)
@@ -337,9 +335,7 @@ static int check_object(const cardc_type *t, const void *v, int *defer, cardc_er
             continue;
         }
         count++;
-        if (f->null_offset != CARDC_NO_OFFSET)
-            memcpy(&is_null, BIND_CAT(v, f->null_offset), sizeof is_null);
-        if (is_null || f->offset == CARDC_NO_OFFSET)
+        if (bind_field_is_null(f, v) || !bind_field_stored(f))
             continue;
         bind_path_push(path, f->json_name, f->json_name_len);
         int r = cardc__bind_check_value(f->type, BIND_CAT(v, f->offset), defer, err, path, stk);
@@ -388,7 +384,7 @@ static int check_value_numbers(const cardc_type *t, const void *v, int *defer, c
 }
 
 static int check_value_array(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                             strbuf *path, bind_stack *stk)
+                             strbuf *path, stack_guard *stk)
 {
     const bind_vec *a = v;
     int ok = 1;
@@ -409,7 +405,7 @@ static int check_value_array(const cardc_type *t, const void *v, int *defer, car
 }
 
 static int check_value_map(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                           strbuf *path, bind_stack *stk)
+                           strbuf *path, stack_guard *stk)
 {
     const bind_vec *m = v;
     int ok = 1;
@@ -434,7 +430,7 @@ static int check_value_map(const cardc_type *t, const void *v, int *defer, cardc
 }
 
 static int check_value_union(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                             strbuf *path, bind_stack *stk)
+                             strbuf *path, stack_guard *stk)
 {
     int k = bind_union_kind(v);
     if (k < 1 || (size_t)k > t->branch_count)
@@ -456,9 +452,9 @@ static int check_value_union(const cardc_type *t, const void *v, int *defer, car
 }
 
 int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                            strbuf *path, bind_stack *stk)
+                            strbuf *path, stack_guard *stk)
 {
-    if (cardc__bind_stack_exhausted(stk)) {
+    if (cardc__stack_guard_exceeded(stk)) {
         cardc__error(err, CARDC_E_LIMIT, "value nested too deeply for the thread's stack");
         cardc__error_pointer(err, path->s ? path->s : "");
         return -1;

@@ -39,7 +39,7 @@ typedef struct dctx {
     int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
     bind_diag *diag; /* for RESIDUAL union branches */
-    bind_stack stack;
+    stack_guard stack;
     cardc_error *err;
 } dctx;
 
@@ -443,10 +443,13 @@ static int field_index(const cardc_type *t, const char *name, size_t len)
     return -1;
 }
 
-static void set_flag(void *obj, size_t off, bool v)
+/* Sets a field's has_x (when optional) and x_is_null (when nullable). */
+static void set_flags(void *obj, const cardc_field *f, bool has, bool is_null)
 {
-    if (off != CARDC_NO_OFFSET)
-        memcpy(BIND_AT(obj, off), &v, sizeof v);
+    if (!f->required)
+        memcpy(BIND_AT(obj, f->has_offset), &has, sizeof has);
+    if (f->nullable)
+        memcpy(BIND_AT(obj, f->null_offset), &is_null, sizeof is_null);
 }
 
 /* A member the object's schema does not name: kept in the object's
@@ -479,18 +482,15 @@ static int decode_field(dctx *c, const cardc_type *t, void *dst, int i, unsigned
         return -1;
     if (!present[i])
         (*keys)++;
-    else if (f->offset != CARDC_NO_OFFSET) {
+    else if (bind_field_stored(f)) {
         cardc__bind_release(f->type, BIND_AT(dst, f->offset));
         memset(BIND_AT(dst, f->offset), 0, f->type->size);
     }
     present[i] = 1;
-    set_flag(dst, f->has_offset, true);
-    set_flag(dst, f->null_offset, false);
-    if (c->p.tok == CARDC_TOK_NULL && f->null_offset != CARDC_NO_OFFSET) {
-        set_flag(dst, f->null_offset, true);
+    set_flags(dst, f, true, c->p.tok == CARDC_TOK_NULL && f->nullable);
+    if (c->p.tok == CARDC_TOK_NULL && f->nullable)
         return 1;
-    }
-    if (f->offset == CARDC_NO_OFFSET)
+    if (!bind_field_stored(f))
         r = c->p.tok == CARDC_TOK_NULL; /* a property whose only value is null */
     else
         r = decode_value(c, f->type, BIND_AT(dst, f->offset), &m);
@@ -498,7 +498,7 @@ static int decode_field(dctx *c, const cardc_type *t, void *dst, int i, unsigned
         return r;
     /* {"a": bad, "a": good} is valid (the last value counts, as in json-c's
      * tree): remember the failure, and read on */
-    if (f->offset != CARDC_NO_OFFSET) {
+    if (bind_field_stored(f)) {
         cardc__bind_release(f->type, BIND_AT(dst, f->offset));
         memset(BIND_AT(dst, f->offset), 0, f->type->size);
     }
@@ -714,7 +714,7 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     int64_t iv;
     int r;
 
-    if (cardc__bind_stack_exhausted(&c->stack))
+    if (cardc__stack_guard_exceeded(&c->stack))
         return hard(c, HARD_STACK);
     if ((t->flags & CARDC_TYPE_RESIDUAL) && !c->no_checks)
         c->defer = 1;
@@ -827,7 +827,7 @@ static int decode_default(const cardc_type *t, void *dst, const char *text, card
 
     memset(&c, 0, sizeof c);
     memset(&diag, 0, sizeof diag);
-    cardc__bind_stack_init(&c.stack);
+    cardc__stack_guard_init(&c.stack);
     c.no_defaults = 1; /* the default is the whole value, as written */
     c.diag = &diag;
     c.err = err;
@@ -873,11 +873,8 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
     if (t->field_count > sizeof small && !(present = calloc(t->field_count, 1)))
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     for (size_t i = 0; i < t->field_count; i++) {
-        bool has = true;
-        if (t->fields[i].has_offset != CARDC_NO_OFFSET)
-            memcpy(&has, BIND_CAT(v, t->fields[i].has_offset), sizeof has);
-        present[i] = has;
-        count += has;
+        present[i] = bind_field_has(&t->fields[i], v);
+        count += present[i];
     }
     /* the members the schema does not name count too (maxProperties) */
     if (t->additional)
@@ -886,7 +883,7 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
         const cardc_field *f = &t->fields[i];
         void *fv = BIND_AT(v, f->offset);
 
-        if (f->offset == CARDC_NO_OFFSET)
+        if (!bind_field_stored(f))
             continue;
         if (!present[i] && f->default_json) {
             /* nor may a default break the object's own rules (not
@@ -905,9 +902,9 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
             present[i] = (unsigned char)r;
             count += (size_t)r;
             if (r)
-                set_flag(v, f->has_offset, true);
-        } else if (recurse && present[i] && f->has_offset == CARDC_NO_OFFSET &&
-                   f->type->kind == CARDC_KIND_OBJECT && f->type != t) {
+                set_flags(v, f, true, false);
+        } else if (recurse && present[i] && f->required && f->type->kind == CARDC_KIND_OBJECT &&
+                   f->type != t) {
             cardc_status st = cardc__bind_apply_defaults(f->type, fv, 1, err);
             if (st != CARDC_OK) {
                 if (present != small)
@@ -956,7 +953,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 0;
     c.diag = &diag;
     c.err = err;
-    cardc__bind_stack_init(&c.stack);
+    cardc__stack_guard_init(&c.stack);
     c.no_defaults = opts && (opts->flags & CARDC_DECODE_NO_DEFAULTS);
     cardc_json_options_init(&jopts);
     jopts.max_depth = c.max_depth;
@@ -1024,6 +1021,12 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     cardc_pull_free(&c.p);
     cardc__bind_diag_free(&diag);
     return st;
+}
+
+void cardc_decode_options_init(cardc_decode_options *opts)
+{
+    if (opts)
+        memset(opts, 0, sizeof *opts);
 }
 
 cardc_status cardc_bind_decode(const cardc_type *t, void *value, const char *json, size_t len,

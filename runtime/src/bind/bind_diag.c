@@ -50,44 +50,67 @@ static char *fragment(const char *pointer)
     return out;
 }
 
-/* Parses embedded JSON text (the side's schema or a resource of it). */
-static cardc_status parse_embedded(const cardc_type *t, const char *what, const char *json,
+/* Parses embedded JSON text (the side's schema or a resource of it): the
+ * pieces generated code splits it into (bind.h), joined. `name` is the
+ * type or model it belongs to, for the message. */
+static cardc_status parse_embedded(const char *name, const char *what, const char *const *parts,
                                    struct json_object **doc, cardc_error *err)
 {
-    char msg[128];
-    size_t off = 0;
-    cardc_status st = cardc__json_parse(json, strlen(json), CARDC_JSON_DEFAULT_MAX_DEPTH, 0, doc,
-                                        &off, msg, sizeof msg);
+    char msg[128], *text;
+    size_t off = 0, len = 0;
+    cardc_status st;
+
+    if (!parts)
+        return cardc__error(err, CARDC_E_SCHEMA, "%s carries no embedded %s", name, what);
+    for (size_t i = 0; parts[i]; i++)
+        len += strlen(parts[i]);
+    if (!(text = malloc(len + 1)))
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    len = 0;
+    for (size_t i = 0; parts[i]; i++) {
+        size_t n = strlen(parts[i]);
+        memcpy(text + len, parts[i], n);
+        len += n;
+    }
+    text[len] = '\0';
+    st = cardc__json_parse(text, len, CARDC_JSON_DEFAULT_MAX_DEPTH, 0, doc, &off, msg, sizeof msg);
+    free(text);
     if (st != CARDC_OK)
-        cardc__error(err, st, "embedded %s of %s: %s at byte %zu", what,
-                     t->c_name ? t->c_name : "?", msg, off);
+        cardc__error(err, st, "embedded %s of %s: %s at byte %zu", what, name, msg, off);
     return st;
 }
 
-/* The registry the side's schema compiles against: the documents it
- * reached when generated, under their URIs, and the schema itself under
- * MODEL_URI (for subschemas). Built once per call. */
+/* A registry holding the documents the side's schema reached when it was
+ * generated, under their URIs. */
+static cardc_status embedded_registry(const cardc_schema_text *text, const char *name,
+                                      cardc_registry **out, cardc_error *err)
+{
+    cardc_status st = cardc_registry_new(out, err);
+
+    for (size_t i = 0; st == CARDC_OK && i < text->resource_count; i++) {
+        const cardc_resource_text *r = &text->resources[i];
+        struct json_object *doc = NULL;
+        if (!r->uri)
+            return cardc__error(err, CARDC_E_SCHEMA, "embedded resource %zu of %s has no URI", i,
+                                name);
+        st = parse_embedded(name, "resource", r->json_parts, &doc, err);
+        if (st == CARDC_OK)
+            st = cardc_registry_add(*out, r->uri, doc, err);
+        json_object_put(doc);
+    }
+    return st;
+}
+
+/* The registry the side's schema compiles against: the embedded resources,
+ * and the schema itself under MODEL_URI (for subschemas). Built once per
+ * call. */
 static cardc_status make_registry(bind_diag *d, const cardc_type *t, cardc_error *err)
 {
-    const cardc_schema_text *text = t->schema;
     cardc_status st;
 
     if (d->registry)
         return CARDC_OK;
-    st = cardc_registry_new(&d->registry, err);
-    for (size_t i = 0; st == CARDC_OK && i < text->resource_count; i++) {
-        const cardc_resource_text *r = &text->resources[i];
-        struct json_object *doc = NULL;
-        if (!r->uri || !r->json) {
-            st = cardc__error(err, CARDC_E_SCHEMA, "embedded resource %zu of %s is incomplete", i,
-                              t->c_name ? t->c_name : "?");
-            break;
-        }
-        st = parse_embedded(t, "resource", r->json, &doc, err);
-        if (st == CARDC_OK)
-            st = cardc_registry_add(d->registry, r->uri, doc, err);
-        json_object_put(doc);
-    }
+    st = embedded_registry(t->schema, t->c_name ? t->c_name : "?", &d->registry, err);
     if (st == CARDC_OK)
         st = cardc_registry_add(d->registry, MODEL_URI, d->doc, err);
     if (st != CARDC_OK) {
@@ -97,6 +120,42 @@ static cardc_status make_registry(bind_diag *d, const cardc_type *t, cardc_error
     return st;
 }
 
+static cardc_status schema_text_compile_body(const cardc_schema_text *text, cardc_schema **out,
+                                             cardc_error *err)
+{
+    const char *name = text && text->source ? text->source : "(unnamed schema)";
+    struct json_object *doc = NULL;
+    cardc_registry *registry = NULL;
+    cardc_schema_options so;
+    cardc_status st;
+
+    if (!out)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_schema_text_compile: out is NULL");
+    *out = NULL;
+    if (!text)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_schema_text_compile: text is NULL");
+    st = parse_embedded(name, "schema", text->json_parts, &doc, err);
+    if (st == CARDC_OK)
+        st = embedded_registry(text, name, &registry, err);
+    if (st == CARDC_OK) {
+        cardc_schema_options_init(&so);
+        so.dialect = text->dialect;
+        so.flags = text->schema_flags;
+        so.registry = registry;
+        st = cardc_schema_compile(doc, &so, out, err);
+    }
+    cardc_registry_free(registry);
+    json_object_put(doc);
+    return st;
+}
+
+cardc_status cardc_schema_text_compile(const cardc_schema_text *text, cardc_schema **out,
+                                       cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, schema_text_compile_body(text, out, err));
+}
+
 static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err)
 {
     const char *pointer = t->pointer ? t->pointer : "";
@@ -104,7 +163,7 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
     cardc_schema *s = NULL;
     cardc_status st;
 
-    if (!t->schema || !t->schema->json) {
+    if (!t->schema || !t->schema->json_parts) {
         cardc__error(err, CARDC_E_SCHEMA, "type %s carries no schema text",
                      t->c_name ? t->c_name : "?");
         return NULL;
@@ -112,7 +171,8 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
     for (size_t i = 0; i < d->ncompiled; i++)
         if (strcmp(d->compiled[i].pointer, pointer) == 0)
             return d->compiled[i].schema;
-    if (!d->doc && parse_embedded(t, "schema", t->schema->json, &d->doc, err) != CARDC_OK)
+    if (!d->doc && parse_embedded(t->c_name ? t->c_name : "?", "schema", t->schema->json_parts,
+                                  &d->doc, err) != CARDC_OK)
         return NULL;
     if (make_registry(d, t, err) != CARDC_OK)
         return NULL;
@@ -129,9 +189,12 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
         st = CARDC_E_NOMEM;
         if (frag && (uri = malloc(strlen(frag) + sizeof MODEL_URI + 2)) != NULL) {
             sprintf(uri, "%s#%s", MODEL_URI, frag);
-            ref = json_object_new_object();
-            if (ref && json_object_object_add(ref, "$ref", json_object_new_string(uri)) == 0)
+            struct json_object *target = json_object_new_string(uri);
+            ref = target ? json_object_new_object() : NULL;
+            if (ref && cardc__json_set(ref, "$ref", target) == 0)
                 st = CARDC_OK;
+            else
+                json_object_put(target);
         }
         if (st == CARDC_OK)
             st = cardc_schema_compile(ref, &so, &s, err);

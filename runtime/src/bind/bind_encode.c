@@ -9,6 +9,7 @@
 #include "bind/bind_internal.h"
 #include "common/errors_internal.h"
 #include "common/utf8.h"
+#include "json/json_internal.h"
 
 static int refuse(cardc_error *err, strbuf *path, const char *what)
 {
@@ -146,19 +147,20 @@ static int write_text(strbuf *b, const char *s, size_t n, int binary, cardc_erro
     return 0;
 }
 
+/* Ours, not json-c's printer: that one returns a truncated text when its
+ * buffer cannot grow. */
 static void write_json(strbuf *b, const cardc_json *j)
 {
     if (!j->value)
         strbuf_add(b, "null", 4);
     else
-        strbuf_str(b, json_object_to_json_string_ext(j->value, JSON_C_TO_STRING_PLAIN |
-                                                                   JSON_C_TO_STRING_NOSLASHESCAPE));
+        cardc__json_dump_to(b, j->value, 0);
 }
 
 /* The members the object's schema does not name, after the declared ones,
  * in their stored (document) order. */
 static int write_additional(strbuf *b, const cardc_type *t, const void *v, int first,
-                            cardc_error *err, strbuf *path, bind_stack *stk)
+                            cardc_error *err, strbuf *path, stack_guard *stk)
 {
     const cardc_type *mt = t->additional;
     const bind_vec *m = BIND_CAT(v, t->additional_offset);
@@ -189,28 +191,23 @@ static int write_additional(strbuf *b, const cardc_type *t, const void *v, int f
 }
 
 static int write_object(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                        strbuf *path, bind_stack *stk)
+                        strbuf *path, stack_guard *stk)
 {
     int first = 1;
 
     strbuf_add(b, "{", 1);
     for (size_t i = 0; i < t->field_count; i++) {
         const cardc_field *f = &t->fields[i];
-        bool has = true, is_null = false;
         size_t mark = path->len;
 
-        if (f->has_offset != CARDC_NO_OFFSET)
-            memcpy(&has, BIND_CAT(v, f->has_offset), sizeof has);
-        if (!has)
+        if (!bind_field_has(f, v))
             continue;
-        if (f->null_offset != CARDC_NO_OFFSET)
-            memcpy(&is_null, BIND_CAT(v, f->null_offset), sizeof is_null);
         if (!first)
             strbuf_add(b, ",", 1);
         first = 0;
         write_string(b, f->json_name, f->json_name_len);
         strbuf_add(b, ":", 1);
-        if (is_null || f->offset == CARDC_NO_OFFSET) {
+        if (bind_field_is_null(f, v) || !bind_field_stored(f)) {
             strbuf_add(b, "null", 4);
             continue;
         }
@@ -247,7 +244,7 @@ static int write_value_numbers(strbuf *b, const void *v, cardc_error *err, strbu
 }
 
 static int write_value_array(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                             strbuf *path, bind_stack *stk)
+                             strbuf *path, stack_guard *stk)
 {
     const bind_vec *a = v;
     if (!a->items && a->count)
@@ -269,7 +266,7 @@ static int write_value_array(strbuf *b, const cardc_type *t, const void *v, card
 }
 
 static int write_value_map(strbuf *b, const cardc_type *t, const void *v, cardc_error *err,
-                           strbuf *path, bind_stack *stk)
+                           strbuf *path, stack_guard *stk)
 {
     const bind_vec *m = v;
     if (!m->items && m->count)
@@ -295,9 +292,9 @@ static int write_value_map(strbuf *b, const cardc_type *t, const void *v, cardc_
 }
 
 int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err, strbuf *path,
-                      bind_stack *stk)
+                      stack_guard *stk)
 {
-    if (cardc__bind_stack_exhausted(stk)) {
+    if (cardc__stack_guard_exceeded(stk)) {
         cardc__error(err, CARDC_E_LIMIT, "value nested too deeply for the thread's stack");
         cardc__error_pointer(err, path->s ? path->s : "");
         return -1;
@@ -370,8 +367,8 @@ static cardc_status check_and_write(const cardc_type *t, const void *v, cardc_re
     int defer = 0, r;
 
     memset(&diag, 0, sizeof diag);
-    bind_stack stk;
-    cardc__bind_stack_init(&stk);
+    stack_guard stk;
+    cardc__stack_guard_init(&stk);
     r = cardc__bind_check_value(t, v, &defer, err, &path, &stk);
     if (r >= 0 && cardc__bind_write(&b, t, v, err, &path, &stk) < 0)
         r = -1;

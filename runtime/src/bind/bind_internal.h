@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cardc/bind.h"
+#include "common/stack_guard.h"
 #include "common/strbuf.h"
 
 /* Storage helpers: descriptors address members by byte offset. */
@@ -28,16 +29,29 @@ static inline int bind_union_kind(const void *v)
     return k;
 }
 
-/* ---- stack guard (bind_stack.c) ---- */
+/* A field's members (bind.h): offsets a field does not have are not read. */
+static inline bool bind_field_stored(const cardc_field *f)
+{
+    return f->type && f->type->kind != CARDC_KIND_NULL;
+}
 
-typedef struct bind_stack {
-    uintptr_t base; /* frame address where the call entered the engine */
-    size_t limit;   /* bytes it may use below that; 0 until first needed */
-} bind_stack;
+/* The has_x flag of an optional field; a required one is always there. */
+static inline bool bind_field_has(const cardc_field *f, const void *obj)
+{
+    bool has = true;
+    if (!f->required)
+        memcpy(&has, BIND_CAT(obj, f->has_offset), sizeof has);
+    return has;
+}
 
-void cardc__bind_stack_init(bind_stack *s);
-/* 1 when the recursion must stop (CARDC_E_LIMIT). Cheap while shallow. */
-int cardc__bind_stack_exhausted(bind_stack *s);
+/* The x_is_null flag of a nullable field. */
+static inline bool bind_field_is_null(const cardc_field *f, const void *obj)
+{
+    bool is_null = false;
+    if (f->nullable)
+        memcpy(&is_null, BIND_CAT(obj, f->null_offset), sizeof is_null);
+    return is_null;
+}
 
 /* ---- values (bind_value.c) ---- */
 
@@ -70,7 +84,7 @@ int cardc__bind_admits_class(const cardc_type *t, int cls);
  * filled: union kind out of range, NULL data with a length, bad UTF-8...).
  * *defer as above; also set for RESIDUAL types. */
 int cardc__bind_check_value(const cardc_type *t, const void *v, int *defer, cardc_error *err,
-                            strbuf *path, bind_stack *stk);
+                            strbuf *path, stack_guard *stk);
 
 /* ---- decoding (bind_decode.c) ---- */
 
@@ -84,7 +98,7 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
 /* Appends v as compact JSON. Returns 0, or -1 with err filled for values
  * that have no JSON form (NaN, invalid UTF-8, broken structure). */
 int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error *err, strbuf *path,
-                      bind_stack *stk);
+                      stack_guard *stk);
 
 /* ---- the validator (bind_diag.c) ---- */
 

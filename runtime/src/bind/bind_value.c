@@ -248,7 +248,7 @@ void cardc__bind_release(const cardc_type *t, void *v)
     }
     case CARDC_KIND_OBJECT:
         for (size_t i = 0; i < t->field_count; i++)
-            if (t->fields[i].offset != CARDC_NO_OFFSET)
+            if (bind_field_stored(&t->fields[i]))
                 cardc__bind_release(t->fields[i].type, BIND_AT(v, t->fields[i].offset));
         if (t->additional)
             cardc__bind_release(t->additional, BIND_AT(v, t->additional_offset));

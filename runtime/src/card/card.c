@@ -21,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "cardc/card.h"
+#include "cardc/json.h"
 #include "common/errors_internal.h"
 #include "json/json_internal.h"
 #include "common/textpos.h"
@@ -210,9 +211,9 @@ static cardc_status read_property(const loader *L, struct json_object *item, con
         prop->value = json_object_get_string(value);
         return CARDC_OK;
     }
-    /* Copied: json-c reuses an object's print buffer on the next call. */
-    prop->owned_value = strdup(json_object_to_json_string_ext(
-        value, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    /* Ours, not json-c's printer: that one returns a truncated text when its
+     * buffer cannot grow. */
+    prop->owned_value = cardc_json_dump(value, 0);
     if (!prop->owned_value)
         return cardc__error(L->err, CARDC_E_NOMEM, "out of memory");
     prop->value = prop->owned_value;
@@ -761,6 +762,12 @@ static cardc_status card_load_mem_body(const char *text, size_t len, const char 
     return CARDC_OK;
 }
 
+void cardc_card_options_init(cardc_card_options *opts)
+{
+    if (opts)
+        memset(opts, 0, sizeof *opts);
+}
+
 cardc_status cardc_card_load_mem(const char *text, size_t len, const char *source,
                                  const cardc_card_options *opts, cardc_card **out, cardc_error *err)
 {
@@ -821,9 +828,9 @@ static cardc_status card_load_body(const char *path, const cardc_card_options *o
     *out = NULL;
     is_stdin = strcmp(path, "-") == 0;
     f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f)
-        return cardc__error_at(err, CARDC_E_IO, path, 0, 0, "cannot open the card: %s",
-                               strerror(errno));
+    if (!f) /* fopen allocates: it may fail for want of memory */
+        return cardc__error_at(err, errno == ENOMEM ? CARDC_E_NOMEM : CARDC_E_IO, path, 0, 0,
+                               "cannot open the card: %s", strerror(errno));
     st = read_all(f, is_stdin ? "<stdin>" : path, &text, &len, err);
     if (!is_stdin)
         fclose(f);

@@ -13,6 +13,7 @@
 #include "common/errors_internal.h"
 #include "common/textpos.h"
 #include "common/utf8.h"
+#include "json/json_internal.h"
 #include "card/yaml_json.h"
 
 struct cardc__yaml {
@@ -583,7 +584,7 @@ static int build_mapping(conv *c, const yaml_node_t *n, struct json_object **out
             return 0;
         }
         c->path_len--;
-        if (json_object_object_add(obj, k, v) != 0) {
+        if (cardc__json_set(obj, k, v) != 0) {
             json_object_put(v);
             json_object_put(obj);
             return fail_at(c, CARDC_E_NOMEM, &n->start_mark, "out of memory");
@@ -617,7 +618,9 @@ static cardc_status parser_error(const cardc__yaml_input *in, const yaml_parser_
 {
     const char *problem = p->problem ? p->problem : "unknown error";
 
-    if (p->error == YAML_MEMORY_ERROR)
+    /* libyaml fails without an error when some of its allocations do (its
+     * loader's tag copies, for one): no error is a memory error. */
+    if (p->error == YAML_MEMORY_ERROR || p->error == YAML_NO_ERROR)
         return cardc__error_at(err, CARDC_E_NOMEM, in->source, 0, 0, "out of memory reading YAML");
     if (p->error == YAML_READER_ERROR) {
         int line, col;

@@ -742,17 +742,36 @@ static cardc_status decode_output(const cardc_model *model, void *output, const 
     return st;
 }
 
-/* The arguments both typed runs take; target (where the answer goes: the
- * output, or the stream callback) is given as whether it is there, since a
- * function pointer is no void *. */
-static cardc_status check_run_args(cardc_client *client, const cardc_model *model,
-                                   const void *input, bool has_target, const char *target,
-                                   cardc_error *e)
+/* What both typed runs do first: check the arguments (target, where the
+ * answer goes, is given as whether it is there, since a function pointer is
+ * no void *), validate and encode the input, and fill the request. */
+typedef struct typed_call {
+    cardc_run_request rq;
+    char *json; /* the encoded input (heap), NULL for a raw binary body */
+    bool raw;   /* the input's top-level binary branch is the body */
+} typed_call;
+
+static cardc_status typed_prologue(cardc_client *client, const cardc_model *model,
+                                   const void *input, const char *target, bool has_target,
+                                   typed_call *k, cardc_error *e)
 {
+    const cardc_bytes *raw = NULL;
+    size_t len = 0;
+    cardc_status st;
+
+    memset(k, 0, sizeof *k);
     if (!client || !model || !input)
         return cardc__error(e, CARDC_E_USAGE, "client, model and input must not be NULL");
     if (!has_target)
         return cardc__error(e, CARDC_E_USAGE, "%s must not be NULL", target);
+    if ((st = encode_input(model, input, &k->json, &len, &raw, e)) != CARDC_OK)
+        return st;
+    cardc_run_request_init(&k->rq);
+    k->rq.model_name = model->name;
+    k->rq.task_type = model->task_type;
+    k->rq.input = raw ? (const char *)raw->data : k->json;
+    k->rq.input_len = raw ? raw->len : len;
+    k->rq.raw_body = k->raw = raw != NULL;
     return CARDC_OK;
 }
 
@@ -760,30 +779,21 @@ static cardc_status client_run_body(cardc_client *client, const cardc_model *mod
                                     const void *input, void *output, cardc_error *err)
 {
     cardc_error e;
-    cardc_run_request rq;
-    const cardc_bytes *raw;
-    char *json = NULL, *answer = NULL, *ct = NULL;
-    size_t len = 0, answer_len = 0;
+    typed_call k;
+    char *answer = NULL, *ct = NULL;
+    size_t answer_len = 0;
     cardc_status st;
 
     cardc_error_clear(&e);
-    if ((st = check_run_args(client, model, input, output != NULL, "output", &e)) != CARDC_OK)
-        return finish(client, st, &e, err);
-    if (!model->output.type) {
+    if (client && model && input && output && !model->output.type)
         st = cardc__error(&e, CARDC_E_NO_SCHEMA, "the model %s has no output schema",
                           model->name ? model->name : "(unnamed)");
+    else
+        st = typed_prologue(client, model, input, "output", output != NULL, &k, &e);
+    if (st != CARDC_OK)
         return finish(client, st, &e, err);
-    }
-    if ((st = encode_input(model, input, &json, &len, &raw, &e)) != CARDC_OK)
-        return finish(client, st, &e, err);
-    cardc_run_request_init(&rq);
-    rq.model_name = model->name;
-    rq.task_type = model->task_type;
-    rq.input = raw ? (const char *)raw->data : json;
-    rq.input_len = raw ? raw->len : len;
-    rq.raw_body = raw != NULL;
-    st = run_json(client, &rq, &answer, &answer_len, &ct, &e);
-    free(json);
+    st = run_json(client, &k.rq, &answer, &answer_len, &ct, &e);
+    free(k.json);
     if (st == CARDC_OK) {
         if (is_json_type(ct, answer, answer_len))
             st = decode_output(model, output, answer, answer_len, &e);
@@ -802,58 +812,54 @@ cardc_status cardc_client_run(cardc_client *client, const cardc_model *model, co
     return cardc__error_leave(err, client_run_body(client, model, input, output, err));
 }
 
+/* The server chose not to stream: the whole answer is one event, after the
+ * same output validation a typed run does. */
+static cardc_status unstreamed_answer(const cardc_model *model, const char *answer, size_t len,
+                                      const char *ct, cardc_error *e)
+{
+    cardc_status st = CARDC_OK;
+    void *tmp;
+
+    if (!is_json_type(ct, answer, len))
+        return cardc__error(e, CARDC_E_BACKEND, "the server answered %.100s to a stream request",
+                            ct ? ct : "no Content-Type");
+    if (!model->output.type)
+        return CARDC_OK;
+    tmp = calloc(1, model->output.size ? model->output.size : 1);
+    if (!tmp)
+        return cardc__error(e, CARDC_E_NOMEM, "out of memory");
+    st = decode_output(model, tmp, answer, len, e);
+    cardc_bind_free(model->output.type, tmp);
+    free(tmp);
+    return st;
+}
+
 static cardc_status client_run_stream_body(cardc_client *client, const cardc_model *model,
                                            const void *input, cardc_stream_fn fn, void *user,
                                            cardc_error *err)
 {
     cardc_error e;
-    cardc_run_request rq;
-    const cardc_bytes *raw;
-    char *json = NULL, *answer = NULL, *ct = NULL;
-    size_t len = 0, answer_len = 0;
+    typed_call k;
+    char *answer = NULL, *ct = NULL;
+    size_t answer_len = 0;
     cardc_status st;
 
     cardc_error_clear(&e);
-    if ((st = check_run_args(client, model, input, fn != NULL, "fn", &e)) != CARDC_OK)
+    if ((st = typed_prologue(client, model, input, "fn", fn != NULL, &k, &e)) != CARDC_OK)
         return finish(client, st, &e, err);
-    if ((st = encode_input(model, input, &json, &len, &raw, &e)) != CARDC_OK)
-        return finish(client, st, &e, err);
-    if (raw) {
-        free(json);
+    if (k.raw)
         return finish(client,
                       cardc__error(&e, CARDC_E_USAGE,
                                    "a raw binary input cannot ask for a stream: use the object "
                                    "form"),
                       &e, err);
-    }
-    cardc_run_request_init(&rq);
-    rq.model_name = model->name;
-    rq.task_type = model->task_type;
-    rq.input = json;
-    rq.input_len = len;
-    rq.stream = fn;
-    rq.stream_user = user;
-    st = run_json(client, &rq, &answer, &answer_len, &ct, &e);
-    free(json);
-    /* The server chose not to stream: the whole answer is one event, after
-     * the same output validation a typed run does. */
-    if (st == CARDC_OK && answer) {
-        if (!is_json_type(ct, answer, answer_len)) {
-            st = cardc__error(&e, CARDC_E_BACKEND, "the server answered %.100s to a stream request",
-                              ct ? ct : "no Content-Type");
-        } else if (model->output.type) {
-            void *tmp = calloc(1, model->output.size ? model->output.size : 1);
-            if (!tmp) {
-                st = cardc__error(&e, CARDC_E_NOMEM, "out of memory");
-            } else {
-                st = decode_output(model, tmp, answer, answer_len, &e);
-                cardc_bind_free(model->output.type, tmp);
-                free(tmp);
-            }
-        }
-        if (st == CARDC_OK)
-            fn(user, answer, answer_len);
-    }
+    k.rq.stream = fn;
+    k.rq.stream_user = user;
+    st = run_json(client, &k.rq, &answer, &answer_len, &ct, &e);
+    free(k.json);
+    if (st == CARDC_OK && answer &&
+        (st = unstreamed_answer(model, answer, answer_len, ct, &e)) == CARDC_OK)
+        fn(user, answer, answer_len);
     free(answer);
     free(ct);
     return finish(client, st, &e, err);

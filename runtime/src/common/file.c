@@ -23,8 +23,9 @@ static cardc_status read_file_body(const char *path, char **text, size_t *len, c
     is_stdin = strcmp(path, "-") == 0;
     name = is_stdin ? "<stdin>" : path;
     f = is_stdin ? stdin : fopen(path, "rb");
-    if (!f)
-        return cardc__error_at(err, CARDC_E_IO, name, 0, 0, "cannot open: %s", strerror(errno));
+    if (!f) /* fopen allocates: it may fail for want of memory */
+        return cardc__error_at(err, errno == ENOMEM ? CARDC_E_NOMEM : CARDC_E_IO, name, 0, 0,
+                               "cannot open: %s", strerror(errno));
     for (;;) {
         if (cap - size < 4096) {
             size_t ncap = cap ? cap * 2 : 65536;

@@ -9,6 +9,7 @@
 
 #include "cardc/json.h"
 #include "common/strbuf.h"
+#include "json/json_internal.h"
 
 static void put_string(strbuf *b, const char *s, size_t n)
 {
@@ -59,12 +60,18 @@ static void put_scalar(strbuf *b, const struct json_object *o)
         strbuf_str(b, num);
         break;
     }
-    case json_type_double:
+    case json_type_double: {
         /* json-c keeps a parsed double's original text and prints it back;
-         * its printer caches into the object, hence the cast. */
-        strbuf_str(b,
-                   json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN));
+         * its printer caches into the object, hence the cast. NULL: out of
+         * memory. */
+        const char *text =
+            json_object_to_json_string_ext((struct json_object *)o, JSON_C_TO_STRING_PLAIN);
+        if (text)
+            strbuf_str(b, text);
+        else
+            b->oom = 1;
         break;
+    }
     case json_type_string:
         put_string(b, json_object_get_string((struct json_object *)o),
                    (size_t)json_object_get_string_len(o));
@@ -119,42 +126,48 @@ static int open_value(strbuf *b, const struct json_object *o, dump_frame **stack
     return 1;
 }
 
-char *cardc_json_dump(const struct json_object *value, int pretty)
+void cardc__json_dump_to(strbuf *b, const struct json_object *value, int pretty)
 {
-    strbuf b = {0};
     dump_frame *stack = NULL;
     size_t sp = 0, cap = 0;
 
     /* Iterative: a dumped tree may nest as deep as the parser allowed. */
-    if (!open_value(&b, value, &stack, &sp, &cap))
-        b.oom = 1;
-    while (sp > 0 && !b.oom) {
+    if (!open_value(b, value, &stack, &sp, &cap))
+        b->oom = 1;
+    while (sp > 0 && !b->oom) {
         dump_frame *f = &stack[sp - 1];
         const struct json_object *child;
 
         if (f->is_object ? f->next == NULL : f->index >= f->count) {
             if (pretty)
-                newline_indent(&b, sp - 1);
-            strbuf_str(&b, f->is_object ? "}" : "]");
+                newline_indent(b, sp - 1);
+            strbuf_str(b, f->is_object ? "}" : "]");
             sp--;
             continue;
         }
         if (f->emitted++)
-            strbuf_add(&b, ",", 1);
+            strbuf_add(b, ",", 1);
         if (pretty)
-            newline_indent(&b, sp);
+            newline_indent(b, sp);
         if (f->is_object) {
             const char *key = (const char *)lh_entry_k(f->next);
-            put_string(&b, key, strlen(key));
-            strbuf_str(&b, pretty ? ": " : ":");
+            put_string(b, key, strlen(key));
+            strbuf_str(b, pretty ? ": " : ":");
             child = (const struct json_object *)lh_entry_v(f->next);
             f->next = lh_entry_next(f->next);
         } else {
             child = json_object_array_get_idx(f->o, f->index++);
         }
-        if (!open_value(&b, child, &stack, &sp, &cap))
-            b.oom = 1;
+        if (!open_value(b, child, &stack, &sp, &cap))
+            b->oom = 1;
     }
     free(stack);
+}
+
+char *cardc_json_dump(const struct json_object *value, int pretty)
+{
+    strbuf b = {0};
+
+    cardc__json_dump_to(&b, value, pretty);
     return cardc__strbuf_take(&b);
 }

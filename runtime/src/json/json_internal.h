@@ -48,4 +48,16 @@ int cardc__json_locate(const char *text, size_t len, const char *pointer, size_t
  * key means the same to both. */
 size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsigned char utf8[4]);
 
+/* Appends value as JSON text to b, as cardc_json_dump writes it (an
+ * allocation failure sets b->oom). json-c's own printer is never used for
+ * a tree: it returns a truncated text when its buffer cannot grow. */
+struct strbuf;
+void cardc__json_dump_to(struct strbuf *b, const struct json_object *value, int pretty);
+
+/* json_object_object_add(obj, key, val) that leaks nothing when it fails:
+ * json-c 0.16 copies the key, then grows its table, and loses the copy
+ * when growing fails, so the table is grown first. Returns 0, or -1 out of
+ * memory (val is still the caller's then, as with json-c). */
+int cardc__json_set(struct json_object *obj, const char *key, struct json_object *val);
+
 #endif

@@ -1,13 +1,17 @@
 /* json_locate.c: the one JSON Pointer -> text offset locator, so errors can name a line. */
 /* It walks the text itself (no tree), so it tolerates any input: every step
  * is bounded by len and malformed text just ends the walk. Payload errors
- * (cardc_json_locate) and the card loader share it. */
+ * (cardc_json_locate, json_parse.c), the card loader and cardc lint share
+ * it. Self-contained (common/ aside): the cardc command links this object
+ * beside the shared libcardc, which does not export it. */
 #include <stdint.h>
 #include <string.h>
 
 #include "cardc/json.h"
 #include "json/json_internal.h"
+#include "json/json_lex.h"
 #include "common/textpos.h"
+#include "common/utf8.h"
 
 static int is_ws(unsigned char c)
 {
@@ -210,11 +214,38 @@ int cardc__json_locate(const char *text, size_t len, const char *pointer, size_t
     return ok;
 }
 
-int cardc_json_locate(const char *text, size_t len, const char *pointer, int *line, int *column)
+/* Shared with the parser's key checks (json_parse.c), so a key means the
+ * same to both. */
+size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsigned char utf8[4])
 {
-    size_t off;
-    int ok = cardc__json_locate(text, len, pointer, &off);
+    unsigned long cp, lo;
+    unsigned char e;
 
-    cardc__text_position(text ? text : "", text ? len : 0, off, 0, line, column);
-    return ok;
+    if (t[*i] != '\\') {
+        utf8[0] = t[(*i)++];
+        return 1;
+    }
+    if (*i + 1 >= n)
+        return 0;
+    e = t[*i + 1];
+    if (e != 'u') {
+        const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
+        const char *at = e ? strchr(from, e) : NULL;
+        if (!at)
+            return 0;
+        utf8[0] = (unsigned char)to[at - from];
+        *i += 2;
+        return 1;
+    }
+    if (!jlex_hex4(t, n, *i + 2, &cp))
+        return 0;
+    *i += 6;
+    if (cp >= 0xD800 && cp <= 0xDBFF && *i + 1 < n && t[*i] == '\\' && t[*i + 1] == 'u' &&
+        jlex_hex4(t, n, *i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
+        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+        *i += 6;
+    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
+        cp = 0xFFFD; /* what a lone surrogate becomes in json-c's tree */
+    }
+    return utf8_encode((uint32_t)cp, utf8);
 }

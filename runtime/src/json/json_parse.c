@@ -1,17 +1,17 @@
-/* json_parse.c: the one strict JSON parser (RFC 8259 lexer + json-c tree), for payloads and cards.
+/* json_parse.c: the one strict JSON parser (RFC 8259, into a json-c tree), for payloads and cards.
  *
- * json-c builds the tree, but its "strict" mode (0.16) is not RFC 8259:
- * measured against JSONTestSuite it accepts NaN/Infinity, "-01", "2.",
- * ".5"-style numbers, single-quoted strings, raw tabs/newlines inside
- * strings, form feeds as whitespace, text after an embedded NUL, and UTF-8
- * that is overlong, encodes surrogates or lies past U+10FFFF. So every parse
- * also runs strict_scan(), a lexer that knows RFC 8259's tokens exactly (the
- * grammar between tokens stays json-c's job), and the error that comes first
- * in the text is the one reported (on a tie the lexer's, which names the
- * exact problem; for truncated text it uses json-c's "unexpected end of
- * data" wording too). What json-c cannot report at all (duplicate keys and
- * the other CARDC__JSON_* checks cards ask for) the lexer and check_keys()
- * find on request. Everything is iterative: nesting may be 100,000 deep.
+ * The pull parser (pull.c) reads the text, strictly RFC 8259 (every y_ case
+ * of JSONTestSuite accepted, every n_ case refused, with the messages and
+ * offsets users see), and build_tree() makes the json-c tree from its
+ * tokens, the way json-c's tokener would store it (numbers included), every
+ * allocation checked. json-c's own tokener is not used: its "strict" mode
+ * (0.16) is not RFC 8259 (NaN, "-01", raw tabs in strings, overlong UTF-8,
+ * ...), and it dereferences NULL when one of its allocations fails. What
+ * cards ask for beyond RFC 8259 (unique keys, keys without "\u0000",
+ * numbers json-c would saturate: the CARDC__JSON_* flags) strict_scan() and
+ * check_keys() check on request; the error that comes first in the text is
+ * reported (on a tie the lexer's). Everything is iterative: nesting may be
+ * 100,000 deep.
  */
 #include <limits.h>
 #include <math.h>
@@ -22,6 +22,7 @@
 #include <json-c/json.h>
 
 #include "cardc/json.h"
+#include "cardc/pull.h"
 #include "common/errors_internal.h"
 #include "json/json_internal.h"
 #include "json/json_lex.h"
@@ -168,15 +169,12 @@ static int scan_literal(const unsigned char *t, size_t n, size_t *pos, scan_issu
 }
 
 /* Returns 1 and fills iss at the first lexical violation of RFC 8259 or the
- * first bracket nested deeper than max_depth; 0 when the tokens are clean.
- * *deepest is the deepest nesting met before stopping. */
+ * first bracket nested deeper than max_depth; 0 when the tokens are clean. */
 static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned flags,
-                       scan_issue *iss, int *deepest)
+                       scan_issue *iss)
 {
     size_t i = 0;
     long depth = 0;
-
-    *deepest = 0;
 
     while (i < n) {
         unsigned char c = t[i];
@@ -188,8 +186,6 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
             if (++depth > max_depth)
                 return ISSUE(iss, i, CARDC_E_LIMIT, "nesting too deep (the limit is %d levels)",
                              max_depth);
-            if (depth > *deepest)
-                *deepest = (int)depth;
             i++;
         } else if (c == ']' || c == '}') {
             if (depth > 0)
@@ -213,40 +209,6 @@ static int strict_scan(const unsigned char *t, size_t n, int max_depth, unsigned
 }
 
 /* ---- Keys --------------------------------------------------------------- */
-
-size_t cardc__json_string_unit(const unsigned char *t, size_t n, size_t *i, unsigned char utf8[4])
-{
-    unsigned long cp, lo;
-    unsigned char e;
-
-    if (t[*i] != '\\') {
-        utf8[0] = t[(*i)++];
-        return 1;
-    }
-    if (*i + 1 >= n)
-        return 0;
-    e = t[*i + 1];
-    if (e != 'u') {
-        const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
-        const char *at = e ? strchr(from, e) : NULL;
-        if (!at)
-            return 0;
-        utf8[0] = (unsigned char)to[at - from];
-        *i += 2;
-        return 1;
-    }
-    if (!jlex_hex4(t, n, *i + 2, &cp))
-        return 0;
-    *i += 6;
-    if (cp >= 0xD800 && cp <= 0xDBFF && *i + 1 < n && t[*i] == '\\' && t[*i + 1] == 'u' &&
-        jlex_hex4(t, n, *i + 2, &lo) && lo >= 0xDC00 && lo <= 0xDFFF) {
-        cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-        *i += 6;
-    } else if (cp >= 0xD800 && cp <= 0xDFFF) {
-        cp = 0xFFFD; /* what a lone surrogate becomes in json-c's tree */
-    }
-    return utf8_encode((uint32_t)cp, utf8);
-}
 
 /* Checks the key starting at the opening quote t[*pos] against `seen` (the
  * keys of its object so far; NULL when duplicates are allowed) and moves
@@ -283,7 +245,7 @@ static int check_key(const unsigned char *t, size_t n, size_t *pos, struct json_
         bad = ISSUE(iss, start, CARDC_E_JSON, "object key contains \\u0000 (keys are C strings)");
     else if (seen && json_object_object_get_ex(seen, key, NULL))
         bad = ISSUE(iss, start, CARDC_E_JSON, "duplicate object key \"%.100s\"", key);
-    else if (seen && json_object_object_add(seen, key, NULL) != 0)
+    else if (seen && cardc__json_set(seen, key, NULL) != 0)
         bad = ISSUE(iss, start, CARDC_E_NOMEM, "out of memory");
     free(key);
     return bad;
@@ -352,44 +314,6 @@ static int check_keys(const unsigned char *t, size_t n, unsigned flags, scan_iss
 
 /* ---- Parsing ------------------------------------------------------------ */
 
-/* Whether a whole JSON value ends before t[at], json-c having accepted
- * t[0..at) so far: then every bracket there is closed again and some token
- * was seen. Strings are skipped so their brackets do not count. */
-static int value_ends_before(const unsigned char *t, size_t at)
-{
-    size_t depth = 0;
-    int token = 0;
-
-    for (size_t i = 0; i < at; i++) {
-        if (jlex_is_ws(t[i]))
-            continue;
-        token = 1;
-        if (t[i] == '[' || t[i] == '{')
-            depth++;
-        else if ((t[i] == ']' || t[i] == '}') && depth > 0)
-            depth--;
-        else if (t[i] == '"')
-            for (i++; i < at && t[i] != '"'; i++)
-                if (t[i] == '\\')
-                    i++;
-    }
-    return token && depth == 0;
-}
-
-/* json-c's wording names its own states ("object property name
- * separator"); these say what the text lacks instead. */
-static const char *grammar_message(enum json_tokener_error e)
-{
-    switch (e) {
-    case json_tokener_error_parse_object_key_name:
-        return "object key (a double-quoted string) expected";
-    case json_tokener_error_parse_object_key_sep: return "':' expected after object key";
-    case json_tokener_error_parse_object_value_sep: return "',' or '}' expected";
-    case json_tokener_error_parse_array: return "',' or ']' expected";
-    default: return json_tokener_error_desc(e);
-    }
-}
-
 static cardc_status report(size_t *err_offset, char *msg, size_t msgsize, const scan_issue *iss)
 {
     if (err_offset)
@@ -399,94 +323,208 @@ static cardc_status report(size_t *err_offset, char *msg, size_t msgsize, const 
     return iss->code;
 }
 
+/* A number as json-c's own tokener stores it: integer literals as int64
+ * (saturated below INT64_MIN; "-0" is 0) or, past INT64_MAX, as uint64
+ * (saturated at UINT64_MAX); everything else as a double that keeps its
+ * literal for serialising. NULL when out of memory. */
+static struct json_object *number_value(const cardc_pull *p)
+{
+    const char *t = p->num_text;
+    size_t n = p->num_len;
+    char small[64], *lit;
+    struct json_object *v;
+
+    if (!memchr(t, '.', n) && !memchr(t, 'e', n) && !memchr(t, 'E', n)) {
+        uint64_t u = 0;
+        if (p->num_is_int && (t[0] == '-' || p->num_int >= 0))
+            return json_object_new_int64(p->num_int);
+        if (t[0] == '-')
+            return json_object_new_int64(INT64_MIN);
+        if (integer_fits((const unsigned char *)t, n))
+            for (size_t i = 0; i < n; i++)
+                u = u * 10 + (uint64_t)(t[i] - '0');
+        else
+            u = UINT64_MAX;
+        return json_object_new_uint64(u);
+    }
+    lit = n < sizeof small ? small : malloc(n + 1);
+    if (!lit)
+        return NULL;
+    memcpy(lit, t, n);
+    lit[n] = '\0';
+    v = json_object_new_double_s(p->num_double, lit);
+    if (lit != small)
+        free(lit);
+    return v;
+}
+
+/* The containers open while the tree is built, innermost last. */
+typedef struct build {
+    struct json_object **open;
+    size_t n, cap;
+    char *key; /* the pending member name (the next value's) */
+    size_t key_cap;
+} build;
+
+int cardc__json_set(struct json_object *obj, const char *key, struct json_object *val)
+{
+    struct lh_table *t = json_object_get_object(obj);
+
+    /* json-c grows at this load, in lh_table_insert_w_hash */
+    if (t && t->count >= t->size * LH_LOAD_FACTOR && t->size <= INT_MAX / 2 &&
+        !json_object_object_get_ex(obj, key, NULL) && lh_table_resize(t, t->size * 2) != 0)
+        return -1;
+    return json_object_object_add(obj, key, val);
+}
+
+/* Puts v in the innermost open container (or makes it the root); takes v.
+ * 0, or -1 when out of memory (v is then released). */
+static int place(build *b, struct json_object **root, struct json_object *v)
+{
+    struct json_object *parent = b->n ? b->open[b->n - 1] : NULL;
+    int rc = 0;
+
+    if (!parent)
+        *root = v;
+    else if (json_object_is_type(parent, json_type_object))
+        rc = cardc__json_set(parent, b->key, v); /* a repeated name: the last value */
+    else
+        rc = json_object_array_add(parent, v);
+    if (rc != 0)
+        json_object_put(v);
+    return rc;
+}
+
+static int open_container(build *b, struct json_object **root, struct json_object *c)
+{
+    if (!c)
+        return -1;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 16;
+        struct json_object **v = realloc(b->open, cap * sizeof *v);
+        if (!v) {
+            json_object_put(c);
+            return -1;
+        }
+        b->open = v;
+        b->cap = cap;
+    }
+    if (place(b, root, c) != 0)
+        return -1;
+    b->open[b->n++] = c;
+    return 0;
+}
+
+/* The member name json-c stores: a C string, so cut at a "\u0000". */
+static int keep_key(build *b, const char *key, size_t len)
+{
+    if (len + 1 > b->key_cap) {
+        char *k = realloc(b->key, len + 1);
+        if (!k)
+            return -1;
+        b->key = k;
+        b->key_cap = len + 1;
+    }
+    memcpy(b->key, key, len + 1);
+    return 0;
+}
+
+/* One token into the tree: 1 when the value is complete, 0 to go on, -1
+ * out of memory. */
+static int build_step(build *b, const cardc_pull *p, struct json_object **root)
+{
+    switch (p->tok) {
+    case CARDC_TOK_OBJECT_BEGIN: return open_container(b, root, json_object_new_object());
+    case CARDC_TOK_ARRAY_BEGIN: return open_container(b, root, json_object_new_array());
+    case CARDC_TOK_OBJECT_END:
+    case CARDC_TOK_ARRAY_END: b->n--; return 0;
+    case CARDC_TOK_KEY: return keep_key(b, p->str, p->str_len);
+    case CARDC_TOK_NULL: return place(b, root, NULL);
+    case CARDC_TOK_TRUE:
+    case CARDC_TOK_FALSE: {
+        struct json_object *v = json_object_new_boolean(p->tok == CARDC_TOK_TRUE);
+        return v ? place(b, root, v) : -1;
+    }
+    case CARDC_TOK_STRING: {
+        struct json_object *v = json_object_new_string_len(p->str, (int)p->str_len);
+        return v ? place(b, root, v) : -1;
+    }
+    case CARDC_TOK_NUMBER: {
+        struct json_object *v = number_value(p);
+        return v ? place(b, root, v) : -1;
+    }
+    default: return 0;
+    }
+}
+
+/* The tree of text[0..len), read with the pull parser: RFC 8259 strictly,
+ * every allocation checked (json-c's own tokener crashes when one of its
+ * allocations fails). Returns 0 with *out set, or 1 with iss filled (the
+ * parse error, or CARDC_E_NOMEM). */
+static int build_tree(const char *text, size_t len, int max_depth, struct json_object **out,
+                      scan_issue *iss)
+{
+    cardc_pull p;
+    build b;
+    struct json_object *root = NULL;
+    int bad = 0;
+
+    memset(&b, 0, sizeof b);
+    cardc_pull_init(&p, text, len, max_depth);
+    for (;;) {
+        cardc_token tok = cardc_pull_next(&p);
+        if (tok == CARDC_TOK_END)
+            break;
+        if (tok == CARDC_TOK_ERROR) {
+            iss->offset = p.error_offset;
+            iss->code = p.error;
+            snprintf(iss->message, sizeof iss->message, "%s", p.message);
+            bad = 1;
+            break;
+        }
+        if (build_step(&b, &p, &root) != 0) {
+            bad = ISSUE(iss, p.tok_offset, CARDC_E_NOMEM, "out of memory");
+            break;
+        }
+    }
+    cardc_pull_free(&p);
+    free(b.open);
+    free(b.key);
+    if (bad) {
+        cardc_json_free(root); /* no recursion: the tree may nest 100,000 deep */
+        root = NULL;
+    }
+    *out = root;
+    return bad;
+}
+
 cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsigned flags,
                                struct json_object **out, size_t *err_offset, char *msg,
                                size_t msgsize)
 {
     const unsigned char *t = (const unsigned char *)text;
     scan_issue lex, gram, keys;
-    struct json_tokener *tok;
-    struct json_object *obj;
-    enum json_tokener_error jerr;
-    size_t jend, limit;
-    int lex_bad, gram_bad = 0, tok_depth, deepest;
+    struct json_object *obj = NULL;
+    int lex_bad = 0, gram_bad;
+    size_t limit;
 
     *out = NULL;
-    /* json-c takes an int length, and we feed one extra byte at the end. */
+    /* json-c takes an int length for strings. */
     if (len >= (size_t)INT_MAX) {
         (void)ISSUE(&gram, 0, CARDC_E_LIMIT, "document too large (%zu bytes, at most %d)", len,
                     INT_MAX - 1);
         return report(err_offset, msg, msgsize, &gram);
     }
-    lex_bad = strict_scan(t, len, max_depth, flags, &lex, &deepest);
-    if (lex_bad && lex.code == CARDC_E_NOMEM)
-        return report(err_offset, msg, msgsize, &lex);
-
-    /* The tokener callocs its whole depth stack up front (about 40 bytes a
-     * level): sized by max_depth, every parse of a payload paid for 10,000
-     * levels (400 KB zeroed; 10% of the instructions of a fuzz_cards run).
-     * The lexer has seen how deep the text nests before its first problem,
-     * and json-c cannot go deeper before that point (past it the lexer's
-     * error wins): that depth is enough. json-c counts a scalar inside the
-     * innermost container as one more level: hence + 1 (strict_scan
-     * enforces the exact limit on brackets). */
-    tok_depth = deepest + 1;
-    tok = json_tokener_new_ex(tok_depth);
-    if (!tok) {
-        (void)ISSUE(&gram, 0, CARDC_E_NOMEM, "out of memory");
+    /* The checks cards ask for (flags) need a lexer of their own; the pull
+     * parser alone is RFC 8259 for everything else. */
+    if (flags) {
+        lex_bad = strict_scan(t, len, max_depth, flags, &lex);
+        if (lex_bad && lex.code == CARDC_E_NOMEM)
+            return report(err_offset, msg, msgsize, &lex);
+    }
+    gram_bad = build_tree(text, len, max_depth, &obj, &gram);
+    if (gram_bad && gram.code == CARDC_E_NOMEM)
         return report(err_offset, msg, msgsize, &gram);
-    }
-    json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-    obj = json_tokener_parse_ex(tok, text, (int)len);
-    jerr = json_tokener_get_error(tok);
-    jend = json_tokener_get_parse_end(tok);
-    if (!obj && jerr == json_tokener_continue) {
-        /* End of input: the NUL lets json-c finish a trailing number. */
-        obj = json_tokener_parse_ex(tok, "", 1);
-        jerr = json_tokener_get_error(tok);
-        jend = len;
-    }
-    json_tokener_free(tok);
-    if (jend > len)
-        jend = len;
-    /* Strict json-c calls a trailing comma in an object just an unexpected
-     * '}'; a ',' json-c accepted before it separated members, so what is
-     * missing is a key. */
-    if (jerr == json_tokener_error_parse_unexpected && jend < len && t[jend] == '}') {
-        size_t k = jend;
-        while (k > 0 && jlex_is_ws(t[k - 1]))
-            k--;
-        if (k > 0 && t[k - 1] == ',')
-            jerr = json_tokener_error_parse_object_key_name;
-    }
-    if (jerr == json_tokener_error_parse_unexpected && jend < len && value_ends_before(t, jend)) {
-        /* Strict json-c reports "1 2" as an unexpected '2'. */
-        char what[24];
-        jlex_describe_char(t, len, jend, what, sizeof what);
-        gram_bad =
-            ISSUE(&gram, jend, CARDC_E_JSON, "unexpected character %s after the JSON value", what);
-    } else if (jerr != json_tokener_success) {
-        char what[48] = "";
-        cardc_status code = jerr == json_tokener_error_depth               ? CARDC_E_LIMIT
-                            : jerr == json_tokener_error_parse_utf8_string ? CARDC_E_UTF8
-                                                                           : CARDC_E_JSON;
-        if (code == CARDC_E_LIMIT)
-            snprintf(what, sizeof what, " (the limit is %d levels)", max_depth);
-        else if (jerr == json_tokener_error_parse_unexpected && jend < len) {
-            what[0] = ' ';
-            jlex_describe_char(t, len, jend, what + 1, sizeof what - 1);
-        }
-        gram_bad = ISSUE(&gram, jend, code, "%s%s", grammar_message(jerr), what);
-    } else {
-        for (size_t i = jend; i < len && !gram_bad; i++) {
-            if (!jlex_is_ws(t[i])) {
-                char what[24];
-                jlex_describe_char(t, len, i, what, sizeof what);
-                gram_bad = ISSUE(&gram, i, CARDC_E_JSON,
-                                 "unexpected character %s after the JSON value", what);
-            }
-        }
-    }
 
     /* The key checks only look at text both passes accepted. */
     limit = len;
@@ -502,7 +540,7 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
         *out = obj; /* NULL for a JSON null: json-c's representation */
         return CARDC_OK;
     }
-    json_object_put(obj);
+    cardc_json_free(obj);
     if (lex_bad && (!gram_bad || lex.offset <= gram.offset))
         return report(err_offset, msg, msgsize, &lex);
     return report(err_offset, msg, msgsize, &gram);
@@ -557,6 +595,16 @@ static cardc_status json_parse_body(const char *text, size_t len, const char *so
     if (line)
         err->offset = off;
     return st;
+}
+
+/* The public locator: the internal one's byte offset as a line and column. */
+int cardc_json_locate(const char *text, size_t len, const char *pointer, int *line, int *column)
+{
+    size_t off;
+    int ok = cardc__json_locate(text, len, pointer, &off);
+
+    cardc__text_position(text ? text : "", text ? len : 0, off, 0, line, column);
+    return ok;
 }
 
 cardc_status cardc_json_parse_ex(const char *text, size_t len, const char *source,

@@ -841,7 +841,7 @@ int cardc__decimal_parse(const char *t, cdecimal *d)
         t++;
     dig = malloc(len + 2);
     if (!dig)
-        return 0;
+        return -1;
     for (; *t && *t != 'e' && *t != 'E'; t++) {
         if (*t == '.') {
             seen_dot = 1;
@@ -1145,20 +1145,24 @@ static cardc_regex *regex(cctx *c, sinfo *si, const char *kw, const char *key, c
     char eb[256];
     cardc_regex *re;
     cardc_regex_limits lim = {0, 0, 0};
+    int nomem;
 
     if (c->opts) {
         lim.match = c->opts->regex_match_limit;
         lim.depth = c->opts->regex_depth_limit;
         lim.heap_kib = c->opts->regex_heap_limit;
     }
-    re = cardc_regex_compile(pat, strlen(pat), &lim, eb, sizeof eb);
+    re = cardc_regex_compile(pat, strlen(pat), &lim, eb, sizeof eb, &nomem);
     if (!re) {
         char *p = kwptr(c, si, kw), *q = (p && key) ? ptr_add(p, key) : NULL;
-        fail(c, CARDC_E_REGEX,
+        fail(c, nomem ? CARDC_E_NOMEM : CARDC_E_REGEX,
              q   ? q
              : p ? p
                  : "",
-             "invalid regular expression \"%s\": %s", pat, eb);
+             "%s \"%s\": %s",
+             nomem ? "out of memory compiling the regular expression"
+                   : "invalid regular expression",
+             pat, eb);
         free(p);
         free(q);
         return NULL;
@@ -1504,8 +1508,11 @@ static int kw_multiple_of(kwctx *k, const kwrule *r, struct json_object *v)
     in->u.num.v = x;
     in->u.num.json = v;
     cardc__num_text(v, t, sizeof t);
-    if (!cardc__decimal_parse(t, &in->u.num.dec))
-        in->u.num.dec.digits = NULL;
+    switch (cardc__decimal_parse(t, &in->u.num.dec)) {
+    case 1: break;
+    case 0: in->u.num.dec.digits = NULL; break; /* long double arithmetic */
+    default: oom(k->c); return KW_FAIL;
+    }
     return KW_OK;
 }
 
@@ -2270,6 +2277,10 @@ static cardc_status schema_compile_body(const struct json_object *schema,
         if (!compile_node(&c, n, si))
             goto fail;
     }
+    /* A failure some caller went past (a resource found before indexing it
+     * ran out of memory) still fails the compile. */
+    if (c.st != CARDC_OK)
+        goto fail;
     s->peek_type = probe_type_layout();
     s->strs = c.strs;
     s->nstrs = c.nstrs;

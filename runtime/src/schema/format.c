@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cardc/schema.h"
 #include "schema/format.h"
 #include "schema/regex.h"
 #include "common/utf8.h"
@@ -45,6 +46,11 @@ cardc_format_kind cardc_format_lookup(const char *name)
         if (strcmp(format_names[i].name, name) == 0)
             return format_names[i].kind;
     return CARDC_FORMAT_UNKNOWN;
+}
+
+bool cardc_format_known(const char *name)
+{
+    return cardc_format_lookup(name) != CARDC_FORMAT_UNKNOWN;
 }
 
 /* ---- small helpers ----------------------------------------------------- */
@@ -534,7 +540,7 @@ static int idna_search(struct idna *c, enum idna_rx which, const char *s, size_t
 {
     if (!c->rx[which]) {
         const char *p = idna_patterns[which];
-        c->rx[which] = cardc_regex_compile(p, strlen(p), NULL, NULL, 0);
+        c->rx[which] = cardc_regex_compile(p, strlen(p), NULL, NULL, 0, NULL);
         if (!c->rx[which]) {
             c->failed = 1;
             return 1;
@@ -1114,7 +1120,7 @@ int cardc_format_check(cardc_format_kind kind, const char *s, size_t len)
     case CARDC_FORMAT_IRI_REFERENCE: return check_uri(s, len, 0, 1);
     case CARDC_FORMAT_URI_TEMPLATE: return check_uri_template(s, len);
     case CARDC_FORMAT_UUID: return check_uuid(s, len);
-    case CARDC_FORMAT_REGEX: return cardc_regex_valid(s, len, NULL, 0);
+    case CARDC_FORMAT_REGEX: return cardc_regex_valid(s, len, NULL, 0) != 0; /* -1: see format.h */
     case CARDC_FORMAT_JSON_POINTER: return check_json_pointer_at(s, len, 0);
     case CARDC_FORMAT_RELATIVE_JSON_POINTER: return check_relative_json_pointer(s, len);
     }

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cardc/schema.h"
+#include "common/errors_internal.h"
 #include "schema/regex.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
@@ -669,6 +671,8 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     x.errlen = errlen;
     *errcode = 0;
     if (!translate(&x)) {
+        if (x.out.oom)
+            *errcode = PCRE2_ERROR_NOMEMORY;
         if (x.out.oom && errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         cardc__strbuf_free(&x.out);
@@ -694,9 +698,21 @@ static pcre2_code *compile_ecma(const char *pattern, size_t len, char *errbuf, s
     return code;
 }
 
-cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_regex_limits *limits,
-                                 char *errbuf, size_t errlen)
+/* pcre2's compile error codes for allocations that failed (ours, in the
+ * translation, is PCRE2_ERROR_NOMEMORY too). */
+static int memory_error(int ec)
 {
+    return ec == PCRE2_ERROR_NOMEMORY || ec == PCRE2_ERROR_HEAP_FAILED;
+}
+
+cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_regex_limits *limits,
+                                 char *errbuf, size_t errlen, int *nomem)
+{
+    int oom_;
+
+    if (!nomem)
+        nomem = &oom_;
+    *nomem = 0;
     if (errbuf && errlen)
         errbuf[0] = '\0';
     if (!pattern) {
@@ -707,6 +723,7 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_re
     cardc_regex *re = calloc(1, sizeof *re);
     if (!re || !(re->pattern = malloc(len + 1))) {
         free(re);
+        *nomem = 1;
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         return NULL;
@@ -721,6 +738,7 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_re
     int ec;
     re->code = compile_ecma(pattern, len, errbuf, errlen, &ec);
     if (!re->code) {
+        *nomem = memory_error(ec);
         if (ec == PCRE2_ERROR_LOOKBEHIND_NOT_FIXED_LENGTH && errbuf && errlen) {
             size_t used = strlen(errbuf);
             snprintf(errbuf + used, errlen - used,
@@ -731,6 +749,7 @@ cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_re
     }
     re->mctx = pcre2_match_context_create(NULL);
     if (!re->mctx) {
+        *nomem = 1;
         if (errbuf && errlen)
             snprintf(errbuf, errlen, "out of memory");
         cardc_regex_free(re);
@@ -763,7 +782,28 @@ int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errl
             errbuf[0] = '\0';
         return 1;
     }
-    return 0;
+    return memory_error(ec) ? -1 : 0;
+}
+
+static cardc_status pattern_check_body(const char *pattern, size_t len, cardc_error *err)
+{
+    char msg[256];
+    int r;
+
+    if (!pattern)
+        return cardc__error(err, CARDC_E_USAGE, "cardc_pattern_check: pattern is NULL");
+    r = cardc_regex_valid(pattern, len, msg, sizeof msg);
+    if (r > 0)
+        return CARDC_OK;
+    if (r < 0)
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    return cardc__error(err, CARDC_E_REGEX, "%s", msg);
+}
+
+cardc_status cardc_pattern_check(const char *pattern, size_t len, cardc_error *err)
+{
+    cardc__error_enter(err);
+    return cardc__error_leave(err, pattern_check_body(pattern, len, err));
 }
 
 /* A JIT match again on a stack of its own (JIT_STACK_MAX), for this call

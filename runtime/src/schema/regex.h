@@ -19,15 +19,17 @@ typedef struct cardc_regex_limits {
  * requires: translates ECMA-only syntax to PCRE2 (\d, \w, \s, \b ASCII/
  * Unicode semantics as ECMA defines them, ...), compiles in UTF mode and JITs
  * when available. limits may be NULL (the defaults). Returns NULL on failure
- * with a message (pcre2's, plus the offset into the pattern) in errbuf.
+ * with a message (pcre2's, plus the offset into the pattern) in errbuf;
+ * *nomem (may be NULL) says whether memory ran out.
  * Ownership: caller frees with cardc_regex_free(). The compiled regex is
  * immutable and safe to match from several threads. */
 cardc_regex *cardc_regex_compile(const char *pattern, size_t len, const cardc_regex_limits *limits,
-                                 char *errbuf, size_t errlen);
+                                 char *errbuf, size_t errlen, int *nomem);
 
 /* Whether `pattern` is a valid ECMA-262 regular expression (format "regex"),
  * including constructs cardc_regex_compile cannot run (variable-length
- * lookbehind). Returns 1 valid, 0 invalid (message in errbuf if non-NULL). */
+ * lookbehind). Returns 1 valid, 0 invalid (message in errbuf if non-NULL),
+ * -1 out of memory. */
 int cardc_regex_valid(const char *pattern, size_t len, char *errbuf, size_t errlen);
 
 /* Searches s[0..len) (valid UTF-8). Returns 1 match, 0 no match, -1 when a

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "common/errors_internal.h"
+#include "json/json_internal.h"
 #include "schema/schema_internal.h"
 
 static cardc_status result_new_body(cardc_result **out, cardc_error *err)
@@ -121,32 +122,48 @@ bool cardc_result_truncated(const cardc_result *r)
 
 /* ---- output ---- */
 
-static struct json_object *copy(struct json_object *v)
+/* o[key] = v, v made just now (NULL: it could not be): -1 when v or the
+ * member could not be made; v is released then. */
+static int set_new(struct json_object *o, const char *key, struct json_object *v)
 {
-    struct json_object *c = NULL;
-
-    if (!v || json_object_deep_copy(v, &c, NULL) != 0)
-        return NULL;
-    return c;
+    if (!v || cardc__json_set(o, key, v) != 0) {
+        json_object_put(v);
+        return -1;
+    }
+    return 0;
 }
 
+static int set_str(struct json_object *o, const char *key, const char *s)
+{
+    return set_new(o, key, json_object_new_string(s));
+}
+
+/* An output unit; NULL when out of memory. */
 static struct json_object *unit_json(const runit *u, bool valid)
 {
-    struct json_object *o = json_object_new_object();
+    struct json_object *o = json_object_new_object(), *ann = NULL;
+    int bad;
 
     if (!o)
         return NULL;
-    json_object_object_add(o, "valid", json_object_new_boolean(valid));
-    json_object_object_add(o, "keywordLocation", json_object_new_string(u->u.keyword_location));
-    if (u->u.absolute_keyword_location && u->u.absolute_keyword_location[0])
-        json_object_object_add(o, "absoluteKeywordLocation",
-                               json_object_new_string(u->u.absolute_keyword_location));
-    json_object_object_add(o, "instanceLocation", json_object_new_string(u->u.instance_location));
-    if (!valid) {
-        json_object_object_add(o, "error", json_object_new_string(u->u.message));
-        json_object_object_add(o, "code", json_object_new_string(cardc_vcode_name(u->u.code)));
-    } else {
-        json_object_object_add(o, "annotation", u->ann ? copy(u->ann) : NULL);
+    bad = set_new(o, "valid", json_object_new_boolean(valid)) ||
+          set_str(o, "keywordLocation", u->u.keyword_location) ||
+          (u->u.absolute_keyword_location && u->u.absolute_keyword_location[0] &&
+           set_str(o, "absoluteKeywordLocation", u->u.absolute_keyword_location)) ||
+          set_str(o, "instanceLocation", u->u.instance_location);
+    if (!bad && !valid)
+        bad = set_str(o, "error", u->u.message) || set_str(o, "code", cardc_vcode_name(u->u.code));
+    else if (!bad) {
+        /* an annotation may be JSON null */
+        bad = u->ann && json_object_deep_copy(u->ann, &ann, NULL) != 0;
+        if (!bad && cardc__json_set(o, "annotation", ann) != 0) {
+            json_object_put(ann);
+            bad = 1;
+        }
+    }
+    if (bad) {
+        json_object_put(o);
+        return NULL;
     }
     return o;
 }
@@ -155,23 +172,30 @@ static struct json_object *root_unit(bool valid)
 {
     struct json_object *o = json_object_new_object();
 
-    if (!o)
+    if (o && (set_new(o, "valid", json_object_new_boolean(valid)) ||
+              set_str(o, "keywordLocation", "") || set_str(o, "instanceLocation", ""))) {
+        json_object_put(o);
         return NULL;
-    json_object_object_add(o, "valid", json_object_new_boolean(valid));
-    json_object_object_add(o, "keywordLocation", json_object_new_string(""));
-    json_object_object_add(o, "instanceLocation", json_object_new_string(""));
+    }
     return o;
 }
 
-static void add_child(struct json_object *parent, const char *list, struct json_object *child)
+/* Appends child (NULL: it could not be made) to parent[list]; -1 when out
+ * of memory (child is released then). */
+static int add_child(struct json_object *parent, const char *list, struct json_object *child)
 {
     struct json_object *arr;
 
-    if (!json_object_object_get_ex(parent, list, &arr)) {
-        arr = json_object_new_array();
-        json_object_object_add(parent, list, arr);
+    if (!child)
+        return -1;
+    if (!json_object_object_get_ex(parent, list, &arr) &&
+        set_new(parent, list, arr = json_object_new_array()) != 0)
+        arr = NULL;
+    if (!arr || json_object_array_add(arr, child) != 0) {
+        json_object_put(child);
+        return -1;
     }
-    json_object_array_add(arr, child);
+    return 0;
 }
 
 static bool is_parent(const char *p, const char *c)
@@ -180,63 +204,65 @@ static bool is_parent(const char *p, const char *c)
     return !strncmp(p, c, n) && (n == 0 || c[n] == '/');
 }
 
+/* detailed: a unit nests under the nearest earlier unit whose keyword
+ * location is a prefix of its own (the applicator that produced it). */
+static int add_detailed(struct json_object *root, const runit *units, size_t n, bool valid,
+                        const char *list)
+{
+    struct json_object **stk = n ? malloc(n * sizeof *stk) : NULL;
+    const char **kls = n ? malloc(n * sizeof *kls) : NULL;
+    size_t top = 0;
+    int bad = n && (!stk || !kls);
+
+    for (size_t i = 0; i < n && !bad; i++) {
+        struct json_object *u = unit_json(&units[i], valid);
+        const char *kl = units[i].u.keyword_location;
+        while (top > 0 && !is_parent(kls[top - 1], kl))
+            top--;
+        bad = add_child(top ? stk[top - 1] : root, list, u) != 0;
+        stk[top] = u;
+        kls[top] = kl;
+        top++;
+    }
+    free(stk);
+    free(kls);
+    return bad ? -1 : 0;
+}
+
 static cardc_status result_output_body(const cardc_result *r, cardc_output_format format,
                                        struct json_object **out, cardc_error *err)
 {
     struct json_object *root;
     const runit *units;
-    size_t n, i;
+    size_t n;
     const char *list;
     bool valid;
+    int bad = 0;
 
     if (!r || !out)
         return cardc__error(err, CARDC_E_USAGE, "cardc_result_output: NULL argument");
+    *out = NULL;
     valid = r->valid;
     root = format == CARDC_OUTPUT_FLAG ? json_object_new_object() : root_unit(valid);
     if (!root)
         return cardc__error(err, CARDC_E_NOMEM, "out of memory");
-    if (format == CARDC_OUTPUT_FLAG) {
-        json_object_object_add(root, "valid", json_object_new_boolean(valid));
-        *out = root;
-        return CARDC_OK;
-    }
     units = valid ? r->ann : r->err;
     n = valid ? r->nann : r->nerr;
     list = valid ? "annotations" : "errors";
-    if (!valid && n == 0) {
+    if (format == CARDC_OUTPUT_FLAG)
+        bad = set_new(root, "valid", json_object_new_boolean(valid));
+    else if (!valid && n == 0)
         /* validation stopped (a limit) before any error unit: the format
          * still needs an "error" on a failed unit */
-        json_object_object_add(root, "error",
-                               json_object_new_string("validation could not be completed"));
-    }
-    if (format == CARDC_OUTPUT_BASIC) {
-        for (i = 0; i < n; i++)
-            add_child(root, list, unit_json(&units[i], valid));
-    } else {
-        /* detailed: a unit nests under the nearest earlier unit whose keyword
-         * location is a prefix of its own (the applicator that produced it). */
-        struct json_object **stk = n ? malloc(n * sizeof *stk) : NULL;
-        const char **kls = n ? malloc(n * sizeof *kls) : NULL;
-        size_t top = 0;
-
-        if (n && (!stk || !kls)) {
-            free(stk);
-            free(kls);
-            json_object_put(root);
-            return cardc__error(err, CARDC_E_NOMEM, "out of memory");
-        }
-        for (i = 0; i < n; i++) {
-            struct json_object *u = unit_json(&units[i], valid);
-            const char *kl = units[i].u.keyword_location;
-            while (top > 0 && !is_parent(kls[top - 1], kl))
-                top--;
-            add_child(top ? stk[top - 1] : root, list, u);
-            stk[top] = u;
-            kls[top] = kl;
-            top++;
-        }
-        free(stk);
-        free(kls);
+        bad = set_str(root, "error", "validation could not be completed");
+    else if (format == CARDC_OUTPUT_BASIC)
+        for (size_t i = 0; i < n && !bad; i++)
+            bad = add_child(root, list, unit_json(&units[i], valid));
+    else
+        bad = add_detailed(root, units, n, valid, list);
+    if (bad) {
+        json_object_put(root);
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
     }
     *out = root;
     return CARDC_OK;

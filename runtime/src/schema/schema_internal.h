@@ -266,7 +266,8 @@ struct cardc_schema {
 
 /* Shortest decimal text of a JSON number (exact for integers). */
 void cardc__num_text(const struct json_object *v, char *buf, size_t n);
-/* Parses decimal text into d (heap digits); 0 when not a finite number. */
+/* Parses decimal text into d (heap digits): 1, or 0 when not a finite
+ * number, -1 when out of memory. */
 int cardc__decimal_parse(const char *text, cdecimal *d);
 /* JSON equality (1 == 1.0, objects unordered). */
 int cardc__json_equal(const struct json_object *a, const struct json_object *b);

@@ -1,9 +1,5 @@
 /* Evaluating a compiled schema against an instance (see schema_internal.h).
  * All state lives in vctx, one per cardc_validate() call. */
-#if defined(__linux__) && !defined(_GNU_SOURCE)
-/* pthread_getattr_np: how much stack the calling thread really has. */
-#define _GNU_SOURCE
-#endif
 #include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,12 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__linux__)
-#include <pthread.h>
-#endif
-
 #include "cardc/json.h"
 #include "common/errors_internal.h"
+#include "common/stack_guard.h"
+#include "json/json_internal.h"
 #include "schema/schema_internal.h"
 #include "common/strbuf.h"
 #include "common/utf8.h"
@@ -48,11 +42,6 @@ void cardc_validate_options_init(cardc_validate_options *o)
 #define ALWAYS_INLINE inline
 #endif
 
-/* Stack use is checked against the thread's real stack once it passes
- * STACK_CHECK; without that information the budget is STACK_BUDGET. */
-#define STACK_CHECK    (64u << 10)
-#define STACK_BUDGET   (6u << 20)
-#define STACK_MARGIN   (256u << 10)
 #define EVAL_BASE      10000000u
 #define EVAL_PER_VALUE 1000u
 
@@ -85,8 +74,7 @@ typedef struct vctx {
     int mute;      /* > 0: inside "not", whose annotations are discarded too */
     size_t max_errors;
     size_t max_depth;
-    uintptr_t stack_base;
-    size_t stack_limit; /* 0 until computed */
+    stack_guard stack;
     /* Work guard against schemas that branch exponentially without
      * consuming the instance: node evaluations may not exceed
      * EVAL_BASE + EVAL_PER_VALUE * (instance values descended into). */
@@ -237,6 +225,34 @@ static void fatal_pointer(vctx *c)
 
 #define VALUE_MAX 40
 
+/* A string s[0..n) as a JSON string, cut after VALUE_MAX code points;
+ * nothing once b is longer than limit (as dump). */
+static void dump_text(strbuf *b, const char *text, size_t n, size_t limit)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    size_t cps = 0;
+
+    if (b->len > limit)
+        return;
+    strbuf_add(b, "\"", 1);
+    for (size_t i = 0; i < n; i++) {
+        if (!utf8_is_continuation(s[i])) {
+            if (cps++ >= VALUE_MAX) {
+                strbuf_str(b, "...");
+                break;
+            }
+        }
+        if (s[i] == '"' || s[i] == '\\') {
+            char e[2] = {'\\', (char)s[i]};
+            strbuf_add(b, e, 2);
+        } else if (s[i] < 0x20) {
+            strbuf_printf(b, "\\u%04x", s[i]);
+        } else
+            strbuf_add(b, (const char *)&s[i], 1);
+    }
+    strbuf_add(b, "\"", 1);
+}
+
 /* Compact JSON of v, cut after about VALUE_MAX characters ("..."). Never
  * touches v (json-c's own serialiser caches into the object, which would
  * race between threads sharing a compiled schema). */
@@ -256,28 +272,9 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
         cardc__num_text(v, t, sizeof t);
         strbuf_str(b, t);
         break;
-    case json_type_string: {
-        const unsigned char *s = (const unsigned char *)json_object_get_string(v);
-        size_t n = (size_t)json_object_get_string_len(v), i, cps = 0;
-        strbuf_add(b, "\"", 1);
-        for (i = 0; i < n; i++) {
-            if (!utf8_is_continuation(s[i])) {
-                if (cps++ >= VALUE_MAX) {
-                    strbuf_str(b, "...");
-                    break;
-                }
-            }
-            if (s[i] == '"' || s[i] == '\\') {
-                char e[2] = {'\\', (char)s[i]};
-                strbuf_add(b, e, 2);
-            } else if (s[i] < 0x20) {
-                strbuf_printf(b, "\\u%04x", s[i]);
-            } else
-                strbuf_add(b, (const char *)&s[i], 1);
-        }
-        strbuf_add(b, "\"", 1);
+    case json_type_string:
+        dump_text(b, json_object_get_string(v), (size_t)json_object_get_string_len(v), limit);
         break;
-    }
     case json_type_array: {
         size_t i, n = json_object_array_length(v);
         strbuf_add(b, "[", 1);
@@ -299,7 +296,6 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
         {
             json_object_object_foreach(v, k, val)
             {
-                struct json_object *ks;
                 if (!first)
                     strbuf_add(b, ",", 1);
                 first = 0;
@@ -307,9 +303,7 @@ static void dump(strbuf *b, const struct json_object *cv, size_t limit)
                     strbuf_str(b, "...");
                     break;
                 }
-                ks = json_object_new_string(k);
-                dump(b, ks, limit);
-                json_object_put(ks);
+                dump_text(b, k, strlen(k), limit);
                 strbuf_add(b, ":", 1);
                 dump(b, val, limit);
             }
@@ -472,10 +466,8 @@ static NOINLINE int err_key(vctx *c, const cinstr *in, cardc_vcode code, const c
 {
     strbuf m = {0};
     if (REC(c)) {
-        struct json_object *ks = json_object_new_string_len(k, (int)kl);
         strbuf_str(&m, prefix);
-        dump(&m, ks, 64);
-        json_object_put(ks);
+        dump_text(&m, k, kl, 64);
     }
     return kw_error(c, in, code, &m, k);
 }
@@ -640,7 +632,8 @@ static long double inst_num(struct json_object *v)
     return (long double)json_object_get_double(v);
 }
 
-/* Exact decimal multipleOf: value and divisor as digits * 10^exp. */
+/* Exact decimal multipleOf: value and divisor as digits * 10^exp. 1 a
+ * multiple, 0 not, -1 out of memory. */
 static int multiple_of(struct json_object *v, const cnum *div)
 {
     char t[64];
@@ -648,9 +641,14 @@ static int multiple_of(struct json_object *v, const cnum *div)
     long e;
     size_t bl, i, azeros, bzeros;
     uint64_t bv = 0, r = 0;
-    int ok;
+    int ok, parsed = 0;
 
-    if (div->dec.digits && (cardc__num_text(v, t, sizeof t), cardc__decimal_parse(t, &a))) {
+    if (div->dec.digits) {
+        cardc__num_text(v, t, sizeof t);
+        if ((parsed = cardc__decimal_parse(t, &a)) < 0)
+            return -1;
+    }
+    if (parsed) {
         if (!strcmp(a.digits, "0")) {
             free(a.digits);
             return 1;
@@ -805,14 +803,11 @@ static NOINLINE int regex_limit(vctx *c, const cinstr *in, const cardc_regex *re
     c->quiet = 0;
     sb_path(&b, c->ip, c->nip);
     if (REC(c)) {
-        struct json_object *p = json_object_new_string(cardc_regex_pattern(re));
-        struct json_object *v = json_object_new_string_len(s, (int)n);
+        const char *p = cardc_regex_pattern(re);
         strbuf_str(&m, "regex limit hit matching pattern ");
-        dump(&m, p, 64);
+        dump_text(&m, p, strlen(p), 64);
         strbuf_str(&m, " against ");
-        dump(&m, v, 64);
-        json_object_put(p);
-        json_object_put(v);
+        dump_text(&m, s, n, 64);
         record(c, in->kw, in->abs, CARDC_V_REGEX_LIMIT, &m, NULL);
     }
     c->quiet = quiet;
@@ -1176,9 +1171,12 @@ static NOINLINE int op_multiple_of(vctx *c, const cinstr *in, struct json_object
                                    evset *ev)
 {
     strbuf m = {0};
+    int r;
     (void)ev;
-    if (!(t & T_NUMBER) || multiple_of(inst, &in->u.num))
+    if (!(t & T_NUMBER) || (r = multiple_of(inst, &in->u.num)) > 0)
         return 1;
+    if (r < 0)
+        return nomem(c);
     if (REC(c)) {
         strbuf_str(&m, "must be a multiple of ");
         dump(&m, in->u.num.json, 64);
@@ -1276,10 +1274,9 @@ static NOINLINE int op_pattern(vctx *c, const cinstr *in, struct json_object *in
     if (r != 0)
         return r;
     if (REC(c)) {
-        struct json_object *p = json_object_new_string(cardc_regex_pattern(in->u.pattern.re));
+        const char *p = cardc_regex_pattern(in->u.pattern.re);
         strbuf_str(&m, "must match pattern ");
-        dump(&m, p, 64);
-        json_object_put(p);
+        dump_text(&m, p, strlen(p), 64);
         strbuf_str(&m, ", got ");
         dump(&m, inst, 64);
     }
@@ -1466,11 +1463,8 @@ static NOINLINE int op_required(vctx *c, const cinstr *in, struct json_object *i
             continue;
         ok = 0;
         if (REC(c)) {
-            struct json_object *k =
-                json_object_new_string_len(in->u.req.keys[i].s, (int)in->u.req.keys[i].len);
             strbuf_str(&m, "must have required property ");
-            dump(&m, k, 64);
-            json_object_put(k);
+            dump_text(&m, in->u.req.keys[i].s, in->u.req.keys[i].len, 64);
         }
         if (kw_error(c, in, CARDC_V_REQUIRED, &m, in->u.req.keys[i].s) < 0)
             return -1;
@@ -1499,15 +1493,12 @@ static NOINLINE int op_dep_required(vctx *c, const cinstr *in, struct json_objec
                 continue;
             ok = 0;
             if (REC(c)) {
-                struct json_object *a = json_object_new_string(in->u.depreq.lists[i][j].s);
-                struct json_object *b = json_object_new_string(in->u.depreq.keys[i].s);
+                const char *a = in->u.depreq.lists[i][j].s, *b = in->u.depreq.keys[i].s;
                 strbuf_str(&m, "must have property ");
-                dump(&m, a, 64);
+                dump_text(&m, a, strlen(a), 64);
                 strbuf_str(&m, " when property ");
-                dump(&m, b, 64);
+                dump_text(&m, b, strlen(b), 64);
                 strbuf_str(&m, " is present");
-                json_object_put(a);
-                json_object_put(b);
             }
             if (kw_error(c, in, CARDC_V_DEPENDENT_REQUIRED, &m, in->u.depreq.lists[i][j].s) < 0)
                 return -1;
@@ -2186,27 +2177,6 @@ static NOINLINE int apply_errmsg(vctx *c, const cnode *n, size_t e0)
     return c->fatal ? -1 : 0;
 }
 
-static NOINLINE int stack_exhausted(vctx *c, uintptr_t used)
-{
-    if (!c->stack_limit) {
-        c->stack_limit = STACK_BUDGET;
-#if defined(__linux__)
-        {
-            pthread_attr_t a;
-            void *lo = NULL;
-            size_t sz = 0;
-            if (pthread_getattr_np(pthread_self(), &a) == 0) {
-                if (pthread_attr_getstack(&a, &lo, &sz) == 0 && lo &&
-                    c->stack_base > (uintptr_t)lo + STACK_MARGIN)
-                    c->stack_limit = (size_t)(c->stack_base - (uintptr_t)lo) - STACK_MARGIN;
-                pthread_attr_destroy(&a);
-            }
-        }
-#endif
-    }
-    return used > c->stack_limit;
-}
-
 /* Annotations of applicators that passed (JSON Schema 2020-12 10.3):
  * matched property names, largest index / true for items. */
 static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json_object *inst,
@@ -2246,8 +2216,14 @@ static NOINLINE int applicator_annotation(vctx *c, const cinstr *in, struct json
                     if (in->op == OP_ADDITIONAL_PROPS)
                         match = !match && !is_prop(in->u.addl.props, k, kl);
                 }
-                if (match)
-                    json_object_array_add(a, json_object_new_string_len(k, (int)kl));
+                if (match) {
+                    struct json_object *name = json_object_new_string_len(k, (int)kl);
+                    if (!name || json_object_array_add(a, name) != 0) {
+                        json_object_put(name);
+                        json_object_put(a);
+                        return nomem(c);
+                    }
+                }
             }
         }
         if (json_object_array_length(a) == 0) {
@@ -2322,20 +2298,11 @@ static int validate_node(vctx *c, const cnode *n, struct json_object *inst, evse
                      "branches without consuming the instance",
                      (unsigned long long)c->evals);
     /* Guard the C stack whatever the limits say. */
-    {
-#if defined(__GNUC__)
-        uintptr_t h = (uintptr_t)__builtin_frame_address(0);
-#else
-        char here;
-        uintptr_t h = (uintptr_t)&here;
-#endif
-        uintptr_t used = h > c->stack_base ? h - c->stack_base : c->stack_base - h;
-        if (used > STACK_CHECK && stack_exhausted(c, used))
-            return fatal(c, CARDC_E_LIMIT,
-                         "schema or instance nested too deeply for the thread's stack "
-                         "(instance depth %zu)",
-                         c->nip);
-    }
+    if (cardc__stack_guard_exceeded(&c->stack))
+        return fatal(c, CARDC_E_LIMIT,
+                     "schema or instance nested too deeply for the thread's stack "
+                     "(instance depth %zu)",
+                     c->nip);
     if (n->res && (c->nscope == 0 || c->scope[c->nscope - 1] != n->res)) {
         if (!GROWS(c, c->scope, c->nscope, c->capscope, c->scope_small))
             return -1;
@@ -2404,7 +2371,6 @@ static cardc_status validate_body(const cardc_schema *s, struct json_object *ins
 {
     vctx c;
     int r;
-    char base;
     size_t i;
 
     if (!s)
@@ -2423,7 +2389,7 @@ static cardc_status validate_body(const cardc_schema *s, struct json_object *ins
         c.max_errors = 1;
     c.max_depth = (opts && opts->max_depth > 0) ? (size_t)opts->max_depth
                                                 : (size_t)CARDC_JSON_DEFAULT_MAX_DEPTH;
-    c.stack_base = (uintptr_t)&base;
+    cardc__stack_guard_init(&c.stack);
     c.ip = c.ip_small;
     c.capip = sizeof c.ip_small / sizeof c.ip_small[0];
     c.kp = c.kp_small;
@@ -2444,7 +2410,11 @@ static cardc_status validate_body(const cardc_schema *s, struct json_object *ins
                 r = nomem(&c);
                 break;
             }
-            json_object_object_add(c.defs[i].obj, c.defs[i].key, copy);
+            if (cardc__json_set(c.defs[i].obj, c.defs[i].key, copy) != 0) {
+                json_object_put(copy);
+                r = nomem(&c);
+                break;
+            }
         }
     }
     if (c.ip != c.ip_small)

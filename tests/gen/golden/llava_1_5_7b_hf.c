@@ -6,663 +6,207 @@
  */
 #include "llava_1_5_7b_hf.h"
 
-#include <string.h>
-
 /* The engine stores enums and union kinds as int. */
 _Static_assert(sizeof(llava_1_5_7b_hf_input_kind) == sizeof(int),
-               "llava_1_5_7b_hf_input_kind must be int-sized");
+    "llava_1_5_7b_hf_input_kind must be int-sized");
 _Static_assert(sizeof(llava_1_5_7b_hf_input_image_kind) == sizeof(int),
-               "llava_1_5_7b_hf_input_image_kind must be int-sized");
+    "llava_1_5_7b_hf_input_image_kind must be int-sized");
 
 /* ---- Schemas -------------------------------------------------------- */
 
 /* The input schema, compact JSON (632 bytes): what the validator checks
  * (residual keywords, diagnostics). */
-static const char llava_1_5_7b_hf_input_schema_json[] = {
-    '{', '"', 'o', 'n', 'e', 'O', 'f', '"', ':', '[', '{', '"',
-    't', 'y', 'p', 'e', '"', ':', '"', 's', 't', 'r', 'i', 'n',
-    'g', '"', ',', '"', 'f', 'o', 'r', 'm', 'a', 't', '"', ':',
-    '"', 'b', 'i', 'n', 'a', 'r', 'y', '"', '}', ',', '{', '"',
-    't', 'y', 'p', 'e', '"', ':', '"', 'o', 'b', 'j', 'e', 'c',
-    't', '"', ',', '"', 'p', 'r', 'o', 'p', 'e', 'r', 't', 'i',
-    'e', 's', '"', ':', '{', '"', 't', 'e', 'm', 'p', 'e', 'r',
-    'a', 't', 'u', 'r', 'e', '"', ':', '{', '"', 't', 'y', 'p',
-    'e', '"', ':', '"', 'n', 'u', 'm', 'b', 'e', 'r', '"', '}',
-    ',', '"', 'p', 'r', 'o', 'm', 'p', 't', '"', ':', '{', '"',
-    't', 'y', 'p', 'e', '"', ':', '"', 's', 't', 'r', 'i', 'n',
-    'g', '"', '}', ',', '"', 'r', 'a', 'w', '"', ':', '{', '"',
-    't', 'y', 'p', 'e', '"', ':', '"', 'b', 'o', 'o', 'l', 'e',
-    'a', 'n', '"', ',', '"', 'd', 'e', 'f', 'a', 'u', 'l', 't',
-    '"', ':', 'f', 'a', 'l', 's', 'e', '}', ',', '"', 'm', 'e',
-    's', 's', 'a', 'g', 'e', 's', '"', ':', '{', '"', 't', 'y',
-    'p', 'e', '"', ':', '"', 'a', 'r', 'r', 'a', 'y', '"', ',',
-    '"', 'i', 't', 'e', 'm', 's', '"', ':', '{', '"', 't', 'y',
-    'p', 'e', '"', ':', '"', 'o', 'b', 'j', 'e', 'c', 't', '"',
-    ',', '"', 'p', 'r', 'o', 'p', 'e', 'r', 't', 'i', 'e', 's',
-    '"', ':', '{', '"', 'r', 'o', 'l', 'e', '"', ':', '{', '"',
-    't', 'y', 'p', 'e', '"', ':', '"', 's', 't', 'r', 'i', 'n',
-    'g', '"', '}', ',', '"', 'c', 'o', 'n', 't', 'e', 'n', 't',
-    '"', ':', '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 's',
-    't', 'r', 'i', 'n', 'g', '"', ',', '"', 'm', 'a', 'x', 'L',
-    'e', 'n', 'g', 't', 'h', '"', ':', '6', '1', '4', '4', '}',
-    '}', ',', '"', 'r', 'e', 'q', 'u', 'i', 'r', 'e', 'd', '"',
-    ':', '[', '"', 'r', 'o', 'l', 'e', '"', ',', '"', 'c', 'o',
-    'n', 't', 'e', 'n', 't', '"', ']', '}', '}', ',', '"', 'i',
-    'm', 'a', 'g', 'e', '"', ':', '{', '"', 'o', 'n', 'e', 'O',
-    'f', '"', ':', '[', '{', '"', 't', 'y', 'p', 'e', '"', ':',
-    '"', 'a', 'r', 'r', 'a', 'y', '"', ',', '"', 'i', 't', 'e',
-    'm', 's', '"', ':', '{', '"', 't', 'y', 'p', 'e', '"', ':',
-    '"', 'n', 'u', 'm', 'b', 'e', 'r', '"', '}', '}', ',', '{',
-    '"', 't', 'y', 'p', 'e', '"', ':', '"', 's', 't', 'r', 'i',
-    'n', 'g', '"', ',', '"', 'f', 'o', 'r', 'm', 'a', 't', '"',
-    ':', '"', 'b', 'i', 'n', 'a', 'r', 'y', '"', '}', ']', '}',
-    ',', '"', 'm', 'a', 'x', '_', 't', 'o', 'k', 'e', 'n', 's',
-    '"', ':', '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 'i',
-    'n', 't', 'e', 'g', 'e', 'r', '"', ',', '"', 'd', 'e', 'f',
-    'a', 'u', 'l', 't', '"', ':', '5', '1', '2', '}', '}', ',',
-    '"', 'r', 'e', 'q', 'u', 'i', 'r', 'e', 'd', '"', ':', '[',
-    '"', 'i', 'm', 'a', 'g', 'e', '"', ']', ',', '"', 'n', 'o',
-    't', '"', ':', '{', '"', 'r', 'e', 'q', 'u', 'i', 'r', 'e',
-    'd', '"', ':', '[', '"', 'p', 'r', 'o', 'm', 'p', 't', '"',
-    ',', '"', 'm', 'e', 's', 's', 'a', 'g', 'e', 's', '"', ']',
-    '}', ',', '"', 'e', 'r', 'r', 'o', 'r', 'M', 'e', 's', 's',
-    'a', 'g', 'e', '"', ':', '{', '"', 'n', 'o', 't', '"', ':',
-    '"', '\\', '"', 'p', 'r', 'o', 'm', 'p', 't', '\\', '"', ' ',
-    'a', 'n', 'd', ' ', '\\', '"', 'm', 'e', 's', 's', 'a', 'g',
-    'e', 's', '\\', '"', ' ', 'a', 'r', 'e', ' ', 'm', 'u', 't',
-    'u', 'a', 'l', 'l', 'y', ' ', 'e', 'x', 'c', 'l', 'u', 's',
-    'i', 'v', 'e', '"', '}', '}', ']', '}', '\000',
-};
+static const char *const llava_1_5_7b_hf_input_schema_json[] = {
+    "{\"oneOf\":[{\"type\":\"string\",\"format\":\"binary\"},{\"type\":\"object\","
+    "\"properties\":{\"temperature\":{\"type\":\"number\"},\"prompt\":{\"type\":\"string\"},"
+    "\"raw\":{\"type\":\"boolean\",\"default\":false},\"messages\":{\"type\":\"array\","
+    "\"items\":{\"type\":\"object\",\"properties\":{\"role\":{\"type\":\"string\"},"
+    "\"content\":{\"type\":\"string\",\"maxLength\":6144}},\"required\":[\"role\","
+    "\"content\"]}},\"image\":{\"oneOf\":[{\"type\":\"array\",\"items\":{\"type\":\"number\"}},"
+    "{\"type\":\"string\",\"format\":\"binary\"}]},\"max_tokens\":{\"type\":\"integer\","
+    "\"default\":512}},\"required\":[\"image\"],\"not\":{\"required\":[\"prompt\","
+    "\"messages\"]},\"errorMessage\":{\"not\":\"\\\"prompt\\\" and \\\"messages\\\" are mutually "
+    "exclusive\"}}]}",
+    NULL};
 static const cardc_schema_text llava_1_5_7b_hf_input_schema = {
-    .json = llava_1_5_7b_hf_input_schema_json,
-    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/input",
-    .dialect = CARDC_DIALECT_AUTO,
-    .schema_flags = 0,
-};
+    .json_parts = llava_1_5_7b_hf_input_schema_json,
+    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/input"};
 
 /* The output schema, compact JSON (97 bytes): what the validator checks
  * (residual keywords, diagnostics). */
-static const char llava_1_5_7b_hf_output_schema_json[] = {
-    '{', '"', 't', 'y', 'p', 'e', '"', ':', '"', 'o', 'b', 'j',
-    'e', 'c', 't', '"', ',', '"', 'c', 'o', 'n', 't', 'e', 'n',
-    't', 'T', 'y', 'p', 'e', '"', ':', '"', 'a', 'p', 'p', 'l',
-    'i', 'c', 'a', 't', 'i', 'o', 'n', '/', 'j', 's', 'o', 'n',
-    '"', ',', '"', 'p', 'r', 'o', 'p', 'e', 'r', 't', 'i', 'e',
-    's', '"', ':', '{', '"', 'd', 'e', 's', 'c', 'r', 'i', 'p',
-    't', 'i', 'o', 'n', '"', ':', '{', '"', 't', 'y', 'p', 'e',
-    '"', ':', '"', 's', 't', 'r', 'i', 'n', 'g', '"', '}', '}',
-    '}', '\000',
-};
+static const char *const llava_1_5_7b_hf_output_schema_json[] = {
+    "{\"type\":\"object\",\"contentType\":\"application/json\",\"properties\":{\"description\":{"
+    "\"type\":\"string\"}}}",
+    NULL};
 static const cardc_schema_text llava_1_5_7b_hf_output_schema = {
-    .json = llava_1_5_7b_hf_output_schema_json,
-    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/output",
-    .dialect = CARDC_DIALECT_AUTO,
-    .schema_flags = 0,
-};
+    .json_parts = llava_1_5_7b_hf_output_schema_json,
+    .source = "schemas/llava-1.5-7b-hf.md#/json_schema/output"};
 
 /* ---- Descriptors ---------------------------------------------------- */
 
 static const cardc_type llava_1_5_7b_hf_input_binary_type = {
-    .kind = CARDC_KIND_BYTES,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_binary",
-    .pointer = "/oneOf/0",
-    .size = sizeof(cardc_bytes),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_BYTES, .size = sizeof(cardc_bytes),
+    .c_name = "llava_1_5_7b_hf_input_binary", .pointer = "/oneOf/0",
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_temperature_type = {
-    .kind = CARDC_KIND_NUMBER,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_temperature",
-    .pointer = "/oneOf/1/properties/temperature",
-    .size = sizeof(double),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_NUMBER, .size = sizeof(double),
+    .c_name = "llava_1_5_7b_hf_input_temperature", .pointer = "/oneOf/1/properties/temperature",
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_prompt_type = {
-    .kind = CARDC_KIND_STRING,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_prompt",
-    .pointer = "/oneOf/1/properties/prompt",
-    .size = sizeof(cardc_string),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_STRING, .size = sizeof(cardc_string),
+    .c_name = "llava_1_5_7b_hf_input_prompt", .pointer = "/oneOf/1/properties/prompt",
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_raw_type = {
-    .kind = CARDC_KIND_BOOL,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_raw",
-    .pointer = "/oneOf/1/properties/raw",
-    .size = sizeof(bool),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_BOOL, .size = sizeof(bool), .c_name = "llava_1_5_7b_hf_input_raw",
+    .pointer = "/oneOf/1/properties/raw", .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_messages_item_role_type = {
-    .kind = CARDC_KIND_STRING,
-    .flags = 0,
+    .kind = CARDC_KIND_STRING, .size = sizeof(cardc_string),
     .c_name = "llava_1_5_7b_hf_input_messages_item_role",
     .pointer = "/oneOf/1/properties/messages/items/properties/role",
-    .size = sizeof(cardc_string),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_check llava_1_5_7b_hf_input_messages_item_content_checks[] = {
     {.op = CARDC_CHECK_MAX_LENGTH, .count = 6144,
      .keyword = "/oneOf/1/properties/messages/items/properties/content/maxLength"},
 };
 static const cardc_type llava_1_5_7b_hf_input_messages_item_content_type = {
-    .kind = CARDC_KIND_STRING,
-    .flags = 0,
+    .kind = CARDC_KIND_STRING, .size = sizeof(cardc_string),
     .c_name = "llava_1_5_7b_hf_input_messages_item_content",
     .pointer = "/oneOf/1/properties/messages/items/properties/content",
-    .size = sizeof(cardc_string),
-    .checks = llava_1_5_7b_hf_input_messages_item_content_checks,
-    .check_count = 1,
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .checks = llava_1_5_7b_hf_input_messages_item_content_checks, .check_count = 1,
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_field llava_1_5_7b_hf_input_messages_item_fields[] = {
     {.json_name = "role", .json_name_len = 4,
-     .offset = offsetof(llava_1_5_7b_hf_input_messages_item, role),
-     .has_offset = CARDC_NO_OFFSET,
-     .null_offset = CARDC_NO_OFFSET,
      .type = &llava_1_5_7b_hf_input_messages_item_role_type,
-     .default_json = NULL,
-     .required = true},
+     .offset = offsetof(llava_1_5_7b_hf_input_messages_item, role), .required = true},
     {.json_name = "content", .json_name_len = 7,
-     .offset = offsetof(llava_1_5_7b_hf_input_messages_item, content),
-     .has_offset = CARDC_NO_OFFSET,
-     .null_offset = CARDC_NO_OFFSET,
      .type = &llava_1_5_7b_hf_input_messages_item_content_type,
-     .default_json = NULL,
-     .required = true},
+     .offset = offsetof(llava_1_5_7b_hf_input_messages_item, content), .required = true},
 };
 const cardc_type llava_1_5_7b_hf_input_messages_item_type = {
-    .kind = CARDC_KIND_OBJECT,
-    .flags = 0,
+    .kind = CARDC_KIND_OBJECT, .size = sizeof(llava_1_5_7b_hf_input_messages_item),
     .c_name = "llava_1_5_7b_hf_input_messages_item",
     .pointer = "/oneOf/1/properties/messages/items",
-    .size = sizeof(llava_1_5_7b_hf_input_messages_item),
-    .fields = llava_1_5_7b_hf_input_messages_item_fields,
-    .field_count = 2,
+    .fields = llava_1_5_7b_hf_input_messages_item_fields, .field_count = 2,
     .additional = &cardc_members_type,
     .additional_offset = offsetof(llava_1_5_7b_hf_input_messages_item, additional),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 const cardc_type llava_1_5_7b_hf_input_messages_type = {
-    .kind = CARDC_KIND_ARRAY,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_messages",
-    .pointer = "/oneOf/1/properties/messages",
-    .size = sizeof(llava_1_5_7b_hf_input_messages),
-    .item = &llava_1_5_7b_hf_input_messages_item_type,
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_ARRAY, .size = sizeof(llava_1_5_7b_hf_input_messages),
+    .c_name = "llava_1_5_7b_hf_input_messages", .pointer = "/oneOf/1/properties/messages",
+    .item = &llava_1_5_7b_hf_input_messages_item_type, .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_image_item_type = {
-    .kind = CARDC_KIND_NUMBER,
-    .flags = 0,
+    .kind = CARDC_KIND_NUMBER, .size = sizeof(double),
     .c_name = "llava_1_5_7b_hf_input_image_item",
-    .pointer = "/oneOf/1/properties/image/oneOf/0/items",
-    .size = sizeof(double),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .pointer = "/oneOf/1/properties/image/oneOf/0/items", .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_image_array_type = {
-    .kind = CARDC_KIND_NUMBERS,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_image_array",
-    .pointer = "/oneOf/1/properties/image/oneOf/0",
-    .size = sizeof(cardc_numbers),
-    .item = &llava_1_5_7b_hf_input_image_item_type,
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_NUMBERS, .size = sizeof(cardc_numbers),
+    .c_name = "llava_1_5_7b_hf_input_image_array", .pointer = "/oneOf/1/properties/image/oneOf/0",
+    .item = &llava_1_5_7b_hf_input_image_item_type, .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_image_binary_type = {
-    .kind = CARDC_KIND_BYTES,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_image_binary",
-    .pointer = "/oneOf/1/properties/image/oneOf/1",
-    .size = sizeof(cardc_bytes),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_BYTES, .size = sizeof(cardc_bytes),
+    .c_name = "llava_1_5_7b_hf_input_image_binary", .pointer = "/oneOf/1/properties/image/oneOf/1",
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_branch llava_1_5_7b_hf_input_image_branches[] = {
     {.name = "ARRAY", .type = &llava_1_5_7b_hf_input_image_array_type},
     {.name = "BINARY", .type = &llava_1_5_7b_hf_input_image_binary_type},
 };
 const cardc_type llava_1_5_7b_hf_input_image_type = {
-    .kind = CARDC_KIND_UNION,
-    .flags = CARDC_TYPE_ONE_OF,
-    .c_name = "llava_1_5_7b_hf_input_image",
-    .pointer = "/oneOf/1/properties/image",
-    .size = sizeof(llava_1_5_7b_hf_input_image),
-    .branches = llava_1_5_7b_hf_input_image_branches,
-    .branch_count = 2,
-    .union_offset = offsetof(llava_1_5_7b_hf_input_image, u),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_UNION, .flags = CARDC_TYPE_ONE_OF,
+    .size = sizeof(llava_1_5_7b_hf_input_image), .c_name = "llava_1_5_7b_hf_input_image",
+    .pointer = "/oneOf/1/properties/image", .branches = llava_1_5_7b_hf_input_image_branches,
+    .branch_count = 2, .union_offset = offsetof(llava_1_5_7b_hf_input_image, u),
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_input_max_tokens_type = {
-    .kind = CARDC_KIND_INT,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_max_tokens",
-    .pointer = "/oneOf/1/properties/max_tokens",
-    .size = sizeof(int64_t),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_INT, .size = sizeof(int64_t), .c_name = "llava_1_5_7b_hf_input_max_tokens",
+    .pointer = "/oneOf/1/properties/max_tokens", .schema = &llava_1_5_7b_hf_input_schema};
 
 static const uint16_t llava_1_5_7b_hf_input_object_checkfields[] = {1, 3};
 static const cardc_check llava_1_5_7b_hf_input_object_checks[] = {
-    {.op = CARDC_CHECK_NOT_ALL_PRESENT,
-     .fields = llava_1_5_7b_hf_input_object_checkfields + 0, .field_count = 2,
-     .keyword = "/oneOf/1/not"},
+    {.op = CARDC_CHECK_NOT_ALL_PRESENT, .fields = llava_1_5_7b_hf_input_object_checkfields,
+     .field_count = 2, .keyword = "/oneOf/1/not"},
 };
 static const cardc_field llava_1_5_7b_hf_input_object_fields[] = {
     {.json_name = "temperature", .json_name_len = 11,
-     .offset = offsetof(llava_1_5_7b_hf_input_object, temperature),
-     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_temperature),
-     .null_offset = CARDC_NO_OFFSET,
      .type = &llava_1_5_7b_hf_input_temperature_type,
-     .default_json = NULL,
-     .required = false},
-    {.json_name = "prompt", .json_name_len = 6,
+     .offset = offsetof(llava_1_5_7b_hf_input_object, temperature),
+     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_temperature)},
+    {.json_name = "prompt", .json_name_len = 6, .type = &llava_1_5_7b_hf_input_prompt_type,
      .offset = offsetof(llava_1_5_7b_hf_input_object, prompt),
-     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_prompt),
-     .null_offset = CARDC_NO_OFFSET,
-     .type = &llava_1_5_7b_hf_input_prompt_type,
-     .default_json = NULL,
-     .required = false},
-    {.json_name = "raw", .json_name_len = 3,
+     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_prompt)},
+    {.json_name = "raw", .json_name_len = 3, .type = &llava_1_5_7b_hf_input_raw_type,
      .offset = offsetof(llava_1_5_7b_hf_input_object, raw),
-     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_raw),
-     .null_offset = CARDC_NO_OFFSET,
-     .type = &llava_1_5_7b_hf_input_raw_type,
-     .default_json = "false",
-     .required = false},
-    {.json_name = "messages", .json_name_len = 8,
+     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_raw), .default_json = "false"},
+    {.json_name = "messages", .json_name_len = 8, .type = &llava_1_5_7b_hf_input_messages_type,
      .offset = offsetof(llava_1_5_7b_hf_input_object, messages),
-     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_messages),
-     .null_offset = CARDC_NO_OFFSET,
-     .type = &llava_1_5_7b_hf_input_messages_type,
-     .default_json = NULL,
-     .required = false},
-    {.json_name = "image", .json_name_len = 5,
-     .offset = offsetof(llava_1_5_7b_hf_input_object, image),
-     .has_offset = CARDC_NO_OFFSET,
-     .null_offset = CARDC_NO_OFFSET,
-     .type = &llava_1_5_7b_hf_input_image_type,
-     .default_json = NULL,
-     .required = true},
+     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_messages)},
+    {.json_name = "image", .json_name_len = 5, .type = &llava_1_5_7b_hf_input_image_type,
+     .offset = offsetof(llava_1_5_7b_hf_input_object, image), .required = true},
     {.json_name = "max_tokens", .json_name_len = 10,
-     .offset = offsetof(llava_1_5_7b_hf_input_object, max_tokens),
-     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_max_tokens),
-     .null_offset = CARDC_NO_OFFSET,
      .type = &llava_1_5_7b_hf_input_max_tokens_type,
-     .default_json = "512",
-     .required = false},
+     .offset = offsetof(llava_1_5_7b_hf_input_object, max_tokens),
+     .has_offset = offsetof(llava_1_5_7b_hf_input_object, has_max_tokens), .default_json = "512"},
 };
 const cardc_type llava_1_5_7b_hf_input_object_type = {
-    .kind = CARDC_KIND_OBJECT,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_input_object",
-    .pointer = "/oneOf/1",
-    .size = sizeof(llava_1_5_7b_hf_input_object),
-    .checks = llava_1_5_7b_hf_input_object_checks,
-    .check_count = 1,
-    .fields = llava_1_5_7b_hf_input_object_fields,
-    .field_count = 6,
+    .kind = CARDC_KIND_OBJECT, .size = sizeof(llava_1_5_7b_hf_input_object),
+    .c_name = "llava_1_5_7b_hf_input_object", .pointer = "/oneOf/1",
+    .checks = llava_1_5_7b_hf_input_object_checks, .check_count = 1,
+    .fields = llava_1_5_7b_hf_input_object_fields, .field_count = 6,
     .additional = &cardc_members_type,
     .additional_offset = offsetof(llava_1_5_7b_hf_input_object, additional),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_branch llava_1_5_7b_hf_input_branches[] = {
     {.name = "BINARY", .type = &llava_1_5_7b_hf_input_binary_type},
     {.name = "OBJECT", .type = &llava_1_5_7b_hf_input_object_type},
 };
 const cardc_type llava_1_5_7b_hf_input_type = {
-    .kind = CARDC_KIND_UNION,
-    .flags = CARDC_TYPE_ONE_OF,
-    .c_name = "llava_1_5_7b_hf_input",
-    .pointer = "",
-    .size = sizeof(llava_1_5_7b_hf_input),
-    .branches = llava_1_5_7b_hf_input_branches,
-    .branch_count = 2,
-    .union_offset = offsetof(llava_1_5_7b_hf_input, u),
-    .schema = &llava_1_5_7b_hf_input_schema,
-};
+    .kind = CARDC_KIND_UNION, .flags = CARDC_TYPE_ONE_OF, .size = sizeof(llava_1_5_7b_hf_input),
+    .c_name = "llava_1_5_7b_hf_input", .pointer = "", .branches = llava_1_5_7b_hf_input_branches,
+    .branch_count = 2, .union_offset = offsetof(llava_1_5_7b_hf_input, u),
+    .schema = &llava_1_5_7b_hf_input_schema};
 
 static const cardc_type llava_1_5_7b_hf_output_description_type = {
-    .kind = CARDC_KIND_STRING,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_output_description",
-    .pointer = "/properties/description",
-    .size = sizeof(cardc_string),
-    .schema = &llava_1_5_7b_hf_output_schema,
-};
+    .kind = CARDC_KIND_STRING, .size = sizeof(cardc_string),
+    .c_name = "llava_1_5_7b_hf_output_description", .pointer = "/properties/description",
+    .schema = &llava_1_5_7b_hf_output_schema};
 
 static const cardc_field llava_1_5_7b_hf_output_fields[] = {
     {.json_name = "description", .json_name_len = 11,
-     .offset = offsetof(llava_1_5_7b_hf_output, description),
-     .has_offset = offsetof(llava_1_5_7b_hf_output, has_description),
-     .null_offset = CARDC_NO_OFFSET,
      .type = &llava_1_5_7b_hf_output_description_type,
-     .default_json = NULL,
-     .required = false},
+     .offset = offsetof(llava_1_5_7b_hf_output, description),
+     .has_offset = offsetof(llava_1_5_7b_hf_output, has_description)},
 };
 const cardc_type llava_1_5_7b_hf_output_type = {
-    .kind = CARDC_KIND_OBJECT,
-    .flags = 0,
-    .c_name = "llava_1_5_7b_hf_output",
-    .pointer = "",
-    .size = sizeof(llava_1_5_7b_hf_output),
-    .fields = llava_1_5_7b_hf_output_fields,
-    .field_count = 1,
-    .additional = &cardc_members_type,
+    .kind = CARDC_KIND_OBJECT, .size = sizeof(llava_1_5_7b_hf_output),
+    .c_name = "llava_1_5_7b_hf_output", .pointer = "", .fields = llava_1_5_7b_hf_output_fields,
+    .field_count = 1, .additional = &cardc_members_type,
     .additional_offset = offsetof(llava_1_5_7b_hf_output, additional),
-    .schema = &llava_1_5_7b_hf_output_schema,
-};
-
-/* ---- Functions ------------------------------------------------------ */
-
-cardc_status llava_1_5_7b_hf_input_init(llava_1_5_7b_hf_input *value, cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_input_type, value, err);
-}
-
-void llava_1_5_7b_hf_input_free(llava_1_5_7b_hf_input *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_input_type, value);
-}
-
-cardc_status llava_1_5_7b_hf_input_decode(llava_1_5_7b_hf_input *value, const char *json,
-    size_t len, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_decode_ex(llava_1_5_7b_hf_input *value, const char *json,
-    size_t len, const cardc_decode_options *opts, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, opts, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_encode(const llava_1_5_7b_hf_input *value, char **json,
-    size_t *len, cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_input_type, value, json, len, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_validate(const llava_1_5_7b_hf_input *value, cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_input_type, value, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_object_init(llava_1_5_7b_hf_input_object *value,
-    cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_input_object_type, value, err);
-}
-
-void llava_1_5_7b_hf_input_object_free(llava_1_5_7b_hf_input_object *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_input_object_type, value);
-}
-
-cardc_status llava_1_5_7b_hf_input_object_decode(llava_1_5_7b_hf_input_object *value,
-    const char *json, size_t len, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_object_type, value, json, len, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_object_decode_ex(llava_1_5_7b_hf_input_object *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_object_type, value, json, len, opts, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_object_encode(const llava_1_5_7b_hf_input_object *value,
-    char **json, size_t *len, cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_input_object_type, value, json, len, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_object_validate(const llava_1_5_7b_hf_input_object *value,
-    cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_input_object_type, value, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_init(llava_1_5_7b_hf_input_messages *value,
-    cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_input_messages_type, value, err);
-}
-
-void llava_1_5_7b_hf_input_messages_free(llava_1_5_7b_hf_input_messages *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_input_messages_type, value);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_decode(llava_1_5_7b_hf_input_messages *value,
-    const char *json, size_t len, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_type, value, json, len, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_decode_ex(llava_1_5_7b_hf_input_messages *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_type, value, json, len, opts, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_encode(const llava_1_5_7b_hf_input_messages *value,
-    char **json, size_t *len, cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_input_messages_type, value, json, len, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_validate(const llava_1_5_7b_hf_input_messages *value,
-    cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_input_messages_type, value, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_item_init(llava_1_5_7b_hf_input_messages_item *value,
-    cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_input_messages_item_type, value, err);
-}
-
-void llava_1_5_7b_hf_input_messages_item_free(llava_1_5_7b_hf_input_messages_item *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_input_messages_item_type, value);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_item_decode(llava_1_5_7b_hf_input_messages_item *value,
-    const char *json, size_t len, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_item_decode_ex(llava_1_5_7b_hf_input_messages_item *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, opts, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_item_encode(const llava_1_5_7b_hf_input_messages_item *value,
-    char **json, size_t *len, cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_messages_item_validate(const llava_1_5_7b_hf_input_messages_item *value,
-    cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_input_messages_item_type, value, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_image_init(llava_1_5_7b_hf_input_image *value, cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_input_image_type, value, err);
-}
-
-void llava_1_5_7b_hf_input_image_free(llava_1_5_7b_hf_input_image *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_input_image_type, value);
-}
-
-cardc_status llava_1_5_7b_hf_input_image_decode(llava_1_5_7b_hf_input_image *value,
-    const char *json, size_t len, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_image_type, value, json, len, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_image_decode_ex(llava_1_5_7b_hf_input_image *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_image_type, value, json, len, opts, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_image_encode(const llava_1_5_7b_hf_input_image *value,
-    char **json, size_t *len, cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_input_image_type, value, json, len, err);
-}
-
-cardc_status llava_1_5_7b_hf_input_image_validate(const llava_1_5_7b_hf_input_image *value,
-    cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_input_image_type, value, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_output_init(llava_1_5_7b_hf_output *value, cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_output_type, value, err);
-}
-
-void llava_1_5_7b_hf_output_free(llava_1_5_7b_hf_output *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_output_type, value);
-}
-
-cardc_status llava_1_5_7b_hf_output_decode(llava_1_5_7b_hf_output *value, const char *json,
-    size_t len, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, NULL, err);
-}
-
-cardc_status llava_1_5_7b_hf_output_decode_ex(llava_1_5_7b_hf_output *value, const char *json,
-    size_t len, const cardc_decode_options *opts, cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, opts, err);
-}
-
-cardc_status llava_1_5_7b_hf_output_encode(const llava_1_5_7b_hf_output *value, char **json,
-    size_t *len, cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_output_type, value, json, len, err);
-}
-
-cardc_status llava_1_5_7b_hf_output_validate(const llava_1_5_7b_hf_output *value, cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_output_type, value, NULL, err);
-}
+    .schema = &llava_1_5_7b_hf_output_schema};
 
 /* ---- Model ---------------------------------------------------------- */
 
-static cardc_status llava_1_5_7b_hf_input_init_any(void *value, cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_input_type, value, err);
-}
-
-static void llava_1_5_7b_hf_input_free_any(void *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_input_type, value);
-}
-
-static cardc_status llava_1_5_7b_hf_input_decode_any(void *value, const char *json, size_t len,
-    cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, NULL, err);
-}
-
-static cardc_status llava_1_5_7b_hf_input_encode_any(const void *value, char **json, size_t *len,
-    cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_input_type, value, json, len, err);
-}
-
-static cardc_status llava_1_5_7b_hf_input_validate_any(const void *value, cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_input_type, value, NULL, err);
-}
-
-static cardc_status llava_1_5_7b_hf_output_init_any(void *value, cardc_error *err)
-{
-    return cardc_bind_init(&llava_1_5_7b_hf_output_type, value, err);
-}
-
-static void llava_1_5_7b_hf_output_free_any(void *value)
-{
-    cardc_bind_free(&llava_1_5_7b_hf_output_type, value);
-}
-
-static cardc_status llava_1_5_7b_hf_output_decode_any(void *value, const char *json, size_t len,
-    cardc_error *err)
-{
-    return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, NULL, err);
-}
-
-static cardc_status llava_1_5_7b_hf_output_encode_any(const void *value, char **json, size_t *len,
-    cardc_error *err)
-{
-    return cardc_bind_encode(&llava_1_5_7b_hf_output_type, value, json, len, err);
-}
-
-static cardc_status llava_1_5_7b_hf_output_validate_any(const void *value, cardc_error *err)
-{
-    return cardc_bind_validate(&llava_1_5_7b_hf_output_type, value, NULL, err);
-}
-
 const cardc_model llava_1_5_7b_hf_model = {
-    .name = "@cf/llava-hf/llava-1.5-7b-hf",
-    .c_name = "llava_1_5_7b_hf",
-    .task_name = "Image-to-Text",
-    .task_type = "image-to-text",
+    .name = "@cf/llava-hf/llava-1.5-7b-hf", .c_name = "llava_1_5_7b_hf",
+    .task_name = "Image-to-Text", .task_type = "image-to-text",
+    .card = "schemas/llava-1.5-7b-hf.md",
     .description = "LLaVA is an open-source chatbot trained by fine-tuning "
         "LLaMA/Vicuna on GPT-generated multimodal instruction-following "
         "data. It is an auto-regressive language model, based on the "
         "transformer architecture.",
-    .card = "schemas/llava-1.5-7b-hf.md",
-    .input = {
-        .type = &llava_1_5_7b_hf_input_type,
-        .size = sizeof(llava_1_5_7b_hf_input),
-        .content_type = "application/json",
-        .init = llava_1_5_7b_hf_input_init_any,
-        .free = llava_1_5_7b_hf_input_free_any,
-        .decode = llava_1_5_7b_hf_input_decode_any,
-        .encode = llava_1_5_7b_hf_input_encode_any,
-        .validate = llava_1_5_7b_hf_input_validate_any,
-    },
-    .output = {
-        .type = &llava_1_5_7b_hf_output_type,
-        .size = sizeof(llava_1_5_7b_hf_output),
-        .content_type = "application/json",
-        .init = llava_1_5_7b_hf_output_init_any,
-        .free = llava_1_5_7b_hf_output_free_any,
-        .decode = llava_1_5_7b_hf_output_decode_any,
-        .encode = llava_1_5_7b_hf_output_encode_any,
-        .validate = llava_1_5_7b_hf_output_validate_any,
-    },
+    .input = {.type = &llava_1_5_7b_hf_input_type, .size = sizeof(llava_1_5_7b_hf_input),
+        .content_type = "application/json"},
+    .output = {.type = &llava_1_5_7b_hf_output_type, .size = sizeof(llava_1_5_7b_hf_output),
+        .content_type = "application/json"},
 };
-
-cardc_status llava_1_5_7b_hf_run(cardc_client *client, const llava_1_5_7b_hf_input *input,
-    llava_1_5_7b_hf_output *output, cardc_error *err)
-{
-    return cardc_client_run(client, &llava_1_5_7b_hf_model, input, output, err);
-}

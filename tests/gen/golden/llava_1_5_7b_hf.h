@@ -6,6 +6,19 @@
  * LLaVA is an open-source chatbot trained by fine-tuning LLaMA/Vicuna on
  * GPT-generated multimodal instruction-following data. It is an
  * auto-regressive language model, based on the transformer architecture.
+ *
+ * Usage (the contracts are in cardc/bind.h; link with libcardc):
+ *
+ *     llava_1_5_7b_hf_input in = LLAVA_1_5_7B_HF_INPUT_INIT;
+ *     cardc_error err;
+ *     if (llava_1_5_7b_hf_input_decode(&in, json, len, &err) != CARDC_OK)
+ *         ... err.message: the first error, as `cardc validate` reports it
+ *     ... read in: absent members hold their schema's defaults ...
+ *     llava_1_5_7b_hf_input_encode(&in, &text, &text_len, &err);  // validated, then JSON
+ *     llava_1_5_7b_hf_output out = LLAVA_1_5_7B_HF_OUTPUT_INIT;
+ *     llava_1_5_7b_hf_run(client, &in, &out, &err);  // cardc/client.h
+ *     llava_1_5_7b_hf_output_free(&out);
+ *     llava_1_5_7b_hf_input_free(&in);
  */
 #ifndef CARDC_GEN_LLAVA_1_5_7B_HF_H
 #define CARDC_GEN_LLAVA_1_5_7B_HF_H
@@ -15,10 +28,12 @@
 #include <stdint.h>
 
 #include "cardc/bind.h"
+#if CARDC_HAVE_CLIENT
 #include "cardc/client.h"
+#endif
 
-#if CARDC_BIND_ABI != 3
-#error "generated for libcardc binding ABI 3: regenerate with this libcardc's cardc gen"
+#if CARDC_BIND_ABI != 4
+#error "generated for libcardc binding ABI 4: regenerate with this libcardc's cardc gen"
 #endif
 
 #ifdef __cplusplus
@@ -116,91 +131,16 @@ struct llava_1_5_7b_hf_output {
     cardc_members additional;
 };
 
-/* ---- Functions ------------------------------------------------------ */
+/* ---- Initializers --------------------------------------------------- */
 
-/* For each type T below (see cardc/bind.h for the contracts):
- *   T_init      zero the value, then apply the schema's defaults;
- *   T_free      release everything the value owns and zero it (NULL-safe);
- *   T_decode    JSON text -> value: rejects exactly what the schema rejects,
- *               errors as `cardc validate` reports them (T_decode_ex: options);
- *   T_encode    value -> compact JSON (heap, free() it), refused if invalid;
- *   T_validate  check a value built by hand. */
-
-cardc_status llava_1_5_7b_hf_input_init(llava_1_5_7b_hf_input *value, cardc_error *err);
-void llava_1_5_7b_hf_input_free(llava_1_5_7b_hf_input *value);
-cardc_status llava_1_5_7b_hf_input_decode(llava_1_5_7b_hf_input *value, const char *json,
-    size_t len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_decode_ex(llava_1_5_7b_hf_input *value, const char *json,
-    size_t len, const cardc_decode_options *opts, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_encode(const llava_1_5_7b_hf_input *value, char **json,
-    size_t *len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_validate(const llava_1_5_7b_hf_input *value, cardc_error *err);
-
-cardc_status llava_1_5_7b_hf_input_object_init(llava_1_5_7b_hf_input_object *value,
-    cardc_error *err);
-void llava_1_5_7b_hf_input_object_free(llava_1_5_7b_hf_input_object *value);
-cardc_status llava_1_5_7b_hf_input_object_decode(llava_1_5_7b_hf_input_object *value,
-    const char *json, size_t len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_object_decode_ex(llava_1_5_7b_hf_input_object *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_object_encode(const llava_1_5_7b_hf_input_object *value,
-    char **json, size_t *len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_object_validate(const llava_1_5_7b_hf_input_object *value,
-    cardc_error *err);
-
-cardc_status llava_1_5_7b_hf_input_messages_init(llava_1_5_7b_hf_input_messages *value,
-    cardc_error *err);
-void llava_1_5_7b_hf_input_messages_free(llava_1_5_7b_hf_input_messages *value);
-cardc_status llava_1_5_7b_hf_input_messages_decode(llava_1_5_7b_hf_input_messages *value,
-    const char *json, size_t len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_messages_decode_ex(llava_1_5_7b_hf_input_messages *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_messages_encode(const llava_1_5_7b_hf_input_messages *value,
-    char **json, size_t *len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_messages_validate(const llava_1_5_7b_hf_input_messages *value,
-    cardc_error *err);
-
-cardc_status llava_1_5_7b_hf_input_messages_item_init(llava_1_5_7b_hf_input_messages_item *value,
-    cardc_error *err);
-void llava_1_5_7b_hf_input_messages_item_free(llava_1_5_7b_hf_input_messages_item *value);
-cardc_status llava_1_5_7b_hf_input_messages_item_decode(llava_1_5_7b_hf_input_messages_item *value,
-    const char *json, size_t len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_messages_item_decode_ex(llava_1_5_7b_hf_input_messages_item *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_messages_item_encode(const llava_1_5_7b_hf_input_messages_item *value,
-    char **json, size_t *len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_messages_item_validate(const llava_1_5_7b_hf_input_messages_item *value,
-    cardc_error *err);
-
-cardc_status llava_1_5_7b_hf_input_image_init(llava_1_5_7b_hf_input_image *value, cardc_error *err);
-void llava_1_5_7b_hf_input_image_free(llava_1_5_7b_hf_input_image *value);
-cardc_status llava_1_5_7b_hf_input_image_decode(llava_1_5_7b_hf_input_image *value,
-    const char *json, size_t len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_image_decode_ex(llava_1_5_7b_hf_input_image *value,
-    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_image_encode(const llava_1_5_7b_hf_input_image *value,
-    char **json, size_t *len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_input_image_validate(const llava_1_5_7b_hf_input_image *value,
-    cardc_error *err);
-
-cardc_status llava_1_5_7b_hf_output_init(llava_1_5_7b_hf_output *value, cardc_error *err);
-void llava_1_5_7b_hf_output_free(llava_1_5_7b_hf_output *value);
-cardc_status llava_1_5_7b_hf_output_decode(llava_1_5_7b_hf_output *value, const char *json,
-    size_t len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_output_decode_ex(llava_1_5_7b_hf_output *value, const char *json,
-    size_t len, const cardc_decode_options *opts, cardc_error *err);
-cardc_status llava_1_5_7b_hf_output_encode(const llava_1_5_7b_hf_output *value, char **json,
-    size_t *len, cardc_error *err);
-cardc_status llava_1_5_7b_hf_output_validate(const llava_1_5_7b_hf_output *value, cardc_error *err);
-
-/* ---- Calling the model (cardc/client.h) ---------------------------- */
-
-/* Sends *input (validated first) through client and decodes the answer
- * into *output (initialised or zeroed; release it with its _free): an
- * answer that breaks the output schema is CARDC_E_INVALID. Backend
- * failures are CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, ... */
-cardc_status llava_1_5_7b_hf_run(cardc_client *client, const llava_1_5_7b_hf_input *input,
-    llava_1_5_7b_hf_output *output, cardc_error *err);
+/* T x = T_INIT; starts a value empty: every member absent, unions NONE,
+ * enums unset (T_init also applies the schema's defaults). */
+#define LLAVA_1_5_7B_HF_INPUT_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_OBJECT_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_MESSAGES_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_MESSAGES_ITEM_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_INPUT_IMAGE_INIT CARDC_EMPTY
+#define LLAVA_1_5_7B_HF_OUTPUT_INIT CARDC_EMPTY
 
 /* ---- Descriptors ---------------------------------------------------- */
 
@@ -213,6 +153,137 @@ extern const cardc_type llava_1_5_7b_hf_output_type;
 
 /* The model: name, task, and both sides' types for dynamic use. */
 extern const cardc_model llava_1_5_7b_hf_model;
+
+/* ---- Functions ------------------------------------------------------ */
+
+/* For each type T below (see cardc/bind.h for the contracts):
+ *   T_init      zero the value, then apply the schema's defaults;
+ *   T_free      release everything the value owns and zero it (NULL-safe);
+ *   T_decode    JSON text -> value: rejects exactly what the schema rejects,
+ *               errors as `cardc validate` reports them (T_decode_ex: options);
+ *   T_encode    value -> compact JSON (heap, free() it), refused if invalid;
+ *   T_validate  check a value built by hand. */
+
+static inline cardc_status llava_1_5_7b_hf_input_init(llava_1_5_7b_hf_input *value,
+    cardc_error *err)
+{ return cardc_bind_init(&llava_1_5_7b_hf_input_type, value, err); }
+static inline void llava_1_5_7b_hf_input_free(llava_1_5_7b_hf_input *value)
+{ cardc_bind_free(&llava_1_5_7b_hf_input_type, value); }
+static inline cardc_status llava_1_5_7b_hf_input_decode(llava_1_5_7b_hf_input *value,
+    const char *json, size_t len, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, NULL, err); }
+static inline cardc_status llava_1_5_7b_hf_input_decode_ex(llava_1_5_7b_hf_input *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_type, value, json, len, opts, err); }
+static inline cardc_status llava_1_5_7b_hf_input_encode(const llava_1_5_7b_hf_input *value,
+    char **json, size_t *len, cardc_error *err)
+{ return cardc_bind_encode(&llava_1_5_7b_hf_input_type, value, json, len, err); }
+static inline cardc_status llava_1_5_7b_hf_input_validate(const llava_1_5_7b_hf_input *value,
+    cardc_error *err)
+{ return cardc_bind_validate(&llava_1_5_7b_hf_input_type, value, NULL, err); }
+
+static inline cardc_status llava_1_5_7b_hf_input_object_init(llava_1_5_7b_hf_input_object *value,
+    cardc_error *err)
+{ return cardc_bind_init(&llava_1_5_7b_hf_input_object_type, value, err); }
+static inline void llava_1_5_7b_hf_input_object_free(llava_1_5_7b_hf_input_object *value)
+{ cardc_bind_free(&llava_1_5_7b_hf_input_object_type, value); }
+static inline cardc_status llava_1_5_7b_hf_input_object_decode(llava_1_5_7b_hf_input_object *value,
+    const char *json, size_t len, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_object_type, value, json, len, NULL, err); }
+static inline cardc_status llava_1_5_7b_hf_input_object_decode_ex(llava_1_5_7b_hf_input_object *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_object_type, value, json, len, opts, err); }
+static inline cardc_status llava_1_5_7b_hf_input_object_encode(const llava_1_5_7b_hf_input_object *value,
+    char **json, size_t *len, cardc_error *err)
+{ return cardc_bind_encode(&llava_1_5_7b_hf_input_object_type, value, json, len, err); }
+static inline cardc_status llava_1_5_7b_hf_input_object_validate(const llava_1_5_7b_hf_input_object *value,
+    cardc_error *err)
+{ return cardc_bind_validate(&llava_1_5_7b_hf_input_object_type, value, NULL, err); }
+
+static inline cardc_status llava_1_5_7b_hf_input_messages_init(llava_1_5_7b_hf_input_messages *value,
+    cardc_error *err)
+{ return cardc_bind_init(&llava_1_5_7b_hf_input_messages_type, value, err); }
+static inline void llava_1_5_7b_hf_input_messages_free(llava_1_5_7b_hf_input_messages *value)
+{ cardc_bind_free(&llava_1_5_7b_hf_input_messages_type, value); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_decode(llava_1_5_7b_hf_input_messages *value,
+    const char *json, size_t len, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_type, value, json, len, NULL, err); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_decode_ex(llava_1_5_7b_hf_input_messages *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_type, value, json, len, opts, err); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_encode(const llava_1_5_7b_hf_input_messages *value,
+    char **json, size_t *len, cardc_error *err)
+{ return cardc_bind_encode(&llava_1_5_7b_hf_input_messages_type, value, json, len, err); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_validate(const llava_1_5_7b_hf_input_messages *value,
+    cardc_error *err)
+{ return cardc_bind_validate(&llava_1_5_7b_hf_input_messages_type, value, NULL, err); }
+
+static inline cardc_status llava_1_5_7b_hf_input_messages_item_init(llava_1_5_7b_hf_input_messages_item *value,
+    cardc_error *err)
+{ return cardc_bind_init(&llava_1_5_7b_hf_input_messages_item_type, value, err); }
+static inline void llava_1_5_7b_hf_input_messages_item_free(llava_1_5_7b_hf_input_messages_item *value)
+{ cardc_bind_free(&llava_1_5_7b_hf_input_messages_item_type, value); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_item_decode(llava_1_5_7b_hf_input_messages_item *value,
+    const char *json, size_t len, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, NULL, err); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_item_decode_ex(llava_1_5_7b_hf_input_messages_item *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, opts, err); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_item_encode(const llava_1_5_7b_hf_input_messages_item *value,
+    char **json, size_t *len, cardc_error *err)
+{ return cardc_bind_encode(&llava_1_5_7b_hf_input_messages_item_type, value, json, len, err); }
+static inline cardc_status llava_1_5_7b_hf_input_messages_item_validate(const llava_1_5_7b_hf_input_messages_item *value,
+    cardc_error *err)
+{ return cardc_bind_validate(&llava_1_5_7b_hf_input_messages_item_type, value, NULL, err); }
+
+static inline cardc_status llava_1_5_7b_hf_input_image_init(llava_1_5_7b_hf_input_image *value,
+    cardc_error *err)
+{ return cardc_bind_init(&llava_1_5_7b_hf_input_image_type, value, err); }
+static inline void llava_1_5_7b_hf_input_image_free(llava_1_5_7b_hf_input_image *value)
+{ cardc_bind_free(&llava_1_5_7b_hf_input_image_type, value); }
+static inline cardc_status llava_1_5_7b_hf_input_image_decode(llava_1_5_7b_hf_input_image *value,
+    const char *json, size_t len, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_image_type, value, json, len, NULL, err); }
+static inline cardc_status llava_1_5_7b_hf_input_image_decode_ex(llava_1_5_7b_hf_input_image *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_input_image_type, value, json, len, opts, err); }
+static inline cardc_status llava_1_5_7b_hf_input_image_encode(const llava_1_5_7b_hf_input_image *value,
+    char **json, size_t *len, cardc_error *err)
+{ return cardc_bind_encode(&llava_1_5_7b_hf_input_image_type, value, json, len, err); }
+static inline cardc_status llava_1_5_7b_hf_input_image_validate(const llava_1_5_7b_hf_input_image *value,
+    cardc_error *err)
+{ return cardc_bind_validate(&llava_1_5_7b_hf_input_image_type, value, NULL, err); }
+
+static inline cardc_status llava_1_5_7b_hf_output_init(llava_1_5_7b_hf_output *value,
+    cardc_error *err)
+{ return cardc_bind_init(&llava_1_5_7b_hf_output_type, value, err); }
+static inline void llava_1_5_7b_hf_output_free(llava_1_5_7b_hf_output *value)
+{ cardc_bind_free(&llava_1_5_7b_hf_output_type, value); }
+static inline cardc_status llava_1_5_7b_hf_output_decode(llava_1_5_7b_hf_output *value,
+    const char *json, size_t len, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, NULL, err); }
+static inline cardc_status llava_1_5_7b_hf_output_decode_ex(llava_1_5_7b_hf_output *value,
+    const char *json, size_t len, const cardc_decode_options *opts, cardc_error *err)
+{ return cardc_bind_decode(&llava_1_5_7b_hf_output_type, value, json, len, opts, err); }
+static inline cardc_status llava_1_5_7b_hf_output_encode(const llava_1_5_7b_hf_output *value,
+    char **json, size_t *len, cardc_error *err)
+{ return cardc_bind_encode(&llava_1_5_7b_hf_output_type, value, json, len, err); }
+static inline cardc_status llava_1_5_7b_hf_output_validate(const llava_1_5_7b_hf_output *value,
+    cardc_error *err)
+{ return cardc_bind_validate(&llava_1_5_7b_hf_output_type, value, NULL, err); }
+
+/* ---- Calling the model (cardc/client.h) ---------------------------- */
+
+/* Only when libcardc has the inference client (not -Dclient=disabled). */
+#if CARDC_HAVE_CLIENT
+/* Sends *input (validated first) through client and decodes the answer
+ * into *output (initialised or zeroed; release it with its _free): an
+ * answer that breaks the output schema is CARDC_E_INVALID. Backend
+ * failures are CARDC_E_NETWORK, _TIMEOUT, _AUTH, _RATE_LIMIT, ... */
+static inline cardc_status llava_1_5_7b_hf_run(cardc_client *client,
+    const llava_1_5_7b_hf_input *input, llava_1_5_7b_hf_output *output, cardc_error *err)
+{ return cardc_client_run(client, &llava_1_5_7b_hf_model, input, output, err); }
+#endif
 
 #ifdef __cplusplus
 }
