@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoding benchmark: the bench payloads into the LLaVA card's input struct,
  * through the bindings `cardc gen` generates from schemas/llava-1.5-7b-hf.md
  * at build time (bench/meson.build), the binding engine and the pull parser.

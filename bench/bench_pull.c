@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Pull parser benchmark on the payloads of bench/payloads.c.
  *
  * Prints the median time of: a full token walk of image-1mb (3.7 MB, a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Validation benchmark on the seed card's input schema.
  *
  * Usage: bench_validate SOURCE_ROOT [--write DIR] [--json]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The six benchmark payloads of ../shared/notes/peer-figures.md, generated
  * deterministically so every run (and every peer) measures the same bytes. */
 #include <stdio.h>

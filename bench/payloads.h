@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Benchmark payloads for the LLaVA input schema (see payloads.c). */
 #ifndef CARDC_BENCH_PAYLOADS_H
 #define CARDC_BENCH_PAYLOADS_H

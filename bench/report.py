@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Prints cardc's benchmark figures beside Node + ajv's from the same run.
 
 Usage: report.py CARDC.jsonl AJV.jsonl [DECODE.jsonl]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmarks cardc's validator, and the decoder cardc gen generates for the
 # LLaVA card, against Node JSON.parse + ajv (+ ajv-errors) in the same run, on
 # the same machine and the same payload files, and prints the ratios and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* soak: cardc under sustained load and injected faults (SECURITY.md, issue
  * 11). A benchmark-style program, not a timed test: it prints figures and a
  * verdict.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Medians of calibrated batches, for every benchmark program. */
 #include <stdlib.h>
 #include <time.h>

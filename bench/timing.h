@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Timing shared by the benchmark programs: medians of calibrated batches. */
 #ifndef CARDC_BENCH_TIMING_H
 #define CARDC_BENCH_TIMING_H

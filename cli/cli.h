@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cardc command-line tool: commands and their usage texts. */
 #ifndef CARDC_CLI_H
 #define CARDC_CLI_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The client settings run and fetch-card take the same way (built only with
  * the inference client). */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc fetch-card: a model's schemas from Workers AI, written as a JSON card
  * that `cardc gen` reads. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc gen: typed C bindings for model cards or plain schemas. */
 #include <ctype.h>
 #include <stdbool.h>

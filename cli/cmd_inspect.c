@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc inspect: a card's metadata and both schemas, for a reader. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +13,7 @@
 
 void cli_usage_inspect(FILE *out)
 {
-    fputs("Usage: cardc inspect CARD [--format text|json]\n"
+    fputs("Usage: cardc inspect CARD [--format text|json] [-o FILE]\n"
           "\n"
           "Prints the card's metadata (name, id, description, task, task type,\n"
           "properties, and the typed context window, prices, function calling,\n"
@@ -19,10 +21,12 @@ void cli_usage_inspect(FILE *out)
           "formatted JSON (\"(none)\" for a side the card lacks).\n"
           "\n"
           "Options:\n"
-          "  --format json  all of it as one JSON object (null for what is absent)\n"
-          "  -h, --help     show this help\n"
+          "  --format json      all of it as one JSON object (null for what is absent)\n"
+          "  -o, --output FILE  write it there instead of standard output\n"
+          "  -h, --help         show this help\n"
           "\n"
-          "Exit status: 0 success, 2 usage error or unreadable/malformed card.\n",
+          "Exit status: 0 success, 2 usage error, unreadable/malformed card or an\n"
+          "unwritable FILE.\n",
           out);
 }
 
@@ -152,9 +156,19 @@ static void print_traits(const cardc_card_traits *t)
     printf("Batch API (async_queue): %s\n", t->async_queue ? "yes" : "no");
 }
 
+/* Flushes what was printed; a write that failed (a full disk) is an error. */
+static int finish_output(const char *out, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", out ? out : "<stdout>", strerror(errno));
+        return CLI_EXIT_ERROR;
+    }
+    return status;
+}
+
 int cli_inspect(int argc, char **argv)
 {
-    const char *path = NULL, *format = NULL;
+    const char *path = NULL, *format = NULL, *out = NULL;
     cardc_card *card = NULL;
     size_t n;
     int status = CLI_EXIT_OK;
@@ -169,10 +183,12 @@ int cli_inspect(int argc, char **argv)
         }
         if (a[0] == '-' && strcmp(a, "-") != 0) {
             value = cli_option_name(a, name, sizeof name);
-            if (strcmp(name, "--format") != 0)
+            if (strcmp(name, "--format") != 0 && strcmp(name, "-o") != 0 &&
+                strcmp(name, "--output") != 0)
                 return cli_unknown_option("inspect", a);
             if ((rc = cli_option_value("inspect", name, argc, argv, &i, &value)) >= 0 ||
-                (rc = cli_option_once("inspect", name, &format, value)) >= 0)
+                (rc = cli_option_once("inspect", name, name[2] == 'f' ? &format : &out, value)) >=
+                    0)
                 return rc;
             continue;
         }
@@ -187,10 +203,16 @@ int cli_inspect(int argc, char **argv)
 
     if (cli_load_card(path, &card) != 0)
         return CLI_EXIT_ERROR;
+    /* -o: everything below prints to stdout, so stdout becomes the file. */
+    if (out && strcmp(out, "-") != 0 && !freopen(out, "w", stdout)) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", out, strerror(errno));
+        cardc_card_free(card);
+        return CLI_EXIT_ERROR;
+    }
     if (format && strcmp(format, "json") == 0) {
         status = inspect_json(card);
         cardc_card_free(card);
-        return status;
+        return finish_output(out, status);
     }
     printf("Card:        %s (%s)\n", or_none(cardc_card_source(card)),
            format_name(cardc_card_get_format(card)));
@@ -213,5 +235,5 @@ int cli_inspect(int argc, char **argv)
     if (print_schema(card, CARDC_SIDE_INPUT) != 0 || print_schema(card, CARDC_SIDE_OUTPUT) != 0)
         status = CLI_EXIT_ERROR;
     cardc_card_free(card);
-    return status;
+    return finish_output(out, status);
 }

@@ -1,4 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc lint: reads the options; the rules live in analysis/lint. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,7 +10,7 @@
 
 void cli_usage_lint(FILE *out)
 {
-    fputs("Usage: cardc lint [OPTIONS] CARD... [--schema FILE...]\n"
+    fputs("Usage: cardc lint [OPTIONS] CARD... [--schema FILE...] [-o FILE]\n"
           "\n"
           "Finds defects in model cards and JSON Schemas that validators do not report:\n"
           "defaults that break their schema, required names no property declares,\n"
@@ -29,6 +31,7 @@ void cli_usage_lint(FILE *out)
           "                        only the schema text of YAML cards), keeping key order,\n"
           "                        then report what is left\n"
           "  --dialect NAME        draft7 (default without \"$schema\"), 2019-09, 2020-12\n"
+          "  -o, --output FILE     write the findings to FILE (a SARIF log, ...)\n"
           "  -h, --help            show this help\n"
           "\n"
           "Exit status: 0 no finding at --fail-on or above, 1 some, 2 usage error or an\n"
@@ -58,9 +61,11 @@ static int rule_list(const char *name, const char *list, lint_options *o, bool o
 }
 
 static int option(const char *name, const char *value, lint_request *req, lint_target *targets,
-                  bool *first_only)
+                  bool *first_only, const char **out)
 {
-    if (strcmp(name, "--schema") == 0) {
+    if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0) {
+        return cli_option_once("lint", name, out, value);
+    } else if (strcmp(name, "--schema") == 0) {
         targets[req->n_targets++] = (lint_target){value, true};
     } else if (strcmp(name, "--only") == 0 || strcmp(name, "--exclude") == 0) {
         return rule_list(name, value, &req->options, name[2] == 'o', first_only);
@@ -81,10 +86,11 @@ static int option(const char *name, const char *value, lint_request *req, lint_t
     return -1;
 }
 
-static int parse(int argc, char **argv, lint_request *req, lint_target *targets, bool *list)
+static int parse(int argc, char **argv, lint_request *req, lint_target *targets, bool *list,
+                 const char **out)
 {
-    static const char *const with_value[] = {"--schema", "--only",    "--exclude",
-                                             "--format", "--fail-on", "--dialect"};
+    static const char *const with_value[] = {"--schema",  "--only",    "--exclude", "--format",
+                                             "--fail-on", "--dialect", "-o",        "--output"};
     bool first_only = true;
 
     for (int i = 1; i < argc; i++) {
@@ -108,10 +114,28 @@ static int parse(int argc, char **argv, lint_request *req, lint_target *targets,
         if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
             return cli_unknown_option("lint", a);
         if ((rc = cli_option_value("lint", name, argc, argv, &i, &value)) >= 0 ||
-            (rc = option(name, value, req, targets, &first_only)) >= 0)
+            (rc = option(name, value, req, targets, &first_only, out)) >= 0)
             return rc;
     }
     return -1;
+}
+
+/* Runs the lint with its findings going to path (NULL or "-": stdout). */
+static int execute_to(const lint_request *req, const char *path)
+{
+    FILE *out = path && strcmp(path, "-") != 0 ? fopen(path, "w") : stdout;
+    int rc;
+
+    if (!out) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", path, strerror(errno));
+        return CLI_EXIT_ERROR;
+    }
+    rc = lint_execute(req, out, stderr);
+    if (out == stdout ? fflush(out) != 0 : fclose(out) != 0) {
+        fprintf(stderr, "%s: error: cannot write: %s\n", path ? path : "<stdout>", strerror(errno));
+        rc = CLI_EXIT_ERROR;
+    }
+    return rc;
 }
 
 int cli_lint(int argc, char **argv)
@@ -119,6 +143,7 @@ int cli_lint(int argc, char **argv)
     lint_target *targets = calloc((size_t)argc + 1, sizeof *targets);
     lint_request req;
     bool list = false;
+    const char *out_path = NULL;
     int rc;
 
     if (!targets) {
@@ -129,14 +154,14 @@ int cli_lint(int argc, char **argv)
     lint_options_init(&req.options);
     req.fail_on = LINT_ERROR;
     req.targets = targets;
-    rc = parse(argc, argv, &req, targets, &list);
+    rc = parse(argc, argv, &req, targets, &list, &out_path);
     if (rc < 0 && list) {
         lint_list_rules(stdout);
         rc = CLI_EXIT_OK;
     } else if (rc < 0 && req.n_targets == 0) {
         rc = cli_usage_error("lint", "give at least one CARD or --schema FILE");
     } else if (rc < 0) {
-        rc = lint_execute(&req, stdout, stderr);
+        rc = execute_to(&req, out_path);
     }
     free(targets);
     return rc;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc run: one request to a model through the inference client, its input
  * and output checked against the card. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc run --batch FILE.jsonl: one input per line, sent through Workers
  * AI's Batch API (cardc_batch_*), one output line per input, in input
  * order. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc sample: deterministic payloads from a card's schema or a plain
  * schema, as JSON Lines (analysis/sample does the work). */
 #include <stdbool.h>
@@ -39,7 +40,7 @@ void cli_usage_sample(FILE *out)
           "  --dialect NAME       draft7 (default without \"$schema\"), 2019-09, 2020-12\n"
           "  --resource URI=FILE  make FILE available to \"$ref\" as URI (repeatable)\n"
           "  --resource-dir URI=DIR  every *.json below DIR as URI + its relative path\n"
-          "  -o FILE              write to FILE instead of standard output\n"
+          "  -o, --output FILE    write to FILE instead of standard output\n"
           "  -h, --help           show this help\n"
           "\n"
           "Exit status: 0 every payload made, 1 no payload could be made (the reason\n"
@@ -59,9 +60,9 @@ typedef struct options {
 static int parse_options(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
-        static const char *const with_value[] = {"--schema",   "--side",        "--count",
-                                                 "--seed",     "--dialect",     "-o",
-                                                 "--resource", "--resource-dir"};
+        static const char *const with_value[] = {"--schema", "--side",     "--count",
+                                                 "--seed",   "--dialect",  "-o",
+                                                 "--output", "--resource", "--resource-dir"};
         const char *a = argv[i], *value;
         char name[64];
         int rc;
@@ -83,7 +84,7 @@ static int parse_options(int argc, char **argv, options *o)
             continue;
         }
         if (!cli_option_known(name, with_value, sizeof with_value / sizeof with_value[0]))
-            return cli_usage_error("sample", "unknown option '%s'", a);
+            return cli_unknown_option("sample", a);
         if ((rc = cli_option_value("sample", name, argc, argv, &i, &value)) >= 0)
             return rc;
         if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0)

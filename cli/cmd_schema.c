@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc schema: one side's schema of a card as plain JSON, for other tools
  * (ajv, sourcemeta jsonschema, an editor). */
 #include <errno.h>

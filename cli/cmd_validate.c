@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc validate: payloads against a card's schema or a plain schema. */
 #include <errno.h>
 #include <limits.h>
@@ -200,6 +201,11 @@ static int parse_valued(options *o, const char *name, const char *value)
     if (strcmp(name, "--jsonl") == 0) {
         o->args[o->n_args++] = (arg_input){value, true};
     } else if (strcmp(name, "--ext") == 0) {
+        if (value[0] != '.' || !value[1])
+            return cli_usage_error("validate",
+                                   "--ext expects an ending with its dot (.json), "
+                                   "not '%s'",
+                                   value);
         o->exts[o->n_exts++] = value;
     } else if (strcmp(name, "--dialect") == 0) {
         o->dialect_name = value;
@@ -566,8 +572,9 @@ static int expand_inputs(run *r, const options *o, cli_inputs *in)
         if (cli_inputs_add(in, o->args[i].arg, o->args[i].jsonl, o->exts, o->n_exts) != 0)
             r->unreadable++;
     }
-    /* One payload prints its verdict; many print their errors only. */
-    r->many = jsonl || in->count + r->unreadable != 1;
+    /* One payload prints its verdict; many (or a directory or a pattern,
+     * whatever it matched) print their errors only. */
+    r->many = jsonl || in->expanded || in->count + r->unreadable != 1;
     r->rep.list_valid = o->verbose || !r->many;
     return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Payload arguments to files: a file, "-", a directory (searched
  * recursively, in name order, for the --ext endings) or a glob pattern the
  * shell did not expand (quoted in a CI file). */
@@ -95,6 +96,7 @@ int cli_inputs_add(cli_inputs *in, const char *arg, bool jsonl, const char *cons
     int rc;
 
     if (strcmp(arg, "-") == 0 || stat(arg, &st) == 0 ? false : strpbrk(arg, "*?[") != NULL) {
+        in->expanded = true;
         rc = glob(arg, 0, NULL, &g);
         if (rc == GLOB_NOMATCH) {
             fprintf(stderr, "%s: error: no file matches the pattern\n", arg);
@@ -107,8 +109,10 @@ int cli_inputs_add(cli_inputs *in, const char *arg, bool jsonl, const char *cons
         globfree(&g);
         return rc ? 1 : 0;
     }
-    if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+    if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+        in->expanded = true;
         return walk(in, arg, jsonl, exts, n_exts, 0) ? 1 : 0;
+    }
     return push(in, arg, jsonl) ? 1 : 0;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The payload files a cardc validate run reads. */
 #ifndef CARDC_CLI_INPUTS_H
 #define CARDC_CLI_INPUTS_H
@@ -15,6 +16,7 @@ typedef struct cli_input {
 typedef struct cli_inputs {
     cli_input *items;
     size_t count, cap;
+    bool expanded; /* a directory or a pattern was given: a run over many files */
 } cli_inputs;
 
 /* Whether the name says YAML (.yaml, .yml). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc: command dispatch, --help and --version. */
 #include <stdarg.h>
 #include <stdio.h>
@@ -13,16 +14,16 @@ void cli_usage_main(FILE *out)
           "Validate JSON payloads against AI model cards and JSON Schemas.\n"
           "\n"
           "Commands:\n"
-          "  validate   validate payloads against a card's schema or a plain schema\n"
-          "  inspect    print a card's metadata and schemas\n"
-          "  schema     print one side's schema of a card as JSON\n"
-          "  gen        generate typed C bindings for cards or schemas\n"
-          "  run        send one request to a card's model (Workers AI, OpenAI-compatible)\n"
-          "  fetch-card write a Workers AI model's schemas as a JSON card\n"
-          "  lint       find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
-          "  sample     print valid or invalid payloads made from a schema\n"
-          "  diff       compare two versions of a card or schema (breaking changes)\n"
-          "  help       show the help of a command (cardc help COMMAND)\n"
+          "  validate    validate payloads against a card's schema or a plain schema\n"
+          "  inspect     print a card's metadata and schemas\n"
+          "  schema      print one side's schema of a card as JSON\n"
+          "  gen         generate typed C bindings for cards or schemas\n"
+          "  run         send one request to a card's model (Workers AI, OpenAI-compatible)\n"
+          "  fetch-card  write a Workers AI model's schemas as a JSON card\n"
+          "  lint        find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
+          "  sample      print valid or invalid payloads made from a schema\n"
+          "  diff        compare two versions of a card or schema (breaking changes)\n"
+          "  help        show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
           "  -h, --help     show this help\n"
@@ -31,7 +32,8 @@ void cli_usage_main(FILE *out)
           "Exit status: 0 success (every payload valid), 1 some payload invalid,\n"
           "2 usage error or unreadable/malformed card, schema or payload,\n"
           "3 backend failure (run, fetch-card).\n"
-          "Run 'cardc COMMAND --help' for a command's options.\n",
+          "\n"
+          "Run 'cardc COMMAND --help' (or 'cardc help COMMAND') for a command's options.\n",
           out);
 }
 
@@ -50,10 +52,17 @@ int cli_usage_error(const char *command, const char *fmt, ...)
 }
 
 #if !CARDC_HAVE_CLIENT
+static void usage_without_client(FILE *out);
+
 /* run and fetch-card in a cardc built with -Dclient=disabled. */
 static int without_client(int argc, char **argv)
 {
-    (void)argc;
+    /* Asking for help is not an error, here either. */
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage_without_client(stdout);
+            return CLI_EXIT_OK;
+        }
     fprintf(stderr,
             "cardc %s: this cardc was built without the inference client "
             "(meson -Dclient=disabled); rebuild with -Dclient=enabled (needs libcurl)\n",
@@ -148,14 +157,11 @@ int main(int argc, char **argv)
 
     if (argc < 2)
         return cli_usage_error(NULL, "missing COMMAND (validate, inspect, schema, gen, run, "
-                                     "fetch-card)");
+                                     "fetch-card, lint, sample)");
     first = argv[1];
-    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0) {
-        if (argc > 2)
-            return cli_usage_error(NULL, "unexpected argument '%s' after %s", argv[2], first);
-        cli_usage_main(stdout);
-        return CLI_EXIT_OK;
-    }
+    /* "cardc --help validate" is "cardc help validate", as in git. */
+    if (strcmp(first, "-h") == 0 || strcmp(first, "--help") == 0)
+        return help(argc, argv);
     if (strcmp(first, "-V") == 0 || strcmp(first, "--version") == 0) {
         if (argc > 2)
             return cli_usage_error(NULL, "unexpected argument '%s' after %s", argv[2], first);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every cardc command parses and loads the same way: option values,
  * numbers, cards (the client settings run and fetch-card share are in
  * client_args.c). */

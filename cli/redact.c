@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Keeping a secret out of messages the commands print. */
 #include <string.h>
 

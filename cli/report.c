@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing validation verdicts and diagnostics: text, JSON Lines, GitHub. */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing validation verdicts and diagnostics: text, JSON Lines, GitHub. */
 #ifndef CARDC_CLI_REPORT_H
 #define CARDC_CLI_REPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The --resource URI=FILE / --resource-dir URI=DIR options shared by the
  * commands that compile schemas (validate, gen). */
 #include <stdlib.h>

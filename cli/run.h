@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* run.h - what `cardc run` (cmd_run.c) and its --batch mode
  * (cmd_run_batch.c) share. */
 #ifndef CARDC_CLI_RUN_H

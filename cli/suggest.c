@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Short usage errors with a did-you-mean, taken from the command's own usage
  * text so the candidates cannot drift from what --help lists. */
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the card loader (YAML front matter, bare YAML, JSON). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the generated decoders of every card (../shared/cards
  * and schemas/, generated at build time into one registry) against the
  * validator. The first byte picks the model and the side; the rest is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the inference client's response handling, fed through
  * the transport's parsing functions with no network (client_internal.h).
  * The first byte picks the part, the second (for envelopes) the HTTP status:

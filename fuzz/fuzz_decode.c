@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the generated decoder of the bundled card against the
  * validator. Whatever the text, decoding must never crash or leak, and its
  * verdict must be the validator's (the engine reports a disagreement as an

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the generator. The input is a JSON Schema, handled as
  * `cardc gen --schema` does: compiled first, then turned into the IR
  * (gen/ir.c) and printed by the header and source emitters, which must

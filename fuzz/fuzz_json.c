@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: strict JSON parsing (duplicate keys read and refused)
  * and pointer location never crash; refusing duplicates refuses a superset
  * of what reading them refuses. */

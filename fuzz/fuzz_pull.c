@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the pull parser must agree with the strict tree parser
  * on every input, with duplicate keys read (the last wins) and refused, and
  * never crash, leak or hang. Where both refuse the text they do so with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: hostile schemas. The input is "SCHEMA\nINSTANCE": the
  * schema is compiled and, if it compiles, the instance validated with every
  * feature on (all errors, annotations, defaults). */

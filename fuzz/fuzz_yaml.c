@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: YAML card front matter. The input becomes the YAML
  * between the "---" lines of a Markdown card (the seed card's layout), so
  * every execution reaches libyaml, the YAML 1.2 core-schema typing, alias

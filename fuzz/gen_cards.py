@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Build step of fuzz_cards: `cardc gen` on every card given, into one
 directory, then one translation unit (OUT_C) that includes every generated
 source and the registry, and a copy of cardc_models.h (OUT_H).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A main() for the fuzz targets without libFuzzer: runs
  * LLVMFuzzerTestOneInput on every file named (directories: every file in
  * them, sorted), so any compiler builds the targets and meson test replays

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every fuzz target and writes a summary (fuzz/README.md).
 #
 #   fuzz/run.sh --minutes N [--jobs J] [--targets "fuzz_json fuzz_gen"]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Writes raw seed inputs for every fuzz target into OUT/<target>/, from the
 test suites and cards in SHARED (../shared), the project's own cards and
 payloads, and `cardc sample` when the cardc given has it. fuzz/run.sh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Card text inside generated C: comments that cannot be broken out of and
  * string literals that mean exactly the bytes given. */
 #include <stdarg.h>

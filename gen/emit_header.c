@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* NAME.h: enums, structs, functions, descriptors (nanopb's order). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc_models.h/.c: every model generated in one run, found by name. */
 #include <string.h>
 

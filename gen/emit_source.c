@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* NAME.c: embedded schemas, descriptors, the enum and map helpers, the
  * model. Data only, as far as C allows: the typed wrappers are static
  * inline in NAME.h, and the engine in libcardc does the work. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* gen.h - cardc gen: JSON Schema -> typed C bindings over cardc/bind.h.
  *
  * Pipeline: ir.c turns each side's schema into a graph of gen_type nodes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc gen's pipeline: load each card (or the plain schema), check its
  * schemas compile, build the IR, write NAME.h/NAME.c per model and the
  * cardc_models registry for several. cli/cmd_gen.c only reads options. */

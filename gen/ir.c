@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Schema -> IR: one gen_type per subschema that needs a descriptor, with its
  * C representation, inline checks, names and the RESIDUAL flag.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Identifier mangling: any card text -> valid, deterministic C names. */
 #include <ctype.h>
 #include <stdio.h>

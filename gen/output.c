@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing generated files. */
 #include <errno.h>
 #include <stdio.h>

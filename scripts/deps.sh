@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages cardc needs to build and test, when missing.
 # Runs as root (CI, fresh machines) or through sudo when available.
 set -euo pipefail
 
 packages=(meson ninja-build pkg-config gcc clang clang-format python3
-          libjson-c-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libmicrohttpd-dev)
+          libjson-c-dev libyaml-dev libpcre2-dev libcurl4-openssl-dev libmicrohttpd-dev
+          # packaging tests: man pages (groff), completions (bash, zsh, fish),
+          # pre-commit hooks (python3-yaml), downstream builds (cmake, make),
+          # the Debian packages (debhelper, dpkg-dev)
+          groff-base bash zsh fish python3-yaml cmake make debhelper dpkg-dev)
 
 missing=()
 for p in "${packages[@]}"; do

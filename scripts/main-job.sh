@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The main job: build cardc, then validate the bundled card's sample payloads
 # and show the results, generate the card's C bindings, and build and run
 # examples/llava-caption (which generates them at build time). Fails if any

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The full test suite, as CI runs it:
 #   0. no function in runtime/, gen/, analysis/, cli/ over 120 lines (tools/check_function_length.py),
-#      and every C file formatted with .clang-format (tools/check_format.sh);
-#   1. gcc, -Werror, every test;
+#      every C file formatted with .clang-format (tools/check_format.sh), and every source file
+#      of ours carrying its SPDX-License-Identifier line (tools/spdx.py; --fix adds it);
+#   1. gcc, -Werror, every test (the downstream Meson, CMake and Make builds
+#      against a staged `meson install` among them); then the release
+#      artefacts: the `meson dist` tarball and the Debian packages built from
+#      it (scripts/test-packages.sh, about 70-90 s);
 #   2. clang, -Werror, every test;
 #   3. gcc with AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), every test;
 #   4. the smallest build: -Dtests=disabled -Dclient=disabled with pkg-config
@@ -21,6 +26,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 tools/check_function_length.py
 tools/check_format.sh
+tools/spdx.py
 
 run() {  # run NAME [meson setup options...]
     local dir="build-test-$1"; shift
@@ -64,6 +70,8 @@ minimal() {
 }
 
 CC=gcc run gcc
+echo "== packages"
+scripts/test-packages.sh build-test-gcc
 CC=clang run clang
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \

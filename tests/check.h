@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.h: the tests' shared assertion macros and their pass/fail summary. */
 #ifndef CARDC_TESTS_CHECK_H
 #define CARDC_TESTS_CHECK_H

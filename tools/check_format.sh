@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Fails when a C file of the project is not formatted with .clang-format
 # (clang-format 14, Debian 12). The generated-code golden files are the
 # generator's output, compared byte for byte, so they are not formatted.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Fails when a C function in the given trees is longer than the limit.
 
 Usage: tools/check_function_length.py [--max N] [--top N] [PATH...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Embeds the official JSON Schema meta-schemas into a C source file.
 
 Usage: embed_metaschemas.py OUTPUT.c INPUT.json...

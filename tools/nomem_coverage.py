@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """How many of libcardc's and the generator's allocation-failure paths the
 tests execute, from the gcov data of a coverage build.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* branches.c: oneOf branches a value matches together (proved with a value
  * the validator accepts for each), and anyOf branches that never decide. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* card.c: what only a card can get wrong: a missing output schema, a
  * contentType that contradicts the schema, and names that collide once
  * cardc gen mangles them into C identifiers (gen/names.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check.c: claims about values are settled by the real validator. The unit's
  * root is registered under LINT_ROOT_URI, and a subschema is compiled as
  * {"$ref": LINT_ROOT_URI "#" + pointer}, so its "$ref"s and "$id"s resolve as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* execute.c: cardc lint from start to end: fix passes, then the report. */
 #include <stdio.h>
 #include <stdlib.h>

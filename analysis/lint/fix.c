@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fix.c: certain fixes as text edits, so everything else in the file stays
  * byte for byte (key order, layout, the YAML around a card's schema text). */
 #include <errno.h>

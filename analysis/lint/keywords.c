@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keywords.c: the keyword vocabulary of each dialect, and the rules about
  * keywords themselves: unknown ones (with a did-you-mean), ones for another
  * type, and values that should be schemas but are not. */

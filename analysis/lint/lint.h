@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* lint.h - cardc lint: defects in model cards and JSON Schemas that no
  * validator reports, each finding a stable rule ID, a level, a position in
  * the file, a JSON Pointer and a concrete suggestion; certain fixes rewrite

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to analysis/lint: the run's files, schema texts and units, and
  * what the rules share. */
 #ifndef CARDC_LINT_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c: findings as text, JSON Lines, GitHub workflow annotations or a
  * SARIF 2.1.0 log (code scanning). */
 #include <stdio.h>

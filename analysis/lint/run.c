@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* run.c: the rule table, a run's life, and how findings are recorded. */
 #include <stdio.h>
 #include <stdlib.h>

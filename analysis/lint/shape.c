@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shape.c: schema-expected, a keyword that takes schemas holding something
  * else; most often a keyword written one level too deep
  * ("properties": {"required": [...]}). */

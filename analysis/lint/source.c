@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* source.c: reading cards and schemas, and mapping a schema pointer back to
  * the file, through the YAML scalar that holds a YAML card's schema text. */
 #include <stdint.h>

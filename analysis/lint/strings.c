@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strings.c: patterns that are not ECMA-262 (the dialect JSON Schema
  * prescribes) and formats no validator knows. */
 #include <stdio.h>

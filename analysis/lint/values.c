@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* values.c: values a schema carries (default, const, enum) checked by the
  * real validator against that schema; bounds nothing satisfies; required
  * names no property declares. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* walk.c: visits every subschema of a unit (where keywords say a schema is)
  * and runs the schema rules on each; small helpers the rules share. */
 #include <stdio.h>

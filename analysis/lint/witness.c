@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* witness.c: a value meant to satisfy several schemas at once, so a claim
  * like "these oneOf branches overlap" can be proved by a value the real
  * validator accepts for both. A guess, made simply: properties from

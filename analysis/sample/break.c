@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Invalid samples: one keyword broken in a copy of a valid sample, the
  * smallest change that crosses that keyword's bound and nothing else. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Objects and arrays: members and elements from every schema that applies,
  * optional members absent in the smallest samples and present in the
  * largest, sizes at their bounds. */

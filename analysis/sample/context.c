@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The per-attempt state of the sample generator: a seeded generator,
  * choices, an arena for locations, failure reasons and break sites. */
 #include <stdarg.h>

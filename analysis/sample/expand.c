@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Which schemas apply at one instance location: the schema, what its
  * "$ref"s point to (in any document the compiled schema uses), its allOf
  * members, one chosen oneOf/anyOf branch and one side of if/then/else. */

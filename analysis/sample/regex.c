@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A string matching an ECMA-262 pattern: literals, ".", escapes, classes,
  * groups, alternation and quantifiers. Lookarounds and back-references are
  * reported as the reason no sample is made; the validator has the last word

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sample driver: attempts, each checked by the validator; an invalid
  * sample is kept only when the validator blames the broken keyword alone. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sample.h - cardc sample: deterministic payloads from a JSON Schema.
  *
  * Valid samples are built from the schema (every applicator expanded, one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by the sample generator's files: the per-attempt context, the
  * schemas that apply at one instance location, break sites. */
 #ifndef CARDC_SAMPLE_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strings and numbers: lengths and bounds at their edges, text with
  * multi-byte code points (maxLength counts code points), formats. */
 #include <math.h>

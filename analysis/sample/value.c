@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One value from the schemas that apply at an instance location: const and
  * enum first, then a type all of them allow, then that type's generator. */
 #include <string.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 // Peer measurement: Node JSON.parse + ajv on the payloads bench_validate writes.
 // Usage: node bench_ajv.js DIR   (DIR holds schema.json and <payload>.json)
 // Prints one JSON line per payload: validate-only ns for ajv (first error) and

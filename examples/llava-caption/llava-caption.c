@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* llava-caption: the LLaVA card's generated bindings used from a program.
  *
  * Usage: llava-caption [--also-messages] IMAGE_FILE [PROMPT] [SAMPLE_OUTPUT.json]

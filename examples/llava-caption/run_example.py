@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Runs examples/llava-caption and checks what it prints.
 
 Usage: run_example.py caption|conflict|bad-reply LLAVA_CAPTION EXAMPLE_DIR

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* llava-service: a small service in front of LLaVA. It validates each
  * request against the card with the generated bindings and forwards only the
  * valid ones, with the generated llava_1_5_7b_hf_run, to a backend

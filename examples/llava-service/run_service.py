@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """llava-service without a server: requests the card refuses are answered
 with the validator's error and never sent; a valid one meets a closed
 127.0.0.1 port and is reported as a network failure (exit 3).

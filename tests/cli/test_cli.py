@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of the cardc command-line tool.
 
 Usage: test_cli.py PATH/TO/cardc SOURCE_ROOT SHARED_DIR (meson -Dtest_data)
@@ -510,13 +511,21 @@ def test_did_you_mean():
 
 
 def test_help_everywhere_exits_0():
-    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint"):
-        for args in ((cmd, "--help"), (cmd, "-h"), ("help", cmd)):
+    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample"):
+        for args in ((cmd, "--help"), (cmd, "-h"), ("help", cmd), ("--help", cmd)):
             r = run(*args, expect=0)
             check(r.stdout.startswith("Usage: cardc " + cmd), "%r prints its usage" % (args,), r)
     for args in (("help", "--help"), ("help", "help"), ("help", "-h")):
         r = run(*args, expect=0)
         check(r.stdout.startswith("Usage: cardc COMMAND"), "%r" % (args,), r)
+
+
+def test_short_usage_errors_everywhere():
+    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample"):
+        r = run(cmd, "--outptu", "x", expect=2)
+        check(r.stdout == "" and len(r.stderr.splitlines()) == 2 and
+              "unknown option '--outptu' (did you mean --output?)" in r.stderr and
+              "Run 'cardc help %s' for usage." % cmd in r.stderr, "short error from " + cmd, r)
 
 
 def test_hints():
@@ -577,6 +586,19 @@ def test_directories_globs_ext():
         r = run("validate", "--schema", schema("simple.json"), os.path.join(d, "none*.json"),
                 expect=2)
         check("no file matches" in r.stderr, "a glob that matches nothing", r)
+        # A directory is a run over many files even when it holds one.
+        r = run("validate", "--schema", schema("simple.json"), os.path.join(d, "sub", "deeper"),
+                expect=1)
+        check(r.stderr.endswith("0 valid, 1 invalid, 0 unreadable\n"), "one-file directory", r)
+        os.remove(os.path.join(d, "sub", "deeper", "c.json"))
+        with open(os.path.join(d, "sub", "deeper", "c.json"), "w") as f:
+            f.write('{"n": 2}')
+        r = run("validate", "--schema", schema("simple.json"), os.path.join(d, "sub", "deeper"),
+                expect=0)
+        check(r.stdout == "" and r.stderr == "1 valid, 0 invalid, 0 unreadable\n",
+              "errors only, then the summary", r)
+        r = run("validate", "--schema", schema("simple.json"), "--ext", "json", d, expect=2)
+        check("--ext expects an ending with its dot" in r.stderr, "--ext without its dot", r)
 
 
 def test_format_junit():
@@ -606,6 +628,30 @@ def test_output_file_and_side():
     check("--output (the output schema) is deprecated; use --side output" in r.stderr,
           "old spelling kept, with a note", r)
     run("validate", "--card", SEED, "--side", "sideways", expect=2)
+
+
+def test_output_flag_everywhere():
+    """-o FILE (and --output FILE) is the output path in every command."""
+    with tempfile.TemporaryDirectory() as d:
+        out = os.path.join(d, "out")
+        for opt in ("-o", "--output"):
+            r = run("inspect", "--format", "json", SEED, opt, out, expect=0)
+            check(r.stdout == "" and json.load(open(out))["name"] == "@cf/llava-hf/llava-1.5-7b-hf",
+                  "inspect " + opt, r)
+            r = run("lint", "--format", "json", SEED, opt, out, expect=0)
+            check(r.stdout == "" and os.path.exists(out), "lint " + opt, r)
+            r = run("sample", SEED, "--count", "2", opt, out, expect=0)
+            check(r.stdout == "" and len(open(out).read().splitlines()) == 2, "sample " + opt, r)
+            r = run("schema", SEED, opt, out, expect=0)
+            check(r.stdout == "" and "oneOf" in json.load(open(out)), "schema " + opt, r)
+        r = run("inspect", SEED, "-o", out)
+        check("Name:        @cf/llava-hf/llava-1.5-7b-hf" in open(out).read(), "inspect text -o", r)
+        r = run("inspect", SEED, "-o", os.path.join(d, "no", "such", "dir"), expect=2)
+        check("cannot write" in r.stderr, "unwritable -o", r)
+        r = run("lint", SEED, "-o", os.path.join(d, "no", "such", "dir"), expect=2)
+        check("cannot write" in r.stderr, "unwritable lint -o", r)
+    r = run("sample", SEED, "--cuont", "2", expect=2)
+    check("did you mean --count?" in r.stderr, "sample suggests", r)
 
 
 def test_schema_command():

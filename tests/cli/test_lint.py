@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of `cardc lint`.
 
 Usage: test_lint.py PATH/TO/cardc SOURCE_ROOT SHARED_DIR (meson -Dtest_data)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`cardc run` (one input, --batch, --gateway) and `cardc fetch-card` end to
 end against the test server.
 

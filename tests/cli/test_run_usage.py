@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`cardc run` and `cardc fetch-card` without a server: usage errors, missing
 credentials, refused connections, unreadable and invalid inputs.
 

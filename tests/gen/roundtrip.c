@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Round-trip driver for generated bindings: decodes a payload through a
  * generated model descriptor and reports, as one JSON line, either the
  * errors (instance location + keyword location, as `cardc validate`) or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The typed API generated for tests/gen/hostile.json, used directly:
  * init with defaults, decode, member names that survived mangling, the
  * enum and map helpers, encode, free (twice). Built by test_gen.py. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """cardc gen over every card: generate, compile at -Werror, round-trip.
 
 Usage: test_cards.py CARDC SOURCE_ROOT CARDS_DIR BUILD_ROOT LIBCARDC_A

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """cardc gen: golden files, determinism, hostile names, diagnostics.
 
 Usage: test_gen.py CARDC SOURCE_ROOT BUILD_ROOT LIBCARDC_A

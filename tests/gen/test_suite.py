@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Parity of generated decoders with the JSON-Schema-Test-Suite.
 
 Usage: test_suite.py CARDC SOURCE_ROOT SUITE_DIR BUILD_ROOT LIBCARDC_A

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Copies the golden header's types (enums, structs, initializers) into README.md's
 worked example. Run after CARDC_UPDATE_GOLDEN=1 changed the golden files;
 the gen test checks that they agree."""

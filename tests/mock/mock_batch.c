@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mock_batch.c - the test server's Batch API (Workers AI's asynchronous
  * batch: developers.cloudflare.com/workers-ai/features/batch-api/rest-api):
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mock_internal.h - what the pieces of the test server share (mock_server.c:
  * routes, checks and faults; mock_batch.c: the Batch API). */
 #ifndef CARDC_TESTS_MOCK_INTERNAL_H

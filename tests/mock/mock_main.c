@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mock-server: the test server of mock_server.h as a process, for the CLI
  * tests.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mock_server.c - the test server of mock_server.h on libmicrohttpd. */
 #include "mock_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* mock_server.h - a test HTTP server speaking Cloudflare Workers AI's REST
  * API and OpenAI's chat completions, with fault injection, for the client's
  * end-to-end tests. Loopback only (127.0.0.1, an ephemeral port); one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_batch_e2e: the Batch API client (cardc_batch_*, cardc_client_batch_*)
  * and AI Gateway URLs against the test server of tests/mock.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_client_e2e: the inference client (cardc/client.h) and the seed card's
  * generated typed call against the test server of tests/mock, both API shapes
  * (Workers AI, OpenAI chat completions), every injected fault.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Helpers the Python test drivers share: running a binary with its checks,
 sanitizer reports, the test loop and its summary line, compilers to try.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON-Schema-Test-Suite runner: every required case of draft7, 2019-09
  * and 2020-12 must pass; optional/format (assertion mode) is reported. */
 #include <dirent.h>

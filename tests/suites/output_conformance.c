@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Output-format conformance: for output-tests/draft2019-09 and draft2020-12
  * (content/ files), produce the "basic" output of each case and validate it,
  * with our own validator, against the case's output.basic schema. */

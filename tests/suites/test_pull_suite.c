@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pull parser against JSONTestSuite's test_parsing (path in argv[1]):
  * every y_ file must be read to CARDC_TOK_END, every n_ file must end in
  * CARDC_TOK_ERROR, and on every file (i_ too) the verdict must be

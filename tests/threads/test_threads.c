@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_threads: cardc objects shared between threads, as a service shares
  * them, 8 threads at once. Built in every test build; scripts/test.sh also
  * runs it (suite "threads") under ThreadSanitizer.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The ABI of libcardc.so is exactly what the public headers declare.
 
 Usage: test_abi.py NM LIBCARDC_SO INCLUDE_DIR... -- HEADER...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Allocation failures: for every operation below, the allocation number N
  * fails, for every N from 1 to the number the operation makes when nothing
  * fails. Each run must either return CARDC_E_NOMEM with the error record

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The binding engine (cardc/bind.h) on the seed card's bindings
  * (generated at build time by cardc gen) and on a schema with every other
  * kind: map, enum, nullable, array of objects, JSON handle, a residual

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* No silent data loss in decoding (issue 10, point 5), on hand-written
  * descriptors shaped as `cardc gen` emits them: open objects keep the
  * members their schema does not name (cardc_members, or a typed map when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every bound SECURITY.md promises on untrusted payloads, cards and schemas,
  * at the limit (accepted) and one past it (refused with CARDC_E_LIMIT and a
  * message, never a crash or a wrong verdict). SECURITY.md's table points at

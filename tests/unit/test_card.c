@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Card loader tests: the seed card field by field, every shared card, and
  * broken cards with exact error positions.
  * Usage: test_card SHARED_CARDS_DIR BROKEN_CARDS_DIR SEED_CARD */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test_client.c - the inference client's parts that need no server:
  * options and environment, URLs, the Workers AI envelope and its error
  * mapping, OpenAI request and answer shapes, base64 and MIME sniffing, the

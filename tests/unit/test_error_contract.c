@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The error contract (cardc/error.h), checked on every public function
  * returning cardc_status: called into failure with a record full of garbage,
  * the record comes back with code == the returned status and a message;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* "format" assertions (runtime/src/format.c) against the
  * JSON-Schema-Test-Suite's optional/format files, run directly: each case's
  * schema "format" is looked up and the string instance checked (non-strings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc_json_parse / locate / dump / read_file: positions, strictness,
  * limits and ownership. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The embedded official meta-schemas (runtime/src/metaschemas.c, generated):
  * every one parses, is registered under its own $id, and the set covers the
  * documents "$schema"/"$ref" of each supported dialect name. */

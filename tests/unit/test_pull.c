@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pull parser (cardc/pull.h): tokens and values, strings, numbers,
  * depth, skip, save/restore, the bytes fast path and errors. */
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ECMA-262 regex semantics on pcre2 (runtime/src/regex.c), including the
  * JSON-Schema-Test-Suite's ECMA regex cases run directly.
  * Usage: test_regex SHARED_DIR */

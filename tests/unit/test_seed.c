@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The seed card's input schema (LLaVA 1.5 7B), rule by rule.
  *
  * Usage: test_seed SOURCE_ROOT  (reads SOURCE_ROOT/schemas/llava-1.5-7b-hf.md)

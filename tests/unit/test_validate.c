@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of the validator: messages, oneOf reporting, errorMessage,
  * defaults, limits, output formats. */
 #include <pthread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/bind.h - the runtime behind the bindings `cardc gen` generates.
  *
  * Generated code is mostly declarative: readable structs, plus const type

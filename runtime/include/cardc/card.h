@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/card.h - loading model cards.
  *
  * A card is detected by content, never by file name:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/cardc.h - umbrella header of libcardc.
  *
  * libcardc loads AI model cards, validates JSON payloads against their JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/client.h - a thin inference client over libcurl: Cloudflare Workers
  * AI's REST API and OpenAI-compatible chat servers (vLLM, llama.cpp's
  * llama-server, Ollama's /v1).

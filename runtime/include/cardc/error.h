@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/error.h - status codes and the error record every cardc call fills.
  *
  * Conventions (whole library):

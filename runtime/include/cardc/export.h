@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/export.h - CARDC_API, the mark on every public declaration.
  *
  * libcardc is built with hidden symbol visibility: only what carries

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/json.h - strict JSON text parsing with positions.
  *
  * json-c is the document model of libcardc. These helpers add what json-c

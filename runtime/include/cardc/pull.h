@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/pull.h - a small pull parser over JSON text.
  *
  * The generated decoders read payload text with it directly, guided by the

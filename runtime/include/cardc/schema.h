@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc/schema.h - JSON Schema compiler and validator.
  *
  * Compile once, validate many times:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The binding engine's inline checks, shared by decode (on values as they
  * are read) and validate/encode (on values built by hand). They give a
  * verdict only: when something fails, the validator is run on the JSON

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binding engine: JSON text -> value, over the pull parser, guided by the
  * descriptors. The inline checks give the verdict on the fast path; the
  * validator confirms what they defer (RESIDUAL types, pattern, ...) and

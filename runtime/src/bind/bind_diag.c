@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binding engine: the JSON Schema validator as the reference. It decides
  * what the inline checks defer and explains every rejection, so a binding
  * reports exactly what `cardc validate` reports. Schemas are compiled on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binding engine: value -> compact JSON text, and the validation of values
  * built by hand (encode refuses what validate rejects). */
 #include <json-c/json.h>

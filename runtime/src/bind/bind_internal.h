@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: shared pieces of the binding engine (bind_*.c). */
 #ifndef CARDC_BIND_INTERNAL_H
 #define CARDC_BIND_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Binding engine: values' lifetime (init, free) and the setters. */
 #include <json-c/json.h>
 #include <stdlib.h>

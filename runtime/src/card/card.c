@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Model cards: format detection, front matter, metadata and schemas.
  *
  * Two layouts share one extraction path over the card's json-c tree:

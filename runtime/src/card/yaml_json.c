@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libyaml document -> json-c tree: core-schema typing, alias expansion under
  * limits, positions for every error. */
 #include <errno.h>

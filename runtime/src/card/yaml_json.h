@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: one YAML document (libyaml) to a json-c tree, with positions.
  *
  * Typing follows the YAML 1.2 core schema: plain null/~/empty -> null,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* YAML payloads: one YAML document as a JSON value, for tools that accept
  * YAML wherever JSON is expected (cardc validate). Same typing and limits as
  * cards. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client.c - cardc_client: options and environment, lifecycle, the untyped
  * call both backends share, and the typed glue generated NAME_run calls.
  * Transport is client_http.c; wire formats are client_workers.c and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_base64.c - base64 for the data URLs of OpenAI-compatible image
  * inputs (the library had none). */
 #include "client/client_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_batch.c - Workers AI's Batch API (asynchronous queue): inputs
  * gathered and validated, packed into submissions under the size limit,
  * polled with backoff, and the responses matched to their inputs and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_http.c - the transport under cardc_client: one libcurl easy handle
  * per call, timeouts, bounded retries with backoff, a response size limit,
  * TLS verification always on, and no path by which the token is logged. */

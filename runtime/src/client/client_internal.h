@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_internal.h - private pieces of cardc_client (client*.c), exposed
  * so tests/test_client.c can check them without a server. */
 #ifndef CARDC_CLIENT_INTERNAL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_openai.c - the OpenAI-compatible chat-completions shape (vLLM,
  * llama.cpp's llama-server, Ollama's /v1): a card's LLaVA-style input
  * becomes a chat request with the image as a data URL, and the answer's

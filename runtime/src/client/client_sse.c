@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_sse.c - a text/event-stream parser that takes the bytes in
  * whatever chunks the network delivers them. */
 #include "client/client_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* client_workers.c - Cloudflare Workers AI's REST shape: URLs, the
  * {result, success, errors, messages} envelope and its error codes. */
 #include <stdlib.h>

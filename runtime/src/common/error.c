@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The error record: names, clearing and formatting. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Filling a cardc_error: first error wins, fixed buffers, truncation that
  * keeps the informative end of paths and pointers. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: filling a cardc_error. */
 #ifndef CARDC_ERRORS_INTERNAL_H
 #define CARDC_ERRORS_INTERNAL_H

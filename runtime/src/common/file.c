@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* file.c: whole file or stdin into one buffer (cardc_read_file), as the parsers want. */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The stack guard's slow path: how much stack the calling thread has. */
 #if defined(__linux__) && !defined(_GNU_SOURCE)
 /* pthread_getattr_np */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* stack_guard.h: the one guard on C stack use (private). The validator and
  * the binding engine recurse along the instance (recursive schemas nest as
  * deep as the payload, up to max_depth 10,000 by default), and a thread's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strbuf.c: the out-of-line (cold) part of strbuf.h: handing over and freeing. */
 #include "common/strbuf.h"
 

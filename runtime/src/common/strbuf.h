@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* strbuf.h: the library's one growable NUL-terminated string buffer (private). */
 #ifndef CARDC_STRBUF_H
 #define CARDC_STRBUF_H

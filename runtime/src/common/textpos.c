@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Byte offsets to line/column pairs. */
 #include "common/textpos.h"
 #include "common/utf8.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: 1-based line/column of a byte offset, the way cardc reports them
  * (columns in Unicode code points). */
 #ifndef CARDC_TEXTPOS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* utf8.h: the library's one UTF-8 decoder, encoder, validator and hex-digit helper (private). */
 #ifndef CARDC_UTF8_H
 #define CARDC_UTF8_H

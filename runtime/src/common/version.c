@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Version of the linked library. */
 #include "cardc/cardc.h"
 

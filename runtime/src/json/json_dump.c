@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_dump.c: json-c tree -> JSON text, iterative since json-c's printer recurses. */
 /* json-c's printer also escapes "/" ("http:\/\/"), which users read. */
 #include <stdint.h>

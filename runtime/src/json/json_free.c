@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_free.c: releasing a json-c tree without recursion (cardc_json_free).
  *
  * json_object_put frees a container's children by calling itself, about 50

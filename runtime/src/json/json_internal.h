@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: the one strict JSON parser and pointer locator, by byte offset.
  * The public cardc_json_parse/cardc_json_locate wrap these with line and
  * column (textpos.h); the card loader calls them directly because it maps

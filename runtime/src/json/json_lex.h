@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_lex.h: RFC 8259 token rules shared by the strict lexer of
  * json_parse.c and the pull parser (private).
  *

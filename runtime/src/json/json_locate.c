@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_locate.c: the one JSON Pointer -> text offset locator, so errors can name a line. */
 /* It walks the text itself (no tree), so it tolerates any input: every step
  * is bounded by len and malformed text just ends the walk. Payload errors

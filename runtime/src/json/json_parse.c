@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json_parse.c: the one strict JSON parser (RFC 8259, into a json-c tree), for payloads and cards.
  *
  * The pull parser (pull.c) reads the text, strictly RFC 8259 (every y_ case

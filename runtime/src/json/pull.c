@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pull.c: the pull parser of cardc/pull.h, one token per call, no recursion.
  *
  * The token rules (numbers, literals, what a stray byte is called) are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Compiling a JSON Schema document into cnodes (see schema_internal.h). */
 #include <math.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* "format" assertions: RFC 3339 dates and times, durations, e-mail
  * addresses, host names (with IDNA A-/U-label checks), IP addresses, URIs,
  * IRIs, URI templates, UUIDs, ECMA-262 regexes and JSON Pointers. Every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: "format" assertions (used when CARDC_SCHEMA_ASSERT_FORMAT is set). */
 #ifndef CARDC_FORMAT_H
 #define CARDC_FORMAT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The official meta-schemas compiled into the library (metaschemas.c is
  * generated from runtime/metaschemas/ by tools/embed_metaschemas.py). */
 #ifndef CARDC_METASCHEMAS_H

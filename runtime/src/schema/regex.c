@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ECMA-262 regular expressions on pcre2: translation of ECMA-only syntax,
  * compilation (JIT when available) and bounded unanchored search. */
 #define PCRE2_CODE_UNIT_WIDTH 8

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: ECMA-262 regular expressions ("pattern", "patternProperties",
  * format "regex") on pcre2, compiled once at schema compile time. */
 #ifndef CARDC_REGEX_H

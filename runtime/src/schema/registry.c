@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc_registry: documents that "$ref" may point to, keyed by URI. */
 #include <dirent.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc_result: errors and annotations of one validation, and the standard
  * output formats (JSON Schema 2020-12 section 12). */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: the compiled form of a JSON Schema, shared by compile.c,
  * validate.c, result.c and registry.c.
  *

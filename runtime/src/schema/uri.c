@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RFC 3986 reference resolution. Only what JSON Schema identifiers need:
  * no IDN, no percent-encoding normalisation beyond the fragment. */
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private: RFC 3986 URI references (parse, resolve, normalise) for "$id"
  * and "$ref". */
 #ifndef CARDC_URI_H

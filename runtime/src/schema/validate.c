@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Evaluating a compiled schema against an instance (see schema_internal.h).
  * All state lives in vctx, one per cardc_validate() call. */
 #include <math.h>

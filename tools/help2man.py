@@ -1,0 +1,226 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Turns cardc's --help texts into man pages, so a page cannot say other than --help.
+
+Usage: help2man.py CARDC VERSION [COMMAND] OUTPUT.1
+       help2man.py --text PAGE.1     (the page back as the help's words; for the test)
+
+Runs `CARDC COMMAND --help` (the main help without COMMAND) at build time and
+converts the text, layout conventions of cli/*.c's usage texts included:
+
+- "Usage: ..." (and its indented continuation lines): SYNOPSIS;
+- a line "Heading:" alone: a subsection (.SS), "Options:" an OPTIONS section;
+- "  -x, --opt VALUE   description" (two spaces, an option or a command name,
+  two or more spaces, the text, continuation lines indented to the text): .TP;
+- other lines indented by two spaces (examples, notes): kept as they are (.nf);
+- "Exit status: ...": EXIT STATUS;
+- other lines: paragraphs.
+
+Every word of the help text appears in the page, in order, and the page adds
+only its headings, NAME and SEE ALSO: tests/packaging/test_man.py checks that
+with --text. Standard library only.
+"""
+import re
+import subprocess
+import sys
+
+COMMAND_ITEM = re.compile(r"^  ([a-z][a-z-]*)( {2,})(\S.*)$")
+OPTION_ITEM = re.compile(r"^  (-\S.*?)( {2,})(\S.*)$")
+# A term too long for the column: its text starts on the next, deeper line.
+OPTION_ALONE = re.compile(r"^  (-\S.*?)\s*$")
+# "Options:", "Backend:", "Batch (Workers AI's asynchronous Batch API):"
+HEADING = re.compile(r"^([A-Z][^:]*):$")
+
+
+def roff_escape(text):
+    """Text as roff prints it literally."""
+    text = text.replace("\\", "\\e").replace("-", "\\-")
+    if text.startswith((".", "'")):
+        text = "\\&" + text
+    return text
+
+
+def help_text(cardc, command):
+    args = [cardc] + ([command] if command else []) + ["--help"]
+    r = subprocess.run(args, capture_output=True, text=True, check=False)
+    if r.returncode != 0 or not r.stdout.startswith("Usage: "):
+        sys.exit("help2man: %s exited %d: %s" % (" ".join(args), r.returncode, r.stderr))
+    return r.stdout
+
+
+def summaries(main_help):
+    """{command: one-line summary} from the main help's Commands list."""
+    out = {}
+    section = None
+    for line in main_help.splitlines():
+        m = HEADING.match(line)
+        if m:
+            section = m.group(1)
+            continue
+        m = COMMAND_ITEM.match(line)
+        if section == "Commands" and m:
+            out[m.group(1)] = m.group(3)
+    return out
+
+
+def parse_blocks(text):
+    """The help text as (kind, payload) blocks, in order."""
+    lines = text.rstrip("\n").split("\n")
+    blocks = []
+    i = 0
+    # Usage: the first line and the lines indented under it.
+    usage = [lines[0][len("Usage: "):]]
+    i = 1
+    while i < len(lines) and lines[i].startswith(" ") and lines[i].strip():
+        usage.append(lines[i][len("Usage: "):])  # aligned under the first line
+        i += 1
+    blocks.append(("usage", usage))
+    while i < len(lines):
+        line = lines[i]
+        if not line.strip():
+            i += 1
+            continue
+        m_opt = OPTION_ITEM.match(line) or COMMAND_ITEM.match(line)
+        m_alone = OPTION_ALONE.match(line)
+        if (not m_opt and m_alone and i + 1 < len(lines)
+                and lines[i + 1].startswith(" " * 6) and lines[i + 1].strip()):
+            column = len(lines[i + 1]) - len(lines[i + 1].lstrip())
+            desc = []
+            i += 1
+            while i < len(lines) and lines[i].startswith(" " * column) and lines[i].strip():
+                desc.append(lines[i].strip())
+                i += 1
+            blocks.append(("item", (m_alone.group(1), " ".join(desc))))
+        elif HEADING.match(line):
+            blocks.append(("heading", HEADING.match(line).group(1)))
+            i += 1
+        elif m_opt:
+            column = len(m_opt.group(1)) + len(m_opt.group(2)) + 2
+            desc = [m_opt.group(3)]
+            i += 1
+            while (i < len(lines) and lines[i].startswith(" " * column)
+                   and lines[i][column:column + 1] != " "):
+                desc.append(lines[i].strip())
+                i += 1
+            blocks.append(("item", (m_opt.group(1), " ".join(desc))))
+        elif line.startswith("  "):
+            literal = []
+            while (i < len(lines) and lines[i].startswith("  ")
+                   and not OPTION_ITEM.match(lines[i]) and not COMMAND_ITEM.match(lines[i])
+                   and not OPTION_ALONE.match(lines[i])):
+                literal.append(lines[i][2:])
+                i += 1
+            blocks.append(("literal", literal))
+        else:
+            para = []
+            while (i < len(lines) and lines[i].strip() and not lines[i].startswith(" ")
+                   and not HEADING.match(lines[i])):
+                para.append(lines[i])
+                i += 1
+            blocks.append(("para", " ".join(para)))
+    return blocks
+
+
+def to_roff(text, command, summary, version, commands):
+    name = "cardc" + ("-" + command if command else "")
+    out = ['.\\" Generated by tools/help2man.py from `%s --help`; do not edit.'
+           % ("cardc " + command if command else "cardc"),
+           '.TH %s 1 "" "cardc %s" "cardc manual"' % (name.upper(), version),
+           ".nh", ".ad l",
+           ".SH NAME",
+           "%s \\- %s" % (roff_escape(name), roff_escape(summary))]
+    in_options = False
+    for kind, payload in parse_blocks(text):
+        if kind == "usage":
+            out += [".SH SYNOPSIS", ".nf"] + [roff_escape(u) for u in payload] + [".fi",
+                                                                                 ".SH DESCRIPTION"]
+        elif kind == "heading":
+            # Options and Commands are sections; other headings (Schema,
+            # Payloads, Output, ...) group options under OPTIONS.
+            if payload in ("Options", "Commands"):
+                out.append(".SH " + payload.upper())
+                in_options = True
+            else:
+                if not in_options:
+                    out.append(".SH OPTIONS")
+                    in_options = True
+                out.append(".SS " + roff_escape(payload))
+        elif kind == "item":
+            out += [".TP", ".B " + roff_escape(payload[0]), roff_escape(payload[1])]
+        elif kind == "literal":
+            out += [".PP", ".nf", ".RS 2"] + [roff_escape(t) for t in payload] + [".RE", ".fi"]
+        elif payload.startswith("Exit status: "):
+            out += [".SH EXIT STATUS", roff_escape(payload[len("Exit status: "):])]
+        else:
+            out += [".PP", roff_escape(payload)]
+    others = ["cardc-" + c for c in commands if c != command and c != "help"]
+    if command:
+        others = ["cardc"] + [o for o in others]
+    out += [".SH SEE ALSO", ",\n".join(".BR %s (1)" % roff_escape(o) for o in others)]
+    return "\n".join(out) + "\n"
+
+
+def page_words(page):
+    """The words of a page that come from the help text, in order: requests,
+    headings, NAME and SEE ALSO left out."""
+    words = []
+    skip = False
+    for line in page.splitlines():
+        if line.startswith((".SH", ".TH", '.\\"')):
+            skip = line[4:].strip() in ("NAME", "SEE ALSO")
+            continue
+        if skip or line.startswith(".SS "):
+            continue
+        if line.startswith(".B "):
+            line = line[3:]
+        elif line.startswith("."):
+            continue
+        line = line.replace("\\&", "").replace("\\-", "-").replace("\\e", "\\")
+        words += line.split()
+    return words
+
+
+def help_words(text):
+    """The words of a help text a page has, headings and "Usage:" and "Exit
+    status:" labels left out (the page's sections say them)."""
+    words = []
+    for line in text.splitlines():
+        if HEADING.match(line):
+            continue
+        if line.startswith("Usage: "):
+            line = line[len("Usage: "):]
+        if line.startswith("Exit status: "):
+            line = line[len("Exit status: "):]
+        words += line.split()
+    return words
+
+
+def main(argv):
+    if len(argv) == 3 and argv[1] == "--text":
+        with open(argv[2], encoding="utf-8") as f:
+            print(" ".join(page_words(f.read())))
+        return 0
+    if len(argv) not in (4, 5):
+        print(__doc__, file=sys.stderr)
+        return 2
+    cardc, version, output = argv[1], argv[2], argv[-1]
+    command = argv[3] if len(argv) == 5 else ""
+    main_help = help_text(cardc, "")
+    commands = list(summaries(main_help))
+    if command:
+        summary = summaries(main_help).get(command)
+        if not summary:
+            sys.exit("help2man: '%s' is not in the main help's Commands list" % command)
+        text = help_text(cardc, command)
+    else:
+        summary = main_help.split("\n")[2].rstrip(".")
+        summary = summary[0].lower() + summary[1:]
+        text = main_help
+    page = to_roff(text, command, summary, version, commands)
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(page)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
