@@ -37,6 +37,7 @@ void cli_usage_diff(FILE *out)
           "  --name NAME          C prefix for plain schemas (default \"schema\") or cards\n"
           "  --dialect NAME       draft7 (default without \"$schema\"), 2019-09, 2020-12\n"
           "  --list               list the checks (ID, category, level by side, meaning)\n"
+          "  -o, --output FILE    write the report to FILE instead of standard output\n"
           "  -h, --help           show this help\n"
           "\n"
           "Exit status: 0 no change at --fail-on or above (a card against itself reports\n"
@@ -48,7 +49,7 @@ typedef struct args {
     diff_request req;
     const char *paths[2];
     size_t n_paths;
-    const char *side;
+    const char *side, *out;
     bool list;
 } args;
 
@@ -60,6 +61,8 @@ static int option(const char *name, const char *value, args *a)
         return cli_option_once("diff", name, &a->side, value);
     if (strcmp(name, "--name") == 0)
         return cli_option_once("diff", name, &req->name, value);
+    if (strcmp(name, "-o") == 0 || strcmp(name, "--output") == 0)
+        return cli_option_once("diff", "-o", &a->out, value);
     if (strcmp(name, "--format") == 0) {
         if (!diff_format_from_name(value, &req->format))
             return cli_usage_error("diff", "unknown format '%s' (text, json, github, markdown)",
@@ -92,8 +95,8 @@ static int flag(const char *name, const char *value, args *a)
 
 static int parse(int argc, char **argv, args *a)
 {
-    static const char *const with_value[] = {"--side", "--format", "--fail-on", "--name",
-                                             "--dialect"};
+    static const char *const with_value[] = {"--side",    "--format", "--fail-on", "--name",
+                                             "--dialect", "-o",       "--output"};
     static const char *const flags[] = {"--schema", "--no-c-api", "--list"};
 
     for (int i = 1; i < argc; i++) {
@@ -139,6 +142,24 @@ static int sides(args *a)
     return -1;
 }
 
+/* The comparison, its report on stdout or -o FILE. */
+static int run_to(const args *a)
+{
+    FILE *out = a->out ? fopen(a->out, "w") : stdout;
+    int rc;
+
+    if (!out) {
+        fprintf(stderr, "cardc diff: error: cannot write %s\n", a->out);
+        return CLI_EXIT_ERROR;
+    }
+    rc = diff_execute(&a->req, out, stderr);
+    if (out != stdout && fclose(out) != 0 && rc != CLI_EXIT_ERROR) {
+        fprintf(stderr, "cardc diff: error: cannot write %s\n", a->out);
+        rc = CLI_EXIT_ERROR;
+    }
+    return rc;
+}
+
 int cli_diff(int argc, char **argv)
 {
     args a;
@@ -160,5 +181,5 @@ int cli_diff(int argc, char **argv)
         return rc;
     a.req.old_path = a.paths[0];
     a.req.new_path = a.paths[1];
-    return diff_execute(&a.req, stdout, stderr);
+    return run_to(&a);
 }
