@@ -30,6 +30,7 @@ int cli_fetch_card(int argc, char **argv);
 int cli_schema(int argc, char **argv);
 int cli_lint(int argc, char **argv);
 int cli_sample(int argc, char **argv);
+int cli_diff(int argc, char **argv);
 
 void cli_usage_main(FILE *out);
 void cli_usage_validate(FILE *out);
@@ -40,6 +41,7 @@ void cli_usage_fetch_card(FILE *out);
 void cli_usage_schema(FILE *out);
 void cli_usage_lint(FILE *out);
 void cli_usage_sample(FILE *out);
+void cli_usage_diff(FILE *out);
 
 /* The usage printer of a command (the main one for NULL or an unknown name). */
 void (*cli_command_usage(const char *name))(FILE *out);

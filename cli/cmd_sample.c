@@ -17,6 +17,7 @@ void cli_usage_sample(FILE *out)
 {
     fputs("Usage: cardc sample (CARD | --schema FILE) [--side input|output] [--count N]\n"
           "                    [--seed S] [--invalid] [--labelled] [-o FILE]\n"
+          "                    [--resource URI=FILE] [--resource-dir URI=DIR]\n"
           "\n"
           "Prints N payloads built from the schema, one JSON document per line (JSON\n"
           "Lines), the same for the same schema and seed. Every valid sample has passed\n"
@@ -37,6 +38,8 @@ void cli_usage_sample(FILE *out)
           "  --labelled           print {\"keywordLocation\", \"instanceLocation\",\n"
           "                       \"payload\"} objects instead of bare payloads\n"
           "  --dialect NAME       draft7 (default without \"$schema\"), 2019-09, 2020-12\n"
+          "  --resource URI=FILE  make FILE available to \"$ref\" as URI (repeatable)\n"
+          "  --resource-dir URI=DIR  every *.json below DIR as URI + its relative path\n"
           "  -o, --output FILE    write to FILE instead of standard output\n"
           "  -h, --help           show this help\n"
           "\n"
@@ -50,13 +53,16 @@ typedef struct options {
     const char *card, *schema, *side, *dialect, *out;
     long count, seed;
     bool invalid, labelled;
+    cli_resource *resources; /* argc entries */
+    size_t n_resources;
 } options;
 
 static int parse_options(int argc, char **argv, options *o)
 {
     for (int i = 1; i < argc; i++) {
-        static const char *const with_value[] = {"--schema",  "--side", "--count", "--seed",
-                                                 "--dialect", "-o",     "--output"};
+        static const char *const with_value[] = {"--schema", "--side",     "--count",
+                                                 "--seed",   "--dialect",  "-o",
+                                                 "--output", "--resource", "--resource-dir"};
         const char *a = argv[i], *value;
         char name[64];
         int rc;
@@ -81,7 +87,9 @@ static int parse_options(int argc, char **argv, options *o)
             return cli_unknown_option("sample", a);
         if ((rc = cli_option_value("sample", name, argc, argv, &i, &value)) >= 0)
             return rc;
-        if (strcmp(name, "--count") == 0)
+        if (strcmp(name, "--resource") == 0 || strcmp(name, "--resource-dir") == 0)
+            rc = cli_resource_parse("sample", name, value, &o->resources[o->n_resources++]);
+        else if (strcmp(name, "--count") == 0)
             rc = cli_parse_long("sample", name, value, 1, 1000000, &o->count);
         else if (strcmp(name, "--seed") == 0)
             rc = cli_parse_long("sample", name, value, 0, 2147483647, &o->seed);
@@ -200,15 +208,25 @@ int cli_sample(int argc, char **argv)
     struct json_object *owned = NULL;
     const struct json_object *doc = NULL;
     cardc_schema *schema = NULL;
+    cardc_registry *registry = NULL;
     cardc_schema_options sopts;
     cardc_error err;
     FILE *out = stdout;
-    int rc = parse_options(argc, argv, &o);
+    int rc;
 
-    if (rc >= 0)
+    if (!(o.resources = calloc((size_t)argc + 1, sizeof *o.resources))) {
+        fprintf(stderr, "cardc sample: error: out of memory\n");
+        return CLI_EXIT_ERROR;
+    }
+    if ((rc = parse_options(argc, argv, &o)) >= 0) {
+        free(o.resources);
         return rc;
+    }
     rc = load_schema(&o, &card, &owned, &doc);
+    if (rc == 0)
+        rc = cli_load_resources(o.resources, o.n_resources, &registry);
     cardc_schema_options_init(&sopts);
+    sopts.registry = registry;
     if (o.dialect)
         sopts.dialect = cardc_dialect_from_name(o.dialect);
     if (rc == 0 && cardc_schema_compile(doc, &sopts, &schema, &err) != CARDC_OK) {
@@ -224,7 +242,9 @@ int cli_sample(int argc, char **argv)
     if (out && out != stdout && fclose(out) != 0 && rc == 0)
         rc = CLI_EXIT_ERROR;
     cardc_schema_free(schema);
+    cardc_registry_free(registry);
     json_object_put(owned);
     cardc_card_free(card);
+    free(o.resources);
     return rc;
 }

@@ -22,6 +22,7 @@ void cli_usage_main(FILE *out)
           "  fetch-card  write a Workers AI model's schemas as a JSON card\n"
           "  lint        find defects in cards and schemas (rule IDs, fixes, SARIF)\n"
           "  sample      print valid or invalid payloads made from a schema\n"
+          "  diff        compare two versions of a card or schema (breaking changes)\n"
           "  help        show the help of a command (cardc help COMMAND)\n"
           "\n"
           "Options:\n"
@@ -95,6 +96,7 @@ static const struct command {
     {"schema", cli_schema, cli_usage_schema},
     {"lint", cli_lint, cli_usage_lint},
     {"sample", cli_sample, cli_usage_sample},
+    {"diff", cli_diff, cli_usage_diff},
 };
 
 #define N_COMMANDS (sizeof commands / sizeof commands[0])

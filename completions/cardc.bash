@@ -26,6 +26,9 @@ _cardc_options()
     sample)
         echo "--schema --side --count --seed --invalid --labelled --dialect --resource
               --resource-dir -o --output -h --help" ;;
+    diff)
+        echo "--schema --side --format --fail-on --no-c-api --name --dialect --list -o --output
+              -h --help" ;;
     esac
 }
 
@@ -62,12 +65,14 @@ _cardc_value()
 {
     local command=$1 opt=$2 cur=$3 words=""
     case $opt in
-    --side) words="input output" ;;
+    --side)
+        if [[ $command == diff ]]; then words="input output both"; else words="input output"; fi ;;
     --dialect) words="draft7 2019-09 2020-12 draft6 draft4" ;;
     --format)
         case $command in
         validate) words="text json github junit" ;;
         lint) words="text json github sarif" ;;
+        diff) words="text json github markdown" ;;
         *) words="text json" ;;
         esac ;;
     --fail-on) words="error warning info" ;;
@@ -89,7 +94,7 @@ _cardc_value()
 _cardc()
 {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
-    local commands="validate inspect schema gen run fetch-card lint sample help"
+    local commands="validate inspect schema gen run fetch-card lint sample diff help"
     local command="" i
 
     for ((i = 1; i < COMP_CWORD; i++)); do

@@ -3,7 +3,7 @@
 # Every option of every command's --help is here:
 # tests/packaging/test_completions.py checks it.
 
-set -l commands validate inspect schema gen run fetch-card lint sample help
+set -l commands validate inspect schema gen run fetch-card lint sample diff help
 
 function __cardc_using -a command
     set -l words (commandline -opc)
@@ -31,11 +31,12 @@ complete -c cardc -n "not __fish_seen_subcommand_from $commands" -a run -d "Send
 complete -c cardc -n "not __fish_seen_subcommand_from $commands" -a fetch-card -d "Write a Workers AI model's schemas as a JSON card"
 complete -c cardc -n "not __fish_seen_subcommand_from $commands" -a lint -d 'Find defects in cards and schemas'
 complete -c cardc -n "not __fish_seen_subcommand_from $commands" -a sample -d 'Print valid or invalid payloads made from a schema'
+complete -c cardc -n "not __fish_seen_subcommand_from $commands" -a diff -d 'Compare two versions of a card or schema'
 complete -c cardc -n "not __fish_seen_subcommand_from $commands" -a help -d 'Show the help of a command'
 complete -c cardc -n '__cardc_using help' -a "$commands"
 
 # Every command: -h/--help.
-for c in validate inspect schema gen run fetch-card lint sample
+for c in validate inspect schema gen run fetch-card lint sample diff
     complete -c cardc -n "__cardc_using $c" -s h -l help -d 'Show the help'
 end
 
@@ -136,3 +137,15 @@ complete -c cardc -n '__cardc_using sample' -l dialect -x -a 'draft7 2019-09 202
 complete -c cardc -n '__cardc_using sample' -l resource -x -d 'URI=FILE for $ref'
 complete -c cardc -n '__cardc_using sample' -l resource-dir -x -d 'URI=DIR for $ref'
 complete -c cardc -n '__cardc_using sample' -s o -l output -r -F -d 'Write to FILE'
+
+# diff
+complete -c cardc -n '__cardc_using diff' -F
+complete -c cardc -n '__cardc_using diff' -l schema -d 'OLD and NEW are plain JSON Schemas'
+complete -c cardc -n '__cardc_using diff' -l side -x -a 'input output both' -d 'The sides compared'
+complete -c cardc -n '__cardc_using diff' -l format -x -a 'text json github markdown' -d 'Report format'
+complete -c cardc -n '__cardc_using diff' -l fail-on -x -a 'error warning info' -d 'Level from which the exit status is 1'
+complete -c cardc -n '__cardc_using diff' -l no-c-api -d 'Skip the C API comparison'
+complete -c cardc -n '__cardc_using diff' -l name -x -d 'C prefix'
+complete -c cardc -n '__cardc_using diff' -l dialect -x -a 'draft7 2019-09 2020-12 draft6 draft4' -d 'Dialect without $schema'
+complete -c cardc -n '__cardc_using diff' -l list -d 'List the checks and exit'
+complete -c cardc -n '__cardc_using diff' -s o -l output -r -F -d 'Write the report to FILE'

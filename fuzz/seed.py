@@ -34,6 +34,21 @@ def read(path):
         return f.read()
 
 
+def samples(cardc, card, side):
+    """`cardc sample` payloads of one side (valid and one-keyword-invalid),
+    one per line; none when the side has no schema."""
+    out = []
+    for flag in ([], ["--invalid"]):
+        try:
+            r = subprocess.run([cardc, "sample", card, "--side", side, "--count", "40"] + flag,
+                               capture_output=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if r.returncode == 0:
+            out += [line for line in r.stdout.split(b"\n") if line]
+    return out
+
+
 def main():
     shared, project, out = sys.argv[1], sys.argv[2], sys.argv[3]
     cardc = sys.argv[4] if len(sys.argv) > 4 else None
@@ -101,13 +116,9 @@ def main():
             put(out, "fuzz_cards", bytes([slot]) + body)
     if cardc:
         for slot, p in enumerate(cards):
-            for side, flag in ((0, []), (1, ["--output"])):
-                try:
-                    r = subprocess.run([cardc, "sample", "--card", p] + flag, capture_output=True, timeout=10)
-                except (OSError, subprocess.TimeoutExpired):
-                    continue
-                if r.returncode == 0 and r.stdout:
-                    put(out, "fuzz_cards", bytes([2 * slot + side]) + r.stdout)
+            for side in (0, 1):
+                for payload in samples(cardc, p, ("input", "output")[side]):
+                    put(out, "fuzz_cards", bytes([2 * slot + side]) + payload)
 
     # fuzz_client: byte 0 part, byte 1 status index (0 = 200, 9 = 429, 10 = 500)
     envelopes = [

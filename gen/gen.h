@@ -232,6 +232,18 @@ typedef struct gen_request {
  * or schema when known). */
 cardc_status gen_generate(const gen_request *req, cardc_error *err);
 
+/* The same pipeline without writing: loads, checks and builds the IR of
+ * every model of req (req->dir is not used), for tools that compare or
+ * inspect bindings (cardc diff). Ownership: *out is the caller's
+ * (gen_run_free); its models borrow from it. The record is reset on entry
+ * and filled on failure, as for gen_generate. */
+typedef struct gen_run gen_run;
+cardc_status gen_run_load(const gen_request *req, gen_run **out, cardc_error *err);
+size_t gen_run_count(const gen_run *g);
+/* Borrowed; NULL when index is out of range. */
+const gen_model *gen_run_model(const gen_run *g, size_t index);
+void gen_run_free(gen_run *g); /* NULL is accepted */
+
 /* Writes text to dir/file; CARDC_E_IO with the path on failure. */
 cardc_status gen_write_file(const char *dir, const char *file, const strbuf *b, cardc_error *err);
 

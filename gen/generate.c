@@ -117,7 +117,7 @@ static cardc_status set_side(gen_model *m, int side, const struct json_object *s
 }
 
 /* The state of one run: what the models borrow lives here until the end. */
-typedef struct gen_run {
+struct gen_run {
     const gen_request *req;
     cardc_card **cards;
     gen_model *models;
@@ -126,7 +126,7 @@ typedef struct gen_run {
     struct json_object *schema_doc;
     char *schema_text;
     size_t schema_len;
-} gen_run;
+};
 
 /* What the output calls a card (or schema) file: the path as given on the
  * command line, or with --strip-path only its file name, so two builds in
@@ -298,30 +298,77 @@ static cardc_status write_all(gen_run *g, cardc_error *err)
     return g->n_models > 1 ? write_pair(g, NULL, err) : CARDC_OK;
 }
 
+static void run_free(gen_run *g)
+{
+    for (size_t i = 0; g->models && i < g->n_models; i++)
+        gen_model_free(&g->models[i]);
+    for (size_t i = 0; g->cards && i < g->n_models; i++)
+        cardc_card_free(g->cards[i]);
+    free(g->models);
+    free(g->order);
+    free(g->cards);
+    json_object_put(g->schema_doc);
+    free(g->schema_text);
+}
+
+/* Loads, checks and builds every model of req into g. */
+static cardc_status run_load(gen_run *g, const gen_request *req, cardc_error *err)
+{
+    memset(g, 0, sizeof *g);
+    g->req = req;
+    g->n_models = req->schema ? 1 : req->card_count;
+    g->cards = calloc(g->n_models ? g->n_models : 1, sizeof *g->cards);
+    g->models = calloc(g->n_models ? g->n_models : 1, sizeof *g->models);
+    g->order = calloc(g->n_models ? g->n_models : 1, sizeof *g->order);
+    if (!g->cards || !g->models || !g->order)
+        return nomem(err);
+    return build_all(g, err);
+}
+
 cardc_status gen_generate(const gen_request *req, cardc_error *err)
 {
     gen_run g;
     cardc_status st;
 
     cardc_error_clear(err);
-    memset(&g, 0, sizeof g);
-    g.req = req;
-    g.n_models = req->schema ? 1 : req->card_count;
-    g.cards = calloc(g.n_models ? g.n_models : 1, sizeof *g.cards);
-    g.models = calloc(g.n_models ? g.n_models : 1, sizeof *g.models);
-    g.order = calloc(g.n_models ? g.n_models : 1, sizeof *g.order);
-    if (!g.cards || !g.models || !g.order)
-        st = nomem(err);
-    else if ((st = build_all(&g, err)) == CARDC_OK)
+    if ((st = run_load(&g, req, err)) == CARDC_OK)
         st = write_all(&g, err);
-    for (size_t i = 0; g.models && i < g.n_models; i++)
-        gen_model_free(&g.models[i]);
-    for (size_t i = 0; g.cards && i < g.n_models; i++)
-        cardc_card_free(g.cards[i]);
-    free(g.models);
-    free(g.order);
-    free(g.cards);
-    json_object_put(g.schema_doc);
-    free(g.schema_text);
+    run_free(&g);
     return st;
+}
+
+cardc_status gen_run_load(const gen_request *req, gen_run **out, cardc_error *err)
+{
+    gen_run *g = malloc(sizeof *g);
+    cardc_status st;
+
+    cardc_error_clear(err);
+    *out = NULL;
+    if (!g)
+        return nomem(err);
+    if ((st = run_load(g, req, err)) != CARDC_OK) {
+        run_free(g);
+        free(g);
+        return st;
+    }
+    *out = g;
+    return CARDC_OK;
+}
+
+size_t gen_run_count(const gen_run *g)
+{
+    return g ? g->n_models : 0;
+}
+
+const gen_model *gen_run_model(const gen_run *g, size_t index)
+{
+    return g && index < g->n_models ? &g->models[index] : NULL;
+}
+
+void gen_run_free(gen_run *g)
+{
+    if (!g)
+        return;
+    run_free(g);
+    free(g);
 }

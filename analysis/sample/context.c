@@ -16,10 +16,12 @@ static uint64_t splitmix(uint64_t *x)
     return z ^ (z >> 31);
 }
 
-void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index, unsigned attempt)
+void ctx_init(gen_ctx *c, const json_object *root, gen_shared *shared, uint64_t seed,
+              unsigned index, unsigned attempt)
 {
     memset(c, 0, sizeof *c);
     c->root = root;
+    c->shared = shared;
     c->index = index;
     c->attempt = attempt;
     c->rng = seed ^ ((uint64_t)index * 0x2545f4914f6cdd1dull) ^ ((uint64_t)attempt << 40);
@@ -27,10 +29,19 @@ void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index
     /* Smallest and largest shapes first, so optional members are seen both
      * absent and present and bounds at both edges in the first samples. */
     c->mode = attempt == 0 && index % 3 < 2 ? (int)(index % 3) : 2;
+    /* Lengths far above FREE_SPAN (a prompt's maxLength of 131072) reach
+     * their bound in the first largest sample only: every third sample
+     * that large would make the output megabytes per line. */
+    c->huge = attempt == 0 && index == 1;
+    /* Breaking such a bound makes a string as long: in one invalid sample
+     * in eight only, for the same reason. */
+    c->huge_break = index % 8 == 0;
 }
 
 void ctx_free(gen_ctx *c)
 {
+    for (size_t i = 0; i < c->n_sites; i++)
+        json_object_put(c->sites[i].value);
     for (size_t i = 0; i < c->n_arena; i++)
         free(c->arena[i]);
     free(c->arena);
@@ -131,18 +142,18 @@ void ctx_fail(gen_ctx *c, const char *loc, const char *fmt, ...)
     va_end(ap);
 }
 
-void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword, double param)
+site *ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword, double param)
 {
     site *s;
 
     if (!instance || !keyword)
-        return;
+        return NULL;
     if (c->n_sites == c->cap_sites) {
         size_t cap = c->cap_sites ? c->cap_sites * 2 : 32;
         site *v = realloc(c->sites, cap * sizeof *v);
         if (!v) {
             c->failed = true;
-            return;
+            return NULL;
         }
         c->sites = v;
         c->cap_sites = cap;
@@ -153,6 +164,7 @@ void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *key
     s->instance = instance;
     s->keyword = keyword;
     s->param = param;
+    return s;
 }
 
 site *ctx_last_site(gen_ctx *c)

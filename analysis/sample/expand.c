@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Which schemas apply at one instance location: the schema, what its
- * "$ref"s point to, its allOf members, one chosen oneOf/anyOf branch and one
- * side of if/then/else. Local references only: a sample is built from the
- * one document it is given. */
+ * "$ref"s point to (in any document the compiled schema uses), its allOf
+ * members, one chosen oneOf/anyOf branch and one side of if/then/else. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,90 +49,47 @@ const json_object *slist_find(const slist *l, const char *kw, const char **loc)
     return NULL;
 }
 
-/* Walks an unescaped JSON Pointer fragment ("/definitions/a~1b"). */
-static const json_object *walk_pointer(const json_object *node, const char *p)
+/* Where a reference of schema s leads: resolved against s's base URI and
+ * looked up among the documents the compiled schema uses; NULL when it
+ * leads nowhere (*abs_out, when given, gets the absolute URI: heap). */
+static const json_object *lookup(gen_ctx *c, const json_object *s, const char *ref, char **abs_out)
 {
-    while (node && *p == '/') {
-        char tok[512];
-        size_t n = 0;
-        json_object *next = NULL;
-        for (p++; *p && *p != '/' && n + 1 < sizeof tok; p++) {
-            if (*p == '~' && (p[1] == '0' || p[1] == '1')) {
-                tok[n++] = p[1] == '0' ? '~' : '/';
-                p++;
-            } else if (*p == '%' && p[1] && p[2]) {
-                char hex[3] = {p[1], p[2], 0};
-                tok[n++] = (char)strtol(hex, NULL, 16);
-                p += 2;
-            } else {
-                tok[n++] = *p;
-            }
-        }
-        tok[n] = 0;
-        if (json_object_is_type(node, json_type_object))
-            node = json_object_object_get_ex(node, tok, &next) ? next : NULL;
-        else if (json_object_is_type(node, json_type_array))
-            node = json_object_array_get_idx(node, (size_t)atol(tok));
-        else
-            node = NULL;
-    }
-    return *p ? NULL : node;
-}
+    char *abs = NULL;
+    const json_object *t = ref_index_lookup(&c->shared->refs, s, ref, &abs);
 
-/* The subschema whose $anchor, $dynamicAnchor or draft-07 "$id": "#name"
- * is name. */
-static const json_object *find_anchor(const json_object *node, const char *name, int depth)
-{
-    if (depth > 64)
-        return NULL;
-    if (json_object_is_type(node, json_type_object)) {
-        json_object *v;
-        const char *keys[] = {"$anchor", "$dynamicAnchor", "$recursiveAnchor"};
-        for (size_t k = 0; k < 2; k++)
-            if (json_object_object_get_ex(node, keys[k], &v) &&
-                json_object_is_type(v, json_type_string) &&
-                strcmp(json_object_get_string(v), name) == 0)
-                return node;
-        if (json_object_object_get_ex(node, "$id", &v) &&
-            json_object_is_type(v, json_type_string) && json_object_get_string(v)[0] == '#' &&
-            strcmp(json_object_get_string(v) + 1, name) == 0)
-            return node;
-        json_object_object_foreach((json_object *)node, key, child)
-        {
-            const json_object *hit;
-            (void)key;
-            if ((hit = find_anchor(child, name, depth + 1)))
-                return hit;
-        }
-    } else if (json_object_is_type(node, json_type_array)) {
-        for (size_t i = 0; i < json_object_array_length(node); i++) {
-            const json_object *hit =
-                find_anchor(json_object_array_get_idx(node, i), name, depth + 1);
-            if (hit)
-                return hit;
-        }
-    }
-    return NULL;
-}
-
-static const json_object *resolve(gen_ctx *c, const char *ref, const char *loc)
-{
-    const json_object *t = NULL;
-
-    if (ref[0] == '#' && (ref[1] == 0 || ref[1] == '/'))
-        t = walk_pointer(c->root, ref + 1);
-    else if (ref[0] == '#')
-        t = find_anchor(c->root, ref + 1, 0);
-    else {
-        ctx_fail(c, loc,
-                 "\"$ref\": \"%s\" points to another document; cardc sample follows "
-                 "references inside the schema only",
-                 ref);
-        return NULL;
-    }
-    if (!t)
-        ctx_fail(c, loc, "\"$ref\": \"%s\" does not resolve inside the schema", ref);
+    if (!abs)
+        c->failed = true;
+    if (abs_out)
+        *abs_out = abs;
+    else
+        free(abs);
     return t;
+}
+
+static const json_object *resolve(gen_ctx *c, const json_object *s, const char *ref,
+                                  const char *loc)
+{
+    char *abs = NULL;
+    const json_object *t = lookup(c, s, ref, &abs);
+
+    if (!t && abs)
+        ctx_fail(c, loc, "\"$ref\": \"%s\" (%s) is not among the schema's documents", ref, abs);
+    free(abs);
+    return t;
+}
+
+const json_object *follow_refs(gen_ctx *c, const json_object *s)
+{
+    for (int i = 0; i < 8 && json_object_is_type(s, json_type_object); i++) {
+        json_object *v;
+        const json_object *t;
+        if (!json_object_object_get_ex(s, "$ref", &v) ||
+            !json_object_is_type(v, json_type_string) ||
+            !(t = lookup(c, s, json_object_get_string(v), NULL)))
+            break;
+        s = t;
+    }
+    return s;
 }
 
 static void expand_ref(gen_ctx *c, slist *l, const json_object *s, const char *loc, const char *kw)
@@ -143,26 +99,39 @@ static void expand_ref(gen_ctx *c, slist *l, const json_object *s, const char *l
 
     if (!json_object_object_get_ex(s, kw, &v) || !json_object_is_type(v, json_type_string))
         return;
-    /* $recursiveRef "#" goes to the root: one document, one dynamic scope. */
-    t = strcmp(kw, "$recursiveRef") == 0
-            ? c->root
-            : resolve(c, json_object_get_string(v), ctx_ptr(c, loc, kw));
+    /* $dynamicRef and $recursiveRef are followed statically: the validator
+     * has the last word where the dynamic scope says otherwise. */
+    t = resolve(c, s, json_object_get_string(v), ctx_ptr(c, loc, kw));
     if (t)
         expand(c, l, t, ctx_ptr(c, loc, kw));
+}
+
+static bool is_false(const json_object *s)
+{
+    return json_object_is_type(s, json_type_boolean) && !json_object_get_boolean(s);
 }
 
 static void expand_branch(gen_ctx *c, slist *l, const json_object *s, const char *loc,
                           const char *kw)
 {
     json_object *v;
-    size_t n, k;
+    size_t n, k, live = 0;
 
     if (!json_object_object_get_ex(s, kw, &v) || !json_object_is_type(v, json_type_array))
         return;
     n = json_object_array_length(v);
     if (n == 0)
         return;
-    k = ctx_choose(c, n);
+    /* A false branch never holds a value: the choice is among the others
+     * (all of them false: the first, and its reason). */
+    for (size_t i = 0; i < n; i++)
+        live += !is_false(json_object_array_get_idx(v, i));
+    k = ctx_choose(c, live ? live : 1);
+    for (size_t i = 0; live && i < n; i++)
+        if (!is_false(json_object_array_get_idx(v, i)) && k-- == 0) {
+            k = i;
+            break;
+        }
     expand(c, l, json_object_array_get_idx(v, k), ctx_fmt(c, "%s/%zu", ctx_ptr(c, loc, kw), k));
 }
 

@@ -79,6 +79,8 @@ static unsigned escape_cp(rx *r)
     case 'r': return '\r';
     case 'b':
     case 'B': unsupported(r, "a word boundary"); return 0;
+    case 'p':
+    case 'P': unsupported(r, "a Unicode property escape (\\p{...})"); return 0;
     case 'u':
     case 'x': {
         size_t len = e == 'u' ? 4 : 2;

@@ -26,6 +26,11 @@ typedef struct sample_gen sample_gen;
 cardc_status sample_gen_new(const struct json_object *document, const cardc_schema *compiled,
                             uint64_t seed, sample_gen **out, cardc_error *err);
 void sample_gen_free(sample_gen *g);
+/* Makes the samples of subschema `start` (a node of the document) instead
+ * of the whole document; compiled must then be that subschema's validator
+ * (cardc diff compiles {"$ref": URI#pointer} over a registry holding the
+ * document). Borrows start. */
+void sample_gen_start(sample_gen *g, const struct json_object *start);
 
 /* Valid sample number index. Ownership: *out is a new json-c reference.
  * CARDC_E_SCHEMA when none could be made, err->message saying why and

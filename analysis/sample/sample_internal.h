@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "refs.h"
 #include "sample.h"
 
 /* One schema that applies, with its evaluation path (keywordLocation of the
@@ -36,6 +37,21 @@ enum {
     T_ALL = 127
 };
 
+/* ---- patterns (match.c) ---- */
+/* Compiled "pattern"s ({"pattern": P} schemas), kept across samples. */
+typedef struct rx_cache {
+    const char **patterns; /* borrowed from the schema */
+    cardc_schema **compiled;
+    size_t n, cap;
+} rx_cache;
+void rx_cache_free(rx_cache *cache);
+
+/* What every attempt shares: the reference index and compiled patterns. */
+typedef struct gen_shared {
+    ref_index refs;
+    rx_cache rx;
+} gen_shared;
+
 /* How one keyword can be broken in isolation. */
 typedef enum break_kind {
     BREAK_TYPE,       /* a value of a type the keyword refuses */
@@ -53,7 +69,12 @@ typedef enum break_kind {
     BREAK_MIN_ITEMS,      /* the last element removed */
     BREAK_UNIQUE_ITEMS,   /* the last element replaced by the first */
     BREAK_MAX_PROPERTIES,
-    BREAK_MIN_PROPERTIES
+    BREAK_MIN_PROPERTIES,
+    BREAK_ADD_MEMBER,   /* a member no keyword declares */
+    BREAK_ADD_ELEMENT,  /* an element appended (items beyond a tuple) */
+    BREAK_CONTAINS,     /* every element removed */
+    BREAK_MAX_CONTAINS, /* the first element repeated */
+    BREAK_REPLACE       /* the site's value instead (a value "not" refuses) */
 } break_kind;
 
 typedef struct site {
@@ -62,16 +83,22 @@ typedef struct site {
     const char *keyword;  /* keywordLocation, arena */
     const char *text;     /* member name for REQUIRED; arena or NULL */
     double param;
-    bool integer;            /* the value must stay an integer (type integer) */
-    const json_object *type; /* the "type" value the value must keep, or NULL */
+    bool integer;       /* the value must stay an integer (type integer) */
+    json_object *value; /* BREAK_REPLACE: the replacement; BREAK_MAX_ITEMS: an
+                         * element to append (owned; NULL is JSON null) */
+    bool has_value;     /* value is set */
 } site;
 
 typedef struct gen_ctx {
     const json_object *root;
+    gen_shared *shared;
     uint64_t rng;
     unsigned index, attempt, decision;
     int mode; /* 0 smallest, 1 largest, 2 random */
     int depth;
+    bool huge;       /* lengths may reach bounds far above FREE_SPAN */
+    bool huge_break; /* a maxLength far above FREE_SPAN may be broken (one in 8) */
+    bool exclude;    /* make values fail the oneOf branches not chosen */
     bool failed;
     char reason[512];
     char reason_loc[512];
@@ -82,7 +109,8 @@ typedef struct gen_ctx {
 } gen_ctx;
 
 /* ---- context (context.c) ---- */
-void ctx_init(gen_ctx *c, const json_object *root, uint64_t seed, unsigned index, unsigned attempt);
+void ctx_init(gen_ctx *c, const json_object *root, gen_shared *shared, uint64_t seed,
+              unsigned index, unsigned attempt);
 void ctx_free(gen_ctx *c);
 uint64_t ctx_rand(gen_ctx *c);
 /* A choice among n (n >= 1): the first attempts walk the choices in order
@@ -103,12 +131,14 @@ void ctx_fail(gen_ctx *c, const char *loc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)))
 #endif
     ;
-void ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword, double param);
+/* A new break site (NULL when out of memory or a location is missing). */
+site *ctx_site(gen_ctx *c, break_kind kind, const char *instance, const char *keyword,
+               double param);
 site *ctx_last_site(gen_ctx *c);
 
 /* ---- schema views (expand.c) ---- */
-/* Adds s and everything that applies with it (allOf, $ref, one chosen
- * oneOf/anyOf branch, if/then/else) to l. */
+/* Adds s and everything that applies with it (allOf, "$ref"s resolved as
+ * the validator does, one chosen oneOf/anyOf branch, if/then/else) to l. */
 void expand(gen_ctx *c, slist *l, const json_object *s, const char *loc);
 void slist_free(slist *l);
 /* The first view carrying keyword kw, or NULL; *loc its location. */
@@ -122,15 +152,30 @@ json_object *gen_string(gen_ctx *c, const slist *l, const char *instance);
 json_object *gen_number(gen_ctx *c, const slist *l, const char *instance, bool integer);
 json_object *gen_object(gen_ctx *c, const slist *l, const char *instance);
 json_object *gen_array(gen_ctx *c, const slist *l, const char *instance);
+/* A value built from l whose break sites and failure are dropped: a value
+ * to break something with (it need not exist). *ok says whether one was
+ * built (NULL is also JSON null). */
+json_object *gen_detached(gen_ctx *c, const slist *l, const char *instance, bool *ok);
+/* The JSON types a "type" value names (T_*), 0 for none. */
+unsigned type_mask(const json_object *t);
+/* A value of a type outside mask, or NULL when only null is left (which
+ * json-c represents as NULL too: callers check the mask). */
+json_object *value_outside(unsigned mask);
+/* Follows a schema's "$ref" chain (a few steps) to the schema it names. */
+const json_object *follow_refs(gen_ctx *c, const json_object *s);
 /* n code points, multi-byte ones mixed in; heap. */
 char *gen_text(gen_ctx *c, size_t n);
 /* A string matching an ECMA-262 pattern (a practical subset), or NULL with
  * the reason in c (regex.c). Heap. */
 char *gen_regex(gen_ctx *c, const char *pattern, const char *loc);
+/* Whether s matches pattern, as the validator says: 1, 0, or -1 when the
+ * pattern does not compile or matching failed (match.c). */
+int rx_matches(gen_ctx *c, const char *pattern, const char *s);
 size_t utf8_length(const char *s);
 
 /* ---- breaking (break.c) ---- */
-/* Applies site to a copy of valid; NULL when it cannot. */
-json_object *break_apply(const site *st, const json_object *valid);
+/* Applies site to a copy of valid into *out (NULL is JSON null); false
+ * when it cannot. */
+bool break_apply(const site *st, const json_object *valid, json_object **out);
 
 #endif /* CARDC_SAMPLE_INTERNAL_H */

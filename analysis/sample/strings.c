@@ -9,6 +9,10 @@
 
 /* Largest length or span generated when the schema sets no upper bound. */
 #define FREE_SPAN 24
+/* Upper length bounds above this are reached only by the huge sample. */
+#define HUGE_LENGTH 4096
+/* Strings generated from a pattern before settling for one. */
+#define PATTERN_TRIES 8
 
 size_t utf8_length(const char *s)
 {
@@ -97,8 +101,9 @@ static const char *format_value(const char *f)
 static size_t pick_length(gen_ctx *c, size_t lo, bool has_hi, size_t hi)
 {
     size_t top = has_hi ? hi : lo + FREE_SPAN;
+    bool edge = c->mode == 1 && (c->huge || top <= HUGE_LENGTH);
 
-    if (top > lo + 4 * FREE_SPAN && c->mode != 1)
+    if (top > lo + 4 * FREE_SPAN && !edge)
         top = lo + 4 * FREE_SPAN;
     if (c->mode == 0)
         return lo;
@@ -109,6 +114,47 @@ static size_t pick_length(gen_ctx *c, size_t lo, bool has_hi, size_t hi)
     case 1: return top;
     default: return lo + (size_t)(ctx_rand(c) % (top - lo + 1));
     }
+}
+
+/* A string matching pattern within [lo, hi] code points when one of a few
+ * tries gives it (the validator has the last word). Heap. */
+static char *patterned(gen_ctx *c, const char *pattern, const char *loc, size_t lo, bool has_hi,
+                       size_t hi)
+{
+    char *s = NULL;
+
+    for (int k = 0; k < PATTERN_TRIES && !c->failed; k++) {
+        size_t n;
+        free(s);
+        if (!(s = gen_regex(c, pattern, loc)))
+            return NULL;
+        n = utf8_length(s);
+        if (n >= lo && (!has_hi || n <= hi) && rx_matches(c, pattern, s) != 0)
+            break;
+    }
+    return s;
+}
+
+/* A string of the right length that does not match pattern: what breaks
+ * it alone. NULL when none of the candidates does. */
+static json_object *unmatched(gen_ctx *c, const char *pattern, size_t lo, bool has_hi, size_t hi)
+{
+    static const char *const fills[] = {"~", "0", " ", "-", "\xc3\xa9"};
+    char buf[64];
+
+    for (size_t f = 0; f < sizeof fills / sizeof fills[0]; f++) {
+        size_t n = lo ? lo : 1, w = strlen(fills[f]);
+        if (has_hi && n > hi)
+            n = hi;
+        if (n * w + 1 > sizeof buf)
+            return NULL;
+        for (size_t i = 0; i < n; i++)
+            memcpy(buf + i * w, fills[f], w);
+        buf[n * w] = 0;
+        if (rx_matches(c, pattern, buf) == 0)
+            return json_object_new_string(buf);
+    }
+    return NULL;
 }
 
 json_object *gen_string(gen_ctx *c, const slist *l, const char *instance)
@@ -122,7 +168,7 @@ json_object *gen_string(gen_ctx *c, const slist *l, const char *instance)
     const char *fv = fmt && json_object_is_type(fmt, json_type_string)
                          ? format_value(json_object_get_string((json_object *)fmt))
                          : NULL;
-    size_t lo = has_min && mn > 0 ? (size_t)mn : 0, n;
+    size_t lo = has_min && mn > 0 ? (size_t)mn : 0, hi = has_max && mx > 0 ? (size_t)mx : 0, n;
     char *s;
     json_object *out;
 
@@ -130,17 +176,26 @@ json_object *gen_string(gen_ctx *c, const slist *l, const char *instance)
         ctx_fail(c, lmax, "maxLength %g is below minLength %g", mx, mn);
         return NULL;
     }
-    if (has_max)
+    if (has_max && (mx <= HUGE_LENGTH || c->huge_break))
         ctx_site(c, BREAK_MAX_LENGTH, instance, lmax, mx);
     if (has_min && mn > 0)
         ctx_site(c, BREAK_MIN_LENGTH, instance, lmin, mn);
-    n = pick_length(c, lo, has_max, has_max ? (size_t)mx : 0);
-    if (pat && json_object_is_type(pat, json_type_string))
-        s = gen_regex(c, json_object_get_string((json_object *)pat), ctx_ptr(c, ploc, "pattern"));
-    else if (fv)
+    n = pick_length(c, lo, has_max, hi);
+    if (pat && json_object_is_type(pat, json_type_string)) {
+        const char *p = json_object_get_string((json_object *)pat);
+        json_object *bad = unmatched(c, p, lo, has_max, hi);
+        site *st = ctx_site(c, BREAK_REPLACE, instance, ctx_ptr(c, ploc, "pattern"), 0);
+        if (st && bad) {
+            st->value = bad;
+            st->has_value = true;
+        } else
+            json_object_put(bad);
+        s = patterned(c, p, ctx_ptr(c, ploc, "pattern"), lo, has_max, hi);
+    } else if (fv) {
         s = strdup(fv);
-    else
+    } else {
         s = gen_text(c, n);
+    }
     if (!s) {
         c->failed = true;
         return NULL;
@@ -224,7 +279,9 @@ json_object *gen_number(gen_ctx *c, const slist *l, const char *instance, bool i
     side(c, l, instance, true, &r);
     side(c, l, instance, false, &r);
     if (r.has_lo && r.has_hi && (r.lo > r.hi || (r.lo == r.hi && (r.ex_lo || r.ex_hi)))) {
-        ctx_fail(c, instance, "the bounds %g and %g leave no number", r.lo, r.hi);
+        const site *lower = c->n_sites >= 2 ? &c->sites[c->n_sites - 2] : NULL;
+        ctx_fail(c, lower ? lower->keyword : instance, "the bounds %g and %g leave no number", r.lo,
+                 r.hi);
         return NULL;
     }
     v = pick_number(c, &r, integer);

@@ -9,6 +9,8 @@
  * members well before (see gen_object), so only a schema that requires
  * infinite depth reaches it. */
 #define MAX_VALUE_DEPTH 48
+/* Values "not" refuses are built for the breaks above this depth only. */
+#define NOT_DEPTH 8
 
 static unsigned type_bit(const char *name)
 {
@@ -30,7 +32,7 @@ static unsigned type_bit(const char *name)
     return 0;
 }
 
-static unsigned type_mask(const json_object *t)
+unsigned type_mask(const json_object *t)
 {
     unsigned m = 0;
 
@@ -42,6 +44,38 @@ static unsigned type_mask(const json_object *t)
             if (json_object_is_type(e, json_type_string))
                 m |= type_bit(json_object_get_string(e));
         }
+    return m;
+}
+
+json_object *value_outside(unsigned mask)
+{
+    if (!(mask & T_STRING))
+        return json_object_new_string("x");
+    if (!(mask & T_INTEGER))
+        return json_object_new_int(7);
+    if (!(mask & T_OBJECT))
+        return json_object_new_object();
+    if (!(mask & T_BOOL))
+        return json_object_new_boolean(1);
+    if (!(mask & T_ARRAY))
+        return json_object_new_array();
+    if (!(mask & T_NUMBER))
+        return json_object_new_double(0.5);
+    return NULL; /* only null is refused: a JSON null is the value itself */
+}
+
+/* The types the views' "not": {"type": ...} rule out. */
+static unsigned not_types(const slist *l)
+{
+    unsigned m = 0;
+
+    for (size_t i = 0; i < l->n; i++) {
+        json_object *n, *t;
+        if (json_object_is_type(l->v[i].s, json_type_object) &&
+            json_object_object_get_ex(l->v[i].s, "not", &n) &&
+            json_object_is_type(n, json_type_object) && json_object_object_get_ex(n, "type", &t))
+            m |= type_mask(t);
+    }
     return m;
 }
 
@@ -57,6 +91,16 @@ static unsigned inferred_types(const slist *l)
         {"additionalProperties", T_OBJECT},
         {"patternProperties", T_OBJECT},
         {"minProperties", T_OBJECT},
+        {"maxProperties", T_OBJECT},
+        {"dependentRequired", T_OBJECT},
+        {"dependentSchemas", T_OBJECT},
+        {"dependencies", T_OBJECT},
+        {"propertyNames", T_OBJECT},
+        {"unevaluatedProperties", T_OBJECT},
+        {"additionalItems", T_ARRAY},
+        {"unevaluatedItems", T_ARRAY},
+        {"maxItems", T_ARRAY},
+        {"uniqueItems", T_ARRAY},
         {"items", T_ARRAY},
         {"prefixItems", T_ARRAY},
         {"minItems", T_ARRAY},
@@ -96,10 +140,10 @@ static unsigned allowed_types(gen_ctx *c, const slist *l, const char *instance)
         }
     }
     if (!typed)
-        return inferred_types(l);
+        return inferred_types(l) & ~not_types(l);
     if (m)
         ctx_site(c, BREAK_TYPE, instance, type_loc, (double)m);
-    return m;
+    return m & ~not_types(l);
 }
 
 /* const or one enum value into *out (which may be JSON null); false when
@@ -127,6 +171,19 @@ static bool pick_listed(gen_ctx *c, const slist *l, const char *instance, json_o
     return true;
 }
 
+/* A number with a fraction for one without (when "integer" is ruled out);
+ * the validator checks the bounds. Takes v. */
+static json_object *fractional(json_object *v)
+{
+    double d;
+
+    if (!v || !json_object_is_type(v, json_type_int))
+        return v;
+    d = json_object_get_double(v) + 0.5;
+    json_object_put(v);
+    return json_object_new_double(d);
+}
+
 static json_object *gen_typed(gen_ctx *c, const slist *l, const char *instance, unsigned m)
 {
     static const unsigned order[] = {T_OBJECT,  T_ARRAY, T_STRING, T_NUMBER,
@@ -141,10 +198,57 @@ static json_object *gen_typed(gen_ctx *c, const slist *l, const char *instance, 
     case T_OBJECT: return gen_object(c, l, instance);
     case T_ARRAY: return gen_array(c, l, instance);
     case T_STRING: return gen_string(c, l, instance);
-    case T_NUMBER: return gen_number(c, l, instance, ctx_choose(c, 2) == 0);
+    case T_NUMBER:
+        return (m & T_INTEGER) ? gen_number(c, l, instance, ctx_choose(c, 2) == 0)
+                               : fractional(gen_number(c, l, instance, false));
     case T_INTEGER: return gen_number(c, l, instance, true);
     case T_BOOL: return json_object_new_boolean(ctx_choose(c, 2) == 1);
     default: return NULL; /* json null */
+    }
+}
+
+json_object *gen_detached(gen_ctx *c, const slist *l, const char *instance, bool *ok)
+{
+    size_t saved = c->n_sites;
+    json_object *value = c->failed ? NULL : gen_value(c, l, instance);
+
+    *ok = !c->failed;
+    for (size_t k = saved; k < c->n_sites; k++)
+        json_object_put(c->sites[k].value);
+    c->n_sites = saved;
+    c->failed = false;
+    c->reason[0] = c->reason_loc[0] = 0;
+    return value;
+}
+
+/* One value "not" at view v refuses, as a site replacing the value: what
+ * breaks "not" alone. Built like any value from the not-schema. */
+static void not_site(gen_ctx *c, const sview *v, const json_object * not, const char *instance)
+{
+    const char *loc = ctx_ptr(c, v->loc, "not");
+    slist nl = {0};
+    json_object *value;
+    bool built;
+    site *st;
+
+    expand(c, &nl, not, loc);
+    value = gen_detached(c, &nl, instance, &built);
+    slist_free(&nl);
+    if (built && (st = ctx_site(c, BREAK_REPLACE, instance, loc, 0))) {
+        st->value = value;
+        st->has_value = true;
+        return;
+    }
+    json_object_put(value);
+}
+
+static void not_sites(gen_ctx *c, const slist *l, const char *instance)
+{
+    for (size_t i = 0; i < l->n && !c->failed && c->depth < NOT_DEPTH; i++) {
+        json_object * not ;
+        if (json_object_is_type(l->v[i].s, json_type_object) &&
+            json_object_object_get_ex(l->v[i].s, "not", &not ))
+            not_site(c, &l->v[i], not, instance);
     }
 }
 
@@ -155,14 +259,28 @@ json_object *gen_value(gen_ctx *c, const slist *l, const char *instance)
 
     if (c->failed)
         return NULL;
-    for (size_t i = 0; i < l->n; i++)
+    for (size_t i = 0; i < l->n; i++) {
+        json_object * not ;
         if (json_object_is_type(l->v[i].s, json_type_boolean) &&
             !json_object_get_boolean(l->v[i].s)) {
             ctx_fail(c, l->v[i].loc, "the schema is false: no value is valid here");
             return NULL;
         }
+        if (json_object_is_type(l->v[i].s, json_type_object) &&
+            json_object_object_get_ex(l->v[i].s, "not", &not ) &&
+            ((json_object_is_type(not, json_type_boolean) && json_object_get_boolean(not )) ||
+             (json_object_is_type(not, json_type_object) &&
+              json_object_object_length(not ) == 0))) {
+            ctx_fail(c, ctx_ptr(c, l->v[i].loc, "not"),
+                     "\"not\" refuses every value: no value is valid here");
+            return NULL;
+        }
+    }
     if (c->depth >= MAX_VALUE_DEPTH) {
-        ctx_fail(c, l->n ? l->v[0].loc : "",
+        /* Located at the first "$ref" of the path: where the cycle starts
+         * (the whole path is MAX_VALUE_DEPTH levels long). */
+        const char *loc = l->n ? l->v[0].loc : "", *ref = strstr(loc, "/$ref");
+        ctx_fail(c, ref ? ctx_fmt(c, "%.*s", (int)(ref - loc + 5), loc) : loc,
                  "the schema requires values nested deeper than "
                  "%d levels (a recursive \"$ref\" without a way out)",
                  MAX_VALUE_DEPTH);
@@ -177,6 +295,8 @@ json_object *gen_value(gen_ctx *c, const slist *l, const char *instance)
         else
             out = gen_typed(c, l, instance, m);
     }
+    if (!c->failed)
+        not_sites(c, l, instance);
     c->depth--;
     return out;
 }

@@ -590,7 +590,8 @@ def test_did_you_mean():
 
 
 def test_help_everywhere_exits_0():
-    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample"):
+    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample",
+                "diff"):
         for args in ((cmd, "--help"), (cmd, "-h"), ("help", cmd), ("--help", cmd)):
             r = run(*args, expect=0)
             check(r.stdout.startswith("Usage: cardc " + cmd), "%r prints its usage" % (args,), r)
@@ -600,7 +601,8 @@ def test_help_everywhere_exits_0():
 
 
 def test_short_usage_errors_everywhere():
-    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample"):
+    for cmd in ("validate", "inspect", "schema", "gen", "run", "fetch-card", "lint", "sample",
+                "diff"):
         r = run(cmd, "--outptu", "x", expect=2)
         check(r.stdout == "" and len(r.stderr.splitlines()) == 2 and
               "unknown option '--outptu' (did you mean --output?)" in r.stderr and
@@ -723,6 +725,8 @@ def test_output_flag_everywhere():
             check(r.stdout == "" and len(open(out).read().splitlines()) == 2, "sample " + opt, r)
             r = run("schema", SEED, opt, out, expect=0)
             check(r.stdout == "" and "oneOf" in json.load(open(out)), "schema " + opt, r)
+            r = run("diff", "--format", "markdown", SEED, SEED, opt, out, expect=0)
+            check(r.stdout == "" and "No changes." in open(out).read(), "diff " + opt, r)
         r = run("inspect", SEED, "-o", out)
         check("Name:        @cf/llava-hf/llava-1.5-7b-hf" in open(out).read(), "inspect text -o", r)
         r = run("inspect", SEED, "-o", os.path.join(d, "no", "such", "dir"), expect=2)
