@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cardc diff: reads the options; the comparison lives in analysis/diff. */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* branches.c: oneOf, anyOf and allOf. The branches of the two versions are
  * paired by likeness (title, types, properties; position breaks ties), so
  * a branch re-titled or moved is compared with itself, and only the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* capi.c: what changes for C callers of the bindings `cardc gen` makes of
  * each version. Compared on the generator's IR (gen/ir.c), not on text:
  * named types (a type keeps its identity by name, else by the subschema

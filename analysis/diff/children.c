@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* children.c: the keywords whose values are subschemas, compared as
  * subschemas (an absent one is the schema true where that is what it
  * means), and the assertions whose direction the keywords do not tell

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* diff.h - cardc diff: what changed between two versions of a card (or of a
  * schema), and whom it breaks.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared by cardc diff's files: the two versions, the run, the helpers the
  * comparisons use. */
 #ifndef CARDC_DIFF_INTERNAL_H

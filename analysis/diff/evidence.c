@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* evidence.c: where the keywords do not tell which way a change goes (a
  * oneOf appears, a "not" changes), samples do: values made from one
  * version's subschema (cardc sample's generator, each checked by that

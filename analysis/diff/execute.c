@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* execute.c: cardc diff from start to end: load both versions, compare the
  * schemas side by side and the C API, report, exit status. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* keywords.c: the keyword comparisons of one pair of subschemas. A missing
  * subschema (NULL) is the schema true: what a keyword that is absent
  * constrains. Each comparison knows its direction: a request schema that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* report.c: the changes as text, JSON Lines, GitHub annotations or a
  * Markdown pull-request comment; and the --list table. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* run.c: the check table, and the changes a run records. */
 #include <stdarg.h>
 #include <stdio.h>

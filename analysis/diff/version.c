@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* version.c: one version of a card (YAML front matter or JSON layout) or of
  * a plain schema: its sides' schemas, where they sit in the file, their
  * references indexed as the validator resolves them. */

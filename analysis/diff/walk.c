@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* walk.c: pairs the subschemas of the two versions. A "$ref" is followed to
  * what it points to (the comparison is of the resolved schemas, at the
  * target's pointer); a pair seen before is not compared again, which ends

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Patterns matched as the validator matches them: each pattern compiled
  * once per generator as the schema {"pattern": P} and strings validated
  * against it. Which patternProperties apply to a member, whether a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where a "$ref" leads: every document the compiled schema uses (the root,
  * registry entries, meta-schemas) indexed by the absolute URI of each
  * resource ("$id") and anchor ("$anchor", "$dynamicAnchor", draft-07's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* refs.h - where a "$ref" leads, as the validator resolves it: every
  * document a compiled schema uses, indexed by resource and anchor URI, and
  * every subschema's base URI. Used by the sample generator and cardc diff

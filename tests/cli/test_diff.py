@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of `cardc diff`.
 
 Usage: test_diff.py PATH/TO/cardc SOURCE_ROOT

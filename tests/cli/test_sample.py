@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """End-to-end tests of `cardc sample`.
 
 Usage: test_sample.py PATH/TO/cardc SOURCE_ROOT

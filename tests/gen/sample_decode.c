@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decodes payloads through generated decoders and prints each verdict with
  * its errors, for tests/gen/test_samples.py to compare with `cardc
  * validate`.

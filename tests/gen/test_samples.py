@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`cardc sample` payloads through the generated decoders of every card.
 
 Usage: test_samples.py CARDC SOURCE_ROOT CARDS_DIR BUILD_ROOT LIBCARDC_A
