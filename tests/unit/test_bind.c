@@ -1585,6 +1585,15 @@ static void duplicate_key_cases(void)
         "\"image\":[1]}";
     st = cardc_bind_decode(IN_T, &v, nested, sizeof nested - 1, &o, &err);
     CHECK_MSG(st == CARDC_E_JSON && err.column == 26, "%s at %d", err.message, err.column);
+    /* a payload the schema refuses too (prompt is no string): the parser's
+     * verdict comes first, as `cardc validate --duplicate-keys reject`
+     * gives it (tests/regression/fuzz_cards: other cards' decoders once
+     * explained such payloads by the schema) */
+    static const char both[] = "{\"prompt\":1,\"x\":1,\"x\":2}";
+    st = cardc_bind_decode(IN_T, &v, both, sizeof both - 1, &o, &err);
+    CHECK_MSG(st == CARDC_E_JSON, "%s", cardc_status_name(st));
+    CHECK_STR(err.message, "duplicate object key \"x\"");
+    CHECK_MSG(err.line == 1 && err.column == 19, "at %d:%d", err.line, err.column);
     cardc_bind_free(IN_T, &v);
     cardc_result_free(res);
 }

@@ -960,6 +960,8 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     jopts.max_depth = c.max_depth;
     if (opts)
         jopts.duplicate_keys = opts->duplicate_keys;
+    if (jopts.duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT)
+        diag.json_flags = CARDC__JSON_UNIQUE_KEYS;
     cardc_pull_init_ex(&c.p, json, len, &jopts);
     cardc_pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);

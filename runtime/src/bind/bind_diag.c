@@ -244,14 +244,14 @@ static cardc_schema *compile(bind_diag *d, const cardc_type *t, cardc_error *err
     return s;
 }
 
-static int parse(const char *text, size_t len, int max_depth, struct json_object **doc,
-                 cardc_error *err)
+static int parse(const bind_diag *d, const char *text, size_t len, int max_depth,
+                 struct json_object **doc, cardc_error *err)
 {
     char msg[128];
     size_t off = 0;
     cardc_status st =
-        cardc__json_parse(text, len, max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH, 0,
-                          doc, &off, msg, sizeof msg);
+        cardc__json_parse(text, len, max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH,
+                          d->json_flags, doc, &off, msg, sizeof msg);
     if (st != CARDC_OK) {
         cardc__error(err, st, "%s", msg);
         if (err)
@@ -270,7 +270,7 @@ int cardc__bind_validate_text(bind_diag *d, const cardc_type *t, const char *tex
     cardc_schema *s;
     cardc_status st;
 
-    if (parse(text, len, max_depth, &doc, err) < 0)
+    if (parse(d, text, len, max_depth, &doc, err) < 0)
         return -1;
     s = compile(d, t, err);
     if (!s) {
@@ -304,7 +304,7 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     int line = 0, col = 0;
 
     /* malformed text anywhere is reported first, as `cardc validate` does */
-    st = cardc_json_parse(text, len, source, max_depth, &doc, err);
+    st = cardc__json_parse_report(text, len, source, max_depth, d->json_flags, &doc, err);
     if (st != CARDC_OK)
         return st;
     s = compile(d, t, err);

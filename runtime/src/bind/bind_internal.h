@@ -113,6 +113,11 @@ typedef struct bind_diag {
         struct cardc_schema *schema;
     } compiled[8];
     size_t ncompiled;
+    /* CARDC__JSON_* flags the text is parsed again with: a decoder that
+     * refuses duplicate keys has them refused here too, so its rejection
+     * says what the parser says (fuzz_cards found it explained by the
+     * schema instead). */
+    unsigned json_flags;
 } bind_diag;
 
 void cardc__bind_diag_free(bind_diag *d);
