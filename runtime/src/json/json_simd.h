@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+/* json_simd.h: the byte-array scan both parsers share (private): the
+ * validation document's (doc_parse.c) and the pull parser's, which the
+ * generated decoders read images with (cardc_pull_bytes).
+ *
+ * Header-only: it is the inner loop of an image. Without SSE2 it reads
+ * nothing and the callers' element-at-a-time loops do all the work. */
+#ifndef CARDC_JSON_SIMD_H
+#define CARDC_JSON_SIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+/* Byte-array elements 16 text bytes at a time with SSE2: where the commas
+ * are comes from one comparison, and every element's value from three
+ * shifted copies of the digits (value = last + 10 * middle + 100 * first,
+ * the first only when the middle is a digit too), so no element waits for
+ * the previous one. A loop that found each element's end before reading
+ * the next took twice the time of a plain digit-scanning loop on image-1mb,
+ * and per-element arithmetic three times these instructions. Stores every
+ * element that ends with a comma inside a block of digits and commas and
+ * returns where the first other one starts (the last, one after spaces, a
+ * bad number), for the caller's element-at-a-time loop. t[i] must be an
+ * element's first byte. */
+static inline size_t jsimd_byte_run(const unsigned char *t, size_t n, size_t i, unsigned char *o, size_t *w,
+                      size_t wmax)
+{
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(','), below = _mm_set1_epi8('0' - 1),
+                  above = _mm_set1_epi8('9' + 1), zero = _mm_set1_epi8('0'),
+                  ten = _mm_set1_epi16(10), hundred = _mm_set1_epi16(100),
+                  nothing = _mm_setzero_si128();
+    size_t k = *w;
+    while (i + 16 <= n && k + 16 <= wmax) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        __m128i dig = _mm_and_si128(_mm_cmpgt_epi8(x, below), _mm_cmplt_epi8(x, above));
+        __m128i d0 = _mm_and_si128(_mm_sub_epi8(x, zero), dig), d1, d2, lo, hi;
+        unsigned cm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, comma));
+        unsigned dm = (unsigned)_mm_movemask_epi8(dig);
+        unsigned zm = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(x, zero));
+        unsigned range, starts, last, any = 0;
+        uint16_t val[16];
+        if ((dm | cm) != 0xFFFF) /* only the elements before the first other byte */
+            cm &= (1u << __builtin_ctz(~(dm | cm))) - 1;
+        if (!cm)
+            break;
+        /* the block's checks on its masks, up to the last comma: four
+         * digits in a row, an element without digits, a leading zero */
+        last = 31u - (unsigned)__builtin_clz(cm);
+        range = (2u << last) - 1;
+        dm &= range;
+        starts = ((cm << 1) | 1) & range;
+        if ((dm & (dm >> 1) & (dm >> 2) & (dm >> 3)) | (cm & starts) | (zm & starts & (dm >> 1)))
+            break;                  /* byte_step() reads it again and says why */
+        d1 = _mm_slli_si128(d0, 1); /* the digit before */
+        d2 = _mm_and_si128(_mm_slli_si128(d0, 2), _mm_slli_si128(dig, 1)); /* and the one before */
+        lo = _mm_add_epi16(_mm_unpacklo_epi8(d0, nothing),
+                           _mm_add_epi16(_mm_mullo_epi16(_mm_unpacklo_epi8(d1, nothing), ten),
+                                         _mm_mullo_epi16(_mm_unpacklo_epi8(d2, nothing), hundred)));
+        hi = _mm_add_epi16(_mm_unpackhi_epi8(d0, nothing),
+                           _mm_add_epi16(_mm_mullo_epi16(_mm_unpackhi_epi8(d1, nothing), ten),
+                                         _mm_mullo_epi16(_mm_unpackhi_epi8(d2, nothing), hundred)));
+        _mm_storeu_si128((__m128i *)(void *)val, lo);
+        _mm_storeu_si128((__m128i *)(void *)(val + 8), hi);
+        /* each element's value sits at its last digit, just before a comma */
+        for (unsigned ends = cm >> 1; ends; ends &= ends - 1) {
+            unsigned v = val[__builtin_ctz(ends)];
+            any |= v; /* above 255 shows in the bits above the byte */
+            o[k++] = (unsigned char)v;
+        }
+        if (any > 255) {
+            k = *w;
+            break;
+        }
+        *w = k;
+        i += last + 1;
+    }
+#else
+    (void)t, (void)n, (void)o, (void)w, (void)wmax;
+#endif
+    return i;
+}
+
+#endif
