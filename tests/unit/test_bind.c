@@ -380,6 +380,8 @@ static void seed_limits(void)
         "\"\\ud800\"x",
         "{\"image\":[1],\"raw\":tru}",
         "{\"image\":\"\xff\"}",
+        /* the malformed part after a number C cannot hold (fuzz_cards) */
+        "{\"image\":[1],\"max_tokens\":1234567890123456789012345    02.5}",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         cardc_error_clear(&ref);

@@ -987,10 +987,11 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
         case HARD_INT_LIMIT:
         case HARD_NUM_LIMIT:
         case HARD_BYTE_LIMIT: {
-            /* an invalid document is reported as such; only a valid one
-             * that C cannot hold is a limit */
+            /* an invalid or malformed document is reported as such (the
+             * number may come before the bad text); only a valid one that
+             * C cannot hold is a limit */
             int v = cardc__bind_validate_text(&diag, t, json, len, result, c.max_depth, NULL);
-            if (v == 0) {
+            if (v <= 0) {
                 st = cardc__bind_explain(&diag, t, json, len, source, result, c.max_depth, err);
                 break;
             }
