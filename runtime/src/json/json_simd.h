@@ -26,8 +26,8 @@
  * returns where the first other one starts (the last, one after spaces, a
  * bad number), for the caller's element-at-a-time loop. t[i] must be an
  * element's first byte. */
-static inline size_t jsimd_byte_run(const unsigned char *t, size_t n, size_t i, unsigned char *o, size_t *w,
-                      size_t wmax)
+static inline size_t jsimd_byte_run(const unsigned char *t, size_t n, size_t i, unsigned char *o,
+                                    size_t *w, size_t wmax)
 {
 #if defined(__SSE2__)
     const __m128i comma = _mm_set1_epi8(','), below = _mm_set1_epi8('0' - 1),
