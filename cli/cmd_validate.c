@@ -534,6 +534,29 @@ static void payload_done(run *r)
     progress_tick(r);
 }
 
+/* The line text[start, end) (without its newline) as a payload, unless
+ * blank; its exit status. */
+static int validate_line(run *r, report_payload *p, const char *text, size_t start, size_t end,
+                         int line)
+{
+    size_t stop = end;
+    bool blank = true;
+    int status;
+
+    if (stop > start && text[stop - 1] == '\r')
+        stop--;
+    for (size_t k = start; k < stop && blank; k++)
+        blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r';
+    if (blank)
+        return CLI_EXIT_OK;
+    p->text = text + start;
+    p->len = stop - start;
+    p->line_base = line;
+    status = validate_text(r, p);
+    payload_done(r);
+    return status;
+}
+
 /* One payload per non-blank line; text's first line is line `line`. */
 static int validate_lines(run *r, report_payload *p, const char *text, size_t len, int line)
 {
@@ -543,23 +566,27 @@ static int validate_lines(run *r, report_payload *p, const char *text, size_t le
     while (start < len) {
         const char *nl = memchr(text + start, '\n', len - start);
         size_t end = nl ? (size_t)(nl - text) : len;
-        size_t stop = end;
-        bool blank = true;
-
-        if (stop > start && text[stop - 1] == '\r')
-            stop--;
-        for (size_t k = start; k < stop && blank; k++)
-            blank = text[k] == ' ' || text[k] == '\t' || text[k] == '\r';
-        if (!blank) {
-            p->text = text + start;
-            p->len = stop - start;
-            p->line_base = line;
-            status = worse(status, validate_text(r, p));
-            payload_done(r);
-        }
+        status = worse(status, validate_line(r, p, text, start, end, line++));
         start = end + 1;
-        line++;
     }
+    return status;
+}
+
+/* The same over text[start, end) whose newlines were recorded (absolute
+ * offsets into text): no second search for them. */
+static int validate_recorded_lines(run *r, report_payload *p, const char *text, size_t start,
+                                   size_t end, const jsonl_ends *ends, int line)
+{
+    int status = CLI_EXIT_OK;
+
+    if (ends->n == JSONL_ENDS_NONE)
+        return validate_lines(r, p, text + start, end - start, line);
+    for (size_t i = 0; i < ends->n; i++) {
+        status = worse(status, validate_line(r, p, text, start, ends->at[i], line++));
+        start = ends->at[i] + 1;
+    }
+    if (start < end)
+        status = worse(status, validate_line(r, p, text, start, end, line));
     return status;
 }
 
@@ -687,16 +714,29 @@ static unsigned online_cores(void)
     return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
+/* A worker's own: its result, and where its span's lines end. */
+typedef struct worker_state {
+    cardc_result *result;
+    jsonl_ends ends;
+} worker_state;
+
 static void *worker_new(void *ctx)
 {
-    cardc_result *result = NULL;
+    worker_state *ws = calloc(1, sizeof *ws);
     (void)ctx;
-    return cardc_result_new(&result, NULL) == CARDC_OK ? result : NULL;
+    if (ws && cardc_result_new(&ws->result, NULL) != CARDC_OK) {
+        free(ws);
+        ws = NULL;
+    }
+    return ws;
 }
 
 static void worker_free(void *state)
 {
-    cardc_result_free(state);
+    worker_state *ws = state;
+    cardc_result_free(ws->result);
+    free(ws->ends.at);
+    free(ws);
 }
 
 /* The worker's run: the template with its result and captured streams. */
@@ -720,14 +760,15 @@ static int worker_run(const batch *b, cardc_result *result, capture *cap, run *w
 static void *work_unit(void *ctx, void *state, size_t unit)
 {
     const batch *b = ctx;
+    worker_state *ws = state;
     /* first, before anything that may fail: later spans wait for it */
-    int line = b->spans ? jsonl_spans_first_line(b->spans, unit) : 0;
+    int line = b->spans ? jsonl_spans_first_line(b->spans, unit, &ws->ends) : 0;
     unit_out *o = calloc(1, sizeof *o);
     run w;
 
     if (!o)
         return NULL;
-    if (!(o->cap = capture_new()) || worker_run(b, state, o->cap, &w) != 0) {
+    if (!(o->cap = capture_new()) || worker_run(b, ws->result, o->cap, &w) != 0) {
         o->status = -1;
         return o;
     }
@@ -735,7 +776,7 @@ static void *work_unit(void *ctx, void *state, size_t unit)
         report_payload p = b->proto;
         size_t start, end;
         jsonl_spans_range(b->spans, unit, &start, &end);
-        o->status = validate_lines(&w, &p, b->text + start, end - start, line);
+        o->status = validate_recorded_lines(&w, &p, b->text, start, end, &ws->ends, line);
     } else {
         o->status = validate_input(&w, &b->in[unit]);
     }

@@ -89,15 +89,47 @@ void jsonl_spans_range(const jsonl_spans *s, size_t k, size_t *start, size_t *en
     *end = k + 1 >= s->count ? s->len : cut(s, hi);
 }
 
-int jsonl_spans_first_line(jsonl_spans *s, size_t k)
+/* Most ends a span records (8 MB): a span of millions of empty lines is
+ * counted, not recorded. */
+#define MAX_ENDS ((size_t)1 << 20)
+
+/* Records the newlines of text[start, end) in e (absolute offsets);
+ * returns how many there are, recorded or not. */
+static long find_ends(const char *text, size_t start, size_t end, jsonl_ends *e)
+{
+    long lines = 0;
+
+    e->n = 0;
+    for (const char *p = text + start, *stop = text + end;
+         (p = memchr(p, '\n', (size_t)(stop - p))) != NULL; p++) {
+        lines++;
+        if (e->n == JSONL_ENDS_NONE)
+            continue;
+        if (e->n == e->cap) {
+            size_t cap = e->cap ? e->cap * 2 : 4096;
+            size_t *at = cap <= MAX_ENDS ? realloc(e->at, cap * sizeof *at) : NULL;
+            if (!at) {
+                e->n = JSONL_ENDS_NONE;
+                continue;
+            }
+            e->at = at;
+            e->cap = cap;
+        }
+        e->at[e->n++] = (size_t)(p - text);
+    }
+    return lines;
+}
+
+int jsonl_spans_first_line(jsonl_spans *s, size_t k, jsonl_ends *ends)
 {
     size_t start, end;
-    long lines = 0, first;
+    long lines, first;
 
+    /* The count is the first read of the span's text, from memory; the
+     * validation then walks the recorded ends in cache. Finding every line
+     * twice (count, then validate) was 40% of what -j 2 spent beyond -j 1. */
     jsonl_spans_range(s, k, &start, &end);
-    for (const char *p = s->text + start, *stop = s->text + end;
-         (p = memchr(p, '\n', (size_t)(stop - p))) != NULL; p++)
-        lines++;
+    lines = find_ends(s->text, start, end, ends);
     pthread_mutex_lock(&s->lock);
     while (s->first[k] == 0)
         pthread_cond_wait(&s->published, &s->lock);

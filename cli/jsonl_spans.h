@@ -20,12 +20,23 @@ size_t jsonl_spans_count(const jsonl_spans *s);
 /* Span k is text[*start, *end) (possibly empty); reads a line of text. */
 void jsonl_spans_range(const jsonl_spans *s, size_t k, size_t *start, size_t *end);
 
-/* The file line number of span k's first line. Counts span k's lines, then
- * waits until span k-1's worker has published where span k starts, and
- * publishes where span k+1 starts. Call it exactly once per span, first
- * thing (before anything that may fail), with spans taken in increasing
- * order: a span never called blocks every later one. Thread-safe. */
-int jsonl_spans_first_line(jsonl_spans *s, size_t k);
+/* Where a span's lines end, found once by the count and reused by the
+ * validation (each newline's offset in the text). Owned by the caller, kept
+ * from span to span; free `at`. n == JSONL_ENDS_NONE: not recorded (too
+ * many lines, or out of memory): find them again. */
+typedef struct jsonl_ends {
+    size_t *at, n, cap;
+} jsonl_ends;
+#define JSONL_ENDS_NONE ((size_t)-1)
+
+/* The file line number of span k's first line. Counts span k's lines
+ * (recording their ends in *ends), then waits until span k-1's worker has
+ * published where span k starts, and publishes where span k+1 starts. Call
+ * it exactly once per span, first thing (it never fails: a failure to
+ * record only leaves ends->n at JSONL_ENDS_NONE), with spans taken in
+ * increasing order: a span never called blocks every later one.
+ * Thread-safe. */
+int jsonl_spans_first_line(jsonl_spans *s, size_t k, jsonl_ends *ends);
 /* Span k's first line once published, else 0 (for messages). */
 int jsonl_spans_line(jsonl_spans *s, size_t k);
 
