@@ -12,6 +12,7 @@ shared directory fails the test that needs it, never skips it.
 import json
 import os
 import re
+import subprocess
 import sys
 import tempfile
 
@@ -359,6 +360,23 @@ def test_jobs_same_output():
                 r = run(*(args + jobs), expect=2)
                 check(r.stdout == one.stdout and r.stderr == one.stderr,
                       "%s %s: same output as -j 1" % (" ".join(extra), " ".join(jobs)), r)
+        # Both streams into one file, stdout line-buffered as on a terminal:
+        # their interleaving is kept too (a capture's pieces are cut where
+        # the stream written changes).
+        merged = {}
+        env = dict(os.environ)  # stdbuf preloads a library: let ASan allow it
+        env["ASAN_OPTIONS"] = env.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+        for jobs in ("1", "2"):
+            with open(os.path.join(d, "merged-%s.txt" % jobs), "w+") as out:
+                r = subprocess.run(["stdbuf", "-oL", CARDC, "validate", "--card", SEED, "-v",
+                                    "--jsonl", p, "-j", jobs],
+                                   stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env,
+                                   timeout=120)
+                out.seek(0)
+                merged[jobs] = out.read()
+            check(r.returncode == 2, "merged streams: exit 2 with -j %s" % jobs)
+        check(merged["1"] == merged["2"] and "error" in merged["1"],
+              "stdout and stderr interleaved alike with -j 1 and -j 2")
         # An empty file (nothing to map) and standard input (read, not mapped).
         empty = os.path.join(d, "empty.jsonl")
         open(empty, "w").close()
