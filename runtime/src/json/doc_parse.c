@@ -113,30 +113,6 @@ static inline size_t skip_ws(const unsigned char *t, size_t n, size_t i)
     return i;
 }
 
-/* First position at or after i of a byte that ends the plain part of a
- * string: '"', '\\', a control character or a non-ASCII byte. */
-static inline size_t scan_plain(const unsigned char *t, size_t n, size_t i)
-{
-#if defined(__SSE2__)
-    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-    const __m128i space = _mm_set1_epi8(0x20);
-    while (i + 16 <= n) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
-        /* signed: bytes >= 0x80 are negative, so "< 0x20" catches them too */
-        __m128i hit =
-            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
-                         _mm_cmplt_epi8(x, space));
-        unsigned m = (unsigned)_mm_movemask_epi8(hit);
-        if (m)
-            return i + (size_t)__builtin_ctz(m);
-        i += 16;
-    }
-#endif
-    while (i < n && t[i] >= 0x20 && t[i] < 0x80 && t[i] != '"' && t[i] != '\\')
-        i++;
-    return i;
-}
-
 /* One escape at t[i] ('\\') of a string ending before `end`, decoded into
  * out; returns its length in bytes and moves *i past it, 0 when invalid.
  * A lone surrogate becomes U+FFFD, as json-c stores it. */
@@ -172,7 +148,7 @@ static size_t string_escaped(parser *p, size_t start, size_t i, cardc_dval *v, b
     w += i - start;
     while (i < end) {
         unsigned char *o = (unsigned char *)p->d->own;
-        size_t k = scan_plain(t, end, i);
+        size_t k = jsimd_scan_plain(t, end, i);
         memcpy(o + w, t + i, k - i);
         w += k - i;
         i = k;
@@ -219,7 +195,7 @@ static size_t string(parser *p, size_t i, cardc_dval *v, bool key)
 
     v->flags = DF_TEXT | DF_ASCII | DF_UTF8;
     for (;;) {
-        i = scan_plain(t, p->n, i);
+        i = jsimd_scan_plain(t, p->n, i);
         if (i >= p->n)
             return 0;
         if (t[i] == '"')

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* json_simd.h: the byte-array scan both parsers share (private): the
- * validation document's (doc_parse.c) and the pull parser's, which the
- * generated decoders read images with (cardc_pull_bytes).
+/* json_simd.h: the scans both parsers share (private), the validation
+ * document's (doc_parse.c) and the pull parser's (pull.c, which the
+ * generated decoders read with): the plain run of a string, and the
+ * elements of a byte array, 16 text bytes at a time.
  *
- * Header-only: it is the inner loop of an image. Without SSE2 it reads
- * nothing and the callers' element-at-a-time loops do all the work. */
+ * Header-only: these are the inner loops of long strings and images.
+ * Without SSE2 the string scan goes a byte at a time and the byte-array
+ * scan reads nothing (the callers' element-at-a-time loops do the work). */
 #ifndef CARDC_JSON_SIMD_H
 #define CARDC_JSON_SIMD_H
 
@@ -14,6 +16,31 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+
+/* First position at or after i of a byte that ends the plain part of a
+ * string: '"', '\\', a control character or a non-ASCII byte (which the
+ * callers check as UTF-8). */
+static inline size_t jsimd_scan_plain(const unsigned char *t, size_t n, size_t i)
+{
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (i + 16 <= n) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(t + i));
+        /* signed: bytes >= 0x80 are negative, so "< 0x20" catches them too */
+        __m128i hit =
+            _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash)),
+                         _mm_cmplt_epi8(x, space));
+        unsigned m = (unsigned)_mm_movemask_epi8(hit);
+        if (m)
+            return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < n && t[i] >= 0x20 && t[i] < 0x80 && t[i] != '"' && t[i] != '\\')
+        i++;
+    return i;
+}
 
 /* Byte-array elements 16 text bytes at a time with SSE2: where the commas
  * are comes from one comparison, and every element's value from three

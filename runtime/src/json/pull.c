@@ -329,22 +329,9 @@ static int scratch_reserve(cardc_pull *p, size_t need)
 
 /* Whether any of the eight bytes in w ends a plain run: '"', '\\', a
  * control character or a non-ASCII byte (exact as a yes/no). */
-static inline uint64_t has_special(uint64_t w)
-{
-    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-
-    return (w | ((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & high;
-}
-
-static inline int plain(unsigned char c)
-{
-    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
-}
-
 /* Decodes the string whose opening quote is t[start] into the scratch
  * buffer (always: str must be NUL-terminated, and copying a run found
- * eight bytes at a time costs little next to finding it). 0, or -1 after
+ * sixteen bytes at a time costs little next to finding it). 0, or -1 after
  * fail(). */
 static int read_string(cardc_pull *p, size_t start)
 {
@@ -356,15 +343,7 @@ static int read_string(cardc_pull *p, size_t start)
         size_t r = i;
         unsigned char c;
 
-        while (n - r >= 8) {
-            uint64_t w;
-            memcpy(&w, t + r, 8);
-            if (has_special(w))
-                break;
-            r += 8;
-        }
-        while (r < n && plain(t[r]))
-            r++;
+        r = jsimd_scan_plain(t, n, r);
         /* the run, then at most 4 bytes of one escape or character, and the NUL */
         if (!scratch_reserve(p, o + (r - i) + 5))
             return (int)fail(p, start, CARDC_E_NOMEM, "out of memory");
