@@ -38,6 +38,10 @@ typedef struct cache_state {
     struct json_object *doc;
     cardc_registry *registry;
     _Atomic(cache_entry *) head;
+    /* A result rejections borrow when the caller passed none: allocating
+     * one (and the document buffers it keeps) per rejection was an eighth
+     * of a small payload's rejection. */
+    _Atomic(cardc_result *) spare;
 } cache_state;
 
 static void state_free(cache_state *st)
@@ -50,6 +54,7 @@ static void state_free(cache_state *st)
         free(e);
         e = next;
     }
+    cardc_result_free(atomic_load_explicit(&st->spare, memory_order_acquire));
     cardc_registry_free(st->registry);
     json_object_put(st->doc);
     pthread_mutex_destroy(&st->lock);
@@ -76,6 +81,7 @@ static cache_state *state_of(const cardc_type *t, cardc_error *err)
         return NULL;
     }
     atomic_init(&st->head, NULL);
+    atomic_init(&st->spare, NULL);
     if (cardc__bind_side_load(t, &st->doc, &st->registry, err) != CARDC_OK) {
         state_free(st);
         return NULL;
@@ -124,6 +130,28 @@ cardc_schema *cardc__bind_cache_schema(const cardc_type *t, cardc_error *err)
     }
     pthread_mutex_unlock(&st->lock);
     return s;
+}
+
+/* The side's state if it exists (nothing is made). */
+static cache_state *state_if_any(const cardc_type *t)
+{
+    if (!t->schema || !t->schema->cache)
+        return NULL;
+    return atomic_load_explicit(&t->schema->cache->state, memory_order_acquire);
+}
+
+cardc_result *cardc__bind_cache_take_result(const cardc_type *t)
+{
+    cache_state *st = state_if_any(t);
+    return st ? atomic_exchange_explicit(&st->spare, NULL, memory_order_acq_rel) : NULL;
+}
+
+void cardc__bind_cache_give_result(const cardc_type *t, cardc_result *r)
+{
+    cache_state *st = state_if_any(t);
+    if (st)
+        r = atomic_exchange_explicit(&st->spare, r, memory_order_acq_rel);
+    cardc_result_free(r);
 }
 
 void cardc_bind_cleanup(const cardc_type *t)

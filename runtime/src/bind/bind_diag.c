@@ -294,7 +294,7 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     s = compile(d, t, err);
     if (!s)
         return err && err->code ? err->code : CARDC_E_SCHEMA;
-    if (!r && cardc_result_new(&r, err) != CARDC_OK)
+    if (!r && !(r = cardc__bind_cache_take_result(t)) && cardc_result_new(&r, err) != CARDC_OK)
         return CARDC_E_NOMEM;
     text_options(d, max_depth, &vo);
     cardc_error_clear(&local);
@@ -323,7 +323,7 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
             snprintf(err->source, sizeof err->source, "%s", source);
     }
     if (r != result)
-        cardc_result_free(r);
+        cardc__bind_cache_give_result(t, r);
     return st;
 }
 

@@ -139,6 +139,12 @@ struct cardc_schema *cardc__bind_side_compile(const cardc_type *t, struct json_o
  * built on first use, then shared by every thread and every call. Owned by
  * the cache (cardc_bind_cleanup frees it). NULL on failure (err filled). */
 struct cardc_schema *cardc__bind_cache_schema(const cardc_type *t, cardc_error *err);
+/* A result for explaining a rejection when the caller gave none: the side's
+ * spare (NULL when there is none, or t's side has no cache: make one), and
+ * back to the side after use (or freed, when another is already there).
+ * Thread-safe. */
+struct cardc_result *cardc__bind_cache_take_result(const cardc_type *t);
+void cardc__bind_cache_give_result(const cardc_type *t, struct cardc_result *r);
 
 /* Validates text[0..len) against t's subschema. Returns 1 valid, 0 invalid
  * (result, if given, holds the errors), -1 on failure (err filled: malformed
