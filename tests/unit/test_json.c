@@ -410,6 +410,19 @@ static void test_duplicate_keys(void)
     CHECK_MSG(err.line == 4 && err.column == 3, "at %d:%d", err.line, err.column);
     CHECK_STR(err.source, "d.json");
 
+    /* a '[' where a ',' belongs, one level past the limit: the grammar's
+     * error, whatever the policy (fuzz_pull: refusing duplicates made it
+     * "nesting too deep") */
+    static const char deep[] = "[[\"a\"[";
+    o.max_depth = 2;
+    for (int k = 0; k < 2; k++) {
+        o.duplicate_keys = k ? CARDC_DUPLICATE_KEYS_REJECT : CARDC_DUPLICATE_KEYS_LAST;
+        CHECK(cardc_json_parse_ex(deep, sizeof deep - 1, NULL, &o, &doc, &err) == CARDC_E_JSON);
+        CHECK_STR(err.message, "',' or ']' expected");
+        CHECK_MSG(err.column == 6, "at column %d", err.column);
+    }
+    o.max_depth = 0;
+
     /* the same key in different objects is no duplicate; escapes are
      * compared decoded, and up to a \u0000 (json-c's keys are C strings) */
     static const char fine[] = "{\"a\":{\"a\":1},\"b\":[{\"a\":1},{\"a\":2}]}";

@@ -542,7 +542,11 @@ cardc_status cardc__json_parse(const char *text, size_t len, int max_depth, unsi
         return CARDC_OK;
     }
     cardc_json_free(obj);
-    if (lex_bad && (!gram_bad || lex.offset <= gram.offset))
+    /* At one offset the grammar's error wins: the lexer counts nesting
+     * without the grammar, so a '[' that may not stand there at all is
+     * "nesting too deep" to it (fuzz_pull: the pull parser, which decoders
+     * use, said "',' or ']' expected" there). */
+    if (lex_bad && (!gram_bad || lex.offset < gram.offset))
         return report(err_offset, msg, msgsize, &lex);
     return report(err_offset, msg, msgsize, &gram);
 }
