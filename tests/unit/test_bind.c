@@ -191,6 +191,15 @@ static void seed_valid(void)
     CHECK(v.u.object.image.kind == LLAVA_1_5_7B_HF_INPUT_IMAGE_ARRAY);
     CHECK(v.u.object.image.u.array.count == 3 && v.u.object.image.u.array.bytes &&
           !v.u.object.image.u.array.values && v.u.object.image.u.array.bytes[2] == 3);
+    /* a key is what json-c, hence the validator, keeps: up to a \u0000
+     * (fuzz_decode: "role\u0000" was refused as a missing "role") */
+    CHECK(dec(&v,
+              "{\"messages\":[{\"role\\u0000x\":\"system\",\"content\":\"c\"}],"
+              "\"image\":[1]}",
+              &err) == CARDC_OK);
+    CHECK(v.u.object.has_messages && v.u.object.messages.count == 1 &&
+          strcmp(v.u.object.messages.items[0].role.data, "system") == 0);
+    CHECK(dec(&v, "{\"prompt\":\"caption\",\"image\":[1,2,3]}", &err) == CARDC_OK);
     /* defaults, in the object branch */
     CHECK(v.u.object.has_raw && v.u.object.raw == false);
     CHECK(v.u.object.has_max_tokens && v.u.object.max_tokens == 512);

@@ -179,6 +179,15 @@ static int token_int(dctx *c, int64_t *out)
     return r;
 }
 
+/* The current key as json-c, hence the validator, keeps it: up to its
+ * first NUL (a "\u0000" escape), so "role\u0000" is "role" to both
+ * (fuzz_decode: the decoder refused what the validator accepted). */
+static size_t key_len(const dctx *c)
+{
+    const char *nul = memchr(c->p.str, '\0', c->p.str_len);
+    return nul ? (size_t)(nul - c->p.str) : c->p.str_len;
+}
+
 static char *copy_str(dctx *c)
 {
     char *s = malloc(c->p.str_len + 1);
@@ -368,11 +377,12 @@ static int map_fill_entry(dctx *c, const cardc_type *mt, map_fill *mf)
     char *e = NULL;
     cardc_pull_mark m;
     int r, outer_defer = c->defer;
+    size_t klen = key_len(c);
 
     for (size_t i = 0; i < mp->count; i++) {
         char *x = (char *)mp->items + i * mt->entry_size;
         cardc_string *k = (cardc_string *)(void *)x;
-        if (k->len == c->p.str_len && memcmp(k->data, c->p.str, k->len) == 0) {
+        if (k->len == klen && memcmp(k->data, c->p.str, klen) == 0) {
             cardc__bind_release(mt->item, x + mt->entry_value_offset);
             memset(x + mt->entry_value_offset, 0, mt->item->size);
             e = x;
@@ -388,7 +398,7 @@ static int map_fill_entry(dctx *c, const cardc_type *mt, map_fill *mf)
         cardc_string *k = (cardc_string *)(void *)e;
         if (!(k->data = copy_str(c)))
             return -1;
-        k->len = c->p.str_len;
+        k->len = klen; /* the copy ends with a NUL there */
         mp->count++;
     }
     cardc_pull_save(&c->p, &m);
@@ -552,7 +562,7 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
         }
         if (tok == CARDC_TOK_OBJECT_END)
             break;
-        int i = field_index(t, c->p.str, c->p.str_len);
+        int i = field_index(t, c->p.str, key_len(c));
         r = i < 0 ? decode_unknown(c, t, &mf, &keys) : decode_field(c, t, dst, i, present, &keys);
         if (r <= 0)
             break;
