@@ -199,6 +199,14 @@ static void seed_valid(void)
               &err) == CARDC_OK);
     CHECK(v.u.object.has_messages && v.u.object.messages.count == 1 &&
           strcmp(v.u.object.messages.items[0].role.data, "system") == 0);
+    /* an integer is judged on the double a literal rounds to, as the
+     * validator (and ajv) judge it (fuzz_decode) */
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":1E-7128}", &err) == CARDC_OK);
+    CHECK(v.u.object.has_max_tokens && v.u.object.max_tokens == 0);
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":2.0000000000000000001}", &err) ==
+          CARDC_OK);
+    CHECK(v.u.object.max_tokens == 2);
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":2.5}", &err) == CARDC_E_INVALID);
     CHECK(dec(&v, "{\"prompt\":\"caption\",\"image\":[1,2,3]}", &err) == CARDC_OK);
     /* defaults, in the object branch */
     CHECK(v.u.object.has_raw && v.u.object.raw == false);

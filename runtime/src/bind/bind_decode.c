@@ -176,6 +176,17 @@ static int token_int(dctx *c, int64_t *out)
     r = literal_int(c->p.num_text, c->p.num_len, out);
     if (r == 2)
         return hard(c, HARD_INT_LIMIT);
+    if (r == 0) {
+        /* Not an integer to the digit, but the validator (as ajv) judges the
+         * double the literal rounds to: 1e-400 is 0 and 1.0000000000000000001
+         * is 1 there, so here too (fuzz_decode: the decoder refused what
+         * the validator accepted). */
+        double d = c->p.num_double;
+        if (fabs(d) < 9.0e18 && (double)(int64_t)d == d) {
+            *out = (int64_t)d;
+            return 1;
+        }
+    }
     return r;
 }
 
