@@ -8,7 +8,12 @@
 # --minutes N  wall-clock time per target (fractions allowed: 0.5 = 30 s)
 # --jobs J     libFuzzer worker processes per target (-fork=J; default 1)
 # --seed       first merge fresh seeds (fuzz/seed.py) into fuzz/corpus/
-# --smoke      CI mode: 30 s per target unless --minutes is given
+# --smoke      CI mode: at most 30 s per target (unless --minutes is given),
+#              with a fixed seed and a fixed number of runs per target (about
+#              30 s here): the same mutations on every machine, so the smoke
+#              fails on a regression, never on a new region the luck of one
+#              run reached (the campaign explores; its findings become
+#              regression inputs). A slower machine runs a prefix of them.
 # New inputs go to a scratch corpus beside the build (DIR/fuzz-work/<target>);
 # the kept corpus fuzz/corpus/<target>/ is only read, so a long campaign does
 # not grow the repository (fuzz/run.sh --merge folds them back, minimised).
@@ -28,7 +33,7 @@ while [ $# -gt 0 ]; do
         --seed) seed=1; shift ;;
         --merge) merge=1; shift ;;
         --smoke) smoke=1; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "fuzz/run.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -46,6 +51,23 @@ ninja -C "$build" $(for t in $targets; do printf 'fuzz/%s ' "$t"; done)
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:symbolize=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# Runs per target in the smoke: about 30 s each on the 2-core development
+# machine (clang 14, ASan+UBSan, 2026-12-07).
+smoke_runs_of() {
+    case "$1" in
+        fuzz_json) echo 1000000 ;;
+        fuzz_pull) echo 800000 ;;
+        fuzz_card) echo 100000 ;;
+        fuzz_yaml) echo 150000 ;;
+        fuzz_schema) echo 400000 ;;
+        fuzz_decode) echo 300000 ;;
+        fuzz_cards) echo 80000 ;;
+        fuzz_client) echo 1500000 ;;
+        fuzz_gen) echo 100000 ;;
+        fuzz_doc) echo 240000 ;;
+        *) echo 100000 ;;
+    esac
+}
 dict_of() {
     case "$1" in
         fuzz_json|fuzz_pull|fuzz_decode|fuzz_cards|fuzz_client) echo "$root/fuzz/dict/json.dict" ;;
@@ -81,6 +103,7 @@ for t in $targets; do
     args=(-max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536
           -artifact_prefix="$found/" -print_final_stats=1)
     [ -n "$dict" ] && args+=(-dict="$dict")
+    [ $smoke = 1 ] && args+=(-seed=1 -runs="$(smoke_runs_of "$t")")
     [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     echo "== $t ($seconds s)"
     rc=0
@@ -96,7 +119,8 @@ for t in $targets; do
     ft=$(echo "$init" | grep -o 'ft: [0-9]*' | awk '{print $2}' || true)
     kept=$(ls "fuzz/corpus/$t" | wc -l); new=$(ls "$work" | wc -l)
     findings=$(ls "$found" | wc -l)
-    rate=$(( ${execs:-0} / seconds ))
+    rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}' || true)
+    [ "${rate:-0}" = 0 ] && rate=$(( ${execs:-0} / seconds ))
     if [ "$findings" -gt 0 ] || { [ $rc -ne 0 ] && [ "$jobs" -le 1 ]; }; then
         status=1
         echo "   FINDING (rc $rc): $(ls "$found" | tr '\n' ' ') log: $log"
