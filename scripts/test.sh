@@ -18,8 +18,10 @@
 #   4b. clang with ThreadSanitizer, the threaded tests only (suite "threads": tests/threads,
 #      the soak's quick run, test_bind's racing rejections, cardc validate -j), to keep the
 #      time down: about 3 min;
-#   5. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target 30 s on
-#      fuzz/corpus/<target> (fuzz/run.sh --smoke); any finding fails. About
+#   5. fuzz smoke: a clang libFuzzer build (ASan+UBSan), every target at most
+#      30 s on fuzz/corpus/<target> with a fixed seed and number of runs
+#      (fuzz/run.sh --smoke: the same mutations on every machine, so it fails
+#      on a regression, not on luck); any finding fails. About
 #      9 x 30 s plus the build: 5-7 min on 2 cores. CARDC_FUZZ_SMOKE=0 skips it.
 # Needs ../shared beside the repository (or JSON_SCHEMA_TEST_SUITE / CARDC_SHARED).
 set -euo pipefail
