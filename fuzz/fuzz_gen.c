@@ -20,6 +20,10 @@ static void check_refusal(struct json_object *doc, const cardc_error *err)
     struct json_object *at = NULL;
     if (!err->message[0])
         abort(); /* a refusal must say why */
+    /* "" is the document itself, there even when it is JSON null (json-c's
+     * NULL: the schema `null` is refused at its root) */
+    if (!err->pointer[0])
+        return;
     /* a pointer too long for the record loses its start to "..." (error.h):
      * it cannot be followed, but its tail is the place */
     if (strncmp(err->pointer, "...", 3) == 0 && strlen(err->pointer) == CARDC_ERROR_POINTER_MAX - 1)
