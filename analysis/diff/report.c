@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "github.h"
 #include "diff_internal.h"
 
 static const char *const SIDES[] = {"input", "output"};
@@ -98,25 +99,6 @@ static void json_lines(const diff_run *run, FILE *out)
     }
 }
 
-/* GitHub workflow commands: properties escape %, CR, LF, ":" and ",". */
-static void gh_escape(FILE *out, const char *s, bool property)
-{
-    for (; *s; s++) {
-        if (*s == '%')
-            fputs("%25", out);
-        else if (*s == '\r')
-            fputs("%0D", out);
-        else if (*s == '\n')
-            fputs("%0A", out);
-        else if (property && *s == ':')
-            fputs("%3A", out);
-        else if (property && *s == ',')
-            fputs("%2C", out);
-        else
-            fputc(*s, out);
-    }
-}
-
 static void github(const diff_run *run, FILE *out)
 {
     static const char *const kinds[] = {"notice", "warning", "error"};
@@ -125,23 +107,23 @@ static void github(const diff_run *run, FILE *out)
         const diff_change *c = &run->changes[i];
         const diff_check *k = diff_check_get(c->check);
         fprintf(out, "::%s file=", kinds[c->level]);
-        gh_escape(out, c->new_at.file, true);
+        analysis_github_escape(out, c->new_at.file, true);
         if (c->new_at.line)
             fprintf(out, ",line=%d,col=%d", c->new_at.line, c->new_at.column);
         fputs(",title=", out);
-        gh_escape(out, k->id, true);
+        analysis_github_escape(out, k->id, true);
         fputs("::", out);
-        gh_escape(out, SIDES[c->side], false);
+        analysis_github_escape(out, SIDES[c->side], false);
         fputs(": ", out);
-        gh_escape(out, c->message, false);
+        analysis_github_escape(out, c->message, false);
         fputs(" (", out);
-        gh_escape(out, c->old_at.pointer, false);
+        analysis_github_escape(out, c->old_at.pointer, false);
         fputs(" -> ", out);
-        gh_escape(out, c->new_at.pointer, false);
+        analysis_github_escape(out, c->new_at.pointer, false);
         fputs(")", out);
         if (c->witness && effect_words(c)) {
             fputs("; witness: ", out);
-            gh_escape(out, c->witness, false);
+            analysis_github_escape(out, c->witness, false);
         }
         fputs("\n", out);
     }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "github.h"
 #include "lint_internal.h"
 
 bool lint_format_from_name(const char *name, lint_format *format)
@@ -70,44 +71,25 @@ static void print_json(struct json_object *o, FILE *out)
     json_object_put(o);
 }
 
-/* GitHub workflow commands: data escapes %, CR, LF; properties also : and ,. */
-static void gh_escape(FILE *out, const char *s, bool property)
-{
-    for (; *s; s++) {
-        if (*s == '%')
-            fputs("%25", out);
-        else if (*s == '\r')
-            fputs("%0D", out);
-        else if (*s == '\n')
-            fputs("%0A", out);
-        else if (property && *s == ':')
-            fputs("%3A", out);
-        else if (property && *s == ',')
-            fputs("%2C", out);
-        else
-            fputc(*s, out);
-    }
-}
-
 static void github(const lint_finding *f, FILE *out)
 {
     static const char *const cmd[] = {"notice", "warning", "error"};
 
     fprintf(out, "::%s file=", cmd[f->level]);
-    gh_escape(out, f->file, true);
+    analysis_github_escape(out, f->file, true);
     fprintf(out, ",line=%d,col=%d,title=", f->line, f->column);
-    gh_escape(out, lint_rule_get(f->rule)->id, true);
+    analysis_github_escape(out, lint_rule_get(f->rule)->id, true);
     fputs("::", out);
-    gh_escape(out, f->pointer, false);
+    analysis_github_escape(out, f->pointer, false);
     fputs(": ", out);
-    gh_escape(out, f->message, false);
+    analysis_github_escape(out, f->message, false);
     if (f->witness) {
         fputs(". Witness: ", out);
-        gh_escape(out, f->witness, false);
+        analysis_github_escape(out, f->witness, false);
     }
     if (f->suggestion) {
         fputs(". Suggestion: ", out);
-        gh_escape(out, f->suggestion, false);
+        analysis_github_escape(out, f->suggestion, false);
     }
     fputc('\n', out);
 }
