@@ -836,6 +836,46 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     return 0;
 }
 
+/* A boolean or small integer default, as the generator writes them ("false",
+ * "512"), decoded without a parser: 1 applied, 0 not (it breaks the field's
+ * checks), -1 when the general path must judge it. Each call of a decoder
+ * applies the defaults its payload leaves out; through the pull parser the
+ * LLaVA card's boolean default ("raw") was 555 of the 7,675 instructions of
+ * decoding bench_decode's "small" payload, this way 84 (callgrind). */
+static int decode_scalar_default(const cardc_type *t, void *dst, const char *text)
+{
+    int64_t v = 0;
+    size_t i = text[0] == '-', digits = 0;
+    int defer = 0;
+
+    if (t->flags & CARDC_TYPE_RESIDUAL)
+        return -1;
+    if (t->kind == CARDC_KIND_BOOL) {
+        if (strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+            return -1;
+        *(bool *)dst = text[0] == 't';
+        return 1;
+    }
+    if (t->kind != CARDC_KIND_INT)
+        return -1;
+    /* -?(0|[1-9][0-9]*), at most 18 digits: exact in an int64 */
+    for (; text[i] >= '0' && text[i] <= '9' && digits < 19; i++, digits++)
+        v = v * 10 + (text[i] - '0');
+    if (text[i] != '\0' || digits == 0 || digits > 18 ||
+        (digits > 1 && text[text[0] == '-'] == '0'))
+        return -1;
+    if (text[0] == '-')
+        v = -v;
+    if (!cardc__bind_check_int(t, v, &defer) && !defer) {
+        memset(dst, 0, t->size);
+        return 0;
+    }
+    if (defer)
+        return -1;
+    memcpy(dst, &v, sizeof v);
+    return 1;
+}
+
 /* Decodes a schema default into *dst. JSON Schema does not require a
  * default to be valid, but a decoded value must be: a default that breaks
  * its field's schema is not applied. Returns 1 applied, 0 not, -1 on
@@ -845,8 +885,10 @@ static int decode_default(const cardc_type *t, void *dst, const char *text, card
     bind_diag diag;
     dctx c;
     cardc_pull_mark m;
-    int r;
+    int r = decode_scalar_default(t, dst, text);
 
+    if (r >= 0)
+        return r;
     memset(&c, 0, sizeof c);
     memset(&diag, 0, sizeof diag);
     cardc__stack_guard_init(&c.stack);
