@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "json/doc.h"
+#include "json/json_internal.h"
 
 const cardc_dval *cardc__darray_at(const cardc_doc *d, const cardc_dval *arr, size_t i,
                                    cardc_dval *tmp)
@@ -492,4 +493,34 @@ uint64_t cardc__dhash(const cardc_doc *d, const cardc_dval *v)
     }
     }
     return 0;
+}
+
+const char *cardc__doc_parity(const char *text, size_t len, const char *source, int max_depth,
+                              unsigned flags, cardc_doc_parity *p)
+{
+    unsigned jflags = flags & CARDC__DOC_REJECT_DUPLICATES ? CARDC__JSON_UNIQUE_KEYS : 0;
+    const char *differs = NULL;
+    cardc_doc doc;
+
+    memset(p, 0, sizeof *p);
+    cardc_error_clear(&p->json_error);
+    cardc_error_clear(&p->doc_error);
+    cardc__doc_init(&doc);
+    p->json_status =
+        cardc__json_parse_report(text, len, source, max_depth, jflags, &p->tree, &p->json_error);
+    p->doc_status = cardc__doc_parse_into(&doc, text, len, source, max_depth, flags, &p->doc_error);
+    if (p->json_status != p->doc_status)
+        differs = "the parsers' verdicts differ";
+    else if (p->json_status == CARDC_OK && !cardc__doc_same_as_json(&doc, &doc.v[0], p->tree))
+        differs = "the parsers' values differ";
+    else if (p->json_status == CARDC_OK && (doc.n == 0 || cardc__dsize(&doc.v[0]) != doc.n))
+        differs = "the document's slot count is not its root's size";
+    else if (p->json_status != CARDC_OK &&
+             (p->json_error.line != p->doc_error.line ||
+              p->json_error.column != p->doc_error.column ||
+              strcmp(p->json_error.message, p->doc_error.message) != 0 ||
+              strcmp(p->json_error.source, p->doc_error.source) != 0))
+        differs = "the parsers' errors differ";
+    cardc__doc_release(&doc);
+    return differs;
 }

@@ -292,4 +292,19 @@ uint64_t cardc__dhash(const cardc_doc *d, const cardc_dval *v);
  * check. Numbers compare bit for bit. */
 bool cardc__doc_same_as_json(const cardc_doc *d, const cardc_dval *v, const struct json_object *o);
 
+/* The parity both of them check, in one place: cardc_json_parse's parser and
+ * the document's on text[0..len) (repeated keys refused with
+ * CARDC__DOC_REJECT_DUPLICATES in flags). Their verdicts must agree; then,
+ * accepted, the values (cardc__doc_same_as_json, and the document's slot
+ * count), or, refused, the errors (line, column, message, source). Returns
+ * NULL when all agree, else what differs, with both verdicts and errors in
+ * *p. The json-c tree is p->tree (the caller json_object_put()s it). */
+typedef struct cardc_doc_parity {
+    cardc_status json_status, doc_status;
+    cardc_error json_error, doc_error;
+    struct json_object *tree;
+} cardc_doc_parity;
+const char *cardc__doc_parity(const char *text, size_t len, const char *source, int max_depth,
+                              unsigned flags, cardc_doc_parity *p);
+
 #endif /* CARDC_DOC_H */
