@@ -70,92 +70,58 @@ int cardc__v_depth_error(vctx *c)
 
 /* ---- the dispatch ---- */
 
-/* Indexed by cop: one handler per opcode (families share one). */
-static const vop ops[] = {
-    [OP_TYPE] = cardc__v_type,
-    [OP_CONST] = cardc__v_const,
-    [OP_ENUM] = cardc__v_enum,
-    [OP_MULTIPLE_OF] = cardc__v_multiple_of,
-    [OP_MAXIMUM] = cardc__v_bound,
-    [OP_EXCL_MAXIMUM] = cardc__v_bound,
-    [OP_MINIMUM] = cardc__v_bound,
-    [OP_EXCL_MINIMUM] = cardc__v_bound,
-    [OP_MAX_LENGTH] = cardc__v_length,
-    [OP_MIN_LENGTH] = cardc__v_length,
-    [OP_PATTERN] = cardc__v_pattern,
-    [OP_FORMAT] = cardc__v_format,
-    [OP_MAX_ITEMS] = cardc__v_count,
-    [OP_MIN_ITEMS] = cardc__v_count,
-    [OP_UNIQUE_ITEMS] = cardc__v_unique,
-    [OP_MAX_PROPS] = cardc__v_count,
-    [OP_MIN_PROPS] = cardc__v_count,
-    [OP_REQUIRED] = cardc__v_required,
-    [OP_DEP_REQUIRED] = cardc__v_dep_required,
-    [OP_REF] = cardc__v_ref,
-    [OP_DYNAMIC_REF] = cardc__v_ref,
-    [OP_RECURSIVE_REF] = cardc__v_ref,
-    [OP_ALL_OF] = cardc__v_all_of,
-    [OP_ANY_OF] = cardc__v_any_one_of,
-    [OP_ONE_OF] = cardc__v_any_one_of,
-    [OP_NOT] = cardc__v_not,
-    [OP_IF] = cardc__v_if,
-    [OP_DEP_SCHEMAS] = cardc__v_dep_schemas,
-    [OP_PROPERTIES] = cardc__v_properties,
-    [OP_PATTERN_PROPS] = cardc__v_pattern_props,
-    [OP_ADDITIONAL_PROPS] = cardc__v_additional,
-    [OP_PROPERTY_NAMES] = cardc__v_property_names,
-    [OP_PREFIX_ITEMS] = cardc__v_items,
-    [OP_ITEMS] = cardc__v_items,
-    [OP_CONTAINS] = cardc__v_contains,
-    [OP_ANNOTATION] = NULL,
-    [OP_UNEVAL_ITEMS] = cardc__v_items,
-    [OP_UNEVAL_PROPS] = cardc__v_additional,
-    [OP_OBJECT] = cardc__v_object,
-};
+/* Indexed by cop: one handler per opcode (families share one), in two
+ * columns: the recording programs', and the fast programs' (validate_fast.c
+ * where the recording version would keep paths or quiet counts for
+ * nothing). One row per opcode, so the two cannot drift apart. */
+#define VALIDATE_OPS(X)                                                         \
+    X(OP_TYPE, cardc__v_type, cardc__v_type)                                    \
+    X(OP_CONST, cardc__v_const, cardc__v_const)                                 \
+    X(OP_ENUM, cardc__v_enum, cardc__v_enum)                                    \
+    X(OP_MULTIPLE_OF, cardc__v_multiple_of, cardc__v_multiple_of)               \
+    X(OP_MAXIMUM, cardc__v_bound, cardc__v_bound)                               \
+    X(OP_EXCL_MAXIMUM, cardc__v_bound, cardc__v_bound)                          \
+    X(OP_MINIMUM, cardc__v_bound, cardc__v_bound)                               \
+    X(OP_EXCL_MINIMUM, cardc__v_bound, cardc__v_bound)                          \
+    X(OP_MAX_LENGTH, cardc__v_length, cardc__v_length)                          \
+    X(OP_MIN_LENGTH, cardc__v_length, cardc__v_length)                          \
+    X(OP_PATTERN, cardc__v_pattern, cardc__v_pattern)                           \
+    X(OP_FORMAT, cardc__v_format, cardc__v_format)                              \
+    X(OP_MAX_ITEMS, cardc__v_count, cardc__v_count)                             \
+    X(OP_MIN_ITEMS, cardc__v_count, cardc__v_count)                             \
+    X(OP_UNIQUE_ITEMS, cardc__v_unique, cardc__v_unique)                        \
+    X(OP_MAX_PROPS, cardc__v_count, cardc__v_count)                             \
+    X(OP_MIN_PROPS, cardc__v_count, cardc__v_count)                             \
+    X(OP_REQUIRED, cardc__v_required, cardc__v_required)                        \
+    X(OP_DEP_REQUIRED, cardc__v_dep_required, cardc__v_dep_required)            \
+    X(OP_REF, cardc__v_ref, cardc__v_ref_fast)                                  \
+    X(OP_DYNAMIC_REF, cardc__v_ref, cardc__v_ref)                               \
+    X(OP_RECURSIVE_REF, cardc__v_ref, cardc__v_ref)                             \
+    X(OP_ALL_OF, cardc__v_all_of, cardc__v_all_of_fast)                         \
+    X(OP_ANY_OF, cardc__v_any_one_of, cardc__v_any_one_of_fast)                 \
+    X(OP_ONE_OF, cardc__v_any_one_of, cardc__v_any_one_of_fast)                 \
+    X(OP_NOT, cardc__v_not, cardc__v_not_fast)                                  \
+    X(OP_IF, cardc__v_if, cardc__v_if_fast)                                     \
+    X(OP_DEP_SCHEMAS, cardc__v_dep_schemas, cardc__v_dep_schemas)               \
+    X(OP_PROPERTIES, cardc__v_properties, cardc__v_properties)                  \
+    X(OP_PATTERN_PROPS, cardc__v_pattern_props, cardc__v_pattern_props)         \
+    X(OP_ADDITIONAL_PROPS, cardc__v_additional, cardc__v_additional)            \
+    X(OP_PROPERTY_NAMES, cardc__v_property_names, cardc__v_property_names_fast) \
+    X(OP_PREFIX_ITEMS, cardc__v_items, cardc__v_items_fast)                     \
+    X(OP_ITEMS, cardc__v_items, cardc__v_items_fast)                            \
+    X(OP_CONTAINS, cardc__v_contains, cardc__v_contains_fast)                   \
+    X(OP_ANNOTATION, NULL, NULL)                                                \
+    X(OP_UNEVAL_ITEMS, cardc__v_items, cardc__v_items)                          \
+    X(OP_UNEVAL_PROPS, cardc__v_additional, cardc__v_additional)                \
+    X(OP_OBJECT, cardc__v_object, cardc__v_object)
 
-/* The fast programs' dispatch (validate_fast.c where the recording
- * version would keep paths or quiet counts for nothing). */
-const vop cardc__v_fast_ops[] = {
-    [OP_TYPE] = cardc__v_type,
-    [OP_CONST] = cardc__v_const,
-    [OP_ENUM] = cardc__v_enum,
-    [OP_MULTIPLE_OF] = cardc__v_multiple_of,
-    [OP_MAXIMUM] = cardc__v_bound,
-    [OP_EXCL_MAXIMUM] = cardc__v_bound,
-    [OP_MINIMUM] = cardc__v_bound,
-    [OP_EXCL_MINIMUM] = cardc__v_bound,
-    [OP_MAX_LENGTH] = cardc__v_length,
-    [OP_MIN_LENGTH] = cardc__v_length,
-    [OP_PATTERN] = cardc__v_pattern,
-    [OP_FORMAT] = cardc__v_format,
-    [OP_MAX_ITEMS] = cardc__v_count,
-    [OP_MIN_ITEMS] = cardc__v_count,
-    [OP_UNIQUE_ITEMS] = cardc__v_unique,
-    [OP_MAX_PROPS] = cardc__v_count,
-    [OP_MIN_PROPS] = cardc__v_count,
-    [OP_REQUIRED] = cardc__v_required,
-    [OP_DEP_REQUIRED] = cardc__v_dep_required,
-    [OP_REF] = cardc__v_ref_fast,
-    [OP_DYNAMIC_REF] = cardc__v_ref,
-    [OP_RECURSIVE_REF] = cardc__v_ref,
-    [OP_ALL_OF] = cardc__v_all_of_fast,
-    [OP_ANY_OF] = cardc__v_any_one_of_fast,
-    [OP_ONE_OF] = cardc__v_any_one_of_fast,
-    [OP_NOT] = cardc__v_not_fast,
-    [OP_IF] = cardc__v_if_fast,
-    [OP_DEP_SCHEMAS] = cardc__v_dep_schemas,
-    [OP_PROPERTIES] = cardc__v_properties,
-    [OP_PATTERN_PROPS] = cardc__v_pattern_props,
-    [OP_ADDITIONAL_PROPS] = cardc__v_additional,
-    [OP_PROPERTY_NAMES] = cardc__v_property_names_fast,
-    [OP_PREFIX_ITEMS] = cardc__v_items_fast,
-    [OP_ITEMS] = cardc__v_items_fast,
-    [OP_CONTAINS] = cardc__v_contains_fast,
-    [OP_ANNOTATION] = NULL,
-    [OP_UNEVAL_ITEMS] = cardc__v_items,
-    [OP_UNEVAL_PROPS] = cardc__v_additional,
-    [OP_OBJECT] = cardc__v_object,
-};
+#define RECORDING_OP(op, recording, fast) [op] = recording,
+#define FAST_OP(op, recording, fast)      [op] = fast,
+static const vop ops[] = {VALIDATE_OPS(RECORDING_OP)};
+const vop cardc__v_fast_ops[] = {VALIDATE_OPS(FAST_OP)};
+#undef RECORDING_OP
+#undef FAST_OP
+#undef VALIDATE_OPS
 
 /* ---- nodes ---- */
 
