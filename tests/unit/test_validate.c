@@ -165,6 +165,59 @@ static void test_messages(cardc_result *r)
               "http://example.com/s#/$defs/p/minimum");
 }
 
+/* The branches of a failing oneOf/anyOf whose "type" rejects the instance
+ * are evaluated last and only when their errors can be the ones kept
+ * (validate_apply.c, anyone_detail); nested oneOfs known to fail go
+ * straight to their errors. Whichever way, the errors are those of the
+ * closest branch, in branch order on ties. */
+static void expect_errors(const char *schema, const char *inst, size_t max_errors,
+                          const char *const *want, size_t nwant, bool truncated)
+{
+    cardc_status st;
+    cardc_schema *s = compile(schema, &st, NULL);
+    struct json_object *i = json_tokener_parse(inst);
+    cardc_result *r = NULL;
+    cardc_validate_options o;
+
+    cardc_validate_options_init(&o);
+    o.max_errors = max_errors;
+    CHECK(s && i && cardc_result_new(&r, NULL) == CARDC_OK);
+    if (s && i && r) {
+        CHECK(cardc_validate(s, i, &o, r, NULL) == CARDC_E_INVALID);
+        CHECK_MSG(cardc_result_error_count(r) == nwant, "%s on %s: %zu errors, want %zu", schema,
+                  inst, cardc_result_error_count(r), nwant);
+        for (size_t k = 0; k < nwant && k < cardc_result_error_count(r); k++)
+            CHECK_STR(cardc_result_error(r, k)->keyword_location, want[k]);
+        CHECK(cardc_result_truncated(r) == truncated);
+    }
+    cardc_result_free(r);
+    json_object_put(i);
+    cardc_schema_free(s);
+}
+
+static void test_branch_order(void)
+{
+    static const char typed[] = "{\"oneOf\":[{\"type\":\"string\",\"minLength\":2},"
+                                "{\"type\":\"object\",\"required\":[\"a\",\"b\"]}]}";
+    static const char *const closest[] = {"/oneOf", "/oneOf/1/required", "/oneOf/1/required"};
+    static const char all_out[] = "{\"anyOf\":[{\"type\":\"array\",\"enum\":[1]},"
+                                  "{\"type\":\"string\"},{\"type\":\"number\"}]}";
+    static const char *const fewest[] = {"/anyOf", "/anyOf/1/type"};
+    static const char nested[] =
+        "{\"oneOf\":[{\"type\":\"string\"},{\"type\":\"object\",\"properties\":{\"image\":"
+        "{\"oneOf\":[{\"type\":\"array\"},{\"type\":\"string\"}]}}}]}";
+    static const char *const inner[] = {"/oneOf", "/oneOf/1/properties/image/oneOf",
+                                        "/oneOf/1/properties/image/oneOf/0/type"};
+
+    expect_errors(typed, "{}", 0, closest, 3, false);
+    /* every branch fails on its type: the one with the fewest errors */
+    expect_errors(all_out, "{}", 0, fewest, 2, false);
+    expect_errors(nested, "{\"image\":{}}", 0, inner, 3, false);
+    /* with room for one error, what branch order gives */
+    expect_errors(typed, "{}", 1, closest, 1, true);
+    expect_errors(nested, "{\"image\":{}}", 2, inner, 2, true);
+}
+
 static void test_seed(cardc_result *r)
 {
     size_t i;
@@ -716,6 +769,7 @@ static void test_fast_programs(void)
 
 int main(void)
 {
+    test_branch_order();
     cardc_result *r = NULL;
     CHECK(cardc_result_new(&r, NULL) == CARDC_OK);
     test_messages(r);

@@ -414,6 +414,8 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
     c->kp = c->kp_small;
     c->capkp = V_SMALL_KP;
     c->nscope = c->capscope = c->nact = c->capact = c->ndefs = c->capdefs = 0;
+    c->noting = false;
+    c->nfailed = 0;
     c->s = s;
     c->doc = doc;
     c->r = result;
@@ -518,6 +520,7 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
         c.fast = true;
         c.slow = false;
         c.err = NULL;
+        c.noting = !s->dynamic;
         r = cardc__v_node(&c, s->root, &doc->v[0], NULL);
         if (r != 1) {
             ctx_restart(&c);
@@ -526,6 +529,7 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
             c.slow = true;
             c.err = err;
         }
+        c.noting = c.noting && r == 0;
     }
     if (r != 1)
         r = cardc__v_node(&c, s->root, &doc->v[0], NULL);

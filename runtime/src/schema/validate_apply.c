@@ -161,73 +161,136 @@ static int anyone_branch(vctx *c, const cnode *b, const cardc_dval *inst, uint32
     return cardc__v_inplace(c, b, inst, ev);
 }
 
-static int anyone_core(vctx *c, const cinstr *in, const cardc_dval *inst, evset *ev)
+/* Which branches a pass over a oneOf/anyOf evaluates. */
+enum { ALL_BRANCHES, TYPED_IN, TYPED_OUT };
+
+static bool typed_out(const cnode *b, uint32_t t)
+{
+    return b->types && !(b->types & t);
+}
+
+/* Evaluates the branches `which` selects, tallying into *ty (and br when
+ * detail); 0, or -1 to stop. */
+static int anyone_pass(vctx *c, const cinstr *in, const cardc_dval *inst, evset *ev,
+                       anyone_tally *ty, int which, bool shortcut)
 {
     bool one = in->op == OP_ONE_OF;
-    size_t i, n = in->u.list.n, matched = 0, m0 = c->r && c->rec ? c->r->nerr : 0;
-    size_t firstok = 0, secondok = 0;
-    branch small[8], *br = small;
-    bool detail = REC(c) && !c->fast;
-    bool shortcut = !c->s->track && !(c->ann && !c->mute) && !c->defaults;
     uint32_t t = inst->types;
-    int r = 0, res;
 
-    if (detail && n > 8 && !(br = calloc(n, sizeof *br)))
-        return cardc__v_nomem(c);
-    if (!detail)
-        c->quiet++;
-    if (!kpush(c, in->kw, in->kwlen))
-        goto fatal;
-    for (i = 0; i < n; i++) {
+    for (size_t i = 0; i < ty->n; i++) {
+        const cnode *b = in->u.list.nodes[i];
+        int r;
+
+        if (which != ALL_BRANCHES && typed_out(b, t) != (which == TYPED_OUT))
+            continue;
         if (!kpush_idx(c, i))
-            goto fatal;
-        if (detail)
-            br[i].start = c->r->nerr;
-        r = anyone_branch(c, in->u.list.nodes[i], inst, t, ev, detail);
+            return -1;
+        if (ty->detail)
+            ty->br[i].start = c->r->nerr;
+        r = anyone_branch(c, b, inst, t, ev, ty->detail);
         c->nkp--;
         if (r < 0)
-            goto fatal;
-        if (detail) {
-            br[i].end = c->r->nerr;
-            br[i].ok = r == 1;
-            br[i].type_fail = false;
-            for (size_t k = br[i].start; k < br[i].end; k++)
+            return -1;
+        if (ty->detail) {
+            branch *bi = &ty->br[i];
+            bi->end = c->r->nerr;
+            bi->ok = r == 1;
+            bi->type_fail = false;
+            for (size_t k = bi->start; k < bi->end; k++)
                 if (c->r->err[k].u.code == CARDC_V_TYPE && c->r->err[k].ilevel == c->nip)
-                    br[i].type_fail = true;
+                    bi->type_fail = true;
         }
         if (r == 1) {
-            if (matched == 0)
-                firstok = i;
-            else if (matched == 1)
-                secondok = i;
-            matched++;
-            if ((!one && shortcut) || (one && matched > 1 && (shortcut || c->fast)))
+            if (ty->matched == 0)
+                ty->firstok = i;
+            else if (ty->matched == 1)
+                ty->secondok = i;
+            ty->matched++;
+            if ((!one && shortcut) || (one && ty->matched > 1 && (shortcut || c->fast)))
                 break;
         }
     }
-    c->nkp--;
+    return 0;
+}
+
+/* In detail, the branches whose "type" rejects the instance come last, and
+ * only when needed: their errors are read only when every other branch
+ * fails on its type too (the closest branch is one that does not, see
+ * pick_best), and they never match. The LLaVA card's root oneOf spent a
+ * tenth of a rejection (bench_decode invalid-type) recording its binary
+ * string branch's type error, to drop it. Exact: should the errors reach
+ * max_errors meanwhile, the keyword is evaluated again in branch order. */
+static int anyone_detail(vctx *c, const cinstr *in, const cardc_dval *inst, evset *ev,
+                         anyone_tally *ty, bool shortcut)
+{
+    bool was_truncated = c->r->truncated, need;
+    uint32_t t = inst->types;
+    size_t i, deferred = 0;
+
+    if (c->full)
+        return anyone_pass(c, in, inst, ev, ty, ALL_BRANCHES, shortcut);
+    for (i = 0; i < ty->n; i++)
+        if (typed_out(in->u.list.nodes[i], t)) {
+            ty->br[i] = (branch){c->r->nerr, c->r->nerr, true, false};
+            deferred++;
+        }
+    if (anyone_pass(c, in, inst, ev, ty, deferred ? TYPED_IN : ALL_BRANCHES, shortcut) < 0)
+        return -1;
+    if (!deferred)
+        return 0;
+    if (c->r->truncated && !was_truncated) {
+        cardc__result_truncate_errors(c->r, ty->m0);
+        c->r->truncated = false;
+        ty->matched = 0;
+        return anyone_pass(c, in, inst, ev, ty, ALL_BRANCHES, shortcut);
+    }
+    need = ty->matched == 0;
+    for (i = 0; need && i < ty->n; i++)
+        if (!typed_out(in->u.list.nodes[i], t) && !ty->br[i].ok && !ty->br[i].type_fail)
+            need = false;
+    return need ? anyone_pass(c, in, inst, ev, ty, TYPED_OUT, shortcut) : 0;
+}
+
+static int anyone_core(vctx *c, const cinstr *in, const cardc_dval *inst, evset *ev)
+{
+    bool one = in->op == OP_ONE_OF;
+    size_t n = in->u.list.n;
+    branch small[8];
+    bool detail = REC(c) && !c->fast;
+    bool shortcut = !c->s->track && !(c->ann && !c->mute) && !c->defaults;
+    anyone_tally ty = {small, n, 0, 0, 0, c->r && c->rec ? c->r->nerr : 0, detail};
+    int r, res;
+
+    if (detail && n > 8 && !(ty.br = calloc(n, sizeof *ty.br)))
+        return cardc__v_nomem(c);
+    if (!detail)
+        c->quiet++;
+    r = kpush(c, in->kw, in->kwlen) ? 0 : -1;
+    if (r == 0) {
+        r = detail ? anyone_detail(c, in, inst, ev, &ty, shortcut)
+                   : anyone_pass(c, in, inst, ev, &ty, ALL_BRANCHES, shortcut);
+        c->nkp--;
+    }
     if (!detail)
         c->quiet--;
-    res = one ? matched == 1 : matched >= 1;
+    if (r < 0) {
+        if (ty.br != small)
+            free(ty.br);
+        return -1;
+    }
+    res = one ? ty.matched == 1 : ty.matched >= 1;
     if (res) {
         if (detail)
-            cardc__result_truncate_errors(c->r, m0);
+            cardc__result_truncate_errors(c->r, ty.m0);
     } else if (REC(c)) {
-        anyone_tally tally = {br, n, matched, firstok, secondok, m0, detail};
-        if (anyone_fail(c, in, &tally) < 0) {
+        if (anyone_fail(c, in, &ty) < 0) {
             cardc__v_nomem(c);
             res = -1;
         }
     }
-    if (br != small)
-        free(br);
+    if (ty.br != small)
+        free(ty.br);
     return c->fatal ? -1 : res;
-fatal:
-    if (!detail)
-        c->quiet--;
-    if (br != small)
-        free(br);
-    return -1;
 }
 
 /* Branch errors only matter when the keyword fails: run quietly first and
@@ -236,13 +299,19 @@ int cardc__v_any_one_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint3
 {
     int r;
     (void)t;
-    if (!REC(c) || c->fast || c->ann)
-        return anyone_core(c, in, inst, ev);
-    c->quiet++;
-    r = anyone_core(c, in, inst, ev);
-    c->quiet--;
-    if (r != 0)
+    if (!REC(c) || c->fast || c->ann) {
+        r = anyone_core(c, in, inst, ev);
+        if (r == 0 && !REC(c))
+            cardc__v_note_failed(c, in, inst);
         return r;
+    }
+    if (!cardc__v_known_failed(c, in, inst)) {
+        c->quiet++;
+        r = anyone_core(c, in, inst, ev);
+        c->quiet--;
+        if (r != 0)
+            return r;
+    }
     /* the enclosing schema fails now: its evaluated set no longer matters */
     return anyone_core(c, in, inst, NULL);
 }

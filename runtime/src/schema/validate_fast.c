@@ -144,13 +144,11 @@ static long disc_branch(const vctx *c, const cdisc *d, const cardc_dval *v)
 /* anyOf: the first branch that passes; oneOf: a second one fails it.
  * A branch whose "type" rejects the instance is not entered; in a tagged
  * union (cdisc) only the branch the instance's tag names can pass. */
-int cardc__v_any_one_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
-                             evset *ev)
+static int any_one_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t)
 {
     bool one = in->op == OP_ONE_OF;
     size_t matched = 0;
     const cdisc *d = in->u.list.disc;
-    (void)ev;
     if (d && (t & T_OBJECT)) {
         const cardc_dval *v = member(c, inst, &d->key);
         if (v) {
@@ -170,6 +168,16 @@ int cardc__v_any_one_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, 
             return !one;
     }
     return one && matched == 1;
+}
+
+int cardc__v_any_one_of_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t,
+                             evset *ev)
+{
+    int r = any_one_of_fast(c, in, inst, t);
+    (void)ev;
+    if (r == 0)
+        cardc__v_note_failed(c, in, inst);
+    return r;
 }
 
 int cardc__v_not_fast(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)

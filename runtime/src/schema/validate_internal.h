@@ -55,6 +55,8 @@ typedef struct act {
 #define V_SMALL_KP    64
 #define V_SMALL_SCOPE 16
 #define V_SMALL_ACTS  64
+/* oneOf/anyOf instances known to fail (vctx.failed) */
+#define V_KNOWN_FAILED 16
 
 typedef struct vctx {
     /* set up by every validation */
@@ -99,6 +101,20 @@ typedef struct vctx {
     seg kp_small[V_SMALL_KP];
     const cresource *scope_small[V_SMALL_SCOPE];
     act acts_small[V_SMALL_ACTS];
+    /* The oneOf/anyOf evaluations known to fail: noted by the fast pass
+     * before an exhaustive one (and by quiet evaluations in it), so that
+     * the exhaustive pass goes straight to recording their branches'
+     * errors instead of evaluating them quietly first. Each quiet-then-
+     * detailed keyword doubled the work below it: the LLaVA card's image
+     * oneOf inside its root oneOf was evaluated three times per rejection.
+     * Only while noting (no $dynamicRef, no annotations, defaults or
+     * unevaluated*: a keyword's verdict on an instance is then the same
+     * wherever it is reached from). */
+    bool noting;
+    unsigned nfailed;
+    struct {
+        const void *in, *inst;
+    } failed[V_KNOWN_FAILED];
 } vctx;
 
 /* Evaluated properties / items of one instance (only with unevaluated*). */
@@ -108,6 +124,24 @@ typedef struct evset {
 } evset;
 
 #define REC(c) ((c)->rec && !(c)->quiet)
+
+/* Notes that instruction in fails on inst (vctx.failed). */
+static inline void cardc__v_note_failed(vctx *c, const void *in, const void *inst)
+{
+    if (c->noting && c->nfailed < V_KNOWN_FAILED) {
+        c->failed[c->nfailed].in = in;
+        c->failed[c->nfailed].inst = inst;
+        c->nfailed++;
+    }
+}
+
+static inline bool cardc__v_known_failed(const vctx *c, const void *in, const void *inst)
+{
+    for (unsigned i = 0; i < c->nfailed; i++)
+        if (c->failed[i].in == in && c->failed[i].inst == inst)
+            return true;
+    return false;
+}
 
 /* ---- validate.c ---- */
 /* A schema node (NODE_SCHEMA); 1 passes, 0 fails, -1 stop. */
