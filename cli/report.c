@@ -6,6 +6,7 @@
 #include <json-c/json.h>
 
 #include "report.h"
+#include "github.h"
 
 int report_format_from_name(const char *name, report_format *format)
 {
@@ -26,38 +27,6 @@ int report_format_from_name(const char *name, report_format *format)
 static const char *shown_pointer(const char *pointer)
 {
     return pointer && pointer[0] ? pointer : "(root)";
-}
-
-char *report_github_escape(const char *text, int property)
-{
-    size_t n = 0;
-    char *out, *o;
-
-    for (const char *s = text; *s; s++)
-        n += strchr("%\r\n", *s) || (property && (*s == ':' || *s == ',')) ? 3 : 1;
-    out = malloc(n + 1);
-    if (!out)
-        return NULL;
-    o = out;
-    for (const char *s = text; *s; s++) {
-        const char *rep = NULL;
-        switch (*s) {
-        case '%': rep = "%25"; break;
-        case '\r': rep = "%0D"; break;
-        case '\n': rep = "%0A"; break;
-        case ':': rep = property ? "%3A" : NULL; break;
-        case ',': rep = property ? "%2C" : NULL; break;
-        default: break;
-        }
-        if (rep) {
-            memcpy(o, rep, 3);
-            o += 3;
-        } else {
-            *o++ = *s;
-        }
-    }
-    *o = '\0';
-    return out;
 }
 
 /* Where the value at pointer sits in the payload's file. */
@@ -147,22 +116,16 @@ static void junit_case_open(report *r, const report_payload *p, const char *name
 }
 
 /* Prints "::error file=F,line=L,col=C::MESSAGE". */
-static int github_line(FILE *out, const char *kind, const char *file, int line, int col,
-                       const char *message)
+static void github_line(FILE *out, const char *kind, const char *file, int line, int col,
+                        const char *message)
 {
-    char *f = report_github_escape(file, 1);
-    char *m = report_github_escape(message, 0);
-    int ok = f && m;
-
-    if (ok) {
-        fprintf(out, "::%s file=%s", kind, f);
-        if (line > 0)
-            fprintf(out, ",line=%d,col=%d", line, col);
-        fprintf(out, "::%s\n", m);
-    }
-    free(f);
-    free(m);
-    return ok ? 0 : -1;
+    fprintf(out, "::%s file=", kind);
+    analysis_github_escape(out, file, true);
+    if (line > 0)
+        fprintf(out, ",line=%d,col=%d", line, col);
+    fputs("::", out);
+    analysis_github_escape(out, message, false);
+    fputc('\n', out);
 }
 
 /* Serialises `obj` as one line. */
@@ -275,15 +238,14 @@ static int github_error(FILE *out, const report_payload *p, const cardc_unit *u,
                   strlen(u->keyword_location ? u->keyword_location : "") +
                   strlen(shown_pointer(u->instance_location)) + 8;
     char *msg = malloc(need);
-    int rc;
 
     if (!msg)
         return -1;
     snprintf(msg, need, "%s: %s [%s]", shown_pointer(u->instance_location),
              u->message ? u->message : "invalid", u->keyword_location ? u->keyword_location : "");
-    rc = github_line(out, "error", p->file, line, col, msg);
+    github_line(out, "error", p->file, line, col, msg);
     free(msg);
-    return rc;
+    return 0;
 }
 
 int report_result(report *r, const report_payload *p, const cardc_result *result)
@@ -344,8 +306,8 @@ int report_result(report *r, const report_payload *p, const cardc_result *result
                  r->max_errors);
         if (r->format == REPORT_TEXT)
             fprintf(r->out, "%s: note: %s\n", name, note);
-        else if (github_line(r->out, "warning", p->file, 0, 0, note))
-            return -1;
+        else
+            github_line(r->out, "warning", p->file, 0, 0, note);
     }
     return 0;
 }

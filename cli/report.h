@@ -60,8 +60,4 @@ void report_payload_error(report *r, const report_payload *p, const cardc_error 
 /* A diagnostic about anything else (card, schema, resource). */
 void report_error(FILE *diag, const cardc_error *err);
 
-/* GitHub workflow-command escaping: data escapes %, CR, LF; property values
- * also ':' and ','. Returns a heap string (NULL when out of memory). */
-char *report_github_escape(const char *text, int property);
-
 #endif /* CARDC_CLI_REPORT_H */

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* github.h: what the analysis commands' `--format github` output shares. */
+/* github.h: what the `--format github` output of lint, diff and validate
+ * shares. */
 #ifndef CARDC_ANALYSIS_GITHUB_H
 #define CARDC_ANALYSIS_GITHUB_H
 
