@@ -24,8 +24,24 @@ static void copy_tail(char *dst, size_t size, const char *src)
 /* A message that does not fit keeps its beginning and ends with "...". */
 static void format_message(cardc_error *err, const char *fmt, va_list ap)
 {
-    int n = vsnprintf(err->message, sizeof err->message, fmt, ap);
+    int n;
 
+    /* A message made elsewhere ("%s", most of them on the paths that
+     * report a validation error) is copied: vsnprintf was 700 of a
+     * decoder's rejection's 18,400 instructions, twice (callgrind). */
+    if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == '\0') {
+        const char *s = va_arg(ap, const char *);
+        size_t len = strlen(s ? s : "(null)");
+
+        if (len < sizeof err->message) {
+            memcpy(err->message, s ? s : "(null)", len + 1);
+            return;
+        }
+        memcpy(err->message, s, sizeof err->message - 4);
+        memcpy(err->message + sizeof err->message - 4, "...", 4);
+        return;
+    }
+    n = vsnprintf(err->message, sizeof err->message, fmt, ap);
     if (n >= (int)sizeof err->message)
         memcpy(err->message + sizeof err->message - 4, "...", 4);
 }

@@ -67,6 +67,7 @@ typedef struct branch {
     size_t start, end;
     bool type_fail;
     bool ok;
+    bool skipped; /* not evaluated: it cannot be the closest (anyone_detail) */
 } branch;
 
 static int pick_best(const branch *br, size_t n)
@@ -74,7 +75,7 @@ static int pick_best(const branch *br, size_t n)
     long best = -1;
     size_t i;
     for (i = 0; i < n; i++) {
-        if (br[i].ok)
+        if (br[i].ok || br[i].skipped)
             continue;
         if (best < 0) {
             best = (long)i;
@@ -195,10 +196,15 @@ static int anyone_pass(vctx *c, const cinstr *in, const cardc_dval *inst, evset 
             branch *bi = &ty->br[i];
             bi->end = c->r->nerr;
             bi->ok = r == 1;
+            bi->skipped = false;
             bi->type_fail = false;
             for (size_t k = bi->start; k < bi->end; k++)
                 if (c->r->err[k].u.code == CARDC_V_TYPE && c->r->err[k].ilevel == c->nip)
                     bi->type_fail = true;
+            /* a branch whose type fails has that error at least: one
+             * alone is the fewest, and the first such is the closest */
+            if (which == TYPED_OUT && bi->end - bi->start == 1 && bi->type_fail && !c->r->truncated)
+                break;
         }
         if (r == 1) {
             if (ty->matched == 0)
@@ -216,7 +222,8 @@ static int anyone_pass(vctx *c, const cinstr *in, const cardc_dval *inst, evset 
 /* In detail, the branches whose "type" rejects the instance come last, and
  * only when needed: their errors are read only when every other branch
  * fails on its type too (the closest branch is one that does not, see
- * pick_best), and they never match. The LLaVA card's root oneOf spent a
+ * pick_best), and they never match; then in order, up to the first with
+ * its type error alone (none can have fewer). The LLaVA card's root oneOf spent a
  * tenth of a rejection (bench_decode invalid-type) recording its binary
  * string branch's type error, to drop it. Exact: should the errors reach
  * max_errors meanwhile, the keyword is evaluated again in branch order. */
@@ -229,26 +236,29 @@ static int anyone_detail(vctx *c, const cinstr *in, const cardc_dval *inst, evse
 
     if (c->full)
         return anyone_pass(c, in, inst, ev, ty, ALL_BRANCHES, shortcut);
-    for (i = 0; i < ty->n; i++)
-        if (typed_out(in->u.list.nodes[i], t)) {
-            ty->br[i] = (branch){c->r->nerr, c->r->nerr, true, false};
-            deferred++;
-        }
+    for (i = 0; i < ty->n; i++) {
+        ty->br[i].skipped = typed_out(in->u.list.nodes[i], t);
+        deferred += ty->br[i].skipped;
+    }
     if (anyone_pass(c, in, inst, ev, ty, deferred ? TYPED_IN : ALL_BRANCHES, shortcut) < 0)
         return -1;
-    if (!deferred)
-        return 0;
-    if (c->r->truncated && !was_truncated) {
+    need = deferred && ty->matched == 0;
+    for (i = 0; need && i < ty->n; i++)
+        if (!ty->br[i].skipped && !ty->br[i].ok && !ty->br[i].type_fail)
+            need = false;
+    if (need && !(c->r->truncated && !was_truncated) &&
+        anyone_pass(c, in, inst, ev, ty, TYPED_OUT, shortcut) < 0)
+        return -1;
+    if (deferred && c->r->truncated && !was_truncated) {
+        /* the cap reached: what branch order records, exactly */
         cardc__result_truncate_errors(c->r, ty->m0);
         c->r->truncated = false;
         ty->matched = 0;
+        for (i = 0; i < ty->n; i++)
+            ty->br[i].skipped = false;
         return anyone_pass(c, in, inst, ev, ty, ALL_BRANCHES, shortcut);
     }
-    need = ty->matched == 0;
-    for (i = 0; need && i < ty->n; i++)
-        if (!typed_out(in->u.list.nodes[i], t) && !ty->br[i].ok && !ty->br[i].type_fail)
-            need = false;
-    return need ? anyone_pass(c, in, inst, ev, ty, TYPED_OUT, shortcut) : 0;
+    return 0;
 }
 
 static int anyone_core(vctx *c, const cinstr *in, const cardc_dval *inst, evset *ev)
