@@ -130,6 +130,15 @@ static void expect_reject(cardc_schema *ref, const cardc_type *t, const char *pa
               err.column, line, col);
     CHECK_MSG(all_zero(value, t->size), "%s: value not left zeroed", payload);
     cardc_result_free(r);
+    /* without a result only the reported error is placed: the same place */
+    o.result = NULL;
+    cardc_error_clear(&err);
+    CHECK(cardc_bind_decode(t, value, payload, strlen(payload), &o, &err) == CARDC_E_INVALID);
+    CHECK_MSG(err.line == line && err.column == col && strcmp(err.pointer, ip) == 0 &&
+                  strcmp(err.message, msg) == 0,
+              "%s, no result: at %d:%d %s %s, want %d:%d %s %s", payload, err.line, err.column,
+              err.pointer, err.message, line, col, ip, msg);
+    cardc_bind_free(t, value);
 }
 
 /* Encodes v, decodes the text again, encodes that: both texts equal. */

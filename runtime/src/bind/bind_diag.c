@@ -297,6 +297,8 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     if (!r && !(r = cardc__bind_cache_take_result(t)) && cardc_result_new(&r, err) != CARDC_OK)
         return CARDC_E_NOMEM;
     text_options(d, max_depth, &vo);
+    if (!result) /* only the reported error is placed, below */
+        vo.flags |= CARDC__VALIDATE_NO_POSITIONS;
     cardc_error_clear(&local);
     st = cardc_validate_text(s, text, len, &vo, r, &local);
     if (st == CARDC_E_INVALID) {
@@ -304,8 +306,11 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
         const char *ip = u && u->instance_location ? u->instance_location : "";
         if (err && err->code == CARDC_OK) {
             size_t off = 0;
+            int line = u ? u->line : 1, col = u ? u->column : 1;
             cardc__json_locate(text, len, ip, &off);
-            cardc__error_at(err, CARDC_E_INVALID, source, u ? u->line : 1, u ? u->column : 1, "%s",
+            if (u && !result) /* the same value the document would place */
+                cardc__text_position(text, len, off, 0, &line, &col);
+            cardc__error_at(err, CARDC_E_INVALID, source, line, col, "%s",
                             u && u->message ? u->message : "invalid");
             cardc__error_pointer(err, ip);
             err->offset = off;

@@ -540,7 +540,8 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
         result->valid = r == 1;
         if (r != 1)
             cardc__result_truncate_annotations(result, 0);
-        if (r == 0 && result->nerr && doc->base[1])
+        if (r == 0 && result->nerr && doc->base[1] &&
+            !(opts && (opts->flags & CARDC__VALIDATE_NO_POSITIONS)))
             cardc__v_positions(result, doc);
     }
     if (r < 0)
