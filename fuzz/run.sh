@@ -18,7 +18,8 @@
 # the kept corpus fuzz/corpus/<target>/ is only read, so a long campaign does
 # not grow the repository (fuzz/run.sh --merge folds them back, minimised).
 # Findings (crash-*, leak-*, timeout-*, oom-*) land in DIR/fuzz-findings/<target>/;
-# the exit status is 1 when any target found something.
+# the exit status is 1 when any target found something. A timeout that does
+# not run out of time again on its own is not counted (see classify_new).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -86,6 +87,35 @@ if [ $seed = 1 ]; then
     done
 fi
 
+# What this run left in a findings folder (its names before the run in $3):
+# crashes, leaks and OOMs count as findings; a timeout counts only when it
+# runs out of time again on its own (libFuzzer's timeout is wall-clock: a
+# campaign paused with SIGSTOP while benchmarks are timed, or starved by a
+# loaded machine, leaves timeouts that run in milliseconds; those go to
+# unreproduced/); slow units are not findings. Sets findings, found_list,
+# unreproduced and slow.
+classify_new() {
+    local t=$1 dir=$2 before=$3 f name
+    findings=0; unreproduced=0; slow=0; found_list=""
+    for f in "$dir"/*; do
+        [ -f "$f" ] || continue
+        name=$(basename "$f")
+        printf '%s\n' "$before" | grep -qxF "$name" && continue
+        case "$name" in
+            slow-unit-*) slow=$((slow + 1)); continue ;;
+            timeout-*)
+                if "$build/fuzz/$t" -timeout=10 -runs=1 "$f" >/dev/null 2>&1; then
+                    mkdir -p "$dir/unreproduced"
+                    mv "$f" "$dir/unreproduced/"
+                    unreproduced=$((unreproduced + 1))
+                    continue
+                fi ;;
+        esac
+        findings=$((findings + 1))
+        found_list="$found_list $name"
+    done
+}
+
 summary=${summary:-$build/fuzz-summary.md}
 status=0
 {
@@ -106,6 +136,7 @@ for t in $targets; do
     [ $smoke = 1 ] && args+=(-seed=1 -runs="$(smoke_runs_of "$t")")
     [ "$jobs" -gt 1 ] && args+=(-fork="$jobs" -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1)
     echo "== $t ($seconds s)"
+    before=$(ls "$found")
     rc=0
     "$build/fuzz/$t" "${args[@]}" "$work" "fuzz/corpus/$t" >"$log" 2>&1 || rc=$?
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}' || true)
@@ -118,16 +149,19 @@ for t in $targets; do
     cov=$(echo "$init" | grep -o 'cov: [0-9]*' | awk '{print $2}' || true)
     ft=$(echo "$init" | grep -o 'ft: [0-9]*' | awk '{print $2}' || true)
     kept=$(ls "fuzz/corpus/$t" | wc -l); new=$(ls "$work" | wc -l)
-    findings=$(ls "$found" | wc -l)
+    classify_new "$t" "$found" "$before"
     rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | awk '{s+=$2} END {print s+0}' || true)
     [ "${rate:-0}" = 0 ] && rate=$(( ${execs:-0} / seconds ))
-    if [ "$findings" -gt 0 ] || { [ $rc -ne 0 ] && [ "$jobs" -le 1 ]; }; then
+    if [ "$findings" -gt 0 ] || { [ $rc -ne 0 ] && [ "$jobs" -le 1 ] && [ "$unreproduced" = 0 ]; }; then
         status=1
-        echo "   FINDING (rc $rc): $(ls "$found" | tr '\n' ' ') log: $log"
+        echo "   FINDING (rc $rc): $found_list log: $log"
         grep -m3 -E 'ERROR|SUMMARY|fuzz_' "$log" | sed 's/^/   /' || true
     fi
-    echo "   ${execs:-0} executions, cov ${cov:-?}, corpus $kept + $new, findings $findings"
-    echo "| $t | ${execs:-0} | $rate | ${cov:-?} | ${ft:-?} | $kept + $new | $findings |" >> "$summary"
+    cell=$findings
+    [ "$unreproduced" -gt 0 ] && cell="$cell ($unreproduced timeouts not reproduced)"
+    [ "$slow" -gt 0 ] && cell="$cell, $slow slow units"
+    echo "   ${execs:-0} executions, cov ${cov:-?}, corpus $kept + $new, findings $cell"
+    echo "| $t | ${execs:-0} | $rate | ${cov:-?} | ${ft:-?} | $kept + $new | $cell |" >> "$summary"
     if [ $merge = 1 ]; then
         "$build/fuzz/$t" -merge=1 -max_len=65536 "fuzz/corpus/$t" "$work" >/dev/null 2>&1
     fi
