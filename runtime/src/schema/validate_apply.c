@@ -234,12 +234,14 @@ static int anyone_detail(vctx *c, const cinstr *in, const cardc_dval *inst, evse
     uint32_t t = inst->types;
     size_t i, deferred = 0;
 
+    /* every branch set: pick_best reads the ones a pass leaves out too */
+    for (i = 0; i < ty->n; i++) {
+        bool out = !c->full && typed_out(in->u.list.nodes[i], t);
+        ty->br[i] = (branch){c->r->nerr, c->r->nerr, out, false, out};
+        deferred += out;
+    }
     if (c->full)
         return anyone_pass(c, in, inst, ev, ty, ALL_BRANCHES, shortcut);
-    for (i = 0; i < ty->n; i++) {
-        ty->br[i].skipped = typed_out(in->u.list.nodes[i], t);
-        deferred += ty->br[i].skipped;
-    }
     if (anyone_pass(c, in, inst, ev, ty, deferred ? TYPED_IN : ALL_BRANCHES, shortcut) < 0)
         return -1;
     need = deferred && ty->matched == 0;
