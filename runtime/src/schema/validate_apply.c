@@ -223,10 +223,11 @@ static int anyone_pass(vctx *c, const cinstr *in, const cardc_dval *inst, evset 
  * only when needed: their errors are read only when every other branch
  * fails on its type too (the closest branch is one that does not, see
  * pick_best), and they never match; then in order, up to the first with
- * its type error alone (none can have fewer). The LLaVA card's root oneOf spent a
- * tenth of a rejection (bench_decode invalid-type) recording its binary
- * string branch's type error, to drop it. Exact: should the errors reach
- * max_errors meanwhile, the keyword is evaluated again in branch order. */
+ * its type error alone (none can have fewer). The LLaVA card's root oneOf
+ * spent a tenth of a rejection (bench_decode invalid-type) recording its
+ * binary string branch's type error, to drop it. Exact: should the errors
+ * reach max_errors meanwhile, the keyword is evaluated again in branch
+ * order. */
 static int anyone_detail(vctx *c, const cinstr *in, const cardc_dval *inst, evset *ev,
                          anyone_tally *ty, bool shortcut)
 {
