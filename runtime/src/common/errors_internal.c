@@ -31,10 +31,13 @@ static void format_message(cardc_error *err, const char *fmt, va_list ap)
      * decoder's rejection's 18,400 instructions, twice (callgrind). */
     if (fmt[0] == '%' && fmt[1] == 's' && fmt[2] == '\0') {
         const char *s = va_arg(ap, const char *);
-        size_t len = strlen(s ? s : "(null)");
+        size_t len;
 
+        if (!s)
+            s = "(null)";
+        len = strlen(s);
         if (len < sizeof err->message) {
-            memcpy(err->message, s ? s : "(null)", len + 1);
+            memcpy(err->message, s, len + 1);
             return;
         }
         memcpy(err->message, s, sizeof err->message - 4);

@@ -151,11 +151,17 @@ static int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
     return 0;
 }
 
+/* Whether branch b's "type" rejects instance types t. */
+static bool typed_out(const cnode *b, uint32_t t)
+{
+    return b->types && !(b->types & t);
+}
+
 /* One branch: 1, 0 or -1; errors it recorded marked in *b when detail. */
 static int anyone_branch(vctx *c, const cnode *b, const cardc_dval *inst, uint32_t t, evset *ev,
                          bool detail)
 {
-    if (!detail && !c->ann && b->types && !(b->types & t))
+    if (!detail && !c->ann && typed_out(b, t))
         return 0; /* its "type" fails: nobody will read why */
     if (!c->ann && b->quick && (b->quick & t))
         return 1;
@@ -164,11 +170,6 @@ static int anyone_branch(vctx *c, const cnode *b, const cardc_dval *inst, uint32
 
 /* Which branches a pass over a oneOf/anyOf evaluates. */
 enum { ALL_BRANCHES, TYPED_IN, TYPED_OUT };
-
-static bool typed_out(const cnode *b, uint32_t t)
-{
-    return b->types && !(b->types & t);
-}
 
 /* Evaluates the branches `which` selects, tallying into *ty (and br when
  * detail); 0, or -1 to stop. */
