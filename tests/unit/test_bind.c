@@ -1332,6 +1332,54 @@ static const cardc_type ints_type = {.kind = CARDC_KIND_OBJECT,
 
 /* What the parser-free path applies is what the general one would: a
  * default that breaks maximum or multipleOf, or cannot be held, is left out. */
+/* Decoding into a value that holds one reuses its blocks (bind_recycle.c):
+ * whatever the old value held, longer or shorter strings, more or fewer
+ * messages and bytes, a rejected payload between, each decode must encode
+ * exactly as a decode into a fresh value. */
+static void reuse_cases(void)
+{
+    static const char *const seq[] = {
+        "{\"prompt\":\"a longer prompt than the next\",\"image\":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,"
+        "15,16,17,18,19,20]}",
+        "{\"prompt\":\"p\",\"image\":[255]}",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"one\"},{\"role\":\"assistant\","
+        "\"content\":\"two, and longer than one\"},{\"role\":\"user\",\"content\":\"3\"}],"
+        "\"image\":[0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27]}",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"image\":\"binary\"}",
+        "{\"prompt\":5}",
+        "{\"messages\":[{\"role\":\"user\",\"content\":\"again, and much longer than any before it "
+        "so that no kept block fits\"},{\"role\":\"u\",\"content\":\"\"}],\"image\":[]}",
+        "{\"prompt\":\"last\",\"image\":[9,8,7,6,5,4,3,2,1,0,9,8,7,6,5,4,3,2,1,0,9,8,7,6,5,4,3,2,1,"
+        "0,9,8,7,6,5,4,3,2,1,0]}",
+    };
+    llava_1_5_7b_hf_input reused, fresh;
+    cardc_error err;
+
+    memset(&reused, 0, sizeof reused);
+    for (int round = 0; round < 2; round++)
+        for (size_t i = 0; i < sizeof seq / sizeof *seq; i++) {
+            char *a = NULL, *b = NULL;
+            size_t alen = 0, blen = 0;
+            cardc_status rs = dec(&reused, seq[i], &err);
+            memset(&fresh, 0, sizeof fresh);
+            cardc_status fs = dec(&fresh, seq[i], &err);
+            CHECK_MSG(rs == fs, "%s: %d into a used value, %d into a fresh one", seq[i], (int)rs,
+                      (int)fs);
+            if (rs != CARDC_OK) {
+                CHECK(all_zero(&reused, sizeof reused));
+                continue;
+            }
+            CHECK(llava_1_5_7b_hf_input_encode(&reused, &a, &alen, &err) == CARDC_OK);
+            CHECK(llava_1_5_7b_hf_input_encode(&fresh, &b, &blen, &err) == CARDC_OK);
+            CHECK_MSG(a && b && alen == blen && memcmp(a, b, alen) == 0, "%s: %s vs %s", seq[i],
+                      a ? a : "(null)", b ? b : "(null)");
+            free(a);
+            free(b);
+            llava_1_5_7b_hf_input_free(&fresh);
+        }
+    llava_1_5_7b_hf_input_free(&reused);
+}
+
 static void scalar_defaults_cases(void)
 {
     ints_obj v;
@@ -1745,6 +1793,7 @@ int main(void)
     }
     defaults_cases();
     scalar_defaults_cases();
+    reuse_cases();
     duplicate_key_cases();
     thread_cases();
     threaded_rejections();

@@ -564,6 +564,43 @@ static void test_bytes(void)
     }
 }
 
+/* Every element length at every position of a 16-byte block, values on
+ * both sides of 255 (a fixed pseudo-random sequence): the block scan's
+ * arithmetic in bytes must give each element exactly, or leave an array
+ * with a value above 255 to the general path, whatever its neighbours. */
+static void test_bytes_blocks(void)
+{
+    uint32_t seed = 12345;
+    char doc[4200];
+    uint8_t want[1000], *data;
+    size_t count;
+    int tail, bad = 0;
+    cardc_token after;
+
+    for (int round = 0; round < 3000 && !bad; round++) {
+        size_t n = 1 + round % 997 % 300, o = (size_t)sprintf(doc, "{\"i\": [");
+        int over = 0;
+        for (size_t k = 0; k < n; k++) {
+            unsigned v;
+            seed = seed * 1103515245u + 12345u;
+            /* mostly bytes; one array in four may hold 256-299 */
+            v = (seed >> 8) % (round % 4 == 0 ? 300u : 256u);
+            over |= v > 255;
+            want[k] = (uint8_t)v;
+            o += (size_t)sprintf(doc + o, (seed >> 20) % 61 == 0 ? "%u , " : "%u,", v);
+        }
+        o -= doc[o - 2] == ',' ? 2 : 1; /* the last separator */
+        o += (size_t)sprintf(doc + o, "]}");
+        int r = bytes_of(doc, &data, &count, &tail, &after);
+        if (over)
+            bad = !(r == 0 && !data && tail);
+        else
+            bad = !(r == 1 && count == n && tail && memcmp(data, want, n) == 0);
+        CHECK_MSG(!bad, "round %d: %s: bytes %d, count %zu", round, doc, r, count);
+        free(data);
+    }
+}
+
 static void test_errors(void)
 {
     static const struct {
@@ -763,6 +800,7 @@ int main(void)
     test_skip();
     test_save_restore();
     test_bytes();
+    test_bytes_blocks();
     test_errors();
     test_duplicate_keys();
     return check_summary();

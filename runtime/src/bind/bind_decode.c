@@ -40,6 +40,7 @@ typedef struct dctx {
     int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
     bind_diag *diag; /* for RESIDUAL union branches */
+    bind_recycle recycle; /* the replaced value's blocks */
     stack_guard stack;
     cardc_error *err;
 } dctx;
@@ -201,7 +202,7 @@ static size_t key_len(const dctx *c)
 
 static char *copy_str(dctx *c)
 {
-    char *s = malloc(c->p.str_len + 1);
+    char *s = cardc__bind_recycle_get(&c->recycle, c->p.str_len + 1);
     if (!s) {
         hard(c, HARD_NOMEM);
         return NULL;
@@ -221,7 +222,7 @@ static void *vec_push(dctx *c, void **items, size_t *cap, size_t count, size_t s
             hard(c, HARD_NOMEM);
             return NULL;
         }
-        p = realloc(*items, nc * size);
+        p = *items ? realloc(*items, nc * size) : cardc__bind_recycle_get(&c->recycle, nc * size);
         if (!p) {
             hard(c, HARD_NOMEM);
             return NULL;
@@ -252,7 +253,9 @@ static int decode_number_array(dctx *c, const cardc_type *t, void *dst)
     double *vals = NULL;
     size_t count = 0, cap = 0;
     int as_bytes = t->kind == CARDC_KIND_BYTES;
-    int r = cardc_pull_bytes(&c->p, &bytes, &count);
+    size_t have;
+    uint8_t *buf = cardc__bind_recycle_take(&c->recycle, cardc__pull_bytes_first_size(&c->p), &have);
+    int r = cardc__pull_bytes_into(&c->p, buf, have, &bytes, &count);
 
     if (r < 0)
         return hard(c, c->p.error == CARDC_E_NOMEM ? HARD_NOMEM : HARD_PULL);
@@ -1011,9 +1014,10 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
         return cardc__error(err, CARDC_E_USAGE, "cardc_bind_decode: NULL argument");
     if (!json)
         json = "";
-    cardc_bind_free(t, value);
     memset(&diag, 0, sizeof diag);
     memset(&c, 0, sizeof c);
+    cardc__bind_release_to(t, value, &c.recycle);
+    memset(value, 0, t->size);
     c.max_depth = opts && opts->max_depth > 0 ? opts->max_depth : 0;
     c.diag = &diag;
     c.err = err;
@@ -1085,6 +1089,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
         }
         }
     }
+    cardc__bind_recycle_drain(&c.recycle);
     cardc_pull_free(&c.p);
     cardc__bind_diag_free(&diag);
     return st;

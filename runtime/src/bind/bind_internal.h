@@ -59,6 +59,29 @@ static inline bool bind_field_is_null(const cardc_field *f, const void *obj)
 /* Frees what *v owns without zeroing the top-level storage's other bytes. */
 void cardc__bind_release(const cardc_type *t, void *v);
 
+/* ---- blocks kept for reuse by a decode (bind_recycle.c) ---- */
+
+/* One list per power of two of a kept block's usable size, up to 64 KB.
+ * Zeroed, it is empty; it owns what it holds until drained. */
+#define BIND_RECYCLE_CLASSES 17
+typedef struct bind_recycle {
+    struct kept *head[BIND_RECYCLE_CLASSES];
+    unsigned used; /* bit i: head[i] holds a block */
+} bind_recycle;
+
+/* Takes block (malloc'd, or NULL): kept in r, or freed. */
+void cardc__bind_recycle_put(bind_recycle *r, void *block);
+/* A block of at least n bytes, from r or malloc; the caller owns it (free
+ * or realloc it as any malloc'd block); NULL when out of memory. */
+void *cardc__bind_recycle_get(bind_recycle *r, size_t n);
+/* A kept block of at least n bytes (its size in *usable), or NULL: none
+ * is kept that fits. */
+void *cardc__bind_recycle_take(bind_recycle *r, size_t n, size_t *usable);
+/* Frees every block r keeps. */
+void cardc__bind_recycle_drain(bind_recycle *r);
+/* cardc__bind_release, giving the freed blocks to r (NULL: to free). */
+void cardc__bind_release_to(const cardc_type *t, void *v, bind_recycle *r);
+
 /* ---- inline checks (bind_check.c) ----
  * Each returns 1 when the value passes, 0 when the schema rejects it. A
  * check the engine does not decide itself (pattern, format, const, enum

@@ -218,22 +218,31 @@ cardc_status cardc_members_set(cardc_members *members, const char *name, size_t 
 
 /* ---- Lifetime ------------------------------------------------------------ */
 
-void cardc__bind_release(const cardc_type *t, void *v)
+/* A block the value owned: to the decode that replaces it, or freed. */
+static void drop(bind_recycle *r, void *block)
+{
+    if (r)
+        cardc__bind_recycle_put(r, block);
+    else
+        free(block);
+}
+
+void cardc__bind_release_to(const cardc_type *t, void *v, bind_recycle *r)
 {
     switch (t->kind) {
-    case CARDC_KIND_STRING: free(((cardc_string *)v)->data); break;
-    case CARDC_KIND_BYTES: free(((cardc_bytes *)v)->data); break;
+    case CARDC_KIND_STRING: drop(r, ((cardc_string *)v)->data); break;
+    case CARDC_KIND_BYTES: drop(r, ((cardc_bytes *)v)->data); break;
     case CARDC_KIND_NUMBERS:
-        free(((cardc_numbers *)v)->bytes);
-        free(((cardc_numbers *)v)->values);
+        drop(r, ((cardc_numbers *)v)->bytes);
+        drop(r, ((cardc_numbers *)v)->values);
         break;
     case CARDC_KIND_JSON: cardc_json_free(((cardc_json *)v)->value); break;
     case CARDC_KIND_ARRAY: {
         bind_vec *a = v;
         if (a->items)
             for (size_t i = 0; i < a->count; i++)
-                cardc__bind_release(t->item, (char *)a->items + i * t->item->size);
-        free(a->items);
+                cardc__bind_release_to(t->item, (char *)a->items + i * t->item->size, r);
+        drop(r, a->items);
         break;
     }
     case CARDC_KIND_MAP: {
@@ -241,27 +250,32 @@ void cardc__bind_release(const cardc_type *t, void *v)
         if (m->items)
             for (size_t i = 0; i < m->count; i++) {
                 char *e = (char *)m->items + i * t->entry_size;
-                free(((cardc_string *)(void *)e)->data);
-                cardc__bind_release(t->item, e + t->entry_value_offset);
+                drop(r, ((cardc_string *)(void *)e)->data);
+                cardc__bind_release_to(t->item, e + t->entry_value_offset, r);
             }
-        free(m->items);
+        drop(r, m->items);
         break;
     }
     case CARDC_KIND_OBJECT:
         for (size_t i = 0; i < t->field_count; i++)
             if (bind_field_stored(&t->fields[i]))
-                cardc__bind_release(t->fields[i].type, BIND_AT(v, t->fields[i].offset));
+                cardc__bind_release_to(t->fields[i].type, BIND_AT(v, t->fields[i].offset), r);
         if (t->additional)
-            cardc__bind_release(t->additional, BIND_AT(v, t->additional_offset));
+            cardc__bind_release_to(t->additional, BIND_AT(v, t->additional_offset), r);
         break;
     case CARDC_KIND_UNION: {
         int k = bind_union_kind(v);
         if (k >= 1 && (size_t)k <= t->branch_count)
-            cardc__bind_release(t->branches[k - 1].type, BIND_AT(v, t->union_offset));
+            cardc__bind_release_to(t->branches[k - 1].type, BIND_AT(v, t->union_offset), r);
         break;
     }
     default: break;
     }
+}
+
+void cardc__bind_release(const cardc_type *t, void *v)
+{
+    cardc__bind_release_to(t, v, NULL);
 }
 
 void cardc_bind_free(const cardc_type *t, void *value)

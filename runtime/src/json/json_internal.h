@@ -7,6 +7,7 @@
 #define CARDC_JSON_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cardc/error.h"
 
@@ -68,5 +69,14 @@ void cardc__json_dump_to(struct strbuf *b, const struct json_object *value, int 
  * when growing fails, so the table is grown first. Returns 0, or -1 out of
  * memory (val is still the caller's then, as with json-c). */
 int cardc__json_set(struct json_object *obj, const char *key, struct json_object *val);
+
+/* cardc_pull_bytes, starting in buf (malloc'd, cap bytes; NULL, 0: none),
+ * which it then owns: it grows it, frees it, or gives it back as *data.
+ * The first buffer it would allocate itself has
+ * cardc__pull_bytes_first_size(p) bytes. */
+struct cardc_pull;
+int cardc__pull_bytes_into(struct cardc_pull *p, uint8_t *buf, size_t cap, uint8_t **data,
+                           size_t *count);
+size_t cardc__pull_bytes_first_size(const struct cardc_pull *p);
 
 #endif

@@ -22,6 +22,7 @@
 #include "cardc/json.h"
 #include "cardc/pull.h"
 #include "common/errors_internal.h"
+#include "json/json_internal.h"
 #include "json/json_lex.h"
 #include "json/json_simd.h"
 #include "common/utf8.h"
@@ -743,21 +744,40 @@ static inline int byte_number(const unsigned char *t, size_t n, size_t *ip, unsi
     return 1;
 }
 
+/* An element takes two bytes of text at least: a short array gets a buffer
+ * its size, not 4 KB. */
+static size_t first_size(size_t rest)
+{
+    return rest / 2 + 16 < 4096 ? rest / 2 + 16 : 4096;
+}
+
+size_t cardc__pull_bytes_first_size(const cardc_pull *p)
+{
+    return first_size(p->len - p->pos);
+}
+
 int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
 {
+    return cardc__pull_bytes_into(p, NULL, 0, data, count);
+}
+
+int cardc__pull_bytes_into(cardc_pull *p, uint8_t *buf, size_t cap, uint8_t **data, size_t *count)
+{
     const unsigned char *t = (const unsigned char *)p->text;
-    size_t n = p->len, i = p->pos, cnt = 0, cap = 0, elem;
-    uint8_t *buf = NULL;
+    size_t n = p->len, i = p->pos, cnt = 0, elem;
     cardc_pull_mark start;
     unsigned probe_state;
 
     *data = NULL;
     *count = 0;
-    if (p->tok != CARDC_TOK_ARRAY_BEGIN || p->state != ST_ARRAY_FIRST)
+    if (p->tok != CARDC_TOK_ARRAY_BEGIN || p->state != ST_ARRAY_FIRST) {
+        free(buf);
         return 0;
+    }
     cardc_pull_save(p, &start);
     SKIP_WS(t, n, i);
     if (i < n && t[i] == ']') {
+        free(buf);
         close_container(p, i, CARDC_TOK_ARRAY_END);
         return 1;
     }
@@ -768,9 +788,7 @@ int cardc_pull_bytes(cardc_pull *p, uint8_t **data, size_t *count)
         unsigned char c;
 
         if (cap - cnt < 16) {
-            /* an element takes two bytes of text at least: a short array
-             * gets a buffer its size, not 4 KB */
-            size_t ncap = cap ? cap * 2 : (n - i) / 2 + 16 < 4096 ? (n - i) / 2 + 16 : 4096;
+            size_t ncap = cap ? cap * 2 : first_size(n - i);
             uint8_t *nb = realloc(buf, ncap);
             if (!nb) {
                 free(buf);
