@@ -39,7 +39,7 @@ typedef struct dctx {
     size_t declared; /* declared members the last object (or union) decoded had */
     int no_defaults; /* CARDC_DECODE_NO_DEFAULTS */
     int max_depth;
-    bind_diag *diag; /* for RESIDUAL union branches */
+    bind_diag *diag;      /* for RESIDUAL union branches */
     bind_recycle recycle; /* the replaced value's blocks */
     stack_guard stack;
     cardc_error *err;
@@ -254,7 +254,8 @@ static int decode_number_array(dctx *c, const cardc_type *t, void *dst)
     size_t count = 0, cap = 0;
     int as_bytes = t->kind == CARDC_KIND_BYTES;
     size_t have;
-    uint8_t *buf = cardc__bind_recycle_take(&c->recycle, cardc__pull_bytes_first_size(&c->p), &have);
+    uint8_t *buf =
+        cardc__bind_recycle_take(&c->recycle, cardc__pull_bytes_first_size(&c->p), &have);
     int r = cardc__pull_bytes_into(&c->p, buf, have, &bytes, &count);
 
     if (r < 0)
