@@ -37,6 +37,10 @@ typedef struct jsonl_ends {
  * increasing order: a span never called blocks every later one.
  * Thread-safe. */
 int jsonl_spans_first_line(jsonl_spans *s, size_t k, jsonl_ends *ends);
+/* The same for a worker that counted span k's lines itself (`lines`, as it
+ * validated them): waits for span k's first line number, publishes span
+ * k+1's, returns span k's. */
+int jsonl_spans_publish(jsonl_spans *s, size_t k, long lines);
 /* Span k's first line once published, else 0 (for messages). */
 int jsonl_spans_line(jsonl_spans *s, size_t k);
 
