@@ -100,8 +100,25 @@ static int b64val(char c)
     return p ? (int)(p - alphabet) : -1;
 }
 
+/* libcurl, for Retry-After's HTTP dates: loaded once for the process, as
+ * the first client loads it. */
+static const curl_api *fuzz_curl(void)
+{
+    static curl_api api;
+    static int loaded;
+    cardc_error err;
+
+    if (!loaded) {
+        if (cardc__curl_open(&api, &err) != CARDC_OK)
+            abort();
+        loaded = 1;
+    }
+    return &api;
+}
+
 static void run_base64(const uint8_t *data, size_t len)
 {
+    const curl_api *curl = fuzz_curl();
     strbuf b = {0};
     uint8_t *back;
     size_t n = 0;
@@ -136,7 +153,7 @@ static void run_base64(const uint8_t *data, size_t len)
         abort();
     memcpy(s, data, len);
     s[len] = '\0';
-    (void)cardc__parse_retry_after(s, 1700000000);
+    (void)cardc__parse_retry_after(curl, s, 1700000000);
     free(s);
     (void)cardc__mime_sniff(data, len);
 }

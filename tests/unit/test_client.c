@@ -723,18 +723,25 @@ static void test_backoff(void)
     CHECK(cardc__backoff_ms(1, 30000, 0, -1, &rng) <= 1);
     CHECK(cardc__backoff_ms(1, 30000, 60, -1, &rng) <= 30000); /* no overflow */
 
-    CHECK(cardc__parse_retry_after("5", 0) == 5000);
-    CHECK(cardc__parse_retry_after(" 2 \r\n", 0) == 2000);
-    CHECK(cardc__parse_retry_after("0", 0) == 0);
-    CHECK(cardc__parse_retry_after("99999999999999999999", 0) == 86400L * 1000);
-    CHECK(cardc__parse_retry_after("", 0) == -1);
-    CHECK(cardc__parse_retry_after("abc", 0) == -1);
-    CHECK(cardc__parse_retry_after("-1", 0) == -1);
-    CHECK(cardc__parse_retry_after("5s", 0) == -1);
-    CHECK(cardc__parse_retry_after(NULL, 0) == -1);
+    /* libcurl parses the HTTP date: loaded as a client loads it */
+    curl_api curl;
+    cardc_error err;
+    CHECK_MSG(cardc__curl_open(&curl, &err) == CARDC_OK, "libcurl: %s", err.message);
+    CHECK(cardc__parse_retry_after(&curl, "5", 0) == 5000);
+    CHECK(cardc__parse_retry_after(&curl, " 2 \r\n", 0) == 2000);
+    CHECK(cardc__parse_retry_after(&curl, "0", 0) == 0);
+    CHECK(cardc__parse_retry_after(&curl, "99999999999999999999", 0) == 86400L * 1000);
+    CHECK(cardc__parse_retry_after(&curl, "", 0) == -1);
+    CHECK(cardc__parse_retry_after(&curl, "abc", 0) == -1);
+    CHECK(cardc__parse_retry_after(&curl, "-1", 0) == -1);
+    CHECK(cardc__parse_retry_after(&curl, "5s", 0) == -1);
+    CHECK(cardc__parse_retry_after(&curl, NULL, 0) == -1);
     /* 784111777 = Sun, 06 Nov 1994 08:49:37 GMT (RFC 9110's example). */
-    CHECK(cardc__parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777LL - 10) == 10000);
-    CHECK(cardc__parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", 784111777LL + 10) == 0);
+    CHECK(cardc__parse_retry_after(&curl, "Sun, 06 Nov 1994 08:49:37 GMT", 784111777LL - 10) ==
+          10000);
+    CHECK(cardc__parse_retry_after(&curl, "Sun, 06 Nov 1994 08:49:37 GMT", 784111777LL + 10) == 0);
+    cardc__curl_close(&curl);
+    cardc__curl_close(&curl); /* a closed api is accepted */
 }
 
 /* ---- The token never shows; calls that fail before the network -------------- */

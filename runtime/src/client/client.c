@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <curl/curl.h>
 #include <json-c/json.h>
 
 #include "cardc/json.h"
@@ -287,6 +286,7 @@ static void client_release(cardc_client *c)
     free(c->gateway);
     free(c->model);
     free(c->ca_file);
+    cardc__curl_close(&c->curl);
     free(c);
 }
 
@@ -315,14 +315,9 @@ static cardc_status client_new_body(const cardc_client_options *opts, cardc_clie
         client_release(c);
         return finish(NULL, st, &e, err);
     }
-    /* Reference-counted by libcurl; thread-safe in the libcurl versions
-     * that say so (CURL_VERSION_THREADSAFE), and otherwise the one call a
-     * program must not race: creating clients from several threads at
-     * once. */
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+    if ((st = cardc__curl_open(&c->curl, &e)) != CARDC_OK) {
         client_release(c);
-        return finish(NULL, cardc__error(&e, CARDC_E_NETWORK, "libcurl failed to initialise"), &e,
-                      err);
+        return finish(NULL, st, &e, err);
     }
     *out = c;
     return CARDC_OK;
@@ -340,7 +335,6 @@ void cardc_client_free(cardc_client *client)
     if (!client)
         return;
     client_release(client);
-    curl_global_cleanup();
 }
 
 /* ---- The untyped call -------------------------------------------------------- */

@@ -9,8 +9,6 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
 #include "cardc/version.h"
 #include "client/client_internal.h"
 #include "common/errors_internal.h"
@@ -46,7 +44,7 @@ long cardc__backoff_ms(long base_ms, long cap_ms, int attempt, long retry_after_
     return half + (long)(xorshift(rng) % (uint64_t)(d - half + 1));
 }
 
-long cardc__parse_retry_after(const char *value, long long now_s)
+long cardc__parse_retry_after(const curl_api *curl, const char *value, long long now_s)
 {
     char buf[128];
     size_t n;
@@ -77,7 +75,7 @@ long cardc__parse_retry_after(const char *value, long long now_s)
             secs = 86400;
         return (long)(secs * 1000);
     }
-    t = curl_getdate(buf, NULL);
+    t = curl->getdate(buf, NULL);
     if (t == (time_t)-1)
         return -1;
     if ((long long)t <= now_s)
@@ -127,8 +125,8 @@ static int decide_mode(xfer *x)
 
     if (!x->req->sse)
         return 1;
-    curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
+    x->c->curl.easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
+    x->c->curl.easy_getinfo(x->h, CURLINFO_CONTENT_TYPE, &ct);
     return status >= 200 && status < 300 && starts_with_ci(ct, "text/event-stream") ? 2 : 1;
 }
 
@@ -145,7 +143,7 @@ static size_t on_header(char *buf, size_t size, size_t n, void *ud)
         size_t m = len - 12 < sizeof v - 1 ? len - 12 : sizeof v - 1;
         memcpy(v, buf + 12, m);
         v[m] = '\0';
-        x->retry_after_ms = cardc__parse_retry_after(v, (long long)time(NULL));
+        x->retry_after_ms = cardc__parse_retry_after(&x->c->curl, v, (long long)time(NULL));
     }
     return len;
 }
@@ -180,7 +178,7 @@ static size_t on_body(char *buf, size_t size, size_t n, void *ud)
     return x->body.oom ? 0 : len;
 }
 
-static int curl_retryable(CURLcode rc, CURL *h)
+static int curl_retryable(const curl_api *curl, CURLcode rc, CURL *h)
 {
     curl_off_t connect_us = 0;
 
@@ -195,7 +193,7 @@ static int curl_retryable(CURLcode rc, CURL *h)
     case CURLE_OPERATION_TIMEDOUT:
         /* A connect timeout is a connection error; a server that accepted
          * the request and is slow would only be slow again. */
-        curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+        curl->easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
         return connect_us == 0;
     default: return 0;
     }
@@ -220,7 +218,7 @@ static cardc_status transfer_error(const cardc_client *c, const cardc__http_requ
                                    CURLcode rc, CURL *h, const char *errbuf, int attempts,
                                    size_t events, cardc_error *err)
 {
-    const char *why = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    const char *why = errbuf[0] ? errbuf : c->curl.easy_strerror(rc);
     curl_off_t connect_us = 0;
 
     if (req->sse && events > 0)
@@ -229,7 +227,7 @@ static cardc_status transfer_error(const cardc_client *c, const cardc__http_requ
                             why);
     switch (rc) {
     case CURLE_OPERATION_TIMEDOUT:
-        curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
+        c->curl.easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &connect_us);
         if (connect_us == 0)
             return cardc__error(err, CARDC_E_TIMEOUT,
                                 "could not connect to %s within %ld ms (%d attempts)", req->url,
@@ -264,9 +262,10 @@ void cardc__http_response_free(cardc__http_response *resp)
     memset(resp, 0, sizeof *resp);
 }
 
-static struct curl_slist *add_header(struct curl_slist *list, const char *h, int *oom)
+static struct curl_slist *add_header(const cardc_client *c, struct curl_slist *list, const char *h,
+                                     int *oom)
 {
-    struct curl_slist *n = curl_slist_append(list, h);
+    struct curl_slist *n = c->curl.slist_append(list, h);
     if (!n)
         *oom = 1;
     return n ? n : list;
@@ -277,10 +276,10 @@ static cardc_status setup(const cardc_client *c, const cardc__http_request *req,
 {
     CURLcode rc = CURLE_OK;
 
-#define SET_(opt, val)                          \
-    do {                                        \
-        if (rc == CURLE_OK)                     \
-            rc = curl_easy_setopt(h, opt, val); \
+#define SET_(opt, val)                             \
+    do {                                           \
+        if (rc == CURLE_OK)                        \
+            rc = c->curl.easy_setopt(h, opt, val); \
     } while (0)
     SET_(CURLOPT_URL, req->url);
     SET_(CURLOPT_NOSIGNAL, 1L); /* no SIGALRM timeouts: threads */
@@ -323,26 +322,26 @@ static cardc_status build_headers(const cardc_client *c, const cardc__http_reque
     int oom = 0;
     if (req->content_type) {
         strbuf_printf(&line, "Content-Type: %s", req->content_type);
-        *headers = add_header(*headers, line.s ? line.s : "", &oom);
+        *headers = add_header(c, *headers, line.s ? line.s : "", &oom);
         strbuf_truncate(&line, 0);
     }
     if (req->accept) {
         strbuf_printf(&line, "Accept: %s", req->accept);
-        *headers = add_header(*headers, line.s ? line.s : "", &oom);
+        *headers = add_header(c, *headers, line.s ? line.s : "", &oom);
     }
     /* No 100-continue round trip before large bodies. */
-    *headers = add_header(*headers, "Expect:", &oom);
+    *headers = add_header(c, *headers, "Expect:", &oom);
     if (req->bearer && c->api_token) {
         strbuf_str(auth, "Authorization: Bearer ");
         strbuf_str(auth, c->api_token);
-        *headers = add_header(*headers, auth->s ? auth->s : "", &oom);
+        *headers = add_header(c, *headers, auth->s ? auth->s : "", &oom);
     }
     if (req->gateway_auth && c->gateway_token) {
         /* curl copies the line: wipe it here as the Authorization one is */
         strbuf_truncate(&line, 0);
         strbuf_str(&line, "cf-aig-authorization: Bearer ");
         strbuf_str(&line, c->gateway_token);
-        *headers = add_header(*headers, line.s ? line.s : "", &oom);
+        *headers = add_header(c, *headers, line.s ? line.s : "", &oom);
         if (line.s)
             memset(line.s, 0, line.cap);
     }
@@ -383,7 +382,7 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
 
     memset(resp, 0, sizeof *resp);
     memset(&x, 0, sizeof x);
-    h = curl_easy_init();
+    h = c->curl.easy_init();
     if (!h)
         return cardc__error(err, CARDC_E_NOMEM, "cannot create a libcurl handle");
     if ((st = build_headers(c, req, &headers, &auth, err)) != CARDC_OK)
@@ -411,7 +410,7 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
         x.too_large = x.sse_failed = x.stream_over = 0;
         x.retry_after_ms = -1;
         errbuf[0] = '\0';
-        rc = curl_easy_perform(h);
+        rc = c->curl.easy_perform(h);
         resp->attempts = attempt + 1;
         if ((st = transfer_limits(c, req, &x, rc, err)) != CARDC_OK)
             goto out;
@@ -420,7 +419,7 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
         if (rc != CURLE_OK) {
             size_t events = req->sse ? req->sse->events : 0;
             /* Events already handed to the caller cannot be taken back. */
-            if (events == 0 && !(x.mode == 2 && x.total > 0) && curl_retryable(rc, h) &&
+            if (events == 0 && !(x.mode == 2 && x.total > 0) && curl_retryable(&c->curl, rc, h) &&
                 attempt < c->max_retries) {
                 cardc__sleep_ms(
                     cardc__backoff_ms(c->retry_base_ms, c->retry_max_ms, attempt, -1, &rng));
@@ -429,7 +428,7 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
             st = transfer_error(c, req, rc, h, errbuf, attempt + 1, events, err);
             goto out;
         }
-        curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+        c->curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
         if (x.mode == 0)
             x.mode = decide_mode(&x);
         if ((status == 429 || status >= 500) && attempt < c->max_retries &&
@@ -442,7 +441,7 @@ cardc_status cardc__http_send(const cardc_client *c, const cardc__http_request *
         resp->streamed = x.mode == 2;
         resp->len = x.body.len;
         resp->body = cardc__strbuf_take(&x.body);
-        curl_easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
+        c->curl.easy_getinfo(h, CURLINFO_CONTENT_TYPE, &ct);
         if (ct && !(resp->content_type = strdup(ct))) {
             cardc__http_response_free(resp);
             st = cardc__error(err, CARDC_E_NOMEM, "out of memory");
@@ -462,7 +461,7 @@ out:
     cardc__strbuf_free(&auth);
     for (struct curl_slist *l = headers; l; l = l->next)
         memset(l->data, 0, strlen(l->data));
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(h);
+    c->curl.slist_free_all(headers);
+    c->curl.easy_cleanup(h);
     return st;
 }

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "cardc/client.h"
+#include "client/curl_api.h"
 #include "common/strbuf.h"
 
 #define CARDC__WORKERS_AI_DEFAULT_BASE "https://api.cloudflare.com/client/v4"
@@ -31,6 +32,7 @@ struct cardc_client {
     long retry_max_ms;
     size_t max_response_bytes;
     char *ca_file;
+    curl_api curl; /* libcurl, loaded for this client */
 };
 
 /* ---- client.c ------------------------------------------------------------ */
@@ -133,7 +135,7 @@ long cardc__backoff_ms(long base_ms, long cap_ms, int attempt, long retry_after_
 
 /* Retry-After value (delta-seconds or an HTTP date) in milliseconds from
  * now_s (seconds since the epoch); -1 when unparseable. */
-long cardc__parse_retry_after(const char *value, long long now_s);
+long cardc__parse_retry_after(const curl_api *curl, const char *value, long long now_s);
 
 /* ---- client_workers.c ----------------------------------------------------- */
 
