@@ -11,6 +11,7 @@
 #include "cardc/json.h"
 #include "cardc/pull.h"
 #include "json/json_internal.h"
+#include "json/json_simd.h"
 #include "common/textpos.h"
 
 #include "check.h"
@@ -601,6 +602,59 @@ static void test_bytes_blocks(void)
     }
 }
 
+/* Each block scan on its own (the dispatcher runs only the machine's
+ * widest): from an element's start, what it stores must be the elements in
+ * order, and where it stops the start of the next one, whatever the lengths,
+ * alignments and values (above 255 included) of a fixed pseudo-random
+ * sequence. */
+typedef size_t (*byte_run_fn)(const unsigned char *, size_t, size_t, unsigned char *, size_t *,
+                              size_t);
+
+static void check_byte_run(const char *name, byte_run_fn run)
+{
+    uint32_t seed = 99;
+    char text[2048];
+    unsigned vals[400];
+    size_t starts[401];
+    unsigned char out[512];
+    int bad = 0;
+
+    for (int round = 0; round < 2000 && !bad; round++) {
+        size_t n = 1 + (size_t)round % 300, o = 0, w = 0, i;
+        for (size_t k = 0; k < n; k++) {
+            seed = seed * 1103515245u + 12345u;
+            vals[k] = (seed >> 8) % (round % 3 == 0 ? 1000u : 256u);
+            starts[k] = o;
+            o += (size_t)sprintf(text + o, "%u,", vals[k]);
+        }
+        starts[n] = o;
+        memcpy(text + o, "]}                                ", 34);
+        i = run((const unsigned char *)text, o + 34, 0, out, &w, sizeof out);
+        bad = i != starts[w];
+        for (size_t k = 0; k < w && !bad; k++)
+            bad = vals[k] > 255 || out[k] != vals[k];
+        /* it stops before the first element above 255 at the latest, and
+         * in an array of bytes only in its last block */
+        int over = 0;
+        for (size_t k = 0; k < n; k++)
+            over |= vals[k] > 255;
+        if (!over && n >= 40)
+            bad = bad || w < n - 16;
+        CHECK_MSG(!bad, "%s: round %d: stopped at %zu after %zu elements", name, round, i, w);
+    }
+}
+
+static void test_byte_runs(void)
+{
+    check_byte_run("16-byte blocks", jsimd_byte_run_sse2);
+#if defined(JSIMD_AVX2)
+    if (JSIMD_HAVE_AVX2())
+        check_byte_run("32-byte blocks", jsimd_byte_run_avx2);
+    else
+        printf("test_pull: no AVX2 here: its block scan is not tested\n");
+#endif
+}
+
 static void test_errors(void)
 {
     static const struct {
@@ -801,6 +855,7 @@ int main(void)
     test_save_restore();
     test_bytes();
     test_bytes_blocks();
+    test_byte_runs();
     test_errors();
     test_duplicate_keys();
     return check_summary();

@@ -8,17 +8,17 @@
 #include "common/errors_internal.h"
 
 /* Each member of curl_api with the name libcurl exports it under. */
-#define CURL_API_FUNCTIONS(X)                                                                     \
-    X(global_init)                                                                                \
-    X(global_cleanup)                                                                             \
-    X(easy_init)                                                                                  \
-    X(easy_setopt)                                                                                \
-    X(easy_perform)                                                                               \
-    X(easy_cleanup)                                                                               \
-    X(easy_getinfo)                                                                               \
-    X(easy_strerror)                                                                              \
-    X(slist_append)                                                                               \
-    X(slist_free_all)                                                                             \
+#define CURL_API_FUNCTIONS(X) \
+    X(global_init)            \
+    X(global_cleanup)         \
+    X(easy_init)              \
+    X(easy_setopt)            \
+    X(easy_perform)           \
+    X(easy_cleanup)           \
+    X(easy_getinfo)           \
+    X(easy_strerror)          \
+    X(slist_append)           \
+    X(slist_free_all)         \
     X(getdate)
 
 static const struct {

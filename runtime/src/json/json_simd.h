@@ -16,6 +16,17 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* AVX2 where the compiler can target it: chosen at run time (or always,
+ * in a build for AVX2 machines). */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define JSIMD_AVX2 1
+#if defined(__AVX2__)
+#define JSIMD_HAVE_AVX2() 1
+#else
+#define JSIMD_HAVE_AVX2() __builtin_cpu_supports("avx2")
+#endif
+#endif
 
 /* First position at or after i of a byte that ends the plain part of a
  * string: '"', '\\', a control character or a non-ASCII byte (which the
@@ -64,8 +75,8 @@ static inline size_t jsimd_scan_plain(const unsigned char *t, size_t n, size_t i
  * commas and returns where the first other one starts (the last, one after
  * spaces, a bad number), for the caller's element-at-a-time loop. t[i] must
  * be an element's first byte. */
-static inline size_t jsimd_byte_run(const unsigned char *t, size_t n, size_t i, unsigned char *o,
-                                    size_t *w, size_t wmax)
+static inline size_t jsimd_byte_run_sse2(const unsigned char *t, size_t n, size_t i,
+                                         unsigned char *o, size_t *w, size_t wmax)
 {
 #if defined(__SSE2__)
     const __m128i comma = _mm_set1_epi8(','), below = _mm_set1_epi8('0' - 1),
@@ -114,6 +125,80 @@ static inline size_t jsimd_byte_run(const unsigned char *t, size_t n, size_t i, 
     (void)t, (void)n, (void)o, (void)w, (void)wmax;
 #endif
     return i;
+}
+
+#if defined(JSIMD_AVX2)
+/* The same 32 bytes at a time (jsimd_byte_run_sse2's comment): half the blocks,
+ * each with the instructions of one 16-byte block, but the shifts cross the
+ * two 128-bit lanes. The "small" seed payload's 64 bytes: 1,994
+ * instructions in 16-byte blocks, 1,2xx in these (callgrind). Needs 48
+ * bytes of room in o. */
+__attribute__((target("avx2"))) static inline size_t jsimd_byte_run_avx2(const unsigned char *t,
+                                                                         size_t n, size_t i,
+                                                                         unsigned char *o,
+                                                                         size_t *w, size_t wmax)
+{
+    const __m256i comma = _mm256_set1_epi8(','), below = _mm256_set1_epi8('0' - 1),
+                  above = _mm256_set1_epi8('9' + 1), zero = _mm256_set1_epi8('0'),
+                  ten = _mm256_set1_epi16(10), hundred = _mm256_set1_epi16(100),
+                  two = _mm256_set1_epi8(2), fifty_five = _mm256_set1_epi8(55);
+    size_t k = *w;
+    while (i + 32 <= n && k + 48 <= wmax) {
+        __m256i x = _mm256_loadu_si256((const __m256i *)(const void *)(t + i));
+        __m256i dig = _mm256_and_si256(_mm256_cmpgt_epi8(x, below), _mm256_cmpgt_epi8(above, x));
+        __m256i d0 = _mm256_and_si256(_mm256_sub_epi8(x, zero), dig), d1, d2, lo0, lodig, rest,
+                over;
+        uint64_t cm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, comma));
+        uint64_t dm = (uint32_t)_mm256_movemask_epi8(dig);
+        uint64_t zm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, zero));
+        uint64_t range, starts, ends;
+        unsigned last;
+        unsigned char val[32];
+        if ((dm | cm) != 0xFFFFFFFFu) /* only the elements before the first other byte */
+            cm &= ((uint64_t)1 << __builtin_ctzll(~(dm | cm))) - 1;
+        if (!cm)
+            break;
+        last = 63u - (unsigned)__builtin_clzll(cm);
+        range = ((uint64_t)2 << last) - 1;
+        dm &= range;
+        starts = ((cm << 1) | 1) & range;
+        if ((dm & (dm >> 1) & (dm >> 2) & (dm >> 3)) | (cm & starts) | (zm & starts & (dm >> 1)))
+            break;
+        /* a byte shift across the lanes: the low lane moved up into the high */
+        lo0 = _mm256_permute2x128_si256(d0, d0, 0x08);
+        lodig = _mm256_permute2x128_si256(dig, dig, 0x08);
+        d1 = _mm256_alignr_epi8(d0, lo0, 15);
+        d2 = _mm256_and_si256(
+            _mm256_and_si256(_mm256_alignr_epi8(d0, lo0, 14), _mm256_alignr_epi8(dig, lodig, 15)),
+            dig);
+        rest = _mm256_add_epi8(d0, _mm256_mullo_epi16(d1, ten));
+        over = _mm256_or_si256(
+            _mm256_cmpgt_epi8(d2, two),
+            _mm256_and_si256(_mm256_cmpeq_epi8(d2, two), _mm256_cmpgt_epi8(rest, fifty_five)));
+        ends = cm >> 1;
+        if ((uint32_t)_mm256_movemask_epi8(over) & ends)
+            break;
+        _mm256_storeu_si256((__m256i *)(void *)val,
+                            _mm256_add_epi8(rest, _mm256_mullo_epi16(d2, hundred)));
+        for (; ends; ends &= ends - 1)
+            o[k++] = val[__builtin_ctzll(ends)];
+        *w = k;
+        i += last + 1;
+    }
+    return i;
+}
+#endif
+
+/* The 32-byte blocks where the machine has AVX2, then 16-byte ones (a
+ * block the wider one stopped at may still hold whole elements). */
+static inline size_t jsimd_byte_run(const unsigned char *t, size_t n, size_t i, unsigned char *o,
+                                    size_t *w, size_t wmax)
+{
+#if defined(JSIMD_AVX2)
+    if (JSIMD_HAVE_AVX2())
+        i = jsimd_byte_run_avx2(t, n, i, o, w, wmax);
+#endif
+    return jsimd_byte_run_sse2(t, n, i, o, w, wmax);
 }
 
 #endif
