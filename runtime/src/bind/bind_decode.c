@@ -253,10 +253,10 @@ static int decode_number_array(dctx *c, const cardc_type *t, void *dst)
     double *vals = NULL;
     size_t count = 0, cap = 0;
     int as_bytes = t->kind == CARDC_KIND_BYTES;
-    size_t have;
-    uint8_t *buf =
-        cardc__bind_recycle_take(&c->recycle, cardc__pull_bytes_first_size(&c->p), &have);
-    int r = cardc__pull_bytes_into(&c->p, buf, have, &bytes, &count);
+    /* a kept block in place of the parser's first allocation, of its size */
+    size_t want = cardc__pull_bytes_first_size(&c->p), have;
+    uint8_t *buf = cardc__bind_recycle_take(&c->recycle, want, &have);
+    int r = cardc__pull_bytes_into(&c->p, buf, buf ? want : 0, &bytes, &count);
 
     if (r < 0)
         return hard(c, c->p.error == CARDC_E_NOMEM ? HARD_NOMEM : HARD_PULL);
