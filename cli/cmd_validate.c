@@ -865,8 +865,9 @@ static int validate_span_quietly(run *w, worker_state *ws, const batch *b, size_
         return -1;
     for (size_t i = 0; i < ws->nheld; i++) {
         const held_line *h = &ws->held[i];
-        status =
-            worse(status, validate_line(w, &p, b->text, h->start, h->end, first + (int)h->index));
+        long line = (long)first + h->index;
+        status = worse(status, validate_line(w, &p, b->text, h->start, h->end,
+                                             line > INT_MAX ? INT_MAX : (int)line));
     }
     return status;
 }
