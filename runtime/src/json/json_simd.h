@@ -128,15 +128,20 @@ static inline size_t jsimd_byte_run_sse2(const unsigned char *t, size_t n, size_
 }
 
 #if defined(JSIMD_AVX2)
+/* json_simd.c: entry m, the positions of m's set bits, one per byte. */
+extern const uint64_t cardc__jsimd_pick[256];
+
 /* The same 32 bytes at a time (jsimd_byte_run_sse2's comment): half the blocks,
  * each with the instructions of one 16-byte block, but the shifts cross the
- * two 128-bit lanes. The "small" seed payload's 64 bytes: 1,994
- * instructions in 16-byte blocks, 1,2xx in these (callgrind). Needs 48
- * bytes of room in o. */
-__attribute__((target("avx2"))) static inline size_t jsimd_byte_run_avx2(const unsigned char *t,
-                                                                         size_t n, size_t i,
-                                                                         unsigned char *o,
-                                                                         size_t *w, size_t wmax)
+ * two 128-bit lanes, and the values are packed with a table-driven
+ * shuffle (SSSE3's, which every AVX2 machine has) instead of one store per
+ * element. The "small" seed payload's 64 bytes (callgrind): 1,994
+ * instructions in 16-byte blocks, 1,199 in 32-byte ones storing an element
+ * at a time, 869 packed. Needs 48 bytes of room in o (the packing writes 8
+ * bytes at a time past the elements it keeps). */
+__attribute__((target("avx2,popcnt"))) static inline size_t
+jsimd_byte_run_avx2(const unsigned char *t, size_t n, size_t i, unsigned char *o, size_t *w,
+                    size_t wmax)
 {
     const __m256i comma = _mm256_set1_epi8(','), below = _mm256_set1_epi8('0' - 1),
                   above = _mm256_set1_epi8('9' + 1), zero = _mm256_set1_epi8('0'),
@@ -153,7 +158,7 @@ __attribute__((target("avx2"))) static inline size_t jsimd_byte_run_avx2(const u
         uint64_t zm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(x, zero));
         uint64_t range, starts, ends;
         unsigned last;
-        unsigned char val[32];
+        __m256i v;
         if ((dm | cm) != 0xFFFFFFFFu) /* only the elements before the first other byte */
             cm &= ((uint64_t)1 << __builtin_ctzll(~(dm | cm))) - 1;
         if (!cm)
@@ -178,10 +183,17 @@ __attribute__((target("avx2"))) static inline size_t jsimd_byte_run_avx2(const u
         ends = cm >> 1;
         if ((uint32_t)_mm256_movemask_epi8(over) & ends)
             break;
-        _mm256_storeu_si256((__m256i *)(void *)val,
-                            _mm256_add_epi8(rest, _mm256_mullo_epi16(d2, hundred)));
-        for (; ends; ends &= ends - 1)
-            o[k++] = val[__builtin_ctzll(ends)];
+        v = _mm256_add_epi8(rest, _mm256_mullo_epi16(d2, hundred));
+        /* the values at the ends packed 8 positions at a time: a shuffle
+         * from the table, 8 bytes stored, as many kept as the bits say */
+        for (unsigned q = 0; q < 4; q++) {
+            unsigned m = (unsigned)(ends >> (8 * q)) & 0xFF;
+            __m128i half = q < 2 ? _mm256_castsi256_si128(v) : _mm256_extracti128_si256(v, 1);
+            __m128i pick = _mm_cvtsi64_si128(
+                (long long)(cardc__jsimd_pick[m] + (q & 1 ? 0x0808080808080808u : 0)));
+            _mm_storel_epi64((__m128i *)(void *)(o + k), _mm_shuffle_epi8(half, pick));
+            k += (size_t)__builtin_popcount(m);
+        }
         *w = k;
         i += last + 1;
     }
