@@ -840,14 +840,13 @@ static int hold_line(worker_state *ws, size_t start, size_t end, long index)
  * benchmark (bench/jsonl.py) that was 10 of the 12 ms of CPU -j 2 spent
  * beyond -j 1's 90 (perf). -1 out of memory (the span then counts as not
  * validated). */
-static int validate_span_quietly(run *w, worker_state *ws, const batch *b, size_t unit)
+static int validate_span_quietly(run *w, worker_state *ws, const batch *b, size_t unit,
+                                 size_t start, size_t end)
 {
     report_payload p = b->proto;
-    size_t start, end;
     long lines = 0, index = 0;
     int status = CLI_EXIT_OK, first, oom = 0;
 
-    jsonl_spans_range(b->spans, unit, &start, &end);
     ws->nheld = 0;
     while (start < end) {
         const char *nl = memchr(b->text + start, '\n', end - start);
@@ -878,14 +877,13 @@ static int validate_span_quietly(run *w, worker_state *ws, const batch *b, size_
  * replaces cost (2.5 ms of CPU spread over the workers against 2 ms on the
  * main thread at the end; the same wall time, perf). A page another span
  * shares stays; one read again is read again from the file. */
-static void release_span(const batch *b, size_t unit)
+static void release_span(const batch *b, size_t start, size_t end)
 {
-    size_t start, end, page = (size_t)sysconf(_SC_PAGESIZE);
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
     uintptr_t lo, hi;
 
     if (!b->mapped)
         return;
-    jsonl_spans_range(b->spans, unit, &start, &end);
     lo = ((uintptr_t)(b->text + start) + page - 1) & ~(uintptr_t)(page - 1);
     hi = (uintptr_t)(b->text + end) & ~(uintptr_t)(page - 1);
 #if defined(MADV_DONTNEED)
@@ -911,15 +909,13 @@ static void *work_unit(void *ctx, void *state, size_t unit)
             o->status = -1;
         return o;
     }
-    if (quiet) {
-        o->status = validate_span_quietly(&w, ws, b, unit);
-        release_span(b, unit);
-    } else if (b->spans) {
+    if (b->spans) {
         report_payload p = b->proto;
         size_t start, end;
         jsonl_spans_range(b->spans, unit, &start, &end);
-        o->status = validate_recorded_lines(&w, &p, b->text, start, end, &ws->ends, line);
-        release_span(b, unit);
+        o->status = quiet ? validate_span_quietly(&w, ws, b, unit, start, end)
+                          : validate_recorded_lines(&w, &p, b->text, start, end, &ws->ends, line);
+        release_span(b, start, end);
     } else {
         o->status = validate_input(&w, &b->in[unit]);
     }
