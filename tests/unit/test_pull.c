@@ -762,6 +762,74 @@ static void test_position(void)
     cardc_pull_free(&p);
 }
 
+/* The byte-at-a-time rules of textpos.h, written out plainly: what
+ * cardc__text_position's 16-byte blocks must agree with. */
+static void reference_position(const unsigned char *s, size_t offset, int yaml, int *line, int *col)
+{
+    int l = 1, c = 1;
+    for (size_t i = 0; i < offset;) {
+        size_t br = s[i] == '\n' ? 1 : s[i] == '\r' ? (s[i + 1] == '\n' ? 2 : 1) : 0;
+        if (yaml && s[i] == 0xC2 && s[i + 1] == 0x85)
+            br = 2;
+        if (yaml && s[i] == 0xE2 && s[i + 1] == 0x80 && (s[i + 2] == 0xA8 || s[i + 2] == 0xA9))
+            br = 3;
+        if (br) {
+            if (i + br > offset) {
+                c++;
+                break;
+            }
+            i += br, l++, c = 1;
+            continue;
+        }
+        c += (s[i] & 0xC0) != 0x80;
+        i++;
+    }
+    *line = l;
+    *col = c;
+}
+
+/* Every offset of texts long enough for several blocks, with breaks,
+ * multi-byte characters and YAML's breaks at every distance from a block's
+ * edge: the line and column of the plain rules. */
+static void test_positions_in_blocks(void)
+{
+    static const char *const pieces[] = {"a",
+                                         "bc",
+                                         "\n",
+                                         "\r\n",
+                                         "\r",
+                                         "\xc3\xa9",
+                                         "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80",
+                                         "\xc2\x85",
+                                         "\xe2\x80\xa8",
+                                         "xyzxyzxyzxyzxyz"};
+    unsigned char text[600];
+    uint32_t seed = 7;
+    int bad = 0;
+
+    for (int round = 0; round < 40; round++) {
+        size_t n = 0;
+        while (n < 500) {
+            seed = seed * 1103515245u + 12345u;
+            /* long plain runs more often than breaks, so blocks are skipped too */
+            const char *p = pieces[(seed >> 16) % 4 == 0 ? (seed >> 8) % 11 : 10];
+            size_t k = strlen(p);
+            memcpy(text + n, p, k);
+            n += k;
+        }
+        memset(text + n, 0, 4);
+        for (int yaml = 0; yaml <= 1; yaml++)
+            for (size_t off = 0; off <= n; off++) {
+                int l1, c1, l2, c2;
+                reference_position(text, off, yaml, &l1, &c1);
+                cardc__text_position((const char *)text, n, off, yaml, &l2, &c2);
+                bad += l1 != l2 || c1 != c2;
+            }
+    }
+    CHECK(bad == 0);
+}
+
 /* CARDC_DUPLICATE_KEYS_REJECT: the pull parser refuses what
  * cardc_json_parse_ex refuses, at the same offset in the same words, and a
  * restored mark forgets the keys read after it. */
@@ -847,6 +915,7 @@ static void test_duplicate_keys(void)
 int main(void)
 {
     test_position();
+    test_positions_in_blocks();
     test_tokens();
     test_strings();
     test_numbers();

@@ -3,6 +3,10 @@
 #include "common/textpos.h"
 #include "common/utf8.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 size_t cardc__line_break_len(const char *text, size_t len, size_t i, int yaml_breaks)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -32,6 +36,27 @@ void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_
     if (offset > len)
         offset = len;
     while (i < offset) {
+#ifdef __SSE2__
+        /* 16 bytes with no '\n' or '\r' (nor, for YAML, a lead byte of its
+         * other breaks) add their code points at once: a byte at a time
+         * was 665 of a decoder's rejection's 15,741 instructions for the
+         * 40 bytes before its error (bench_decode invalid-type). */
+        if (offset - i >= 16) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
+                                       _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
+            if (yaml_breaks)
+                brk = _mm_or_si128(brk, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
+                                                     _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
+            if (!_mm_movemask_epi8(brk)) {
+                /* continuation bytes 0x80-0xBF are the signed bytes below -64 */
+                int cont = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+                c += 16 - __builtin_popcount((unsigned)cont);
+                i += 16;
+                continue;
+            }
+        }
+#endif
         unsigned char ch = s[i];
         /* only these bytes can start a break: the rest take no call (a
          * call per byte was 5% of a decoder's rejection, bench_decode
