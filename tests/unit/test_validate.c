@@ -170,6 +170,39 @@ static void test_messages(cardc_result *r)
  * (validate_apply.c, anyone_detail); nested oneOfs known to fail go
  * straight to their errors. Whichever way, the errors are those of the
  * closest branch, in branch order on ties. */
+/* A unit's keywordLocation is the evaluation path, its absolute one the
+ * schema location: equal but for '#' when no $ref is crossed (the
+ * validator copies one from the other then), different through a $ref or
+ * inside an $id even when both have the same length. */
+static void test_keyword_locations(cardc_result *r)
+{
+    static const struct {
+        const char *schema, *inst, *kl, *akl;
+    } cases[] = {
+        {"{\"properties\":{\"a\":{\"type\":\"string\"}}}", "{\"a\":1}", "/properties/a/type",
+         "#/properties/a/type"},
+        /* "/properties/a/$ref/type" is 23 bytes, "#/$defs/abcdefghijk/type" 24 */
+        {"{\"properties\":{\"a\":{\"$ref\":\"#/$defs/abcdefghijk\"}},"
+         "\"$defs\":{\"abcdefghijk\":{\"type\":\"string\"}}}",
+         "{\"a\":1}", "/properties/a/$ref/type", "#/$defs/abcdefghijk/type"},
+        {"{\"properties\":{\"a~b\":{\"type\":\"string\"}}}", "{\"a~b\":1}", "/properties/a~0b/type",
+         "#/properties/a~0b/type"},
+        {"{\"properties\":{\"a\":{\"$id\":\"http://x.test/a\",\"type\":\"string\"}}}", "{\"a\":1}",
+         "/properties/a/type", "http://x.test/a#/type"},
+        {"{\"$id\":\"http://x.test/r\",\"properties\":{\"a\":false}}", "{\"a\":1}", "/properties/a",
+         "http://x.test/r#/properties/a"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        CHECK(run(cases[i].schema, cases[i].inst, 0, r) == CARDC_E_INVALID);
+        const cardc_unit *u = cardc_result_error(r, 0);
+        CHECK(u != NULL);
+        if (!u)
+            continue;
+        CHECK_STR(u->keyword_location, cases[i].kl);
+        CHECK_STR(u->absolute_keyword_location, cases[i].akl);
+    }
+}
+
 static void expect_errors(const char *schema, const char *inst, size_t max_errors,
                           const char *const *want, size_t nwant, bool truncated)
 {
@@ -773,6 +806,7 @@ int main(void)
     cardc_result *r = NULL;
     CHECK(cardc_result_new(&r, NULL) == CARDC_OK);
     test_messages(r);
+    test_keyword_locations(r);
     test_seed(r);
     test_error_message(r);
     test_defaults(r);

@@ -297,23 +297,24 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     if (!r && !(r = cardc__bind_cache_take_result(t)) && cardc_result_new(&r, err) != CARDC_OK)
         return CARDC_E_NOMEM;
     text_options(d, max_depth, &vo);
-    if (!result) /* only the reported error is placed, below */
-        vo.flags |= CARDC__VALIDATE_NO_POSITIONS;
-    cardc_error_clear(&local);
-    st = cardc_validate_text(s, text, len, &vo, r, &local);
+    if (!result) /* only the reported error is made whole and placed */
+        vo.flags |= CARDC__VALIDATE_MAIN_ONLY;
+    cardc__error_enter(&local);
+    st = cardc__validate_text(s, text, len, &vo, r, &local);
+    if (st == CARDC_E_INVALID && (vo.flags & CARDC__VALIDATE_MAIN_ONLY)) {
+        const runit *m = cardc__result_main_error(r);
+        if (m && cardc__unit_is_outline(m)) { /* only combinators failed */
+            vo.flags &= ~CARDC__VALIDATE_MAIN_ONLY;
+            st = cardc__validate_text(s, text, len, &vo, r, &local);
+        }
+    }
     if (st == CARDC_E_INVALID) {
-        const cardc_unit *u = cardc__bind_main_error(r);
-        const char *ip = u && u->instance_location ? u->instance_location : "";
+        const runit *m = cardc__result_main_error(r);
         if (err && err->code == CARDC_OK) {
-            size_t off = 0;
-            int line = u ? u->line : 1, col = u ? u->column : 1;
-            cardc__json_locate(text, len, ip, &off);
-            if (u && !result) /* the same value the document would place */
-                cardc__text_position(text, len, off, 0, &line, &col);
-            cardc__error_at(err, CARDC_E_INVALID, source, line, col, "%s",
-                            u && u->message ? u->message : "invalid");
-            cardc__error_pointer(err, ip);
-            err->offset = off;
+            cardc__error_at(err, CARDC_E_INVALID, source, m ? m->u.line : 1, m ? m->u.column : 1,
+                            "%s", m && m->u.message ? m->u.message : "invalid");
+            cardc__error_pointer(err, m && m->u.instance_location ? m->u.instance_location : "");
+            err->offset = m ? m->offset : 0;
         }
     } else if (st == CARDC_OK) {
         /* the engine and the reference must never disagree */
@@ -323,6 +324,7 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
                              t->c_name ? t->c_name : "?", t->pointer ? t->pointer : "");
     } else if (err && err->code == CARDC_OK) {
         /* malformed text, reported as `cardc validate` reports it */
+        cardc__error_leave(&local, st);
         *err = local;
         if (source)
             snprintf(err->source, sizeof err->source, "%s", source);
@@ -330,20 +332,6 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     if (r != result)
         cardc__bind_cache_give_result(t, r);
     return st;
-}
-
-const cardc_unit *cardc__bind_main_error(const cardc_result *r)
-{
-    size_t n = cardc_result_error_count(r);
-
-    for (size_t i = 0; i < n; i++) {
-        const cardc_unit *u = cardc_result_error(r, i);
-        const char *k = u->keyword ? u->keyword : "";
-        if (strcmp(k, "oneOf") != 0 && strcmp(k, "anyOf") != 0 && strcmp(k, "allOf") != 0 &&
-            strcmp(k, "$ref") != 0)
-            return u;
-    }
-    return cardc_result_error(r, 0);
 }
 
 void cardc__bind_result_valid(cardc_result *result)

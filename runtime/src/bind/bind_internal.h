@@ -184,11 +184,6 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
                                  const char *source, cardc_result *result, int max_depth,
                                  cardc_error *err);
 
-/* The error err reports: the first that is not a combinator's summary
- * ("must match exactly one schema in oneOf"), i.e. the one that says what
- * to fix; the result keeps them all, in `cardc validate`'s order. */
-const cardc_unit *cardc__bind_main_error(const cardc_result *r);
-
 /* Marks result as the outcome of a passing validation (no validator ran:
  * the inline checks decided). */
 void cardc__bind_result_valid(cardc_result *result);

@@ -19,6 +19,7 @@ typedef struct strbuf {
     char *s;
     size_t len, cap;
     int oom;
+    size_t first; /* the first allocation's size when more than 64 */
 } strbuf;
 
 /* All but take/free are static inline, not in strbuf.c: measured, the
@@ -40,7 +41,7 @@ static inline int strbuf_reserve(strbuf *b, size_t n)
         b->oom = 1;
         return 0;
     }
-    nc = b->cap ? b->cap : 64;
+    nc = b->cap ? b->cap : b->first > 64 ? b->first : 64;
     while (nc - b->len <= n)
         nc *= 2;
     v = realloc(b->s, nc);

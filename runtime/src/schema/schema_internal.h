@@ -390,12 +390,27 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
                                  const cardc_validate_options *opts, cardc_result *result,
                                  cardc_error *err);
 
+/* cardc_validate_text without the error contract's entry and exit: err
+ * (its code CARDC_OK on entry) is filled only when the text cannot be
+ * validated, not for CARDC_E_INVALID, which the caller reports from the
+ * result. For the decoders' rejections, which format their own record. */
+cardc_status cardc__validate_text(const cardc_schema *s, const char *text, size_t len,
+                                  const cardc_validate_options *opts, cardc_result *result,
+                                  cardc_error *err);
+
 /* ---- result ---- */
-/* Private flag of cardc_validate_options.flags: no unit gets its line and
- * column (a decoder's rejection without a result places only the error it
- * reports: positions for every unit were 1,545 of its 16,400 instructions
- * on the seed payload invalid-type). */
-#define CARDC__VALIDATE_NO_POSITIONS (1u << 30)
+/* Private flag of cardc_validate_options.flags, for a caller that reports
+ * the main error alone (cardc__result_main_error: a decoder's rejection
+ * without a result). Only that unit gets its line, column and offset:
+ * placing every unit was 1,545 of its 16,400 instructions on the seed
+ * payload invalid-type, and finding the reported one's offset again in the
+ * text (json_locate) another 1,083 of 16,664. And a oneOf's or anyOf's own
+ * unit is kept in outline (cardc__unit_is_outline): its code, keyword,
+ * levels and instance location, which decide the main error and
+ * errorMessage's groups, but no message or keyword locations (two of them
+ * were 900 of 13,900). When the main error is such a unit, the caller
+ * validates again without the flag. */
+#define CARDC__VALIDATE_MAIN_ONLY (1u << 30)
 
 typedef struct runit {
     cardc_unit u;
@@ -404,6 +419,7 @@ typedef struct runit {
     uint32_t klevel;         /* evaluation path depth of the keyword */
     char *param;             /* e.g. the missing property of "required" */
     struct json_object *ann; /* owned reference */
+    size_t offset;           /* of the instance in the text, once placed */
 } runit;
 
 struct cardc_result {
@@ -424,5 +440,15 @@ int cardc__result_push_annotation(cardc_result *r, runit *u);
 /* Frees units [from, nerr) and truncates. */
 void cardc__result_truncate_errors(cardc_result *r, size_t from);
 void cardc__result_truncate_annotations(cardc_result *r, size_t from);
+/* Whether u is a unit recorded in outline (CARDC__VALIDATE_MAIN_ONLY). */
+static inline bool cardc__unit_is_outline(const runit *u)
+{
+    return u->u.message == NULL;
+}
+
+/* The error a one-line report shows: the first that is not only a summary
+ * of its subschemas' (oneOf, anyOf, allOf, $ref), else the first; NULL
+ * when r holds none. Borrowed from r. */
+runit *cardc__result_main_error(const cardc_result *r);
 
 #endif

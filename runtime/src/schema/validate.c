@@ -426,6 +426,7 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
     c->defaults = (flags & CARDC__VALIDATE_DEFAULTS) && doc->src;
     c->full = c->ann || c->defaults || s->track;
     c->slow = c->rec || c->full;
+    c->main_only = (flags & CARDC__VALIDATE_MAIN_ONLY) != 0;
     c->max_errors = 100;
     c->max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
     if (opts) {
@@ -540,9 +541,8 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
         result->valid = r == 1;
         if (r != 1)
             cardc__result_truncate_annotations(result, 0);
-        if (r == 0 && result->nerr && doc->base[1] &&
-            !(opts && (opts->flags & CARDC__VALIDATE_NO_POSITIONS)))
-            cardc__v_positions(result, doc);
+        if (r == 0 && result->nerr && doc->base[1])
+            cardc__v_positions(result, doc, opts && (opts->flags & CARDC__VALIDATE_MAIN_ONLY));
     }
     if (r < 0)
         return c.fatal;
@@ -627,9 +627,9 @@ cardc_status cardc_validate_apply_defaults(const cardc_schema *s, struct json_ob
     return cardc__error_leave(err, st);
 }
 
-static cardc_status validate_text_body(const cardc_schema *s, const char *text, size_t len,
-                                       const cardc_validate_options *opts, cardc_result *result,
-                                       cardc_error *err)
+cardc_status cardc__validate_text(const cardc_schema *s, const char *text, size_t len,
+                                  const cardc_validate_options *opts, cardc_result *result,
+                                  cardc_error *err)
 {
     cardc_doc local, *doc = result ? &result->doc : &local;
 
@@ -662,7 +662,7 @@ cardc_status cardc_validate_text(const cardc_schema *s, const char *text, size_t
 {
     cardc_status st;
     cardc__error_enter(err);
-    st = validate_text_body(s, text, len, opts, result, err);
+    st = cardc__validate_text(s, text, len, opts, result, err);
     if (st == CARDC_E_INVALID)
         record_invalid(err, result);
     return cardc__error_leave(err, st);

@@ -101,17 +101,18 @@ typedef struct anyone_tally {
 } anyone_tally;
 
 /* Records a failing oneOf/anyOf with the closest branch's errors; -1 when
- * out of memory before anything was recorded. */
-static int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
+ * out of memory before anything was recorded. Out of line: its frame stays
+ * off the recursive evaluation path. */
+static NOINLINE int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
 {
     bool one = in->op == OP_ONE_OF;
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     int best = t->detail && t->matched == 0 ? pick_best(t->br, t->n) : -1;
-    runit *keep = NULL;
+    runit small[4], *keep = NULL; /* a branch's few errors take no allocation */
     size_t i, nkeep = 0;
     if (best >= 0 && t->br[best].end > t->br[best].start) {
         nkeep = t->br[best].end - t->br[best].start;
-        keep = malloc(nkeep * sizeof *keep);
+        keep = nkeep <= 4 ? small : malloc(nkeep * sizeof *keep);
         if (!keep)
             return -1;
         memcpy(keep, &c->r->err[t->br[best].start], nkeep * sizeof *keep);
@@ -121,7 +122,9 @@ static int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
     if (t->detail)
         cardc__result_truncate_errors(c->r, t->m0);
     /* spelt out with cardc__v_sb_zu(): see there */
-    if (one && t->matched > 1) {
+    if (c->main_only) {
+        /* recorded in outline, without it (cardc__v_record) */
+    } else if (one && t->matched > 1) {
         strbuf_str(&m, "must match exactly one schema in oneOf, matched ");
         cardc__v_sb_zu(&m, t->matched);
         strbuf_str(&m, " (branches ");
@@ -147,7 +150,8 @@ static int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t)
             cardc__v_nomem(c);
         }
     }
-    free(keep);
+    if (keep != small)
+        free(keep);
     return 0;
 }
 

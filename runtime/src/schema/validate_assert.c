@@ -13,7 +13,7 @@
 
 int cardc__v_type(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     (void)ev;
     if (t & in->u.types)
         return 1;
@@ -45,7 +45,7 @@ static ALWAYS_INLINE bool equal_value(const vctx *c, const cardc_dval *inst, con
 int cardc__v_const(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     const cconst *cv = in->u.cval;
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     (void)ev;
     (void)t;
     if (equal_value(c, inst, &cv->doc, &cv->doc.v[0]))
@@ -87,7 +87,7 @@ static bool enum_has(const vctx *c, const cconst *cv, const cardc_dval *inst, ui
 int cardc__v_enum(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
     const cconst *cv = in->u.cval;
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     size_t i;
     (void)ev;
     if (enum_has(c, cv, inst, t))
@@ -161,7 +161,7 @@ static int multiple_of(const cardc_dval *v, const cnum *div)
 
 int cardc__v_multiple_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     int r;
     (void)ev;
     if (!(t & T_NUMBER) || (r = multiple_of(inst, &in->u.num)) > 0)
@@ -187,7 +187,7 @@ int cardc__v_bound(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t
                {"<", CARDC_V_EXCLUSIVE_MAXIMUM},
                {">=", CARDC_V_MINIMUM},
                {">", CARDC_V_EXCLUSIVE_MINIMUM}};
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     long double x, y = in->u.num.v;
     int ok, k = in->op - OP_MAXIMUM;
     (void)ev;
@@ -229,7 +229,7 @@ static ALWAYS_INLINE int code_points(const vctx *c, const cardc_dval *v, size_t 
 
 int cardc__v_length(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     size_t cps;
     bool max = in->op == OP_MAX_LENGTH;
     (void)ev;
@@ -254,7 +254,7 @@ int cardc__v_length(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t 
 
 int cardc__v_pattern(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     int r;
     size_t cps;
     (void)ev;
@@ -277,7 +277,7 @@ int cardc__v_pattern(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t
 
 int cardc__v_format(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     size_t cps;
     (void)ev;
     if (!in->u.format.assert_ || !(t & T_STRING))
@@ -298,7 +298,7 @@ int cardc__v_count(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t
 {
     static const cardc_vcode codes[] = {CARDC_V_MAX_ITEMS, CARDC_V_MIN_ITEMS,
                                         CARDC_V_MAX_PROPERTIES, CARDC_V_MIN_PROPERTIES};
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     bool arr = in->op == OP_MAX_ITEMS || in->op == OP_MIN_ITEMS;
     bool max = in->op == OP_MAX_ITEMS || in->op == OP_MAX_PROPS;
     size_t n;
@@ -389,7 +389,7 @@ int cardc__v_unique(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t 
 
 static NOINLINE int missing(vctx *c, const cinstr *in, const ckey *k)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     if (REC(c)) {
         strbuf_str(&m, "must have required property ");
         cardc__v_dump_str(&m, k->s, k->len, 64);
@@ -420,7 +420,7 @@ int cardc__v_required(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_
 
 int cardc__v_dep_required(vctx *c, const cinstr *in, const cardc_dval *inst, uint32_t t, evset *ev)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     size_t i, j;
     int ok = 1;
     (void)ev;

@@ -64,12 +64,13 @@ typedef struct vctx {
     const cardc_doc *doc;
     cardc_result *r;
     cardc_error *err;
-    bool rec;      /* errors are recorded (a result, exhaustive mode) */
-    bool fast;     /* stop at the first failure */
-    bool ann;      /* collect annotations */
-    bool defaults; /* collect defaults */
-    bool full;     /* ann, defaults or unevaluated*: nodes take the slow path */
-    bool slow;     /* rec or full: no fast programs */
+    bool rec;       /* errors are recorded (a result, exhaustive mode) */
+    bool fast;      /* stop at the first failure */
+    bool ann;       /* collect annotations */
+    bool defaults;  /* collect defaults */
+    bool full;      /* ann, defaults or unevaluated*: nodes take the slow path */
+    bool slow;      /* rec or full: no fast programs */
+    bool main_only; /* CARDC__VALIDATE_MAIN_ONLY: combinators' units in outline */
     size_t max_errors;
     size_t max_depth;
     uint64_t eval_limit;
@@ -124,6 +125,15 @@ typedef struct evset {
 } evset;
 
 #define REC(c) ((c)->rec && !(c)->quiet)
+
+/* A message's buffer: cardc__v_record() makes it the unit's, its paths
+ * appended, so its first allocation holds them too (a second block for the
+ * unit, the message copied and freed, was about 250 of the 930
+ * instructions of a recorded error: bench_decode invalid-type). */
+#define V_MESSAGE    \
+    {                \
+        .first = 512 \
+    }
 
 /* Notes that instruction in fails on inst (vctx.failed). */
 static inline void cardc__v_note_failed(vctx *c, const void *in, const void *inst)
@@ -199,8 +209,9 @@ NOINLINE int cardc__v_applicator_annotation(vctx *c, const cinstr *in, const car
 NOINLINE int cardc__v_annotate(vctx *c, const cnode *n);
 /* The pointer where a validation stopped, into err. */
 void cardc__v_fatal_pointer(vctx *c);
-/* line:column of every error unit of r, from doc's offsets in its text. */
-void cardc__v_positions(cardc_result *r, const cardc_doc *doc);
+/* line:column and offset of every error unit of r, from doc's offsets in
+ * its text; with main_only, of cardc__result_main_error's alone. */
+void cardc__v_positions(cardc_result *r, const cardc_doc *doc, int main_only);
 
 /* ---- validate_assert.c / validate_apply.c: one per opcode family ---- */
 int cardc__v_type(vctx *, const cinstr *, const cardc_dval *, uint32_t, evset *);

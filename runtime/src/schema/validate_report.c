@@ -73,7 +73,15 @@ static void sb_path(strbuf *b, const seg *v, size_t n)
     for (i = 0; i < n; i++) {
         *o++ = '/';
         if (v[i].s) {
-            for (const char *p = v[i].s, *end = p + v[i].n; p < end; p++) {
+            /* most names need no escape: found so, they are copied whole
+             * (a store per byte was the most of sb_path's 1,077
+             * instructions in a decoder's rejection, invalid-type) */
+            size_t k = 0;
+            while (k < v[i].n && v[i].s[k] != '~' && v[i].s[k] != '/')
+                k++;
+            memcpy(o, v[i].s, k);
+            o += k;
+            for (const char *p = v[i].s + k, *end = v[i].s + v[i].n; p < end; p++) {
                 if (*p == '~' || *p == '/') {
                     *o++ = '~';
                     *o++ = *p == '~' ? '0' : '1';
@@ -95,6 +103,20 @@ static void sb_path(strbuf *b, const seg *v, size_t n)
     }
     b->len = (size_t)(o - b->s);
     b->s[b->len] = '\0';
+}
+
+/* The length sb_path gives v[0..n) when no name needs an escape, with
+ * "/kw" after it when kw. */
+static size_t path_length(const seg *v, size_t n, const char *kw)
+{
+    size_t len = kw ? 1 + strlen(kw) : 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t d = 1;
+        for (uint64_t x = v[i].n; !v[i].s && x >= 10; x /= 10)
+            d++;
+        len += 1 + (v[i].s ? v[i].n : d);
+    }
+    return len;
 }
 
 void cardc__v_fatal_pointer(vctx *c)
@@ -244,12 +266,41 @@ void cardc__v_sb_types(strbuf *b, uint32_t t)
 
 /* ---- recording ---- */
 
-int cardc__v_record(vctx *c, const char *kw, const char *abs, cardc_vcode code, strbuf *msg,
-                    const char *param)
+/* A combinator's unit in outline (CARDC__VALIDATE_MAIN_ONLY): no message,
+ * no keyword locations; kw is the compiled schema's, which outlives the
+ * result's use in that mode. */
+static int record_outline(vctx *c, const char *kw, cardc_vcode code, strbuf *msg)
 {
     strbuf b = {0};
     runit u;
-    size_t il, kl, al, ml, kwl;
+
+    free(msg->s);
+    memset(&u, 0, sizeof u);
+    sb_path(&b, c->ip, c->nip);
+    strbuf_add(&b, "", 0);
+    if (b.oom || !b.s) {
+        free(b.s);
+        return cardc__v_nomem(c);
+    }
+    u.buf = b.s;
+    u.u.instance_location = b.s;
+    u.u.keyword = kw;
+    u.u.code = code;
+    u.ilevel = (uint32_t)c->nip;
+    u.klevel = (uint32_t)c->nkp + 1u;
+    if (!cardc__result_push_error(c->r, &u)) {
+        cardc__unit_free(&u);
+        return cardc__v_nomem(c);
+    }
+    return 0;
+}
+
+int cardc__v_record(vctx *c, const char *kw, const char *abs, cardc_vcode code, strbuf *msg,
+                    const char *param)
+{
+    strbuf *b = msg;
+    runit u;
+    size_t il, kl, ab, al, kwl;
     char *p;
 
     if (!c->rec || c->quiet) {
@@ -261,47 +312,50 @@ int cardc__v_record(vctx *c, const char *kw, const char *abs, cardc_vcode code, 
         free(msg->s);
         return 0;
     }
-    if (msg->oom) {
-        free(msg->s);
-        return cardc__v_nomem(c);
-    }
     memset(&u, 0, sizeof u);
+    if (c->main_only && (code == CARDC_V_ONE_OF || code == CARDC_V_ANY_OF))
+        return record_outline(c, kw, code, msg);
     al = strlen(abs);
-    /* One allocation for the five strings in the common case (the paths'
-     * segments are short): growing from empty took 3-4 reallocs. */
-    strbuf_reserve(&b, 16 * (c->nip + c->nkp) + 2 * al + 64 + (msg->s ? msg->len : 0));
-    sb_path(&b, c->ip, c->nip);
-    strbuf_add(&b, "", 0);
-    il = b.len;
-    strbuf_add(&b, "", 1);
-    sb_path(&b, c->kp, c->nkp);
-    if (kw) {
-        strbuf_add(&b, "/", 1);
-        strbuf_str(&b, kw);
+    /* The five strings in one block, the message's (V_MESSAGE): its
+     * text, then the paths, separated by their NULs. One reserve for all
+     * in the common case (the paths' segments are short): growing piece
+     * by piece took 3-4 reallocs. */
+    strbuf_reserve(b, 16 * (c->nip + c->nkp) + 2 * al + 64);
+    strbuf_add(b, "", 1);
+    il = b->len;
+    sb_path(b, c->ip, c->nip);
+    strbuf_add(b, "", 1);
+    kl = b->len;
+    if (c->nact == 0 && abs[0] == '#' && al == 1 + path_length(c->kp, c->nkp, kw)) {
+        /* No $ref crossed and no $id: the evaluation path is the schema
+         * location, which abs already spells (built segment by segment,
+         * it was 500 of a decoder's rejection's 12,800 instructions,
+         * invalid-type). Equal lengths rule out escaped names. */
+        strbuf_add(b, abs + 1, al - 1);
+    } else {
+        sb_path(b, c->kp, c->nkp);
+        if (kw) {
+            strbuf_add(b, "/", 1);
+            strbuf_str(b, kw);
+        }
     }
-    kl = b.len;
-    strbuf_add(&b, "", 1);
-    strbuf_add(&b, abs, al);
-    strbuf_add(&b, "", 1);
-    kwl = b.len;
-    strbuf_str(&b, kw ? kw : "false");
-    strbuf_add(&b, "", 1);
-    ml = b.len;
-    strbuf_str(&b, msg->s ? msg->s : "");
-    free(msg->s);
-    if (b.oom || !b.s) {
-        free(b.s);
+    strbuf_add(b, "", 1);
+    ab = b->len;
+    strbuf_add(b, abs, al);
+    strbuf_add(b, "", 1);
+    kwl = b->len;
+    strbuf_str(b, kw ? kw : "false");
+    if (b->oom || !b->s) {
+        free(b->s);
         return cardc__v_nomem(c);
     }
-    /* The embedded NULs separate the five strings in one block. */
-    p = b.s;
+    p = b->s;
     u.buf = p;
-    u.u.instance_location = p;
-    p[il] = '\0';
-    u.u.keyword_location = p + il + 1;
-    u.u.absolute_keyword_location = p + kl + 1;
+    u.u.message = p;
+    u.u.instance_location = p + il;
+    u.u.keyword_location = p + kl;
+    u.u.absolute_keyword_location = p + ab;
     u.u.keyword = p + kwl;
-    u.u.message = p + ml;
     u.u.code = code;
     u.ilevel = (uint32_t)c->nip;
     u.klevel = (uint32_t)c->nkp + (kw ? 1u : 0u);
@@ -309,7 +363,7 @@ int cardc__v_record(vctx *c, const char *kw, const char *abs, cardc_vcode code, 
         size_t pl = strlen(param);
         u.param = malloc(pl + 1);
         if (!u.param) {
-            free(b.s);
+            free(b->s);
             return cardc__v_nomem(c);
         }
         memcpy(u.param, param, pl + 1);
@@ -331,7 +385,7 @@ int cardc__v_kw_error(vctx *c, const cinstr *in, cardc_vcode code, strbuf *m, co
 
 int cardc__v_bad_utf8(vctx *c, const cinstr *in)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     if (REC(c))
         strbuf_str(&m, "must be valid UTF-8");
     cardc__v_record(c, in->kw, in->abs, CARDC_V_INVALID_UTF8, &m, NULL);
@@ -342,7 +396,7 @@ int cardc__v_bad_utf8(vctx *c, const cinstr *in)
 NOINLINE int cardc__v_err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const char *param,
                               const char *fmt, ...)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     if (REC(c)) {
         char tmp[512];
         va_list ap;
@@ -357,7 +411,7 @@ NOINLINE int cardc__v_err_fmt(vctx *c, const cinstr *in, cardc_vcode code, const
 NOINLINE int cardc__v_err_key(vctx *c, const cinstr *in, cardc_vcode code, const char *prefix,
                               const char *k, size_t kl)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     char *param = NULL;
     int r;
     if (REC(c)) {
@@ -375,7 +429,7 @@ NOINLINE int cardc__v_err_key(vctx *c, const cinstr *in, cardc_vcode code, const
 
 NOINLINE int cardc__v_false_schema(vctx *c, const cnode *n)
 {
-    strbuf m = {0};
+    strbuf m = V_MESSAGE;
     if (REC(c))
         strbuf_str(&m, "must not be present (the schema is false)");
     cardc__v_record(c, NULL, n->abs, CARDC_V_FALSE_SCHEMA, &m, NULL);
@@ -511,20 +565,26 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
 {
     cardc_result *r = c->r;
     const cerrmsg *em = n->errmsg;
-    size_t total = r->nerr - e0, i, out = 0, ngroups = 0;
-    runit *old;
-    char(*keys)[128];
-    char *abs;
+    size_t total = r->nerr - e0, i, out = 0, ngroups = 0, absn = strlen(n->abs);
+    /* a few errors take no allocation: three per call were 400 of a
+     * decoder's rejection's 14,700 instructions (bench_decode invalid-type) */
+    runit old_small[4], *old;
+    char keys_small[4][128], (*keys)[128];
+    char abs_small[256], *abs;
 
     if (!total)
         return 0;
-    old = malloc(total * sizeof *old);
-    keys = malloc(total * sizeof *keys);
-    abs = malloc(strlen(n->abs) + sizeof "/errorMessage");
+    old = total <= 4 ? old_small : malloc(total * sizeof *old);
+    keys = total <= 4 ? keys_small : malloc(total * sizeof *keys);
+    abs = absn + sizeof "/errorMessage" <= sizeof abs_small ? abs_small
+                                                            : malloc(absn + sizeof "/errorMessage");
     if (!old || !keys || !abs) {
-        free(old);
-        free(keys);
-        free(abs);
+        if (old != old_small)
+            free(old);
+        if (keys != keys_small)
+            free(keys);
+        if (abs != abs_small)
+            free(abs);
         return cardc__v_nomem(c);
     }
     strcpy(abs, n->abs);
@@ -548,7 +608,7 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
             if (!strcmp(keys[g], key))
                 break;
         if (g == ngroups) {
-            strbuf m = {0};
+            strbuf m = V_MESSAGE;
             memcpy(keys[ngroups++], key, sizeof key);
             strbuf_str(&m, msg);
             cardc__v_record(c, "errorMessage", abs, CARDC_V_ERROR_MESSAGE, &m, NULL);
@@ -556,9 +616,12 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
         cardc__unit_free(&old[i]);
     }
     (void)out;
-    free(old);
-    free(keys);
-    free(abs);
+    if (old != old_small)
+        free(old);
+    if (keys != keys_small)
+        free(keys);
+    if (abs != abs_small)
+        free(abs);
     return c->fatal ? -1 : 0;
 }
 
@@ -730,17 +793,27 @@ static int upos_cmp(const void *a, const void *b)
 }
 
 /* Offsets sorted, then one pass over the text for all of them. */
-void cardc__v_positions(cardc_result *r, const cardc_doc *doc)
+void cardc__v_positions(cardc_result *r, const cardc_doc *doc, int main_only)
 {
     const char *text = doc->base[1];
-    upos small[16], *v = r->nerr <= 16 ? small : malloc(r->nerr * sizeof *v);
+    upos small[16], *v;
     size_t i, at = 0;
     int line = 1, col = 1;
 
+    if (main_only) {
+        runit *m = cardc__result_main_error(r);
+        if (m) {
+            m->offset = cardc__doc_offset(doc, &doc->v[0], m->u.instance_location, text);
+            cardc__text_position(text, doc->len, m->offset, 0, &m->u.line, &m->u.column);
+        }
+        return;
+    }
+    v = r->nerr <= 16 ? small : malloc(r->nerr * sizeof *v);
     if (!v || !r->nerr)
         return;
     for (i = 0; i < r->nerr; i++) {
-        v[i].offset = cardc__doc_offset(doc, &doc->v[0], r->err[i].u.instance_location, text);
+        r->err[i].offset = cardc__doc_offset(doc, &doc->v[0], r->err[i].u.instance_location, text);
+        v[i].offset = r->err[i].offset;
         v[i].u = &r->err[i].u;
     }
     qsort(v, r->nerr, sizeof *v, upos_cmp);
