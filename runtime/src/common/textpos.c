@@ -41,18 +41,20 @@ void cardc__text_position(const char *text, size_t len, size_t offset, int yaml_
          * other breaks) add their code points at once: a byte at a time
          * was 665 of a decoder's rejection's 15,741 instructions for the
          * 40 bytes before its error (bench_decode invalid-type). */
-        if (offset - i >= 16) {
+        /* the last block may end before offset (masked), not past len */
+        if (len - i >= 16) {
+            unsigned take = offset - i >= 16 ? 0xFFFFu : (1u << (offset - i)) - 1u;
             __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
             __m128i brk = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')),
                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('\r')));
             if (yaml_breaks)
                 brk = _mm_or_si128(brk, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xC2)),
                                                      _mm_cmpeq_epi8(v, _mm_set1_epi8((char)0xE2))));
-            if (!_mm_movemask_epi8(brk)) {
+            if (!((unsigned)_mm_movemask_epi8(brk) & take)) {
                 /* continuation bytes 0x80-0xBF are the signed bytes below -64 */
-                int cont = _mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
-                c += 16 - __builtin_popcount((unsigned)cont);
-                i += 16;
+                unsigned cont = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(v, _mm_set1_epi8(-64)));
+                c += __builtin_popcount(~cont & take);
+                i += offset - i >= 16 ? 16 : offset - i;
                 continue;
             }
         }
