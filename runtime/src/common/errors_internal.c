@@ -54,14 +54,24 @@ static int can_fill(const cardc_error *err)
     return err && err->code == CARDC_OK;
 }
 
+/* Every member to its empty value, the strings by their first byte: a
+ * memset of the whole record was 140 of a decoder's rejection's 12,000
+ * instructions (bench_decode invalid-type). */
+static void reset(cardc_error *err, cardc_status code)
+{
+    err->code = code;
+    err->source[0] = err->pointer[0] = err->message[0] = '\0';
+    err->line = err->column = 0;
+    err->offset = 0;
+}
+
 cardc_status cardc__error(cardc_error *err, cardc_status code, const char *fmt, ...)
 {
     va_list ap;
 
     if (!can_fill(err))
         return code;
-    memset(err, 0, sizeof *err);
-    err->code = code;
+    reset(err, code);
     va_start(ap, fmt);
     format_message(err, fmt, ap);
     va_end(ap);
@@ -75,8 +85,7 @@ cardc_status cardc__error_at(cardc_error *err, cardc_status code, const char *so
 
     if (!can_fill(err))
         return code;
-    memset(err, 0, sizeof *err);
-    err->code = code;
+    reset(err, code);
     if (source)
         copy_tail(err->source, sizeof err->source, source);
     err->line = line > 0 ? line : 0;
@@ -95,12 +104,8 @@ void cardc__error_pointer(cardc_error *err, const char *pointer)
 
 void cardc__error_enter(cardc_error *err)
 {
-    if (!err)
-        return;
-    err->code = CARDC_OK;
-    err->source[0] = err->pointer[0] = err->message[0] = '\0';
-    err->line = err->column = 0;
-    err->offset = 0;
+    if (err)
+        reset(err, CARDC_OK);
 }
 
 cardc_status cardc__error_leave(cardc_error *err, cardc_status st)
