@@ -878,7 +878,10 @@ static const char pick_schema_json[] =
     "\"s\":{\"anyOf\":[{\"type\":\"string\",\"pattern\":\"^a\"},{\"type\":\"string\",\"maxLength\":"
     "2}]},"
     "\"e\":{\"oneOf\":[{\"type\":\"null\"},{\"type\":\"array\",\"items\":{\"type\":\"integer\"},"
-    "\"uniqueItems\":true}]}}}";
+    "\"uniqueItems\":true}]}},"
+    /* grouped by location: a rejection without a result (oneOf's unit in
+     * outline) must still find /e's errors and replace them */
+    "\"errorMessage\":{\"properties\":{\"e\":\"e: null or unique integers\"}}}";
 static const char *const pick_schema_parts[] = {pick_schema_json, NULL};
 static const cardc_schema_text pick_schema = {
     pick_schema_parts, "pick.json", CARDC_DIALECT_AUTO, 0, NULL, 0, NULL};

@@ -97,7 +97,7 @@ runit *cardc__result_main_error(const cardc_result *r)
     for (size_t i = 0; i < r->nerr; i++) {
         const cardc_unit *u = &r->err[i].u;
         if (u->code != CARDC_V_ONE_OF && u->code != CARDC_V_ANY_OF && u->code != CARDC_V_ALL_OF &&
-            !(u->keyword && strcmp(u->keyword, "$ref") == 0))
+            !(u->keyword && u->keyword[0] == '$' && strcmp(u->keyword, "$ref") == 0))
             return &r->err[i];
     }
     return r->nerr ? &r->err[0] : NULL;

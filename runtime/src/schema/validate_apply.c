@@ -116,11 +116,14 @@ static NOINLINE int anyone_fail(vctx *c, const cinstr *in, const anyone_tally *t
         if (!keep)
             return -1;
         memcpy(keep, &c->r->err[t->br[best].start], nkeep * sizeof *keep);
-        /* ownership moved to keep: blank the slots before truncating */
-        memset(&c->r->err[t->br[best].start], 0, nkeep * sizeof *keep);
     }
-    if (t->detail)
-        cardc__result_truncate_errors(c->r, t->m0);
+    if (t->detail) {
+        /* the other branches' units are freed; keep owns the best one's */
+        for (i = t->m0; i < c->r->nerr; i++)
+            if (!nkeep || i < t->br[best].start || i >= t->br[best].end)
+                cardc__unit_free(&c->r->err[i]);
+        c->r->nerr = t->m0;
+    }
     /* spelt out with cardc__v_sb_zu(): see there */
     if (c->main_only) {
         /* recorded in outline, without it (cardc__v_record) */

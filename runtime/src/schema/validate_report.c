@@ -266,32 +266,21 @@ void cardc__v_sb_types(strbuf *b, uint32_t t)
 
 /* ---- recording ---- */
 
-/* A combinator's unit in outline (CARDC__VALIDATE_MAIN_ONLY): no message,
- * no keyword locations; kw is the compiled schema's, which outlives the
- * result's use in that mode. */
+/* A combinator's unit in outline (CARDC__VALIDATE_MAIN_ONLY): no strings;
+ * kw is the compiled schema's, which outlives the result's use in that
+ * mode. */
 static int record_outline(vctx *c, const char *kw, cardc_vcode code, strbuf *msg)
 {
-    strbuf b = {0};
     runit u;
 
     free(msg->s);
     memset(&u, 0, sizeof u);
-    sb_path(&b, c->ip, c->nip);
-    strbuf_add(&b, "", 0);
-    if (b.oom || !b.s) {
-        free(b.s);
-        return cardc__v_nomem(c);
-    }
-    u.buf = b.s;
-    u.u.instance_location = b.s;
     u.u.keyword = kw;
     u.u.code = code;
     u.ilevel = (uint32_t)c->nip;
     u.klevel = (uint32_t)c->nkp + 1u;
-    if (!cardc__result_push_error(c->r, &u)) {
-        cardc__unit_free(&u);
+    if (!cardc__result_push_error(c->r, &u))
         return cardc__v_nomem(c);
-    }
     return 0;
 }
 
@@ -530,7 +519,7 @@ static const char *errmsg_group(const cerrmsg *em, const runit *u, size_t klevel
                 return em->kw_msg[i];
             }
     }
-    if (em->properties || em->items) {
+    if (em->properties || em->items) { /* an outline unit has no token: no group */
         char *tok = child_token(u, ilevel);
         if (tok) {
             struct json_object *mv = NULL;
@@ -574,6 +563,14 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
 
     if (!total)
         return 0;
+    if (!em->all && !em->properties && !em->items && !em->rest) {
+        /* only the node's own keywords have messages: nothing to do unless
+         * one of its own errors is here (a oneOf's deeper ones pass) */
+        for (i = e0; i < r->nerr && r->err[i].klevel != c->nkp + 1; i++)
+            ;
+        if (i == r->nerr)
+            return 0;
+    }
     old = total <= 4 ? old_small : malloc(total * sizeof *old);
     keys = total <= 4 ? keys_small : malloc(total * sizeof *keys);
     abs = absn + sizeof "/errorMessage" <= sizeof abs_small ? abs_small
@@ -802,7 +799,7 @@ void cardc__v_positions(cardc_result *r, const cardc_doc *doc, int main_only)
 
     if (main_only) {
         runit *m = cardc__result_main_error(r);
-        if (m) {
+        if (m && !cardc__unit_is_outline(m)) {
             m->offset = cardc__doc_offset(doc, &doc->v[0], m->u.instance_location, text);
             cardc__text_position(text, doc->len, m->offset, 0, &m->u.line, &m->u.column);
         }
