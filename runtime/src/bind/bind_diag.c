@@ -14,7 +14,6 @@
 #include "common/errors_internal.h"
 #include "json/json_internal.h"
 #include "schema/schema_internal.h"
-#include "common/textpos.h"
 
 /* The side's schema is registered under this URI when a subschema is
  * compiled through {"$ref": "urn:cardc:model#/pointer"}. */
