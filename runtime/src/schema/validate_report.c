@@ -550,6 +550,18 @@ static const char *errmsg_group(const cerrmsg *em, const runit *u, size_t klevel
     return NULL;
 }
 
+/* Frees what cardc__v_errmsg allocated beyond its stack buffers. */
+static void errmsg_scratch_free(runit *old, runit *old_small, char (*keys)[128],
+                                char (*keys_small)[128], char *abs, char *abs_small)
+{
+    if (old != old_small)
+        free(old);
+    if (keys != keys_small)
+        free(keys);
+    if (abs != abs_small)
+        free(abs);
+}
+
 NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
 {
     cardc_result *r = c->r;
@@ -576,12 +588,7 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
     abs = absn + sizeof "/errorMessage" <= sizeof abs_small ? abs_small
                                                             : malloc(absn + sizeof "/errorMessage");
     if (!old || !keys || !abs) {
-        if (old != old_small)
-            free(old);
-        if (keys != keys_small)
-            free(keys);
-        if (abs != abs_small)
-            free(abs);
+        errmsg_scratch_free(old, old_small, keys, keys_small, abs, abs_small);
         return cardc__v_nomem(c);
     }
     strcpy(abs, n->abs);
@@ -613,12 +620,7 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
         cardc__unit_free(&old[i]);
     }
     (void)out;
-    if (old != old_small)
-        free(old);
-    if (keys != keys_small)
-        free(keys);
-    if (abs != abs_small)
-        free(abs);
+    errmsg_scratch_free(old, old_small, keys, keys_small, abs, abs_small);
     return c->fatal ? -1 : 0;
 }
 
