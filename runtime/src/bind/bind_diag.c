@@ -287,6 +287,7 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     cardc_result *r = result;
     cardc_validate_options vo;
     cardc_error local;
+    const runit *m;
     cardc_schema *s;
     cardc_status st;
 
@@ -300,19 +301,17 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
         vo.flags |= CARDC__VALIDATE_MAIN_ONLY;
     cardc__error_enter(&local);
     st = cardc__validate_text(s, text, len, &vo, r, &local);
-    if (st == CARDC_E_INVALID && (vo.flags & CARDC__VALIDATE_MAIN_ONLY)) {
-        const runit *m = cardc__result_main_error(r);
-        if (m && cardc__unit_is_outline(m)) { /* only combinators failed */
-            vo.flags &= ~CARDC__VALIDATE_MAIN_ONLY;
-            st = cardc__validate_text(s, text, len, &vo, r, &local);
-        }
+    m = st == CARDC_E_INVALID ? cardc__result_main_error(r) : NULL;
+    if (m && cardc__unit_is_outline(m)) { /* only combinators failed: in full this time */
+        vo.flags &= ~CARDC__VALIDATE_MAIN_ONLY;
+        st = cardc__validate_text(s, text, len, &vo, r, &local);
+        m = st == CARDC_E_INVALID ? cardc__result_main_error(r) : NULL;
     }
     if (st == CARDC_E_INVALID) {
-        const runit *m = cardc__result_main_error(r);
         if (err && err->code == CARDC_OK) {
             cardc__error_at(err, CARDC_E_INVALID, source, m ? m->u.line : 1, m ? m->u.column : 1,
-                            "%s", m && m->u.message ? m->u.message : "invalid");
-            cardc__error_pointer(err, m && m->u.instance_location ? m->u.instance_location : "");
+                            "%s", m ? m->u.message : "invalid");
+            cardc__error_pointer(err, m ? m->u.instance_location : "");
             err->offset = m ? m->offset : 0;
         }
     } else if (st == CARDC_OK) {

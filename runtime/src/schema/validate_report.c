@@ -301,9 +301,9 @@ int cardc__v_record(vctx *c, const char *kw, const char *abs, cardc_vcode code, 
         free(msg->s);
         return 0;
     }
-    memset(&u, 0, sizeof u);
     if (c->main_only && (code == CARDC_V_ONE_OF || code == CARDC_V_ANY_OF))
         return record_outline(c, kw, code, msg);
+    memset(&u, 0, sizeof u);
     al = strlen(abs);
     /* The five strings in one block, the message's (V_MESSAGE): its
      * text, then the paths, separated by their NULs. One reserve for all
@@ -566,9 +566,9 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
 {
     cardc_result *r = c->r;
     const cerrmsg *em = n->errmsg;
-    size_t total = r->nerr - e0, i, out = 0, ngroups = 0, absn = strlen(n->abs);
-    /* a few errors take no allocation: three per call were 400 of a
-     * decoder's rejection's 14,700 instructions (bench_decode invalid-type) */
+    size_t total = r->nerr - e0, i, ngroups = 0, absn = strlen(n->abs);
+    /* a few errors take no allocation (a decoder's rejection of the seed
+     * payload invalid-type brings two here) */
     runit old_small[4], *old;
     char keys_small[4][128], (*keys)[128];
     char abs_small[256], *abs;
@@ -605,7 +605,6 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
             msg = errmsg_group(em, &old[i], c->nkp, c->nip, key, sizeof key);
         if (!msg) {
             r->err[r->nerr++] = old[i];
-            out++;
             continue;
         }
         for (g = 0; g < ngroups; g++)
@@ -619,7 +618,6 @@ NOINLINE int cardc__v_errmsg(vctx *c, const cnode *n, size_t e0)
         }
         cardc__unit_free(&old[i]);
     }
-    (void)out;
     errmsg_scratch_free(old, old_small, keys, keys_small, abs, abs_small);
     return c->fatal ? -1 : 0;
 }
