@@ -420,12 +420,19 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
     c->doc = doc;
     c->r = result;
     c->err = err;
-    c->fast = (flags & CARDC_VALIDATE_FAST) || !result;
-    c->rec = !c->fast;
-    c->ann = c->rec && (flags & CARDC_VALIDATE_ANNOTATIONS);
-    c->defaults = (flags & CARDC__VALIDATE_DEFAULTS) && doc->src;
-    c->full = c->ann || c->defaults || s->track;
-    c->slow = c->rec || c->full;
+    /* The modes in locals, stored once: derived from the stored flags, gcc
+     * read two and seven of them back in one load, which store forwarding
+     * cannot serve (validate-only invalid-both stalled on both). */
+    bool fast = (flags & CARDC_VALIDATE_FAST) || !result, rec = !fast;
+    bool ann = rec && (flags & CARDC_VALIDATE_ANNOTATIONS);
+    bool defaults = (flags & CARDC__VALIDATE_DEFAULTS) && doc->src;
+    bool full = ann || defaults || s->track;
+    c->fast = fast;
+    c->rec = rec;
+    c->ann = ann;
+    c->defaults = defaults;
+    c->full = full;
+    c->slow = rec || full;
     c->main_only = (flags & CARDC__VALIDATE_MAIN_ONLY) != 0;
     c->max_errors = 100;
     c->max_depth = CARDC_JSON_DEFAULT_MAX_DEPTH;
