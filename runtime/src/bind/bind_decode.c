@@ -46,6 +46,8 @@ typedef struct dctx {
 } dctx;
 
 static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pull_mark *m);
+static cardc_status defaults_absent(const cardc_type *t, void *v, unsigned char *present,
+                                    size_t count, int recurse, cardc_error *err);
 
 static int hard(dctx *c, int kind)
 {
@@ -587,11 +589,14 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
         r = 0;
     if (r == 1)
         r = object_verdict(c, t, present, keys + (mf.vec ? mf.vec->count : 0));
+    /* the defaults from the presence just checked (every entry 0 or 1 once
+     * the verdict is 1), not from the has_ flags again */
+    if (r == 1 && !c->no_checks && !c->no_defaults &&
+        defaults_absent(t, dst, present, c->declared + (mf.vec ? mf.vec->count : 0), 0, c->err) !=
+            CARDC_OK)
+        r = hard(c, HARD_DEFAULT);
     if (present != small)
         free(present);
-    if (r == 1 && !c->no_checks && !c->no_defaults &&
-        cardc__bind_apply_defaults(t, dst, 0, c->err) != CARDC_OK)
-        r = hard(c, HARD_DEFAULT);
     return r;
 }
 
@@ -933,20 +938,12 @@ static int over_max_properties(const cardc_type *t, size_t count)
     return 0;
 }
 
-cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse, cardc_error *err)
+/* Fills the defaults of the fields present[] says are absent (present:
+ * one byte per field, updated; count: the members present, the ones the
+ * schema does not name included). */
+static cardc_status defaults_absent(const cardc_type *t, void *v, unsigned char *present,
+                                    size_t count, int recurse, cardc_error *err)
 {
-    unsigned char small[64] = {0}, *present = small;
-    size_t count = 0;
-
-    if (t->field_count > sizeof small && !(present = calloc(t->field_count, 1)))
-        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
-    for (size_t i = 0; i < t->field_count; i++) {
-        present[i] = bind_field_has(&t->fields[i], v);
-        count += present[i];
-    }
-    /* the members the schema does not name count too (maxProperties) */
-    if (t->additional)
-        count += ((const bind_vec *)BIND_CAT(v, t->additional_offset))->count;
     for (size_t i = 0; i < t->field_count; i++) {
         const cardc_field *f = &t->fields[i];
         void *fv = BIND_AT(v, f->offset);
@@ -962,11 +959,8 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
                 continue;
             }
             int r = decode_default(f->type, fv, f->default_json, err);
-            if (r < 0) {
-                if (present != small)
-                    free(present);
+            if (r < 0)
                 return err && err->code ? err->code : CARDC_E_SCHEMA;
-            }
             present[i] = (unsigned char)r;
             count += (size_t)r;
             if (r)
@@ -974,16 +968,32 @@ cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurs
         } else if (recurse && present[i] && f->required && f->type->kind == CARDC_KIND_OBJECT &&
                    f->type != t) {
             cardc_status st = cardc__bind_apply_defaults(f->type, fv, 1, err);
-            if (st != CARDC_OK) {
-                if (present != small)
-                    free(present);
+            if (st != CARDC_OK)
                 return st;
-            }
         }
     }
+    return CARDC_OK;
+}
+
+cardc_status cardc__bind_apply_defaults(const cardc_type *t, void *v, int recurse, cardc_error *err)
+{
+    unsigned char small[64] = {0}, *present = small;
+    size_t count = 0;
+    cardc_status st;
+
+    if (t->field_count > sizeof small && !(present = calloc(t->field_count, 1)))
+        return cardc__error(err, CARDC_E_NOMEM, "out of memory");
+    for (size_t i = 0; i < t->field_count; i++) {
+        present[i] = bind_field_has(&t->fields[i], v);
+        count += present[i];
+    }
+    /* the members the schema does not name count too (maxProperties) */
+    if (t->additional)
+        count += ((const bind_vec *)BIND_CAT(v, t->additional_offset))->count;
+    st = defaults_absent(t, v, present, count, recurse, err);
     if (present != small)
         free(present);
-    return CARDC_OK;
+    return st;
 }
 
 static cardc_status fail_at(cardc_error *err, cardc_status code, const char *text, size_t len,
