@@ -169,6 +169,35 @@ static void test_strings(void)
     }
 }
 
+/* A lent scratch holds the strings that fit, and what is decoded so far
+ * moves to the heap with the first that does not (escapes on both sides of
+ * the move); the lent buffer is never freed (ASan) nor written past. */
+static void test_lent_scratch(void)
+{
+    char json[600], want[300], lent[18];
+    size_t o = 0, w = 0;
+    cardc_pull p;
+
+    o += (size_t)sprintf(json, "[\"short\\n\",\"");
+    for (int k = 0; k < 25; k++) {
+        o += (size_t)sprintf(json + o, "abcdefgh\\t");
+        w += (size_t)sprintf(want + w, "abcdefgh\t");
+    }
+    o += (size_t)sprintf(json + o, "\",\"again\"]");
+    memset(lent, '#', sizeof lent);
+    cardc_pull_init(&p, json, o, 0);
+    cardc__pull_lend_scratch(&p, lent, 16);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_ARRAY_BEGIN);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_STRING && p.str == lent && p.str_len == 6 &&
+          memcmp(p.str, "short\n", 7) == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_STRING && p.str != lent && p.str_len == w &&
+          memcmp(p.str, want, w + 1) == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_STRING && p.str_len == 5 && strcmp(p.str, "again") == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_ARRAY_END && cardc_pull_next(&p) == CARDC_TOK_END);
+    CHECK(lent[16] == '#' && lent[17] == '#');
+    cardc_pull_free(&p);
+}
+
 /* Literals are printed with %.*s: gcc's -fsanitize=undefined build claims
  * a %s argument that strlen has just read "is null". */
 static void number_of(const char *lit, cardc_pull *p)
@@ -918,6 +947,7 @@ int main(void)
     test_positions_in_blocks();
     test_tokens();
     test_strings();
+    test_lent_scratch();
     test_numbers();
     test_depth();
     test_skip();

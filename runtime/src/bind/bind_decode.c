@@ -1019,6 +1019,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     cardc_json_options jopts;
     cardc_status st = CARDC_OK;
     dctx c;
+    char scratch[256]; /* the payload's strings, while they are short */
     int r;
 
     if (!t || !value || (!json && len))
@@ -1041,6 +1042,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     if (jopts.duplicate_keys == CARDC_DUPLICATE_KEYS_REJECT)
         diag.json_flags = CARDC__JSON_UNIQUE_KEYS;
     cardc_pull_init_ex(&c.p, json, len, &jopts);
+    cardc__pull_lend_scratch(&c.p, scratch, sizeof scratch);
     cardc_pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);
     if (r == 1 && next(&c) != CARDC_TOK_END)

@@ -79,4 +79,11 @@ int cardc__pull_bytes_into(struct cardc_pull *p, uint8_t *buf, size_t cap, uint8
                            size_t *count);
 size_t cardc__pull_bytes_first_size(const struct cardc_pull *p);
 
+/* Right after cardc_pull_init: the parser decodes strings into buf (cap
+ * bytes, the caller's, left alone by cardc_pull_free) until one needs
+ * more, then into a heap buffer of its own. For parsers that live for one
+ * small document: the scratch's allocation and release were 190 of the
+ * 5,364 instructions of bench_decode's "small" decode (callgrind). */
+void cardc__pull_lend_scratch(struct cardc_pull *p, char *buf, size_t cap);
+
 #endif

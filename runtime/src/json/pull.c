@@ -191,11 +191,21 @@ void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth)
     p->str = "";
 }
 
+/* scratch_cap's top bit: the scratch is lent (cardc__pull_lend_scratch). */
+#define SCRATCH_LENT ((size_t)1 << (sizeof(size_t) * CHAR_BIT - 1))
+
+void cardc__pull_lend_scratch(cardc_pull *p, char *buf, size_t cap)
+{
+    p->scratch = buf;
+    p->scratch_cap = cap | SCRATCH_LENT;
+}
+
 void cardc_pull_free(cardc_pull *p)
 {
     if (p->stack != p->inline_stack)
         free(p->stack);
-    free(p->scratch);
+    if (!(p->scratch_cap & SCRATCH_LENT))
+        free(p->scratch);
     keys_free(p->keys);
     p->keys = NULL;
     p->stack = p->inline_stack;
@@ -312,15 +322,21 @@ static cardc_token close_container(cardc_pull *p, size_t at, cardc_token tok)
 /* Room for `need` bytes in the scratch buffer. */
 static int scratch_reserve(cardc_pull *p, size_t need)
 {
-    size_t cap;
+    size_t room = p->scratch_cap & ~SCRATCH_LENT, cap;
     char *s;
 
-    if (need <= p->scratch_cap)
+    if (need <= room)
         return 1;
-    cap = p->scratch_cap ? p->scratch_cap : 256;
+    cap = room ? room : 256;
     while (cap < need)
         cap *= 2;
-    s = realloc(p->scratch, cap);
+    if (p->scratch_cap & SCRATCH_LENT) {
+        /* what is decoded so far moves along */
+        if ((s = malloc(cap)) != NULL)
+            memcpy(s, p->scratch, room);
+    } else {
+        s = realloc(p->scratch, cap);
+    }
     if (!s)
         return 0;
     p->scratch = s;
