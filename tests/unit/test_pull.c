@@ -198,6 +198,35 @@ static void test_lent_scratch(void)
     cardc_pull_free(&p);
 }
 
+/* Borrowed plain strings point into the text (not terminated: the text
+ * goes on); one with an escape, a non-ASCII byte or a NUL escape is decoded
+ * into the scratch as before, and duplicate keys are still found, the
+ * message naming the key alone. */
+static void test_borrowed_strings(void)
+{
+    static const char text[] = "{\"key\":\"plain\",\"e\\u00e9\":\"caf\xC3\xA9\",\"a\\u0000b\":"
+                               "\"\",\"key\":1}";
+    cardc_json_options o;
+    cardc_pull p;
+
+    cardc_json_options_init(&o);
+    o.duplicate_keys = CARDC_DUPLICATE_KEYS_REJECT;
+    cardc_pull_init_ex(&p, text, sizeof text - 1, &o);
+    cardc__pull_borrow_plain(&p);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_OBJECT_BEGIN);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY && p.str == text + 2 && p.str_len == 3);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_STRING && p.str == text + 8 && p.str_len == 5);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY && p.str_len == 3 &&
+          memcmp(p.str, "e\xC3\xA9", 4) == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_STRING && p.str_len == 5 &&
+          memcmp(p.str, "caf\xC3\xA9", 6) == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_KEY && p.str_len == 3 && memcmp(p.str, "a\0b", 4) == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_STRING && p.str_len == 0);
+    CHECK(cardc_pull_next(&p) == CARDC_TOK_ERROR &&
+          strcmp(p.message, "duplicate object key \"key\"") == 0);
+    cardc_pull_free(&p);
+}
+
 /* Literals are printed with %.*s: gcc's -fsanitize=undefined build claims
  * a %s argument that strlen has just read "is null". */
 static void number_of(const char *lit, cardc_pull *p)
@@ -948,6 +977,7 @@ int main(void)
     test_tokens();
     test_strings();
     test_lent_scratch();
+    test_borrowed_strings();
     test_numbers();
     test_depth();
     test_skip();

@@ -1043,6 +1043,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
         diag.json_flags = CARDC__JSON_UNIQUE_KEYS;
     cardc_pull_init_ex(&c.p, json, len, &jopts);
     cardc__pull_lend_scratch(&c.p, scratch, sizeof scratch);
+    cardc__pull_borrow_plain(&c.p);
     cardc_pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);
     if (r == 1 && next(&c) != CARDC_TOK_END)

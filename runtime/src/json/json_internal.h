@@ -86,4 +86,10 @@ size_t cardc__pull_bytes_first_size(const struct cardc_pull *p);
  * 5,364 instructions of bench_decode's "small" decode (callgrind). */
 void cardc__pull_lend_scratch(struct cardc_pull *p, char *buf, size_t cap);
 
+/* Right after cardc_pull_init: a string without escapes or non-ASCII bytes
+ * is not copied; str points into the text, NOT NUL-terminated: for callers
+ * that read str_len bytes only. The decoder's keys and short strings were
+ * each copied into the scratch and copied again out of it. */
+void cardc__pull_borrow_plain(struct cardc_pull *p);
+
 #endif

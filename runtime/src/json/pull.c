@@ -143,7 +143,9 @@ static int keys_rehash(struct cardc_pull_keys *k)
 static int keys_seen(cardc_pull *p)
 {
     struct cardc_pull_keys *k = p->keys;
-    size_t len = strlen(p->str), start = k->starts[p->depth - 1];
+    /* not strlen: a borrowed key has no terminator */
+    const char *nul = memchr(p->str, '\0', p->str_len);
+    size_t len = nul ? (size_t)(nul - p->str) : p->str_len, start = k->starts[p->depth - 1];
     uint32_t h = 2166136261u; /* FNV-1a */
 
     for (size_t i = 0; i < len; i++)
@@ -191,13 +193,21 @@ void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth)
     p->str = "";
 }
 
-/* scratch_cap's top bit: the scratch is lent (cardc__pull_lend_scratch). */
-#define SCRATCH_LENT ((size_t)1 << (sizeof(size_t) * CHAR_BIT - 1))
+/* scratch_cap's two top bits: the scratch is lent (cardc__pull_lend_scratch);
+ * plain strings are borrowed from the text (cardc__pull_borrow_plain). */
+#define SCRATCH_LENT   ((size_t)1 << (sizeof(size_t) * CHAR_BIT - 1))
+#define SCRATCH_BORROW ((size_t)1 << (sizeof(size_t) * CHAR_BIT - 2))
+#define SCRATCH_FLAGS  (SCRATCH_LENT | SCRATCH_BORROW)
 
 void cardc__pull_lend_scratch(cardc_pull *p, char *buf, size_t cap)
 {
     p->scratch = buf;
-    p->scratch_cap = cap | SCRATCH_LENT;
+    p->scratch_cap = cap | SCRATCH_LENT | (p->scratch_cap & SCRATCH_BORROW);
+}
+
+void cardc__pull_borrow_plain(cardc_pull *p)
+{
+    p->scratch_cap |= SCRATCH_BORROW;
 }
 
 void cardc_pull_free(cardc_pull *p)
@@ -322,7 +332,7 @@ static cardc_token close_container(cardc_pull *p, size_t at, cardc_token tok)
 /* Room for `need` bytes in the scratch buffer. */
 static int scratch_reserve(cardc_pull *p, size_t need)
 {
-    size_t room = p->scratch_cap & ~SCRATCH_LENT, cap;
+    size_t room = p->scratch_cap & ~SCRATCH_FLAGS, cap;
     char *s;
 
     if (need <= room)
@@ -340,7 +350,7 @@ static int scratch_reserve(cardc_pull *p, size_t need)
     if (!s)
         return 0;
     p->scratch = s;
-    p->scratch_cap = cap;
+    p->scratch_cap = cap | (p->scratch_cap & SCRATCH_BORROW);
     return 1;
 }
 
@@ -361,6 +371,12 @@ static int read_string(cardc_pull *p, size_t start)
         unsigned char c;
 
         r = jsimd_scan_plain(t, n, r);
+        if (o == 0 && r < n && t[r] == '"' && (p->scratch_cap & SCRATCH_BORROW)) {
+            p->str = (const char *)t + i;
+            p->str_len = r - i;
+            p->pos = r + 1;
+            return 0;
+        }
         /* the run, then at most 4 bytes of one escape or character, and the NUL */
         if (!scratch_reserve(p, o + (r - i) + 5))
             return (int)fail(p, start, CARDC_E_NOMEM, "out of memory");
@@ -585,7 +601,8 @@ static cardc_token read_key(cardc_pull *p, size_t i)
         return CARDC_TOK_ERROR;
     if (p->keys && (seen = keys_seen(p)) != 0)
         return seen < 0 ? fail(p, i, CARDC_E_NOMEM, "out of memory")
-                        : fail(p, i, CARDC_E_JSON, "duplicate object key \"%.100s\"", p->str);
+                        : fail(p, i, CARDC_E_JSON, "duplicate object key \"%.*s\"",
+                               (int)(p->str_len < 100 ? p->str_len : 100), p->str);
     p->state = ST_COLON;
     p->tok = CARDC_TOK_KEY;
     p->tok_offset = i;
