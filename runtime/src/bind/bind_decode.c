@@ -13,6 +13,7 @@
 #include "cardc/json.h"
 #include "cardc/pull.h"
 #include "common/errors_internal.h"
+#include "json/doc.h"
 #include "json/json_internal.h"
 #include "common/textpos.h"
 
@@ -466,9 +467,23 @@ static int decode_map(dctx *c, const cardc_type *t, void *dst)
 static int field_index(const cardc_type *t, const char *name, size_t len)
 {
     for (size_t i = 0; i < t->field_count; i++)
-        if (t->fields[i].json_name_len == len && memcmp(t->fields[i].json_name, name, len) == 0)
+        if (t->fields[i].json_name_len == len &&
+            cardc__same_bytes(t->fields[i].json_name, name, len))
             return (int)i;
     return -1;
+}
+
+/* The declared field the current key names, or -1. The key as it stands
+ * first: a field's name has no NUL (json-c's keys, hence the schema's, end
+ * at one), so only a key that names none is cut at its NUL and tried
+ * again. Looking for the NUL first was a memchr call per member. */
+static int key_field(const dctx *c, const cardc_type *t)
+{
+    int i = field_index(t, c->p.str, c->p.str_len);
+    size_t kl;
+    if (i < 0 && (kl = key_len(c)) != c->p.str_len)
+        i = field_index(t, c->p.str, kl);
+    return i;
 }
 
 /* Sets a field's has_x (when optional) and x_is_null (when nullable). */
@@ -579,7 +594,7 @@ static int decode_object(dctx *c, const cardc_type *t, void *dst)
         }
         if (tok == CARDC_TOK_OBJECT_END)
             break;
-        int i = field_index(t, c->p.str, key_len(c));
+        int i = key_field(c, t);
         r = i < 0 ? decode_unknown(c, t, &mf, &keys) : decode_field(c, t, dst, i, present, &keys);
         if (r <= 0)
             break;
