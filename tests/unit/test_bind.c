@@ -216,6 +216,18 @@ static void seed_valid(void)
           CARDC_OK);
     CHECK(v.u.object.max_tokens == 2);
     CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":2.5}", &err) == CARDC_E_INVALID);
+    /* ... up to int64's bounds: 9223372036854775807.5 rounds to 2^63, an
+     * integer the validator accepts and int64_t cannot hold (fuzz_decode:
+     * refused as no integer); -9223372036854775808.5 rounds to -2^63 */
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":9223372036854775807.5}", &err) ==
+              CARDC_E_LIMIT &&
+          strstr(err.message, "does not fit in int64_t") != NULL);
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":-9223372036854775808.5}", &err) ==
+          CARDC_OK);
+    CHECK(v.u.object.max_tokens == INT64_MIN);
+    CHECK(dec(&v, "{\"prompt\":\"p\",\"image\":[1],\"max_tokens\":9000000000000000000.5}", &err) ==
+          CARDC_OK);
+    CHECK(v.u.object.max_tokens == 9000000000000000000);
     CHECK(dec(&v, "{\"prompt\":\"caption\",\"image\":[1,2,3]}", &err) == CARDC_OK);
     /* defaults, in the object branch */
     CHECK(v.u.object.has_raw && v.u.object.raw == false);

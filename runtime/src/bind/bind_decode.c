@@ -168,7 +168,10 @@ static int literal_int(const char *s, size_t n, int64_t *out)
 }
 
 /* The current NUMBER token as an int64: 1, 0 (not an integer), or a hard
- * LIMIT failure (-1) for integers that do not fit. */
+ * LIMIT failure (-1) for integers that do not fit, the validator's
+ * integers included: 9223372036854775807.5 rounds to 2^63, an integer
+ * there, too large here (fuzz_decode: the decoder refused it as no
+ * integer). */
 static int token_int(dctx *c, int64_t *out)
 {
     int r;
@@ -186,7 +189,9 @@ static int token_int(dctx *c, int64_t *out)
          * is 1 there, so here too (fuzz_decode: the decoder refused what
          * the validator accepted). */
         double d = c->p.num_double;
-        if (fabs(d) < 9.0e18 && (double)(int64_t)d == d) {
+        if (isfinite(d) && d == floor(d)) {
+            if (d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+                return hard(c, HARD_INT_LIMIT);
             *out = (int64_t)d;
             return 1;
         }
