@@ -4,6 +4,7 @@
  * (gen/ir.c) and printed by the header and source emitters, which must
  * produce output. A schema refused at either step is refused with a located
  * error: a message, and a JSON Pointer that names a value of the schema. */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,9 +16,44 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* Whether pointer names a value of doc. json_pointer_get cannot follow a
+ * pointer to a JSON null (json-c's NULL): such a place is looked up as a
+ * member or an element of its parent. */
+static bool names_a_value(struct json_object *doc, const char *pointer)
+{
+    struct json_object *at = NULL, *parent = NULL;
+    const char *last = strrchr(pointer, '/');
+    char *head, *key;
+    bool found = false;
+
+    if (json_pointer_get(doc, pointer, &at) == 0)
+        return true;
+    if (!last || !(head = strndup(pointer, (size_t)(last - pointer))))
+        return false;
+    if ((!head[0] ? (parent = doc) != NULL : json_pointer_get(doc, head, &parent) == 0) &&
+        (key = strdup(last + 1)) != NULL) {
+        /* the segment unescaped: ~1 is '/', ~0 is '~' */
+        size_t o = 0;
+        for (size_t i = 0; key[i]; i++, o++)
+            key[o] = key[i] == '~' && (key[i + 1] == '0' || key[i + 1] == '1')
+                         ? (key[++i] == '1' ? '/' : '~')
+                         : key[i];
+        key[o] = '\0';
+        if (json_object_is_type(parent, json_type_object)) {
+            found = json_object_object_get_ex(parent, key, NULL);
+        } else if (json_object_is_type(parent, json_type_array)) {
+            char *end;
+            unsigned long i = strtoul(key, &end, 10);
+            found = key[0] >= '0' && key[0] <= '9' && !*end && i < json_object_array_length(parent);
+        }
+        free(key);
+    }
+    free(head);
+    return found;
+}
+
 static void check_refusal(struct json_object *doc, const cardc_error *err)
 {
-    struct json_object *at = NULL;
     if (!err->message[0])
         abort(); /* a refusal must say why */
     /* "" is the document itself, there even when it is JSON null (json-c's
@@ -28,7 +64,7 @@ static void check_refusal(struct json_object *doc, const cardc_error *err)
      * it cannot be followed, but its tail is the place */
     if (strncmp(err->pointer, "...", 3) == 0 && strlen(err->pointer) == CARDC_ERROR_POINTER_MAX - 1)
         return;
-    if (json_pointer_get(doc, err->pointer, &at) != 0)
+    if (!names_a_value(doc, err->pointer))
         abort(); /* ... and where */
 }
 
