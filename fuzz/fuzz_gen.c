@@ -16,38 +16,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Whether pointer names a value of doc. json_pointer_get cannot follow a
- * pointer to a JSON null (json-c's NULL): such a place is looked up as a
- * member or an element of its parent. */
+/* Whether pointer names a value of doc. json_pointer_get follows a member
+ * whose value is JSON null (json-c's NULL) but not an array element that
+ * is: such a place is looked up as an index of its parent. */
 static bool names_a_value(struct json_object *doc, const char *pointer)
 {
-    struct json_object *at = NULL, *parent = NULL;
+    struct json_object *at = NULL, *parent = doc;
     const char *last = strrchr(pointer, '/');
-    char *head, *key;
-    bool found = false;
+    char *head, *end;
+    unsigned long i;
+    bool found;
 
     if (json_pointer_get(doc, pointer, &at) == 0)
         return true;
     if (!last || !(head = strndup(pointer, (size_t)(last - pointer))))
         return false;
-    if ((!head[0] ? (parent = doc) != NULL : json_pointer_get(doc, head, &parent) == 0) &&
-        (key = strdup(last + 1)) != NULL) {
-        /* the segment unescaped: ~1 is '/', ~0 is '~' */
-        size_t o = 0;
-        for (size_t i = 0; key[i]; i++, o++)
-            key[o] = key[i] == '~' && (key[i + 1] == '0' || key[i + 1] == '1')
-                         ? (key[++i] == '1' ? '/' : '~')
-                         : key[i];
-        key[o] = '\0';
-        if (json_object_is_type(parent, json_type_object)) {
-            found = json_object_object_get_ex(parent, key, NULL);
-        } else if (json_object_is_type(parent, json_type_array)) {
-            char *end;
-            unsigned long i = strtoul(key, &end, 10);
-            found = key[0] >= '0' && key[0] <= '9' && !*end && i < json_object_array_length(parent);
-        }
-        free(key);
-    }
+    found = (!head[0] || json_pointer_get(doc, head, &parent) == 0) &&
+            json_object_is_type(parent, json_type_array) && last[1] >= '0' && last[1] <= '9' &&
+            (i = strtoul(last + 1, &end, 10), !*end) && i < json_object_array_length(parent);
     free(head);
     return found;
 }
