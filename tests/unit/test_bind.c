@@ -882,6 +882,50 @@ static void misc_cases(cardc_schema *ref)
     }
 }
 
+/* ---- a refused value's explanation ---- */
+
+/* The decoder's refusal is explained by an exhaustive pass that details
+ * every oneOf/anyOf at once, passing ones too: a passing anyOf whose
+ * other branch ran into the error cap must leave neither its errors nor
+ * the cap behind. The descriptor (a string at the root of an object
+ * schema) refuses every object, so the validator alone decides. */
+static const char capped_schema_json[] =
+    "{\"type\":\"object\",\"properties\":{"
+    "\"a\":{\"anyOf\":[{\"items\":{\"type\":\"string\"}},{\"type\":\"array\"}]},"
+    "\"b\":{\"type\":\"string\"}}}";
+static const char *const capped_schema_parts[] = {capped_schema_json, NULL};
+static const cardc_schema_text capped_schema = {
+    capped_schema_parts, "capped.json", CARDC_DIALECT_AUTO, 0, NULL, 0, NULL};
+static const cardc_type capped_type = {.kind = CARDC_KIND_STRING,
+                                       .c_name = "cardc_string",
+                                       .pointer = "",
+                                       .size = sizeof(cardc_string),
+                                       .schema = &capped_schema};
+
+static void refused_cases(void)
+{
+    char payload[1024] = "{\"a\":[0", *p = payload + strlen(payload);
+    cardc_decode_options o = {0};
+    cardc_result *r = NULL;
+    cardc_string v = {0};
+    cardc_error err;
+
+    for (int i = 1; i < 150; i++) /* 150 type errors in the anyOf's first branch */
+        p += sprintf(p, ",%d", i);
+    strcpy(p, "],\"b\":1}");
+    cardc_error_clear(&err);
+    cardc_result_new(&r, NULL);
+    o.result = r;
+    CHECK(cardc_bind_decode(&capped_type, &v, payload, strlen(payload), &o, &err) ==
+          CARDC_E_INVALID);
+    CHECK_MSG(strcmp(err.pointer, "/b") == 0, "pointer %s", err.pointer);
+    CHECK_MSG(cardc_result_error_count(r) == 1 && !cardc_result_truncated(r),
+              "%zu errors, truncated %d", cardc_result_error_count(r),
+              (int)cardc_result_truncated(r));
+    cardc_result_free(r);
+    cardc_bind_free(&capped_type, &v);
+}
+
 /* ---- unions: exclusivity, deferred checks inside branches ---- */
 
 static const char pick_schema_json[] =
@@ -1782,6 +1826,7 @@ int main(void)
     seed_limits();
     seed_hand_built();
     misc_cases(misc_ref);
+    refused_cases();
     {
         static const char *const seeds[] = {
             "{\"prompt\":\"p\",\"image\":[1,2.5],\"max_tokens\":7,\"raw\":true}",

@@ -297,7 +297,10 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
     if (!r && !(r = cardc__bind_cache_take_result(t)) && cardc_result_new(&r, err) != CARDC_OK)
         return CARDC_E_NOMEM;
     text_options(d, max_depth, &vo);
-    if (!result) /* only the reported error is made whole and placed */
+    /* the decoder refused it; without a result, only the reported error
+     * is made whole and placed */
+    vo.flags |= CARDC__VALIDATE_INVALID;
+    if (!result)
         vo.flags |= CARDC__VALIDATE_MAIN_ONLY;
     cardc__error_enter(&local);
     st = cardc__validate_text(s, text, len, &vo, r, &local);

@@ -415,6 +415,7 @@ static void ctx_init(vctx *c, const cardc_schema *s, const cardc_doc *doc,
     c->capkp = V_SMALL_KP;
     c->nscope = c->capscope = c->nact = c->capact = c->ndefs = c->capdefs = 0;
     c->noting = false;
+    c->refused = false;
     c->nfailed = 0;
     c->s = s;
     c->doc = doc;
@@ -520,7 +521,9 @@ cardc_status cardc__validate_doc(const cardc_schema *s, const cardc_doc *doc,
     ctx_init(&c, s, doc, opts, result, err, cardc__stack_here());
     if (result && (result->nerr || result->nann || result->truncated))
         cardc__result_clear(result);
-    if (c.rec && !c.full) {
+    if (c.rec && !c.full && opts && (opts->flags & CARDC__VALIDATE_INVALID)) {
+        c.refused = true;
+    } else if (c.rec && !c.full) {
         /* Exhaustive, but most instances are valid: a fast pass first,
          * recording nothing; only a failure is evaluated again with its
          * errors (then in the instructions' order). */

@@ -280,6 +280,7 @@ static int anyone_core(vctx *c, const cinstr *in, const cardc_dval *inst, evset 
     bool detail = REC(c) && !c->fast;
     bool shortcut = !c->s->track && !(c->ann && !c->mute) && !c->defaults;
     anyone_tally ty = {small, n, 0, 0, 0, c->r && c->rec ? c->r->nerr : 0, detail};
+    bool was_truncated = detail && c->r->truncated;
     int r, res;
 
     if (detail && n > 8 && !(ty.br = calloc(n, sizeof *ty.br)))
@@ -301,8 +302,13 @@ static int anyone_core(vctx *c, const cinstr *in, const cardc_dval *inst, evset 
     }
     res = one ? ty.matched == 1 : ty.matched >= 1;
     if (res) {
-        if (detail)
+        if (detail) {
+            /* its branches' errors are dropped, and so is the cap they
+             * may have reached (only a refused instance's evaluation
+             * details a keyword that passes: vctx.refused) */
             cardc__result_truncate_errors(c->r, ty.m0);
+            c->r->truncated = was_truncated;
+        }
     } else if (REC(c)) {
         if (anyone_fail(c, in, &ty) < 0) {
             cardc__v_nomem(c);
@@ -326,7 +332,9 @@ int cardc__v_any_one_of(vctx *c, const cinstr *in, const cardc_dval *inst, uint3
             cardc__v_note_failed(c, in, inst);
         return r;
     }
-    if (!cardc__v_known_failed(c, in, inst)) {
+    /* a refused instance's keywords go to detail at once: evaluating each
+     * quietly first cost more than the fast pass it replaces */
+    if (!c->refused && !cardc__v_known_failed(c, in, inst)) {
         c->quiet++;
         r = anyone_core(c, in, inst, ev);
         c->quiet--;

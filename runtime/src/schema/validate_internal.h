@@ -112,6 +112,7 @@ typedef struct vctx {
      * unevaluated*: a keyword's verdict on an instance is then the same
      * wherever it is reached from). */
     bool noting;
+    bool refused; /* CARDC__VALIDATE_INVALID: every oneOf/anyOf in detail at once */
     unsigned nfailed;
     struct {
         const void *in, *inst;
