@@ -25,7 +25,7 @@ void cardc__bind_diag_free(bind_diag *d)
         cardc_schema_free(d->compiled[i].schema);
     cardc_registry_free(d->registry);
     json_object_put(d->doc);
-    memset(d, 0, sizeof *d);
+    cardc__bind_diag_init(d);
 }
 
 /* A JSON Pointer as a URI fragment: RFC 3986 pchar, the rest %-escaped. */

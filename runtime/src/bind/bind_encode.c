@@ -367,7 +367,7 @@ static cardc_status check_and_write(const cardc_type *t, const void *v, cardc_re
     cardc_status st = CARDC_OK;
     int defer = 0, r;
 
-    memset(&diag, 0, sizeof diag);
+    cardc__bind_diag_init(&diag);
     stack_guard stk;
     cardc__stack_guard_init(&stk);
     r = cardc__bind_check_value(t, v, &defer, err, &path, &stk);

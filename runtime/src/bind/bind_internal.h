@@ -131,17 +131,25 @@ int cardc__bind_write(strbuf *b, const cardc_type *t, const void *v, cardc_error
 typedef struct bind_diag {
     struct cardc_registry *registry;
     struct json_object *doc;
-    struct {
-        const char *pointer;
-        struct cardc_schema *schema;
-    } compiled[8];
     size_t ncompiled;
     /* CARDC__JSON_* flags the text is parsed again with: a decoder that
      * refuses duplicate keys has them refused here too, so its rejection
      * says what the parser says (fuzz_cards found it explained by the
      * schema instead). */
     unsigned json_flags;
+    struct {
+        const char *pointer;
+        struct cardc_schema *schema;
+    } compiled[8]; /* last: only the first ncompiled are read */
 } bind_diag;
+
+/* Every decode and encode has one, and most never use it: the array is
+ * left as it is (zeroing all of it was 26 of bench_decode small's 4,952
+ * instructions). */
+static inline void cardc__bind_diag_init(bind_diag *d)
+{
+    memset(d, 0, offsetof(bind_diag, compiled));
+}
 
 void cardc__bind_diag_free(bind_diag *d);
 

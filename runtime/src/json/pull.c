@@ -178,7 +178,17 @@ void cardc_pull_init_ex(cardc_pull *p, const char *text, size_t len, const cardc
 
 void cardc_pull_init(cardc_pull *p, const char *text, size_t len, int max_depth)
 {
-    memset(p, 0, sizeof *p);
+    /* The output fields zeroed; the message and the inline stack are not
+     * read before they are written, so only the private fields after them
+     * are set, each (zeroing all 400 bytes was 55 of bench_decode small's
+     * 4,952 instructions). */
+    memset(p, 0, offsetof(cardc_pull, message));
+    p->message[0] = '\0';
+    p->pos = 0;
+    p->scratch = NULL;
+    p->scratch_cap = 0;
+    p->duplicate_keys = CARDC_DUPLICATE_KEYS_LAST;
+    p->keys = NULL;
     p->text = text ? text : "";
     p->len = text ? len : 0;
     p->max_depth = max_depth > 0 ? max_depth : CARDC_JSON_DEFAULT_MAX_DEPTH;
