@@ -926,6 +926,96 @@ static void refused_cases(void)
     cardc_bind_free(&capped_type, &v);
 }
 
+/* ---- a rejected member ends the decode, unless another branch could take it ---- */
+
+/* A decode stops at the first rejected member (the validator explains
+ * it) and is done again whole when a later duplicate cures it. Inside a
+ * union with another branch for the value it must read on: a branch cut
+ * short would leave the value to the other one. */
+static const char twin_schema_json[] =
+    "{\"OP\":[{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}}},"
+    "{\"type\":\"object\",\"properties\":{\"b\":{\"type\":\"string\"}}}]}";
+typedef struct twin_a {
+    bool has_a;
+    int64_t a;
+} twin_a;
+typedef struct twin_b {
+    bool has_b;
+    cardc_string b;
+} twin_b;
+typedef struct twin {
+    int kind;
+    union {
+        twin_a b0;
+        twin_b b1;
+    } u;
+} twin;
+
+static const cardc_type twin_int = {
+    .kind = CARDC_KIND_INT, .c_name = "int64_t", .size = sizeof(int64_t)};
+static const cardc_type twin_str = {
+    .kind = CARDC_KIND_STRING, .c_name = "cardc_string", .size = sizeof(cardc_string)};
+static const cardc_field twin_a_fields[] = {
+    {"a", 1, offsetof(twin_a, a), offsetof(twin_a, has_a), 0, &twin_int, NULL, false, false}};
+static const cardc_field twin_b_fields[] = {
+    {"b", 1, offsetof(twin_b, b), offsetof(twin_b, has_b), 0, &twin_str, NULL, false, false}};
+static const cardc_type twin_a_type = {.kind = CARDC_KIND_OBJECT,
+                                       .c_name = "twin_a",
+                                       .size = sizeof(twin_a),
+                                       .fields = twin_a_fields,
+                                       .field_count = 1};
+static const cardc_type twin_b_type = {.kind = CARDC_KIND_OBJECT,
+                                       .c_name = "twin_b",
+                                       .size = sizeof(twin_b),
+                                       .fields = twin_b_fields,
+                                       .field_count = 1};
+static const cardc_branch twin_branches[] = {{"0", &twin_a_type}, {"1", &twin_b_type}};
+
+/* The union of the two objects, anyOf or oneOf, with its schema text. */
+static void twin_union(const char *op, char *json, size_t cap, const char **parts,
+                       cardc_schema_text *text, cardc_type *t)
+{
+    const char *at = strstr(twin_schema_json, "OP");
+    snprintf(json, cap, "%.*s%s%s", (int)(at - twin_schema_json), twin_schema_json, op, at + 2);
+    parts[0] = json;
+    parts[1] = NULL;
+    *text = (cardc_schema_text){parts, "twin.json", CARDC_DIALECT_AUTO, 0, NULL, 0, NULL};
+    *t = (cardc_type){.kind = CARDC_KIND_UNION,
+                      .flags = strcmp(op, "oneOf") == 0 ? CARDC_TYPE_ONE_OF : 0,
+                      .c_name = "twin",
+                      .size = sizeof(twin),
+                      .branches = twin_branches,
+                      .branch_count = 2,
+                      .union_offset = offsetof(twin, u),
+                      .schema = text};
+}
+
+static void cut_cases(void)
+{
+    char json[512];
+    const char *parts[2];
+    cardc_schema_text text;
+    cardc_type t;
+    cardc_error err;
+    twin v;
+
+    memset(&v, 0, sizeof v);
+    /* anyOf: branch 0 matches once its "a" is cured, and equals branch 1
+     * (one declared member each): the first is kept */
+    twin_union("anyOf", json, sizeof json, parts, &text, &t);
+    cardc_error_clear(&err);
+    CHECK_MSG(cardc_bind_decode(&t, &v, "{\"a\":\"x\",\"b\":\"y\",\"a\":1}", 23, NULL, &err) ==
+                  CARDC_OK,
+              "anyOf: %s", err.message);
+    CHECK_MSG(v.kind == 1 && v.u.b0.has_a && v.u.b0.a == 1, "anyOf: branch %d", v.kind);
+    cardc_bind_free(&t, &v);
+    /* oneOf: both branches match, so the value is invalid */
+    twin_union("oneOf", json, sizeof json, parts, &text, &t);
+    CHECK(cardc_bind_decode(&t, &v, "{\"a\":\"x\",\"a\":1}", 15, NULL, &err) == CARDC_E_INVALID);
+    CHECK_MSG(strstr(err.message, "matched 2") != NULL, "oneOf: %s", err.message);
+    cardc_bind_free(&t, &v);
+}
+
 /* ---- unions: exclusivity, deferred checks inside branches ---- */
 
 static const char pick_schema_json[] =
@@ -1827,6 +1917,7 @@ int main(void)
     seed_hand_built();
     misc_cases(misc_ref);
     refused_cases();
+    cut_cases();
     {
         static const char *const seeds[] = {
             "{\"prompt\":\"p\",\"image\":[1,2.5],\"max_tokens\":7,\"raw\":true}",

@@ -282,7 +282,7 @@ int cardc__bind_validate_text(bind_diag *d, const cardc_type *t, const char *tex
 
 cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *text, size_t len,
                                  const char *source, cardc_result *result, int max_depth,
-                                 cardc_error *err)
+                                 int provisional, cardc_error *err)
 {
     cardc_result *r = result;
     cardc_validate_options vo;
@@ -317,6 +317,8 @@ cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *
             cardc__error_pointer(err, m ? m->u.instance_location : "");
             err->offset = m ? m->offset : 0;
         }
+    } else if (st == CARDC_OK && provisional) {
+        /* a later member cured the one the decode stopped at */
     } else if (st == CARDC_OK) {
         /* the engine and the reference must never disagree */
         st = cardc__error_at(err, CARDC_E_INVALID, source, 1, 1,

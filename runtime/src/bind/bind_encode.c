@@ -389,7 +389,7 @@ static cardc_status check_and_write(const cardc_type *t, const void *v, cardc_re
         }
     }
     if (r == 0)
-        st = cardc__bind_explain(&diag, t, b.s, b.len, "<value>", result, 0, err);
+        st = cardc__bind_explain(&diag, t, b.s, b.len, "<value>", result, 0, 0, err);
     if (r == 1 && result && !defer)
         cardc__bind_result_valid(result);
     if (r == 1 && out) {

@@ -187,10 +187,12 @@ int cardc__bind_validate_text(bind_diag *d, const cardc_type *t, const char *tex
  * (first error: instance pointer, line/column, message) and `result`.
  * Returns CARDC_E_INVALID, CARDC_E_JSON for malformed text, or the
  * validator's failure; when the validator accepts what the engine rejected
- * it reports the disagreement as an internal error (CARDC_E_INVALID). */
+ * it reports the disagreement as an internal error (CARDC_E_INVALID),
+ * unless the rejection was `provisional` (a decode cut short, dctx): then
+ * CARDC_OK, err untouched, and the caller decodes the text whole. */
 cardc_status cardc__bind_explain(bind_diag *d, const cardc_type *t, const char *text, size_t len,
                                  const char *source, cardc_result *result, int max_depth,
-                                 cardc_error *err);
+                                 int provisional, cardc_error *err);
 
 /* Marks result as the outcome of a passing validation (no validator ran:
  * the inline checks decided). */
