@@ -369,7 +369,7 @@ static int decode_array(dctx *c, const cardc_type *t, void *dst)
     cardc_pull_mark m;
 
     for (;;) {
-        cardc_pull_save(&c->p, &m);
+        cardc__pull_save(&c->p, &m);
         int tok = next(c);
         if (tok < 0)
             return -1;
@@ -464,7 +464,7 @@ static int map_fill_entry(dctx *c, const cardc_type *mt, map_fill *mf)
         k->len = klen; /* the copy ends with a NUL there */
         mp->count++;
     }
-    cardc_pull_save(&c->p, &m);
+    cardc__pull_save(&c->p, &m);
     if (next(c) < 0)
         return -1;
     r = decode_value(c, mt->item, e + mt->entry_value_offset, &m);
@@ -567,7 +567,7 @@ static int decode_field(dctx *c, const cardc_type *t, void *dst, int i, unsigned
     cardc_pull_mark m;
     int r;
 
-    cardc_pull_save(&c->p, &m);
+    cardc__pull_save(&c->p, &m);
     if (next(c) < 0)
         return -1;
     if (!present[i])
@@ -790,7 +790,7 @@ static int union_pick(dctx *c, const cardc_type *t, void *dst, const cardc_pull_
         memcpy(dst, &(int){best + 1}, sizeof(int));
         if (c->no_checks)
             break;
-        cardc_pull_save(&c->p, &end);
+        cardc__pull_save(&c->p, &end);
     }
     if (best < 0) {
         memset(dst, 0, sizeof(int));
@@ -823,10 +823,12 @@ static int decode_value(dctx *c, const cardc_type *t, void *dst, const cardc_pul
     int64_t iv;
     int r;
 
-    if (cardc__stack_guard_exceeded(&c->stack))
-        return hard(c, HARD_STACK);
     if ((t->flags & CARDC_TYPE_RESIDUAL) && !c->no_checks)
         c->defer = 1;
+    /* only where the decode recurses: a scalar's frame is its caller's */
+    if (t->kind >= CARDC_KIND_ARRAY && t->kind <= CARDC_KIND_UNION &&
+        cardc__stack_guard_exceeded(&c->stack))
+        return hard(c, HARD_STACK);
     switch (t->kind) {
     case CARDC_KIND_NULL: return tok == CARDC_TOK_NULL;
     case CARDC_KIND_BOOL:
@@ -984,7 +986,7 @@ static int decode_default(const cardc_type *t, void *dst, const char *text, card
     c.diag = &diag;
     c.err = err;
     cardc_pull_init(&c.p, text, strlen(text), 0);
-    cardc_pull_save(&c.p, &m);
+    cardc__pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, dst, &m);
     if (r == 1 && next(&c) != CARDC_TOK_END)
         r = -1;
@@ -1027,9 +1029,10 @@ static cardc_status defaults_absent(const cardc_type *t, void *v, unsigned char 
         const cardc_field *f = &t->fields[i];
         void *fv = BIND_AT(v, f->offset);
 
-        if (!bind_field_stored(f))
+        /* most fields are present or have no default: asked first */
+        if ((present[i] ? !recurse : !f->default_json) || !bind_field_stored(f))
             continue;
-        if (!present[i] && f->default_json) {
+        if (!present[i]) {
             /* nor may a default break the object's own rules (not
              * {required}, dependentRequired, maxProperties) */
             present[i] = 1;
@@ -1044,8 +1047,7 @@ static cardc_status defaults_absent(const cardc_type *t, void *v, unsigned char 
             count += (size_t)r;
             if (r)
                 set_flags(v, f, true, false);
-        } else if (recurse && present[i] && f->required && f->type->kind == CARDC_KIND_OBJECT &&
-                   f->type != t) {
+        } else if (f->required && f->type->kind == CARDC_KIND_OBJECT && f->type != t) {
             cardc_status st = cardc__bind_apply_defaults(f->type, fv, 1, err);
             if (st != CARDC_OK)
                 return st;
@@ -1125,7 +1127,7 @@ static cardc_status bind_decode_body(const cardc_type *t, void *value, const cha
     cardc_pull_init_ex(&c.p, json, len, &jopts);
     cardc__pull_lend_scratch(&c.p, scratch, sizeof scratch);
     cardc__pull_borrow_plain(&c.p);
-    cardc_pull_save(&c.p, &m);
+    cardc__pull_save(&c.p, &m);
     r = next(&c) < 0 ? -1 : decode_value(&c, t, value, &m);
     if (r == 1 && next(&c) != CARDC_TOK_END)
         r = -1;

@@ -714,14 +714,14 @@ int cardc_pull_skip(cardc_pull *p)
     return 0;
 }
 
+size_t cardc__pull_keys_held(const cardc_pull *p)
+{
+    return p->keys ? p->keys->n : 0;
+}
+
 void cardc_pull_save(const cardc_pull *p, cardc_pull_mark *mark)
 {
-    mark->pos = p->pos;
-    mark->depth = p->depth;
-    mark->state = p->state;
-    mark->tok = p->tok;
-    mark->tok_offset = p->tok_offset;
-    mark->keys = p->keys ? p->keys->n : 0;
+    cardc__pull_save(p, mark);
 }
 
 void cardc_pull_restore(cardc_pull *p, const cardc_pull_mark *mark)
